@@ -1,0 +1,91 @@
+// Engine: THE public interface of the core. One database, in memory, owned by
+// the caller; the wasm bindings and native tests use nothing else from core/.
+//
+//   auto engine = pd::Engine::Create().value();          // new empty database
+//   std::string out = engine->Execute("PutItem", R"({"TableName":"T",...})");
+//   if (engine->has_pending_commit()) {
+//     pd::CommitBatch batch = engine->TakeCommit();       // hand to persistence
+//     ... write batch.images to replicas ...
+//     engine->MarkDurable(batch.lsn);                     // or RollbackToDurable()
+//   }
+//
+// Execute
+//   Takes a DynamoDB operation name ("PutItem") and its request as DynamoDB
+//   JSON, and returns the response as DynamoDB JSON. It never throws: an error
+//   is returned as {"__type":"com.amazonaws.dynamodb.v20120810#<Name>",
+//   "message":"..."} (see api/error.h), and a request that fails changes
+//   nothing. Every write operation (single item, batch, transaction, table
+//   change) is applied as one unit: all of its page changes land in the same
+//   commit.
+//
+// Commits
+//   Writes apply at once to the in-memory pages and collect into the pending
+//   commit. TakeCommit() seals them as the next CommitBatch (pager/pager.h);
+//   several batches may be in flight. MarkDurable(lsn) records that a batch
+//   reached a quorum of replicas; RollbackToDurable() undoes every batch not
+//   yet durable plus the pending changes, so the engine is exactly as it was
+//   at durable_lsn() (the persistence layer then rejects the operations that
+//   were applied since).
+//
+// Thread safety: none. The engine is synchronous and deterministic; callers
+// serialise access.
+#ifndef PD_ENGINE_H_
+#define PD_ENGINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pager/pager.h"
+#include "util/status.h"
+
+namespace pd {
+
+class Engine {
+ public:
+  // Milliseconds since the Unix epoch; injectable so tests control time
+  // (CreationDateTime, idempotency windows, TTL).
+  using Clock = std::function<int64_t()>;
+
+  // A new empty database. REQUIRES: page_size as for Pager::Create.
+  static Result<std::unique_ptr<Engine>> Create(uint32_t page_size = kDefaultPageSize);
+  // A database from page images (images[i] is page i), as read from a replica.
+  // Corruption (naming the page) if any page fails its checks.
+  static Result<std::unique_ptr<Engine>> Open(std::vector<std::string> images);
+
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Runs one DynamoDB operation. Returns the response JSON or an error JSON.
+  std::string Execute(std::string_view operation, std::string_view request_json);
+
+  bool has_pending_commit() const;
+  // REQUIRES: has_pending_commit().
+  CommitBatch TakeCommit();
+  void MarkDurable(uint64_t lsn);
+  void RollbackToDurable();
+  uint64_t lsn() const;
+  uint64_t durable_lsn() const;
+  uint32_t page_size() const;
+  uint32_t page_count() const;
+  // Every page image as of lsn(). REQUIRES: !has_pending_commit().
+  std::vector<std::string> SnapshotImages() const;
+
+  // Runs the integrity checker over every tree and the free list.
+  Status Check() const;
+
+  void set_clock(Clock clock);
+
+ private:
+  class Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pd
+
+#endif  // PD_ENGINE_H_
