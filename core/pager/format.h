@@ -18,7 +18,7 @@
 //   36     4    page size in bytes
 //   40     4    page count (including page 0 and free pages)
 //   44     4    free list head: page id of the first free-list trunk page, 0 = none
-//   48     4    free page count
+//   48     4    free page count (pages on the free list, trunk pages included)
 //   52     4    reserved, zero
 //   56     4*kRootSlots  root slots: page ids owned by higher layers, 0 = none
 //   The meta page's LSN (offset 8) is the database's LSN.
@@ -27,7 +27,8 @@
 //   OFFSET SIZE DESCRIPTION
 //   24     4    next trunk page id, 0 = last
 //   28     4    n: number of free page ids that follow
-//   32     4*n  free page ids (leaf free pages hold no data; type kFree)
+//   32     4*n  free page ids (leaf free pages hold no data: zeroed, type kFree)
+//   n <= (page_size - 32) / 4. Allocation and release policy: pager/freelist.h.
 #ifndef PD_PAGER_FORMAT_H_
 #define PD_PAGER_FORMAT_H_
 

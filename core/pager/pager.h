@@ -16,7 +16,10 @@
 //   until the next call to Allocate(), Free(), Rollback*(), TakeCommit() or
 //   destruction (callers re-fetch after those). Writes through a pointer from
 //   Get() are forbidden; GetMutable() marks the page dirty and must be called
-//   before the first write of a page in an operation.
+//   before the first write of a page in an operation (and again after any
+//   TakeCommit(), which starts a new pending set). The pager owns header
+//   bytes 0..19 of every page (id, type, LSN, CRC): owners write only from
+//   kHeaderOwnerOffset on; the page type is set by Allocate().
 //
 // Three levels of "undo"
 //   1. Operation: BeginOperation() .. EndOperation() brackets one logical
@@ -34,10 +37,13 @@
 //
 // Loading
 //   Load() rebuilds a pager from page images (typically read from a replica):
-//   it checks the meta page (magic, version, CRC), every page's CRC, that each
-//   page's id matches its slot, and that no page's LSN is newer than the
-//   meta's. A bad page is reported as Corruption naming the page id, so the
-//   caller can fetch that page from another replica.
+//   it checks the meta page (size, magic, version, page size, CRC, fields),
+//   that the meta's page count equals the number of images, and for every
+//   page its size, CRC, that its id matches its slot, its type, and that its
+//   LSN is not newer than the meta's; then it walks the free list. A bad page
+//   is reported as Corruption whose message starts "page <id>: ", so the
+//   caller can fetch that page from another replica (VerifyPageImage below
+//   checks the replacement on its own).
 //
 // Thread safety: none; the core is single-threaded.
 #ifndef PD_PAGER_PAGER_H_
@@ -53,6 +59,28 @@
 
 namespace pd {
 
+// The head of a database as recorded in its meta page image.
+struct MetaHead {
+  uint64_t lsn = 0;              // the database's LSN (meta page LSN)
+  uint32_t page_size = 0;        // bytes per page
+  uint32_t page_count = 0;       // pages, including page 0 and free pages
+  uint32_t free_page_count = 0;  // pages on the free list, trunks included
+  uint32_t roots[kRootSlots] = {};  // root slots, page ids, 0 = none
+};
+
+// Checks one page image on its own, e.g. a page fetched from another replica
+// to replace a bad one: size == page_size, CRC, id field == id, reserved
+// header bytes zero, a known type (kMeta iff id == 0), LSN <= max_lsn, and
+// for page 0 the meta fields. OK, Corruption("page <id>: <what>"), or
+// InvalidArgument if page_size itself is unsupported.
+Status VerifyPageImage(uint32_t id, const std::string& image, uint32_t page_size,
+                       uint64_t max_lsn);
+
+// Verifies a meta page image (as VerifyPageImage(0, image, image.size(),
+// UINT64_MAX)) and decodes its head: what recovery compares across replicas.
+// Corruption("page 0: ...") if it is not a valid meta page.
+Result<MetaHead> ReadMetaHead(const std::string& image);
+
 // One commit as handed to persistence: every page image that changed since the
 // previous commit, and the meta page, all sealed (LSN and CRC set).
 struct CommitBatch {
@@ -65,13 +93,17 @@ struct CommitBatch {
 
 class Pager {
  public:
-  // A new empty database: the meta page only, LSN 0, nothing dirty.
-  // REQUIRES: page_size is a power of two in [kMinPageSize, kMaxPageSize].
+  // A new empty database: the meta page only (sealed), LSN 0, nothing dirty.
+  // InvalidArgument unless page_size is a power of two in
+  // [kMinPageSize, kMaxPageSize].
   static Result<std::unique_ptr<Pager>> Create(uint32_t page_size);
 
-  // A database from page images. images[i] is the image of page i.
-  // Returns Corruption (naming the page) on any bad page; InvalidArgument if
-  // the images are not all of one supported page size.
+  // A database from page images. images[i] is the image of page i; the page
+  // size is that of images[0]. The loaded state is durable: lsn() ==
+  // durable_lsn() == the meta page's LSN, nothing pending or in flight.
+  // Returns Corruption ("page <id>: <what>") on any bad page, an image of the
+  // wrong size (a truncated page) included; InvalidArgument if images is
+  // empty; OutOfSpace if memory for the pages cannot be had.
   static Result<std::unique_ptr<Pager>> Load(std::vector<std::string> images);
 
   Pager(const Pager&) = delete;
@@ -86,25 +118,33 @@ class Pager {
   // The page's bytes, or nullptr if id >= page_count().
   const uint8_t* Get(uint32_t id) const;
   // Same, and marks the page dirty (saving what undo needs first).
-  // REQUIRES: id != 0 (the meta page is written only through the root slots).
+  // REQUIRES: id != 0 (the meta page is written only through the root slots);
+  // returns nullptr for id 0 or id >= page_count().
   uint8_t* GetMutable(uint32_t id);
 
   // A page for the caller: from the free list, else a new one at the end.
   // Its content is zeroed and its header says `type`. The page is dirty.
   // OutOfSpace if the database would exceed kMaxPageCount pages.
   Result<uint32_t> Allocate(PageType type);
-  // Returns a page to the free list. REQUIRES: id is allocated and != 0.
+  // Returns a page to the free list (the page is zeroed, or becomes a
+  // free-list trunk page; either way it is dirty). REQUIRES: id is allocated
+  // and != 0; Free of page 0, of an id >= page_count() or of a page already
+  // free is ignored. Allocation may fail with Corruption if the free list in
+  // the pages was damaged (Load checks it, so only a writer bug can do that).
   void Free(uint32_t id);
+  // Pages on the free list, trunk pages included.
   uint32_t free_page_count() const;
 
   // Small fixed slots in the meta page where higher layers keep root page ids
   // (slot 0: the catalog tree). 0 means "none". Changes are transactional
   // like page writes.
   uint32_t root(int slot) const;            // REQUIRES: 0 <= slot < kRootSlots
-  void set_root(int slot, uint32_t page_id);
+  void set_root(int slot, uint32_t page_id);  // same; setting the current value is a no-op
 
   // --- operations (level 1) ---
-  // REQUIRES: no operation open. Operations do not nest.
+  // Page writes outside an operation are allowed: they join the pending set
+  // directly. REQUIRES: no operation open (operations do not nest; a nested
+  // BeginOperation() is ignored and the outer operation stays open).
   void BeginOperation();
   void EndOperation();        // keeps the changes in the pending set
   void RollbackOperation();   // restores the state at BeginOperation()
@@ -112,15 +152,26 @@ class Pager {
 
   // --- commits (levels 2 and 3) ---
   bool has_pending_changes() const;
-  // Seals and copies the pending changes as the next commit.
-  // REQUIRES: no operation open, and has_pending_changes().
+  // The pending (dirty) set: ids of pages changed since the last TakeCommit()
+  // (or Rollback), ascending. Includes 0 if the meta page changed (page
+  // count, free list, roots).
+  std::vector<uint32_t> DirtyPageIds() const;
+  // Seals the pending pages in place (page LSN = lsn() + 1, CRC) together
+  // with the meta page, and returns copies as the next commit; the pending
+  // set becomes an in-flight batch and a new, empty pending set starts.
+  // REQUIRES: no operation open (an open one is ended, keeping its changes),
+  // and has_pending_changes() (otherwise the batch holds only the meta page).
   CommitBatch TakeCommit();
   // The batch with this LSN is on a quorum of replicas. Batches become
   // durable in LSN order. REQUIRES: lsn is that of the oldest batch taken
-  // and not yet durable.
+  // and not yet durable. (Every in-flight batch with an LSN <= lsn becomes
+  // durable; an LSN older than every in-flight batch changes nothing.)
   void MarkDurable(uint64_t lsn);
   // Back to the state of durable_lsn(): drops in-flight batches and pending
-  // changes. REQUIRES: no operation open.
+  // changes; afterwards lsn() == durable_lsn() and every page (page count,
+  // free list and roots included) is as it was then. Cost: proportional to
+  // the pages changed since then. REQUIRES: no operation open (an open one
+  // is discarded along with everything else).
   void RollbackToDurable();
 
   // Every page image, sealed, as of lsn(): what a replica holding every batch

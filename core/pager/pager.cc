@@ -1,0 +1,374 @@
+// Pager: page memory, dirty tracking, undo layers and commit batches.
+//
+// Undo design. Every change to any page (page 0 and free-list pages included)
+// goes through Touch(id), which records the page's image as it was before the
+// change in the innermost undo layer that has not seen the page yet:
+//
+//   in-flight batches B1 .. Bk   one layer per batch taken and not yet durable:
+//                                before-images as of the state before that
+//                                batch (i.e. after the previous one)
+//   pending                      before-images as of the last TakeCommit; its
+//                                key set IS the dirty set
+//   operation                    before-images as of BeginOperation, kept only
+//                                for pages already pending at BeginOperation;
+//                                pages first dirtied inside the operation are
+//                                listed in op_new_ and restored from their
+//                                pending before-image (one copy, not two)
+//
+// A page that did not exist at a layer's start (grown at the end of the file
+// inside it) has an empty before-image: restoring the layer removes it, by
+// truncating the page vector to the restored meta page's page count. Page
+// count only grows outside rollbacks, so every id a layer mentions exists
+// while layers are being restored newest to oldest.
+//
+//   RollbackOperation: restore op images and op_new_ pages, drop op_new_ from
+//                      the pending layer. Cost: pages touched in the op.
+//   RollbackToDurable: restore pending, then Bk .. B1. A page dirtied again
+//                      after B1 was taken ends with B1's before-image, i.e.
+//                      its durable image. Cost: pages touched since durable.
+//   MarkDurable(B1):   drop B1's layer; the durable state is now B1's, and
+//                      B2's before-images (taken after B1) are exactly the
+//                      images as of B1. Cost: O(1) plus freeing memory.
+//
+// Per-page epochs make Touch O(1) on the hot path: slot.pending_epoch ==
+// pending_epoch_ means "already in the pending layer", slot.op_epoch ==
+// op_epoch_ means "already covered by the open operation".
+#include "pager/pager.h"
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <new>
+#include <unordered_map>
+#include <utility>
+
+#include "pager/freelist.h"
+#include "pager/meta.h"
+#include "pager/page.h"
+
+namespace pd {
+
+namespace {
+
+using UndoLayer = std::unordered_map<uint32_t, std::string>;  // page id -> before-image ("" = new)
+
+struct Slot {
+  std::unique_ptr<uint8_t[]> data;  // page_size bytes, owned
+  uint64_t pending_epoch = 0;       // == Impl::pending_epoch_ iff in the pending layer
+  uint64_t op_epoch = 0;            // == Impl::op_epoch_ iff covered by the open operation
+};
+
+struct InFlight {
+  uint64_t lsn = 0;  // LSN of the batch
+  UndoLayer undo;    // before-images as of the state before this batch
+};
+
+}  // namespace
+
+class Pager::Impl : public freelist::PageAccess {
+ public:
+  explicit Impl(uint32_t page_size) : page_size_(page_size) {}
+
+  // --- PageAccess ---
+  uint32_t page_size() const override { return page_size_; }
+  uint32_t page_count() const override { return static_cast<uint32_t>(slots_.size()); }
+  const uint8_t* Page(uint32_t id) const override { return slots_[id].data.get(); }
+  uint8_t* Touch(uint32_t id) override {
+    Slot& s = slots_[id];
+    if (s.pending_epoch != pending_epoch_) {
+      pending_.emplace(id, std::string(reinterpret_cast<const char*>(s.data.get()), page_size_));
+      s.pending_epoch = pending_epoch_;
+      if (in_op_) {
+        op_new_.push_back(id);
+        s.op_epoch = op_epoch_;
+      }
+    } else if (in_op_ && s.op_epoch != op_epoch_) {
+      op_undo_.emplace_back(id,
+                            std::string(reinterpret_cast<const char*>(s.data.get()), page_size_));
+      s.op_epoch = op_epoch_;
+    }
+    return s.data.get();
+  }
+
+  // Adds a page at the end (content zero), dirty with an empty before-image,
+  // and raises the meta page count. OutOfSpace at kMaxPageCount or when the
+  // memory for the page cannot be had.
+  Result<uint32_t> Grow() {
+    uint32_t id = page_count();
+    if (id >= kMaxPageCount) {
+      return Status::OutOfSpace("database would exceed " + std::to_string(kMaxPageCount) +
+                                " pages");
+    }
+    std::unique_ptr<uint8_t[]> data(new (std::nothrow) uint8_t[page_size_]);
+    if (!data) return Status::OutOfSpace("out of memory for a new page");
+    std::memset(data.get(), 0, page_size_);
+    meta::SetPageCount(Touch(0), id + 1);
+    Slot slot;
+    slot.data = std::move(data);
+    slot.pending_epoch = pending_epoch_;
+    slot.op_epoch = op_epoch_;
+    slots_.push_back(std::move(slot));
+    pending_.emplace(id, std::string());
+    if (in_op_) op_new_.push_back(id);
+    return id;
+  }
+
+  // Drops pages beyond the meta page's page count (after a restore).
+  void TruncateToMeta() {
+    uint32_t count = meta::PageCount(Page(0));
+    if (count < slots_.size()) slots_.resize(count);
+  }
+
+  void Restore(uint32_t id, const std::string& image) {
+    std::memcpy(slots_[id].data.get(), image.data(), page_size_);
+  }
+
+  void RestoreLayer(const UndoLayer& layer) {
+    for (const auto& [id, image] : layer) {
+      if (!image.empty()) Restore(id, image);
+    }
+  }
+
+  void ClearOp() {
+    in_op_ = false;
+    op_undo_.clear();
+    op_new_.clear();
+  }
+
+  uint32_t page_size_;           // bytes per page, fixed for the database
+  std::vector<Slot> slots_;      // slots_[id] is page id; size() == meta page count
+  uint64_t durable_lsn_ = 0;     // LSN of the last batch marked durable (or loaded)
+  UndoLayer pending_;            // dirty set since the last TakeCommit, with before-images
+  uint64_t pending_epoch_ = 1;   // identifies the current pending layer; never 0
+  std::deque<InFlight> in_flight_;  // batches taken and not yet durable, oldest first
+  bool in_op_ = false;           // BeginOperation called, not yet ended or rolled back
+  uint64_t op_epoch_ = 1;        // identifies the current operation; never 0
+  std::vector<std::pair<uint32_t, std::string>> op_undo_;  // images at BeginOperation
+  std::vector<uint32_t> op_new_;  // pages first dirtied (or grown) inside the operation
+};
+
+// ---------------------------------------------------------------------------
+// Free functions
+
+Status VerifyPageImage(uint32_t id, const std::string& image, uint32_t page_size,
+                       uint64_t max_lsn) {
+  if (!page::IsValidPageSize(page_size)) {
+    return Status::InvalidArgument("unsupported page size " + std::to_string(page_size));
+  }
+  if (image.size() != page_size) {
+    return Status::Corruption("page " + std::to_string(id) + ": image is " +
+                              std::to_string(image.size()) + " bytes, expected " +
+                              std::to_string(page_size));
+  }
+  return page::Check(id, reinterpret_cast<const uint8_t*>(image.data()), page_size, max_lsn);
+}
+
+Result<MetaHead> ReadMetaHead(const std::string& image) {
+  if (!page::IsValidPageSize(image.size())) {
+    return Status::Corruption("page 0: image is " + std::to_string(image.size()) +
+                              " bytes, not a supported page size");
+  }
+  uint32_t page_size = static_cast<uint32_t>(image.size());
+  Status s = VerifyPageImage(0, image, page_size, UINT64_MAX);
+  if (!s.ok()) return s;
+  const uint8_t* m = reinterpret_cast<const uint8_t*>(image.data());
+  MetaHead head;
+  head.lsn = page::Lsn(m);
+  head.page_size = page_size;
+  head.page_count = meta::PageCount(m);
+  head.free_page_count = meta::FreeCount(m);
+  for (int slot = 0; slot < kRootSlots; ++slot) head.roots[slot] = meta::Root(m, slot);
+  return head;
+}
+
+// ---------------------------------------------------------------------------
+// Construction
+
+Pager::Pager(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Pager::~Pager() = default;
+
+Result<std::unique_ptr<Pager>> Pager::Create(uint32_t page_size) {
+  if (!page::IsValidPageSize(page_size)) {
+    return Status::InvalidArgument("page size " + std::to_string(page_size) +
+                                   " is not a power of two in [4096, 65536]");
+  }
+  auto impl = std::make_unique<Impl>(page_size);
+  Slot slot;
+  slot.data.reset(new uint8_t[page_size]);
+  meta::Init(slot.data.get(), page_size);
+  page::Seal(slot.data.get(), page_size, 0, 0);
+  impl->slots_.push_back(std::move(slot));
+  return std::unique_ptr<Pager>(new Pager(std::move(impl)));
+}
+
+Result<std::unique_ptr<Pager>> Pager::Load(std::vector<std::string> images) {
+  if (images.empty()) return Status::InvalidArgument("no page images");
+  Result<MetaHead> head = ReadMetaHead(images[0]);
+  if (!head.ok()) return head.status();
+  const uint32_t page_size = head->page_size;
+  if (head->page_count != images.size()) {
+    return Status::Corruption("page 0: page count " + std::to_string(head->page_count) +
+                              " but " + std::to_string(images.size()) + " images");
+  }
+  auto impl = std::make_unique<Impl>(page_size);
+  impl->slots_.reserve(images.size());
+  for (size_t i = 0; i < images.size(); ++i) {
+    uint32_t id = static_cast<uint32_t>(i);
+    if (id != 0) {
+      Status s = VerifyPageImage(id, images[i], page_size, head->lsn);
+      if (!s.ok()) return s;
+    }
+    Slot slot;
+    slot.data.reset(new (std::nothrow) uint8_t[page_size]);
+    if (!slot.data) return Status::OutOfSpace("out of memory loading page " + std::to_string(id));
+    std::memcpy(slot.data.get(), images[i].data(), page_size);
+    std::string().swap(images[i]);  // release the source as we go
+    impl->slots_.push_back(std::move(slot));
+  }
+  Status s = freelist::Check(*impl);
+  if (!s.ok()) return s;
+  impl->durable_lsn_ = head->lsn;
+  return std::unique_ptr<Pager>(new Pager(std::move(impl)));
+}
+
+// ---------------------------------------------------------------------------
+// Pages
+
+uint32_t Pager::page_size() const { return impl_->page_size_; }
+uint32_t Pager::page_count() const { return impl_->page_count(); }
+uint64_t Pager::lsn() const { return page::Lsn(impl_->Page(0)); }
+uint64_t Pager::durable_lsn() const { return impl_->durable_lsn_; }
+
+const uint8_t* Pager::Get(uint32_t id) const {
+  return id < impl_->page_count() ? impl_->Page(id) : nullptr;
+}
+
+uint8_t* Pager::GetMutable(uint32_t id) {
+  if (id == 0 || id >= impl_->page_count()) return nullptr;
+  return impl_->Touch(id);
+}
+
+Result<uint32_t> Pager::Allocate(PageType type) {
+  Result<uint32_t> popped = freelist::Pop(impl_.get());
+  if (!popped.ok()) return popped.status();
+  uint32_t id = *popped;
+  if (id == 0) {
+    Result<uint32_t> grown = impl_->Grow();
+    if (!grown.ok()) return grown.status();
+    id = *grown;
+  }
+  page::Init(impl_->Touch(id), impl_->page_size_, id, type);
+  return id;
+}
+
+void Pager::Free(uint32_t id) {
+  if (id == 0 || id >= impl_->page_count()) return;
+  PageType type = page::Type(impl_->Page(id));
+  if (type == PageType::kFree || type == PageType::kFreeTrunk) return;  // already free
+  freelist::Push(impl_.get(), id);
+}
+
+uint32_t Pager::free_page_count() const { return meta::FreeCount(impl_->Page(0)); }
+
+uint32_t Pager::root(int slot) const {
+  if (slot < 0 || slot >= kRootSlots) return 0;
+  return meta::Root(impl_->Page(0), slot);
+}
+
+void Pager::set_root(int slot, uint32_t page_id) {
+  if (slot < 0 || slot >= kRootSlots) return;
+  if (meta::Root(impl_->Page(0), slot) == page_id) return;
+  meta::SetRoot(impl_->Touch(0), slot, page_id);
+}
+
+std::vector<uint32_t> Pager::DirtyPageIds() const {
+  std::vector<uint32_t> ids;
+  ids.reserve(impl_->pending_.size());
+  for (const auto& entry : impl_->pending_) ids.push_back(entry.first);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+// ---------------------------------------------------------------------------
+// Operations
+
+void Pager::BeginOperation() {
+  if (impl_->in_op_) return;  // REQUIRES violated: keep the outer operation
+  impl_->in_op_ = true;
+  ++impl_->op_epoch_;
+}
+
+void Pager::EndOperation() { impl_->ClearOp(); }
+
+void Pager::RollbackOperation() {
+  Impl& m = *impl_;
+  if (!m.in_op_) return;
+  for (const auto& [id, image] : m.op_undo_) m.Restore(id, image);
+  for (uint32_t id : m.op_new_) {
+    auto it = m.pending_.find(id);
+    if (it == m.pending_.end()) continue;  // cannot happen: op_new_ is a subset of pending_
+    if (!it->second.empty()) m.Restore(id, it->second);
+    m.pending_.erase(it);
+    if (id < m.slots_.size()) m.slots_[id].pending_epoch = 0;
+  }
+  m.TruncateToMeta();
+  m.ClearOp();
+}
+
+bool Pager::in_operation() const { return impl_->in_op_; }
+
+// ---------------------------------------------------------------------------
+// Commits
+
+bool Pager::has_pending_changes() const { return !impl_->pending_.empty(); }
+
+CommitBatch Pager::TakeCommit() {
+  Impl& m = *impl_;
+  m.ClearOp();  // REQUIRES no open operation; an open one is kept, as EndOperation would
+  m.Touch(0);   // every batch carries the new meta page
+  CommitBatch batch;
+  batch.prev_lsn = page::Lsn(m.Page(0));
+  batch.lsn = batch.prev_lsn + 1;
+  batch.page_count = m.page_count();
+  batch.page_ids = DirtyPageIds();
+  batch.images.reserve(batch.page_ids.size());
+  for (uint32_t id : batch.page_ids) {
+    uint8_t* p = m.slots_[id].data.get();
+    page::Seal(p, m.page_size_, id, batch.lsn);
+    batch.images.emplace_back(reinterpret_cast<const char*>(p), m.page_size_);
+  }
+  m.in_flight_.push_back(InFlight{batch.lsn, std::move(m.pending_)});
+  m.pending_ = UndoLayer();
+  ++m.pending_epoch_;
+  return batch;
+}
+
+void Pager::MarkDurable(uint64_t lsn) {
+  Impl& m = *impl_;
+  while (!m.in_flight_.empty() && m.in_flight_.front().lsn <= lsn) {
+    m.durable_lsn_ = m.in_flight_.front().lsn;
+    m.in_flight_.pop_front();
+  }
+}
+
+void Pager::RollbackToDurable() {
+  Impl& m = *impl_;
+  m.ClearOp();  // the pending layer covers everything the operation touched
+  m.RestoreLayer(m.pending_);
+  for (auto it = m.in_flight_.rbegin(); it != m.in_flight_.rend(); ++it) m.RestoreLayer(it->undo);
+  m.TruncateToMeta();
+  m.pending_.clear();
+  m.in_flight_.clear();
+  ++m.pending_epoch_;
+}
+
+std::vector<std::string> Pager::SnapshotImages() const {
+  std::vector<std::string> images;
+  images.reserve(impl_->slots_.size());
+  for (const Slot& slot : impl_->slots_) {
+    images.emplace_back(reinterpret_cast<const char*>(slot.data.get()), impl_->page_size_);
+  }
+  return images;
+}
+
+}  // namespace pd
