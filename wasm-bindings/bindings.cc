@@ -1,0 +1,102 @@
+// The embind surface of the core: pd::Engine for JavaScript (contract in
+// README.md). Marshalling only, no logic. Bytes handed to JS are copied into
+// new JS Uint8Arrays that JS owns; nothing returned points into wasm memory.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine.h"
+
+namespace pd {
+namespace {
+
+using emscripten::val;
+
+// Copies of `images` (each page_size bytes) laid end to end in one Uint8Array.
+val ConcatenatedCopy(const std::vector<std::string>& images, uint32_t page_size) {
+  val out = val::global("Uint8Array").new_(static_cast<double>(images.size()) * page_size);
+  for (size_t i = 0; i < images.size(); i++) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(images[i].data());
+    out.call<void>("set", emscripten::typed_memory_view(images[i].size(), bytes), i * page_size);
+  }
+  return out;
+}
+
+class WasmEngine {
+ public:
+  // Each returns "" on success, else why not (the engine stays unset).
+  std::string Create(uint32_t page_size) { return Adopt(Engine::Create(page_size)); }
+  std::string Open(const std::string& pages, uint32_t page_size) {
+    if (page_size == 0 || pages.size() % page_size != 0) return "page bytes are not whole pages";
+    std::vector<std::string> images;
+    for (size_t at = 0; at < pages.size(); at += page_size) images.push_back(pages.substr(at, page_size));
+    return Adopt(Engine::Open(std::move(images)));
+  }
+
+  std::string Execute(const std::string& op, const std::string& json) { return engine_->Execute(op, json); }
+  bool HasPendingCommit() const { return engine_->has_pending_commit(); }
+  val TakeCommit() {
+    CommitBatch batch = engine_->TakeCommit();
+    val out = val::object();
+    out.set("lsn", static_cast<double>(batch.lsn));
+    out.set("prevLsn", static_cast<double>(batch.prev_lsn));
+    out.set("pageCount", batch.page_count);
+    out.set("pageSize", engine_->page_size());
+    out.set("pageIds", val::global("Uint32Array").new_(
+        emscripten::typed_memory_view(batch.page_ids.size(), batch.page_ids.data())));
+    out.set("images", ConcatenatedCopy(batch.images, engine_->page_size()));
+    return out;
+  }
+  // TakeCommit + MarkDurable without copying pages out (storage 'memory').
+  double CommitInMemory() {
+    const uint64_t lsn = engine_->TakeCommit().lsn;
+    engine_->MarkDurable(lsn);
+    return static_cast<double>(lsn);
+  }
+  void MarkDurable(double lsn) { engine_->MarkDurable(static_cast<uint64_t>(lsn)); }
+  void RollbackToDurable() { engine_->RollbackToDurable(); }
+  double Lsn() const { return static_cast<double>(engine_->lsn()); }
+  double DurableLsn() const { return static_cast<double>(engine_->durable_lsn()); }
+  uint32_t PageSize() const { return engine_->page_size(); }
+  uint32_t PageCount() const { return engine_->page_count(); }
+  val Snapshot() const { return ConcatenatedCopy(engine_->SnapshotImages(), engine_->page_size()); }
+  std::string Check() const {
+    const Status s = engine_->Check();
+    return s.ok() ? "" : s.ToString();
+  }
+
+ private:
+  std::string Adopt(Result<std::unique_ptr<Engine>> result) {
+    if (!result.ok()) return result.status().ToString();
+    engine_ = std::move(result).value();
+    return "";
+  }
+  std::unique_ptr<Engine> engine_;  // null until Create/Open succeeds
+};
+
+}  // namespace
+}  // namespace pd
+
+EMSCRIPTEN_BINDINGS(pocketdynamo) {
+  emscripten::class_<pd::WasmEngine>("Engine")
+      .constructor<>()
+      .function("create", &pd::WasmEngine::Create)
+      .function("open", &pd::WasmEngine::Open)
+      .function("execute", &pd::WasmEngine::Execute)
+      .function("hasPendingCommit", &pd::WasmEngine::HasPendingCommit)
+      .function("takeCommit", &pd::WasmEngine::TakeCommit)
+      .function("commitInMemory", &pd::WasmEngine::CommitInMemory)
+      .function("markDurable", &pd::WasmEngine::MarkDurable)
+      .function("rollbackToDurable", &pd::WasmEngine::RollbackToDurable)
+      .function("lsn", &pd::WasmEngine::Lsn)
+      .function("durableLsn", &pd::WasmEngine::DurableLsn)
+      .function("pageSize", &pd::WasmEngine::PageSize)
+      .function("pageCount", &pd::WasmEngine::PageCount)
+      .function("snapshot", &pd::WasmEngine::Snapshot)
+      .function("check", &pd::WasmEngine::Check);
+}

@@ -1,0 +1,96 @@
+// An AWS SDK for JavaScript v3 request handler that answers DynamoDB requests
+// from a pocketdynamo database instead of the network:
+//
+//   import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+//   const client = new DynamoDBClient(db.clientConfig());
+//   // or: new DynamoDBClient({ region: 'local', credentials: {...}, requestHandler: db.requestHandler() })
+//
+// The SDK serialises each command as an HTTP request: POST with header
+// X-Amz-Target "DynamoDB_20120810.<Operation>" and the request as JSON (AWS
+// JSON 1.0). handle() runs that operation and answers as DynamoDB does:
+// status 200 with the response JSON, or status 400 with the error JSON
+// {"__type": "...#<Exception>", "message": "..."} from which the SDK builds
+// its own error classes (ConditionalCheckFailedException, ...).
+//
+// The response is a plain object with the shape of @smithy/types'
+// HttpResponse ({ statusCode, reason?, headers, body }); body is a Uint8Array,
+// which the SDK's body collector takes as it is. No @smithy package is needed
+// at run time. Requests are not signed or checked: credentials are ignored.
+
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function header(headers, name) {
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(headers ?? {})) {
+    if (key.toLowerCase() === lower) return headers[key];
+  }
+  return undefined;
+}
+
+function bodyText(body) {
+  if (body === undefined || body === null) return '{}';
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return decoder.decode(body);
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    return decoder.decode(body instanceof ArrayBuffer ? new Uint8Array(body)
+        : new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+  }
+  throw new TypeError('pocketdynamo request handler: unsupported request body type');
+}
+
+function response(statusCode, text, requestId) {
+  const body = encoder.encode(text);
+  return {
+    response: {
+      statusCode,
+      reason: statusCode === 200 ? 'OK' : 'Bad Request',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'content-length': String(body.byteLength),
+        'x-amzn-requestid': requestId,
+      },
+      body,
+    },
+  };
+}
+
+/**
+ * A request handler for the AWS SDK v3. REQUIRES: sendJson(operation,
+ * requestJson) resolves to the core's response JSON text (success or error).
+ * @param {(operation: string, requestJson: string) => Promise<string>} sendJson
+ * @param {(text: string) => boolean} isErrorText
+ */
+export function createRequestHandler(sendJson, isErrorText) {
+  let counter = 0;
+  const config = {};
+  return {
+    metadata: { handlerProtocol: 'pocketdynamo' },
+    async handle(request, options) {
+      if (options?.abortSignal?.aborted) {
+        const error = new Error('Request aborted');
+        error.name = 'AbortError';
+        throw error;
+      }
+      const requestId = `pocketdynamo-${++counter}`;
+      const target = header(request.headers, 'x-amz-target');
+      if (typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
+        return response(400, JSON.stringify({
+          __type: 'com.amazon.coral.service#UnknownOperationException',
+          message: `Missing or unsupported X-Amz-Target header: ${String(target)}`,
+        }), requestId);
+      }
+      const operation = target.slice(TARGET_PREFIX.length);
+      const text = await sendJson(operation, bodyText(request.body));
+      return response(isErrorText(text) ? 400 : 200, text, requestId);
+    },
+    updateHttpClientConfig(key, value) {
+      config[key] = value;
+    },
+    httpHandlerConfigs() {
+      return { ...config };
+    },
+    destroy() {},
+  };
+}

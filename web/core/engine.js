@@ -1,0 +1,100 @@
+// Engine: the one JS owner of a core engine (wasm-bindings/bindings.cc), and
+// the only code that calls into the Module. It hides the embind handle: what
+// it returns is plain JS data (strings, numbers, Uint8Arrays it owns).
+//
+//   const engine = await Engine.create({ pageSize: 4096 });
+//   const text = engine.execute('PutItem', '{"TableName":"T",...}');
+//   if (engine.hasPendingCommit()) engine.commitInMemory();
+//   engine.close();                 // frees the wasm side; further calls throw
+//
+// Page bytes (takeCommit().images, snapshot().pages) are copies owned by JS.
+// Errors: create/open reject with an Error whose message is the core's Status
+// ("Corruption: page 3: ..."); execute never throws for DynamoDB errors (the
+// error JSON is its result); any call after close() throws PocketDynamoError.
+
+import { PocketDynamoError } from '../errors.js';
+import { loadModule } from './module.js';
+
+export class Engine {
+  #native;  // embind Engine, null once closed
+
+  constructor(native) {
+    this.#native = native;
+  }
+
+  /**
+   * A new empty database, or (options.snapshot) one opened from page images.
+   * options: pageSize, snapshot { pageSize, pages: Uint8Array }, wasmUrl, wasmBinary.
+   */
+  static async create(options = {}) {
+    const module = await loadModule(options);
+    const native = new module.Engine();
+    let problem;
+    try {
+      if (options.snapshot) {
+        const { pageSize, pages } = options.snapshot;
+        if (!(pages instanceof Uint8Array)) throw new TypeError('snapshot.pages must be a Uint8Array');
+        problem = native.open(pages, pageSize >>> 0);
+      } else {
+        problem = native.create(options.pageSize ?? 4096);
+      }
+    } catch (error) {
+      native.delete();
+      throw error;
+    }
+    if (problem !== '') {
+      native.delete();
+      throw new PocketDynamoError(`Cannot open the database: ${problem}`);
+    }
+    return new Engine(native);
+  }
+
+  #get() {
+    if (this.#native === null) throw new PocketDynamoError('The database is closed');
+    return this.#native;
+  }
+
+  /** Runs one operation: response JSON text, or the error JSON text. */
+  execute(operation, requestJson) {
+    return this.#get().execute(operation, requestJson);
+  }
+
+  hasPendingCommit() { return this.#get().hasPendingCommit(); }
+
+  /**
+   * Seals the pending changes as the next commit: { lsn, prevLsn, pageCount,
+   * pageSize, pageIds: Uint32Array, images: Uint8Array } where images holds
+   * pageIds.length pages of pageSize bytes, in pageIds order.
+   * REQUIRES: hasPendingCommit().
+   */
+  takeCommit() { return this.#get().takeCommit(); }
+
+  /** takeCommit() + markDurable() with nothing copied out (storage 'memory'). Returns the LSN. */
+  commitInMemory() { return this.#get().commitInMemory(); }
+
+  markDurable(lsn) { this.#get().markDurable(lsn); }
+  rollbackToDurable() { this.#get().rollbackToDurable(); }
+  get lsn() { return this.#get().lsn(); }
+  get durableLsn() { return this.#get().durableLsn(); }
+  get pageSize() { return this.#get().pageSize(); }
+  get pageCount() { return this.#get().pageCount(); }
+
+  /** Every page as of lsn: { pageSize, lsn, pages }. REQUIRES: !hasPendingCommit(). */
+  snapshot() {
+    const native = this.#get();
+    return { pageSize: native.pageSize(), lsn: native.lsn(), pages: native.snapshot() };
+  }
+
+  /** The integrity check: '' when sound, else the problem found. */
+  check() { return this.#get().check(); }
+
+  /** Frees the wasm side. Idempotent. */
+  close() {
+    if (this.#native !== null) {
+      this.#native.delete();
+      this.#native = null;
+    }
+  }
+
+  get closed() { return this.#native === null; }
+}
