@@ -1,0 +1,374 @@
+// The test runner behind `npm test` (scripts/test.sh runs it).
+//
+//   node scripts/test.mjs [native] [wasm] [js] [browser] [--area NAME]...
+//
+// Parts, in this order (default: all four):
+//   native   configure build/native (Debug, ASan + UBSan), build pd_core, then
+//            for each tests/cpp/<area>/ holding *_test.cc: build <area>_test
+//            and run it.
+//   wasm     the same in build/wasm with Emscripten (scripts/build-wasm.sh),
+//            each suite run as `node <area>_test.js`; then every remaining
+//            target (the wasm-bindings library, once it exists).
+//   js       when tests/js holds test files: `npm run build:js` if
+//            package.json defines it, then `node --test tests/js/`.
+//   browser  when tests/browser/*.test.js exist: `node --test` on them.
+// scripts/setup.sh always runs first. --area NAME (repeatable) limits the
+// doctest suites to those areas.
+//
+// Every build step and suite is reported as it finishes, with its time. A
+// suite's counts come from its own summary: doctest's
+// "[doctest] test cases: N | P passed | F failed | S skipped", node's
+// "pass N" / "fail M" / "cancelled C" (cancelled counts as failed). A failed
+// build, a crash, a timeout, or a non-zero exit after a summary without
+// failures (a sanitizer report at exit, say) counts as one failed test. The
+// output ends with one line over all suites: "N passed, M failed".
+// Exit status: 0 when nothing failed, 1 otherwise.
+//
+// Environment: PD_JOBS (build jobs, default 2), PD_SUITE_TIMEOUT (seconds per
+// suite, default 900). Full build logs go to build/test-logs/.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const jobs = process.env.PD_JOBS || '2';
+const suiteTimeoutMs = Number(process.env.PD_SUITE_TIMEOUT || 900) * 1000;
+const logDir = path.join(repo, 'build', 'test-logs');
+const allParts = ['native', 'wasm', 'js', 'browser'];
+
+// ---------------------------------------------------------------- arguments
+
+function parseArgs(argv) {
+  const parts = [];
+  const areas = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (allParts.includes(arg)) {
+      parts.push(arg);
+    } else if (arg === '--area' && i + 1 < argv.length) {
+      areas.push(argv[++i]);
+    } else if (arg === '-h' || arg === '--help') {
+      console.log('usage: npm test -- [native] [wasm] [js] [browser] [--area NAME]...');
+      process.exit(0);
+    } else {
+      console.error(`test: unknown argument ${JSON.stringify(arg)} (see --help)`);
+      process.exit(2);
+    }
+  }
+  return { parts: parts.length ? allParts.filter((p) => parts.includes(p)) : allParts, areas };
+}
+
+// ------------------------------------------------------------------ output
+
+function seconds(ms) {
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  return `${m}m${String(Math.round(s - m * 60)).padStart(2, '0')}s`;
+}
+
+function heading(text) {
+  console.log(`\n== ${text} ${'='.repeat(Math.max(3, 74 - text.length))}`);
+}
+
+const ansi = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+// Prints a child's output indented, whole lines at a time, as it arrives.
+class Indenter {
+  constructor(prefix) {
+    this.prefix = prefix;
+    this.pending = '';
+  }
+  write(text) {
+    const lines = (this.pending + text).split('\n');
+    this.pending = lines.pop();
+    for (const line of lines) process.stdout.write(`${this.prefix}${line.replace(ansi, '')}\n`);
+  }
+  flush() {
+    if (this.pending) process.stdout.write(`${this.prefix}${this.pending.replace(ansi, '')}\n`);
+    this.pending = '';
+  }
+}
+
+// ------------------------------------------------------------- processes
+
+let current = null; // the running child, so Ctrl-C can stop its process group
+
+// Runs a command with stdin closed and stdout+stderr merged. Resolves to
+// { code, signal, output, timedOut, ms }; never rejects (a command that
+// cannot start resolves with code 127 and the reason in output).
+function run(cmd, args, { env = {}, echo = false, log = null, timeoutMs = 0 } = {}) {
+  return new Promise((resolve) => {
+    const start = Date.now();
+    const indenter = echo ? new Indenter('    ') : null;
+    const logStream = log ? fs.createWriteStream(log) : null;
+    let output = '';
+    let timedOut = false;
+    const child = spawn(cmd, args, {
+      cwd: repo,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // own process group: a timeout kills the whole tree
+    });
+    current = child;
+    const onData = (chunk) => {
+      const text = chunk.toString('utf8');
+      output += text;
+      if (indenter) indenter.write(text);
+      if (logStream) logStream.write(chunk);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          killGroup(child);
+        }, timeoutMs)
+      : null;
+    const finish = (code, signal, extra = '') => {
+      if (timer) clearTimeout(timer);
+      current = null;
+      output += extra;
+      if (indenter) {
+        if (extra) indenter.write(extra);
+        indenter.flush();
+      }
+      const done = () => resolve({ code, signal, output, timedOut, ms: Date.now() - start });
+      if (logStream) logStream.end(extra, done);
+      else done();
+    };
+    child.on('error', (err) => finish(127, null, `\ncannot run ${cmd}: ${err.message}\n`));
+    child.on('close', (code, signal) => finish(code, signal));
+  });
+}
+
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (current) killGroup(current);
+    console.log(`\ntest: interrupted (${sig})`);
+    process.exit(130);
+  });
+}
+
+// ---------------------------------------------------------------- results
+
+const results = []; // { name, passed, failed, skipped, ms, note }
+
+function record(name, { passed = 0, failed = 0, skipped = 0, ms = 0, note = '' }) {
+  results.push({ name, passed, failed, skipped, ms, note });
+  const verdict = failed ? 'FAIL' : 'PASS';
+  const counts = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+  console.log(`${verdict}  ${name}: ${note || counts} (${seconds(ms)})`);
+}
+
+function lastMatch(text, regex) {
+  let found = null;
+  for (const m of text.replace(ansi, '').matchAll(regex)) found = m;
+  return found;
+}
+
+// Turns a finished suite run into counts, adding one failure for anything
+// abnormal that the suite's own counts do not show.
+function judge(res, counts) {
+  const notes = [];
+  let { passed, failed, skipped } = counts ?? { passed: 0, failed: 0, skipped: 0 };
+  if (res.timedOut) notes.push(`timed out after ${seconds(suiteTimeoutMs)}`);
+  else if (!counts) notes.push(`no summary found (${exitText(res)})`);
+  else if (res.code !== 0 && failed === 0) notes.push(`${exitText(res)} after reporting no failures`);
+  if (notes.length) failed += 1;
+  const countText = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+  return { passed, failed, skipped, ms: res.ms, note: notes.length ? `${countText}; ${notes.join('; ')}` : '' };
+}
+
+function exitText(res) {
+  return res.signal ? `killed by ${res.signal}` : `exit code ${res.code}`;
+}
+
+function doctestCounts(output) {
+  const m = lastMatch(output, /\[doctest\] test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed\s*\|\s*(\d+) skipped/g);
+  return m ? { passed: Number(m[2]), failed: Number(m[3]), skipped: Number(m[4]) } : null;
+}
+
+function nodeTestCounts(output) {
+  const get = (word) => {
+    const m = lastMatch(output, new RegExp(`^\\s*(?:#|ℹ) ${word} (\\d+)\\s*$`, 'gm'));
+    return m ? Number(m[1]) : null;
+  };
+  const pass = get('pass');
+  const fail = get('fail');
+  if (pass === null || fail === null) return null;
+  return { passed: pass, failed: fail + (get('cancelled') ?? 0), skipped: (get('skipped') ?? 0) + (get('todo') ?? 0) };
+}
+
+// ------------------------------------------------------------------ builds
+
+// Runs one build step quietly into a log; prints the log only when it fails.
+// Returns true on success.
+async function buildStep(name, cmd, args, env = {}) {
+  fs.mkdirSync(logDir, { recursive: true });
+  const log = path.join(logDir, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.log`);
+  const res = await run(cmd, args, { env, log });
+  if (res.code === 0) {
+    console.log(`ok    build ${name} (${seconds(res.ms)})`);
+    return true;
+  }
+  record(`build ${name}`, { failed: 1, ms: res.ms, note: `BUILD FAILED (${exitText(res)}), full log: ${path.relative(repo, log)}` });
+  const lines = res.output.replace(ansi, '').trimEnd().split('\n');
+  const shown = lines.length <= 300 ? lines : [...lines.slice(0, 150), `... (${lines.length - 200} lines left out) ...`, ...lines.slice(-50)];
+  for (const line of shown) console.log(`    ${line}`);
+  return false;
+}
+
+function testAreas(only) {
+  const root = path.join(repo, 'tests', 'cpp');
+  if (!fs.existsSync(root)) return [];
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'support')
+    .map((d) => d.name)
+    .filter((area) => fs.readdirSync(path.join(root, area)).some((f) => f.endsWith('_test.cc')))
+    .filter((area) => only.length === 0 || only.includes(area))
+    .sort();
+}
+
+// ---------------------------------------------------------------- the parts
+
+const nodeBin = process.execPath;
+const wasmEnv = { NODE_PATH: `/usr/share/nodejs${process.env.NODE_PATH ? `:${process.env.NODE_PATH}` : ''}` };
+
+async function doctestPart(part, areas) {
+  const native = part === 'native';
+  const dir = path.join(repo, 'build', part);
+  const configured = native
+    ? await buildStep(`${part}/configure`, 'cmake', ['-S', repo, '-B', dir, '-DCMAKE_BUILD_TYPE=Debug',
+        '-DPD_SANITIZE=ON', '-DPD_TESTS=ON', '-DPD_BENCH=OFF'])
+    : await buildStep(`${part}/configure`, 'bash', ['scripts/build-wasm.sh', '--configure-only']);
+  const build = (target) => buildStep(`${part}/${target}`, 'cmake', ['--build', dir, '-j', jobs, '--target', target],
+    native ? {} : wasmEnv);
+  const coreBuilt = configured && (await build('pd_core'));
+  for (const area of areas) {
+    const name = `${part}/${area}_test`;
+    if (!coreBuilt) {
+      record(name, { failed: 1, note: `not run: ${configured ? 'pd_core' : 'configure'} failed` });
+      continue;
+    }
+    if (!(await build(`${area}_test`))) continue;
+    const exe = path.join(dir, 'tests', 'cpp', `${area}_test${native ? '' : '.js'}`);
+    const [cmd, args] = native ? [exe, []] : [nodeBin, [exe]];
+    console.log(`run   ${name}`);
+    const res = await run(cmd, [...args, '--no-colors=true', '--no-version=true'], {
+      echo: true,
+      timeoutMs: suiteTimeoutMs,
+      env: native
+        ? {
+            ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=1:strict_string_checks=1',
+            UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? 'print_stacktrace=1:halt_on_error=1',
+          }
+        : {},
+    });
+    record(name, judge(res, doctestCounts(res.output)));
+  }
+  if (!native && coreBuilt && fs.existsSync(path.join(repo, 'wasm-bindings', 'CMakeLists.txt'))) {
+    await buildStep(`${part}/all`, 'cmake', ['--build', dir, '-j', jobs], wasmEnv);
+  }
+}
+
+const nodeTestFile = /(^test\.[cm]?js$)|(^test-.*\.[cm]?js$)|([.\-_]test\.[cm]?js$)/;
+
+function hasTestFiles(dir) {
+  if (!fs.existsSync(dir)) return false;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() ? hasTestFiles(full) : nodeTestFile.test(entry.name)) return true;
+  }
+  return false;
+}
+
+let jsBuilt = null; // result of `npm run build:js`, run at most once
+
+async function buildJsPackage() {
+  if (jsBuilt === null) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
+    jsBuilt = pkg.scripts && pkg.scripts['build:js']
+      ? await buildStep('js/build:js', 'npm', ['run', '--silent', 'build:js'], wasmEnv)
+      : true;
+  }
+  return jsBuilt;
+}
+
+async function nodeTestPart(name, files) {
+  if (!(await buildJsPackage())) {
+    record(name, { failed: 1, note: 'not run: npm run build:js failed' });
+    return;
+  }
+  console.log(`run   ${name}`);
+  const res = await run(nodeBin, ['--test', '--test-reporter=spec', ...files], { echo: true, timeoutMs: suiteTimeoutMs });
+  record(name, judge(res, nodeTestCounts(res.output)));
+}
+
+// -------------------------------------------------------------------- main
+
+async function main() {
+  const { parts, areas: onlyAreas } = parseArgs(process.argv.slice(2));
+  const areas = testAreas(onlyAreas);
+  const partTimes = [];
+  const started = Date.now();
+  const doctests = parts.includes('native') || parts.includes('wasm');
+  console.log(`pocketdynamo tests: ${parts.join(', ')}` +
+    (doctests ? `; doctest areas: ${areas.join(', ') || '(none)'}; builds -j${jobs}` : ''));
+
+  heading('setup (scripts/setup.sh)');
+  const setup = await run('bash', ['scripts/setup.sh'], { echo: true });
+  partTimes.push(['setup', setup.ms]);
+  if (setup.code !== 0) {
+    record('setup', { failed: 1, ms: setup.ms, note: `FAILED (${exitText(setup)}): cannot build or test without it` });
+  } else {
+    console.log(`ok    setup (${seconds(setup.ms)})`);
+    for (const part of parts) {
+      const partStart = Date.now();
+      if (part === 'native') {
+        heading('native: build/native (Debug, AddressSanitizer + UndefinedBehaviorSanitizer)');
+        await doctestPart('native', areas);
+      } else if (part === 'wasm') {
+        heading('wasm: build/wasm (Emscripten, Release), suites run under node');
+        await doctestPart('wasm', areas);
+      } else if (part === 'js') {
+        heading('js: node --test tests/js/');
+        if (hasTestFiles(path.join(repo, 'tests', 'js'))) await nodeTestPart('js/tests', ['tests/js/']);
+        else console.log('skip  no test files in tests/js');
+      } else if (part === 'browser') {
+        heading('browser: node --test tests/browser/*.test.js');
+        const dir = path.join(repo, 'tests', 'browser');
+        const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort() : [];
+        if (files.length) await nodeTestPart('browser/tests', files.map((f) => `tests/browser/${f}`));
+        else console.log('skip  no tests/browser/*.test.js');
+      }
+      partTimes.push([part, Date.now() - partStart]);
+    }
+  }
+
+  heading('summary');
+  const width = Math.max(10, ...results.map((r) => r.name.length));
+  for (const r of results) {
+    const counts = r.note || `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
+    console.log(`${r.failed ? 'FAIL' : 'PASS'}  ${r.name.padEnd(width)}  ${seconds(r.ms).padStart(7)}  ${counts}`);
+  }
+  console.log(`time: ${partTimes.map(([p, ms]) => `${p} ${seconds(ms)}`).join(', ')}; total ${seconds(Date.now() - started)}`);
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();
