@@ -1,0 +1,94 @@
+// Compile-only test of the package's typings (tsc --noEmit -p tests/js/types):
+// the common calls type-check, and wrong ones are rejected (@ts-expect-error
+// fails the compile if the line below it is NOT an error).
+import {
+  open, Database, Table, NumberValue, marshall, unmarshall,
+  ConditionalCheckFailedException, DynamoDBError, PocketDynamoError, ValidationException,
+  type AttributeMap, type Page, type Snapshot,
+} from 'pocketdynamo';
+import { WorkerClient, serveDatabase } from 'pocketdynamo/worker';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+interface Order {
+  pk: string;
+  sk: string;
+  status: 'new' | 'shipped';
+  total: number;
+  tags?: Set<string>;
+  lines?: { sku: string; qty: number }[];
+}
+type OrderKey = Pick<Order, 'pk' | 'sk'>;
+
+async function main(): Promise<void> {
+  const db: Database = await open('shop');
+  const memory = await open({ storage: 'memory', pageSize: 8192 });
+  const named = await open('x', { pageSize: 4096 });
+  // @ts-expect-error: only 'memory' storage exists in this version
+  await open({ storage: 'idb' });
+  const persistent: false = db.persistent;
+
+  const created = await db.send<{ TableDescription: { TableName: string } }>('CreateTable', {
+    TableName: 'Orders',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  const tableName: string = created.TableDescription.TableName;
+
+  const orders: Table<Order, OrderKey> = db.table<Order, OrderKey>('Orders');
+  await orders.put({ pk: 'u#1', sk: 'o#1', status: 'new', total: 12.5 }, { ifNotExists: true });
+  // @ts-expect-error: status must be 'new' | 'shipped'
+  await orders.put({ pk: 'u#1', sk: 'o#2', status: 'lost', total: 1 });
+  const one: Order | undefined = await orders.get({ pk: 'u#1', sk: 'o#1' }, { consistent: true });
+  // @ts-expect-error: the key type has no 'status'
+  await orders.get({ pk: 'u#1', sk: 'o#1', status: 'new' });
+  const updated = await orders.update({ pk: 'u#1', sk: 'o#1' },
+    { set: { status: 'shipped' }, add: { total: 1 }, remove: ['tags'] },
+    { condition: { status: 'new', total: { gt: 5 } } });
+  const total: number | undefined = updated?.total;
+  await orders.update({ pk: 'u#1', sk: 'o#1' }, { set: [[['lines', 0, 'qty'], 3]] });
+  await orders.update({ pk: 'u#1', sk: 'o#1' }, { expression: 'SET #s = :s', names: { '#s': 'status' }, values: { ':s': 'new' } });
+  const page: Page<Order, OrderKey> = await orders.query({ pk: 'u#1', sk: { beginsWith: 'o#' } },
+    { reverse: true, limit: 10, filter: { status: 'new' } });
+  const next: OrderKey | undefined = page.lastKey;
+  for await (const o of orders.queryAll({ pk: 'u#1' })) { const s: string = o.sk; }
+  for await (const o of orders.scanAll({ filter: { or: [{ status: 'new' }, { total: { between: [1, 2] } }] } })) { o.pk; }
+  await orders.delete({ pk: 'u#1', sk: 'o#1' }, { returnValues: 'ALL_OLD' });
+
+  const untyped = db.table('Anything');
+  const anything = await untyped.get({ id: 1 });
+  anything?.whatever;
+
+  const item: AttributeMap = marshall({ a: 1, n: NumberValue.from('1.00000000000000000001') });
+  const back = unmarshall<{ a: number }>(item, { wrapNumbers: false });
+  const big: bigint = new NumberValue('12345678901234567890').toBigInt();
+
+  try {
+    await orders.put({ pk: 'u#1', sk: 'o#1', status: 'new', total: 1 }, { ifNotExists: true });
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) { const n: string = e.name; const t: string = e.__type; }
+    if (e instanceof DynamoDBError && e.name === 'ValidationException') { e.message; }
+    if (e instanceof PocketDynamoError) { e.message; }
+  }
+  const v = new ValidationException('bad');
+  const vn: 'ValidationException' = v.name;
+
+  const client = new DynamoDBClient(db.clientConfig());
+  const client2 = new DynamoDBClient({ region: 'local', requestHandler: db.requestHandler(),
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const doc = DynamoDBDocumentClient.from(client);
+  await client2.send(new GetItemCommand({ TableName: 'Orders', Key: { pk: { S: 'u#1' }, sk: { S: 'o#1' } } }));
+
+  const snap: Snapshot = await db.snapshot();
+  const reopened = await open({ snapshot: snap });
+  const health: string = await reopened.check();
+  await db.close();
+
+  const worker = new MessageChannel().port1;
+  const remote: WorkerClient = await WorkerClient.open(worker, 'shop');
+  await remote.table<Order>('Orders').get({ pk: 'a', sk: 'b' });
+  serveDatabase(new MessageChannel().port2);
+  void [memory, named, persistent, tableName, one, total, next, back, big, doc, health, remote];
+}
+void main;
