@@ -260,6 +260,13 @@ async function main() {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // `npm start` runs npm -> sh -> node. A SIGTERM to npm is forwarded to sh
+  // only, which dies and leaves this process behind, still holding the port:
+  // when the parent goes away, stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('parent exited');
+  }, 500).unref();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
