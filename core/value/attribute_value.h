@@ -67,6 +67,10 @@ std::optional<AttributeType> AttributeTypeFromName(std::string_view name);
 bool IsSetType(AttributeType type);
 // True for S, N, B: the types a key attribute may have.
 bool IsKeyType(AttributeType type);
+// True if `text` is well-formed UTF-8 (no overlong forms, no surrogates,
+// code points <= U+10FFFF): what an S value must hold. Decoders of stored
+// bytes use it to reject corrupt strings.
+bool IsValidUtf8(std::string_view text);
 
 class AttributeValue;
 

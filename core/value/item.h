@@ -13,9 +13,11 @@
 //   SS, NS, BS      sum of the member sizes by the scalar rules above
 // The 400 KB limit (409600 bytes) is enforced by callers (table/limits.h).
 //
-// NestingDepth counts the levels of M/L containers: a scalar or set is 0, an
-// empty or flat M/L is 1, {"a": {"L": [{"M": {}}]}} is 2. DynamoDB allows
-// documents nested up to kMaxNestingDepth (32) levels.
+// NestingDepth counts levels as DynamoDB does: a scalar, a set, or an empty
+// M/L is 1 level; a non-empty M/L is 1 + the deepest of its members. So
+// {"M": {"b": {"S": "x"}}} is 2 and a scalar wrapped in 31 maps is 32.
+// DynamoDB accepts values of at most kMaxNestingDepth (32) levels; one more
+// wrap is rejected ("Nesting Levels have exceeded supported limits: ...").
 #ifndef PD_VALUE_ITEM_H_
 #define PD_VALUE_ITEM_H_
 
@@ -35,10 +37,10 @@ uint64_t AttributeValueSize(const AttributeValue& value);
 // Size in bytes of an item by the rules above.
 uint64_t ItemSize(const Item& item);
 
-// Levels of M/L nesting in a value (0 for scalars and sets).
+// Levels of a value by the rule above (>= 1).
 int NestingDepth(const AttributeValue& value);
 
-// Deepest NestingDepth over the item's attribute values (0 if empty or flat).
+// Deepest NestingDepth over the item's attribute values (0 for an empty item).
 int NestingDepth(const Item& item);
 
 }  // namespace pd

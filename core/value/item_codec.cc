@@ -1,0 +1,360 @@
+// Item encoding (B+tree value of a table entry). Grammar; varint32 is
+// LevelDB's base-128 varint (util/coding.h), all other integers single bytes.
+//
+//   item     := version count:varint32 { name value }^count
+//   avalue   := version value                    (EncodeAttributeValue)
+//   version  := 0x01                             (kFormatVersion)
+//   name     := len:varint32 byte^len            UTF-8, strictly ascending
+//                                                (unsigned bytes) within a map
+//   value    := tag payload
+//
+//   TAG  TYPE  PAYLOAD
+//   0    S     len:varint32 byte^len             UTF-8 text
+//   1    N     number
+//   2    B     len:varint32 byte^len             raw bytes
+//   3    BOOL  byte                              0 = false, 1 = true
+//   4    NULL  (nothing)
+//   5    M     count:varint32 { name value }^count
+//   6    L     count:varint32 value^count        in list order
+//   7    SS    count:varint32 { len:varint32 byte^len }^count
+//   8    NS    count:varint32 number^count
+//   9    BS    count:varint32 { len:varint32 byte^len }^count
+//   (tags are AttributeType's values; sets: count >= 1, members strictly
+//   ascending in the set's order: bytes for SS/BS, numeric for NS)
+//
+//   number := header [ exponent digits ]
+//     header    bit 7: negative; bit 6: reserved, 0; bits 0..5: n = significant
+//               digit count, 0..38 (0 = the number zero; then nothing follows
+//               and the header is 0x00)
+//     exponent  e + 130, e = power of ten of the leading digit, -130..125
+//     digits    ceil(n / 2) bytes of packed decimal: digit 2i in the high
+//               nibble and digit 2i+1 in the low nibble of byte i; an odd
+//               count leaves the last low nibble 0. First digit != 0, last
+//               digit != 0 (canonical Decimal).
+//
+// Example: {"a": {"N": "-1.5"}} -> 01 01 | 01 61 | 01 | 82 82 15
+#include "value/item_codec.h"
+
+#include <cstdint>
+#include <vector>
+
+#include "util/coding.h"
+
+namespace pd {
+
+namespace {
+
+constexpr uint8_t kFormatVersion = 0x01;
+
+// ---------------------------------------------------------------------------
+// Encoding
+
+void PutBytes(std::string_view bytes, std::string* out) {
+  PutVarint32(out, static_cast<uint32_t>(bytes.size()));
+  out->append(bytes.data(), bytes.size());
+}
+
+void PutNumber(const Decimal& d, std::string* out) {
+  const int n = d.significant_digits();
+  if (n == 0) {
+    out->push_back(0);
+    return;
+  }
+  out->push_back(static_cast<char>((d.negative() ? 0x80 : 0) | n));
+  out->push_back(static_cast<char>(d.exponent() + 130));
+  std::string_view digits = d.digits();
+  for (int i = 0; i < n; i += 2) {
+    int hi = digits[i] - '0';
+    int lo = i + 1 < n ? digits[i + 1] - '0' : 0;
+    out->push_back(static_cast<char>((hi << 4) | lo));
+  }
+}
+
+void PutValue(const AttributeValue& v, std::string* out);
+
+void PutMap(const AttributeMap& map, std::string* out) {
+  PutVarint32(out, static_cast<uint32_t>(map.size()));
+  for (const auto& [name, value] : map) {
+    PutBytes(name, out);
+    PutValue(value, out);
+  }
+}
+
+void PutValue(const AttributeValue& v, std::string* out) {
+  out->push_back(static_cast<char>(v.type()));
+  switch (v.type()) {
+    case AttributeType::kS:
+    case AttributeType::kB:
+      PutBytes(v.bytes(), out);
+      break;
+    case AttributeType::kN:
+      PutNumber(v.n(), out);
+      break;
+    case AttributeType::kBool:
+      out->push_back(v.boolean() ? 1 : 0);
+      break;
+    case AttributeType::kNull:
+      break;
+    case AttributeType::kM:
+      PutMap(v.m(), out);
+      break;
+    case AttributeType::kL:
+      PutVarint32(out, static_cast<uint32_t>(v.l().size()));
+      for (const AttributeValue& e : v.l()) PutValue(e, out);
+      break;
+    case AttributeType::kSS:
+    case AttributeType::kBS: {
+      const std::vector<std::string>& members = v.is(AttributeType::kSS) ? v.ss() : v.bs();
+      PutVarint32(out, static_cast<uint32_t>(members.size()));
+      for (const std::string& m : members) PutBytes(m, out);
+      break;
+    }
+    case AttributeType::kNS:
+      PutVarint32(out, static_cast<uint32_t>(v.ns().size()));
+      for (const Decimal& d : v.ns()) PutNumber(d, out);
+      break;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Decoding
+
+Status Bad(const char* what) { return Status::Corruption(std::string("item encoding: ") + what); }
+
+// A cursor over untrusted bytes.
+class Reader {
+ public:
+  explicit Reader(std::string_view in)
+      : p_(reinterpret_cast<const uint8_t*>(in.data())), limit_(p_ + in.size()) {}
+
+  size_t remaining() const { return static_cast<size_t>(limit_ - p_); }
+
+  bool Byte(uint8_t* b) {
+    if (p_ == limit_) return false;
+    *b = *p_++;
+    return true;
+  }
+
+  // A minimal-length varint32 (the only form the encoder writes).
+  bool Varint(uint32_t* v) {
+    const uint8_t* next = GetVarint32(p_, limit_, v);
+    if (next == nullptr || next - p_ != VarintLength(*v)) return false;
+    p_ = next;
+    return true;
+  }
+
+  // A length-prefixed byte string as a view into the input.
+  bool Bytes(std::string_view* out) {
+    uint32_t len;
+    if (!Varint(&len) || len > remaining()) return false;
+    *out = std::string_view(reinterpret_cast<const char*>(p_), len);
+    p_ += len;
+    return true;
+  }
+
+  // A count of elements each at least `min_size` bytes long: bounded by the
+  // input left, so hostile counts cannot trigger huge allocations.
+  bool Count(size_t min_size, uint32_t* n) {
+    return Varint(n) && static_cast<uint64_t>(*n) * min_size <= remaining();
+  }
+
+ private:
+  const uint8_t* p_;      // next unread byte
+  const uint8_t* limit_;  // one past the last byte
+};
+
+Status GetNumber(Reader* r, Decimal* out) {
+  uint8_t header;
+  if (!r->Byte(&header)) return Bad("truncated number");
+  if (header == 0) {
+    *out = Decimal();
+    return Status::OK();
+  }
+  const int n = header & 0x3F;
+  if ((header & 0x40) != 0 || n == 0 || n > Decimal::kMaxDigits) return Bad("bad number header");
+  uint8_t exp;
+  if (!r->Byte(&exp)) return Bad("truncated number");
+  char digits[Decimal::kMaxDigits];
+  for (int i = 0; i < n; i += 2) {
+    uint8_t b;
+    if (!r->Byte(&b)) return Bad("truncated number");
+    int hi = b >> 4;
+    int lo = b & 0x0F;
+    if (hi > 9 || lo > 9 || (i + 1 >= n && lo != 0)) return Bad("bad number digits");
+    digits[i] = static_cast<char>('0' + hi);
+    if (i + 1 < n) digits[i + 1] = static_cast<char>('0' + lo);
+  }
+  Result<Decimal> d = Decimal::FromParts((header & 0x80) != 0,
+                                         std::string_view(digits, static_cast<size_t>(n)),
+                                         static_cast<int>(exp) - 130);
+  if (!d.ok()) return Bad("non-canonical number");
+  *out = *d;
+  return Status::OK();
+}
+
+Status GetValue(Reader* r, int level, AttributeValue* out);
+
+Status GetMap(Reader* r, int level, AttributeMap* out) {
+  uint32_t count;
+  if (!r->Count(2, &count)) return Bad("bad map count");  // name len + tag
+  std::string_view previous;
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string_view name;
+    if (!r->Bytes(&name)) return Bad("truncated name");
+    if (i > 0 && !(previous < name)) return Bad("map names not ascending");
+    if (!IsValidUtf8(name)) return Bad("name is not UTF-8");
+    AttributeValue value;
+    Status s = GetValue(r, level, &value);
+    if (!s.ok()) return s;
+    out->Set(std::string(name), std::move(value));  // ascending: appends
+    previous = name;
+  }
+  return Status::OK();
+}
+
+Status GetStrings(Reader* r, bool utf8, std::vector<std::string>* out) {
+  uint32_t count;
+  if (!r->Count(1, &count) || count == 0) return Bad("bad set count");
+  out->reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string_view s;
+    if (!r->Bytes(&s)) return Bad("truncated set member");
+    if (utf8 && !IsValidUtf8(s)) return Bad("string is not UTF-8");
+    if (i > 0 && !(std::string_view(out->back()) < s)) return Bad("set members not ascending");
+    out->emplace_back(s);
+  }
+  return Status::OK();
+}
+
+// Decodes one value whose container is at nesting `level` (0 = item).
+Status GetValue(Reader* r, int level, AttributeValue* out) {
+  uint8_t tag;
+  if (!r->Byte(&tag)) return Bad("truncated value");
+  if (tag > static_cast<uint8_t>(AttributeType::kBS)) return Bad("unknown type tag");
+  const int my_level = level + 1;  // this value's nesting level (value/item.h)
+  if (my_level > kMaxDecodeDepth) return Bad("nesting too deep");
+  switch (static_cast<AttributeType>(tag)) {
+    case AttributeType::kS:
+    case AttributeType::kB: {
+      std::string_view bytes;
+      if (!r->Bytes(&bytes)) return Bad("truncated string");
+      if (tag == static_cast<uint8_t>(AttributeType::kS)) {
+        if (!IsValidUtf8(bytes)) return Bad("string is not UTF-8");
+        *out = AttributeValue::S(std::string(bytes));
+      } else {
+        *out = AttributeValue::B(std::string(bytes));
+      }
+      return Status::OK();
+    }
+    case AttributeType::kN: {
+      Decimal d;
+      Status s = GetNumber(r, &d);
+      if (!s.ok()) return s;
+      *out = AttributeValue::N(d);
+      return Status::OK();
+    }
+    case AttributeType::kBool: {
+      uint8_t b;
+      if (!r->Byte(&b) || b > 1) return Bad("bad boolean");
+      *out = AttributeValue::Bool(b == 1);
+      return Status::OK();
+    }
+    case AttributeType::kNull:
+      *out = AttributeValue::Null();
+      return Status::OK();
+    case AttributeType::kM: {
+      AttributeMap map;
+      Status s = GetMap(r, my_level, &map);
+      if (!s.ok()) return s;
+      *out = AttributeValue::M(std::move(map));
+      return Status::OK();
+    }
+    case AttributeType::kL: {
+      uint32_t count;
+      if (!r->Count(1, &count)) return Bad("bad list count");
+      AttributeValue::List list;
+      list.reserve(count);
+      for (uint32_t i = 0; i < count; ++i) {
+        AttributeValue e;
+        Status s = GetValue(r, my_level, &e);
+        if (!s.ok()) return s;
+        list.push_back(std::move(e));
+      }
+      *out = AttributeValue::L(std::move(list));
+      return Status::OK();
+    }
+    case AttributeType::kSS:
+    case AttributeType::kBS: {
+      const bool is_ss = tag == static_cast<uint8_t>(AttributeType::kSS);
+      std::vector<std::string> members;
+      Status s = GetStrings(r, is_ss, &members);
+      if (!s.ok()) return s;
+      Result<AttributeValue> set =
+          is_ss ? AttributeValue::SS(std::move(members)) : AttributeValue::BS(std::move(members));
+      if (!set.ok()) return Bad("bad set");
+      *out = std::move(set).value();
+      return Status::OK();
+    }
+    case AttributeType::kNS: {
+      uint32_t count;
+      if (!r->Count(1, &count) || count == 0) return Bad("bad set count");
+      std::vector<Decimal> members;
+      members.reserve(count);
+      for (uint32_t i = 0; i < count; ++i) {
+        Decimal d;
+        Status s = GetNumber(r, &d);
+        if (!s.ok()) return s;
+        if (i > 0 && !(members.back() < d)) return Bad("set members not ascending");
+        members.push_back(d);
+      }
+      Result<AttributeValue> set = AttributeValue::NS(std::move(members));
+      if (!set.ok()) return Bad("bad set");
+      *out = std::move(set).value();
+      return Status::OK();
+    }
+  }
+  return Bad("unknown type tag");
+}
+
+Status GetVersion(Reader* r) {
+  uint8_t version;
+  if (!r->Byte(&version)) return Bad("empty");
+  if (version != kFormatVersion) return Bad("unknown format version");
+  return Status::OK();
+}
+
+}  // namespace
+
+void EncodeItem(const Item& item, std::string* out) {
+  out->push_back(static_cast<char>(kFormatVersion));
+  PutMap(item, out);
+}
+
+Result<Item> DecodeItem(std::string_view bytes) {
+  Reader r(bytes);
+  Status s = GetVersion(&r);
+  if (!s.ok()) return s;
+  Item item;
+  s = GetMap(&r, 0, &item);
+  if (!s.ok()) return s;
+  if (r.remaining() != 0) return Bad("trailing bytes");
+  return item;
+}
+
+void EncodeAttributeValue(const AttributeValue& value, std::string* out) {
+  out->push_back(static_cast<char>(kFormatVersion));
+  PutValue(value, out);
+}
+
+Result<AttributeValue> DecodeAttributeValue(std::string_view bytes) {
+  Reader r(bytes);
+  Status s = GetVersion(&r);
+  if (!s.ok()) return s;
+  AttributeValue value;
+  s = GetValue(&r, 0, &value);
+  if (!s.ok()) return s;
+  if (r.remaining() != 0) return Bad("trailing bytes");
+  return value;
+}
+
+}  // namespace pd

@@ -1,0 +1,414 @@
+#include "value/json_codec.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+#include <vector>
+
+#include "util/base64.h"
+
+namespace pd {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kTruncatingBigNumber =
+    "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to ";
+constexpr const char* kJavaBoolean = "class java.lang.Boolean can not be converted to ";
+constexpr const char* kStartOfMap = "Start of structure or map found where not expected.";
+constexpr const char* kStartOfList = "Start of list found where not expected";
+constexpr const char* kInvalidPrefix = "One or more parameter values were invalid: ";
+constexpr const char* kEmptyValue =
+    "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
+constexpr const char* kManyTypes =
+    "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+    "supported datatypes";
+constexpr const char* kTooDeep =
+    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+    "beyond supported limit";
+
+// A value's members in the order they are checked (nlohmann::json objects
+// iterate by key, so this is also their iteration order).
+enum class Wire { kString, kBlob, kBoolean, kStringList, kBlobList, kValueList, kValueMap };
+
+struct Member {
+  const char* name;    // type key on the wire
+  AttributeType type;  // the type it denotes
+  Wire wire;           // the JSON shape it must have
+};
+
+constexpr Member kMembers[] = {
+    {"B", AttributeType::kB, Wire::kBlob},          {"BOOL", AttributeType::kBool, Wire::kBoolean},
+    {"BS", AttributeType::kBS, Wire::kBlobList},    {"L", AttributeType::kL, Wire::kValueList},
+    {"M", AttributeType::kM, Wire::kValueMap},      {"N", AttributeType::kN, Wire::kString},
+    {"NS", AttributeType::kNS, Wire::kStringList},  {"NULL", AttributeType::kNull, Wire::kBoolean},
+    {"S", AttributeType::kS, Wire::kString},        {"SS", AttributeType::kSS, Wire::kStringList},
+};
+
+JsonError Serialization(std::string message) {
+  return JsonError{JsonError::Kind::kSerialization, std::move(message)};
+}
+
+JsonError Validation(std::string message) {
+  return JsonError{JsonError::Kind::kValidation, std::move(message)};
+}
+
+// The error for a container (object/array) where a scalar of `target`
+// ("an String", "an Boolean", "a Blob") was expected, or for a scalar of the
+// wrong kind.
+std::optional<JsonError> CheckScalar(const json& j, const char* target) {
+  switch (j.type()) {
+    case json::value_t::object:
+      return Serialization(kStartOfMap);
+    case json::value_t::array:
+      return Serialization(kStartOfList);
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float:
+      return Serialization(std::string(kTruncatingBigNumber) + target);
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<JsonError> CheckString(const json& j) {
+  if (j.is_null() || j.is_string()) return std::nullopt;
+  if (j.is_boolean()) return Serialization(std::string(kJavaBoolean) + "an String");
+  return CheckScalar(j, "an String");
+}
+
+// DynamoDB's JSON layer reads "true"/"1"/"yes" and "false"/"0"/"no" in any
+// case as booleans. Returns nullopt for other strings.
+std::optional<bool> BooleanFromString(const std::string& s, std::string* upper) {
+  upper->resize(s.size());
+  std::transform(s.begin(), s.end(), upper->begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (*upper == "TRUE" || *upper == "1" || *upper == "YES") return true;
+  if (*upper == "FALSE" || *upper == "0" || *upper == "NO") return false;
+  return std::nullopt;
+}
+
+std::optional<JsonError> CheckBoolean(const json& j) {
+  if (j.is_null() || j.is_boolean()) return std::nullopt;
+  if (j.is_string()) {
+    std::string upper;
+    if (BooleanFromString(j.get_ref<const std::string&>(), &upper)) return std::nullopt;
+    return Serialization("'" + upper + "' can not be converted to an Boolean");
+  }
+  return CheckScalar(j, "an Boolean");
+}
+
+std::optional<JsonError> CheckBlob(const json& j) {
+  if (j.is_null()) return std::nullopt;
+  if (j.is_boolean()) return Serialization(std::string(kJavaBoolean) + "a Blob");
+  if (!j.is_string()) return CheckScalar(j, "a Blob");
+  const std::string& text = j.get_ref<const std::string&>();
+  Result<std::string> bytes = Base64Decode(text);
+  if (!bytes.ok()) {
+    return Serialization("'" + text + "' can not be converted to a Blob: " +
+                         bytes.status().message());
+  }
+  return std::nullopt;
+}
+
+std::optional<JsonError> CheckValue(const json& j, int level);
+
+std::optional<JsonError> CheckList(const json& j, Wire element, int level) {
+  if (j.is_null()) return std::nullopt;
+  if (j.is_object()) return Serialization(kStartOfMap);
+  if (!j.is_array()) return Serialization("Expected list or null");
+  for (const json& child : j) {
+    std::optional<JsonError> e;
+    if (element == Wire::kString) {
+      e = CheckString(child);
+    } else if (element == Wire::kBlob) {
+      e = CheckBlob(child);
+    } else {
+      e = CheckValue(child, level + 1);
+    }
+    if (e) return e;
+  }
+  return std::nullopt;
+}
+
+std::optional<JsonError> CheckMap(const json& j, int level) {
+  if (j.is_null()) return std::nullopt;
+  if (j.is_array()) return Serialization(kStartOfList);
+  if (!j.is_object()) return Serialization("Expected map or null");
+  for (const auto& [name, child] : j.items()) {
+    (void)name;
+    if (auto e = CheckValue(child, level + 1)) return e;
+  }
+  return std::nullopt;
+}
+
+// Phase 1 for one AttributeValue structure at nesting `level` (1 = top).
+// Values deeper than one past the limit are left to phase 2, which rejects
+// them; this also bounds the recursion on hostile input.
+std::optional<JsonError> CheckValue(const json& j, int level) {
+  if (j.is_null()) return std::nullopt;
+  if (j.is_array()) return Serialization(kStartOfList);
+  if (!j.is_object()) return Serialization("Expected null");
+  if (level > kMaxNestingDepth + 1) return std::nullopt;
+  for (const Member& m : kMembers) {
+    auto it = j.find(m.name);
+    if (it == j.end()) continue;
+    std::optional<JsonError> e;
+    switch (m.wire) {
+      case Wire::kString: e = CheckString(*it); break;
+      case Wire::kBlob: e = CheckBlob(*it); break;
+      case Wire::kBoolean: e = CheckBoolean(*it); break;
+      case Wire::kStringList: e = CheckList(*it, Wire::kString, level); break;
+      case Wire::kBlobList: e = CheckList(*it, Wire::kBlob, level); break;
+      case Wire::kValueList: e = CheckList(*it, Wire::kValueList, level); break;
+      case Wire::kValueMap: e = CheckMap(*it, level); break;
+    }
+    if (e) return e;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// Phase 2. Input has passed phase 1, so every present member has its shape.
+
+bool ReadBoolean(const json& j) {
+  if (j.is_boolean()) return j.get<bool>();
+  std::string upper;
+  return BooleanFromString(j.get_ref<const std::string&>(), &upper).value_or(false);
+}
+
+std::string Base64Bytes(const json& j) {
+  return Base64Decode(j.get_ref<const std::string&>()).value();  // checked in phase 1
+}
+
+// "[a, b, c]" as DynamoDB lists a collection in messages.
+std::string ListText(const json& list) {
+  std::string out = "[";
+  bool first = true;
+  for (const json& member : list) {
+    if (!first) out.append(", ");
+    first = false;
+    out.append(member.is_string() ? member.get_ref<const std::string&>() : std::string("null"));
+  }
+  out.push_back(']');
+  return out;
+}
+
+std::optional<JsonError> ParseNumber(const json& j, Decimal* out) {
+  if (j.is_null()) return Validation(NumberErrorMessage(NumberError::kEmpty, ""));
+  const std::string& text = j.get_ref<const std::string&>();
+  Result<Decimal> d = Decimal::Parse(text);
+  if (!d.ok()) return Validation(d.status().message());
+  *out = *d;
+  return std::nullopt;
+}
+
+bool HasNull(const json& list) {
+  return std::any_of(list.begin(), list.end(), [](const json& m) { return m.is_null(); });
+}
+
+std::optional<JsonError> BuildValue(const json& j, int level, AttributeValue* out);
+
+// Builds the value of member `m` (present, non-null) into *out.
+std::optional<JsonError> BuildMember(const Member& m, const json& v, int level,
+                                     AttributeValue* out) {
+  switch (m.type) {
+    case AttributeType::kS:
+      *out = AttributeValue::S(v.get<std::string>());
+      return std::nullopt;
+    case AttributeType::kB:
+      *out = AttributeValue::B(Base64Bytes(v));
+      return std::nullopt;
+    case AttributeType::kN: {
+      Decimal d;
+      if (auto e = ParseNumber(v, &d)) return e;
+      *out = AttributeValue::N(d);
+      return std::nullopt;
+    }
+    case AttributeType::kBool:
+      *out = AttributeValue::Bool(ReadBoolean(v));
+      return std::nullopt;
+    case AttributeType::kNull:
+      if (!ReadBoolean(v)) {
+        return Validation(std::string(kInvalidPrefix) +
+                          "Null attribute value types must have the value of true");
+      }
+      *out = AttributeValue::Null();
+      return std::nullopt;
+    case AttributeType::kSS: {
+      if (v.empty()) return Validation(std::string(kInvalidPrefix) + "An string set  may not be empty");
+      if (HasNull(v)) {
+        return Validation(std::string(kInvalidPrefix) + "An string set may not have a null member");
+      }
+      std::vector<std::string> members;
+      members.reserve(v.size());
+      for (const json& s : v) members.push_back(s.get<std::string>());
+      Result<AttributeValue> set = AttributeValue::SS(std::move(members));
+      if (!set.ok()) {
+        return Validation(std::string(kInvalidPrefix) + "Input collection " + ListText(v) +
+                          " contains duplicates.");
+      }
+      *out = std::move(set).value();
+      return std::nullopt;
+    }
+    case AttributeType::kNS: {
+      if (v.empty()) return Validation(std::string(kInvalidPrefix) + "An number set  may not be empty");
+      std::vector<Decimal> members;
+      members.reserve(v.size());
+      for (const json& s : v) {
+        Decimal d;
+        if (auto e = ParseNumber(s, &d)) return e;
+        members.push_back(d);
+      }
+      Result<AttributeValue> set = AttributeValue::NS(std::move(members));
+      if (!set.ok()) return Validation("Input collection contains duplicates");
+      *out = std::move(set).value();
+      return std::nullopt;
+    }
+    case AttributeType::kBS: {
+      if (v.empty()) return Validation(std::string(kInvalidPrefix) + "Binary sets should not be empty");
+      if (HasNull(v)) {
+        return Validation(std::string(kInvalidPrefix) +
+                          "Binary sets may not contain null or empty values");
+      }
+      std::vector<std::string> members;
+      members.reserve(v.size());
+      for (const json& s : v) members.push_back(Base64Bytes(s));
+      Result<AttributeValue> set = AttributeValue::BS(std::move(members));
+      if (!set.ok()) {
+        return Validation(std::string(kInvalidPrefix) + "Input collection " + ListText(v) +
+                          "of type BS contains duplicates.");
+      }
+      *out = std::move(set).value();
+      return std::nullopt;
+    }
+    case AttributeType::kM: {
+      AttributeMap map;
+      for (const auto& [name, child] : v.items()) {
+        AttributeValue value;
+        if (auto e = BuildValue(child, level + 1, &value)) return e;
+        map.Set(name, std::move(value));
+      }
+      *out = AttributeValue::M(std::move(map));
+      return std::nullopt;
+    }
+    case AttributeType::kL: {
+      AttributeValue::List list;
+      list.reserve(v.size());
+      for (const json& child : v) {
+        AttributeValue value;
+        if (auto e = BuildValue(child, level + 1, &value)) return e;
+        list.push_back(std::move(value));
+      }
+      *out = AttributeValue::L(std::move(list));
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+// Phase 2 for one value at nesting `level`, in dynalite's order: each
+// present member is validated in turn, then "more than one datatype".
+std::optional<JsonError> BuildValue(const json& j, int level, AttributeValue* out) {
+  if (level > kMaxNestingDepth) return Validation(kTooDeep);
+  if (j.is_null()) return Validation(kEmptyValue);
+  int present = 0;
+  for (const Member& m : kMembers) {
+    auto it = j.find(m.name);
+    if (it == j.end() || it->is_null()) continue;
+    ++present;
+    if (auto e = BuildMember(m, *it, level, out)) return e;
+  }
+  if (present == 0) return Validation(kEmptyValue);
+  if (present > 1) return Validation(kManyTypes);
+  return std::nullopt;
+}
+
+std::optional<JsonError> CheckItem(const json& j) { return CheckMap(j, 0); }
+
+}  // namespace
+
+std::optional<JsonError> CheckAttributeValueJsonTypes(const json& j) { return CheckValue(j, 1); }
+
+std::optional<JsonError> CheckItemJsonTypes(const json& j) { return CheckItem(j); }
+
+std::optional<JsonError> AttributeValueFromJson(const json& j, AttributeValue* out) {
+  if (auto e = CheckValue(j, 1)) return e;
+  AttributeValue value;
+  if (auto e = BuildValue(j, 1, &value)) return e;
+  *out = std::move(value);
+  return std::nullopt;
+}
+
+std::optional<JsonError> ItemFromJson(const json& j, Item* out) {
+  if (auto e = CheckItem(j)) return e;
+  Item item;
+  if (j.is_object()) {
+    for (const auto& [name, child] : j.items()) {
+      AttributeValue value;
+      if (auto e = BuildValue(child, 1, &value)) return e;
+      item.Set(name, std::move(value));
+    }
+  }
+  *out = std::move(item);
+  return std::nullopt;
+}
+
+json AttributeValueToJson(const AttributeValue& value) {
+  json out = json::object();
+  const char* name = AttributeTypeName(value.type());
+  switch (value.type()) {
+    case AttributeType::kS:
+      out[name] = value.s();
+      break;
+    case AttributeType::kN:
+      out[name] = value.n().ToString();
+      break;
+    case AttributeType::kB:
+      out[name] = Base64Encode(value.b());
+      break;
+    case AttributeType::kBool:
+      out[name] = value.boolean();
+      break;
+    case AttributeType::kNull:
+      out[name] = true;
+      break;
+    case AttributeType::kM:
+      out[name] = ItemToJson(value.m());
+      break;
+    case AttributeType::kL: {
+      json list = json::array();
+      for (const AttributeValue& v : value.l()) list.push_back(AttributeValueToJson(v));
+      out[name] = std::move(list);
+      break;
+    }
+    case AttributeType::kSS: {
+      json list = json::array();
+      for (const std::string& s : value.ss()) list.push_back(s);
+      out[name] = std::move(list);
+      break;
+    }
+    case AttributeType::kNS: {
+      json list = json::array();
+      for (const Decimal& d : value.ns()) list.push_back(d.ToString());
+      out[name] = std::move(list);
+      break;
+    }
+    case AttributeType::kBS: {
+      json list = json::array();
+      for (const std::string& b : value.bs()) list.push_back(Base64Encode(b));
+      out[name] = std::move(list);
+      break;
+    }
+  }
+  return out;
+}
+
+json ItemToJson(const Item& item) {
+  json out = json::object();
+  for (const auto& [name, value] : item) out[name] = AttributeValueToJson(value);
+  return out;
+}
+
+}  // namespace pd

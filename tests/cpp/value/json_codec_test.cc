@@ -1,0 +1,246 @@
+#include "value/json_codec.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "value/random_values.h"
+
+namespace pd {
+namespace {
+
+using json = nlohmann::json;
+
+AttributeValue Decode(const std::string& text) {
+  AttributeValue v;
+  std::optional<JsonError> e = AttributeValueFromJson(json::parse(text), &v);
+  REQUIRE_MESSAGE(!e.has_value(), text, " -> ", (e ? e->message : ""));
+  return v;
+}
+
+// Decoding `text` must fail with `kind` and exactly `message`.
+void ExpectError(const std::string& text, JsonError::Kind kind, const std::string& message) {
+  AttributeValue v = AttributeValue::S("unchanged");
+  std::optional<JsonError> e = AttributeValueFromJson(json::parse(text), &v);
+  REQUIRE_MESSAGE(e.has_value(), text);
+  CHECK_MESSAGE(e->kind == kind, text);
+  CHECK_MESSAGE(e->message == message, text);
+  CHECK(v == AttributeValue::S("unchanged"));
+}
+
+void ExpectValidation(const std::string& text, const std::string& message) {
+  ExpectError(text, JsonError::Kind::kValidation, message);
+}
+
+void ExpectSerialization(const std::string& text, const std::string& message) {
+  ExpectError(text, JsonError::Kind::kSerialization, message);
+}
+
+const std::string kInvalid = "One or more parameter values were invalid: ";
+const std::string kEmpty =
+    "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
+
+TEST_CASE("All ten types round-trip through DynamoDB JSON") {
+  const char* cases[] = {
+      R"({"S":"hello"})",
+      R"({"S":""})",
+      R"({"S":"\u00e9\u20ac\ud83d\ude00 \u0000x"})",
+      R"({"N":"-12.5"})",
+      R"({"N":"0"})",
+      R"({"B":"AP/+"})",
+      R"({"B":""})",
+      R"({"BOOL":true})",
+      R"({"BOOL":false})",
+      R"({"NULL":true})",
+      R"({"M":{}})",
+      R"({"M":{"__proto__":{"S":"p"},"":{"N":"1"},"a":{"M":{"b":{"L":[]}}}}})",
+      R"({"L":[{"S":"x"},{"N":"1"},{"L":[{"NULL":true}]},{"M":{"k":{"BOOL":false}}}]})",
+      R"({"SS":["","a","b"]})",
+      R"({"NS":["-1","1.5","100"]})",
+      R"({"BS":["AA==","AP/+","Zm9v"]})",
+  };
+  for (const char* text : cases) {
+    AttributeValue v = Decode(text);
+    json out = AttributeValueToJson(v);
+    CHECK_MESSAGE(out == json::parse(text), text, " -> ", out.dump());
+    AttributeValue back = Decode(out.dump());
+    CHECK(back == v);
+  }
+}
+
+TEST_CASE("Decoding gives canonical values") {
+  CHECK(Decode(R"({"N":"1.50"})").n().ToString() == "1.5");
+  CHECK(AttributeValueToJson(Decode(R"({"N":"1E+2"})")) == json::parse(R"({"N":"100"})"));
+  CHECK(AttributeValueToJson(Decode(R"({"N":"-0"})")) == json::parse(R"({"N":"0"})"));
+  CHECK(Decode(R"({"B":"Zm9v"})").b() == "foo");
+  // Sets come back in canonical order.
+  CHECK(AttributeValueToJson(Decode(R"({"NS":["10","-2","3.0"]})")) ==
+        json::parse(R"({"NS":["-2","3","10"]})"));
+  CHECK(AttributeValueToJson(Decode(R"({"SS":["b","a"]})")) == json::parse(R"({"SS":["a","b"]})"));
+  // Unknown members are ignored and null members are absent, as DynamoDB does.
+  CHECK(Decode(R"({"S":"x","Extra":1})") == AttributeValue::S("x"));
+  CHECK(Decode(R"({"S":"x","N":null})") == AttributeValue::S("x"));
+  // DynamoDB's JSON layer reads these strings as booleans.
+  CHECK(Decode(R"({"BOOL":"yes"})") == AttributeValue::Bool(true));
+  CHECK(Decode(R"({"BOOL":"False"})") == AttributeValue::Bool(false));
+  CHECK(Decode(R"({"NULL":"1"})") == AttributeValue::Null());
+}
+
+TEST_CASE("Validation messages for malformed values") {
+  ExpectValidation(R"({})", kEmpty);
+  ExpectValidation(R"({"X":"a"})", kEmpty);
+  ExpectValidation(R"({"S":null})", kEmpty);
+  ExpectValidation(R"({"S":"a","N":"1"})",
+                   "Supplied AttributeValue has more than one datatypes set, must contain exactly "
+                   "one of the supported datatypes");
+  ExpectValidation(R"({"SS":[]})", kInvalid + "An string set  may not be empty");
+  ExpectValidation(R"({"NS":[]})", kInvalid + "An number set  may not be empty");
+  ExpectValidation(R"({"BS":[]})", kInvalid + "Binary sets should not be empty");
+  ExpectValidation(R"({"NULL":false})",
+                   kInvalid + "Null attribute value types must have the value of true");
+  ExpectValidation(R"({"SS":["a","a"]})", kInvalid + "Input collection [a, a] contains duplicates.");
+  ExpectValidation(R"({"SS":["b","a","b"]})",
+                   kInvalid + "Input collection [b, a, b] contains duplicates.");
+  ExpectValidation(R"({"BS":["Yg==","Yg=="]})",
+                   kInvalid + "Input collection [Yg==, Yg==]of type BS contains duplicates.");
+  ExpectValidation(R"({"NS":["1","1"]})", "Input collection contains duplicates");
+  ExpectValidation(R"({"NS":["1","1.0"]})", "Input collection contains duplicates");
+  ExpectValidation(R"({"NS":["1e2","100"]})", "Input collection contains duplicates");
+  ExpectValidation(R"({"N":""})", "The parameter cannot be converted to a numeric value");
+  ExpectValidation(R"({"N":"b"})", "The parameter cannot be converted to a numeric value: b");
+  ExpectValidation(R"({"NS":["1",""]})", "The parameter cannot be converted to a numeric value");
+  ExpectValidation(R"({"NS":["1","b"]})", "The parameter cannot be converted to a numeric value: b");
+  ExpectValidation(R"({"N":"123456789012345678901234567890123456789"})",
+                   "Attempting to store more than 38 significant digits in a Number");
+  ExpectValidation(R"({"N":"1e126"})",
+                   "Number overflow. Attempting to store a number with magnitude larger than "
+                   "supported range");
+  ExpectValidation(R"({"N":"-1e-131"})",
+                   "Number underflow. Attempting to store a number with magnitude smaller than "
+                   "supported range");
+  // Nested values are validated too.
+  ExpectValidation(R"({"M":{"a":{}}})", kEmpty);
+  ExpectValidation(R"({"L":[{"S":"ok"},{"NS":[]}]})", kInvalid + "An number set  may not be empty");
+  ExpectValidation(R"({"L":[null]})", kEmpty);
+  // Per-type checks run before the more-than-one-type check.
+  ExpectValidation(R"({"S":"a","NULL":false})",
+                   kInvalid + "Null attribute value types must have the value of true");
+}
+
+TEST_CASE("Serialization messages for wrong JSON types") {
+  const std::string big = "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to ";
+  ExpectSerialization(R"({"S":1})", big + "an String");
+  ExpectSerialization(R"({"S":true})", "class java.lang.Boolean can not be converted to an String");
+  ExpectSerialization(R"({"S":{}})", "Start of structure or map found where not expected.");
+  ExpectSerialization(R"({"S":[]})", "Start of list found where not expected");
+  ExpectSerialization(R"({"N":1.5})", big + "an String");
+  ExpectSerialization(R"({"BOOL":1})", big + "an Boolean");
+  ExpectSerialization(R"({"BOOL":"maybe"})", "'MAYBE' can not be converted to an Boolean");
+  ExpectSerialization(R"({"NULL":[]})", "Start of list found where not expected");
+  ExpectSerialization(R"({"B":5})", big + "a Blob");
+  ExpectSerialization(R"({"B":false})", "class java.lang.Boolean can not be converted to a Blob");
+  ExpectSerialization(R"({"B":"abc"})",
+                      "'abc' can not be converted to a Blob: Base64 encoded length is expected a "
+                      "multiple of 4 bytes but found: 3");
+  ExpectSerialization(R"({"B":"ab!c"})",
+                      "'ab!c' can not be converted to a Blob: Invalid Base64 character: '!'");
+  ExpectSerialization(R"({"B":"Zh=="})",
+                      "'Zh==' can not be converted to a Blob: Invalid last non-pad Base64 "
+                      "character dectected");
+  ExpectSerialization(R"({"BS":["AA==","a"]})",
+                      "'a' can not be converted to a Blob: Base64 encoded length is expected a "
+                      "multiple of 4 bytes but found: 1");
+  ExpectSerialization(R"({"SS":"a"})", "Expected list or null");
+  ExpectSerialization(R"({"SS":{}})", "Start of structure or map found where not expected.");
+  ExpectSerialization(R"({"SS":[1]})", big + "an String");
+  ExpectSerialization(R"({"L":{}})", "Start of structure or map found where not expected.");
+  ExpectSerialization(R"({"L":[1]})", "Expected null");
+  ExpectSerialization(R"({"L":[[]]})", "Start of list found where not expected");
+  ExpectSerialization(R"({"M":[]})", "Start of list found where not expected");
+  ExpectSerialization(R"({"M":"x"})", "Expected map or null");
+  ExpectSerialization(R"({"M":{"a":"x"}})", "Expected null");
+  ExpectSerialization(R"("x")", "Expected null");
+  ExpectSerialization(R"([])", "Start of list found where not expected");
+  // Serialization problems anywhere win over validation problems anywhere.
+  ExpectSerialization(R"({"L":[{"NS":[]},{"S":5}]})", big + "an String");
+  CHECK(CheckAttributeValueJsonTypes(json::parse(R"({"NS":[]})")) == std::nullopt);
+  CHECK(CheckAttributeValueJsonTypes(json::parse(R"({"S":5})")).has_value());
+}
+
+json Nested(int wraps) {
+  json v = json::parse(R"({"S":"leaf"})");
+  for (int i = 0; i < wraps; ++i) {
+    json m = json::object();
+    m["M"]["k"] = std::move(v);
+    v = std::move(m);
+  }
+  return v;
+}
+
+TEST_CASE("Nesting: 32 levels accepted, 33 rejected, hostile depth is bounded") {
+  AttributeValue v;
+  CHECK(!AttributeValueFromJson(Nested(31), &v).has_value());
+  CHECK(NestingDepth(v) == 32);
+  std::optional<JsonError> e = AttributeValueFromJson(Nested(32), &v);
+  REQUIRE(e.has_value());
+  CHECK(e->kind == JsonError::Kind::kValidation);
+  CHECK(e->message ==
+        "Nesting Levels have exceeded supported limits: Attributes in the item have nested "
+        "levels beyond supported limit");
+  // Very deep input must not exhaust the stack.
+  e = AttributeValueFromJson(Nested(100000), &v);
+  REQUIRE(e.has_value());
+  CHECK(e->kind == JsonError::Kind::kValidation);
+  json deep_list = json::parse(R"({"S":"x"})");
+  for (int i = 0; i < 100000; ++i) {
+    json list = json::array();
+    list.push_back(std::move(deep_list));
+    json wrap = json::object();
+    wrap["L"] = std::move(list);
+    deep_list = std::move(wrap);
+  }
+  CHECK(AttributeValueFromJson(deep_list, &v).has_value());
+}
+
+TEST_CASE("Items decode from and encode to attribute maps") {
+  Item item;
+  std::optional<JsonError> e = ItemFromJson(
+      json::parse(R"({"pk":{"S":"a"},"__proto__":{"N":"1.0"},"":{"NULL":true}})"), &item);
+  REQUIRE(!e.has_value());
+  CHECK(item.size() == 3);
+  CHECK(item.Find("__proto__")->n().ToString() == "1");
+  CHECK(ItemToJson(item) ==
+        json::parse(R"({"pk":{"S":"a"},"__proto__":{"N":"1"},"":{"NULL":true}})"));
+  CHECK(!ItemFromJson(json::parse("{}"), &item).has_value());
+  CHECK(item.empty());
+
+  e = ItemFromJson(json::parse(R"([])"), &item);
+  REQUIRE(e.has_value());
+  CHECK(e->kind == JsonError::Kind::kSerialization);
+  CHECK(e->message == "Start of list found where not expected");
+  e = ItemFromJson(json::parse(R"("x")"), &item);
+  REQUIRE(e.has_value());
+  CHECK(e->message == "Expected map or null");
+  e = ItemFromJson(json::parse(R"({"a":null})"), &item);
+  REQUIRE(e.has_value());
+  CHECK(e->message == kEmpty);
+  e = ItemFromJson(json::parse(R"({"a":{"N":"x"},"b":{"S":1}})"), &item);
+  REQUIRE(e.has_value());
+  CHECK(e->kind == JsonError::Kind::kSerialization);
+  CHECK(CheckItemJsonTypes(json::parse(R"({"a":{"N":"x"}})")) == std::nullopt);
+}
+
+TEST_CASE("Random values round-trip through JSON text (property)") {
+  testing::RandomValues rv(4242);
+  for (int i = 0; i < 2000; ++i) {
+    Item item = rv.RandomItem(4);
+    std::string text = ItemToJson(item).dump();
+    Item back;
+    std::optional<JsonError> e = ItemFromJson(json::parse(text), &back);
+    REQUIRE_MESSAGE(!e.has_value(), text, " -> ", (e ? e->message : ""));
+    CHECK(back == item);
+  }
+}
+
+}  // namespace
+}  // namespace pd
