@@ -241,8 +241,10 @@ Status RebalanceAfterDelete(Pager* pager, Path* path, int d) {
 
     const uint32_t parent = path->e[d - 1].page;
     NodeView pnode(nullptr, 0);
-    s = LoadNode(*pager, parent, static_cast<int>(level) + 1, &pnode);
+    // The root's page type does not follow its level: load it as a root.
+    s = LoadNode(*pager, parent, d - 1 == 0 ? -1 : static_cast<int>(level) + 1, &pnode);
     if (!s.ok()) return s;
+    if (pnode.level() != level + 1) return PageCorruption(parent, "level does not match child");
     const uint32_t pos = path->e[d - 1].index;
     if (pnode.count() == 0) continue;  // no sibling; the parent is handled next
     const uint32_t sep_idx = pos < pnode.count() ? pos : pos - 1;
