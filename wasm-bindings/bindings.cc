@@ -30,7 +30,10 @@ val ConcatenatedCopy(const std::vector<std::string>& images, uint32_t page_size)
 class WasmEngine {
  public:
   // Each returns "" on success, else why not (the engine stays unset).
-  std::string Create(uint32_t page_size) { return Adopt(Engine::Create(page_size)); }
+  // page_size 0 means the core's default (kDefaultPageSize).
+  std::string Create(uint32_t page_size) {
+    return Adopt(Engine::Create(page_size == 0 ? kDefaultPageSize : page_size));
+  }
   std::string Open(const std::string& pages, uint32_t page_size) {
     if (page_size == 0 || pages.size() % page_size != 0) return "page bytes are not whole pages";
     std::vector<std::string> images;

@@ -2,7 +2,7 @@
 // the only code that calls into the Module. It hides the embind handle: what
 // it returns is plain JS data (strings, numbers, Uint8Arrays it owns).
 //
-//   const engine = await Engine.create({ pageSize: 4096 });
+//   const engine = await Engine.create({});
 //   const text = engine.execute('PutItem', '{"TableName":"T",...}');
 //   if (engine.hasPendingCommit()) engine.commitInMemory();
 //   engine.close();                 // frees the wasm side; further calls throw
@@ -24,7 +24,7 @@ export class Engine {
 
   /**
    * A new empty database, or (options.snapshot) one opened from page images.
-   * options: pageSize, snapshot { pageSize, pages: Uint8Array }, wasmUrl, wasmBinary.
+   * options: pageSize (default: the core's), snapshot { pageSize, pages: Uint8Array }, wasmUrl, wasmBinary.
    */
   static async create(options = {}) {
     const module = await loadModule(options);
@@ -36,7 +36,7 @@ export class Engine {
         if (!(pages instanceof Uint8Array)) throw new TypeError('snapshot.pages must be a Uint8Array');
         problem = native.open(pages, pageSize >>> 0);
       } else {
-        problem = native.create(options.pageSize ?? 4096);
+        problem = native.create(options.pageSize ?? 0);  // 0: the core's default
       }
     } catch (error) {
       native.delete();

@@ -19,7 +19,7 @@ export interface OpenOptions {
    * rejects with PocketDynamoError.
    */
   storage?: 'memory';
-  /** Page size in bytes for a new database (a power of two; default 4096). */
+  /** Page size in bytes for a new database: a power of two in [4096, 65536]; default: the core's (8192). */
   pageSize?: number;
   /** Open this database instead of a new empty one. */
   snapshot?: Snapshot;
