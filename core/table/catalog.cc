@@ -1,0 +1,207 @@
+// Catalog tree and entry codec; the entry format is documented in
+// table/catalog.h.
+#include "table/catalog.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "btree/btree.h"
+#include "btree/cursor.h"
+#include "util/coding.h"
+
+namespace pd {
+namespace {
+
+constexpr size_t kEntryFixedSize = 23;  // bytes before the index roots
+constexpr uint16_t kMaxIndexTrees = 64;  // sanity bound on n (DynamoDB allows 5 LSI + 20 GSI)
+
+Status EntryCorruption(std::string_view name, const std::string& what) {
+  return Status::Corruption("catalog entry of table '" + std::string(name) + "': " + what);
+}
+
+}  // namespace
+
+std::string Catalog::EncodeEntry(const CatalogEntry& entry) {
+  TableDescription d = entry.description;
+  d.item_count = 0;
+  d.size_bytes = 0;
+  std::string out(kEntryFixedSize + 4 * entry.index_roots.size(), '\0');
+  uint8_t* p = reinterpret_cast<uint8_t*>(&out[0]);
+  p[0] = kCatalogEntryVersion;
+  EncodeFixed32(p + 1, entry.root);
+  EncodeFixed64(p + 5, entry.description.item_count);
+  EncodeFixed64(p + 13, entry.description.size_bytes);
+  EncodeFixed16(p + 21, static_cast<uint16_t>(entry.index_roots.size()));
+  for (size_t i = 0; i < entry.index_roots.size(); ++i) {
+    EncodeFixed32(p + kEntryFixedSize + 4 * i, entry.index_roots[i]);
+  }
+  out += d.Encode();
+  return out;
+}
+
+Result<CatalogEntry> Catalog::DecodeEntry(std::string_view name, std::string_view bytes) {
+  if (bytes.size() < kEntryFixedSize) return EntryCorruption(name, "truncated header");
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  if (p[0] != kCatalogEntryVersion) {
+    return EntryCorruption(name, "unknown format version " + std::to_string(p[0]));
+  }
+  CatalogEntry entry;
+  entry.root = DecodeFixed32(p + 1);
+  if (entry.root == 0) return EntryCorruption(name, "table root page is 0");
+  const uint64_t item_count = DecodeFixed64(p + 5);
+  const uint64_t size_bytes = DecodeFixed64(p + 13);
+  const uint16_t n = DecodeFixed16(p + 21);
+  if (n > kMaxIndexTrees) return EntryCorruption(name, "too many index trees");
+  if (bytes.size() < kEntryFixedSize + 4u * n) return EntryCorruption(name, "truncated index roots");
+  for (uint16_t i = 0; i < n; ++i) {
+    uint32_t r = DecodeFixed32(p + kEntryFixedSize + 4 * i);
+    if (r == 0) return EntryCorruption(name, "index root page is 0");
+    entry.index_roots.push_back(r);
+  }
+  Result<TableDescription> d = TableDescription::Decode(bytes.substr(kEntryFixedSize + 4u * n));
+  if (!d.ok()) return EntryCorruption(name, d.status().message());
+  if (d->name != name) return EntryCorruption(name, "description names table '" + d->name + "'");
+  if (d->item_count != 0 || d->size_bytes != 0) {
+    return EntryCorruption(name, "description carries counts");
+  }
+  entry.description = std::move(d).value();
+  entry.description.item_count = item_count;
+  entry.description.size_bytes = size_bytes;
+  if (item_count == 0 && size_bytes != 0) return EntryCorruption(name, "size without items");
+  return entry;
+}
+
+Result<CatalogEntry> Catalog::Get(std::string_view name) const {
+  if (root() == 0 || name.empty() || name.size() > BTree::kMaxKeySize) {
+    return Status::NotFound("table not found");
+  }
+  std::string value;
+  Status s = BTree(pager_, root()).Get(name, &value);
+  if (!s.ok()) return s;
+  return DecodeEntry(name, value);
+}
+
+Result<CatalogEntry> Catalog::Create(const TableDescription& description) {
+  if (description.name.empty() || description.name.size() > BTree::kMaxKeySize) {
+    return Status::InvalidArgument("bad table name");
+  }
+  if (root() == 0) {
+    Result<uint32_t> r = BTree::Create(pager_);
+    if (!r.ok()) return r.status();
+    pager_->set_root(kCatalogRootSlot, *r);
+  } else {
+    std::string ignored;
+    Status s = BTree(pager_, root()).Get(description.name, &ignored);
+    if (s.ok()) return Status::InvalidArgument("table exists: " + description.name);
+    if (!s.IsNotFound()) return s;
+  }
+  Result<uint32_t> table_root = BTree::Create(pager_);
+  if (!table_root.ok()) return table_root.status();
+  CatalogEntry entry;
+  entry.description = description;
+  entry.description.item_count = 0;
+  entry.description.size_bytes = 0;
+  entry.root = *table_root;
+  Status s = BTree(pager_, root()).Put(entry.description.name, EncodeEntry(entry));
+  if (!s.ok()) return s;
+  return entry;
+}
+
+Status Catalog::Update(const CatalogEntry& entry) {
+  const std::string& name = entry.description.name;
+  if (root() == 0) return Status::NotFound("table not found");
+  BTree tree(pager_, root());
+  std::string ignored;
+  Status s = tree.Get(name, &ignored);
+  if (!s.ok()) return s;
+  return tree.Put(name, EncodeEntry(entry));
+}
+
+Result<CatalogEntry> Catalog::Drop(std::string_view name) {
+  Result<CatalogEntry> entry = Get(name);
+  if (!entry.ok()) return entry.status();
+  for (uint32_t r : entry->index_roots) {
+    Status s = BTree::Drop(pager_, r);
+    if (!s.ok()) return s;
+  }
+  Status s = BTree::Drop(pager_, entry->root);
+  if (!s.ok()) return s;
+  s = BTree(pager_, root()).Delete(name);
+  if (!s.ok()) return s;
+  return entry;
+}
+
+Result<TableNamePage> Catalog::List(std::string_view exclusive_start, uint32_t limit) const {
+  TableNamePage page;
+  if (root() == 0) return page;
+  Cursor c(pager_, root());
+  Status s = exclusive_start.empty() ? c.SeekToFirst() : c.Seek(exclusive_start);
+  if (s.ok() && c.Valid() && !exclusive_start.empty() && c.key() == exclusive_start) s = c.Next();
+  for (; s.ok() && c.Valid(); s = c.Next()) {
+    if (page.names.size() == limit) {
+      page.last_evaluated = page.names.back();
+      break;
+    }
+    page.names.emplace_back(c.key());
+  }
+  if (!s.ok()) return s;
+  return page;
+}
+
+Result<std::vector<CatalogEntry>> Catalog::All() const {
+  std::vector<CatalogEntry> out;
+  if (root() == 0) return out;
+  Cursor c(pager_, root());
+  Status s;
+  for (s = c.SeekToFirst(); s.ok() && c.Valid(); s = c.Next()) {
+    Result<std::string_view> v = c.value();
+    if (!v.ok()) return v.status();
+    Result<CatalogEntry> e = DecodeEntry(c.key(), *v);
+    if (!e.ok()) return e.status();
+    out.push_back(std::move(e).value());
+  }
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<uint32_t>> Catalog::AllRoots() const {
+  std::vector<uint32_t> roots;
+  if (root() == 0) return roots;
+  roots.push_back(root());
+  Result<std::vector<CatalogEntry>> all = All();
+  if (!all.ok()) return all.status();
+  for (const CatalogEntry& e : *all) {
+    roots.push_back(e.root);
+    roots.insert(roots.end(), e.index_roots.begin(), e.index_roots.end());
+  }
+  return roots;
+}
+
+Status Catalog::Validate() const {
+  const uint32_t r = root();
+  if (r == 0) return Status::OK();
+  if (r >= pager_->page_count()) {
+    return Status::Corruption("catalog root page " + std::to_string(r) + " is past the end");
+  }
+  Result<std::vector<CatalogEntry>> all = All();
+  if (!all.ok()) return all.status();
+  std::set<uint32_t> seen = {r};
+  for (const CatalogEntry& e : *all) {
+    std::vector<uint32_t> roots = {e.root};
+    roots.insert(roots.end(), e.index_roots.begin(), e.index_roots.end());
+    for (uint32_t id : roots) {
+      if (id >= pager_->page_count()) {
+        return EntryCorruption(e.description.name,
+                               "root page " + std::to_string(id) + " is past the end");
+      }
+      if (!seen.insert(id).second) {
+        return EntryCorruption(e.description.name,
+                               "root page " + std::to_string(id) + " is used twice");
+      }
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace pd
