@@ -28,8 +28,8 @@ constexpr const char* kTooDeep =
     "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
     "beyond supported limit";
 
-// A value's members in the order they are checked (nlohmann::json objects
-// iterate by key, so this is also their iteration order).
+// The members of a value. They are checked in the order nlohmann::json
+// objects iterate, i.e. by name, which is also the order of this table.
 enum class Wire { kString, kBlob, kBoolean, kStringList, kBlobList, kValueList, kValueMap };
 
 struct Member {
@@ -45,6 +45,14 @@ constexpr Member kMembers[] = {
     {"NS", AttributeType::kNS, Wire::kStringList},  {"NULL", AttributeType::kNull, Wire::kBoolean},
     {"S", AttributeType::kS, Wire::kString},        {"SS", AttributeType::kSS, Wire::kStringList},
 };
+
+// The member named `key`, or nullptr for names DynamoDB ignores.
+const Member* FindMember(const std::string& key) {
+  for (const Member& m : kMembers) {
+    if (key == m.name) return &m;
+  }
+  return nullptr;
+}
 
 JsonError Serialization(std::string message) {
   return JsonError{JsonError::Kind::kSerialization, std::move(message)};
@@ -151,11 +159,11 @@ std::optional<JsonError> CheckValue(const json& j, int level) {
   if (j.is_array()) return Serialization(kStartOfList);
   if (!j.is_object()) return Serialization("Expected null");
   if (level > kMaxNestingDepth + 1) return std::nullopt;
-  for (const Member& m : kMembers) {
-    auto it = j.find(m.name);
-    if (it == j.end()) continue;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const Member* m = FindMember(it.key());
+    if (m == nullptr) continue;  // unknown members are ignored
     std::optional<JsonError> e;
-    switch (m.wire) {
+    switch (m->wire) {
       case Wire::kString: e = CheckString(*it); break;
       case Wire::kBlob: e = CheckBlob(*it); break;
       case Wire::kBoolean: e = CheckBoolean(*it); break;
@@ -314,11 +322,11 @@ std::optional<JsonError> BuildValue(const json& j, int level, AttributeValue* ou
   if (level > kMaxNestingDepth) return Validation(kTooDeep);
   if (j.is_null()) return Validation(kEmptyValue);
   int present = 0;
-  for (const Member& m : kMembers) {
-    auto it = j.find(m.name);
-    if (it == j.end() || it->is_null()) continue;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const Member* m = FindMember(it.key());
+    if (m == nullptr || it->is_null()) continue;
     ++present;
-    if (auto e = BuildMember(m, *it, level, out)) return e;
+    if (auto e = BuildMember(*m, *it, level, out)) return e;
   }
   if (present == 0) return Validation(kEmptyValue);
   if (present > 1) return Validation(kManyTypes);

@@ -33,7 +33,14 @@
 //        "Input collection contains duplicates"                  (NS, compared numerically)
 //        number errors from value/decimal.h ("Number overflow. ..." etc.)
 //      Empty S and B values are accepted (DynamoDB allows them outside keys;
-//      key rules belong to the table layer).
+//      key rules belong to the table layer). A JSON null inside SS/BS is
+//      rejected ("...An string set may not have a null member", "...Binary
+//      sets may not contain null or empty values"; inside NS it is the
+//      empty-number message). Values nested deeper than kMaxNestingDepth
+//      (value/item.h) are rejected with "Nesting Levels have exceeded
+//      supported limits: Attributes in the item have nested levels beyond
+//      supported limit"; phase 1 does not descend below that depth, which
+//      also bounds the recursion on hostile input.
 //   Map keys may be any string, including "" and "__proto__".
 //
 // Encoding never fails: N in canonical text, B/BS as standard base64 with
@@ -69,9 +76,10 @@ struct JsonError {
 // (then *out holds the value) or the first error (then *out is unchanged).
 std::optional<JsonError> AttributeValueFromJson(const nlohmann::json& json, AttributeValue* out);
 
-// Decodes an item: `json` must be an object of name -> value (a non-object
-// is a kSerialization error: "Expected map or null" and the like). Returns
-// nullopt on success (then *out holds the item) or the first error.
+// Decodes an item: `json` must be an object of name -> value, or null (an
+// empty item); anything else is a kSerialization error ("Expected map or
+// null" and the like). Returns nullopt on success (then *out holds the item)
+// or the first error.
 std::optional<JsonError> ItemFromJson(const nlohmann::json& json, Item* out);
 
 // Phase 1 only, for request checkers that must report every serialization
