@@ -5,7 +5,12 @@
 
 #include <string>
 
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
 #include "expr/ast.h"
+#include "value/item.h"
+#include "value/json_codec.h"
 
 namespace pd {
 namespace expr {
@@ -77,6 +82,29 @@ inline std::string Dump(const UpdateExpression& u) {
   }
   return out;
 }
+
+// An item (or expression value map) from DynamoDB JSON; fails the test on
+// malformed input.
+inline Item ItemOf(const std::string& json) {
+  Item item;
+  std::optional<JsonError> e = ItemFromJson(nlohmann::json::parse(json), &item);
+  REQUIRE_MESSAGE(!e.has_value(), json);
+  return item;
+}
+
+inline AttributeValue ValueOf(const std::string& json) {
+  AttributeValue v;
+  std::optional<JsonError> e = AttributeValueFromJson(nlohmann::json::parse(json), &v);
+  REQUIRE_MESSAGE(!e.has_value(), json);
+  return v;
+}
+
+// DynamoDB JSON text of an item (attributes in name order).
+inline std::string JsonOf(const Item& item) { return ItemToJson(item).dump(); }
+
+// `json` re-dumped in nlohmann's canonical form (object keys sorted), to
+// compare with JsonOf.
+inline std::string Canonical(const std::string& json) { return nlohmann::json::parse(json).dump(); }
 
 }  // namespace testing
 }  // namespace expr
