@@ -1,0 +1,550 @@
+#include "api/spec.h"
+
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "table/limits.h"
+#include "util/base64.h"
+
+namespace pd {
+namespace api {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kModelPackage[] = "com.amazonaws.dynamodb.v20120810.";
+constexpr char kStartOfStructure[] = "Start of structure or map found where not expected";
+constexpr char kUnexpectedField[] = "Unexpected field type";
+constexpr char kUnexpectedValue[] = "Unexpected value type in payload";
+constexpr char kParameterizedCast[] =
+    "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast to "
+    "class java.lang.Class (sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and "
+    "java.lang.Class are in module java.base of loader 'bootstrap')";
+// AttributeValues nested deeper than this are not walked (DynamoDB allows 32
+// levels; anything this deep is rejected outright so no walker recurses
+// without bound on hostile input).
+constexpr int kMaxWalkDepth = 2 * kMaxDocumentDepth;
+constexpr char kNestingTooDeep[] =
+    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+    "beyond supported limit";
+
+// Where a value sits: a member of a structure, or a list element / map value.
+enum class Position { kField, kValue };
+
+bool IsTableNameText(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The strings DynamoDB's JSON layer reads as booleans (any letter case).
+std::optional<bool> BooleanFromText(const std::string& text) {
+  std::string upper;
+  for (char c : text) upper += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  if (upper == "TRUE" || upper == "YES" || upper == "1") return true;
+  if (upper == "FALSE" || upper == "NO" || upper == "0") return false;
+  return std::nullopt;
+}
+
+// Jackson's token name for a scalar JSON value.
+const char* TokenName(const json& v) {
+  if (v.is_boolean()) return v.get<bool>() ? "TRUE_VALUE" : "FALSE_VALUE";
+  if (v.is_number_float()) return "DECIMAL_VALUE";
+  if (v.is_number()) return "NUMBER_VALUE";
+  return "STRING_VALUE";
+}
+
+// The Java type DynamoDB's model uses for values described by `p`.
+std::string JavaClass(const Param& p) {
+  switch (p.type) {
+    case ParamType::kString: return "java.lang.String";
+    case ParamType::kBoolean: return "java.lang.Boolean";
+    case ParamType::kInteger: return "java.lang.Integer";
+    case ParamType::kLong: return "java.lang.Long";
+    case ParamType::kBlob: return "java.nio.ByteBuffer";
+    case ParamType::kList: return "java.util.List<" + JavaClass(p.children.at(0)) + ">";
+    case ParamType::kMap:
+      return "java.util.Map<java.lang.String, " + JavaClass(p.children.at(0)) + ">";
+    case ParamType::kStruct: return kModelPackage + p.class_name;
+    case ParamType::kAttributeValue: return std::string(kModelPackage) + "AttributeValue";
+  }
+  return "java.lang.Object";
+}
+
+const char* ScalarTypeName(ParamType t) {
+  switch (t) {
+    case ParamType::kString: return "String";
+    case ParamType::kBoolean: return "Boolean";
+    case ParamType::kInteger: return "Integer";
+    case ParamType::kLong: return "Long";
+    default: return "Blob";
+  }
+}
+
+// The members of an AttributeValue, in the order DynamoDB checks them.
+const Param& AttributeValueStruct() {
+  static const Param* const kSpec = new Param(Struct(
+      "", "AttributeValue",
+      {String("S"), Blob("B"), String("N"), Boolean("BOOL"), Boolean("NULL"),
+       List("BS", Blob()), List("NS", String()), List("SS", String()),
+       List("L", AttributeValueParam()), Map("M", AttributeValueParam())}));
+  return *kSpec;
+}
+
+// Integral value of a JSON number for Integer/Long: fractions truncated
+// down, out-of-range values clamped to int64.
+int64_t ToInt64(const json& v) {
+  if (v.is_number_integer()) {
+    if (v.is_number_unsigned()) {
+      uint64_t u = v.get<uint64_t>();
+      return u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+                 ? std::numeric_limits<int64_t>::max()
+                 : static_cast<int64_t>(u);
+    }
+    return v.get<int64_t>();
+  }
+  double d = std::floor(v.get<double>());
+  if (std::isnan(d)) return 0;
+  if (d >= 9.2233720368547758e18) return std::numeric_limits<int64_t>::max();
+  if (d <= -9.2233720368547758e18) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(d);
+}
+
+std::optional<DdbError> Normalize(const Param& spec, const json& in, Position pos, int depth,
+                                  json* out);
+
+std::optional<DdbError> NormalizeStructMembers(const Param& spec, const json& in, int depth,
+                                               json* out) {
+  *out = json::object();
+  for (const Param& member : spec.children) {
+    auto it = in.find(member.name);
+    if (it == in.end() || it->is_null()) continue;
+    json value;
+    PD_RETURN_IF_DDB_ERROR(Normalize(member, *it, Position::kField, depth, &value));
+    (*out)[member.name] = std::move(value);
+  }
+  return std::nullopt;
+}
+
+std::optional<DdbError> Normalize(const Param& spec, const json& in, Position pos, int depth,
+                                  json* out) {
+  switch (spec.type) {
+    case ParamType::kString:
+    case ParamType::kBoolean:
+    case ParamType::kInteger:
+    case ParamType::kLong:
+    case ParamType::kBlob: {
+      if (in.is_array()) {
+        return DdbError::Serialization("Unrecognized collection type class " + JavaClass(spec));
+      }
+      if (in.is_object()) return DdbError::Serialization(kStartOfStructure);
+      const std::string type_name = ScalarTypeName(spec.type);
+      if (spec.type == ParamType::kString) {
+        if (!in.is_string()) {
+          return DdbError::Serialization(std::string(TokenName(in)) +
+                                         " cannot be converted to String");
+        }
+        *out = in;
+      } else if (spec.type == ParamType::kBoolean) {
+        if (in.is_string()) {
+          std::optional<bool> b = BooleanFromText(in.get_ref<const std::string&>());
+          if (!b) return DdbError::Serialization("Unexpected token received from parser");
+          *out = *b;
+        } else if (!in.is_boolean()) {
+          return DdbError::Serialization(std::string(TokenName(in)) +
+                                         " cannot be converted to Boolean");
+        } else {
+          *out = in;
+        }
+      } else if (spec.type == ParamType::kBlob) {
+        if (!in.is_string()) {
+          return DdbError::Serialization("only base-64-encoded strings are convertible to bytes");
+        }
+        Result<std::string> bytes = Base64Decode(in.get_ref<const std::string&>());
+        if (!bytes.ok()) return DdbError::Serialization(bytes.status().message());
+        *out = in;
+      } else {  // Integer, Long
+        if (!in.is_number()) {
+          return DdbError::Serialization(std::string(TokenName(in)) +
+                                         " cannot be converted to " + type_name);
+        }
+        *out = ToInt64(in);
+      }
+      return std::nullopt;
+    }
+    case ParamType::kList: {
+      if (in.is_object()) return DdbError::Serialization(kStartOfStructure);
+      if (!in.is_array()) {
+        return DdbError::Serialization(pos == Position::kField ? kUnexpectedField
+                                                               : kParameterizedCast);
+      }
+      *out = json::array();
+      for (const json& element : in) {
+        json value;  // null elements stay null; phase 2 reports them
+        if (!element.is_null()) {
+          PD_RETURN_IF_DDB_ERROR(
+              Normalize(spec.children.at(0), element, Position::kValue, depth, &value));
+        }
+        out->push_back(std::move(value));
+      }
+      return std::nullopt;
+    }
+    case ParamType::kMap: {
+      if (in.is_array()) {
+        return DdbError::Serialization("Unrecognized collection type java.util.Map<java.lang.String, " +
+                                       JavaClass(spec.children.at(0)) + ">");
+      }
+      if (!in.is_object()) {
+        return DdbError::Serialization(pos == Position::kField ? kUnexpectedField
+                                                               : kParameterizedCast);
+      }
+      *out = json::object();
+      for (auto it = in.begin(); it != in.end(); ++it) {
+        if (it->is_null()) continue;
+        json value;
+        PD_RETURN_IF_DDB_ERROR(
+            Normalize(spec.children.at(0), *it, Position::kValue, depth, &value));
+        (*out)[it.key()] = std::move(value);
+      }
+      return std::nullopt;
+    }
+    case ParamType::kStruct:
+    case ParamType::kAttributeValue: {
+      const Param& shape = spec.type == ParamType::kStruct ? spec : AttributeValueStruct();
+      if (in.is_array()) {
+        return DdbError::Serialization(std::string("Unrecognized collection type class ") + kModelPackage +
+                                       shape.class_name);
+      }
+      if (!in.is_object()) {
+        return DdbError::Serialization(pos == Position::kField ? kUnexpectedField
+                                                               : kUnexpectedValue);
+      }
+      int next_depth = depth;
+      if (spec.type == ParamType::kAttributeValue && ++next_depth > kMaxWalkDepth) {
+        return DdbError::Validation(kNestingTooDeep);
+      }
+      return NormalizeStructMembers(shape, in, next_depth, out);
+    }
+  }
+  return std::nullopt;
+}
+
+// ---- Phase 2 ----------------------------------------------------------------
+
+class ConstraintChecker {
+ public:
+  bool full() const { return errors_.size() >= kMaxListedValidationErrors; }
+  const std::vector<std::string>& errors() const { return errors_; }
+
+  // Checks one member. `value` is nullptr when absent. `element` marks list
+  // elements, which must not be null.
+  void Check(const Param& spec, const json* value, const std::string& parent,
+             const std::string& attr, bool element) {
+    if (value != nullptr && value->is_null()) value = nullptr;
+    const std::string path = parent.empty() ? LowerFirst(attr) : parent + "." + LowerFirst(attr);
+    if (full()) return;
+    if ((spec.not_null || element) && value == nullptr) {
+      Fail(nullptr, path, "Member must not be null");
+    }
+    if (value == nullptr) return;
+    if (value->is_number_integer()) {
+      int64_t n = value->get<int64_t>();
+      if (spec.min_value && n < *spec.min_value) {
+        Fail(value, path,
+             "Member must have value greater than or equal to " + std::to_string(*spec.min_value));
+      }
+      if (spec.max_value && n > *spec.max_value) {
+        Fail(value, path,
+             "Member must have value less than or equal to " + std::to_string(*spec.max_value));
+      }
+    }
+    if (spec.pattern != nullptr && value->is_string() &&
+        !spec.pattern->matches(value->get_ref<const std::string&>())) {
+      Fail(value, path,
+           std::string("Member must satisfy regular expression pattern: ") + spec.pattern->text);
+    }
+    if (spec.min_length || spec.max_length) {
+      uint64_t length = Length(*value);
+      if (spec.min_length && length < *spec.min_length) {
+        Fail(value, path,
+             "Member must have length greater than or equal to " +
+                 std::to_string(*spec.min_length));
+      }
+      if (spec.max_length && length > *spec.max_length) {
+        Fail(value, path,
+             "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+      }
+    }
+    if (!spec.enum_values.empty() && value->is_string()) {
+      const std::string& s = value->get_ref<const std::string&>();
+      bool found = false;
+      std::string set;
+      for (const std::string& e : spec.enum_values) {
+        if (e == s) found = true;
+        if (!set.empty()) set += ", ";
+        set += e;
+      }
+      if (!found) Fail(value, path, "Member must satisfy enum value set: [" + set + "]");
+    }
+    if (value->is_object() && spec.type == ParamType::kMap) {
+      if (spec.map_keys) {
+        for (auto it = value->begin(); it != value->end(); ++it) {
+          if (!Satisfies(*spec.map_keys, json(it.key()))) {
+            Fail(value, path,
+                 "Map keys must satisfy constraint: [" + Describe(*spec.map_keys) + "]");
+          }
+        }
+      }
+      if (spec.map_values) {
+        for (auto it = value->begin(); it != value->end(); ++it) {
+          if (!Satisfies(*spec.map_values, *it)) {
+            Fail(value, path,
+                 "Map value must satisfy constraint: [" + Describe(*spec.map_values) + "]");
+          }
+        }
+      }
+    }
+    CheckChildren(spec, *value, path);
+  }
+
+ private:
+  void CheckChildren(const Param& spec, const json& value, const std::string& path) {
+    switch (spec.type) {
+      case ParamType::kStruct:
+        if (!value.is_object()) return;
+        for (const Param& member : spec.children) {
+          auto it = value.find(member.name);
+          Check(member, it == value.end() ? nullptr : &*it, path, member.name, false);
+        }
+        return;
+      case ParamType::kList:
+        if (!value.is_array()) return;
+        for (size_t i = 0; i < value.size(); ++i) {
+          Check(spec.children.at(0), &value[i], path + "." + std::to_string(i + 1), "member",
+                true);
+        }
+        return;
+      case ParamType::kMap:
+        if (!value.is_object()) return;
+        for (auto it = value.rbegin(); it != value.rend(); ++it) {
+          Check(spec.children.at(0), &*it, path + "." + it.key(), "member", false);
+        }
+        return;
+      default:
+        return;  // scalars and AttributeValues have no declared inner constraints
+    }
+  }
+
+  static uint64_t Length(const json& v) {
+    if (v.is_string()) return Utf16Length(v.get_ref<const std::string&>());
+    if (v.is_array() || v.is_object()) return v.size();
+    return 0;
+  }
+
+  static bool Satisfies(const ElementLengths& c, const json& v) {
+    uint64_t length = Length(v);
+    if (c.max_length && length > *c.max_length) return false;
+    if (c.min_length && length < *c.min_length) return false;
+    if (c.pattern != nullptr &&
+        (!v.is_string() || !c.pattern->matches(v.get_ref<const std::string&>()))) {
+      return false;
+    }
+    return true;
+  }
+
+  static std::string Describe(const ElementLengths& c) {
+    std::vector<std::string> parts;
+    if (c.max_length) {
+      parts.push_back("Member must have length less than or equal to " +
+                      std::to_string(*c.max_length));
+    }
+    if (c.min_length) {
+      parts.push_back("Member must have length greater than or equal to " +
+                      std::to_string(*c.min_length));
+    }
+    if (c.pattern != nullptr) {
+      parts.push_back(std::string("Member must satisfy regular expression pattern: ") +
+                      c.pattern->text);
+    }
+    std::string out;
+    for (const std::string& p : parts) {
+      if (!out.empty()) out += ", ";
+      out += p;
+    }
+    return out;
+  }
+
+  void Fail(const json* value, const std::string& path, const std::string& constraint) {
+    if (full()) return;
+    std::string shown = value == nullptr ? "null" : "'" + ValueToMessageString(*value) + "'";
+    errors_.push_back("Value " + shown + " at '" + path + "' failed to satisfy constraint: " +
+                      constraint);
+  }
+
+  std::vector<std::string> errors_;  // at most kMaxListedValidationErrors, in check order
+};
+
+}  // namespace
+
+const Pattern kTableNamePatternSpec = {kTableNamePattern, &IsTableNameText};
+
+Param String(std::string name) {
+  Param p;
+  p.name = std::move(name);
+  p.type = ParamType::kString;
+  return p;
+}
+
+Param Boolean(std::string name) {
+  Param p;
+  p.name = std::move(name);
+  p.type = ParamType::kBoolean;
+  return p;
+}
+
+Param Integer(std::string name) {
+  Param p;
+  p.name = std::move(name);
+  p.type = ParamType::kInteger;
+  return p;
+}
+
+Param Long(std::string name) {
+  Param p;
+  p.name = std::move(name);
+  p.type = ParamType::kLong;
+  return p;
+}
+
+Param Blob(std::string name) {
+  Param p;
+  p.name = std::move(name);
+  p.type = ParamType::kBlob;
+  return p;
+}
+
+Param List(std::string name, Param element) {
+  Param p;
+  p.name = std::move(name);
+  p.type = ParamType::kList;
+  p.children.push_back(std::move(element));
+  return p;
+}
+
+Param Map(std::string name, Param value) {
+  Param p;
+  p.name = std::move(name);
+  p.type = ParamType::kMap;
+  p.children.push_back(std::move(value));
+  return p;
+}
+
+Param Struct(std::string name, std::string class_name, std::vector<Param> members) {
+  Param p;
+  p.name = std::move(name);
+  p.type = ParamType::kStruct;
+  p.class_name = std::move(class_name);
+  p.children = std::move(members);
+  return p;
+}
+
+Param AttributeValueParam(std::string name) {
+  Param p;
+  p.name = std::move(name);
+  p.type = ParamType::kAttributeValue;
+  p.class_name = "AttributeValue";
+  return p;
+}
+
+DdbResult<json> NormalizeRequest(const Param& input, const json& request) {
+  if (request.is_array()) return DdbError::Serialization("Start of list found where not expected");
+  if (!request.is_object()) return DdbError::Serialization(kUnexpectedValue);
+  json out;
+  if (auto err = NormalizeStructMembers(input, request, 0, &out)) return *err;
+  return out;
+}
+
+std::optional<DdbError> CheckConstraints(const Param& input, const json& normalized) {
+  // 2a: required and table-name members fail alone, at once.
+  for (const Param& member : input.children) {
+    auto it = normalized.find(member.name);
+    const json* value = it == normalized.end() || it->is_null() ? nullptr : &*it;
+    if (member.required && value == nullptr) {
+      return DdbError::Validation("The parameter '" + member.name +
+                                  "' is required but was not present in the request");
+    }
+    if (member.table_name && value != nullptr && value->is_string()) {
+      uint32_t length = Utf16Length(value->get_ref<const std::string&>());
+      if (length < kMinTableNameLength || length > kMaxTableNameLength) {
+        return DdbError::Validation(member.name + " must be at least " +
+                                    std::to_string(kMinTableNameLength) +
+                                    " characters long and at most " +
+                                    std::to_string(kMaxTableNameLength) + " characters long");
+      }
+    }
+  }
+  // 2b: everything else, aggregated.
+  ConstraintChecker checker;
+  for (const Param& member : input.children) {
+    auto it = normalized.find(member.name);
+    checker.Check(member, it == normalized.end() ? nullptr : &*it, "", member.name, false);
+  }
+  const std::vector<std::string>& errors = checker.errors();
+  if (errors.empty()) return std::nullopt;
+  std::string message = std::to_string(errors.size()) + " validation error" +
+                        (errors.size() > 1 ? "s" : "") + " detected: ";
+  for (size_t i = 0; i < errors.size(); ++i) {
+    if (i > 0) message += "; ";
+    message += errors[i];
+  }
+  return DdbError::Validation(std::move(message));
+}
+
+DdbResult<json> ValidateRequest(const OperationSpec& spec, const json& request) {
+  DdbResult<json> normalized = NormalizeRequest(spec.input, request);
+  if (!normalized.ok()) return normalized;
+  if (auto err = CheckConstraints(spec.input, *normalized)) return *err;
+  if (spec.custom != nullptr) {
+    if (auto err = spec.custom(*normalized)) return *err;
+  }
+  return normalized;
+}
+
+std::string ValueToMessageString(const json& value) {
+  if (value.is_null()) return "null";
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_array()) {
+    std::string out = "[";
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += ValueToMessageString(value[i]);
+    }
+    return out + "]";
+  }
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string LowerFirst(const std::string& name) {
+  if (name.empty()) return name;
+  std::string out = name;
+  if (out[0] >= 'A' && out[0] <= 'Z') out[0] = static_cast<char>(out[0] - 'A' + 'a');
+  return out;
+}
+
+uint32_t Utf16Length(const std::string& utf8) {
+  uint32_t units = 0;
+  for (size_t i = 0; i < utf8.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(utf8[i]);
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte
+    units += (c >= 0xF0 && c <= 0xF4) ? 2 : 1;  // 4-byte sequences are surrogate pairs
+  }
+  return units;
+}
+
+}  // namespace api
+}  // namespace pd
