@@ -1,0 +1,127 @@
+// Building blocks shared by the operation specs in api/ops/*_spec.cc: the
+// parameters several operations declare the same way, and the storage-free
+// custom checks several operations run (expression parameter rules, legacy
+// parameter rejection, AttributeValue and item validation).
+//
+// Every Param factory returns a fresh Param (specs copy them into their
+// trees). Every check takes a normalized request (api/spec.h phase 1) and
+// returns the first error in DynamoDB's wording, or nullopt.
+#ifndef PD_API_OPS_COMMON_SPEC_H_
+#define PD_API_OPS_COMMON_SPEC_H_
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/error.h"
+#include "api/spec.h"
+#include "value/item.h"
+
+namespace pd {
+namespace api {
+
+// ---- Parameters ---------------------------------------------------------------
+
+// TableName of the item operations: aggregated not-null, pattern, 3-255.
+Param ItemTableNameParam();
+// TableName of the table operations: "required" and "table_name" (fail at
+// once) plus the pattern.
+Param TableTableNameParam();
+// IndexName of Query/Scan and of index definitions: pattern, 3-255.
+Param IndexNameParam();
+Param ReturnConsumedCapacityParam();       // INDEXES | TOTAL | NONE
+Param ReturnItemCollectionMetricsParam();  // SIZE | NONE
+Param ReturnValuesParam();                 // ALL_NEW | UPDATED_OLD | ALL_OLD | NONE | UPDATED_NEW
+Param ReturnValuesOnConditionCheckFailureParam();  // ALL_OLD | NONE
+// Map<AttributeValue> named `name` (Item, Key, ExclusiveStartKey, ...).
+Param AttributeMapParam(std::string name);
+Param ExpressionAttributeNamesParam();   // Map<String>
+Param ExpressionAttributeValuesParam();  // Map<AttributeValue>
+Param ConditionExpressionParam();
+Param ProjectionExpressionParam();
+Param ConsistentReadParam();
+// Legacy (non-expression) parameters, declared so their types are checked
+// like DynamoDB's before they are rejected.
+Param ExpectedParam();             // Map<ExpectedAttributeValue>
+Param ConditionalOperatorParam();  // AND | OR
+Param AttributesToGetParam();      // List<String>, 1-255
+// QueryFilter, ScanFilter, KeyConditions: Map<Condition>.
+Param ConditionMapParam(std::string name);
+// ProvisionedThroughput {ReadCapacityUnits, WriteCapacityUnits >= 1}.
+Param ProvisionedThroughputParam();
+// KeySchema: List<KeySchemaElement>, 1-2 elements; `key_type_enum` adds the
+// HASH|RANGE enum (the table's key schema has it, index key schemas do not).
+Param KeySchemaParam(bool key_type_enum);
+// AttributeDefinitions: List<AttributeDefinition> with AttributeType S|N|B.
+Param AttributeDefinitionsParam();
+// Projection {ProjectionType ALL|INCLUDE|KEYS_ONLY, NonKeyAttributes}.
+Param ProjectionParam();
+Param BillingModeParam();  // PROVISIONED | PAY_PER_REQUEST
+// StreamSpecification {StreamEnabled (not null), StreamViewType}.
+Param StreamSpecificationParam();
+
+// ---- Checks -------------------------------------------------------------------
+
+// DynamoDB's rules for mixing expression and legacy parameters (dynalite's
+// validateExpressionParams), in its order:
+//   "Can not use both expression and non-expression parameters in the same
+//    request: Non-expression parameters: {A, B} Expression parameters: {C}"
+//   "ExpressionAttributeNames can only be specified when using expressions"
+//   "ExpressionAttributeValues can only be specified when using expressions:
+//    X and Y are null"   (ProjectionExpression does not count for values)
+// For Query, KeyConditions without KeyConditionExpression may be combined
+// with the other expressions, as in DynamoDB.
+std::optional<DdbError> CheckExpressionParams(const nlohmann::json& request,
+                                              std::initializer_list<const char*> expressions,
+                                              std::initializer_list<const char*> legacy);
+
+// pocketdynamo implements only the expression forms. The first legacy
+// parameter present (in the order given) is rejected with
+//   "<Legacy> is not supported by pocketdynamo: use <Replacement> instead"
+using LegacyParam = std::pair<const char*, const char*>;  // (legacy name, replacement)
+std::optional<DdbError> RejectLegacyParams(const nlohmann::json& request,
+                                           std::initializer_list<LegacyParam> legacy);
+
+// Decodes one AttributeValue (value/json_codec.h) and applies the document
+// depth limit. The error message gets `prefix` in front ("" for none).
+std::optional<DdbError> CheckAttributeValue(const nlohmann::json& value,
+                                            const std::string& prefix = "");
+// Every value of an attribute map (Key, ExclusiveStartKey, ...), in name order.
+std::optional<DdbError> CheckAttributeMap(const nlohmann::json& map,
+                                          const std::string& prefix = "");
+// An item to write: decodes its values (with the depth limit) into *out.
+std::optional<DdbError> DecodeItem(const nlohmann::json& item, Item* out);
+// "Item size has exceeded the maximum allowed size" beyond table/limits.h's
+// kMaxItemSizeBytes (value/item.h's size rules).
+std::optional<DdbError> CheckItemSize(const Item& item);
+
+// The storage-free part of DynamoDB's expression checks (dynalite's
+// validateExpressions before any expression is parsed):
+//   "ExpressionAttributeNames must not be empty"
+//   "ExpressionAttributeNames contains invalid key: Syntax error; key: \"k\""
+//   "ExpressionAttributeValues must not be empty"
+//   "ExpressionAttributeValues contains invalid key: Syntax error; key: \"k\""
+//   "ExpressionAttributeValues contains invalid value: <why> for key <k>"
+// Parsing the expressions themselves (and "unused" placeholders) is expr/'s
+// work and comes after this.
+std::optional<DdbError> CheckExpressionAttributes(const nlohmann::json& request);
+
+// Query/Scan Select against the projection: DynamoDB's texts
+//   "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES"
+//   (ALL_PROJECTED_ATTRIBUTES; "only the Count" for COUNT),
+//   "Must specify the AttributesToGet or ProjectionExpression when choosing
+//    to get SPECIFIC_ATTRIBUTES",
+//   "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName".
+std::optional<DdbError> CheckSelect(const nlohmann::json& request);
+
+// True if `request` has a non-null member `name`.
+bool Has(const nlohmann::json& request, const char* name);
+
+}  // namespace api
+}  // namespace pd
+
+#endif  // PD_API_OPS_COMMON_SPEC_H_

@@ -1,0 +1,118 @@
+// Specs of Query and Scan. Member order is the order DynamoDB reports
+// validation errors in; custom checks follow dynalite's validations/query.js
+// and scan.js, legacy parameters rejected where DynamoDB would check them.
+#include "api/ops/common_spec.h"
+#include "api/ops/op_specs.h"
+#include "table/limits.h"
+
+namespace pd {
+namespace api {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kStartKeyPrefix[] = "The provided starting key is invalid: ";
+
+std::optional<DdbError> CheckStartKey(const json& request) {
+  auto it = request.find("ExclusiveStartKey");
+  if (it == request.end()) return std::nullopt;
+  return CheckAttributeMap(*it, kStartKeyPrefix);
+}
+
+// Legacy parameters are rejected at the point where DynamoDB starts checking
+// them (QueryFilter/ScanFilter conditions early, KeyConditions after the
+// expressions), so every error DynamoDB reports before that point comes out
+// the same.
+std::optional<DdbError> QueryCustom(const json& request) {
+  PD_RETURN_IF_DDB_ERROR(CheckExpressionParams(
+      request, {"ProjectionExpression", "FilterExpression", "KeyConditionExpression"},
+      {"AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"}));
+  PD_RETURN_IF_DDB_ERROR(RejectLegacyParams(request, {{"QueryFilter", "FilterExpression"},
+                                                      {"ConditionalOperator", "FilterExpression"},
+                                                      {"AttributesToGet", "ProjectionExpression"}}));
+  PD_RETURN_IF_DDB_ERROR(CheckStartKey(request));
+  if (!Has(request, "KeyConditionExpression") && !Has(request, "KeyConditions")) {
+    return DdbError::Validation(
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
+        "request.");
+  }
+  PD_RETURN_IF_DDB_ERROR(CheckExpressionAttributes(request));
+  PD_RETURN_IF_DDB_ERROR(
+      RejectLegacyParams(request, {{"KeyConditions", "KeyConditionExpression"}}));
+  return CheckSelect(request);
+}
+
+std::optional<DdbError> ScanCustom(const json& request) {
+  PD_RETURN_IF_DDB_ERROR(
+      CheckExpressionParams(request, {"ProjectionExpression", "FilterExpression"},
+                            {"AttributesToGet", "ScanFilter", "ConditionalOperator"}));
+  PD_RETURN_IF_DDB_ERROR(RejectLegacyParams(request, {{"AttributesToGet", "ProjectionExpression"},
+                                                      {"ScanFilter", "FilterExpression"},
+                                                      {"ConditionalOperator", "FilterExpression"}}));
+  PD_RETURN_IF_DDB_ERROR(CheckStartKey(request));
+  const bool has_segment = Has(request, "Segment");
+  const bool has_total = Has(request, "TotalSegments");
+  if (has_segment && !has_total) {
+    return DdbError::Validation(
+        "The TotalSegments parameter is required but was not present in the request when "
+        "Segment parameter is present");
+  }
+  if (has_total) {
+    if (!has_segment) {
+      return DdbError::Validation(
+          "The Segment parameter is required but was not present in the request when parameter "
+          "TotalSegments is present");
+    }
+    int64_t segment = request.at("Segment").get<int64_t>();
+    int64_t total = request.at("TotalSegments").get<int64_t>();
+    if (segment >= total) {
+      return DdbError::Validation(
+          "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+          "Segment: " +
+          std::to_string(segment) + " is not less than TotalSegments: " + std::to_string(total));
+    }
+  }
+  PD_RETURN_IF_DDB_ERROR(CheckExpressionAttributes(request));
+  return CheckSelect(request);
+}
+
+Param SelectParam() {
+  return String("Select").Enum(
+      {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
+}
+
+}  // namespace
+
+const OperationSpec& QuerySpec() {
+  static const OperationSpec* const kSpec = new OperationSpec{
+      "Query",
+      Struct("", "QueryInput",
+             {Integer("Limit").Min(1), AttributeMapParam("ExclusiveStartKey"),
+              ReturnConsumedCapacityParam(), AttributesToGetParam(),
+              ConditionMapParam("QueryFilter"), SelectParam(), ConditionalOperatorParam(),
+              ConditionMapParam("KeyConditions"), ItemTableNameParam(), ConsistentReadParam(),
+              IndexNameParam(), Boolean("ScanIndexForward"), String("KeyConditionExpression"),
+              String("FilterExpression"), ProjectionExpressionParam(),
+              ExpressionAttributeValuesParam(), ExpressionAttributeNamesParam()}),
+      &QueryCustom};
+  return *kSpec;
+}
+
+const OperationSpec& ScanSpec() {
+  static const OperationSpec* const kSpec = new OperationSpec{
+      "Scan",
+      Struct("", "ScanInput",
+             {Integer("Limit").Min(1), ReturnConsumedCapacityParam(), AttributesToGetParam(),
+              Integer("Segment").Min(0).Max(kMaxScanTotalSegments - 1), SelectParam(),
+              ConditionMapParam("ScanFilter"), ConditionalOperatorParam(),
+              Integer("TotalSegments").Min(1).Max(kMaxScanTotalSegments), ItemTableNameParam(),
+              AttributeMapParam("ExclusiveStartKey"), IndexNameParam(),
+              String("FilterExpression"), ProjectionExpressionParam(),
+              ExpressionAttributeValuesParam(), ExpressionAttributeNamesParam(),
+              ConsistentReadParam()}),
+      &ScanCustom};
+  return *kSpec;
+}
+
+}  // namespace api
+}  // namespace pd

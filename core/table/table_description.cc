@@ -1,0 +1,464 @@
+#include "table/table_description.h"
+
+#include <cstring>
+
+#include "table/limits.h"
+#include "util/coding.h"
+
+namespace pd {
+namespace {
+
+using nlohmann::json;
+
+constexpr uint8_t kFormatVersion = 1;
+constexpr uint32_t kMaxEncodedDefinitions = 1024;
+constexpr uint32_t kMaxEncodedStringBytes = 1 << 20;  // any one string field
+constexpr uint8_t kFlagBillingExplicit = 1;
+constexpr uint8_t kFlagDeletionProtection = 2;
+
+constexpr char kInvalidPrefix[] = "One or more parameter values were invalid: ";
+
+// ---- JSON access that never throws -----------------------------------------
+
+const json* Member(const json& object, const char* name) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::string StringMember(const json& object, const char* name) {
+  const json* v = Member(object, name);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+std::optional<int64_t> IntMember(const json& object, const char* name) {
+  const json* v = Member(object, name);
+  if (v == nullptr || !v->is_number_integer()) return std::nullopt;
+  return v->get<int64_t>();
+}
+
+std::optional<AttributeType> KeyTypeFromName(const std::string& name) {
+  if (name == "S") return AttributeType::kS;
+  if (name == "N") return AttributeType::kN;
+  if (name == "B") return AttributeType::kB;
+  return std::nullopt;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  for (const std::string& x : v) {
+    if (x == s) return true;
+  }
+  return false;
+}
+
+// ---- Byte form ----------------------------------------------------------------
+
+char TypeByte(AttributeType t) {
+  switch (t) {
+    case AttributeType::kN: return 'N';
+    case AttributeType::kB: return 'B';
+    default: return 'S';
+  }
+}
+
+void PutString(std::string* dst, const std::string& s) {
+  PutVarint32(dst, static_cast<uint32_t>(s.size()));
+  dst->append(s);
+}
+
+void PutFixed64(std::string* dst, uint64_t v) {
+  uint8_t buf[8];
+  EncodeFixed64(buf, v);
+  dst->append(reinterpret_cast<const char*>(buf), sizeof(buf));
+}
+
+// Reads the byte form front to back; every getter reports Corruption naming
+// the field when the bytes run out or do not fit.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes)
+      : p_(reinterpret_cast<const uint8_t*>(bytes.data())), limit_(p_ + bytes.size()) {}
+
+  bool done() const { return p_ == limit_; }
+
+  Status Byte(const char* field, uint8_t* out) {
+    if (p_ == limit_) return Truncated(field);
+    *out = *p_++;
+    return Status::OK();
+  }
+
+  Status Bool(const char* field, bool* out) {
+    uint8_t b = 0;
+    Status s = Byte(field, &b);
+    if (!s.ok()) return s;
+    if (b > 1) return Status::Corruption(std::string("table description: bad boolean in ") + field);
+    *out = b == 1;
+    return Status::OK();
+  }
+
+  Status Varint(const char* field, uint64_t* out) {
+    const uint8_t* next = GetVarint64(p_, limit_, out);
+    if (next == nullptr) return Status::Corruption(std::string("table description: bad varint in ") + field);
+    p_ = next;
+    return Status::OK();
+  }
+
+  Status Signed64(const char* field, int64_t* out) {
+    if (limit_ - p_ < 8) return Truncated(field);
+    uint64_t u = DecodeFixed64(p_);
+    p_ += 8;
+    std::memcpy(out, &u, sizeof(u));
+    return Status::OK();
+  }
+
+  Status Capacity(const char* field, int64_t* out) {
+    uint64_t v = 0;
+    Status s = Varint(field, &v);
+    if (!s.ok()) return s;
+    if (v > static_cast<uint64_t>(kMaxCapacityUnits)) {
+      return Status::Corruption(std::string("table description: ") + field + " out of range");
+    }
+    *out = static_cast<int64_t>(v);
+    return Status::OK();
+  }
+
+  Status String(const char* field, std::string* out) {
+    uint32_t n = 0;
+    const uint8_t* next = GetVarint32(p_, limit_, &n);
+    if (next == nullptr) return Status::Corruption(std::string("table description: bad length of ") + field);
+    if (n > kMaxEncodedStringBytes || static_cast<size_t>(limit_ - next) < n) return Truncated(field);
+    out->assign(reinterpret_cast<const char*>(next), n);
+    p_ = next + n;
+    return Status::OK();
+  }
+
+  Status Key(const char* field, KeyAttribute* out) {
+    uint8_t t = 0;
+    Status s = Byte(field, &t);
+    if (!s.ok()) return s;
+    std::optional<AttributeType> type = KeyTypeFromName(std::string(1, static_cast<char>(t)));
+    if (!type) return Status::Corruption(std::string("table description: bad key type in ") + field);
+    out->type = *type;
+    s = String(field, &out->name);
+    if (!s.ok()) return s;
+    if (out->name.empty()) return Status::Corruption(std::string("table description: empty ") + field);
+    return Status::OK();
+  }
+
+ private:
+  static Status Truncated(const char* field) {
+    return Status::Corruption(std::string("table description: truncated at ") + field);
+  }
+
+  const uint8_t* p_;      // next unread byte
+  const uint8_t* limit_;  // one past the last byte
+};
+
+}  // namespace
+
+std::string TableDescription::Arn() const {
+  return std::string("arn:aws:dynamodb:") + kArnRegion + ":" + kArnAccount + ":table/" + name;
+}
+
+Result<TableDescription> TableDescription::FromCreateTableRequest(const json& request) {
+  TableDescription d;
+  d.name = StringMember(request, "TableName");
+
+  // Billing mode and throughput.
+  const std::string billing = StringMember(request, "BillingMode");
+  const json* throughput = Member(request, "ProvisionedThroughput");
+  d.billing_mode_explicit = !billing.empty();
+  if (billing == "PAY_PER_REQUEST") {
+    if (throughput != nullptr) {
+      return Status::InvalidArgument(std::string(kInvalidPrefix) +
+                                     "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+                                     "specified when BillingMode is PAY_PER_REQUEST");
+    }
+    d.billing_mode = BillingMode::kPayPerRequest;
+  } else {
+    std::optional<int64_t> rcu, wcu;
+    if (throughput != nullptr) {
+      rcu = IntMember(*throughput, "ReadCapacityUnits");
+      wcu = IntMember(*throughput, "WriteCapacityUnits");
+    }
+    if (!rcu || !wcu) {
+      return Status::InvalidArgument(std::string(kInvalidPrefix) +
+                                     "ReadCapacityUnits and WriteCapacityUnits must both be "
+                                     "specified when BillingMode is PROVISIONED");
+    }
+    if (*rcu > kMaxCapacityUnits) {
+      return Status::InvalidArgument("Given value " + std::to_string(*rcu) +
+                                     " for ReadCapacityUnits is out of bounds");
+    }
+    if (*wcu > kMaxCapacityUnits) {
+      return Status::InvalidArgument("Given value " + std::to_string(*wcu) +
+                                     " for WriteCapacityUnits is out of bounds");
+    }
+    d.billing_mode = BillingMode::kProvisioned;
+    d.read_capacity_units = *rcu;
+    d.write_capacity_units = *wcu;
+  }
+
+  // Key schema against the attribute definitions.
+  std::vector<std::string> defined;
+  std::vector<KeyAttribute> definitions;
+  if (const json* defs = Member(request, "AttributeDefinitions"); defs && defs->is_array()) {
+    for (const json& def : *defs) {
+      KeyAttribute a;
+      a.name = StringMember(def, "AttributeName");
+      std::optional<AttributeType> type = KeyTypeFromName(StringMember(def, "AttributeType"));
+      if (!type) {
+        return Status::InvalidArgument(std::string(kInvalidPrefix) +
+                                       "Invalid AttributeType in AttributeDefinitions");
+      }
+      a.type = *type;
+      defined.push_back(a.name);
+      definitions.push_back(std::move(a));
+    }
+  }
+  std::vector<std::string> keys;
+  std::vector<std::string> key_types;
+  if (const json* schema = Member(request, "KeySchema"); schema && schema->is_array()) {
+    for (const json& element : *schema) {
+      keys.push_back(StringMember(element, "AttributeName"));
+      key_types.push_back(StringMember(element, "KeyType"));
+    }
+  }
+  if (keys.empty() || keys.size() > kMaxKeySchemaElements) {
+    return Status::InvalidArgument(std::string(kInvalidPrefix) +
+                                   "KeySchema must have 1 or 2 elements");
+  }
+  if (keys.size() > defined.size()) {
+    return Status::InvalidArgument("Invalid KeySchema: Some index key attribute have no definition");
+  }
+  for (const std::string& k : keys) {
+    if (!Contains(defined, k)) {
+      return Status::InvalidArgument(
+          std::string(kInvalidPrefix) +
+          "Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
+          JoinNames(keys) + "], AttributeDefinitions: [" + JoinNames(defined) + "]");
+    }
+  }
+  if (keys.size() == 2 && keys[0] == keys[1]) {
+    return Status::InvalidArgument(
+        "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  }
+  if (key_types[0] != "HASH") {
+    return Status::InvalidArgument(
+        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  }
+  if (keys.size() == 2 && key_types[1] != "RANGE") {
+    return Status::InvalidArgument(
+        "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+  }
+
+  // Secondary indexes come in a later issue; say so instead of ignoring them.
+  if (Member(request, "LocalSecondaryIndexes") != nullptr) {
+    return Status::InvalidArgument(
+        "LocalSecondaryIndexes are not supported by pocketdynamo yet: secondary indexes are "
+        "not implemented");
+  }
+  if (Member(request, "GlobalSecondaryIndexes") != nullptr) {
+    return Status::InvalidArgument(
+        "GlobalSecondaryIndexes are not supported by pocketdynamo yet: secondary indexes are "
+        "not implemented");
+  }
+  if (keys.size() != definitions.size()) {
+    return Status::InvalidArgument(std::string(kInvalidPrefix) +
+                                   "Number of attributes in KeySchema does not exactly match "
+                                   "number of attributes defined in AttributeDefinitions");
+  }
+  if (const json* stream = Member(request, "StreamSpecification")) {
+    const json* enabled = Member(*stream, "StreamEnabled");
+    if (enabled != nullptr && enabled->is_boolean() && enabled->get<bool>()) {
+      return Status::InvalidArgument(
+          "StreamSpecification with StreamEnabled true is not supported by pocketdynamo yet: "
+          "streams are not implemented");
+    }
+  }
+
+  auto find_definition = [&](const std::string& name) {
+    for (const KeyAttribute& a : definitions) {
+      if (a.name == name) return a;
+    }
+    return KeyAttribute{name, AttributeType::kS};  // unreachable: every key is defined
+  };
+  d.hash_key = find_definition(keys[0]);
+  if (keys.size() == 2) d.range_key = find_definition(keys[1]);
+  d.attribute_definitions = std::move(definitions);
+
+  d.table_class = StringMember(request, "TableClass");
+  if (const json* p = Member(request, "DeletionProtectionEnabled"); p && p->is_boolean()) {
+    d.deletion_protection = p->get<bool>();
+  }
+  if (const json* tags = Member(request, "Tags"); tags && tags->is_array()) {
+    for (const json& t : *tags) {
+      d.tags.push_back(Tag{StringMember(t, "Key"), StringMember(t, "Value")});
+    }
+  }
+  return d;
+}
+
+json TableDescription::ToDescribeJson() const {
+  json out = json::object();
+  out["TableName"] = name;
+  out["TableStatus"] = "ACTIVE";
+  out["CreationDateTime"] = static_cast<double>(creation_time_ms) / 1000.0;
+  json definitions = json::array();
+  for (const KeyAttribute& a : attribute_definitions) {
+    definitions.push_back({{"AttributeName", a.name}, {"AttributeType", AttributeTypeName(a.type)}});
+  }
+  out["AttributeDefinitions"] = std::move(definitions);
+  json schema = json::array();
+  schema.push_back({{"AttributeName", hash_key.name}, {"KeyType", "HASH"}});
+  if (range_key) schema.push_back({{"AttributeName", range_key->name}, {"KeyType", "RANGE"}});
+  out["KeySchema"] = std::move(schema);
+  out["ProvisionedThroughput"] = {{"NumberOfDecreasesToday", 0},
+                                  {"ReadCapacityUnits", read_capacity_units},
+                                  {"WriteCapacityUnits", write_capacity_units}};
+  if (billing_mode == BillingMode::kPayPerRequest) {
+    out["BillingModeSummary"] = {
+        {"BillingMode", "PAY_PER_REQUEST"},
+        {"LastUpdateToPayPerRequestDateTime", static_cast<double>(billing_mode_time_ms) / 1000.0}};
+  } else if (billing_mode_explicit) {
+    out["BillingModeSummary"] = {{"BillingMode", "PROVISIONED"}};
+  }
+  out["TableSizeBytes"] = size_bytes;
+  out["ItemCount"] = item_count;
+  out["TableArn"] = Arn();
+  out["TableId"] = table_id;
+  out["DeletionProtectionEnabled"] = deletion_protection;
+  if (!table_class.empty()) out["TableClassSummary"] = {{"TableClass", table_class}};
+  return out;
+}
+
+std::string TableDescription::Encode() const {
+  std::string out;
+  out.push_back(static_cast<char>(kFormatVersion));
+  PutString(&out, name);
+  PutString(&out, table_id);
+  PutFixed64(&out, static_cast<uint64_t>(creation_time_ms));
+  out.push_back(TypeByte(hash_key.type));
+  PutString(&out, hash_key.name);
+  out.push_back(range_key ? 1 : 0);
+  if (range_key) {
+    out.push_back(TypeByte(range_key->type));
+    PutString(&out, range_key->name);
+  }
+  PutVarint32(&out, static_cast<uint32_t>(attribute_definitions.size()));
+  for (const KeyAttribute& a : attribute_definitions) {
+    out.push_back(TypeByte(a.type));
+    PutString(&out, a.name);
+  }
+  out.push_back(static_cast<char>(billing_mode));
+  uint8_t flags = (billing_mode_explicit ? kFlagBillingExplicit : 0) |
+                  (deletion_protection ? kFlagDeletionProtection : 0);
+  out.push_back(static_cast<char>(flags));
+  PutFixed64(&out, static_cast<uint64_t>(billing_mode_time_ms));
+  PutVarint64(&out, static_cast<uint64_t>(read_capacity_units));
+  PutVarint64(&out, static_cast<uint64_t>(write_capacity_units));
+  PutVarint64(&out, item_count);
+  PutVarint64(&out, size_bytes);
+  PutString(&out, table_class);
+  PutVarint32(&out, static_cast<uint32_t>(tags.size()));
+  for (const Tag& t : tags) {
+    PutString(&out, t.key);
+    PutString(&out, t.value);
+  }
+  return out;
+}
+
+#define PD_TRY(expr)                 \
+  do {                               \
+    Status pd_try_s_ = (expr);       \
+    if (!pd_try_s_.ok()) return pd_try_s_; \
+  } while (0)
+
+Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
+  Reader r(bytes);
+  TableDescription d;
+  uint8_t version = 0;
+  PD_TRY(r.Byte("version", &version));
+  if (version != kFormatVersion) {
+    return Status::Corruption("table description: unknown format version " +
+                              std::to_string(version));
+  }
+  PD_TRY(r.String("name", &d.name));
+  if (d.name.size() < kMinTableNameLength || d.name.size() > kMaxTableNameLength) {
+    return Status::Corruption("table description: bad table name length");
+  }
+  PD_TRY(r.String("table_id", &d.table_id));
+  PD_TRY(r.Signed64("creation_time_ms", &d.creation_time_ms));
+  PD_TRY(r.Key("hash key", &d.hash_key));
+  bool has_range = false;
+  PD_TRY(r.Bool("has_range", &has_range));
+  if (has_range) {
+    KeyAttribute range;
+    PD_TRY(r.Key("range key", &range));
+    d.range_key = std::move(range);
+  }
+  uint64_t n_defs = 0;
+  PD_TRY(r.Varint("attribute definition count", &n_defs));
+  if (n_defs > kMaxEncodedDefinitions) {
+    return Status::Corruption("table description: too many attribute definitions");
+  }
+  for (uint64_t i = 0; i < n_defs; ++i) {
+    KeyAttribute a;
+    PD_TRY(r.Key("attribute definition", &a));
+    d.attribute_definitions.push_back(std::move(a));
+  }
+  uint8_t billing = 0;
+  PD_TRY(r.Byte("billing_mode", &billing));
+  if (billing > 1) return Status::Corruption("table description: bad billing mode");
+  d.billing_mode = static_cast<BillingMode>(billing);
+  uint8_t flags = 0;
+  PD_TRY(r.Byte("flags", &flags));
+  if ((flags & ~(kFlagBillingExplicit | kFlagDeletionProtection)) != 0) {
+    return Status::Corruption("table description: unknown flags");
+  }
+  d.billing_mode_explicit = (flags & kFlagBillingExplicit) != 0;
+  d.deletion_protection = (flags & kFlagDeletionProtection) != 0;
+  PD_TRY(r.Signed64("billing_mode_time_ms", &d.billing_mode_time_ms));
+  PD_TRY(r.Capacity("read_capacity", &d.read_capacity_units));
+  PD_TRY(r.Capacity("write_capacity", &d.write_capacity_units));
+  PD_TRY(r.Varint("item_count", &d.item_count));
+  PD_TRY(r.Varint("size_bytes", &d.size_bytes));
+  PD_TRY(r.String("table_class", &d.table_class));
+  uint64_t n_tags = 0;
+  PD_TRY(r.Varint("tag count", &n_tags));
+  if (n_tags > kMaxTagsPerResource) return Status::Corruption("table description: too many tags");
+  for (uint64_t i = 0; i < n_tags; ++i) {
+    Tag t;
+    PD_TRY(r.String("tag key", &t.key));
+    PD_TRY(r.String("tag value", &t.value));
+    d.tags.push_back(std::move(t));
+  }
+  if (!r.done()) return Status::Corruption("table description: trailing bytes");
+  return d;
+}
+
+#undef PD_TRY
+
+bool TableDescription::operator==(const TableDescription& o) const {
+  return name == o.name && table_id == o.table_id && creation_time_ms == o.creation_time_ms &&
+         hash_key == o.hash_key && range_key == o.range_key &&
+         attribute_definitions == o.attribute_definitions && billing_mode == o.billing_mode &&
+         billing_mode_explicit == o.billing_mode_explicit &&
+         billing_mode_time_ms == o.billing_mode_time_ms &&
+         read_capacity_units == o.read_capacity_units &&
+         write_capacity_units == o.write_capacity_units && item_count == o.item_count &&
+         size_bytes == o.size_bytes && table_class == o.table_class &&
+         deletion_protection == o.deletion_protection && tags == o.tags;
+}
+
+}  // namespace pd

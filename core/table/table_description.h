@@ -1,0 +1,130 @@
+// TableDescription: a table's metadata (what DescribeTable reports and what
+// the catalog stores per table), with
+//   - FromCreateTableRequest: DynamoDB's semantic validation of a CreateTable
+//     request (the checks after the generic parameter checks, with DynamoDB's
+//     exact messages) and the description it asks for;
+//   - ToDescribeJson: DescribeTable's TableDescription shape;
+//   - Encode/Decode: the compact byte form the catalog keeps in its B+tree.
+//
+// Failures are pd::Status values: InvalidArgument carries DynamoDB's
+// ValidationException text as its message (api/ wraps it), Corruption
+// reports bytes that are not a valid encoding. Nothing here throws or
+// asserts on input.
+//
+// Not yet represented (later issues): secondary indexes (CreateTable with
+// LocalSecondaryIndexes/GlobalSecondaryIndexes is rejected), streams (an
+// enabled StreamSpecification is rejected), TTL.
+//
+// Encoding (format version 1). Integers: varint = util/coding.h varint64,
+// fixed64 = 8 bytes little-endian; str = varint length + UTF-8 bytes;
+// type = one ASCII byte 'S', 'N' or 'B'; bool = one byte 0 or 1.
+//
+//   description := version:u8(=1)
+//                  name:str                  table name, 3-255 bytes
+//                  table_id:str              UUID text, may be empty
+//                  creation_time_ms:fixed64  ms since the Unix epoch (int64)
+//                  hash_type:type hash_name:str
+//                  has_range:bool [range_type:type range_name:str]
+//                  n_defs:varint { def_type:type def_name:str }   n_defs <= 1024
+//                  billing_mode:u8           0 = PROVISIONED, 1 = PAY_PER_REQUEST
+//                  flags:u8                  bit 0: BillingMode was given explicitly
+//                                            bit 1: DeletionProtectionEnabled
+//                                            other bits 0
+//                  billing_mode_time_ms:fixed64   last switch to PAY_PER_REQUEST (int64)
+//                  read_capacity:varint write_capacity:varint   0 when PAY_PER_REQUEST
+//                  item_count:varint size_bytes:varint
+//                  table_class:str           "" (not set), "STANDARD" or
+//                                            "STANDARD_INFREQUENT_ACCESS"
+//                  n_tags:varint { key:str value:str }   n_tags <= 50
+//   and nothing after it. Decode rejects any other byte string.
+#ifndef PD_TABLE_TABLE_DESCRIPTION_H_
+#define PD_TABLE_TABLE_DESCRIPTION_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/status.h"
+#include "value/attribute_value.h"
+
+namespace pd {
+
+// Region and account in ARNs: pocketdynamo is one local account.
+constexpr char kArnRegion[] = "local";
+constexpr char kArnAccount[] = "000000000000";
+
+// A key attribute or an attribute definition.
+struct KeyAttribute {
+  std::string name;                        // attribute name, UTF-8
+  AttributeType type = AttributeType::kS;  // kS, kN or kB only
+
+  bool operator==(const KeyAttribute& o) const { return name == o.name && type == o.type; }
+};
+
+enum class BillingMode : uint8_t {
+  kProvisioned = 0,    // "PROVISIONED": capacity units declared
+  kPayPerRequest = 1,  // "PAY_PER_REQUEST": on demand
+};
+
+struct Tag {
+  std::string key;    // 1-128 characters
+  std::string value;  // 0-256 characters
+
+  bool operator==(const Tag& o) const { return key == o.key && value == o.value; }
+};
+
+struct TableDescription {
+  std::string name;                          // table name, [a-zA-Z0-9_.-]{3,255}
+  std::string table_id;                      // UUID v4 text, set by the creator
+  int64_t creation_time_ms = 0;              // ms since the Unix epoch
+  KeyAttribute hash_key;                     // partition key
+  std::optional<KeyAttribute> range_key;     // sort key, if any
+  std::vector<KeyAttribute> attribute_definitions;  // as declared, in request order
+  BillingMode billing_mode = BillingMode::kProvisioned;  // current billing mode
+  bool billing_mode_explicit = false;        // BillingMode was given (shows BillingModeSummary)
+  int64_t billing_mode_time_ms = 0;          // last switch to PAY_PER_REQUEST, ms since epoch
+  int64_t read_capacity_units = 0;           // provisioned RCU; 0 when PAY_PER_REQUEST
+  int64_t write_capacity_units = 0;          // provisioned WCU; 0 when PAY_PER_REQUEST
+  uint64_t item_count = 0;                   // items in the table
+  uint64_t size_bytes = 0;                   // sum of item sizes (value/item.h rules), bytes
+  std::string table_class;                   // "" (not set) or DynamoDB's TableClass
+  bool deletion_protection = false;          // DeleteTable refused while true
+  std::vector<Tag> tags;                     // CreateTable's Tags, in request order
+
+  // "arn:aws:dynamodb:local:000000000000:table/<name>".
+  std::string Arn() const;
+
+  // The description a CreateTable request (already through the CreateTable
+  // parameter spec: types, required members, enums, lengths) asks for, with
+  // table_id empty and times 0 (the caller stamps them). InvalidArgument with
+  // DynamoDB's message, checked in DynamoDB's order:
+  //   billing mode vs ProvisionedThroughput, capacity bounds, key schema vs
+  //   attribute definitions, HASH/RANGE order, unused definitions; secondary
+  //   indexes and enabled streams are rejected as not supported yet.
+  static Result<TableDescription> FromCreateTableRequest(const nlohmann::json& request);
+
+  // DescribeTable's "Table" / CreateTable's "TableDescription" object:
+  // TableName, TableStatus "ACTIVE", CreationDateTime (epoch seconds, with
+  // fraction), KeySchema, AttributeDefinitions, ProvisionedThroughput
+  // {NumberOfDecreasesToday 0, ReadCapacityUnits, WriteCapacityUnits},
+  // BillingModeSummary (PAY_PER_REQUEST, or BillingMode given), TableSizeBytes,
+  // ItemCount, TableArn, TableId, DeletionProtectionEnabled, and
+  // TableClassSummary when a class was given.
+  nlohmann::json ToDescribeJson() const;
+
+  // The byte form described above, and back. Decode: Corruption (naming the
+  // field) for anything Encode cannot produce.
+  std::string Encode() const;
+  static Result<TableDescription> Decode(std::string_view bytes);
+
+  bool operator==(const TableDescription& o) const;
+  bool operator!=(const TableDescription& o) const { return !(*this == o); }
+};
+
+}  // namespace pd
+
+#endif  // PD_TABLE_TABLE_DESCRIPTION_H_
