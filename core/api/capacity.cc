@@ -1,0 +1,52 @@
+// Capacity units (rules in api/capacity.h).
+#include "api/capacity.h"
+
+#include <algorithm>
+
+namespace pd {
+namespace api {
+
+using nlohmann::json;
+
+namespace {
+
+// Started blocks of `unit` bytes in `bytes`, at least one.
+uint64_t Blocks(uint64_t bytes, uint64_t unit) {
+  return std::max<uint64_t>(1, bytes / unit + (bytes % unit != 0 ? 1 : 0));
+}
+
+}  // namespace
+
+CapacityReport CapacityReportOf(const json& request) {
+  auto it = request.find("ReturnConsumedCapacity");
+  if (it == request.end() || !it->is_string()) return CapacityReport::kNone;
+  if (*it == "TOTAL") return CapacityReport::kTotal;
+  if (*it == "INDEXES") return CapacityReport::kIndexes;
+  return CapacityReport::kNone;
+}
+
+double ReadUnits(std::optional<uint64_t> item_size, bool consistent) {
+  const double units = static_cast<double>(Blocks(item_size.value_or(0), kReadUnitBytes));
+  return consistent ? units : units / 2;
+}
+
+double ReadUnitsForBytes(uint64_t total_bytes, bool consistent) {
+  const double units = static_cast<double>(Blocks(total_bytes, kReadUnitBytes));
+  return consistent ? units : units / 2;
+}
+
+double WriteUnits(std::optional<uint64_t> old_size, std::optional<uint64_t> new_size) {
+  const uint64_t larger = std::max(old_size.value_or(0), new_size.value_or(0));
+  return static_cast<double>(Blocks(larger, kWriteUnitBytes));
+}
+
+std::optional<json> ConsumedCapacityJson(CapacityReport report, const std::string& table_name,
+                                         double units) {
+  if (report == CapacityReport::kNone) return std::nullopt;
+  json out = {{"TableName", table_name}, {"CapacityUnits", units}};
+  if (report == CapacityReport::kIndexes) out["Table"] = {{"CapacityUnits", units}};
+  return out;
+}
+
+}  // namespace api
+}  // namespace pd

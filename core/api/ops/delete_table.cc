@@ -1,0 +1,40 @@
+// DeleteTable: removes a table and frees every page of its tree.
+//
+// Errors: ResourceNotFoundException "Requested resource not found: Table:
+// <name> not found"; ValidationException "Resource cannot be deleted as it is
+// currently protected against deletion. Disable deletion protection first."
+// when DeletionProtectionEnabled is set.
+// Response: {"TableDescription": ...} as the table was, with TableStatus
+// DELETING (DynamoDB's answer; here the table is already gone).
+#include "api/ops/handler_util.h"
+#include "api/ops/handlers.h"
+
+namespace pd {
+namespace api {
+
+using nlohmann::json;
+
+DdbResult<json> HandleDeleteTable(Store& store, Context& ctx, const json& request) {
+  const std::string name = request.at("TableName").get<std::string>();
+  Result<CatalogEntry> entry = store.catalog->Get(name);
+  if (!entry.ok()) {
+    if (entry.status().IsNotFound()) {
+      return DdbError::ResourceNotFound("Requested resource not found: Table: " + name +
+                                        " not found");
+    }
+    return StorageError(entry.status());
+  }
+  if (entry->description.deletion_protection) {
+    return DdbError::Validation(
+        "Resource cannot be deleted as it is currently protected against deletion. Disable "
+        "deletion protection first.");
+  }
+  Result<CatalogEntry> dropped = store.catalog->Drop(name);
+  if (!dropped.ok()) return StorageError(dropped.status());
+  json description = dropped->description.ToDescribeJson();
+  description["TableStatus"] = "DELETING";
+  return json{{"TableDescription", std::move(description)}};
+}
+
+}  // namespace api
+}  // namespace pd

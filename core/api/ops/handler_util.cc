@@ -1,0 +1,128 @@
+// Shared steps of the item handlers (contract in api/ops/handler_util.h).
+#include "api/ops/handler_util.h"
+
+#include <utility>
+
+#include "value/json_codec.h"
+
+namespace pd {
+namespace api {
+
+using nlohmann::json;
+
+DdbError StorageError(const Status& s) {
+  if (s.IsInvalidArgument()) return DdbError::Validation(s.message());
+  if (s.IsNotFound()) return DdbError::ResourceNotFound("Requested resource not found");
+  return DdbError::InternalServerError(s.ToString());
+}
+
+DdbResult<Table> OpenTableForItems(Store& store, const std::string& name) {
+  Result<Table> t = Table::Open(store.catalog, name);
+  if (t.ok()) return std::move(t).value();
+  if (t.status().IsNotFound()) return DdbError::ResourceNotFound("Requested resource not found");
+  return StorageError(t.status());
+}
+
+DdbResult<AttributeMap> DecodeKeyMember(const json& request, const char* member) {
+  AttributeMap key;
+  auto it = request.find(member);
+  if (it == request.end()) return key;
+  if (auto err = ItemFromJson(*it, &key)) {
+    if (err->kind == JsonError::Kind::kSerialization) return DdbError::Serialization(err->message);
+    return DdbError::Validation(err->message);
+  }
+  return key;
+}
+
+json ItemJson(const Item& item) { return ItemToJson(item); }
+
+std::string StringMember(const json& request, const char* member, const std::string& fallback) {
+  auto it = request.find(member);
+  if (it == request.end() || !it->is_string()) return fallback;
+  return it->get<std::string>();
+}
+
+std::optional<DdbError> RequestExpressions::Load(const json& request) {
+  auto names = request.find("ExpressionAttributeNames");
+  if (names != request.end() && names->is_object()) {
+    names_.emplace();
+    for (auto it = names->begin(); it != names->end(); ++it) {
+      if (it->is_string()) names_->emplace(it.key(), it->get<std::string>());
+    }
+  }
+  auto values = request.find("ExpressionAttributeValues");
+  if (values != request.end() && values->is_object()) {
+    values_.emplace();
+    if (auto err = ItemFromJson(*values, &*values_)) {
+      if (err->kind == JsonError::Kind::kSerialization) return DdbError::Serialization(err->message);
+      return DdbError::Validation("ExpressionAttributeValues contains invalid value: " +
+                                  err->message);
+    }
+  }
+  return std::nullopt;
+}
+
+expr::CheckContext RequestExpressions::Context() {
+  expr::CheckContext ctx;
+  ctx.names = names_ ? &*names_ : nullptr;
+  ctx.values = values_ ? &*values_ : nullptr;
+  ctx.use = &use_;
+  return ctx;
+}
+
+std::optional<DdbError> RequestExpressions::ParseCondition(const json& request, const char* member,
+                                                           std::optional<expr::Condition>* out) {
+  out->reset();
+  auto it = request.find(member);
+  if (it == request.end() || !it->is_string()) return std::nullopt;
+  const std::string_view name(member);
+  expr::ExpressionKind kind = expr::ExpressionKind::kCondition;
+  if (name == "FilterExpression") kind = expr::ExpressionKind::kFilter;
+  if (name == "KeyConditionExpression") kind = expr::ExpressionKind::kKeyCondition;
+  Result<expr::Condition> c =
+      expr::ParseAndCheckCondition(it->get_ref<const std::string&>(), kind, Context());
+  if (!c.ok()) return DdbError::Validation(c.status().message());
+  out->emplace(std::move(c).value());
+  return std::nullopt;
+}
+
+std::optional<DdbError> RequestExpressions::ParseUpdate(const json& request,
+                                                        std::optional<expr::UpdateExpression>* out) {
+  out->reset();
+  auto it = request.find("UpdateExpression");
+  if (it == request.end() || !it->is_string()) return std::nullopt;
+  Result<expr::UpdateExpression> u =
+      expr::ParseAndCheckUpdate(it->get_ref<const std::string&>(), Context());
+  if (!u.ok()) return DdbError::Validation(u.status().message());
+  out->emplace(std::move(u).value());
+  return std::nullopt;
+}
+
+std::optional<DdbError> RequestExpressions::ParseProjection(
+    const json& request, std::optional<expr::ProjectionExpression>* out) {
+  out->reset();
+  auto it = request.find("ProjectionExpression");
+  if (it == request.end() || !it->is_string()) return std::nullopt;
+  Result<expr::ProjectionExpression> p =
+      expr::ParseAndCheckProjection(it->get_ref<const std::string&>(), Context());
+  if (!p.ok()) return DdbError::Validation(p.status().message());
+  out->emplace(std::move(p).value());
+  return std::nullopt;
+}
+
+std::optional<DdbError> RequestExpressions::CheckAllUsed() const {
+  Status s = expr::CheckUnusedPlaceholders(names_ ? &*names_ : nullptr,
+                                           values_ ? &*values_ : nullptr, use_);
+  if (!s.ok()) return DdbError::Validation(s.message());
+  return std::nullopt;
+}
+
+DdbError ConditionFailed(const json& request, const std::optional<Item>& old) {
+  if (old && StringMember(request, "ReturnValuesOnConditionCheckFailure") == "ALL_OLD") {
+    return DdbError::ConditionalCheckFailed(ItemJson(*old));
+  }
+  return DdbError::ConditionalCheckFailed();
+}
+
+}  // namespace api
+}  // namespace pd

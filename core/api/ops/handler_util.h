@@ -1,0 +1,96 @@
+// Shared steps of the item handlers (api/ops/handlers.h): opening a table
+// with DynamoDB's not-found errors, turning storage Status values into
+// DdbErrors, and the expression plumbing of one request (decode
+// ExpressionAttributeNames/Values once, parse and check each expression
+// against them, then DynamoDB's "unused placeholder" check over all of them).
+//
+//   RequestExpressions exprs;
+//   PD_RETURN_IF_DDB_ERROR(exprs.Load(request));
+//   std::optional<expr::Condition> condition;
+//   PD_RETURN_IF_DDB_ERROR(exprs.ParseCondition(request, "ConditionExpression", &condition));
+//   PD_RETURN_IF_DDB_ERROR(exprs.CheckAllUsed());
+//
+// Lifetime: checked ASTs point into the RequestExpressions' value map, so a
+// RequestExpressions must outlive every AST parsed through it and must not
+// be moved or copied once something was parsed (it is neither copyable nor
+// movable).
+#ifndef PD_API_OPS_HANDLER_UTIL_H_
+#define PD_API_OPS_HANDLER_UTIL_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "api/error.h"
+#include "api/ops/handlers.h"
+#include "expr/ast.h"
+#include "expr/check.h"
+#include "table/table.h"
+#include "util/status.h"
+#include "value/item.h"
+
+namespace pd {
+namespace api {
+
+// A storage Status as the DdbError to send: InvalidArgument -> Validation
+// (its message is DynamoDB's text), NotFound -> ResourceNotFound("Requested
+// resource not found"), anything else -> InternalServerError(ToString()).
+// REQUIRES: !s.ok().
+DdbError StorageError(const Status& s);
+
+// The table an item operation names. A missing table is
+// ResourceNotFoundException "Requested resource not found" (the item
+// operations' text; table operations add ": Table: <name> not found").
+DdbResult<Table> OpenTableForItems(Store& store, const std::string& name);
+
+// The Key member of a request decoded (the spec has validated its values).
+DdbResult<AttributeMap> DecodeKeyMember(const nlohmann::json& request, const char* member = "Key");
+
+// The item as ReturnValues / ConditionalCheckFailedException carry it.
+nlohmann::json ItemJson(const Item& item);
+
+class RequestExpressions {
+ public:
+  RequestExpressions() = default;
+  RequestExpressions(const RequestExpressions&) = delete;
+  RequestExpressions& operator=(const RequestExpressions&) = delete;
+
+  // Decodes ExpressionAttributeNames / ExpressionAttributeValues if present.
+  std::optional<DdbError> Load(const nlohmann::json& request);
+
+  // Parses and checks request[member] if present (*out = nullopt if absent).
+  // `member` names the expression kind: "ConditionExpression",
+  // "FilterExpression" or "KeyConditionExpression".
+  std::optional<DdbError> ParseCondition(const nlohmann::json& request, const char* member,
+                                         std::optional<expr::Condition>* out);
+  std::optional<DdbError> ParseUpdate(const nlohmann::json& request,
+                                      std::optional<expr::UpdateExpression>* out);
+  std::optional<DdbError> ParseProjection(const nlohmann::json& request,
+                                          std::optional<expr::ProjectionExpression>* out);
+
+  // After every expression of the request was parsed: DynamoDB's unused
+  // ExpressionAttributeNames / ExpressionAttributeValues errors.
+  std::optional<DdbError> CheckAllUsed() const;
+
+ private:
+  expr::CheckContext Context();
+
+  std::optional<expr::NameMap> names_;    // ExpressionAttributeNames, if given
+  std::optional<expr::ValueMap> values_;  // ExpressionAttributeValues, if given
+  expr::PlaceholderUse use_;              // placeholders the parsed expressions used
+};
+
+// ConditionalCheckFailedException, carrying the old item when the request
+// says ReturnValuesOnConditionCheckFailure ALL_OLD and an item exists.
+DdbError ConditionFailed(const nlohmann::json& request, const std::optional<Item>& old);
+
+// request[member] as a string, or `fallback` when absent.
+std::string StringMember(const nlohmann::json& request, const char* member,
+                         const std::string& fallback = "");
+
+}  // namespace api
+}  // namespace pd
+
+#endif  // PD_API_OPS_HANDLER_UTIL_H_

@@ -1,0 +1,56 @@
+// The storage-facing operation handlers: one function per DynamoDB
+// operation, in core/api/ops/<operation>.cc. The engine (core/engine.cc)
+// binds each to the database's Store and lists it in its Dispatcher together
+// with the operation's spec (api/ops/op_specs.h).
+//
+// Contract of every handler
+//   - `request` has passed the operation's spec (api/spec.h phases 1-3): it
+//     holds only declared members with the declared JSON types, and the
+//     storage-free checks have been made. The handler does the rest in
+//     DynamoDB's order: expressions (syntax, placeholders defined and used),
+//     table existence, key schema, conditions, limits on the result.
+//   - It returns the response object (DynamoDB JSON) or the DdbError to send.
+//   - Write handlers may leave partial page changes behind when they return
+//     an error: the engine runs every write operation inside a pager
+//     operation and rolls it back on error, so a failed request changes
+//     nothing. Handlers never open or close pager operations themselves.
+//   - Storage failures (Corruption, OutOfSpace) come back as
+//     InternalServerError carrying the storage message.
+//   - Handlers keep no pointers into the request or the store after they
+//     return.
+#ifndef PD_API_OPS_HANDLERS_H_
+#define PD_API_OPS_HANDLERS_H_
+
+#include <nlohmann/json.hpp>
+
+#include "api/dispatch.h"
+#include "api/error.h"
+#include "table/catalog.h"
+
+namespace pd {
+namespace api {
+
+// What a storage handler works on: the open database. Owned by the engine.
+struct Store {
+  Catalog* catalog = nullptr;  // the database's catalog (and through it, the pager); not owned
+};
+
+using StoreHandler = DdbResult<nlohmann::json> (*)(Store& store, Context& ctx,
+                                                   const nlohmann::json& request);
+
+// Tables.
+DdbResult<nlohmann::json> HandleCreateTable(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleDescribeTable(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleListTables(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleDeleteTable(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleUpdateTable(Store& store, Context& ctx, const nlohmann::json& request);
+// Single items.
+DdbResult<nlohmann::json> HandlePutItem(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleGetItem(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleUpdateItem(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleDeleteItem(Store& store, Context& ctx, const nlohmann::json& request);
+
+}  // namespace api
+}  // namespace pd
+
+#endif  // PD_API_OPS_HANDLERS_H_

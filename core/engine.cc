@@ -1,0 +1,166 @@
+// Engine: wires the pager, the catalog and the operation dispatcher
+// (contract in engine.h).
+//
+// Request path: Execute -> api::Dispatcher (JSON parse, operation lookup,
+// spec check) -> the operation's handler (api/ops/handlers.h) bound to this
+// database's Store. Every write operation runs inside one pager operation:
+// Pager::BeginOperation() before the handler, EndOperation() when it
+// succeeds, RollbackOperation() when it returns an error or throws, so a
+// failed request leaves every page, the page count, the free list and the
+// root slots exactly as they were. Reads run outside operations.
+//
+// The operation table below is the one place that lists what the engine
+// serves: name, spec, handler, and whether it writes.
+#include "engine.h"
+
+#include <exception>
+#include <utility>
+
+#include "api/dispatch.h"
+#include "api/ops/handlers.h"
+#include "api/ops/op_specs.h"
+#include "btree/check.h"
+#include "table/catalog.h"
+#include "table/table.h"
+
+namespace pd {
+namespace {
+
+struct OperationDef {
+  const char* name;                         // DynamoDB operation name
+  const api::OperationSpec& (*spec)();      // request spec (api/ops/op_specs.h)
+  api::StoreHandler handler;                // api/ops/<operation>.cc
+  bool writes;                              // runs inside a pager operation
+};
+
+const OperationDef kOperations[] = {
+    {"CreateTable", &api::CreateTableSpec, &api::HandleCreateTable, true},
+    {"DescribeTable", &api::DescribeTableSpec, &api::HandleDescribeTable, false},
+    {"ListTables", &api::ListTablesSpec, &api::HandleListTables, false},
+    {"DeleteTable", &api::DeleteTableSpec, &api::HandleDeleteTable, true},
+    {"UpdateTable", &api::UpdateTableSpec, &api::HandleUpdateTable, true},
+    {"PutItem", &api::PutItemSpec, &api::HandlePutItem, true},
+    {"GetItem", &api::GetItemSpec, &api::HandleGetItem, false},
+    {"UpdateItem", &api::UpdateItemSpec, &api::HandleUpdateItem, true},
+    {"DeleteItem", &api::DeleteItemSpec, &api::HandleDeleteItem, true},
+};
+
+}  // namespace
+
+class Engine::Impl {
+ public:
+  explicit Impl(std::unique_ptr<Pager> pager)
+      : pager_(std::move(pager)), catalog_(pager_.get()), dispatcher_(Operations()) {
+    store_.catalog = &catalog_;
+  }
+
+  std::string Execute(std::string_view operation, std::string_view request_json) {
+    return dispatcher_.ExecuteToWire(ctx_, operation, request_json).dump();
+  }
+
+  Pager& pager() { return *pager_; }
+  const Pager& pager() const { return *pager_; }
+  Catalog& catalog() { return catalog_; }
+  void set_clock(Clock clock) { ctx_.clock = std::move(clock); }
+
+ private:
+  // Runs a handler as one pager operation: all of its changes or none.
+  api::DdbResult<nlohmann::json> RunWrite(api::StoreHandler handler, api::Context& ctx,
+                                          const nlohmann::json& request) {
+    pager_->BeginOperation();
+    try {
+      api::DdbResult<nlohmann::json> result = handler(store_, ctx, request);
+      if (result.ok()) {
+        pager_->EndOperation();
+      } else {
+        pager_->RollbackOperation();
+      }
+      return result;
+    } catch (...) {
+      pager_->RollbackOperation();
+      throw;  // the dispatcher turns it into InternalServerError
+    }
+  }
+
+  std::vector<api::Operation> Operations() {
+    std::vector<api::Operation> ops;
+    for (const OperationDef& def : kOperations) {
+      api::Operation op;
+      op.name = def.name;
+      op.spec = &def.spec();
+      api::StoreHandler handler = def.handler;
+      if (def.writes) {
+        op.handler = [this, handler](api::Context& ctx, const nlohmann::json& request) {
+          return RunWrite(handler, ctx, request);
+        };
+      } else {
+        op.handler = [this, handler](api::Context& ctx, const nlohmann::json& request) {
+          return handler(store_, ctx, request);
+        };
+      }
+      ops.push_back(std::move(op));
+    }
+    return ops;
+  }
+
+  std::unique_ptr<Pager> pager_;  // the database's pages
+  Catalog catalog_;               // handle on pager_'s catalog tree
+  api::Store store_;              // what handlers work on (points at catalog_)
+  api::Context ctx_;              // clock for handlers
+  api::Dispatcher dispatcher_;    // operation name -> spec + handler (bound to this)
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Create(uint32_t page_size) {
+  Result<std::unique_ptr<Pager>> pager = Pager::Create(page_size);
+  if (!pager.ok()) return pager.status();
+  return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(std::move(pager).value())));
+}
+
+Result<std::unique_ptr<Engine>> Engine::Open(std::vector<std::string> images) {
+  Result<std::unique_ptr<Pager>> pager = Pager::Load(std::move(images));
+  if (!pager.ok()) return pager.status();
+  auto impl = std::make_unique<Impl>(std::move(pager).value());
+  Status s = impl->catalog().Validate();
+  if (!s.ok()) return s;
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+std::string Engine::Execute(std::string_view operation, std::string_view request_json) {
+  return impl_->Execute(operation, request_json);
+}
+
+bool Engine::has_pending_commit() const { return impl_->pager().has_pending_changes(); }
+CommitBatch Engine::TakeCommit() { return impl_->pager().TakeCommit(); }
+void Engine::MarkDurable(uint64_t lsn) { impl_->pager().MarkDurable(lsn); }
+void Engine::RollbackToDurable() { impl_->pager().RollbackToDurable(); }
+uint64_t Engine::lsn() const { return impl_->pager().lsn(); }
+uint64_t Engine::durable_lsn() const { return impl_->pager().durable_lsn(); }
+uint32_t Engine::page_size() const { return impl_->pager().page_size(); }
+uint32_t Engine::page_count() const { return impl_->pager().page_count(); }
+std::vector<std::string> Engine::SnapshotImages() const { return impl_->pager().SnapshotImages(); }
+
+Status Engine::Check() const {
+  Catalog& catalog = impl_->catalog();  // Check only reads through it
+  Status s = catalog.Validate();
+  if (!s.ok()) return s;
+  Result<std::vector<uint32_t>> roots = catalog.AllRoots();
+  if (!roots.ok()) return roots.status();
+  Result<CheckReport> report = CheckDatabase(impl_->pager(), *roots);
+  if (!report.ok()) return report.status();
+  Result<std::vector<CatalogEntry>> entries = catalog.All();
+  if (!entries.ok()) return entries.status();
+  for (const CatalogEntry& e : *entries) {
+    Result<Table> table = Table::Open(&catalog, e.description.name);
+    if (!table.ok()) return table.status();
+    s = table->CheckContents();
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+void Engine::set_clock(Clock clock) { impl_->set_clock(std::move(clock)); }
+
+}  // namespace pd
