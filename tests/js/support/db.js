@@ -23,7 +23,7 @@ export function tableSpec(name, { pk = 'pk', sk, pkType = 'S', skType = 'S' } = 
 }
 
 /** A fresh database holding table `name` (options as tableSpec). */
-export async function dbWithTable(name = 'T', options = {}) {
+export async function dbWithTable(name = 'Tbl', options = {}) {
   const db = await openDb();
   await db.send('CreateTable', tableSpec(name, options));
   return db;
