@@ -8,7 +8,8 @@
 //      an unconfigured DIR is configured with scripts/build-wasm.sh --no-tests
 //      (Release). --skip-wasm uses what DIR already holds.
 //   2. replaces dist/ with a copy of web/ (ES modules + hand-written .d.ts),
-//      plus DIR/dist/pocketdynamo-core.{js,wasm} in dist/core/.
+//      plus DIR/dist/pocketdynamo-core.{js,wasm} in dist/core/ (dist/ is
+//      swapped whole, never left half-written).
 // Exit status non-zero when a step fails, with the reason on stderr.
 
 import { spawnSync } from 'node:child_process';
@@ -49,10 +50,18 @@ const glue = path.join(wasmDir, 'dist', 'pocketdynamo-core.js');
 const wasm = path.join(wasmDir, 'dist', 'pocketdynamo-core.wasm');
 for (const file of [glue, wasm]) if (!fs.existsSync(file)) fail(`${file} is missing: build the wasm first`);
 
+// Assembled beside dist/ and swapped in with two renames, so that a test run
+// reading dist/ meanwhile (the work tree may be shared) sees the old or the
+// new package, never a half-copied one.
 const dist = path.join(repo, 'dist');
-fs.rmSync(dist, { recursive: true, force: true });
-fs.cpSync(path.join(repo, 'web'), dist, { recursive: true });
-fs.copyFileSync(glue, path.join(dist, 'core', 'pocketdynamo-core.js'));
-fs.copyFileSync(wasm, path.join(dist, 'core', 'pocketdynamo-core.wasm'));
+const fresh = path.join(repo, 'build', `dist.new-${process.pid}`);  // build/ is ignored by git
+const stale = path.join(repo, 'build', `dist.old-${process.pid}`);
+fs.rmSync(fresh, { recursive: true, force: true });
+fs.cpSync(path.join(repo, 'web'), fresh, { recursive: true });
+fs.copyFileSync(glue, path.join(fresh, 'core', 'pocketdynamo-core.js'));
+fs.copyFileSync(wasm, path.join(fresh, 'core', 'pocketdynamo-core.wasm'));
+if (fs.existsSync(dist)) fs.renameSync(dist, stale);
+fs.renameSync(fresh, dist);
+fs.rmSync(stale, { recursive: true, force: true });
 const kib = (fs.statSync(wasm).size / 1024).toFixed(0);
 console.log(`build-package: dist/ ready (pocketdynamo-core.wasm ${kib} KiB)`);
