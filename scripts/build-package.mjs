@@ -56,6 +56,7 @@ for (const file of [glue, wasm]) if (!fs.existsSync(file)) fail(`${file} is miss
 const dist = path.join(repo, 'dist');
 const fresh = path.join(repo, 'build', `dist.new-${process.pid}`);  // build/ is ignored by git
 const stale = path.join(repo, 'build', `dist.old-${process.pid}`);
+fs.mkdirSync(path.dirname(fresh), { recursive: true });
 fs.rmSync(fresh, { recursive: true, force: true });
 fs.cpSync(path.join(repo, 'web'), fresh, { recursive: true });
 fs.copyFileSync(glue, path.join(fresh, 'core', 'pocketdynamo-core.js'));
