@@ -7,8 +7,8 @@
 //            for each tests/cpp/<area>/ holding *_test.cc: build <area>_test
 //            and run it.
 //   wasm     the same in build/wasm with Emscripten (scripts/build-wasm.sh),
-//            each suite run as `node <area>_test.js`; then every remaining
-//            target (the wasm-bindings library, once it exists).
+//            each suite run as `node <area>_test.js`; then the targets in
+//            wasm-bindings/ (the package's module), when that folder exists.
 //   js       when tests/js holds test files: `npm run build:js` if
 //            package.json defines it, then `node --test tests/js/`.
 //   browser  when tests/browser/*.test.js exist: `node --test` on them.
@@ -279,7 +279,7 @@ async function doctestPart(part, areas) {
     record(name, judge(res, doctestCounts(res.output)));
   }
   if (!native && coreBuilt && fs.existsSync(path.join(repo, 'wasm-bindings', 'CMakeLists.txt'))) {
-    await buildStep(`${part}/all`, 'cmake', ['--build', dir, '-j', jobs], wasmEnv);
+    await build('pd_bindings'); // every target in wasm-bindings/ (top-level CMakeLists.txt)
   }
 }
 
