@@ -174,9 +174,10 @@ class Pager {
   // is discarded along with everything else).
   void RollbackToDurable();
 
-  // Every page image, sealed, as of lsn(): what a replica holding every batch
-  // taken so far holds. Used by tests and by full replica rebuilds.
-  // REQUIRES: !has_pending_changes().
+  // Every page image as held in memory. When !has_pending_changes() these
+  // are all sealed, as of lsn(): what a replica holding every batch taken so
+  // far holds. Used by tests and by full replica rebuilds (which need
+  // !has_pending_changes(); pending pages are not sealed yet).
   std::vector<std::string> SnapshotImages() const;
 
  private:
