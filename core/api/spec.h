@@ -197,8 +197,9 @@ std::string ValueToMessageString(const nlohmann::json& value);
 // "tableName" from "TableName".
 std::string LowerFirst(const std::string& name);
 
-// Length of a string as DynamoDB counts it (UTF-16 code units of the UTF-8
-// text; invalid bytes count one each).
+// Length of a string as DynamoDB (Java) counts it: UTF-16 code units of the
+// UTF-8 text, so a character outside the BMP counts 2. REQUIRES: valid UTF-8
+// (nlohmann's parser guarantees it for parsed strings).
 uint32_t Utf16Length(const std::string& utf8);
 
 }  // namespace api

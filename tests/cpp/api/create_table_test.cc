@@ -168,10 +168,12 @@ TEST_CASE("CreateTable validations: throughput and billing mode") {
   ExpectOk(S(), r);
 }
 
-json WithKeys(json defs, json keys) {
+// Vectors, not json, so that a one-element list is a list under every
+// compiler (nlohmann's single-element brace initialization is ambiguous).
+json WithKeys(std::vector<json> defs, std::vector<json> keys) {
   json r = Base();
-  r["AttributeDefinitions"] = std::move(defs);
-  r["KeySchema"] = std::move(keys);
+  r["AttributeDefinitions"] = json(std::move(defs));
+  r["KeySchema"] = json(std::move(keys));
   return r;
 }
 
@@ -182,13 +184,13 @@ json Key(const char* name, const char* type) { return {{"AttributeName", name}, 
 
 TEST_CASE("CreateTable validations: key schema against attribute definitions") {
   const char* no_definition = "Invalid KeySchema: Some index key attribute have no definition";
-  ExpectValidation(S(), WithKeys(json::array(), {Key("a", "HASH"), Key("a", "HASH")}),
+  ExpectValidation(S(), WithKeys({}, {Key("a", "HASH"), Key("a", "HASH")}),
                    no_definition);
   ExpectValidation(S(), WithKeys({Def("b")}, {Key("a", "HASH"), Key("a", "HASH")}), no_definition);
   ExpectValidation(S(), WithKeys({Def("b")}, {Key("a", "HASH"), Key("b", "RANGE")}),
                    no_definition);
   ExpectValidation(S(), WithKeys({Def("a")}, {Key("a", "HASH"), Key("a", "HASH")}), no_definition);
-  ExpectValidation(S(), WithKeys(json::array(), {Key("a", "HASH")}), no_definition);
+  ExpectValidation(S(), WithKeys({}, {Key("a", "HASH")}), no_definition);
   ExpectValidation(S(), WithKeys({Def("b")}, {Key("a", "HASH")}),
                    "One or more parameter values were invalid: Some index key attributes are not "
                    "defined in AttributeDefinitions. Keys: [a], AttributeDefinitions: [b]");
