@@ -83,6 +83,77 @@ inline std::string Dump(const UpdateExpression& u) {
   return out;
 }
 
+// Expression text for an unchecked AST, with exactly the parentheses the AST
+// records (so Parse(Unparse(x)) has the same Dump as x) and canonical
+// keywords and spacing.
+inline std::string Unparse(const Path& p) { return Dump(p); }
+
+inline std::string Unparse(const Operand& o) {
+  std::string out;
+  switch (o.kind) {
+    case Operand::Kind::kPath: out = Unparse(o.path); break;
+    case Operand::Kind::kValue: out = o.name; break;
+    case Operand::Kind::kFunction:
+      out = o.name + "(";
+      for (size_t i = 0; i < o.args.size(); ++i) out += (i > 0 ? ", " : "") + Unparse(o.args[i]);
+      out += ")";
+      break;
+    case Operand::Kind::kPlus:
+    case Operand::Kind::kMinus:
+      out = Unparse(o.args[0]) + (o.kind == Operand::Kind::kPlus ? " + " : " - ") +
+            Unparse(o.args[1]);
+      break;
+  }
+  for (int i = 0; i < o.parens; ++i) out = "(" + out + ")";
+  return out;
+}
+
+inline std::string Unparse(const Condition& c) {
+  std::string out;
+  switch (c.kind) {
+    case Condition::Kind::kCompare:
+      out = Unparse(c.operands[0]) + " " + CompareOpText(c.op) + " " + Unparse(c.operands[1]);
+      break;
+    case Condition::Kind::kBetween:
+      out = Unparse(c.operands[0]) + " BETWEEN " + Unparse(c.operands[1]) + " AND " +
+            Unparse(c.operands[2]);
+      break;
+    case Condition::Kind::kIn:
+      out = Unparse(c.operands[0]) + " IN (";
+      for (size_t i = 1; i < c.operands.size(); ++i) {
+        out += (i > 1 ? ", " : "") + Unparse(c.operands[i]);
+      }
+      out += ")";
+      break;
+    case Condition::Kind::kFunction: out = Unparse(c.operands[0]); break;
+    case Condition::Kind::kAnd:
+      out = Unparse(c.children[0]) + " AND " + Unparse(c.children[1]);
+      break;
+    case Condition::Kind::kOr: out = Unparse(c.children[0]) + " OR " + Unparse(c.children[1]); break;
+    case Condition::Kind::kNot: out = "NOT " + Unparse(c.children[0]); break;
+  }
+  for (int i = 0; i < c.parens; ++i) out = "(" + out + ")";
+  return out;
+}
+
+inline std::string Unparse(const UpdateExpression& u) {
+  std::string out;
+  for (size_t i = 0; i < u.actions.size(); ++i) {
+    const UpdateAction& a = u.actions[i];
+    if (i == 0 || u.actions[i - 1].kind != a.kind) {
+      out += std::string(i == 0 ? "" : " ") + UpdateActionKindName(a.kind) + " ";
+    } else {
+      out += ", ";
+    }
+    out += Unparse(a.path);
+    if (a.kind == UpdateAction::Kind::kSet) out += " = " + Unparse(a.value);
+    if (a.kind == UpdateAction::Kind::kAdd || a.kind == UpdateAction::Kind::kDelete) {
+      out += " " + Unparse(a.value);
+    }
+  }
+  return out;
+}
+
 // An item (or expression value map) from DynamoDB JSON; fails the test on
 // malformed input.
 inline Item ItemOf(const std::string& json) {
