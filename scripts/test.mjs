@@ -127,7 +127,10 @@ function run(cmd, args, { env = {}, echo = false, log = null, timeoutMs = 0 } = 
           killGroup(child);
         }, timeoutMs)
       : null;
+    let finished = false;
     const finish = (code, signal, extra = '') => {
+      if (finished) return; // 'error' can be followed by 'close'
+      finished = true;
       if (timer) clearTimeout(timer);
       current = null;
       output += extra;
