@@ -82,6 +82,30 @@ class WasmEngine {
   std::unique_ptr<Engine> engine_;  // null until Create/Open succeeds
 };
 
+// Recovery's page checks (pager.h), usable before any engine exists.
+// VerifyPage: "" when the image is a sound page `id` of a database whose LSN
+// is at most max_lsn (negative: no limit), else the Status text.
+std::string VerifyPage(uint32_t id, const std::string& image, uint32_t page_size, double max_lsn) {
+  const uint64_t limit = max_lsn < 0 ? UINT64_MAX : static_cast<uint64_t>(max_lsn);
+  const Status s = VerifyPageImage(id, image, page_size, limit);
+  return s.ok() ? "" : s.ToString();
+}
+// MetaHeadOf: {lsn, pageSize, pageCount, freePageCount} of a meta page image,
+// or {error: Status text} when it is not a valid meta page.
+val MetaHeadOf(const std::string& image) {
+  val out = val::object();
+  Result<MetaHead> head = ReadMetaHead(image);
+  if (!head.ok()) {
+    out.set("error", head.status().ToString());
+    return out;
+  }
+  out.set("lsn", static_cast<double>(head->lsn));
+  out.set("pageSize", head->page_size);
+  out.set("pageCount", head->page_count);
+  out.set("freePageCount", head->free_page_count);
+  return out;
+}
+
 }  // namespace
 }  // namespace pd
 
@@ -102,4 +126,6 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .function("pageCount", &pd::WasmEngine::PageCount)
       .function("snapshot", &pd::WasmEngine::Snapshot)
       .function("check", &pd::WasmEngine::Check);
+  emscripten::function("verifyPageImage", &pd::VerifyPage);
+  emscripten::function("readMetaHead", &pd::MetaHeadOf);
 }

@@ -49,6 +49,21 @@ export class Engine {
     return new Engine(native);
   }
 
+  /**
+   * Recovery's page checks, usable before any engine exists (free functions
+   * of the Module, wasm-bindings/README.md). Resolves to
+   * { verifyPageImage(id, image, pageSize, maxLsn = -1) -> '' | the problem,
+   *   readMetaHead(image) -> { lsn, pageSize, pageCount, freePageCount } | { error } }.
+   * options: wasmUrl, wasmBinary as for create().
+   */
+  static async pageTools(options = {}) {
+    const module = await loadModule(options);
+    return {
+      verifyPageImage: (id, image, pageSize, maxLsn = -1) => module.verifyPageImage(id >>> 0, image, pageSize >>> 0, maxLsn),
+      readMetaHead: (image) => module.readMetaHead(image),
+    };
+  }
+
   #get() {
     if (this.#native === null) throw new PocketDynamoError('The database is closed');
     return this.#native;
