@@ -1,0 +1,152 @@
+// ReplicatedEngine: a core engine together with its three replicas, the one
+// object the owner Database (database.js) holds for storage. It assembles
+// the persistence layer: stores (select-store.js) -> recovery (recovery.js)
+// -> replica set, committer, repairer.
+//
+//   const owner = await ReplicatedEngine.open(options, emit);
+//   owner.engine.execute(...); await owner.afterOperation();   // durable
+//   owner.replicas();  owner.verify();  owner.whenHealthy();
+//   await owner.close();
+//
+// open() rejects with PocketDynamoError when no replica gives a consistent
+// state (recovery.js) or the storage cannot be used; nothing is written then
+// except clearing a replica whose newer state could not be read (recovery.js).
+// Events go to emit(name, detail): 'replica', 'scan', 'commit', 'rollback',
+// 'repair', 'error'.
+
+import { Engine } from '../core/engine.js';
+import { PocketDynamoError } from '../errors.js';
+import { Committer } from './committer.js';
+import { recover } from './recovery.js';
+import { Repairer } from './repair.js';
+import { ReplicaSet } from './replica-set.js';
+import { loadStores, parseStorage } from './select-store.js';
+
+// Asks the browser to keep this origin's storage (no eviction under pressure).
+// true / false as the browser answers; null where there is nothing to ask
+// (Node, workers, storage 'memory').
+async function askPersistence(kind) {
+  if (kind !== 'idb') return null;
+  const storage = globalThis.navigator?.storage;
+  if (typeof storage?.persist !== 'function') return null;
+  try {
+    if (typeof storage.persisted === 'function' && await storage.persisted()) return true;
+    return await storage.persist();
+  } catch {
+    return false;
+  }
+}
+
+export class ReplicatedEngine {
+  #stores;
+  #release;
+  #replicaSet;
+  #committer;
+  #repairer;
+  #closed = false;
+
+  constructor({ engine, stores, release, replicaSet, committer, repairer, kind, persistent, persisted, recovery }) {
+    this.engine = engine;
+    this.#stores = stores;
+    this.#release = release;
+    this.#replicaSet = replicaSet;
+    this.#committer = committer;
+    this.#repairer = repairer;
+    this.kind = kind;                 // 'idb' | 'memory' | 'file' | 'custom'
+    this.persistent = persistent;     // data outlives the process/page
+    this.persisted = persisted;       // navigator.storage.persist() granted (null: not asked)
+    this.recovery = recovery;         // what open found (see open())
+  }
+
+  /**
+   * Opens (or creates) the database for open() options (select-store.js).
+   * emit(name, detail) receives the events. The resolved object's `recovery`:
+   * { fresh, source, lsn, replaced: [page ids taken from peers], discarded:
+   *   [{ index, lsn }], skipped: [why higher candidates failed] }.
+   */
+  static async open(options, emit = () => {}) {
+    const parsed = parseStorage(options);
+    const engineOptions = { wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary };
+    const tools = await Engine.pageTools(engineOptions);
+    const { kind, persistent, stores, release } = await loadStores(parsed, options);
+    let result;
+    try {
+      result = await recover(stores, tools, {
+        name: parsed.name,
+        openEngine: (snapshot) => Engine.create({ ...engineOptions, snapshot }),
+        createEngine: () => Engine.create({ ...engineOptions, pageSize: options.pageSize, snapshot: options.snapshot }),
+      });
+      if (options.snapshot && !result.fresh) {
+        result.engine.close();
+        throw new PocketDynamoError(`open({ snapshot }): database "${parsed.name}" already holds data ` +
+            `(LSN ${result.lsn}); a snapshot is only loaded into an empty database`);
+      }
+    } catch (error) {
+      await Promise.allSettled(stores.map((s) => s.close()));
+      await release();
+      throw error;
+    }
+    const { engine } = result;
+    let owner = null;
+    const relay = (name, detail) => {
+      if (name === 'replica') owner?.statusChanged();
+      emit(name, detail);
+    };
+    const replicaSet = new ReplicaSet(stores, result.states, { durableLsn: engine.durableLsn, emit: relay, tools });
+    const committer = new Committer(engine, replicaSet, { emit: relay });
+    const repairer = new Repairer(committer, replicaSet, { emit: relay });
+    const persisted = await askPersistence(kind);
+    owner = new ReplicatedEngine({
+      engine, stores, release, replicaSet, committer, repairer, kind, persistent, persisted,
+      recovery: {
+        fresh: result.fresh, source: result.source, lsn: result.lsn, replaced: result.replaced,
+        discarded: result.discarded, skipped: result.skipped ?? [],
+      },
+    });
+    if (result.fresh && options.snapshot) {
+      // The snapshot must be durable before open() resolves: write it everywhere now.
+      await replicaSet.repair(() => engine.snapshot());
+      const stored = replicaSet.status().filter((r) => r.lsn === engine.lsn).length;
+      if (stored < 2) {
+        await owner.close();
+        throw new PocketDynamoError(`open({ snapshot }): only ${stored} of 3 replicas could store the snapshot ` +
+            `(${replicaSet.status().map((r) => r.reason).filter(Boolean).join('; ')})`);
+      }
+    }
+    const scan = result.fresh ? [] : [0, 1, 2].filter((i) => i !== result.source);
+    repairer.start(scan).catch((error) => relay('error', { error }));
+    return owner;
+  }
+
+  statusChanged() {
+    this.#repairer.statusChanged();
+  }
+
+  /** The durability promise of the operation just run on this.engine (committer.js). */
+  afterOperation() { return this.#committer.afterOperation(); }
+  /** Error once writes stopped (committer.js), else null. */
+  get fatal() { return this.#committer.fatal; }
+  /** Resolves when no commit is pending or in flight. */
+  drain() { return this.#committer.drain(); }
+  /** [{ index, lsn, status, pageCount, bytes, store, reason? }]. */
+  replicas() { return this.#replicaSet.status(); }
+  /** Scans every replica for damage and repairs it (repair.js). */
+  verify() { return this.#repairer.verify(); }
+  /** Resolves once every replica is healthy (repair.js). */
+  whenHealthy(timeoutMs) { return this.#repairer.whenHealthy(timeoutMs); }
+  /** Pauses or resumes background repair. */
+  pauseRepair(paused) { this.#committer.pauseRepair(paused); }
+  /** { commits, rollbacks } so far. */
+  stats() { return { commits: this.#committer.commits, rollbacks: this.#committer.rollbacks }; }
+
+  /** Waits for commits, stops repair, closes the stores and the engine. Idempotent. */
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#committer.close();
+    await this.#repairer.close();
+    await this.#replicaSet.close();
+    await this.#release();
+    this.engine.close();
+  }
+}
