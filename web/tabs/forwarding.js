@@ -1,0 +1,289 @@
+// Forwarding between tabs: a context that opens a database another context
+// owns (owner-lock.js) sends its calls to the owner over a BroadcastChannel
+// named `pocketdynamo:<name>` and gets the results, and errors, back. Only
+// the owner ever writes to the replicas.
+//
+// Messages (every one carries { tag: TAG }):
+//   client -> all     { type: 'hello', from }                   who owns this database?
+//   owner  -> all     { type: 'owner', owner }                  I do (answer to hello; also sent on takeover)
+//   client -> owner   { type: 'request', from, to, id, call, args }
+//   owner  -> client  { type: 'reply', to, id, result }         or { ..., error: { name, message, retry, ...fields } }
+//   owner  -> all     { type: 'event', owner, name, detail }    replica status and commit events
+//   owner  -> all     { type: 'closing', owner }                the owner stops serving
+// `from`/`to`/`owner` are random context ids; ids pair replies with requests.
+//
+// Exactly once: the owner answers every request it received before it
+// announces 'closing' (results, or { retry: true } for requests that came
+// after it began closing: those were not run), and it closes its channel
+// right after announcing. Messages between two contexts arrive in order, so
+// when a client sees 'closing', a request still unanswered never reached that
+// owner and is sent again to the next one. If the owner disappears without
+// 'closing' (a killed tab), unanswered requests reject with an error saying
+// their outcome is unknown; they are never sent twice.
+//
+//   owner:   const server = new ForwardingServer(name, handlers, { id }); server.announce(); ... await server.close();
+//   client:  const client = new ForwardingClient(name); await client.connect(timeoutMs);
+//            await client.call('sendJson', { operation, json });
+//            client.handOver(run)   // this context became the owner: queued calls run locally
+
+import { PocketDynamoError } from '../errors.js';
+import { lockName } from './owner-lock.js';
+
+export const TAG = 'pocketdynamo-tabs/1';
+
+/** True where BroadcastChannel exists. */
+export function channelsAvailable() {
+  return typeof globalThis.BroadcastChannel === 'function';
+}
+
+function randomId() {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function errorToWire(error) {
+  const wire = { name: error?.name ?? 'Error', message: error?.message ?? String(error) };
+  for (const key of ['reason', 'quotaExceeded']) if (error?.[key] !== undefined) wire[key] = error[key];
+  return wire;
+}
+
+function errorFromWire(wire, databaseName) {
+  const error = new PocketDynamoError(wire.message);
+  for (const key of ['reason', 'quotaExceeded']) if (wire[key] !== undefined) error[key] = wire[key];
+  if (wire.name !== 'PocketDynamoError') error.ownerErrorName = wire.name;
+  error.database = databaseName;
+  return error;
+}
+
+/** The owner's side: answers forwarded calls with handlers[call](args). */
+export class ForwardingServer {
+  #name;
+  #id;
+  #channel;
+  #handlers;
+  #inProgress = new Set();   // promises of requests being run
+  #closing = false;
+
+  /** handlers: { [call]: async (args) => result }. */
+  constructor(name, handlers, { id = randomId() } = {}) {
+    this.#name = name;
+    this.#id = id;
+    this.#handlers = handlers;
+    this.#channel = new BroadcastChannel(lockName(name));
+    this.#channel.onmessage = (event) => this.#receive(event.data);
+  }
+
+  get id() { return this.#id; }
+
+  /** Tells every client that this context now serves the database. */
+  announce() {
+    this.#post({ type: 'owner', owner: this.#id });
+  }
+
+  /** Relays an event (replica status, commit) to the clients. */
+  event(name, detail) {
+    if (!this.#closing) this.#post({ type: 'event', owner: this.#id, name, detail: plain(detail) });
+  }
+
+  #post(message) {
+    try {
+      this.#channel.postMessage({ tag: TAG, ...message });
+    } catch {
+      // closed, or detail not cloneable: clients do without
+    }
+  }
+
+  #receive(message) {
+    if (message === null || typeof message !== 'object' || message.tag !== TAG) return;
+    if (message.type === 'hello') {
+      if (!this.#closing) this.#post({ type: 'owner', owner: this.#id });
+      return;
+    }
+    if (message.type !== 'request' || message.to !== this.#id) return;
+    const { from, id, call, args } = message;
+    if (this.#closing) {
+      this.#post({ type: 'reply', to: from, id, error: { name: 'PocketDynamoError', message: 'owner closing', retry: true } });
+      return;
+    }
+    const handler = Object.hasOwn(this.#handlers, call) ? this.#handlers[call] : null;
+    const run = (async () => {
+      if (handler === null) throw new PocketDynamoError(`Unknown forwarded call ${String(call)}`);
+      return handler(args ?? {});
+    })();
+    const done = run.then(
+      (result) => this.#post({ type: 'reply', to: from, id, result }),
+      (error) => this.#post({ type: 'reply', to: from, id, error: errorToWire(error) }),
+    );
+    this.#inProgress.add(done);
+    done.finally(() => this.#inProgress.delete(done));
+  }
+
+  /** Stops serving: answers what it received, announces 'closing', closes the channel. */
+  async close() {
+    if (this.#closing) return;
+    this.#closing = true;
+    while (this.#inProgress.size > 0) await Promise.allSettled([...this.#inProgress]);
+    this.#post({ type: 'closing', owner: this.#id });
+    this.#channel.close();
+  }
+}
+
+// Events carry plain data; anything else (Errors) is reduced to its message.
+function plain(detail) {
+  if (detail?.error instanceof Error) return { ...detail, error: errorToWire(detail.error) };
+  return detail;
+}
+
+/** The side of a context that does not own the database. */
+export class ForwardingClient {
+  #name;
+  #id = randomId();
+  #channel;
+  #owner = null;          // id of the context serving, null while there is none
+  #sent = new Map();      // request id -> { call, args, resolve, reject } sent to #owner
+  #queued = [];           // calls waiting for an owner: { call, args, resolve, reject }
+  #nextId = 1;
+  #onEvent;
+  #ownerWaiters = [];     // resolve() of connect()
+  #local = null;          // run(call, args) after handOver
+  #handingOver = false;   // handOver() under way: new calls wait in #queued
+  #closed = false;
+
+  /** onEvent(name, detail): events the owner relays. */
+  constructor(name, { onEvent = () => {} } = {}) {
+    this.#name = name;
+    this.#onEvent = onEvent;
+    this.#channel = new BroadcastChannel(lockName(name));
+    this.#channel.onmessage = (event) => this.#receive(event.data);
+  }
+
+  /**
+   * Finds the owner. Rejects with a PocketDynamoError after timeoutMs if no
+   * owner answers (it holds the lock but does not serve: an older version, a
+   * frozen tab, a context without BroadcastChannel); the caller must then
+   * close() this client: nothing was written.
+   */
+  connect(timeoutMs) {
+    if (this.#owner !== null) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#ownerWaiters = this.#ownerWaiters.filter((w) => w !== waiter);
+        reject(new PocketDynamoError(`Database "${this.#name}" is open in another tab or worker, which did not ` +
+            `answer within ${timeoutMs} ms, so its operations cannot be forwarded there. Nothing was written; ` +
+            'close the other tab (or reload it with this version of pocketdynamo) and open again.'));
+      }, timeoutMs);
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.#ownerWaiters.push(waiter);
+      this.#post({ type: 'hello', from: this.#id });
+    });
+  }
+
+  #post(message) {
+    this.#channel.postMessage({ tag: TAG, ...message });
+  }
+
+  /** Runs `call` at the owner (or locally after handOver). Resolves to its result. */
+  call(call, args) {
+    if (this.#closed) return Promise.reject(new PocketDynamoError('The database is closed'));
+    if (this.#local !== null) return this.#local(call, args);
+    return new Promise((resolve, reject) => {
+      const entry = { call, args, resolve, reject };
+      if (this.#owner === null || this.#handingOver) this.#queued.push(entry);
+      else this.#send(entry);
+    });
+  }
+
+  #send(entry) {
+    const id = this.#nextId++;
+    this.#sent.set(id, entry);
+    this.#post({ type: 'request', from: this.#id, to: this.#owner, id, call: entry.call, args: entry.args });
+  }
+
+  #receive(message) {
+    if (message === null || typeof message !== 'object' || message.tag !== TAG) return;
+    switch (message.type) {
+      case 'owner':
+        this.#ownerIs(message.owner);
+        break;
+      case 'closing':
+        if (message.owner === this.#owner) {
+          // Everything it received was answered before this: what is left never reached it.
+          this.#owner = null;
+          const unsent = [...this.#sent.values()];
+          this.#sent.clear();
+          this.#queued.unshift(...unsent);
+        }
+        break;
+      case 'reply': {
+        if (message.to !== this.#id) break;
+        const entry = this.#sent.get(message.id);
+        if (!entry) break;
+        this.#sent.delete(message.id);
+        if (message.error?.retry) this.#queued.push(entry);
+        else if (message.error) entry.reject(errorFromWire(message.error, this.#name));
+        else entry.resolve(message.result);
+        break;
+      }
+      case 'event':
+        if (message.owner === this.#owner) this.#onEvent(message.name, message.detail);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #ownerIs(owner) {
+    if (this.#handingOver) return;
+    if (this.#owner !== null && this.#owner !== owner) this.#ownerLost();
+    this.#owner = owner;
+    for (const waiter of this.#ownerWaiters.splice(0)) waiter();
+    const queued = this.#queued.splice(0);
+    for (const entry of queued) this.#send(entry);
+  }
+
+  // The owner went away without 'closing': unanswered requests may or may not have run.
+  #ownerLost() {
+    for (const entry of this.#sent.values()) {
+      entry.reject(new PocketDynamoError(`The tab that owned database "${this.#name}" went away before ` +
+          'answering; this operation may or may not have been applied. Read the data again before retrying.'));
+    }
+    this.#sent.clear();
+  }
+
+  /**
+   * This context now owns the database: calls still queued, and every later
+   * call, run through run(call, args); unanswered ones sent to a vanished
+   * owner reject (outcome unknown). The channel is closed. Resolves once the
+   * queued calls were handed to run.
+   */
+  async handOver(run) {
+    this.#handingOver = true;
+    // A closing owner posts its last replies and 'closing' before it lets the
+    // lock go, but the lock may reach us first: give those messages a moment.
+    for (let waited = 0; this.#sent.size > 0 && waited < 1000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    this.#ownerLost();
+    this.#local = run;
+    this.#owner = null;
+    for (const entry of this.#queued.splice(0)) run(entry.call, entry.args).then(entry.resolve, entry.reject);
+    this.#channel.close();
+  }
+
+  /** Rejects every unanswered call and closes the channel. */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new PocketDynamoError('The database is closed');
+    for (const entry of [...this.#sent.values(), ...this.#queued]) entry.reject(error);
+    this.#sent.clear();
+    this.#queued = [];
+    try {
+      this.#channel.close();
+    } catch {
+      // already closed by handOver
+    }
+  }
+}
