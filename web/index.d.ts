@@ -6,7 +6,9 @@ import type { OpenOptions } from './types/options.js';
 
 /**
  * Opens a database: open(), open(name), open(options), open(name, options).
- * In this version every database lives in memory (db.persistent === false).
+ * Browsers and workers keep it in IndexedDB (three replicas) unless storage
+ * is 'memory'; Node keeps it in memory unless a path is given (three file
+ * replicas).
  */
 export declare function open(name?: string, options?: Omit<OpenOptions, 'name'>): Promise<Database>;
 export declare function open(options: OpenOptions): Promise<Database>;
@@ -22,3 +24,7 @@ export { NumberValue, marshall, unmarshall, convertToAttr, convertToNative } fro
 export type { AttributeValue, AttributeMap, MarshallOptions, UnmarshallOptions } from './types/marshall.js';
 export type { RequestHandler, ClientConfig, SdkHttpRequest, SdkHttpResponse } from './types/sdk.js';
 export * from './types/errors.js';
+export { MemoryStore, StoreError } from './types/persistence.js';
+export type {
+  ReplicaStatus, RecoveryReport, DatabaseEvents, PersistenceError, PageStore, StoreBatch, StoreHead,
+} from './types/persistence.js';

@@ -5,6 +5,7 @@
 import type { Table, TableOptions } from './table.js';
 import type { RequestHandler, ClientConfig } from './sdk.js';
 import type { OpenOptions, Snapshot } from './options.js';
+import type { DatabaseEvents, RecoveryReport, ReplicaStatus } from './persistence.js';
 
 export declare abstract class DatabaseBase {
   /**
@@ -34,22 +35,51 @@ export declare abstract class DatabaseBase {
   clientConfig<O extends object = {}>(overrides?: O): ClientConfig & O;
 }
 
-/** A database owned by this page, worker or process. */
+/**
+ * A database opened in this page, worker or process. It owns the database
+ * (runs the core, writes the replicas), or forwards every call to the tab
+ * that does (storage 'idb') and takes over when that tab closes.
+ */
 export declare class Database extends DatabaseBase {
   /** Opens a database (same as open(options)). */
   static open(options?: OpenOptions): Promise<Database>;
   /** The database's name. */
   readonly name: string;
-  /** Where the data lives. In this version always 'memory'. */
-  readonly storage: 'memory';
-  /** false: the data is kept in memory only and is lost when the page/process ends. */
-  readonly persistent: false;
+  /** Where the data lives ('custom': stores given to open()). */
+  readonly storage: 'idb' | 'memory' | 'file' | 'custom';
+  /** True if the data outlives this page/process (storage 'idb' and 'file'). */
+  readonly persistent: boolean;
+  /**
+   * Whether the browser granted persistent storage (navigator.storage.persist(),
+   * asked by open()): null where it was not asked (Node, workers, storage
+   * 'memory', a forwarding tab). Without it the browser may evict the data
+   * under storage pressure; keep a backup (snapshot()).
+   */
+  readonly persisted: boolean | null;
+  /** 'owner' if this object holds the database, 'forwarding' if another tab does. */
+  readonly role: 'owner' | 'forwarding';
+  /** What open found in the replicas (null when forwarding). */
+  readonly recovery: RecoveryReport | null;
   /** True once close() was called. */
   readonly closed: boolean;
-  /** Every page image as of now, to reopen with open({ snapshot }). */
+  /** Each replica's LSN, status, pages and bytes. */
+  replicas(): Promise<ReplicaStatus[]>;
+  /** Reads every replica, finds damaged pages and repairs them; resolves to replicas(). */
+  verifyReplicas(): Promise<ReplicaStatus[]>;
+  /** Resolves once all three replicas are healthy (owner only); rejects after timeoutMs (default 30000). */
+  whenHealthy(timeoutMs?: number): Promise<ReplicaStatus[]>;
+  /** Commits that reached two replicas, and ones that were undone, since open (null when forwarding). */
+  stats(): { commits: number; rollbacks: number } | null;
+  /** Pauses (true) or resumes (false) background repair (tests, demonstrations; owner only). */
+  pauseRepair(paused?: boolean): void;
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<E extends keyof DatabaseEvents>(name: E, fn: (detail: DatabaseEvents[E]) => void): () => void;
+  /** Unsubscribes. */
+  off<E extends keyof DatabaseEvents>(name: E, fn: (detail: DatabaseEvents[E]) => void): void;
+  /** Every page image as of the last durable commit, to reopen with open({ snapshot }) (owner only). */
   snapshot(): Promise<Snapshot>;
   /** The core's integrity check: '' when sound, else the problem found. */
   check(): Promise<string>;
-  /** Waits for queued operations, then frees the database; later calls reject. */
+  /** Waits for queued operations and commits, then frees the database; later calls reject. */
   close(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 // open() options.
 
+import type { PageStore } from './persistence.js';
+
 /** A whole database as page images (Database.snapshot()). */
 export interface Snapshot {
   /** Bytes per page. */
@@ -14,14 +16,36 @@ export interface OpenOptions {
   /** The database's name (default 'default'). */
   name?: string;
   /**
-   * Where the data lives. This version implements only 'memory' (the
-   * default): data is lost when the page/process ends. Anything else
-   * rejects with PocketDynamoError.
+   * Where the data lives, as three replicas:
+   * - 'idb': IndexedDB databases '<name>#0', '<name>#1', '<name>#2' (the
+   *   default in browsers and workers); one tab owns the database and other
+   *   tabs forward to it;
+   * - 'memory': in this object only (the default in Node), lost when it is
+   *   closed or the page/process ends;
+   * - 'file': three directories under `path` (Node only; `path` alone implies it).
    */
-  storage?: 'memory';
+  storage?: 'idb' | 'memory' | 'file';
+  /** Node: the directory holding the three file replicas (storage 'file'). */
+  path?: string;
+  /** Three PageStores of your own instead (tests inject failures with MemoryStore). */
+  stores?: [PageStore, PageStore, PageStore];
+  /**
+   * Storage 'idb', a tab that does not own the database: how long to wait for
+   * the owner tab to answer before open() rejects (ms, default 3000).
+   */
+  forwardTimeoutMs?: number;
+  /**
+   * Test hook (storage 'idb'): each replica refuses a write that would make it
+   * hold more than this many bytes of pages, as a full disk would (QuotaExceededError).
+   */
+  testQuotaBytes?: number;
   /** Page size in bytes for a new database: a power of two in [4096, 65536]; default: the core's (8192). */
   pageSize?: number;
-  /** Open this database instead of a new empty one. */
+  /**
+   * Open this database instead of a new empty one. With storage 'idb' or
+   * 'file' it is written to the replicas before open() resolves, and only
+   * into an empty database (otherwise open() rejects).
+   */
   snapshot?: Snapshot;
   /** Where to fetch (browser) or read (Node) pocketdynamo-core.wasm. Default: next to dist/core/module.js (import.meta.url). */
   wasmUrl?: string | URL;
