@@ -91,7 +91,8 @@ test('bundled with esbuild, it works in Chromium', async () => {
   const server = await serve({ '/': outdir });
   const browser = await launch();
   try {
-    assert.deepEqual(await runPage(browser, `${server.url}/index.html`), expectedSmoke);
+    // In a browser open(name) keeps the database in IndexedDB.
+    assert.deepEqual(await runPage(browser, `${server.url}/index.html`), { ...expectedSmoke, persistent: true });
   } finally {
     await browser.close();
     await server.close();

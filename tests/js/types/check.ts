@@ -4,7 +4,7 @@
 import {
   open, Database, Table, NumberValue, marshall, unmarshall,
   ConditionalCheckFailedException, DynamoDBError, PocketDynamoError, ValidationException,
-  type AttributeMap, type Page, type Snapshot,
+  type AttributeMap, type Page, type Snapshot, MemoryStore, type ReplicaStatus,
 } from 'pocketdynamo';
 import { WorkerClient, serveDatabase } from 'pocketdynamo/worker';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -24,9 +24,19 @@ async function main(): Promise<void> {
   const db: Database = await open('shop');
   const memory = await open({ storage: 'memory', pageSize: 8192 });
   const named = await open('x', { pageSize: 4096 });
-  // @ts-expect-error: only 'memory' storage exists in this version
-  await open({ storage: 'idb' });
-  const persistent: false = db.persistent;
+  const files = await open({ path: './data' });
+  const custom = await open({ stores: [new MemoryStore(), new MemoryStore(), new MemoryStore()] });
+  // @ts-expect-error: storage is 'idb' | 'memory' | 'file'
+  await open({ storage: 'disk' });
+  const persistent: boolean = db.persistent;
+  const persisted: boolean | null = db.persisted;
+  const replicas: ReplicaStatus[] = await db.replicas();
+  const status: 'healthy' | 'stale' | 'repairing' | 'failed' = replicas[0].status;
+  const off = db.on('replica', (r) => { const lsn: number | null = r.lsn; });
+  off();
+  db.on('commit', (c) => { const n: number = c.operations; });
+  // @ts-expect-error: no such event
+  db.on('nonsense', () => {});
 
   const created = await db.send<{ TableDescription: { TableName: string } }>('CreateTable', {
     TableName: 'Orders',
