@@ -5,11 +5,16 @@ namespace expr {
 
 const char* ExpressionKindName(ExpressionKind kind) {
   switch (kind) {
-    case ExpressionKind::kCondition: return "ConditionExpression";
-    case ExpressionKind::kFilter: return "FilterExpression";
-    case ExpressionKind::kKeyCondition: return "KeyConditionExpression";
-    case ExpressionKind::kProjection: return "ProjectionExpression";
-    case ExpressionKind::kUpdate: return "UpdateExpression";
+    case ExpressionKind::kCondition:
+      return "ConditionExpression";
+    case ExpressionKind::kFilter:
+      return "FilterExpression";
+    case ExpressionKind::kKeyCondition:
+      return "KeyConditionExpression";
+    case ExpressionKind::kProjection:
+      return "ProjectionExpression";
+    case ExpressionKind::kUpdate:
+      return "UpdateExpression";
   }
   return "Expression";
 }
@@ -54,22 +59,32 @@ Function FunctionFromName(const std::string& name) {
 
 const char* CompareOpText(CompareOp op) {
   switch (op) {
-    case CompareOp::kEq: return "=";
-    case CompareOp::kNe: return "<>";
-    case CompareOp::kLt: return "<";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kGe: return ">=";
+    case CompareOp::kEq:
+      return "=";
+    case CompareOp::kNe:
+      return "<>";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kGe:
+      return ">=";
   }
   return "?";
 }
 
 const char* UpdateActionKindName(UpdateAction::Kind kind) {
   switch (kind) {
-    case UpdateAction::Kind::kSet: return "SET";
-    case UpdateAction::Kind::kRemove: return "REMOVE";
-    case UpdateAction::Kind::kAdd: return "ADD";
-    case UpdateAction::Kind::kDelete: return "DELETE";
+    case UpdateAction::Kind::kSet:
+      return "SET";
+    case UpdateAction::Kind::kRemove:
+      return "REMOVE";
+    case UpdateAction::Kind::kAdd:
+      return "ADD";
+    case UpdateAction::Kind::kDelete:
+      return "DELETE";
   }
   return "?";
 }

@@ -128,14 +128,14 @@ struct Operand {
     kPlus,      // args[0] + args[1] (update SET values only)
     kMinus,     // args[0] - args[1] (update SET values only)
   };
-  Kind kind = Kind::kPath;                // which of the above
-  Path path;                              // kPath
-  std::string name;                       // kValue: ":v"; kFunction: function name as written
-  const AttributeValue* value = nullptr;  // kValue after Check: the substituted value (not owned)
-  Function function = Function::kUnknown; // kFunction after Check
-  std::vector<Operand> args;              // kFunction arguments; kPlus/kMinus: the two terms
-  uint8_t parens = 0;                     // parenthesis pairs written directly around it (capped at 2)
-  uint32_t offset = 0;                    // byte offset of its first token (after any "(")
+  Kind kind = Kind::kPath;                 // which of the above
+  Path path;                               // kPath
+  std::string name;                        // kValue: ":v"; kFunction: function name as written
+  const AttributeValue* value = nullptr;   // kValue after Check: the substituted value (not owned)
+  Function function = Function::kUnknown;  // kFunction after Check
+  std::vector<Operand> args;               // kFunction arguments; kPlus/kMinus: the two terms
+  uint8_t parens = 0;   // parenthesis pairs written directly around it (capped at 2)
+  uint32_t offset = 0;  // byte offset of its first token (after any "(")
 };
 
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -153,12 +153,12 @@ struct Condition {
     kOr,        // children[0] OR children[1]
     kNot,       // NOT children[0]
   };
-  Kind kind = Kind::kCompare;        // which of the above
-  CompareOp op = CompareOp::kEq;     // kCompare
-  std::vector<Operand> operands;     // leaf conditions, as listed above
-  std::vector<Condition> children;   // kAnd/kOr: 2, kNot: 1
-  uint8_t parens = 0;                // parenthesis pairs written directly around it (capped at 2)
-  uint32_t offset = 0;               // byte offset of its first token
+  Kind kind = Kind::kCompare;       // which of the above
+  CompareOp op = CompareOp::kEq;    // kCompare
+  std::vector<Operand> operands;    // leaf conditions, as listed above
+  std::vector<Condition> children;  // kAnd/kOr: 2, kNot: 1
+  uint8_t parens = 0;               // parenthesis pairs written directly around it (capped at 2)
+  uint32_t offset = 0;              // byte offset of its first token
 };
 
 struct UpdateAction {
@@ -191,10 +191,10 @@ struct ProjectionExpression {
 struct KeyCondition {
   enum class Op : uint8_t { kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith };
   struct Part {
-    std::string attribute;                   // key attribute name (placeholders substituted)
-    Op op = Op::kEq;                         // comparison, normalised so the key is on the left
-    const AttributeValue* value = nullptr;   // the operand; kBetween: lower bound
-    const AttributeValue* upper = nullptr;   // kBetween: upper bound; else nullptr
+    std::string attribute;                  // key attribute name (placeholders substituted)
+    Op op = Op::kEq;                        // comparison, normalised so the key is on the left
+    const AttributeValue* value = nullptr;  // the operand; kBetween: lower bound
+    const AttributeValue* upper = nullptr;  // kBetween: upper bound; else nullptr
   };
   std::vector<Part> parts;  // 1 or 2
 };

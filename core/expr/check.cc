@@ -48,12 +48,24 @@ const char kOperandTypeMessage[] = "Incorrect operand type for operator or funct
 std::string BoundText(const AttributeValue& v) {
   std::string body;
   switch (v.type()) {
-    case AttributeType::kS: body = v.s(); break;
-    case AttributeType::kN: body = v.n().ToString(); break;
-    case AttributeType::kB: body = Base64Encode(v.b()); break;
-    case AttributeType::kBool: body = v.boolean() ? "true" : "false"; break;
-    case AttributeType::kNull: body = "true"; break;
-    default: body = AttributeValueToJson(v).begin().value().dump(); break;
+    case AttributeType::kS:
+      body = v.s();
+      break;
+    case AttributeType::kN:
+      body = v.n().ToString();
+      break;
+    case AttributeType::kB:
+      body = Base64Encode(v.b());
+      break;
+    case AttributeType::kBool:
+      body = v.boolean() ? "true" : "false";
+      break;
+    case AttributeType::kNull:
+      body = "true";
+      break;
+    default:
+      body = AttributeValueToJson(v).begin().value().dump();
+      break;
   }
   return std::string("AttributeValue: {") + AttributeTypeName(v.type()) + ":" + body + "}";
 }
@@ -166,8 +178,7 @@ class ConditionChecker {
     VisitCondition(root);
     MisusedSize(*root);
     return Report(kind_,
-                  {&in_operands_, &parens_, &unknown_function_, &misused_, &reserved_,
-                   &condition_},
+                  {&in_operands_, &parens_, &unknown_function_, &misused_, &reserved_, &condition_},
                   error_offset);
   }
 
@@ -188,11 +199,14 @@ class ConditionChecker {
     }
     if (o.kind != Operand::Kind::kFunction) return "";
     switch (FunctionFromName(o.name)) {
-      case Function::kSize: return "N";
+      case Function::kSize:
+        return "N";
       case Function::kBeginsWith:
       case Function::kContains:
-      case Function::kAttributeType: return "BOOL";
-      default: return "";
+      case Function::kAttributeType:
+        return "BOOL";
+      default:
+        return "";
     }
   }
 
@@ -218,13 +232,18 @@ class ConditionChecker {
     }
     if (c->kind != Condition::Kind::kFunction) MisusedArguments(c->operands);
     switch (c->kind) {
-      case Condition::Kind::kCompare: Distinct(CompareOpText(c->op), c->operands, &leaf); break;
+      case Condition::Kind::kCompare:
+        Distinct(CompareOpText(c->op), c->operands, &leaf);
+        break;
       case Condition::Kind::kBetween:
         Distinct("BETWEEN", c->operands, &leaf);
         BetweenBounds(c->operands[1], c->operands[2], &leaf);
         break;
-      case Condition::Kind::kIn: Distinct("IN", c->operands, &leaf); break;
-      default: break;
+      case Condition::Kind::kIn:
+        Distinct("IN", c->operands, &leaf);
+        break;
+      default:
+        break;
     }
     for (Slot* slot : {&leaf.undefined, &leaf.operands, &leaf.distinct, &leaf.function}) {
       if (slot->has_value() && !condition_.has_value()) condition_ = std::move(*slot);
@@ -240,7 +259,8 @@ class ConditionChecker {
         }
         return;
       case Operand::Kind::kValue:
-        if (!resolver_.ResolveValue(o)) Record(&leaf->undefined, UndefinedValue(o->name), o->offset);
+        if (!resolver_.ResolveValue(o))
+          Record(&leaf->undefined, UndefinedValue(o->name), o->offset);
         return;
       default:
         for (Operand& arg : o->args) VisitOperand(&arg, leaf);
@@ -320,10 +340,13 @@ class ConditionChecker {
     switch (o->function) {
       case Function::kAttributeExists:
       case Function::kAttributeNotExists:
-      case Function::kSize: arity = 1; break;
+      case Function::kSize:
+        arity = 1;
+        break;
       case Function::kAttributeType:
       case Function::kBeginsWith:
-      case Function::kContains: break;
+      case Function::kContains:
+        break;
       default:
         Record(&unknown_function_, "Invalid function name; function: " + o->name, o->offset);
         return;
@@ -351,7 +374,9 @@ class ConditionChecker {
     };
     switch (o->function) {
       case Function::kAttributeExists:
-      case Function::kAttributeNotExists: needs_path(); break;
+      case Function::kAttributeNotExists:
+        needs_path();
+        break;
       case Function::kAttributeType: {
         if (!needs_path()) break;
         const Operand& t = o->args[1];
@@ -378,7 +403,8 @@ class ConditionChecker {
         if (type == "N" || type == "BOOL" || type == "NULL") wrong_type(type, o->args[0].offset);
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -415,8 +441,11 @@ class UpdateChecker {
     for (UpdateAction& a : u->actions) {
       const bool resolved = VisitPath(&a.path, &resolver_, &reserved_, &attr_name_);
       switch (a.kind) {
-        case UpdateAction::Kind::kSet: VisitValue(&a.value); break;
-        case UpdateAction::Kind::kRemove: break;
+        case UpdateAction::Kind::kSet:
+          VisitValue(&a.value);
+          break;
+        case UpdateAction::Kind::kRemove:
+          break;
         case UpdateAction::Kind::kAdd:
         case UpdateAction::Kind::kDelete:
           if (!resolver_.ResolveValue(&a.value)) {
@@ -438,7 +467,9 @@ class UpdateChecker {
  private:
   void VisitValue(Operand* o) {
     switch (o->kind) {
-      case Operand::Kind::kPath: VisitPath(&o->path, &resolver_, &reserved_, &attr_name_); return;
+      case Operand::Kind::kPath:
+        VisitPath(&o->path, &resolver_, &reserved_, &attr_name_);
+        return;
       case Operand::Kind::kValue:
         if (!resolver_.ResolveValue(o)) Record(&attr_val_, UndefinedValue(o->name), o->offset);
         return;
@@ -501,14 +532,29 @@ class UpdateChecker {
     if (a.kind == UpdateAction::Kind::kAdd && t == AttributeType::kN) return;
     const char* name = "";
     switch (t) {
-      case AttributeType::kS: name = "STRING"; break;
-      case AttributeType::kN: name = "NUMBER"; break;
-      case AttributeType::kB: name = "BINARY"; break;
-      case AttributeType::kNull: name = "NULL"; break;
-      case AttributeType::kBool: name = "BOOLEAN"; break;
-      case AttributeType::kL: name = "LIST"; break;
-      case AttributeType::kM: name = "MAP"; break;
-      default: break;
+      case AttributeType::kS:
+        name = "STRING";
+        break;
+      case AttributeType::kN:
+        name = "NUMBER";
+        break;
+      case AttributeType::kB:
+        name = "BINARY";
+        break;
+      case AttributeType::kNull:
+        name = "NULL";
+        break;
+      case AttributeType::kBool:
+        name = "BOOLEAN";
+        break;
+      case AttributeType::kL:
+        name = "LIST";
+        break;
+      case AttributeType::kM:
+        name = "MAP";
+        break;
+      default:
+        break;
     }
     Record(&operand_,
            std::string(kOperandTypeMessage) + "operator: " + UpdateActionKindName(a.kind) +

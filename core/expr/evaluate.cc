@@ -28,21 +28,34 @@ class OperandValue {
 // size() of a value, or false for types that have none.
 bool SizeOf(const AttributeValue& v, int64_t* out) {
   switch (v.type()) {
-    case AttributeType::kS: *out = static_cast<int64_t>(v.s().size()); return true;
-    case AttributeType::kB: *out = static_cast<int64_t>(v.b().size()); return true;
+    case AttributeType::kS:
+      *out = static_cast<int64_t>(v.s().size());
+      return true;
+    case AttributeType::kB:
+      *out = static_cast<int64_t>(v.b().size());
+      return true;
     case AttributeType::kSS:
     case AttributeType::kNS:
-    case AttributeType::kBS: *out = static_cast<int64_t>(v.SetSize()); return true;
-    case AttributeType::kM: *out = static_cast<int64_t>(v.m().size()); return true;
-    case AttributeType::kL: *out = static_cast<int64_t>(v.l().size()); return true;
-    default: return false;
+    case AttributeType::kBS:
+      *out = static_cast<int64_t>(v.SetSize());
+      return true;
+    case AttributeType::kM:
+      *out = static_cast<int64_t>(v.m().size());
+      return true;
+    case AttributeType::kL:
+      *out = static_cast<int64_t>(v.l().size());
+      return true;
+    default:
+      return false;
   }
 }
 
 OperandValue EvaluateOperand(const Operand& o, const Item& item) {
   switch (o.kind) {
-    case Operand::Kind::kPath: return OperandValue(ResolvePath(item, o.path));
-    case Operand::Kind::kValue: return OperandValue(o.value);
+    case Operand::Kind::kPath:
+      return OperandValue(ResolvePath(item, o.path));
+    case Operand::Kind::kValue:
+      return OperandValue(o.value);
     case Operand::Kind::kFunction: {
       if (o.function != Function::kSize || o.args.size() != 1) return OperandValue();
       OperandValue arg = EvaluateOperand(o.args[0], item);
@@ -50,7 +63,8 @@ OperandValue EvaluateOperand(const Operand& o, const Item& item) {
       if (arg.get() == nullptr || !SizeOf(*arg.get(), &size)) return OperandValue();
       return OperandValue(AttributeValue::N(Decimal::FromInt64(size)));
     }
-    default: return OperandValue();
+    default:
+      return OperandValue();
   }
 }
 
@@ -74,11 +88,16 @@ bool Compare(CompareOp op, const AttributeValue* a, const AttributeValue* b) {
   int cmp = 0;
   if (!Order(a, b, &cmp)) return false;
   switch (op) {
-    case CompareOp::kLt: return cmp < 0;
-    case CompareOp::kLe: return cmp <= 0;
-    case CompareOp::kGt: return cmp > 0;
-    case CompareOp::kGe: return cmp >= 0;
-    default: return false;
+    case CompareOp::kLt:
+      return cmp < 0;
+    case CompareOp::kLe:
+      return cmp <= 0;
+    case CompareOp::kGt:
+      return cmp > 0;
+    case CompareOp::kGe:
+      return cmp >= 0;
+    default:
+      return false;
   }
 }
 
@@ -98,20 +117,24 @@ bool Contains(const AttributeValue* a, const AttributeValue* b) {
       return b->type() == a->type() && a->bytes().find(b->bytes()) != std::string::npos;
     case AttributeType::kSS:
     case AttributeType::kNS:
-    case AttributeType::kBS: return a->SetContains(*b);
+    case AttributeType::kBS:
+      return a->SetContains(*b);
     case AttributeType::kL:
       for (const AttributeValue& e : a->l()) {
         if (e == *b) return true;
       }
       return false;
-    default: return false;
+    default:
+      return false;
   }
 }
 
 bool EvaluateFunction(const Operand& f, const Item& item) {
   switch (f.function) {
-    case Function::kAttributeExists: return ResolvePath(item, f.args[0].path) != nullptr;
-    case Function::kAttributeNotExists: return ResolvePath(item, f.args[0].path) == nullptr;
+    case Function::kAttributeExists:
+      return ResolvePath(item, f.args[0].path) != nullptr;
+    case Function::kAttributeNotExists:
+      return ResolvePath(item, f.args[0].path) == nullptr;
     case Function::kAttributeType: {
       const AttributeValue* v = ResolvePath(item, f.args[0].path);
       OperandValue type = EvaluateOperand(f.args[1], item);
@@ -128,7 +151,8 @@ bool EvaluateFunction(const Operand& f, const Item& item) {
       OperandValue b = EvaluateOperand(f.args[1], item);
       return Contains(a.get(), b.get());
     }
-    default: return false;  // size() as a condition is rejected by Check
+    default:
+      return false;  // size() as a condition is rejected by Check
   }
 }
 
@@ -156,8 +180,10 @@ bool Evaluate(const Condition& c, const Item& item) {
       return Evaluate(c.children[0], item) && Evaluate(c.children[1], item);
     case Condition::Kind::kOr:
       return Evaluate(c.children[0], item) || Evaluate(c.children[1], item);
-    case Condition::Kind::kNot: return !Evaluate(c.children[0], item);
-    case Condition::Kind::kFunction: return EvaluateFunction(c.operands[0], item);
+    case Condition::Kind::kNot:
+      return !Evaluate(c.children[0], item);
+    case Condition::Kind::kFunction:
+      return EvaluateFunction(c.operands[0], item);
     case Condition::Kind::kCompare: {
       OperandValue a = EvaluateOperand(c.operands[0], item);
       OperandValue b = EvaluateOperand(c.operands[1], item);

@@ -18,13 +18,20 @@ const char kInvalidCondition[] = "Invalid condition in KeyConditionExpression: "
 // DynamoDB's legacy comparison operator name, used in value-type messages.
 const char* LegacyName(KeyCondition::Op op) {
   switch (op) {
-    case KeyCondition::Op::kEq: return "EQ";
-    case KeyCondition::Op::kLt: return "LT";
-    case KeyCondition::Op::kLe: return "LE";
-    case KeyCondition::Op::kGt: return "GT";
-    case KeyCondition::Op::kGe: return "GE";
-    case KeyCondition::Op::kBetween: return "BETWEEN";
-    case KeyCondition::Op::kBeginsWith: return "BEGINS_WITH";
+    case KeyCondition::Op::kEq:
+      return "EQ";
+    case KeyCondition::Op::kLt:
+      return "LT";
+    case KeyCondition::Op::kLe:
+      return "LE";
+    case KeyCondition::Op::kGt:
+      return "GT";
+    case KeyCondition::Op::kGe:
+      return "GE";
+    case KeyCondition::Op::kBetween:
+      return "BETWEEN";
+    case KeyCondition::Op::kBeginsWith:
+      return "BEGINS_WITH";
   }
   return "?";
 }
@@ -32,9 +39,12 @@ const char* LegacyName(KeyCondition::Op op) {
 // Whether DynamoDB accepts a value of type `t` for `op` on a key.
 bool ValueTypeAllowed(KeyCondition::Op op, AttributeType t) {
   switch (op) {
-    case KeyCondition::Op::kEq: return IsKeyType(t) || IsSetType(t);
-    case KeyCondition::Op::kBeginsWith: return t == AttributeType::kS || t == AttributeType::kB;
-    default: return IsKeyType(t);
+    case KeyCondition::Op::kEq:
+      return IsKeyType(t) || IsSetType(t);
+    case KeyCondition::Op::kBeginsWith:
+      return t == AttributeType::kS || t == AttributeType::kB;
+    default:
+      return IsKeyType(t);
   }
 }
 
@@ -42,10 +52,12 @@ class Extractor {
  public:
   Status Visit(const Condition& c) {
     switch (c.kind) {
-      case Condition::Kind::kOr: return Status::InvalidArgument(std::string(kInvalidOperator) + "OR");
+      case Condition::Kind::kOr:
+        return Status::InvalidArgument(std::string(kInvalidOperator) + "OR");
       case Condition::Kind::kNot:
         return Status::InvalidArgument(std::string(kInvalidOperator) + "NOT");
-      case Condition::Kind::kIn: return Status::InvalidArgument(std::string(kInvalidOperator) + "IN");
+      case Condition::Kind::kIn:
+        return Status::InvalidArgument(std::string(kInvalidOperator) + "IN");
       case Condition::Kind::kAnd:
         for (const Condition& child : c.children) {
           Status s = Visit(child);
@@ -53,7 +65,8 @@ class Extractor {
         }
         return Status::OK();
       case Condition::Kind::kCompare:
-        if (c.op == CompareOp::kNe) return Status::InvalidArgument(std::string(kInvalidOperator) + "<>");
+        if (c.op == CompareOp::kNe)
+          return Status::InvalidArgument(std::string(kInvalidOperator) + "<>");
         return Leaf(c, c.operands, nullptr);
       case Condition::Kind::kBetween:
         if (c.operands[0].kind != Operand::Kind::kPath) {
@@ -82,10 +95,12 @@ class Extractor {
  private:
   static Status FunctionAllowed(const Operand& f) {
     switch (f.function) {
-      case Function::kBeginsWith: return Status::OK();
+      case Function::kBeginsWith:
+        return Status::OK();
       case Function::kSize:
         return Status::InvalidArgument("KeyConditionExpressions cannot contain nested operations");
-      default: return Status::InvalidArgument(std::string(kInvalidOperator) + f.name);
+      default:
+        return Status::InvalidArgument(std::string(kInvalidOperator) + f.name);
     }
   }
 
@@ -136,11 +151,21 @@ class Extractor {
       // With the key on the right, "<" becomes ">" and so on.
       const bool flip = key_index != 0;
       switch (c.op) {
-        case CompareOp::kLt: part.op = flip ? KeyCondition::Op::kGt : KeyCondition::Op::kLt; break;
-        case CompareOp::kLe: part.op = flip ? KeyCondition::Op::kGe : KeyCondition::Op::kLe; break;
-        case CompareOp::kGt: part.op = flip ? KeyCondition::Op::kLt : KeyCondition::Op::kGt; break;
-        case CompareOp::kGe: part.op = flip ? KeyCondition::Op::kLe : KeyCondition::Op::kGe; break;
-        default: part.op = KeyCondition::Op::kEq; break;
+        case CompareOp::kLt:
+          part.op = flip ? KeyCondition::Op::kGt : KeyCondition::Op::kLt;
+          break;
+        case CompareOp::kLe:
+          part.op = flip ? KeyCondition::Op::kGe : KeyCondition::Op::kLe;
+          break;
+        case CompareOp::kGt:
+          part.op = flip ? KeyCondition::Op::kLt : KeyCondition::Op::kGt;
+          break;
+        case CompareOp::kGe:
+          part.op = flip ? KeyCondition::Op::kLe : KeyCondition::Op::kGe;
+          break;
+        default:
+          part.op = KeyCondition::Op::kEq;
+          break;
       }
       part.value = args[flip ? 0 : 1].value;
     }

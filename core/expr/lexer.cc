@@ -6,9 +6,7 @@ namespace pd {
 namespace expr {
 namespace {
 
-bool IsNameStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -28,8 +26,7 @@ uint32_t Utf8SequenceLength(std::string_view s, size_t i) {
     want = 4;
   }
   uint32_t n = 1;
-  while (n < want && i + n < s.size() &&
-         (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) {
+  while (n < want && i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) {
     ++n;
   }
   return n;
@@ -55,9 +52,9 @@ Keyword ClassifyKeyword(std::string_view name) {
     Keyword keyword;
   };
   static const Entry kKeywords[] = {
-      {"AND", Keyword::kAnd},       {"OR", Keyword::kOr},         {"NOT", Keyword::kNot},
-      {"BETWEEN", Keyword::kBetween}, {"IN", Keyword::kIn},       {"SET", Keyword::kSet},
-      {"REMOVE", Keyword::kRemove}, {"ADD", Keyword::kAdd},       {"DELETE", Keyword::kDelete},
+      {"AND", Keyword::kAnd},         {"OR", Keyword::kOr},   {"NOT", Keyword::kNot},
+      {"BETWEEN", Keyword::kBetween}, {"IN", Keyword::kIn},   {"SET", Keyword::kSet},
+      {"REMOVE", Keyword::kRemove},   {"ADD", Keyword::kAdd}, {"DELETE", Keyword::kDelete},
   };
   if (name.size() < 2 || name.size() > 7) return Keyword::kNone;
   for (const Entry& e : kKeywords) {
@@ -107,7 +104,9 @@ std::vector<Token> Tokenize(std::string_view s) {
     TokenKind kind = TokenKind::kInvalid;
     size_t len = 1;
     switch (c) {
-      case '=': kind = TokenKind::kEq; break;
+      case '=':
+        kind = TokenKind::kEq;
+        break;
       case '<':
         if (i + 1 < s.size() && s[i + 1] == '>') {
           kind = TokenKind::kNe;
@@ -127,15 +126,33 @@ std::vector<Token> Tokenize(std::string_view s) {
           kind = TokenKind::kGt;
         }
         break;
-      case '(': kind = TokenKind::kLParen; break;
-      case ')': kind = TokenKind::kRParen; break;
-      case '[': kind = TokenKind::kLBracket; break;
-      case ']': kind = TokenKind::kRBracket; break;
-      case ',': kind = TokenKind::kComma; break;
-      case '.': kind = TokenKind::kDot; break;
-      case '+': kind = TokenKind::kPlus; break;
-      case '-': kind = TokenKind::kMinus; break;
-      default: len = Utf8SequenceLength(s, i); break;
+      case '(':
+        kind = TokenKind::kLParen;
+        break;
+      case ')':
+        kind = TokenKind::kRParen;
+        break;
+      case '[':
+        kind = TokenKind::kLBracket;
+        break;
+      case ']':
+        kind = TokenKind::kRBracket;
+        break;
+      case ',':
+        kind = TokenKind::kComma;
+        break;
+      case '.':
+        kind = TokenKind::kDot;
+        break;
+      case '+':
+        kind = TokenKind::kPlus;
+        break;
+      case '-':
+        kind = TokenKind::kMinus;
+        break;
+      default:
+        len = Utf8SequenceLength(s, i);
+        break;
     }
     i += len;
     push(kind, begin, i);

@@ -164,9 +164,9 @@ class Parser {
 
   bool CheckOperatorCount() {
     if (operators_ <= kMaxOperators) return true;
-    return Fail("The expression contains too many operators; operator count: " +
-                    std::to_string(operators_),
-                kNoOffset);
+    return Fail(
+        "The expression contains too many operators; operator count: " + std::to_string(operators_),
+        kNoOffset);
   }
 
   bool IsKeyword(const Token& t, Keyword k) const {
@@ -196,11 +196,16 @@ class Parser {
     static const UpdateAction::Kind kDelete = UpdateAction::Kind::kDelete;
     if (t.kind != TokenKind::kName) return nullptr;
     switch (t.keyword) {
-      case Keyword::kSet: return &kSet;
-      case Keyword::kRemove: return &kRemove;
-      case Keyword::kAdd: return &kAdd;
-      case Keyword::kDelete: return &kDelete;
-      default: return nullptr;
+      case Keyword::kSet:
+        return &kSet;
+      case Keyword::kRemove:
+        return &kRemove;
+      case Keyword::kAdd:
+        return &kAdd;
+      case Keyword::kDelete:
+        return &kDelete;
+      default:
+        return nullptr;
     }
   }
 
@@ -266,8 +271,7 @@ class Parser {
       Advance();
       return true;
     }
-    if (t.kind == TokenKind::kName && !IsReservedHere(t) &&
-        PeekAt(1).kind == TokenKind::kLParen) {
+    if (t.kind == TokenKind::kName && !IsReservedHere(t) && PeekAt(1).kind == TokenKind::kLParen) {
       out->kind = Operand::Kind::kFunction;
       out->name = std::string(t.Text(text_));
       ++operators_;
@@ -387,13 +391,27 @@ class Parser {
     const Token& t = Peek();
     bool is_compare = true;
     switch (t.kind) {
-      case TokenKind::kEq: c.op = CompareOp::kEq; break;
-      case TokenKind::kNe: c.op = CompareOp::kNe; break;
-      case TokenKind::kLt: c.op = CompareOp::kLt; break;
-      case TokenKind::kLe: c.op = CompareOp::kLe; break;
-      case TokenKind::kGt: c.op = CompareOp::kGt; break;
-      case TokenKind::kGe: c.op = CompareOp::kGe; break;
-      default: is_compare = false; break;
+      case TokenKind::kEq:
+        c.op = CompareOp::kEq;
+        break;
+      case TokenKind::kNe:
+        c.op = CompareOp::kNe;
+        break;
+      case TokenKind::kLt:
+        c.op = CompareOp::kLt;
+        break;
+      case TokenKind::kLe:
+        c.op = CompareOp::kLe;
+        break;
+      case TokenKind::kGt:
+        c.op = CompareOp::kGt;
+        break;
+      case TokenKind::kGe:
+        c.op = CompareOp::kGe;
+        break;
+      default:
+        is_compare = false;
+        break;
     }
     c.operands.push_back(std::move(left.operand));
     if (is_compare) {
@@ -516,13 +534,13 @@ class Parser {
     return true;
   }
 
-  std::string_view text_;      // the expression (not owned)
-  ExpressionKind kind_;        // for messages and reserved keywords
-  std::vector<Token> tokens_;  // lexed text_, ending with kEof
-  size_t pos_ = 0;             // index of the current token
-  uint32_t depth_ = 0;         // current nesting of ( / NOT / function calls
-  uint32_t operators_ = 0;     // operators and functions seen
-  std::string error_;          // first error's full message
+  std::string_view text_;              // the expression (not owned)
+  ExpressionKind kind_;                // for messages and reserved keywords
+  std::vector<Token> tokens_;          // lexed text_, ending with kEof
+  size_t pos_ = 0;                     // index of the current token
+  uint32_t depth_ = 0;                 // current nesting of ( / NOT / function calls
+  uint32_t operators_ = 0;             // operators and functions seen
+  std::string error_;                  // first error's full message
   uint32_t error_offset_ = kNoOffset;  // where it happened
 };
 

@@ -11,8 +11,9 @@
 // message, e.g.
 //   Invalid FilterExpression: Syntax error; token: "<EOF>", near: "a ="
 //   Invalid UpdateExpression: The expression can not be empty;
-//   Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 4097
-//   Invalid FilterExpression: The expression contains too many operators; operator count: 301
+//   Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression
+//   size: 4097 Invalid FilterExpression: The expression contains too many operators; operator
+//   count: 301
 // and, if error_offset is non-null, stores the byte offset of the offending
 // token there (kNoOffset for errors about the whole expression).
 //

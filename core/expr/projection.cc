@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,12 +11,18 @@ namespace pd {
 namespace expr {
 namespace {
 
-// The requested paths as a trie: one node per distinct prefix.
+// The requested paths as a trie: one node per distinct prefix. Children are
+// held by pointer because a map of an incomplete type is not portable.
 struct Node {
-  bool whole = false;                 // some path ends here: take the entire value
-  std::map<std::string, Node> names;  // requested map keys below this point
-  std::map<uint32_t, Node> indexes;   // requested list indexes below, ascending
+  bool whole = false;                                  // some path ends here: take the entire value
+  std::map<std::string, std::unique_ptr<Node>> names;  // requested map keys below this point
+  std::map<uint32_t, std::unique_ptr<Node>> indexes;   // requested list indexes below, ascending
 };
+
+Node* Child(std::unique_ptr<Node>* slot) {
+  if (*slot == nullptr) *slot = std::make_unique<Node>();
+  return slot->get();
+}
 
 std::optional<AttributeValue> ProjectValue(const AttributeValue& v, const Node& n) {
   if (n.whole) return v;
@@ -24,7 +31,7 @@ std::optional<AttributeValue> ProjectValue(const AttributeValue& v, const Node& 
     for (const auto& [name, child] : n.names) {
       const AttributeValue* e = v.m().Find(name);
       if (e == nullptr) continue;
-      std::optional<AttributeValue> p = ProjectValue(*e, child);
+      std::optional<AttributeValue> p = ProjectValue(*e, *child);
       if (p.has_value()) out.Set(name, std::move(*p));
     }
     if (out.empty()) return std::nullopt;
@@ -34,7 +41,7 @@ std::optional<AttributeValue> ProjectValue(const AttributeValue& v, const Node& 
     AttributeValue::List out;
     for (const auto& [index, child] : n.indexes) {
       if (index >= v.l().size()) break;
-      std::optional<AttributeValue> p = ProjectValue(v.l()[index], child);
+      std::optional<AttributeValue> p = ProjectValue(v.l()[index], *child);
       if (p.has_value()) out.push_back(std::move(*p));
     }
     if (out.empty()) return std::nullopt;
@@ -50,7 +57,7 @@ Item Project(const Item& item, const std::vector<Path>& paths) {
   for (const Path& path : paths) {
     Node* n = &root;
     for (const PathElement& e : path.elements) {
-      n = e.kind == PathElement::Kind::kName ? &n->names[e.name] : &n->indexes[e.index];
+      n = Child(e.kind == PathElement::Kind::kName ? &n->names[e.name] : &n->indexes[e.index]);
     }
     n->whole = true;
   }
@@ -58,7 +65,7 @@ Item Project(const Item& item, const std::vector<Path>& paths) {
   for (const auto& [name, child] : root.names) {
     const AttributeValue* v = item.Find(name);
     if (v == nullptr) continue;
-    std::optional<AttributeValue> p = ProjectValue(*v, child);
+    std::optional<AttributeValue> p = ProjectValue(*v, *child);
     if (p.has_value()) out.Set(name, std::move(*p));
   }
   return out;

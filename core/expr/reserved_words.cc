@@ -12,6 +12,7 @@ namespace expr {
 namespace {
 
 // Sorted (strcmp order), upper case, 573 entries.
+// clang-format off
 const char* const kReservedWords[] = {
     "ABORT", "ABSOLUTE", "ACTION", "ADD", "AFTER", "AGENT", "AGGREGATE", "ALL", "ALLOCATE",
     "ALTER", "ANALYZE", "AND", "ANY", "ARCHIVE", "ARE", "ARRAY", "AS", "ASC", "ASCII",
@@ -81,6 +82,7 @@ const char* const kReservedWords[] = {
     "WHEN", "WHENEVER", "WHERE", "WHILE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK",
     "WRAPPED", "WRITE", "YEAR", "ZONE",
 };
+// clang-format on
 
 constexpr size_t kLongestWord = 14;  // "LOCALTIMESTAMP"
 

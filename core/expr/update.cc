@@ -22,7 +22,8 @@ namespace {
 const char kMissingAttribute[] =
     "The provided expression refers to an attribute that does not exist in the item";
 const char kWrongType[] = "An operand in the update expression has an incorrect data type";
-const char kInvalidPath[] = "The document path provided in the update expression is invalid for update";
+const char kInvalidPath[] =
+    "The document path provided in the update expression is invalid for update";
 
 // Computes a SET right-hand side against the original item.
 Result<AttributeValue> ComputeValue(const Operand& o, const Item& item) {
@@ -32,7 +33,8 @@ Result<AttributeValue> ComputeValue(const Operand& o, const Item& item) {
       if (v == nullptr) return Status::InvalidArgument(kMissingAttribute);
       return *v;
     }
-    case Operand::Kind::kValue: return *o.value;
+    case Operand::Kind::kValue:
+      return *o.value;
     case Operand::Kind::kPlus:
     case Operand::Kind::kMinus: {
       Decimal terms[2];
@@ -176,8 +178,8 @@ void ShiftAfterRemoval(const Path& removed, std::vector<Path>* paths) {
     for (size_t i = 0; i < depth && same_list; ++i) {
       const PathElement& a = p.elements[i];
       const PathElement& b = removed.elements[i];
-      same_list = a.kind == b.kind && (a.kind == PathElement::Kind::kIndex ? a.index == b.index
-                                                                           : a.name == b.name);
+      same_list = a.kind == b.kind &&
+                  (a.kind == PathElement::Kind::kIndex ? a.index == b.index : a.name == b.name);
     }
     PathElement& step = p.elements[depth];
     if (same_list && step.kind == PathElement::Kind::kIndex &&
@@ -208,8 +210,12 @@ Status ApplyUpdate(const UpdateExpression& update, Item* item, UpdateResult* res
     if (!ParentIsValid(*item, a.path)) return Status::InvalidArgument(kInvalidPath);
     const AttributeValue* existing = ResolvePath(*item, a.path);
     switch (a.kind) {
-      case UpdateAction::Kind::kSet: writes.push_back({&a.path, std::move(*values[i])}); break;
-      case UpdateAction::Kind::kRemove: removes.push_back(&a.path); break;
+      case UpdateAction::Kind::kSet:
+        writes.push_back({&a.path, std::move(*values[i])});
+        break;
+      case UpdateAction::Kind::kRemove:
+        removes.push_back(&a.path);
+        break;
       case UpdateAction::Kind::kAdd: {
         const AttributeValue& operand = *a.value.value;
         if (existing == nullptr) {

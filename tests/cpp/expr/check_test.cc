@@ -1,11 +1,12 @@
 // The semantic pass: every error with DynamoDB's message, the order in which
 // DynamoDB reports them when several apply, placeholder substitution and
 // usage, the unused-placeholder check, and key conditions.
+#include "expr/check.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "expr/check.h"
 #include "expr/parser.h"
 #include "expr_test_util.h"
 
@@ -27,13 +28,15 @@ struct Env {
 Env MakeEnv(const std::string& names_json = "{}", const std::string& values_json = "{}") {
   Env env;
   const nlohmann::json names = nlohmann::json::parse(names_json);
-  for (auto it = names.begin(); it != names.end(); ++it) env.names[it.key()] = it->get<std::string>();
+  for (auto it = names.begin(); it != names.end(); ++it)
+    env.names[it.key()] = it->get<std::string>();
   env.values = ItemOf(values_json);
   return env;
 }
 
 // "OK" or the error message.
-std::string CheckCond(const std::string& text, Env env, ExpressionKind kind = ExpressionKind::kCondition,
+std::string CheckCond(const std::string& text, Env env,
+                      ExpressionKind kind = ExpressionKind::kCondition,
                       uint32_t* offset = nullptr) {
   Result<Condition> c = ParseCondition(text, kind);
   if (!c.ok()) return "parse: " + c.status().message();
@@ -473,8 +476,9 @@ TEST_CASE("key conditions: what Query cannot use") {
   CHECK(Key("pk = :v AND sk < :t") ==
         "One or more parameter values were invalid: ComparisonOperator LT is not valid for BOOL "
         "AttributeValue type");
-  CHECK(Key("pk = :t") == "One or more parameter values were invalid: ComparisonOperator EQ is not "
-                          "valid for BOOL AttributeValue type");
+  CHECK(Key("pk = :t") ==
+        "One or more parameter values were invalid: ComparisonOperator EQ is not "
+        "valid for BOOL AttributeValue type");
   // Errors found by Check come first, with the expression's prefix.
   CHECK(Key("pk = :v AND begins_with(sk, :n)") ==
         "check: Invalid KeyConditionExpression: Incorrect operand type for operator or function; "

@@ -1,11 +1,12 @@
 // Evaluation of checked conditions against items, with DynamoDB's rules for
 // missing attributes, mixed types, functions and size().
+#include "expr/evaluate.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "expr/check.h"
-#include "expr/evaluate.h"
 #include "expr_test_util.h"
 
 namespace pd {
@@ -48,8 +49,8 @@ const char kValues[] = R"({
 // Evaluates `text` (a FilterExpression) against `item`.
 bool Eval(const std::string& text, const Item& item) {
   static const ValueMap values = ItemOf(kValues);
-  Result<Condition> c =
-      ParseAndCheckCondition(text, ExpressionKind::kFilter, CheckContext{nullptr, &values, nullptr});
+  Result<Condition> c = ParseAndCheckCondition(text, ExpressionKind::kFilter,
+                                               CheckContext{nullptr, &values, nullptr});
   REQUIRE_MESSAGE(c.ok(), c.status().message());
   return Evaluate(*c, item);
 }
@@ -91,10 +92,10 @@ TEST_CASE("evaluate: ordering only between S, N or B of the same type") {
   CHECK(!Eval("a > :5"));
   CHECK(Eval(":25 < a"));
   CHECK(Eval("s < :world"));
-  CHECK(Eval(":Z < s"));     // by bytes: 'Z' (0x5A) < 'h' (0x68)
+  CHECK(Eval(":Z < s"));      // by bytes: 'Z' (0x5A) < 'h' (0x68)
   CHECK(Eval("u > :world"));  // UTF-8 bytes: 0xC3 > 'w'
-  CHECK(Eval("b > :b01"));   // AQL/ = 01 02 ff > 01
-  CHECK(Eval("b < :bff"));   // unsigned bytes: 0x01 < 0xff
+  CHECK(Eval("b > :b01"));    // AQL/ = 01 02 ff > 01
+  CHECK(Eval("b < :bff"));    // unsigned bytes: 0x01 < 0xff
   CHECK(Eval("b > :b0102"));
   CHECK(Eval("b < :b02ff"));
   // Different types, other types, or missing: every ordering is false ...
@@ -169,7 +170,7 @@ TEST_CASE("evaluate: begins_with and contains") {
   CHECK(Eval("contains(b, :b0102)"));
   CHECK(Eval("contains(ss, :a)"));
   CHECK(!Eval("contains(ss, :c)"));
-  CHECK(!Eval("contains(ns, :2)"));  // 2 is not in {1, 2.5}
+  CHECK(!Eval("contains(ns, :2)"));   // 2 is not in {1, 2.5}
   CHECK(Eval("contains(ns, :25)"));   // 2.5 = 2.50
   CHECK(!Eval("contains(ns, :2s)"));  // an S is never in an NS
   CHECK(Eval("contains(bs, :b1)"));
@@ -230,8 +231,8 @@ TEST_CASE("evaluate: ResolvePath walks maps and lists") {
     p.elements = elements;
     return p;
   };
-  const AttributeValue* v = ResolvePath(item, path({PathElement::Name("m"), PathElement::Name("l"),
-                                                    PathElement::Index(1)}));
+  const AttributeValue* v = ResolvePath(
+      item, path({PathElement::Name("m"), PathElement::Name("l"), PathElement::Index(1)}));
   REQUIRE(v != nullptr);
   CHECK(v->s() == "q");
   CHECK(ResolvePath(item, path({PathElement::Name("l"), PathElement::Index(3)})) == nullptr);

@@ -3,10 +3,10 @@
 #ifndef PD_TESTS_EXPR_TEST_UTIL_H_
 #define PD_TESTS_EXPR_TEST_UTIL_H_
 
-#include <string>
-
 #include <doctest/doctest.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "expr/ast.h"
 #include "value/item.h"
@@ -33,8 +33,12 @@ inline std::string Dump(const Path& p) {
 inline std::string Dump(const Operand& o) {
   std::string out;
   switch (o.kind) {
-    case Operand::Kind::kPath: out = Dump(o.path); break;
-    case Operand::Kind::kValue: out = o.name; break;
+    case Operand::Kind::kPath:
+      out = Dump(o.path);
+      break;
+    case Operand::Kind::kValue:
+      out = o.name;
+      break;
     case Operand::Kind::kFunction:
     case Operand::Kind::kPlus:
     case Operand::Kind::kMinus: {
@@ -57,13 +61,27 @@ inline std::string Dump(const Operand& o) {
 inline std::string Dump(const Condition& c) {
   std::string out = "(";
   switch (c.kind) {
-    case Condition::Kind::kCompare: out += CompareOpText(c.op); break;
-    case Condition::Kind::kBetween: out += "BETWEEN"; break;
-    case Condition::Kind::kIn: out += "IN"; break;
-    case Condition::Kind::kFunction: out += "CALL"; break;
-    case Condition::Kind::kAnd: out += "AND"; break;
-    case Condition::Kind::kOr: out += "OR"; break;
-    case Condition::Kind::kNot: out += "NOT"; break;
+    case Condition::Kind::kCompare:
+      out += CompareOpText(c.op);
+      break;
+    case Condition::Kind::kBetween:
+      out += "BETWEEN";
+      break;
+    case Condition::Kind::kIn:
+      out += "IN";
+      break;
+    case Condition::Kind::kFunction:
+      out += "CALL";
+      break;
+    case Condition::Kind::kAnd:
+      out += "AND";
+      break;
+    case Condition::Kind::kOr:
+      out += "OR";
+      break;
+    case Condition::Kind::kNot:
+      out += "NOT";
+      break;
   }
   for (const Operand& o : c.operands) out += " " + Dump(o);
   for (const Condition& child : c.children) out += " " + Dump(child);
@@ -91,8 +109,12 @@ inline std::string Unparse(const Path& p) { return Dump(p); }
 inline std::string Unparse(const Operand& o) {
   std::string out;
   switch (o.kind) {
-    case Operand::Kind::kPath: out = Unparse(o.path); break;
-    case Operand::Kind::kValue: out = o.name; break;
+    case Operand::Kind::kPath:
+      out = Unparse(o.path);
+      break;
+    case Operand::Kind::kValue:
+      out = o.name;
+      break;
     case Operand::Kind::kFunction:
       out = o.name + "(";
       for (size_t i = 0; i < o.args.size(); ++i) out += (i > 0 ? ", " : "") + Unparse(o.args[i]);
@@ -125,12 +147,18 @@ inline std::string Unparse(const Condition& c) {
       }
       out += ")";
       break;
-    case Condition::Kind::kFunction: out = Unparse(c.operands[0]); break;
+    case Condition::Kind::kFunction:
+      out = Unparse(c.operands[0]);
+      break;
     case Condition::Kind::kAnd:
       out = Unparse(c.children[0]) + " AND " + Unparse(c.children[1]);
       break;
-    case Condition::Kind::kOr: out = Unparse(c.children[0]) + " OR " + Unparse(c.children[1]); break;
-    case Condition::Kind::kNot: out = "NOT " + Unparse(c.children[0]); break;
+    case Condition::Kind::kOr:
+      out = Unparse(c.children[0]) + " OR " + Unparse(c.children[1]);
+      break;
+    case Condition::Kind::kNot:
+      out = "NOT " + Unparse(c.children[0]);
+      break;
   }
   for (int i = 0; i < c.parens; ++i) out = "(" + out + ")";
   return out;

@@ -63,9 +63,15 @@ class Harness {
   void Run(const std::string& text, ExpressionKind kind, Stats* stats) {
     ++stats->inputs;
     switch (kind) {
-      case ExpressionKind::kProjection: RunProjection(text, stats); break;
-      case ExpressionKind::kUpdate: RunUpdate(text, stats); break;
-      default: RunCondition(text, kind, stats); break;
+      case ExpressionKind::kProjection:
+        RunProjection(text, stats);
+        break;
+      case ExpressionKind::kUpdate:
+        RunUpdate(text, stats);
+        break;
+      default:
+        RunCondition(text, kind, stats);
+        break;
     }
   }
 
@@ -185,7 +191,7 @@ const ExpressionKind kKinds[] = {ExpressionKind::kCondition, ExpressionKind::kFi
 
 void Report(const Stats& stats, const char* what) {
   MESSAGE(std::string(what) << ": " << stats.inputs << " inputs, " << stats.parsed << " parsed, "
-               << stats.checked << " checked");
+                            << stats.checked << " checked");
   CHECK_MESSAGE(stats.violations == 0, stats.first_failure);
 }
 
@@ -215,11 +221,49 @@ TEST_CASE("fuzz: 100,000 random byte strings") {
 
 // Applies 1-4 random edits to `text`.
 std::string Mutate(std::string text, std::mt19937* rng, const std::vector<std::string>& corpus) {
-  static const char* kTokens[] = {
-      " AND ", " OR ", "NOT ", "(", ")", ":v", ":n", ":l", ":zz", "#a", "#b", "#zz", "size(",
-      ",", "[1]", "[0]", ".", "=", "<>", "<", ">=", " BETWEEN ", " IN (", "SET ", " REMOVE ",
-      " ADD ", " DELETE ", "+", "-", "if_not_exists(", "list_append(", "attribute_exists(",
-      "begins_with(", "contains(", "status", "a", "l", "m.k", " ", "((", "))", "\xC3\xA9", "!"};
+  static const char* kTokens[] = {" AND ",
+                                  " OR ",
+                                  "NOT ",
+                                  "(",
+                                  ")",
+                                  ":v",
+                                  ":n",
+                                  ":l",
+                                  ":zz",
+                                  "#a",
+                                  "#b",
+                                  "#zz",
+                                  "size(",
+                                  ",",
+                                  "[1]",
+                                  "[0]",
+                                  ".",
+                                  "=",
+                                  "<>",
+                                  "<",
+                                  ">=",
+                                  " BETWEEN ",
+                                  " IN (",
+                                  "SET ",
+                                  " REMOVE ",
+                                  " ADD ",
+                                  " DELETE ",
+                                  "+",
+                                  "-",
+                                  "if_not_exists(",
+                                  "list_append(",
+                                  "attribute_exists(",
+                                  "begins_with(",
+                                  "contains(",
+                                  "status",
+                                  "a",
+                                  "l",
+                                  "m.k",
+                                  " ",
+                                  "((",
+                                  "))",
+                                  "\xC3\xA9",
+                                  "!"};
   const int edits = (*rng)() % 2 == 0 ? 1 : 1 + static_cast<int>((*rng)() % 4);
   for (int e = 0; e < edits; ++e) {
     const size_t at = text.empty() ? 0 : (*rng)() % (text.size() + 1);
@@ -252,14 +296,21 @@ std::string Mutate(std::string text, std::mt19937* rng, const std::vector<std::s
 
 TEST_CASE("fuzz: 100,000 mutated valid expressions") {
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<std::string> conditions = {
-      "a = :v", "#a <> :n AND b.c[1] < :n", "attribute_exists(#b) OR NOT (a BETWEEN :n AND :n)",
-      "begins_with(a, :v) AND contains(l, :v)", "size(l) > :n OR a IN (:v, :n, :l)",
-      "attribute_type(a, :w) AND (m.k = :v OR #st = :t)", "NOT attribute_not_exists(l[0])",
-      "(a = :v) AND ((b = :n) OR (l[2] = :l))", "a = :v AND b = :n"};
+  const std::vector<std::string> conditions = {"a = :v",
+                                               "#a <> :n AND b.c[1] < :n",
+                                               "attribute_exists(#b) OR NOT (a BETWEEN :n AND :n)",
+                                               "begins_with(a, :v) AND contains(l, :v)",
+                                               "size(l) > :n OR a IN (:v, :n, :l)",
+                                               "attribute_type(a, :w) AND (m.k = :v OR #st = :t)",
+                                               "NOT attribute_not_exists(l[0])",
+                                               "(a = :v) AND ((b = :n) OR (l[2] = :l))",
+                                               "a = :v AND b = :n"};
   const std::vector<std::string> updates = {
-      "SET a = :v", "SET a = a + :n, l[5] = :v REMOVE b", "ADD s :ss, b :n DELETE s :ss",
-      "SET l = list_append(if_not_exists(l, :l), :l), #st = :t", "REMOVE l[1], l[0], m.k",
+      "SET a = :v",
+      "SET a = a + :n, l[5] = :v REMOVE b",
+      "ADD s :ss, b :n DELETE s :ss",
+      "SET l = list_append(if_not_exists(l, :l), :l), #st = :t",
+      "REMOVE l[1], l[0], m.k",
       "SET m.k = :v, b = :n - b ADD n :ns"};
   const std::vector<std::string> projections = {"a", "a, b.c, l[1]", "#a, #b, m.k, l[0].x",
                                                 "#st, l[2][0]"};

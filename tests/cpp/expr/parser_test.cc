@@ -1,12 +1,13 @@
 // Lexer and parser: token grammar, DynamoDB's precedence, the five
 // expression kinds, syntax errors with DynamoDB's message and positions, and
 // the expression limits.
+#include "expr/parser.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "expr/lexer.h"
-#include "expr/parser.h"
 #include "expr/reserved_words.h"
 #include "expr_test_util.h"
 
@@ -52,13 +53,27 @@ std::string Kinds(const std::string& text) {
   for (const Token& t : Tokenize(text)) {
     if (!out.empty()) out += " ";
     switch (t.kind) {
-      case TokenKind::kName: out += t.keyword == Keyword::kNone ? "name" : "kw"; break;
-      case TokenKind::kNamePlaceholder: out += "#"; break;
-      case TokenKind::kValuePlaceholder: out += ":"; break;
-      case TokenKind::kNumber: out += "num"; break;
-      case TokenKind::kInvalid: out += "bad"; break;
-      case TokenKind::kEof: out += "eof"; break;
-      default: out += std::string(t.Text(text)); break;
+      case TokenKind::kName:
+        out += t.keyword == Keyword::kNone ? "name" : "kw";
+        break;
+      case TokenKind::kNamePlaceholder:
+        out += "#";
+        break;
+      case TokenKind::kValuePlaceholder:
+        out += ":";
+        break;
+      case TokenKind::kNumber:
+        out += "num";
+        break;
+      case TokenKind::kInvalid:
+        out += "bad";
+        break;
+      case TokenKind::kEof:
+        out += "eof";
+        break;
+      default:
+        out += std::string(t.Text(text));
+        break;
     }
   }
   return out;
@@ -68,8 +83,7 @@ TEST_CASE("lexer: token kinds, offsets and keywords") {
   CHECK(Kinds("#n = :v AND size(a[2]) > :w") == "# = : kw name ( name [ num ] ) > : eof");
   CHECK(Kinds("a<>b<=c>=d<e>f") == "name <> name <= name >= name < name > name eof");
   CHECK(Kinds("x.y,z+w-v") == "name . name , name + name - name eof");
-  CHECK(Kinds("and Or nOt BETWEEN in set Remove ADD delete") ==
-        "kw kw kw kw kw kw kw kw kw eof");
+  CHECK(Kinds("and Or nOt BETWEEN in set Remove ADD delete") == "kw kw kw kw kw kw kw kw kw eof");
   CHECK(Kinds("android orange notice") == "name name name eof");
   CHECK(Kinds("_a1 1a") == "name num name eof");
   CHECK(Kinds("# : !") == "bad bad bad eof");
@@ -96,14 +110,12 @@ TEST_CASE("lexer: token kinds, offsets and keywords") {
 
 TEST_CASE("parser: precedence follows the developer guide") {
   // Comparisons bind tighter than NOT, NOT tighter than AND, AND than OR.
-  CHECK(Cond("NOT a = :v AND b = :w OR c = :x") ==
-        "(OR (AND (NOT (= a :v)) (= b :w)) (= c :x))");
+  CHECK(Cond("NOT a = :v AND b = :w OR c = :x") == "(OR (AND (NOT (= a :v)) (= b :w)) (= c :x))");
   CHECK(Cond("a = :v OR b = :w AND c = :x") == "(OR (= a :v) (AND (= b :w) (= c :x)))");
   CHECK(Cond("a = :v AND b = :w AND c = :x") == "(AND (AND (= a :v) (= b :w)) (= c :x))");
   CHECK(Cond("a = :v OR b = :w OR c = :x") == "(OR (OR (= a :v) (= b :w)) (= c :x))");
   // BETWEEN's AND belongs to BETWEEN; the next AND is logical.
-  CHECK(Cond("a BETWEEN :x AND :y AND b IN (:p, :q)") ==
-        "(AND (BETWEEN a :x :y) (IN b :p :q))");
+  CHECK(Cond("a BETWEEN :x AND :y AND b IN (:p, :q)") == "(AND (BETWEEN a :x :y) (IN b :p :q))");
   CHECK(Cond("NOT NOT a < :v") == "(NOT (NOT (< a :v)))");
   CHECK(Cond("(a = :v OR b = :w) AND c = :x") == "(AND {(OR (= a :v) (= b :w))} (= c :x))");
   CHECK(Cond("NOT (a = :v OR b = :w)") == "(NOT {(OR (= a :v) (= b :w))})");
@@ -183,7 +195,8 @@ TEST_CASE("parser: syntax errors carry DynamoDB's token and near text") {
         "Invalid UpdateExpression: Syntax error; token: \":\", near: \"hits : incr\"");
 
   // More shapes.
-  CHECK(CondError("a") == "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"a\"");
+  CHECK(CondError("a") ==
+        "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"a\"");
   CHECK(CondError("a = ") ==
         "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"= \"");
   CHECK(CondError("a = :v = :w", ExpressionKind::kCondition, &offset) ==
@@ -321,7 +334,8 @@ TEST_CASE("parser: update expressions") {
         "Invalid UpdateExpression: Syntax error; token: \"=\", near: \"a = :v\"");
   CHECK(UpdateError("SET a = :v,") ==
         "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \",\"");
-  CHECK(UpdateError("SET") == "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"SET\"");
+  CHECK(UpdateError("SET") ==
+        "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"SET\"");
   CHECK(UpdateError("SET a = ((:x + :y))") ==
         "Invalid UpdateExpression: Syntax error; token: \"+\", near: \":x + :y\"");
 }

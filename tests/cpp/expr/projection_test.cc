@@ -1,11 +1,12 @@
 // Project: document paths out of an item, with nested maps, list indexes
 // (kept in list order) and merging of paths into the same container.
+#include "expr/projection.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "expr/check.h"
-#include "expr/projection.h"
 #include "expr_test_util.h"
 
 namespace pd {
@@ -20,14 +21,16 @@ const char kItem[] = R"({
   "id": {"S": "p1"},
   "price": {"N": "52"},
   "m": {"M": {"a": {"N": "1"}, "b": {"S": "two"}, "c": {"M": {"d": {"BOOL": true}}}}},
-  "l": {"L": [{"S": "l0"}, {"M": {"x": {"N": "10"}, "y": {"N": "11"}}}, {"S": "l2"}, {"L": [{"S": "n0"}, {"S": "n1"}]}]},
+  "l": {"L": [{"S": "l0"}, {"M": {"x": {"N": "10"}, "y": {"N": "11"}}}, {"S": "l2"},
+              {"L": [{"S": "n0"}, {"S": "n1"}]}]},
   "ss": {"SS": ["a", "b"]}
 })";
 
 std::string P(const std::string& projection, const std::string& names = "{}") {
   NameMap name_map;
   const nlohmann::json parsed = nlohmann::json::parse(names);
-  for (auto it = parsed.begin(); it != parsed.end(); ++it) name_map[it.key()] = it->get<std::string>();
+  for (auto it = parsed.begin(); it != parsed.end(); ++it)
+    name_map[it.key()] = it->get<std::string>();
   Result<ProjectionExpression> p =
       ParseAndCheckProjection(projection, CheckContext{&name_map, nullptr, nullptr});
   REQUIRE_MESSAGE(p.ok(), p.status().message());
@@ -39,7 +42,8 @@ std::string J(const std::string& json) { return Canonical(json); }
 
 TEST_CASE("projection: top-level attributes") {
   CHECK(P("id") == J(R"({"id": {"S": "p1"}})"));
-  CHECK(P("price, id, ss") == J(R"({"id": {"S": "p1"}, "price": {"N": "52"}, "ss": {"SS": ["a", "b"]}})"));
+  CHECK(P("price, id, ss") ==
+        J(R"({"id": {"S": "p1"}, "price": {"N": "52"}, "ss": {"SS": ["a", "b"]}})"));
   CHECK(P("nope") == "{}");
   CHECK(P("id, nope") == J(R"({"id": {"S": "p1"}})"));
   CHECK(P("#s", R"({"#s": "ss"})") == J(R"({"ss": {"SS": ["a", "b"]}})"));
@@ -47,11 +51,13 @@ TEST_CASE("projection: top-level attributes") {
 
 TEST_CASE("projection: nested maps merge into one map") {
   CHECK(P("m.a") == J(R"({"m": {"M": {"a": {"N": "1"}}}})"));
-  CHECK(P("m.a, m.c.d") == J(R"({"m": {"M": {"a": {"N": "1"}, "c": {"M": {"d": {"BOOL": true}}}}}})"));
-  CHECK(P("m.c, m.b") == J(R"({"m": {"M": {"b": {"S": "two"}, "c": {"M": {"d": {"BOOL": true}}}}}})"));
-  CHECK(P("m.nope") == "{}");            // nothing found: m is left out
+  CHECK(P("m.a, m.c.d") ==
+        J(R"({"m": {"M": {"a": {"N": "1"}, "c": {"M": {"d": {"BOOL": true}}}}}})"));
+  CHECK(P("m.c, m.b") ==
+        J(R"({"m": {"M": {"b": {"S": "two"}, "c": {"M": {"d": {"BOOL": true}}}}}})"));
+  CHECK(P("m.nope") == "{}");  // nothing found: m is left out
   CHECK(P("m.nope, id") == J(R"({"id": {"S": "p1"}})"));
-  CHECK(P("m.a.z") == "{}");             // a is a number
+  CHECK(P("m.a.z") == "{}");  // a is a number
   CHECK(P("id.x") == "{}");
   CHECK(P("#m.#a", R"({"#m": "m", "#a": "a"})") == J(R"({"m": {"M": {"a": {"N": "1"}}}})"));
 }

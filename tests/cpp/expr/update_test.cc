@@ -1,13 +1,14 @@
 // ApplyUpdate: SET (arithmetic, if_not_exists, list_append, nested paths,
 // list appends), REMOVE (list index semantics), ADD, DELETE, DynamoDB's
 // runtime errors, and the paths reported for UPDATED_OLD / UPDATED_NEW.
+#include "expr/update.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "expr/check.h"
 #include "expr/projection.h"
-#include "expr/update.h"
 #include "expr_test_util.h"
 
 namespace pd {
@@ -20,7 +21,8 @@ using testing::JsonOf;
 
 const char kValues[] = R"({
   ":v": {"S": "new"}, ":w": {"S": "w"}, ":1": {"N": "1"}, ":2": {"N": "2"}, ":01": {"N": "0.1"},
-  ":02": {"N": "0.2"}, ":neg": {"N": "-7.5"}, ":big": {"N": "9.9999999999999999999999999999999999999E+125"},
+  ":02": {"N": "0.2"}, ":neg": {"N": "-7.5"},
+  ":big": {"N": "9.9999999999999999999999999999999999999E+125"},
   ":e37": {"N": "1E+37"}, ":s": {"S": "text"}, ":l": {"L": [{"S": "y"}, {"S": "z"}]},
   ":l0": {"L": [{"S": "a0"}]}, ":empty": {"L": []}, ":ss": {"SS": ["b", "c"]},
   ":ss2": {"SS": ["a", "x"]}, ":ns": {"NS": ["3", "1"]}, ":bs": {"BS": ["AQ=="]},
@@ -46,7 +48,8 @@ std::string Apply(const std::string& update, const std::string& item_json,
 
 std::string J(const std::string& json) { return Canonical(json); }
 
-const char kMissing[] = "The provided expression refers to an attribute that does not exist in the item";
+const char kMissing[] =
+    "The provided expression refers to an attribute that does not exist in the item";
 const char kType[] = "An operand in the update expression has an incorrect data type";
 const char kPath[] = "The document path provided in the update expression is invalid for update";
 
@@ -75,7 +78,8 @@ TEST_CASE("update: SET values, nested paths and their parents") {
 
 TEST_CASE("update: SET on list elements; past the end appends in index order") {
   const char* list = R"({"l": {"L": [{"S": "a"}, {"S": "b"}, {"S": "c"}]}})";
-  CHECK(Apply("SET l[1] = :v", list) == J(R"({"l": {"L": [{"S": "a"}, {"S": "new"}, {"S": "c"}]}})"));
+  CHECK(Apply("SET l[1] = :v", list) ==
+        J(R"({"l": {"L": [{"S": "a"}, {"S": "new"}, {"S": "c"}]}})"));
   CHECK(Apply("SET l[3] = :v", list) ==
         J(R"({"l": {"L": [{"S": "a"}, {"S": "b"}, {"S": "c"}, {"S": "new"}]}})"));
   CHECK(Apply("SET l[99] = :v", list) ==
@@ -127,12 +131,14 @@ TEST_CASE("update: if_not_exists and list_append") {
 }
 
 TEST_CASE("update: REMOVE attributes, map entries and list elements") {
-  CHECK(Apply("REMOVE a, nope", R"({"a": {"N": "1"}, "b": {"N": "2"}})") == J(R"({"b": {"N": "2"}})"));
+  CHECK(Apply("REMOVE a, nope", R"({"a": {"N": "1"}, "b": {"N": "2"}})") ==
+        J(R"({"b": {"N": "2"}})"));
   CHECK(Apply("REMOVE m.k", R"({"m": {"M": {"k": {"N": "1"}, "j": {"N": "2"}}}})") ==
         J(R"({"m": {"M": {"j": {"N": "2"}}}})"));
   CHECK(Apply("REMOVE m.nope", R"({"m": {"M": {}}})") == J(R"({"m": {"M": {}}})"));
   const char* list =
-      R"({"l": {"L": [{"S": "Chisel"}, {"S": "Hammer"}, {"S": "Nails"}, {"S": "Screwdriver"}, {"S": "Hacksaw"}]}})";
+      R"({"l": {"L": [{"S": "Chisel"}, {"S": "Hammer"}, {"S": "Nails"}, {"S": "Screwdriver"},
+                      {"S": "Hacksaw"}]}})";
   // The developer guide's example: indexes refer to the list before the update.
   CHECK(Apply("REMOVE l[1], l[2]", list) ==
         J(R"({"l": {"L": [{"S": "Chisel"}, {"S": "Screwdriver"}, {"S": "Hacksaw"}]}})"));
@@ -140,8 +146,9 @@ TEST_CASE("update: REMOVE attributes, map entries and list elements") {
         J(R"({"l": {"L": [{"S": "Chisel"}, {"S": "Screwdriver"}, {"S": "Hacksaw"}]}})"));
   CHECK(Apply("REMOVE l[0], l[4], l[9]", list) ==
         J(R"({"l": {"L": [{"S": "Hammer"}, {"S": "Nails"}, {"S": "Screwdriver"}]}})"));
-  CHECK(Apply("SET l[1] = :v REMOVE l[0]", list) ==
-        J(R"({"l": {"L": [{"S": "new"}, {"S": "Nails"}, {"S": "Screwdriver"}, {"S": "Hacksaw"}]}})"));
+  CHECK(
+      Apply("SET l[1] = :v REMOVE l[0]", list) ==
+      J(R"({"l": {"L": [{"S": "new"}, {"S": "Nails"}, {"S": "Screwdriver"}, {"S": "Hacksaw"}]}})"));
   CHECK(Apply("REMOVE l[0].x, l[1]", R"({"l": {"L": [{"M": {"x": {"N": "1"}}}, {"N": "2"}]}})") ==
         J(R"({"l": {"L": [{"M": {}}]}})"));
   CHECK(Apply("REMOVE m.k", "{}") == kPath);
@@ -152,9 +159,12 @@ TEST_CASE("update: ADD numbers and sets") {
   CHECK(Apply("ADD n :2", "{}") == J(R"({"n": {"N": "2"}})"));
   CHECK(Apply("ADD n :neg", R"({"n": {"N": "10"}})") == J(R"({"n": {"N": "2.5"}})"));
   CHECK(Apply("ADD s :ss", "{}") == J(R"({"s": {"SS": ["b", "c"]}})"));
-  CHECK(Apply("ADD s :ss", R"({"s": {"SS": ["a", "b"]}})") == J(R"({"s": {"SS": ["a", "b", "c"]}})"));
-  CHECK(Apply("ADD s :ns", R"({"s": {"NS": ["1.0", "2"]}})") == J(R"({"s": {"NS": ["1", "2", "3"]}})"));
-  CHECK(Apply("ADD s :bs", R"({"s": {"BS": ["Ag=="]}})") == J(R"({"s": {"BS": ["AQ==", "Ag=="]}})"));
+  CHECK(Apply("ADD s :ss", R"({"s": {"SS": ["a", "b"]}})") ==
+        J(R"({"s": {"SS": ["a", "b", "c"]}})"));
+  CHECK(Apply("ADD s :ns", R"({"s": {"NS": ["1.0", "2"]}})") ==
+        J(R"({"s": {"NS": ["1", "2", "3"]}})"));
+  CHECK(Apply("ADD s :bs", R"({"s": {"BS": ["Ag=="]}})") ==
+        J(R"({"s": {"BS": ["AQ==", "Ag=="]}})"));
   CHECK(Apply("ADD m.n :1", R"({"m": {"M": {"n": {"N": "41"}}}})") ==
         J(R"({"m": {"M": {"n": {"N": "42"}}}})"));
   CHECK(Apply("ADD n :1", R"({"n": {"S": "1"}})") == kType);
@@ -193,16 +203,20 @@ TEST_CASE("update: all clauses together; errors leave the item unchanged") {
 TEST_CASE("update: paths reported for UPDATED_OLD and UPDATED_NEW") {
   static const ValueMap values = ItemOf(kValues);
   const char* old_json =
-      R"({"a": {"N": "1"}, "l": {"L": [{"S": "x0"}, {"S": "x1"}, {"S": "x2"}]}, "r": {"S": "gone"}, "k": {"S": "key"}})";
-  Result<UpdateExpression> u = ParseAndCheckUpdate(
-      "SET a = a + :1, l[9] = :v, l[1] = :w REMOVE r, l[0]", CheckContext{nullptr, &values, nullptr});
+      R"({"a": {"N": "1"}, "l": {"L": [{"S": "x0"}, {"S": "x1"}, {"S": "x2"}]},
+          "r": {"S": "gone"}, "k": {"S": "key"}})";
+  Result<UpdateExpression> u =
+      ParseAndCheckUpdate("SET a = a + :1, l[9] = :v, l[1] = :w REMOVE r, l[0]",
+                          CheckContext{nullptr, &values, nullptr});
   REQUIRE(u.ok());
   const Item old_item = ItemOf(old_json);
   Item item = old_item;
   UpdateResult result;
   REQUIRE(ApplyUpdate(*u, &item, &result).ok());
-  CHECK(JsonOf(item) ==
-        J(R"({"a": {"N": "2"}, "k": {"S": "key"}, "l": {"L": [{"S": "w"}, {"S": "x2"}, {"S": "new"}]}})"));
+  CHECK(
+      JsonOf(item) ==
+      J(R"({"a": {"N": "2"}, "k": {"S": "key"},
+             "l": {"L": [{"S": "w"}, {"S": "x2"}, {"S": "new"}]}})"));
   REQUIRE(result.old_paths.size() == 5);
   REQUIRE(result.new_paths.size() == 3);
   // UPDATED_OLD: the old values at the paths as written.
