@@ -117,6 +117,37 @@ std::optional<DdbError> RequestExpressions::CheckAllUsed() const {
   return std::nullopt;
 }
 
+DdbError BatchItemKeyError(const Status& s) {
+  const std::string& m = s.message();
+  if (s.IsInvalidArgument() && (m.find("Missing the key") != std::string::npos ||
+                                m.find("Type mismatch for key") != std::string::npos)) {
+    return DdbError::Validation("The provided key element does not match the schema");
+  }
+  return StorageError(s);
+}
+
+std::optional<DdbError> CheckKeyUpdates(const Table& table, const expr::UpdateExpression& update) {
+  const KeyAttribute* keys[2] = {&table.hash_key(),
+                                 table.range_key() ? &*table.range_key() : nullptr};
+  for (const KeyAttribute* key : keys) {
+    if (key == nullptr) continue;
+    for (const expr::UpdateAction& action : update.actions) {
+      const expr::PathElement& first = action.path.elements.front();
+      if (first.kind != expr::PathElement::Kind::kName || first.name != key->name) continue;
+      if (action.path.elements.size() > 1) {
+        return DdbError::Validation(
+            "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
+            "allowed: Key: " +
+            key->name);
+      }
+      return DdbError::Validation("One or more parameter values were invalid: Cannot update "
+                                  "attribute " +
+                                  key->name + ". This attribute is part of the key");
+    }
+  }
+  return std::nullopt;
+}
+
 DdbError ConditionFailed(const json& request, const std::optional<Item>& old) {
   if (old && StringMember(request, "ReturnValuesOnConditionCheckFailure") == "ALL_OLD") {
     return DdbError::ConditionalCheckFailed(ItemJson(*old));

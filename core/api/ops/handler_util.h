@@ -82,6 +82,21 @@ class RequestExpressions {
   expr::PlaceholderUse use_;              // placeholders the parsed expressions used
 };
 
+// KeyFromItem's error for an item written by BatchWriteItem (PutRequest) or
+// TransactWriteItems (Put), which DynamoDB words as a key mismatch: a missing
+// key attribute or one of another type is "The provided key element does not
+// match the schema"; other key errors keep their table/table.h text.
+// REQUIRES: !s.ok().
+DdbError BatchItemKeyError(const Status& s);
+
+// UpdateExpression actions on key attributes (UpdateItem, transaction
+// Update), the first one per key attribute, partition key first:
+//   "One or more parameter values were invalid: Cannot update attribute <k>.
+//    This attribute is part of the key"
+//   "Key attributes must be scalars; list random access '[]' and map lookup
+//    '.' are not allowed: Key: <k>"          (a path into a key attribute)
+std::optional<DdbError> CheckKeyUpdates(const Table& table, const expr::UpdateExpression& update);
+
 // ConditionalCheckFailedException, carrying the old item when the request
 // says ReturnValuesOnConditionCheckFailure ALL_OLD and an item exists.
 DdbError ConditionFailed(const nlohmann::json& request, const std::optional<Item>& old);

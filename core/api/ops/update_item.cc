@@ -33,35 +33,8 @@
 
 namespace pd {
 namespace api {
-namespace {
 
 using nlohmann::json;
-
-// The first update action touching each key attribute (partition key
-// first), as DynamoDB reports it.
-std::optional<DdbError> CheckKeyUpdates(const Table& table, const expr::UpdateExpression& update) {
-  const KeyAttribute* keys[2] = {&table.hash_key(),
-                                 table.range_key() ? &*table.range_key() : nullptr};
-  for (const KeyAttribute* key : keys) {
-    if (key == nullptr) continue;
-    for (const expr::UpdateAction& action : update.actions) {
-      const expr::PathElement& first = action.path.elements.front();
-      if (first.kind != expr::PathElement::Kind::kName || first.name != key->name) continue;
-      if (action.path.elements.size() > 1) {
-        return DdbError::Validation(
-            "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
-            "allowed: Key: " +
-            key->name);
-      }
-      return DdbError::Validation("One or more parameter values were invalid: Cannot update "
-                                  "attribute " +
-                                  key->name + ". This attribute is part of the key");
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 DdbResult<json> HandleUpdateItem(Store& store, Context& ctx, const json& request) {
   RequestExpressions exprs;
