@@ -1,0 +1,238 @@
+// Query: the items of one partition, in sort-key order (or reversed), whose
+// sort key satisfies the key condition; filtered, projected and paged.
+//
+// Order of checks (after the spec, which required KeyConditionExpression and
+// checked Select against ProjectionExpression / IndexName), as DynamoDB and
+// dynalite's actions/query.js report them:
+//   1. expressions: KeyConditionExpression, FilterExpression,
+//      ProjectionExpression (syntax, semantics, placeholders defined), then
+//      the placeholders every one of them left unused, then the key
+//      condition's shape (expr/check.h ExtractKeyCondition: one condition per
+//      key, no OR/NOT/IN/<>, no nested paths, operand types);
+//   2. the table (ResourceNotFoundException); IndexName: "The table does not
+//      have the specified index: <name>" (tables have no indexes yet);
+//   3. ExclusiveStartKey with the wrong number of attributes: "The provided
+//      starting key is invalid";
+//   4. per key attribute, partition key first: the start key's value
+//      (missing: "The provided starting key is invalid"; another type: "The
+//      provided key element does not match the schema"), then the key
+//      condition on it: "Query key condition not supported" (a second
+//      condition on a table without sort key, or a partition key condition
+//      other than =), "Query condition missed key schema element: <k>",
+//      "One or more parameter values were invalid: Condition parameter type
+//      does not match schema type";
+//   5. the start key's sizes and empty values (table/table.h messages), then
+//      its position: without a sort key condition its partition must be the
+//      queried one ("The provided starting key is outside query boundaries
+//      based on provided conditions"); with one, its sort key must satisfy
+//      it ("The provided starting key does not match the range key
+//      predicate") and then its partition must match ("The query can return
+//      at most one row and cannot be restarted");
+//   6. ProjectionExpression paths into key attributes ("Key attributes must
+//      be scalars; ..."), then FilterExpression on key attributes: "Filter
+//      Expression can only contain non-primary key attributes: Primary key
+//      attribute: <k>" (partition key first).
+//
+// Execution: the key condition becomes a KeyRange (keys/key_codec.h
+// PartitionRange / SortKeyRange), iterated forwards or, with
+// ScanIndexForward false, backwards from after the ExclusiveStartKey; the
+// page rules (Limit before the filter, 1 MB, LastEvaluatedKey, Count,
+// ScannedCount, ConsumedCapacity) are api/paging.h's. ConsistentRead only
+// changes the charge: there is one copy of the data.
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "api/capacity.h"
+#include "api/ops/handler_util.h"
+#include "api/ops/handlers.h"
+#include "api/paging.h"
+#include "keys/key_codec.h"
+
+namespace pd {
+namespace api {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kStartKeyInvalid[] = "The provided starting key is invalid";
+
+// Where the key condition puts the query.
+struct QueryKeys {
+  const expr::KeyCondition::Part* hash = nullptr;   // partition key = value
+  const expr::KeyCondition::Part* range = nullptr;  // sort key condition, if any
+  std::optional<PrimaryKey> start;                  // ExclusiveStartKey, validated
+};
+
+const expr::KeyCondition::Part* FindPart(const expr::KeyCondition& kc, const std::string& name) {
+  for (const expr::KeyCondition::Part& p : kc.parts) {
+    if (p.attribute == name) return &p;
+  }
+  return nullptr;
+}
+
+bool ValuesOfType(const expr::KeyCondition::Part& part, AttributeType type) {
+  for (const AttributeValue* v : {part.value, part.upper}) {
+    if (v != nullptr && v->type() != type) return false;
+  }
+  return true;
+}
+
+SortKeyOp ToSortKeyOp(expr::KeyCondition::Op op) {
+  switch (op) {
+    case expr::KeyCondition::Op::kEq: return SortKeyOp::kEq;
+    case expr::KeyCondition::Op::kLt: return SortKeyOp::kLt;
+    case expr::KeyCondition::Op::kLe: return SortKeyOp::kLe;
+    case expr::KeyCondition::Op::kGt: return SortKeyOp::kGt;
+    case expr::KeyCondition::Op::kGe: return SortKeyOp::kGe;
+    case expr::KeyCondition::Op::kBetween: return SortKeyOp::kBetween;
+    case expr::KeyCondition::Op::kBeginsWith: return SortKeyOp::kBeginsWith;
+  }
+  return SortKeyOp::kEq;
+}
+
+// The keys of partition `pk` the sort key condition (if any) selects.
+KeyRange RangeFor(const AttributeValue& pk, const expr::KeyCondition::Part* range) {
+  if (range == nullptr) return PartitionRange(pk);
+  return SortKeyRange(pk, ToSortKeyOp(range->op), *range->value, range->upper);
+}
+
+bool SamePartition(const AttributeValue& a, const AttributeValue& b) {
+  std::string ea;
+  std::string eb;
+  EncodeKeyValue(a, &ea);
+  EncodeKeyValue(b, &eb);
+  return ea == eb;
+}
+
+// Steps 3-5 of the order above.
+std::optional<DdbError> MatchKeys(const Table& table, const expr::KeyCondition& kc,
+                                  const std::optional<AttributeMap>& start, QueryKeys* out) {
+  const size_t key_count = table.has_sort_key() ? 2 : 1;
+  if (start && start->size() != key_count) return DdbError::Validation(kStartKeyInvalid);
+  const KeyAttribute* keys[2] = {&table.hash_key(),
+                                 table.range_key() ? &*table.range_key() : nullptr};
+  for (int i = 0; i < 2 && keys[i] != nullptr; ++i) {
+    const KeyAttribute& key = *keys[i];
+    const bool is_hash = i == 0;
+    if (start) {
+      const AttributeValue* v = start->Find(key.name);
+      if (v == nullptr) return DdbError::Validation(kStartKeyInvalid);
+      if (v->type() != key.type) {
+        return DdbError::Validation("The provided key element does not match the schema");
+      }
+    }
+    if (is_hash && !table.has_sort_key() && kc.parts.size() > 1) {
+      return DdbError::Validation("Query key condition not supported");
+    }
+    const expr::KeyCondition::Part* part = FindPart(kc, key.name);
+    if (part == nullptr) {
+      if (is_hash || kc.parts.size() > 1) {
+        return DdbError::Validation("Query condition missed key schema element: " + key.name);
+      }
+      continue;
+    }
+    if (!ValuesOfType(*part, key.type)) {
+      return DdbError::Validation(
+          "One or more parameter values were invalid: Condition parameter type does not match "
+          "schema type");
+    }
+    if (is_hash && part->op != expr::KeyCondition::Op::kEq) {
+      return DdbError::Validation("Query key condition not supported");
+    }
+    (is_hash ? out->hash : out->range) = part;
+  }
+  if (!start) return std::nullopt;
+  Result<PrimaryKey> key = table.KeyFromKeyMap(*start);
+  if (!key.ok()) return StorageError(key.status());
+  const bool same_partition = SamePartition(key->pk, *out->hash->value);
+  if (out->range == nullptr) {
+    if (!same_partition) {
+      return DdbError::Validation(
+          "The provided starting key is outside query boundaries based on provided conditions");
+    }
+  } else {
+    // The start key's own partition with the sort key condition: does its
+    // sort key satisfy the condition?
+    if (!KeyRangeContains(RangeFor(key->pk, out->range), key->encoded)) {
+      return DdbError::Validation(
+          "The provided starting key does not match the range key predicate");
+    }
+    if (!same_partition) {
+      return DdbError::Validation("The query can return at most one row and cannot be restarted");
+    }
+  }
+  out->start = std::move(key).value();
+  return std::nullopt;
+}
+
+// Step 6 of the order above.
+std::optional<DdbError> CheckPaths(const Table& table,
+                                   const std::optional<expr::ProjectionExpression>& projection,
+                                   const std::optional<expr::Condition>& filter) {
+  if (projection) PD_RETURN_IF_DDB_ERROR(CheckNestedKeyPaths(table, projection->paths));
+  if (!filter) return std::nullopt;
+  const std::vector<expr::Path> paths = ConditionPaths(*filter);
+  const KeyAttribute* keys[2] = {&table.hash_key(),
+                                 table.range_key() ? &*table.range_key() : nullptr};
+  for (const KeyAttribute* key : keys) {
+    if (key == nullptr) continue;
+    for (const expr::Path& path : paths) {
+      if (path.elements.front().name == key->name) {
+        return DdbError::Validation(
+            "Filter Expression can only contain non-primary key attributes: Primary key "
+            "attribute: " +
+            key->name);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+DdbResult<json> HandleQuery(Store& store, Context& ctx, const json& request) {
+  RequestExpressions exprs;
+  PD_RETURN_IF_DDB_ERROR(exprs.Load(request));
+  std::optional<expr::Condition> key_condition;
+  PD_RETURN_IF_DDB_ERROR(exprs.ParseCondition(request, "KeyConditionExpression", &key_condition));
+  std::optional<expr::Condition> filter;
+  PD_RETURN_IF_DDB_ERROR(exprs.ParseCondition(request, "FilterExpression", &filter));
+  std::optional<expr::ProjectionExpression> projection;
+  PD_RETURN_IF_DDB_ERROR(exprs.ParseProjection(request, &projection));
+  PD_RETURN_IF_DDB_ERROR(exprs.CheckAllUsed());
+  if (!key_condition) {  // the spec requires it; kept for handlers called without one
+    return DdbError::Validation(
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
+        "request.");
+  }
+  Result<expr::KeyCondition> kc = expr::ExtractKeyCondition(*key_condition);
+  if (!kc.ok()) return DdbError::Validation(kc.status().message());
+
+  DdbResult<Table> table = OpenTableForItems(store, request.at("TableName").get<std::string>());
+  if (!table.ok()) return table.take_error();
+  const std::string index = StringMember(request, "IndexName");
+  if (!index.empty()) {
+    return DdbError::Validation("The table does not have the specified index: " + index);
+  }
+  DdbResult<std::optional<AttributeMap>> start = DecodeStartKey(request);
+  if (!start.ok()) return start.take_error();
+  QueryKeys keys;
+  PD_RETURN_IF_DDB_ERROR(MatchKeys(*table, *kc, *start, &keys));
+  PD_RETURN_IF_DDB_ERROR(CheckPaths(*table, projection, filter));
+
+  PageOptions options = PageOptionsOf(request);
+  options.filter = filter ? &*filter : nullptr;
+  options.projection = projection ? &*projection : nullptr;
+  TableIterator it = table->NewIterator(RangeFor(*keys.hash->value, keys.range),
+                                        BoolMember(request, "ScanIndexForward", true));
+  Status s = keys.start ? it.SeekAfter(keys.start->encoded) : it.SeekToStart();
+  if (!s.ok()) return StorageError(s);
+  Result<Page> page = ReadPage(*table, &it, options);
+  if (!page.ok()) return StorageError(page.status());
+  return PageResponse(*table, std::move(page).value(), options, CapacityReportOf(request),
+                      BoolMember(request, "ConsistentRead", false));
+}
+
+}  // namespace api
+}  // namespace pd

@@ -1,0 +1,119 @@
+// Paging: the read path Query and Scan share — one page of items read from a
+// TableIterator under DynamoDB's limits, and the request/response members
+// that describe pages (ExclusiveStartKey, Limit, Select, Count,
+// ScannedCount, LastEvaluatedKey, ConsumedCapacity).
+//
+//   PageOptions options = PageOptionsOf(request);
+//   options.filter = filter ? &*filter : nullptr;
+//   TableIterator it = table.NewIterator(range, forward);
+//   Status s = start ? it.SeekAfter(start->encoded) : it.SeekToStart();
+//   Result<Page> page = ReadPage(table, &it, options);
+//   json response = PageResponse(table, std::move(page).value(), options,
+//                                CapacityReportOf(request), consistent);
+//
+// Page rules (DynamoDB's, "Query" and "Scan" in the API reference and
+// "Paginating table query results" in the developer guide):
+//   - Items are evaluated (read) in iteration order. Limit bounds the number
+//     of items evaluated, BEFORE any FilterExpression: a page with Limit 10
+//     whose filter matches nothing has Count 0 and ScannedCount 10.
+//   - A page reads at most 1 MB of items, measured as the sum of ItemSize
+//     (value/item.h) of the items evaluated, again before filtering: the page
+//     stops after the item that brings the total to 1 MB or more (so a page
+//     can exceed 1 MB by less than one item, and always holds at least one
+//     item when any is left).
+//   - LastEvaluatedKey is the primary key of the last item evaluated (matched
+//     by the filter or not), present exactly when Limit or the 1 MB limit
+//     stopped the page while more items remain in the range. DynamoDB itself
+//     may also return it when the page ended exactly at the end of the range
+//     ("LastEvaluatedKey ... does not necessarily mean that there is more
+//     data"); pocketdynamo looks one item ahead and leaves it out then, which
+//     the API contract allows and saves the caller an empty round trip.
+//     Passing it back as ExclusiveStartKey continues right after that item.
+//   - Count: items that passed the filter; ScannedCount: items evaluated.
+//   - ConsumedCapacity: read units for the total bytes evaluated, rounded up
+//     to 4 KB once per page (api/capacity.h ReadUnitsForBytes), halved for
+//     eventually consistent reads.
+//
+// Ownership: a Page owns its JSON. ReadPage keeps no pointers into the
+// iterator, the options or the items after it returns. The filter and
+// projection in PageOptions are borrowed and must outlive the ReadPage call
+// (they in turn borrow the request's value map: api/ops/handler_util.h).
+#ifndef PD_API_PAGING_H_
+#define PD_API_PAGING_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/capacity.h"
+#include "api/error.h"
+#include "expr/ast.h"
+#include "table/limits.h"
+#include "table/table.h"
+#include "util/status.h"
+#include "value/item.h"
+
+namespace pd {
+namespace api {
+
+// What one page may read and how it shapes what it returns.
+struct PageOptions {
+  std::optional<uint64_t> limit;                // Limit: items evaluated at most; nullopt = none
+  uint64_t max_bytes = kMaxQueryScanPageBytes;  // stop once this many item bytes were evaluated
+  const expr::Condition* filter = nullptr;      // FilterExpression; nullptr keeps every item
+  const expr::ProjectionExpression* projection = nullptr;  // nullptr returns whole items
+  bool count_only = false;                      // Select COUNT: count, return no Items
+};
+
+// One page of results.
+struct Page {
+  nlohmann::json items = nlohmann::json::array();  // matching items (projected), DynamoDB JSON;
+                                                   // stays empty when count_only
+  uint64_t count = 0;                         // items that passed the filter
+  uint64_t scanned_count = 0;                 // items evaluated
+  uint64_t bytes_read = 0;                    // sum of ItemSize over the items evaluated
+  std::optional<PrimaryKey> last_evaluated;   // set iff the page stopped before the range's end
+};
+
+// Limit and Select COUNT from a request that passed the Query/Scan spec;
+// filter and projection are left for the caller to set.
+PageOptions PageOptionsOf(const nlohmann::json& request);
+
+// Reads one page starting at the iterator's position (the caller has called
+// SeekToStart or SeekAfter and checked its status). Returns Corruption if a
+// stored item or key does not decode. The iterator is left past the page.
+Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& options);
+
+// The response members of a page: Items (unless count_only), Count,
+// ScannedCount, LastEvaluatedKey (the table's key attributes) and
+// ConsumedCapacity (per `report`; `consistent` = ConsistentRead). Takes the
+// page by value so its items move into the response.
+nlohmann::json PageResponse(const Table& table, Page page, const PageOptions& options,
+                            CapacityReport report, bool consistent);
+
+// request["ExclusiveStartKey"] decoded (the spec has validated its values),
+// or nullopt when the request has none.
+DdbResult<std::optional<AttributeMap>> DecodeStartKey(const nlohmann::json& request);
+
+// request[member] as a bool, `fallback` when absent (ConsistentRead,
+// ScanIndexForward).
+bool BoolMember(const nlohmann::json& request, const char* member, bool fallback);
+
+// DynamoDB's check that ProjectionExpression / FilterExpression paths do not
+// reach inside a key attribute ("a.b" or "a[0]" where a is a key):
+//   "Key attributes must be scalars; list random access '[]' and map lookup
+//    '.' are not allowed: Key: <a>"
+// Key attributes are visited partition key first; nullopt if no path does.
+std::optional<DdbError> CheckNestedKeyPaths(const Table& table, const std::vector<expr::Path>& paths);
+
+// Every document path a condition mentions (comparison operands, BETWEEN and
+// IN operands, function arguments, size() included), in textual order.
+std::vector<expr::Path> ConditionPaths(const expr::Condition& condition);
+
+}  // namespace api
+}  // namespace pd
+
+#endif  // PD_API_PAGING_H_
