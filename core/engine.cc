@@ -21,6 +21,7 @@
 #include "api/ops/op_specs.h"
 #include "btree/check.h"
 #include "table/catalog.h"
+#include "table/request_tokens.h"
 #include "table/table.h"
 
 namespace pd {
@@ -43,6 +44,12 @@ const OperationDef kOperations[] = {
     {"GetItem", &api::GetItemSpec, &api::HandleGetItem, false},
     {"UpdateItem", &api::UpdateItemSpec, &api::HandleUpdateItem, true},
     {"DeleteItem", &api::DeleteItemSpec, &api::HandleDeleteItem, true},
+    {"Query", &api::QuerySpec, &api::HandleQuery, false},
+    {"Scan", &api::ScanSpec, &api::HandleScan, false},
+    {"BatchGetItem", &api::BatchGetItemSpec, &api::HandleBatchGetItem, false},
+    {"BatchWriteItem", &api::BatchWriteItemSpec, &api::HandleBatchWriteItem, true},
+    {"TransactWriteItems", &api::TransactWriteItemsSpec, &api::HandleTransactWriteItems, true},
+    {"TransactGetItems", &api::TransactGetItemsSpec, &api::HandleTransactGetItems, false},
 };
 
 }  // namespace
@@ -148,6 +155,8 @@ Status Engine::Check() const {
   if (!s.ok()) return s;
   Result<std::vector<uint32_t>> roots = catalog.AllRoots();
   if (!roots.ok()) return roots.status();
+  RequestTokens tokens(&impl_->pager());  // TransactWriteItems' ClientRequestToken tree
+  if (tokens.root() != 0) roots->push_back(tokens.root());
   Result<CheckReport> report = CheckDatabase(impl_->pager(), *roots);
   if (!report.ok()) return report.status();
   Result<std::vector<CatalogEntry>> entries = catalog.All();
@@ -158,7 +167,7 @@ Status Engine::Check() const {
     s = table->CheckContents();
     if (!s.ok()) return s;
   }
-  return Status::OK();
+  return tokens.CheckContents();
 }
 
 void Engine::set_clock(Clock clock) { impl_->set_clock(std::move(clock)); }

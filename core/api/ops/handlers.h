@@ -49,6 +49,16 @@ DdbResult<nlohmann::json> HandlePutItem(Store& store, Context& ctx, const nlohma
 DdbResult<nlohmann::json> HandleGetItem(Store& store, Context& ctx, const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleUpdateItem(Store& store, Context& ctx, const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleDeleteItem(Store& store, Context& ctx, const nlohmann::json& request);
+// Many items (reads: query.cc, scan.cc, batch_get_item.cc; writes:
+// batch_write_item.cc, transact_write_items.cc; transact_get_items.cc).
+DdbResult<nlohmann::json> HandleQuery(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleScan(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleBatchGetItem(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleBatchWriteItem(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleTransactWriteItems(Store& store, Context& ctx,
+                                                   const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleTransactGetItems(Store& store, Context& ctx,
+                                                 const nlohmann::json& request);
 
 }  // namespace api
 }  // namespace pd
