@@ -69,6 +69,24 @@ function seconds(ms) {
   return `${m}m${String(Math.round(s - m * 60)).padStart(2, '0')}s`;
 }
 
+// CPU time (user + system) of this process's finished children, from
+// /proc/self/stat (cutime, cstime; Linux clock ticks are 1/100 s), or null.
+// Wall time alone says little on a machine shared with other builds.
+function childCpuMs() {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+// "12.3s" or "12.3s, cpu 20.1s" when the CPU time is known.
+function took(ms, cpuMs) {
+  return cpuMs == null ? seconds(ms) : `${seconds(ms)}, cpu ${seconds(cpuMs)}`;
+}
+
 function heading(text) {
   console.log(`\n== ${text} ${'='.repeat(Math.max(3, 74 - text.length))}`);
 }
@@ -97,11 +115,12 @@ class Indenter {
 let current = null; // the running child, so Ctrl-C can stop its process group
 
 // Runs a command with stdin closed and stdout+stderr merged. Resolves to
-// { code, signal, output, timedOut, ms }; never rejects (a command that
+// { code, signal, output, timedOut, ms, cpuMs }; never rejects (a command that
 // cannot start resolves with code 127 and the reason in output).
 function run(cmd, args, { env = {}, echo = false, log = null, timeoutMs = 0 } = {}) {
   return new Promise((resolve) => {
     const start = Date.now();
+    const cpuStart = childCpuMs();
     const indenter = echo ? new Indenter('    ') : null;
     const logStream = log ? fs.createWriteStream(log) : null;
     let output = '';
@@ -138,7 +157,9 @@ function run(cmd, args, { env = {}, echo = false, log = null, timeoutMs = 0 } = 
         if (extra) indenter.write(extra);
         indenter.flush();
       }
-      const done = () => resolve({ code, signal, output, timedOut, ms: Date.now() - start });
+      const cpuEnd = childCpuMs();
+      const cpuMs = cpuStart == null || cpuEnd == null ? null : cpuEnd - cpuStart;
+      const done = () => resolve({ code, signal, output, timedOut, ms: Date.now() - start, cpuMs });
       if (logStream) logStream.end(extra, done);
       else done();
     };
@@ -165,13 +186,13 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 // ---------------------------------------------------------------- results
 
-const results = []; // { name, passed, failed, skipped, ms, note }
+const results = []; // { name, passed, failed, skipped, ms, cpuMs, note }
 
-function record(name, { passed = 0, failed = 0, skipped = 0, ms = 0, note = '' }) {
-  results.push({ name, passed, failed, skipped, ms, note });
+function record(name, { passed = 0, failed = 0, skipped = 0, ms = 0, cpuMs = null, note = '' }) {
+  results.push({ name, passed, failed, skipped, ms, cpuMs, note });
   const verdict = failed ? 'FAIL' : 'PASS';
   const counts = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
-  console.log(`${verdict}  ${name}: ${note || counts} (${seconds(ms)})`);
+  console.log(`${verdict}  ${name}: ${note || counts} (${took(ms, cpuMs)})`);
 }
 
 function lastMatch(text, regex) {
@@ -190,7 +211,7 @@ function judge(res, counts) {
   else if (res.code !== 0 && failed === 0) notes.push(`${exitText(res)} after reporting no failures`);
   if (notes.length) failed += 1;
   const countText = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
-  return { passed, failed, skipped, ms: res.ms, note: notes.length ? `${countText}; ${notes.join('; ')}` : '' };
+  return { passed, failed, skipped, ms: res.ms, cpuMs: res.cpuMs, note: notes.length ? `${countText}; ${notes.join('; ')}` : '' };
 }
 
 function exitText(res) {
@@ -222,10 +243,10 @@ async function buildStep(name, cmd, args, env = {}) {
   const log = path.join(logDir, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.log`);
   const res = await run(cmd, args, { env, log });
   if (res.code === 0) {
-    console.log(`ok    build ${name} (${seconds(res.ms)})`);
+    console.log(`ok    build ${name} (${took(res.ms, res.cpuMs)})`);
     return true;
   }
-  record(`build ${name}`, { failed: 1, ms: res.ms, note: `BUILD FAILED (${exitText(res)}), full log: ${path.relative(repo, log)}` });
+  record(`build ${name}`, { failed: 1, ms: res.ms, cpuMs: res.cpuMs, note: `BUILD FAILED (${exitText(res)}), full log: ${path.relative(repo, log)}` });
   const lines = res.output.replace(ansi, '').trimEnd().split('\n');
   const shown = lines.length <= 300 ? lines : [...lines.slice(0, 150), `... (${lines.length - 200} lines left out) ...`, ...lines.slice(-50)];
   for (const line of shown) console.log(`    ${line}`);
@@ -333,13 +354,14 @@ async function main() {
 
   heading('setup (scripts/setup.sh)');
   const setup = await run('bash', ['scripts/setup.sh'], { echo: true });
-  partTimes.push(['setup', setup.ms]);
+  partTimes.push(['setup', setup.ms, setup.cpuMs]);
   if (setup.code !== 0) {
     record('setup', { failed: 1, ms: setup.ms, note: `FAILED (${exitText(setup)}): cannot build or test without it` });
   } else {
     console.log(`ok    setup (${seconds(setup.ms)})`);
     for (const part of parts) {
       const partStart = Date.now();
+      const partCpu = childCpuMs();
       if (part === 'native') {
         heading('native: build/native (Debug, AddressSanitizer + UndefinedBehaviorSanitizer)');
         await doctestPart('native', areas);
@@ -357,7 +379,8 @@ async function main() {
         if (files.length) await nodeTestPart('browser/tests', files.map((f) => `tests/browser/${f}`));
         else console.log('skip  no tests/browser/*.test.js');
       }
-      partTimes.push([part, Date.now() - partStart]);
+      const cpuNow = childCpuMs();
+      partTimes.push([part, Date.now() - partStart, partCpu == null || cpuNow == null ? null : cpuNow - partCpu]);
     }
   }
 
@@ -367,7 +390,8 @@ async function main() {
     const counts = r.note || `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
     console.log(`${r.failed ? 'FAIL' : 'PASS'}  ${r.name.padEnd(width)}  ${seconds(r.ms).padStart(7)}  ${counts}`);
   }
-  console.log(`time: ${partTimes.map(([p, ms]) => `${p} ${seconds(ms)}`).join(', ')}; total ${seconds(Date.now() - started)}`);
+  for (const [part, ms, cpuMs] of partTimes) console.log(`time  ${part.padEnd(8)} ${took(ms, cpuMs)}`);
+  console.log(`time  total    ${took(Date.now() - started, childCpuMs())}`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   console.log(`${passed} passed, ${failed} failed`);
