@@ -235,3 +235,23 @@ export function watchErrors(page) {
   page.on('console', (msg) => { if (msg.type() === 'error') list.push(`console: ${msg.text()}`); });
   return { list };
 }
+
+/** The persistence tests' pages (tests/browser/pages/) and the built package at /dist/, on 127.0.0.1. */
+export function servePages(options) {
+  if (!fs.existsSync(path.join(DIST, 'core', 'pocketdynamo-core.wasm'))) {
+    throw new Error(`${DIST} is not built: run npm run build:js first`);
+  }
+  return serve({ '/': path.join(here, 'pages'), '/dist/': DIST }, options);
+}
+
+/**
+ * A new page in `context` at `${url}/index.html` with window.app loaded
+ * (pages/app.js). page.errors lists its uncaught errors and console errors.
+ */
+export async function appPage(context, url) {
+  const page = await context.newPage();
+  page.errors = watchErrors(page).list;
+  await page.goto(`${url}/index.html`);
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 30_000 });
+  return page;
+}

@@ -2,14 +2,16 @@
 //
 //   1. Read the three heads; drop any that fails the core's meta page check
 //      (readMetaHead: magic, version, fields, CRC).
-//   2. Take the replica with the highest LSN; read its pages and check each
-//      on its own (verifyPageImage: size, CRC, id, type, LSN <= the head's).
-//      A bad or missing page is taken from another replica whose copy is
-//      provably the same page (below); if some page cannot be, fall back to
-//      the next candidate (the next highest LSN).
-//   3. Open the core from the pages (Engine.open checks them again, with the
-//      free list and the catalog); a page it names as corrupt is replaced as
-//      in 2. When any page came from another replica, run the full integrity
+//   2. Take the replica with the highest LSN, read its pages and open the
+//      core from them: Engine.open checks every page (size, CRC, id, type,
+//      LSN <= the head's), the free list and the catalog. If it fails, check
+//      the pages one by one (verifyPageImage, the same per-page checks) to
+//      find every bad or missing one; each is taken from another replica
+//      whose copy is provably the same page (below), and the core opens
+//      again (a page it still names as corrupt is replaced likewise). If
+//      some page cannot be replaced, fall back to the next candidate (the
+//      next highest LSN).
+//   3. When any page came from another replica, run the full integrity
 //      check too. The first candidate that passes is the database.
 //   If no candidate passes, or no head is valid while some replica holds
 //   data, open fails with an Error naming what was wrong with each replica.
@@ -139,13 +141,20 @@ async function loadFrom(chosen, stores, heads, tools, openEngine) {
     images[id] = fix;
     if (!replaced.includes(id)) replaced.push(id);
   };
-  for (let id = 0; id < pageCount; id++) {
-    const image = pages.get(id);
-    const problem = image === undefined ? 'missing' : tools.verifyPageImage(id, image, pageSize, lsn);
-    if (problem === '') images[id] = image;
-    else await replace(id, image, problem);
-  }
-  // The core checks more than single pages (free list, catalog); a page it names is replaced too.
+  for (let id = 0; id < pageCount; id++) images[id] = pages.get(id);
+  // The common case, every page sound, costs one pass: the core's open checks each page as
+  // verifyPageImage does (and more: free list, catalog). Only when it fails are the pages
+  // checked one by one, so that every bad one is found and replaced in one go.
+  let checkedOneByOne = false;
+  const checkOneByOne = async () => {
+    checkedOneByOne = true;
+    for (let id = 0; id < pageCount; id++) {
+      const image = pages.get(id);
+      const problem = image === undefined ? 'missing' : tools.verifyPageImage(id, image, pageSize, lsn);
+      if (problem !== '') await replace(id, image, problem);
+    }
+  };
+  if (images.includes(undefined)) await checkOneByOne();
   for (let attempt = 0; ; attempt++) {
     const all = new Uint8Array(pageCount * pageSize);
     for (let id = 0; id < pageCount; id++) all.set(images[id], id * pageSize);
@@ -153,6 +162,11 @@ async function loadFrom(chosen, stores, heads, tools, openEngine) {
     try {
       engine = await openEngine({ pageSize, pages: all });
     } catch (error) {
+      if (!checkedOneByOne) {
+        await checkOneByOne();
+        if (replaced.length > 0) continue;
+      }
+      // A problem single pages do not show (free list, catalog): replace the page the core names.
       const named = /Corruption: page (\d+):/.exec(String(error?.message));
       const id = named ? Number(named[1]) : -1;
       if (id < 0 || id >= pageCount || replaced.includes(id) || attempt >= 16) throw error;

@@ -1,0 +1,133 @@
+// Persistence benchmark in Debian's Chromium: pocketdynamo writing every
+// commit to three IndexedDB replicas (two must confirm, strict durability)
+// beside raw IndexedDB doing the equivalent work in one database, in the
+// same browser run, with the ratios.
+//
+//   npm run bench:persist                 (builds the package first)
+//   node bench/persistence-bench.mjs [--quick] [--items N] [--json]
+//
+// Cases (items of ~250 bytes; --items N, default 100,000; --quick: 10,000):
+//   bulk load     N PutItems issued at once (group commit) | raw: N puts in
+//                 transactions of 1,000, all issued at once
+//   sequential    1,000 PutItems, each awaited: p50, p99 | raw: 1,000
+//                 single-put transactions, each awaited
+//   un-awaited    10,000 PutItems issued at once | raw: 10,000 single-put
+//                 transactions issued at once
+//   open          open() of the loaded database in a fresh page (reads the
+//                 three heads and every page of one replica, verifies them,
+//                 opens the core), and until the background scan has checked
+//                 the other two | raw: opening the connection, and reading
+//                 every record (getAll)
+// Ratios are pocketdynamo / raw (for times: > 1 means slower). With --json
+// the last line is the whole result as JSON.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, serve, startChromium } from '../tests/browser/harness.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const asJson = args.includes('--json');
+const itemsArg = args.indexOf('--items');
+const items = itemsArg >= 0 ? Number(args[itemsArg + 1]) : quick ? 10_000 : 100_000;
+const SEQUENTIAL = 1000;
+const UNAWAITED = 10_000;
+
+if (!fs.existsSync(path.join(DIST, 'core', 'pocketdynamo-core.wasm'))) {
+  console.error('persistence-bench: dist/ is not built (npm run build:js)');
+  process.exit(1);
+}
+
+const pages = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-bench-pages-'));
+fs.writeFileSync(path.join(pages, 'index.html'), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
+<script type="module">import * as bench from '/bench/persistence-page.js'; window.bench = bench; window.__ready = true;</script>`);
+const server = await serve({ '/': pages, '/bench/': here, '/dist/': DIST });
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-bench-profile-'));
+const chrome = await startChromium({ profile });
+
+async function freshPage() {
+  const page = await chrome.context.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  await page.goto(`${server.url}/index.html`);
+  await page.waitForFunction(() => window.__ready === true);
+  return page;
+}
+
+const log = (text) => { if (!asJson) console.log(text); };
+const result = { items, sequential: SEQUENTIAL, unawaited: UNAWAITED, chromium: '', pocketdynamo: {}, raw: {} };
+
+try {
+  let page = await freshPage();
+  result.chromium = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? navigator.userAgent);
+  log(`persistence benchmark: ${items.toLocaleString('en')} items of ~250 bytes, ${result.chromium}, ${os.cpus().length} CPU(s)`);
+
+  // pocketdynamo
+  const pd = result.pocketdynamo;
+  pd.create = await page.evaluate(() => bench.pdOpenFresh('bench'));
+  pd.bulk = await page.evaluate((n) => bench.pdBulk(n), items);
+  log(`  pocketdynamo bulk load: ${pd.bulk.ms.toFixed(0)} ms in ${pd.bulk.commits} commits`);
+  pd.healthyAfterBulk = await page.evaluate(() => bench.pdWhenHealthy());
+  pd.sequential = await page.evaluate((n) => bench.pdSequential(n), SEQUENTIAL);
+  log(`  pocketdynamo sequential: p50 ${pd.sequential.p50.toFixed(2)} ms, p99 ${pd.sequential.p99.toFixed(2)} ms`);
+  pd.unawaited = await page.evaluate((n) => bench.pdBulk(n, 'many-'), UNAWAITED);
+  log(`  pocketdynamo un-awaited: ${pd.unawaited.ms.toFixed(0)} ms in ${pd.unawaited.commits} commits`);
+  pd.healthy = await page.evaluate(() => bench.pdWhenHealthy());
+  await page.evaluate(() => bench.pdClose());
+  await page.close();
+  page = await freshPage();
+  pd.open = await page.evaluate(() => bench.pdReopen('bench'));
+  log(`  pocketdynamo open: ${pd.open.ms.toFixed(0)} ms (replicas verified: ${pd.open.readyMs.toFixed(0)} ms)`);
+  await page.evaluate(() => bench.pdClose());
+  await page.close();
+
+  // raw IndexedDB
+  page = await freshPage();
+  const raw = result.raw;
+  raw.create = await page.evaluate(() => bench.rawOpenFresh('raw-bench'));
+  raw.bulk = await page.evaluate((n) => bench.rawBulk(n), items);
+  log(`  raw IndexedDB bulk load: ${raw.bulk.ms.toFixed(0)} ms in ${raw.bulk.transactions} transactions`);
+  raw.sequential = await page.evaluate((n) => bench.rawSequential(n), SEQUENTIAL);
+  log(`  raw IndexedDB sequential: p50 ${raw.sequential.p50.toFixed(2)} ms, p99 ${raw.sequential.p99.toFixed(2)} ms`);
+  raw.unawaited = await page.evaluate((n) => bench.rawUnawaited(n), UNAWAITED);
+  log(`  raw IndexedDB un-awaited: ${raw.unawaited.ms.toFixed(0)} ms`);
+  await page.evaluate(() => bench.rawClose());
+  await page.close();
+  page = await freshPage();
+  raw.open = await page.evaluate(() => bench.rawReopen('raw-bench'));
+  await page.evaluate(() => bench.rawClose());
+  await page.close();
+} finally {
+  await chrome.close();
+  await server.close();
+  fs.rmSync(pages, { recursive: true, force: true });
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+
+const pd = result.pocketdynamo;
+const raw = result.raw;
+const rows = [
+  ['bulk load, items/s', items / (pd.bulk.ms / 1000), items / (raw.bulk.ms / 1000), 'rate'],
+  ['sequential PutItem p50, ms', pd.sequential.p50, raw.sequential.p50, 'time'],
+  ['sequential PutItem p99, ms', pd.sequential.p99, raw.sequential.p99, 'time'],
+  [`${UNAWAITED.toLocaleString('en')} un-awaited PutItems, ms`, pd.unawaited.ms, raw.unawaited.ms, 'time'],
+  ['open, ms (raw: connection)', pd.open.ms, raw.open.ms, 'time'],
+  ['open, ms (raw: connection + read all)', pd.open.ms, raw.open.loadMs, 'time'],
+];
+result.ratios = Object.fromEntries(rows.map(([name, a, b]) => [name, a / b]));
+if (asJson) {
+  console.log(JSON.stringify(result));
+} else {
+  console.log('');
+  console.log(`${'case'.padEnd(42)}${'pocketdynamo'.padStart(14)}${'raw IndexedDB'.padStart(15)}${'ratio'.padStart(9)}`);
+  for (const [name, a, b] of rows) {
+    const fmt = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+    console.log(`${name.padEnd(42)}${fmt(a).padStart(14)}${fmt(b).padStart(15)}${(a / b).toFixed(2).padStart(9)}`);
+  }
+  console.log(`\npocketdynamo: bulk load in ${pd.bulk.commits} commits, ${UNAWAITED.toLocaleString('en')} un-awaited in ` +
+    `${pd.unawaited.commits} commits; database ${(pd.healthy.bytes / 1048576).toFixed(1)} MiB (${pd.healthy.pages} pages) ` +
+    `per replica; replicas verified healthy ${pd.open.readyMs.toFixed(0)} ms after open began. ` +
+    `Every pocketdynamo write is on 2 of 3 replicas with strict durability before it resolves; raw IndexedDB writes one copy.`);
+}

@@ -1,0 +1,100 @@
+// IndexedDB persistence in Chromium: open('name') keeps the database in
+// three IndexedDB replicas '<name>#0..2', it survives a reload and a browser
+// restart with the same profile, open() asks for persistent storage and
+// reports the answer, and storage 'memory' keeps nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { appPage, freshProfile, servePages, startChromium } from './harness.js';
+
+let server;
+let profile;
+let chrome;
+
+before(async () => {
+  server = await servePages();
+  profile = freshProfile();
+  chrome = await startChromium({ profile });
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.close();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+test('open(name) persists to three IndexedDB replicas and says so', async () => {
+  const page = await appPage(chrome.context, server.url);
+  const info = await page.evaluate(() => app.openDb('shop'));
+  assert.equal(info.storage, 'idb');
+  assert.equal(info.persistent, true);
+  assert.equal(typeof info.persisted, 'boolean', 'navigator.storage.persist() was asked');
+  assert.equal(info.role, 'owner');
+  assert.equal(info.recovery.fresh, true);
+  await page.evaluate(() => app.putMany('a', 0, 300));
+  const replicas = await page.evaluate(() => app.whenHealthy());
+  assert.deepEqual(replicas.map((r) => r.status), ['healthy', 'healthy', 'healthy']);
+  assert.deepEqual(replicas.map((r) => r.store), ['IndexedDB "shop#0"', 'IndexedDB "shop#1"', 'IndexedDB "shop#2"']);
+  assert.ok(replicas.every((r) => r.lsn === replicas[0].lsn && r.pageCount > 3 && r.bytes === r.pageCount * 8192));
+  const names = await page.evaluate(() => app.idbNames());
+  for (const name of ['shop#0', 'shop#1', 'shop#2']) assert.ok(names.includes(name), `${name} in ${names}`);
+  const heads = await page.evaluate(() => Promise.all([0, 1, 2].map((i) => app.idbHeadLsn(`shop#${i}`))));
+  assert.deepEqual(heads, [replicas[0].lsn, replicas[0].lsn, replicas[0].lsn]);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the data survives a reload', async () => {
+  const page = await appPage(chrome.context, server.url);
+  await page.evaluate(() => app.openDb('reload'));
+  await page.evaluate(() => app.putMany('r', 0, 200));
+  await page.reload();
+  await page.waitForFunction(() => window.__ready === true);
+  const info = await page.evaluate(() => app.openDb('reload'));
+  assert.equal(info.recovery.fresh, false);
+  const all = await page.evaluate(() => app.readAll());
+  assert.equal(all.keys.length, 200);
+  assert.deepEqual(all.wrong, []);
+  assert.equal(await page.evaluate(() => app.check()), '');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the data survives a browser restart with the same profile', async () => {
+  let page = await appPage(chrome.context, server.url);
+  await page.evaluate(() => app.openDb('restart'));
+  await page.evaluate(() => app.putMany('s', 0, 500));
+  await page.evaluate(() => app.close());
+  await chrome.close();
+  chrome = await startChromium({ profile });
+  page = await appPage(chrome.context, server.url);
+  const info = await page.evaluate(() => app.openDb('restart'));
+  assert.equal(info.recovery.fresh, false);
+  const all = await page.evaluate(() => app.readAll());
+  assert.equal(all.keys.length, 500);
+  assert.deepEqual(all.wrong, []);
+  assert.equal(await page.evaluate(() => app.check()), '');
+  // 'shop' from the first test is still there too.
+  const page2 = await appPage(chrome.context, server.url);
+  await page2.evaluate(() => app.openDb('shop'));
+  assert.equal(await page2.evaluate(() => app.count()), 300);
+  await page2.close();
+  await page.close();
+});
+
+test("storage 'memory' stays available and keeps nothing", async () => {
+  const page = await appPage(chrome.context, server.url);
+  const info = await page.evaluate(() => app.openDb('volatile', { storage: 'memory' }));
+  assert.equal(info.storage, 'memory');
+  assert.equal(info.persistent, false);
+  assert.equal(info.persisted, null);
+  await page.evaluate(() => app.putMany('m', 0, 20));
+  assert.equal(await page.evaluate(() => app.count()), 20);
+  const names = await page.evaluate(() => app.idbNames());
+  assert.ok(!names.some((n) => n.startsWith('volatile')), 'no IndexedDB database for storage memory');
+  await page.reload();
+  await page.waitForFunction(() => window.__ready === true);
+  await page.evaluate(() => app.openDb('volatile', { storage: 'memory' }));
+  assert.equal(await page.evaluate(() => app.count()), 0);
+  await page.close();
+});

@@ -1,0 +1,235 @@
+// The page side of the browser persistence tests: the built package
+// (served at /dist/) plus helpers the tests call through page.evaluate(),
+// e.g. await page.evaluate(() => app.open('shop')). Every helper returns
+// plain data. index.html loads this module and sets window.app.
+
+import { open } from '/dist/index.js';
+
+export const TABLE = 'Items';
+let db = null;              // the database this page opened last
+const events = [];          // replica events seen by this page
+
+/** Opens `name` (options as open()) as this page's database. Resolves to its description. */
+export async function openDb(name, options = {}) {
+  db = await open(name, options);
+  db.on('replica', (r) => events.push(r));
+  const tables = (await db.send('ListTables', {})).TableNames;
+  if (!tables.includes(TABLE) && db.role === 'owner') {
+    await db.send('CreateTable', {
+      TableName: TABLE,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }).catch((error) => { if (error.name !== 'ResourceInUseException') throw error; });
+  }
+  return describe();
+}
+
+/** Opens `name` and reports the error instead of throwing: { error } or the description. */
+export async function tryOpen(name, options = {}) {
+  try {
+    return await openDb(name, options);
+  } catch (error) {
+    return { error: { name: error.name, message: error.message } };
+  }
+}
+
+export async function describe() {
+  return {
+    name: db.name, storage: db.storage, persistent: db.persistent, persisted: db.persisted, role: db.role,
+    recovery: db.recovery, replicas: await db.replicas(),
+  };
+}
+
+export function database() { return db; }
+export function replicaEvents() { return events.slice(); }
+
+/** The value every test item with key `key` must hold. */
+export function valueOf(key) {
+  return `value of ${key}: ${'abcdefghij'.repeat(20)}`;
+}
+
+export function put(key, extra = {}) {
+  return db.send('PutItem', { TableName: TABLE, Item: { pk: { S: key }, v: { S: valueOf(key) }, ...extra } });
+}
+
+/** Puts keys `${prefix}${i}` for i in [from, to), concurrently; resolves when all are durable. */
+export async function putMany(prefix, from, to) {
+  const keys = Array.from({ length: to - from }, (_, j) => `${prefix}${String(from + j).padStart(6, '0')}`);
+  await Promise.all(keys.map((key) => put(key)));
+  return keys.length;
+}
+
+/** Every item: { keys (sorted), wrong: keys whose value is not valueOf(key) (the item 'counter' aside) }. */
+export async function readAll() {
+  const keys = [];
+  const wrong = [];
+  let start;
+  do {
+    const page = await db.send('Scan', { TableName: TABLE, ExclusiveStartKey: start });
+    for (const item of page.Items) {
+      keys.push(item.pk.S);
+      if (item.pk.S !== 'counter' && item.v?.S !== valueOf(item.pk.S)) wrong.push(item.pk.S);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  keys.sort();
+  return { keys, wrong };
+}
+
+export async function count() {
+  let n = 0;
+  let start;
+  do {
+    const page = await db.send('Scan', { TableName: TABLE, Select: 'COUNT', ExclusiveStartKey: start });
+    n += page.Count;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return n;
+}
+
+// `size` bytes of random binary (nothing the browser's storage can compress).
+function randomBytes(size) {
+  const bytes = new Uint8Array(size);
+  for (let at = 0; at < size; at += 65536) crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65536)));
+  return bytes;
+}
+
+/** Puts items of `size` random bytes ('big-<n>') one by one until one rejects: { stored, error }. */
+export async function fillUntilRejected(size, limit = 10_000) {
+  for (let i = 0; i < limit; i++) {
+    try {
+      await db.send('PutItem', { TableName: TABLE, Item: { pk: { S: `big-${String(i).padStart(5, '0')}` }, blob: { B: randomBytes(size) } } });
+    } catch (error) {
+      return { stored: i, error: { name: error.name, message: error.message, quotaExceeded: error.quotaExceeded, reason: error.reason } };
+    }
+  }
+  return { stored: limit, error: null };
+}
+
+/** Keys of the 'big-<n>' items, in order. */
+export async function bigKeys() {
+  const keys = [];
+  let start;
+  do {
+    const page = await db.send('Scan', { TableName: TABLE, ExclusiveStartKey: start, ProjectionExpression: 'pk' });
+    for (const item of page.Items) if (item.pk.S.startsWith('big-')) keys.push(item.pk.S);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return keys.sort();
+}
+
+export function check() { return db.check(); }
+export function close() { return db.close(); }
+export function whenHealthy(ms = 20_000) { return db.whenHealthy(ms); }
+export function verifyReplicas() { return db.verifyReplicas(); }
+
+/**
+ * Streams un-awaited PutItems of keys `${prefix}<n>` forever (until the page
+ * dies): a burst of `burst` writes every `everyMs` ms. Each acknowledged key
+ * is passed to window.reportAck (a function the test exposed) as it resolves.
+ */
+export function streamWrites(prefix, { burst = 25, everyMs = 4 } = {}) {
+  let n = 0;
+  const tick = () => {
+    for (let i = 0; i < burst; i++) {
+      const key = `${prefix}${String(n++).padStart(7, '0')}`;
+      put(key).then(() => window.reportAck(key), () => {});
+    }
+    setTimeout(tick, everyMs);
+  };
+  tick();
+}
+
+// --- raw IndexedDB: damage a replica behind the database's back ---
+
+function request(r) {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/** Deletes the IndexedDB database `name` (e.g. 'shop#1'). */
+export async function deleteIdb(name) {
+  await new Promise((resolve, reject) => {
+    const r = indexedDB.deleteDatabase(name);
+    r.onsuccess = () => resolve();
+    r.onerror = () => reject(r.error);
+    r.onblocked = () => {};   // the open database closes its connection and the delete proceeds
+  });
+}
+
+/** Names of the IndexedDB databases of this origin. */
+export async function idbNames() {
+  return (await indexedDB.databases()).map((d) => d.name).sort();
+}
+
+async function rawOpen(name) {
+  const r = indexedDB.open(name);
+  r.onupgradeneeded = () => {   // it did not exist: leave it empty and say so
+    r.transaction.abort();
+  };
+  return request(r);
+}
+
+/**
+ * Overwrites `bytes` random bytes in each of `pages` random pages (page ids
+ * from the 'pages' store, not the head) of IndexedDB database `name`;
+ * `head: true` damages the head instead. Resolves to the page ids damaged.
+ */
+export async function corruptIdb(name, { pages = 3, bytes = 40, head = false, seed = 1, ids = null } = {}) {
+  const idb = await rawOpen(name);
+  try {
+    let x = seed;
+    const random = () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x;
+    };
+    const tx = idb.transaction(['pages', 'meta'], 'readwrite');
+    const done = new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onabort = () => reject(tx.error);
+    });
+    const damage = (image) => {
+      const copy = image.slice();
+      for (let i = 0; i < bytes; i++) copy[24 + (random() % (copy.length - 24))] ^= 0xa5;
+      return copy;
+    };
+    const damaged = [];
+    if (head) {
+      const meta = tx.objectStore('meta');
+      const image = await request(meta.get('head'));
+      meta.put(damage(image), 'head');
+      damaged.push(0);
+    } else {
+      const store = tx.objectStore('pages');
+      const keys = await request(store.getAllKeys());
+      const chosen = ids ?? Array.from({ length: pages }, () => keys[random() % keys.length]);
+      for (const id of new Set(chosen)) {
+        const image = await request(store.get(id));
+        store.put(damage(image), id);
+        damaged.push(id);
+      }
+    }
+    await done;
+    return damaged;
+  } finally {
+    idb.close();
+  }
+}
+
+/** LSN in the head of IndexedDB database `name`, or null when it has none. */
+export async function idbHeadLsn(name) {
+  const idb = await rawOpen(name);
+  try {
+    const image = await request(idb.transaction('meta').objectStore('meta').get('head'));
+    if (!image) return null;
+    const v = new DataView(image.buffer, image.byteOffset, image.byteLength);
+    return v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
+  } catch {
+    return null;
+  } finally {
+    idb.close();
+  }
+}
