@@ -82,6 +82,25 @@ test('the data survives a browser restart with the same profile', async () => {
   await page.close();
 });
 
+test('10,000 un-awaited PutItems take a handful of commits', async () => {
+  const page = await appPage(chrome.context, server.url);
+  await page.evaluate(() => app.openDb('burst'));
+  const commits = await page.evaluate(async () => {
+    const seen = [];
+    app.database().on('commit', (c) => seen.push(c.operations));
+    await app.putMany('b', 0, 10_000);
+    return seen;
+  });
+  assert.ok(commits.length >= 1 && commits.length <= 5, `${commits.length} commits: ${commits}`);
+  assert.equal(commits.reduce((a, b) => a + b, 0), 10_000);
+  await page.evaluate(() => app.close());
+  await page.reload();
+  await page.waitForFunction(() => window.__ready === true);
+  await page.evaluate(() => app.openDb('burst'));
+  assert.equal(await page.evaluate(() => app.count()), 10_000);
+  await page.close();
+});
+
 test("storage 'memory' stays available and keeps nothing", async () => {
   const page = await appPage(chrome.context, server.url);
   const info = await page.evaluate(() => app.openDb('volatile', { storage: 'memory' }));

@@ -110,8 +110,9 @@ export class MemoryStore {
         throw new StoreError('stale', `${this.#label} is at LSN ${lsn}, not ${expectedPrevLsn}`, { head: lsn });
       }
       this.#inject(batch);
+      const before = this.#head === null ? 1 : headFromMeta(this.#head).pageCount;
       for (const [id, image] of batch.pages) if (id !== 0) this.#pages.set(id, image);
-      for (const id of [...this.#pages.keys()]) if (id >= batch.pageCount) this.#pages.delete(id);
+      for (let id = batch.pageCount; id < before; id++) this.#pages.delete(id);   // a revert shrank it
       this.#head = batchMeta(batch);
       this.#afterApply();
     });

@@ -45,7 +45,7 @@ export class ReplicaSet {
   #durable;               // LSN of the newest durable commit
   #emit;                  // (event, detail) => void
   #tools;                 // { verifyPageImage, readMetaHead } (core/engine.js Engine.pageTools)
-  #lastEmitted = [];      // per replica: the status object last emitted, as JSON
+  #lastEmitted = [];      // per replica: a key of the status last emitted
 
   /**
    * stores: PageStore[3]; states[i]: { head, pageCount, pageSize, reason,
@@ -108,11 +108,11 @@ export class ReplicaSet {
   }
 
   #refresh(r, silent = false) {
-    const info = this.#describe(r);
-    const key = JSON.stringify(info);
+    const status = this.#status(r);
+    const key = `${status} ${r.head} ${r.pageCount} ${r.pageSize} ${status === 'healthy' ? '' : r.reason}`;
     if (this.#lastEmitted[r.index] === key) return;
     this.#lastEmitted[r.index] = key;
-    if (!silent) this.#emit('replica', info);
+    if (!silent) this.#emit('replica', this.#describe(r));
   }
 
   /** [{ index, lsn, status, pageCount, bytes, store, reason? }] for every replica. */
