@@ -312,8 +312,14 @@ class ModelTest {
     REQUIRE(pager_->Get(cur_.page_count) == nullptr);
     for (uint32_t id = 1; id < cur_.page_count; ++id) {
       if (!cur_.pages[id]) {
-        PageType t = static_cast<PageType>(pager_->Get(id)[kHeaderTypeOffset]);
+        const uint8_t* page = pager_->Get(id);
+        PageType t = static_cast<PageType>(page[kHeaderTypeOffset]);
         REQUIRE((t == PageType::kFree || t == PageType::kFreeTrunk));
+        if (t == PageType::kFree) {  // free leaves hold nothing: all zero
+          REQUIRE(page[kHeaderOwnerOffset] == 0);
+          REQUIRE(std::memcmp(page + kHeaderOwnerOffset, page + kHeaderOwnerOffset + 1,
+                              ps_ - kHeaderOwnerOffset - 1) == 0);
+        }
       } else {
         INFO("page " << id);
         REQUIRE(SameContent(id, *cur_.pages[id]));

@@ -96,7 +96,10 @@ TEST_CASE("Allocate zeroes and types pages; Free returns them; reuse before grow
 TEST_CASE("free list: LIFO order, leaves typed kFree, the trunk itself is reused last") {
   auto p = NewPager();
   std::vector<uint32_t> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(AllocOrDie(p.get()));
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(AllocOrDie(p.get()));
+    Fill(p.get(), ids.back(), 0x5a);
+  }
   p->Free(ids[0]);  // becomes the trunk
   p->Free(ids[2]);
   p->Free(ids[4]);
@@ -214,7 +217,7 @@ TEST_CASE("TakeCommit: contents, sealing and LSNs") {
   CHECK(b1.lsn == 1);
   CHECK(b1.prev_lsn == 0);
   CHECK(b1.page_count == 4);
-  CHECK(b1.page_ids == std::vector<uint32_t>{0, a, b, c});
+  REQUIRE(b1.page_ids == std::vector<uint32_t>{0, a, b, c});
   REQUIRE(b1.images.size() == 4);
   CHECK(p->lsn() == 1);
   CHECK(p->durable_lsn() == 0);
@@ -244,7 +247,8 @@ TEST_CASE("TakeCommit: contents, sealing and LSNs") {
   CommitBatch b2 = p->TakeCommit();
   CHECK(b2.lsn == 2);
   CHECK(b2.prev_lsn == 1);
-  CHECK(b2.page_ids == std::vector<uint32_t>{0, b});  // meta always, plus what changed
+  REQUIRE(b2.page_ids == std::vector<uint32_t>{0, b});  // meta always, plus what changed
+  REQUIRE(b2.images.size() == 2);
   CHECK(test::LsnOf(b2.images[1]) == 2);
   // Pages not in the batch keep the LSN of the commit that last wrote them.
   CHECK(DecodeFixed64(p->Get(a) + kHeaderLsnOffset) == 1);
@@ -259,6 +263,7 @@ TEST_CASE("TakeCommit: contents, sealing and LSNs") {
   // The pager keeps owner header bytes 20..23 as written.
   EncodeFixed32(p->GetMutable(c) + kHeaderOwnerOffset, 0xdeadbeef);
   CommitBatch b3 = p->TakeCommit();
+  REQUIRE(b3.page_ids == std::vector<uint32_t>{0, c});
   CHECK(DecodeFixed32(Bytes(b3.images[1]) + kHeaderOwnerOffset) == 0xdeadbeef);
 }
 
