@@ -178,6 +178,8 @@ export class Committer {
 
   #stop(error) {
     this.#fatal = error;
+    // Operations applied since the rollback never reach a replica now: undo them and reject them.
+    if (this.#engine.hasPendingCommit()) this.#engine.rollbackToDurable();
     this.#group?.reject(error);
     this.#group = null;
     this.#emit('error', { error });
@@ -193,7 +195,7 @@ export class Committer {
   }
 
   #settleIdle() {
-    if (this.#busy || this.#engine.hasPendingCommit()) return;
+    if (this.#busy || (!this.#fatal && this.#engine.hasPendingCommit())) return;
     for (const resolve of this.#idle.splice(0)) resolve();
     this.scheduleRepair();
   }

@@ -15,6 +15,9 @@
 //      check too. The first candidate that passes is the database.
 //   If no candidate passes, or no head is valid while some replica holds
 //   data, open fails with an Error naming what was wrong with each replica.
+//   A candidate whose store cannot be READ (an I/O error, not bad bytes)
+//   fails the open at once, changing nothing: falling back to an older
+//   replica would discard a newer state that may be sound.
 //   Wrong data is never returned silently: every page is verified, and a
 //   replacement must be the very image that was damaged.
 //
@@ -36,7 +39,7 @@
 // Replicas other than the source are scanned for damaged pages afterwards (replica-set.js scan).
 
 import { PocketDynamoError } from '../errors.js';
-import { pageHeader } from './page-store.js';
+import { StoreError, pageHeader } from './page-store.js';
 
 /**
  * stores: PageStore[3]; tools: Engine.pageTools(); openEngine(snapshot) ->
@@ -65,6 +68,11 @@ export async function recover(stores, tools, { name, openEngine, createEngine })
     try {
       loaded = await loadFrom(chosen, stores, heads, tools, openEngine);
     } catch (error) {
+      if (error instanceof StoreError) {
+        // Unreadable is not damaged: falling back would discard what it holds. Change nothing.
+        throw new PocketDynamoError(`Cannot open database "${name}": replica #${chosen.index} (LSN ${chosen.lsn}) ` +
+            `cannot be read now (${error.message}); nothing was changed, try again`, { cause: error });
+      }
       failures.push(`replica #${chosen.index} at LSN ${chosen.lsn}: ${error?.message ?? error}`);
       continue;
     }
