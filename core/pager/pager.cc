@@ -83,8 +83,10 @@ class Pager::Impl : public freelist::PageAccess {
         s.op_epoch = op_epoch_;
       }
     } else if (in_op_ && s.op_epoch != op_epoch_) {
-      op_undo_.emplace_back(id,
-                            std::string(reinterpret_cast<const char*>(s.data.get()), page_size_));
+      if (op_undo_used_ == op_undo_.size()) op_undo_.emplace_back();
+      auto& entry = op_undo_[op_undo_used_++];  // reuses the string's buffer
+      entry.first = id;
+      entry.second.assign(reinterpret_cast<const char*>(s.data.get()), page_size_);
       s.op_epoch = op_epoch_;
     }
     return s.data.get();
@@ -131,9 +133,14 @@ class Pager::Impl : public freelist::PageAccess {
 
   void ClearOp() {
     in_op_ = false;
-    op_undo_.clear();
+    op_undo_used_ = 0;
+    if (op_undo_.size() > kOpUndoKeep) op_undo_.resize(kOpUndoKeep);
     op_new_.clear();
   }
+
+  // Undo buffers kept between operations, so that a typical operation
+  // (a handful of pages) allocates nothing.
+  static constexpr size_t kOpUndoKeep = 32;
 
   uint32_t page_size_;           // bytes per page, fixed for the database
   std::vector<Slot> slots_;      // slots_[id] is page id; size() == meta page count
@@ -143,7 +150,10 @@ class Pager::Impl : public freelist::PageAccess {
   std::deque<InFlight> in_flight_;  // batches taken and not yet durable, oldest first
   bool in_op_ = false;           // BeginOperation called, not yet ended or rolled back
   uint64_t op_epoch_ = 1;        // identifies the current operation; never 0
-  std::vector<std::pair<uint32_t, std::string>> op_undo_;  // images at BeginOperation
+  // op_undo_[0, op_undo_used_): (page id, image at BeginOperation) for pages
+  // already pending then; entries beyond are spare buffers.
+  std::vector<std::pair<uint32_t, std::string>> op_undo_;
+  size_t op_undo_used_ = 0;       // entries of op_undo_ in use
   std::vector<uint32_t> op_new_;  // pages first dirtied (or grown) inside the operation
 };
 
@@ -303,7 +313,7 @@ void Pager::EndOperation() { impl_->ClearOp(); }
 void Pager::RollbackOperation() {
   Impl& m = *impl_;
   if (!m.in_op_) return;
-  for (const auto& [id, image] : m.op_undo_) m.Restore(id, image);
+  for (size_t i = 0; i < m.op_undo_used_; ++i) m.Restore(m.op_undo_[i].first, m.op_undo_[i].second);
   for (uint32_t id : m.op_new_) {
     auto it = m.pending_.find(id);
     if (it == m.pending_.end()) continue;  // cannot happen: op_new_ is a subset of pending_
