@@ -99,14 +99,12 @@ export class FileStore {
     }
   }
 
-  // The store's LSN for the head check: 0 when empty, null when it has pages but no usable head.
+  // The store's LSN for the head check: 0 without a head (page-store.js), null when it is unreadable.
   async #lsn() {
     const image = await this.#readHeadImage();
-    if (image !== null) {
-      const { lsn } = headFromMeta(image);
-      return Number.isFinite(lsn) ? lsn : null;
-    }
-    return (await this.#pagesSize()) === 0 ? 0 : null;
+    if (image === null) return 0;
+    const { lsn } = headFromMeta(image);
+    return Number.isFinite(lsn) ? lsn : null;
   }
 
   // Copies the wal into `pages` if it belongs to the current head.

@@ -122,21 +122,20 @@ export class IdbStore {
     });
   }
 
-  // Calls then(lsn, pageCount) with the store's head inside tx (lsn 0 and
-  // pageCount 1 for an empty store; lsn null when pages exist without a head).
+  // Calls then(lsn, pageCount) with the store's head inside tx: lsn 0 and
+  // pageCount NaN when it has none (page-store.js: a write from LSN 0
+  // rewrites every page), lsn null when the head is unreadable. Requests
+  // issued after this one run after it, so a caller may issue its writes at
+  // once and abort the transaction from then() if the head is wrong.
   #withHead(tx, then) {
-    const meta = tx.objectStore('meta');
-    meta.get('head').onsuccess = (event) => {
+    tx.objectStore('meta').get('head').onsuccess = (event) => {
       const image = event.target.result;
-      if (image instanceof Uint8Array) {
-        const head = headFromMeta(image);
-        then(Number.isFinite(head.lsn) ? head.lsn : null, head.pageCount);
+      if (!(image instanceof Uint8Array)) {
+        then(0, NaN);
         return;
       }
-      tx.objectStore('pages').count().onsuccess = (counted) => {
-        if (counted.target.result === 0) then(0, 1);
-        else then(null, NaN);
-      };
+      const head = headFromMeta(image);
+      then(Number.isFinite(head.lsn) ? head.lsn : null, head.pageCount);
     };
   }
 
@@ -185,23 +184,26 @@ export class IdbStore {
     });
   }
 
+  // The head is read first and the writes are issued right behind it in the
+  // same transaction (saving a round trip); if the head is not the expected
+  // one the transaction aborts before it can commit, undoing them all.
   writeCommit(batch, expectedPrevLsn) {
     return this.#transact('readwrite', (tx, fail) => {
+      const quota = this.#checkQuota(batch);
+      if (quota) {
+        fail(quota);
+        return;
+      }
+      const pages = tx.objectStore('pages');
       this.#withHead(tx, (lsn, pageCount) => {
         if (lsn !== expectedPrevLsn) {
           fail(new StoreError('stale', `${this.describe()} is at LSN ${lsn}, not ${expectedPrevLsn}`, { head: lsn }));
           return;
         }
-        const quota = this.#checkQuota(batch);
-        if (quota) {
-          fail(quota);
-          return;
-        }
-        const pages = tx.objectStore('pages');
-        for (const [id, image] of batch.pages) if (id !== 0) pages.put(ownedCopy(image), id);
-        if (pageCount > batch.pageCount) pages.delete(IDBKeyRange.lowerBound(batch.pageCount));
-        tx.objectStore('meta').put(ownedCopy(batchMeta(batch)), 'head');
+        if (!(pageCount <= batch.pageCount)) pages.delete(IDBKeyRange.lowerBound(batch.pageCount));
       });
+      for (const [id, image] of batch.pages) if (id !== 0) pages.put(ownedCopy(image), id);
+      tx.objectStore('meta').put(ownedCopy(batchMeta(batch)), 'head');
     });
   }
 

@@ -55,8 +55,7 @@ export class MemoryStore {
   }
 
   #lsn() {
-    if (this.#head !== null) return headFromMeta(this.#head).lsn;
-    return this.#pages.size === 0 ? 0 : null;
+    return this.#head === null ? 0 : headFromMeta(this.#head).lsn;   // no head: LSN 0 (page-store.js)
   }
 
   readHead() {
@@ -110,9 +109,11 @@ export class MemoryStore {
         throw new StoreError('stale', `${this.#label} is at LSN ${lsn}, not ${expectedPrevLsn}`, { head: lsn });
       }
       this.#inject(batch);
-      const before = this.#head === null ? 1 : headFromMeta(this.#head).pageCount;
+      const before = this.#head === null ? Infinity : headFromMeta(this.#head).pageCount;
       for (const [id, image] of batch.pages) if (id !== 0) this.#pages.set(id, image);
-      for (let id = batch.pageCount; id < before; id++) this.#pages.delete(id);   // a revert shrank it
+      if (before > batch.pageCount) {   // a revert shrank it, or stray pages of a store without a head
+        for (const id of [...this.#pages.keys()]) if (id >= batch.pageCount) this.#pages.delete(id);
+      }
       this.#head = batchMeta(batch);
       this.#afterApply();
     });

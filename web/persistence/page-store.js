@@ -11,7 +11,11 @@
 //   A store whose head says LSN L holds exactly the database's state at L:
 //   writes are atomic, so there is no other state to observe. A store with
 //   no head and no pages is empty, which is the state of every new database
-//   at LSN 0 (the meta page alone).
+//   at LSN 0 (the meta page alone). For writes, a store without a head counts
+//   as LSN 0 even if it holds stray pages: every page but the meta page was
+//   written by a commit with LSN >= 1, so a write that brings a store from
+//   LSN 0 carries every page of the database and leaves nothing stray that
+//   counts (pages beyond the page count are dropped).
 //
 // The interface (every method is async):
 //   open()                         prepares the store (creates files or the IndexedDB database).
@@ -26,8 +30,8 @@
 //                                  omitted), page 0 being the head's meta image. Images are not checked.
 //   writeCommit(batch, expectedPrevLsn)
 //                                  applies `batch` (a StoreBatch, below) atomically: first checks,
-//                                  inside the same transaction, that the store's LSN (0 for an empty
-//                                  store) is expectedPrevLsn; if not, nothing is written and it
+//                                  inside the same transaction, that the store's LSN (0 for a store
+//                                  without a head) is expectedPrevLsn; if not, nothing is written and it
 //                                  rejects with StoreError kind 'stale' (error.head: the store's
 //                                  LSN, null if it has no valid one). Pages with ids >= batch.pageCount
 //                                  are dropped (a revert can shrink the database).
