@@ -42,20 +42,25 @@ function deferred() {
   return { promise, resolve, reject, operations: 0 };
 }
 
-// Runs fn on a later macrotask (after every microtask queued now).
+// Runs fn on a later macrotask (after every microtask queued now): setImmediate
+// in Node, else one shared MessageChannel (setTimeout(0) may wait 4 ms).
+let macrotaskChannel = null;
+const macrotaskQueue = [];
 function nextMacrotask(fn) {
   if (typeof setImmediate === 'function') {
     setImmediate(fn);
-  } else if (typeof MessageChannel === 'function') {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      fn();
-    };
-    channel.port2.postMessage(null);
-  } else {
-    setTimeout(fn, 0);
+    return;
   }
+  if (typeof MessageChannel !== 'function') {
+    setTimeout(fn, 0);
+    return;
+  }
+  if (macrotaskChannel === null) {
+    macrotaskChannel = new MessageChannel();
+    macrotaskChannel.port1.onmessage = () => macrotaskQueue.shift()?.();
+  }
+  macrotaskQueue.push(fn);
+  macrotaskChannel.port2.postMessage(null);
 }
 
 /** The Error operations reject with when a commit misses the quorum. */
