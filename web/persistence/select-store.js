@@ -78,8 +78,13 @@ export async function loadStores(parsed, options = {}) {
     // Each connects on first use, so one replica that cannot open fails alone (recovery reports it).
     return { kind, persistent: true, stores, release: async () => {} };
   }
-  const module = await import('./file-store.js');
-  if (typeof module.openFileStores !== 'function') {
+  let module = null;
+  try {
+    module = await import('./file-store.js');
+  } catch {
+    // a browser without a bundler: node:fs does not resolve
+  }
+  if (typeof module?.openFileStores !== 'function') {
     throw new PocketDynamoError("storage 'file' (open({ path })) is available in Node only");
   }
   const { stores, release } = await module.openFileStores(parsed.path, REPLICAS);
