@@ -81,7 +81,8 @@ export async function loadStores(parsed, options = {}) {
   let module = null;
   try {
     module = await import('./file-store.js');
-  } catch {
+  } catch (error) {
+    if (globalThis.process?.versions?.node) throw error;
     // a browser without a bundler: node:fs does not resolve
   }
   if (typeof module?.openFileStores !== 'function') {
