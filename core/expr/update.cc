@@ -214,7 +214,9 @@ Status ApplyUpdate(const UpdateExpression& update, Item* item, UpdateResult* res
         writes.push_back({&a.path, std::move(*values[i])});
         break;
       case UpdateAction::Kind::kRemove:
-        removes.push_back(&a.path);
+        // Only what exists before the update: an element a SET appends past
+        // the end of a list is not what "REMOVE l[n]" refers to.
+        if (existing != nullptr) removes.push_back(&a.path);
         break;
       case UpdateAction::Kind::kAdd: {
         const AttributeValue& operand = *a.value.value;

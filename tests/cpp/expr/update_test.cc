@@ -149,6 +149,13 @@ TEST_CASE("update: REMOVE attributes, map entries and list elements") {
   CHECK(
       Apply("SET l[1] = :v REMOVE l[0]", list) ==
       J(R"({"l": {"L": [{"S": "new"}, {"S": "Nails"}, {"S": "Screwdriver"}, {"S": "Hacksaw"}]}})"));
+  // REMOVE refers to the list before the update, not to elements SET appends.
+  CHECK(Apply("SET l[7] = :v REMOVE l[5]", list) ==
+        J(R"({"l": {"L": [{"S": "Chisel"}, {"S": "Hammer"}, {"S": "Nails"}, {"S": "Screwdriver"},
+                          {"S": "Hacksaw"}, {"S": "new"}]}})"));
+  CHECK(Apply("SET l[7] = :v REMOVE l[4]", list) ==
+        J(R"({"l": {"L": [{"S": "Chisel"}, {"S": "Hammer"}, {"S": "Nails"}, {"S": "Screwdriver"},
+                          {"S": "new"}]}})"));
   CHECK(Apply("REMOVE l[0].x, l[1]", R"({"l": {"L": [{"M": {"x": {"N": "1"}}}, {"N": "2"}]}})") ==
         J(R"({"l": {"L": [{"M": {}}]}})"));
   CHECK(Apply("REMOVE m.k", "{}") == kPath);
@@ -213,9 +220,7 @@ TEST_CASE("update: paths reported for UPDATED_OLD and UPDATED_NEW") {
   Item item = old_item;
   UpdateResult result;
   REQUIRE(ApplyUpdate(*u, &item, &result).ok());
-  CHECK(
-      JsonOf(item) ==
-      J(R"({"a": {"N": "2"}, "k": {"S": "key"},
+  CHECK(JsonOf(item) == J(R"({"a": {"N": "2"}, "k": {"S": "key"},
              "l": {"L": [{"S": "w"}, {"S": "x2"}, {"S": "new"}]}})"));
   REQUIRE(result.old_paths.size() == 5);
   REQUIRE(result.new_paths.size() == 3);
