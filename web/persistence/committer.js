@@ -142,7 +142,13 @@ export class Committer {
     const group = this.#group ?? deferred();
     this.#group = null;
     this.#inflight = group;
-    const outcome = this.#replicas.commit(batch, () => this.#engine.snapshot());
+    let outcome;
+    try {
+      outcome = this.#replicas.commit(batch, () => this.#engine.snapshot());
+    } catch (error) {   // nothing was issued (a snapshot could not be had): the batch failed everywhere
+      const failures = [0, 1, 2].map((index) => ({ index, kind: 'io', message: String(error?.message ?? error) }));
+      outcome = { quorum: Promise.reject({ failures }), settled: Promise.resolve([]), results: [], unsettled: () => 0 };
+    }
     outcome.quorum.then(() => {
       this.#engine.markDurable(batch.lsn);
       this.#replicas.markDurable(batch.lsn);
@@ -165,12 +171,15 @@ export class Committer {
     this.#group = null;
     later?.reject(error);
     this.#inflight = null;
-    const snapshot = this.#engine.snapshot();   // the durable state, before anything runs on it
+    // The durable state, taken before anything runs on it, in case a replica applied the batch
+    // (or may have: a write still running, an unknown outcome) and must be put back.
+    const mayNeedRevert = outcome.unsettled() > 0 || outcome.results.some((r) => r.ok || r.unknown);
+    const snapshot = mayNeedRevert ? this.#engine.snapshot() : null;
     this.#emit('rollback', { lsn: batch.lsn, error });
     (async () => {
       await outcome.settled;
       try {
-        await this.#replicas.revert(batch, outcome.results, snapshot);
+        if (snapshot !== null) await this.#replicas.revert(batch, outcome.results, snapshot);
       } catch (cause) {
         this.#stop(new PocketDynamoError(`Writes are stopped: ${cause.message}. Operations rejected earlier ` +
             'may reappear after a reopen; reopen the database to go on.', { cause }));

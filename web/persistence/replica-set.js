@@ -134,9 +134,10 @@ export class ReplicaSet {
     return delay;
   }
 
-  // The write that brings replica r to `target` (a snapshot-based state at
-  // target.lsn) together with `batch` (null for a repair without a commit),
-  // or null when r is to be left alone this time.
+  // The write for replica r: `batch` itself (kind 'commit'), or a catch-up
+  // or full rebuild taken from snapshot() (the engine's pages at batch.lsn,
+  // or at the durable LSN for a repair without a commit: batch null),
+  // merged with `batch`; null when r is to be left alone this time.
   //
   // A replica that can take the batch as it is always gets it, even right
   // after a failure (a transient error must not cost the quorum). A catch-up
@@ -205,11 +206,12 @@ export class ReplicaSet {
    * every replica that can take it, plus the catch-up of replicas that are
    * behind. snapshot() returns the engine's snapshot at batch.lsn; it is
    * called (at most once) before this returns, so the caller must not change
-   * the engine meanwhile. Returns { quorum, settled, results }:
+   * the engine meanwhile. Returns { quorum, settled, results, unsettled }:
    *   quorum   resolves when QUORUM replicas hold the batch; rejects with
    *            { failures: [{ index, kind, message }] } as soon as that cannot happen
    *   settled  resolves when every write issued for the batch has finished
    *   results  per issued write: { ok, index, error?, unknown? } (filled as they finish)
+   *   unsettled() how many issued writes have not finished yet
    */
   commit(batch, snapshot) {
     let snap = null;
@@ -248,7 +250,7 @@ export class ReplicaSet {
       check();
     });
     quorum.catch(() => {});
-    return { quorum, settled: Promise.all(writes), results };
+    return { quorum, settled: Promise.all(writes), results, unsettled: () => writes.length - results.length };
   }
 
   /**
