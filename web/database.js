@@ -209,7 +209,6 @@ export class Database extends DatabaseBase {
     switch (call) {
       case 'sendJson': {
         const step = this.#enqueue(() => {
-          if (owner.fatal) throw owner.fatal;
           const text = owner.engine.execute(String(args.operation), String(args.json));
           return { text, durable: owner.afterOperation() };
         });

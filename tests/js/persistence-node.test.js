@@ -402,6 +402,25 @@ describe('quorum with injected store failures', () => {
     }
   });
 
+  test('a rolled-back write that cannot be removed from a replica stops writes, and says so', async () => {
+    const s = stores();
+    const db = await dbOn(s);
+    s[0].faults.applyThenFail = 1;   // store 0 takes the batch but the reply is lost ...
+    s[0].faults.failClears = 1;      // ... and it cannot be cleared afterwards
+    s[1].faults.failWrites = 1;
+    s[2].faults.failWrites = 1;
+    await assert.rejects(db.send('PutItem', { TableName: TABLE, Item: item(800) }), (e) =>
+      /not saved/.test(e.message) && /may reappear when the database is reopened/.test(e.message));
+    await assert.rejects(db.send('PutItem', { TableName: TABLE, Item: item(801) }), /Writes are stopped/);
+    // Reads still answer, from the last durable state.
+    assert.deepEqual(await scanKeys(db), expectedKeys(0, 20));
+    await db.close();
+    // As the message said: store 0 still holds the write, so a reopen from it shows it.
+    const again = await open({ stores: [s[0], new MemoryStore(), new MemoryStore()] });
+    assert.deepEqual(await scanKeys(again), [...expectedKeys(0, 20), 'k00800']);
+    await again.close();
+  });
+
   test('a slow replica does not hold up acknowledgements', async () => {
     const s = stores();
     const db = await dbOn(s, 5);

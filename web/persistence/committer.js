@@ -17,8 +17,9 @@
 //      an error naming the replicas' failures (quota first). Replicas that
 //      did apply the batch are reverted (or cleared) BEFORE the in-flight
 //      group rejects and before the next commit starts, so a rejected write
-//      is on no replica. If even that fails, the committer stops: every
-//      later operation rejects until the database is reopened.
+//      is on no replica. If even that fails, writes stop: every later write
+//      is undone at once and rejects until the database is reopened (reads
+//      still answer from the last durable state).
 // Between commits, replicas that are behind or damaged are repaired in the
 // background (replica-set.js repair) once their retry time has come, only
 // while nothing is pending or in flight (so the state written is durable).
@@ -101,7 +102,7 @@ export class Committer {
     this.#emit = emit;
   }
 
-  /** The Error every operation rejects with once writing stopped, else null. */
+  /** The Error every write rejects with once writing stopped, else null. */
   get fatal() { return this.#fatal; }
 
   /**
@@ -109,7 +110,12 @@ export class Committer {
    * the promise of its durability (see the header).
    */
   afterOperation() {
-    if (this.#fatal) return Promise.reject(this.#fatal);
+    if (this.#fatal) {
+      // Writes are stopped: a write is undone at once (it reaches no replica); reads still answer.
+      if (!this.#engine.hasPendingCommit()) return RESOLVED;
+      this.#engine.rollbackToDurable();
+      return Promise.reject(this.#fatal);
+    }
     if (this.#engine.hasPendingCommit()) {
       this.#group ??= deferred();
       this.#group.operations++;
@@ -178,13 +184,18 @@ export class Committer {
     this.#emit('rollback', { lsn: batch.lsn, error });
     (async () => {
       await outcome.settled;
+      let rejection = error;
       try {
         if (snapshot !== null) await this.#replicas.revert(batch, outcome.results, snapshot);
       } catch (cause) {
-        this.#stop(new PocketDynamoError(`Writes are stopped: ${cause.message}. Operations rejected earlier ` +
-            'may reappear after a reopen; reopen the database to go on.', { cause }));
+        this.#stop(new PocketDynamoError(`Writes are stopped: ${cause.message}. Reopen the database to go on.`,
+          { cause }));
+        rejection = new PocketDynamoError(`${error.message} But ${cause.message}, so this write may reappear ` +
+            'when the database is reopened; writes are stopped until then.', { cause });
+        Object.assign(rejection, { reason: error.reason, quotaExceeded: error.quotaExceeded,
+          replicaErrors: error.replicaErrors });
       }
-      group.reject(error);
+      group.reject(rejection);
       this.#busy = false;
       this.#next();
     })();

@@ -11,6 +11,7 @@
 //   store.faults.delayMs = 5;                 // every write takes 5 ms
 //   store.faults.applyThenFail = 1;           // the next write applies, then reports failure
 //                                             //   (outcome 'unknown', as a lost reply)
+//   store.faults.failClears = 1;              // the next clear() fails
 //   store.writes / store.failedWrites         // counters
 //
 // Operations run one at a time in call order (as IndexedDB runs transactions
@@ -29,7 +30,7 @@ export class MemoryStore {
   #closed = false;
 
   /** Fault injection knobs (see the header); all off by default. */
-  faults = { failWrites: 0, error: 'io', quotaBytes: Infinity, delayMs: 0, applyThenFail: 0 };
+  faults = { failWrites: 0, error: 'io', quotaBytes: Infinity, delayMs: 0, applyThenFail: 0, failClears: 0 };
   /** Writes attempted (writeCommit + writeFull) and how many failed. */
   writes = 0;
   failedWrites = 0;
@@ -130,6 +131,10 @@ export class MemoryStore {
 
   clear() {
     return this.#run(() => {
+      if (this.faults.failClears > 0) {
+        this.faults.failClears--;
+        throw new StoreError('io', `${this.#label}: clear failed (injected)`);
+      }
       this.#head = null;
       this.#pages = new Map();
     });

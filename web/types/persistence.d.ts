@@ -139,6 +139,8 @@ export declare class MemoryStore implements PageStore {
     delayMs: number;
     /** Apply this many upcoming writes, then report them failed (outcome 'unknown'). */
     applyThenFail: number;
+    /** Fail this many upcoming clear() calls. */
+    failClears: number;
   };
   /** Writes attempted, and how many failed. */
   writes: number;
