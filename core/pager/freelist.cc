@@ -32,59 +32,60 @@ Status CheckTrunk(const PageAccess& pages, uint32_t trunk) {
 }  // namespace
 
 Result<uint32_t> Pop(PageAccess* pages) {
-  const uint8_t* m = pages->Page(0);
-  uint32_t head = meta::FreeHead(m);
+  const uint32_t head = meta::FreeHead(pages->Page(0));
   if (head == 0) return 0u;
-  uint32_t free_count = meta::FreeCount(m);
+  const uint32_t free_count = meta::FreeCount(pages->Page(0));
   Status s = CheckTrunk(*pages, head);
   if (!s.ok()) return s;
   if (free_count == 0) return Bad(0, "free list head set but free count is 0");
   const uint8_t* t = pages->Page(head);
-  uint32_t n = TrunkCount(t);
-  uint32_t id;
+  const uint32_t n = TrunkCount(t);
+  const uint32_t id = n > 0 ? TrunkId(t, n - 1) : head;
+  const uint32_t next = TrunkNext(t);
+  if (id == 0 || id >= pages->page_count() || (n > 0 && id == head)) {
+    return Bad(head, "free-list trunk lists page " + std::to_string(id));
+  }
+  if (n == 0 && (next >= pages->page_count() || next == head)) {
+    return Bad(head, "free-list trunk links to page " + std::to_string(next));
+  }
+  // Touch every page first (Touch may throw std::bad_alloc), then change them.
+  pages->Touch(id);
+  uint8_t* wt = pages->Touch(head);
+  uint8_t* m = pages->Touch(0);
   if (n > 0) {
-    id = TrunkId(t, n - 1);
-    if (id == 0 || id >= pages->page_count() || id == head) {
-      return Bad(head, "free-list trunk lists page " + std::to_string(id));
-    }
-    uint8_t* wt = pages->Touch(head);
     EncodeFixed32(wt + kTrunkIdsOffset + 4 * (n - 1), 0);
     EncodeFixed32(wt + kTrunkCountOffset, n - 1);
   } else {
-    id = head;
-    uint32_t next = TrunkNext(t);
-    if (next >= pages->page_count() || next == head) {
-      return Bad(head, "free-list trunk links to page " + std::to_string(next));
-    }
-    meta::SetFreeHead(pages->Touch(0), next);
+    meta::SetFreeHead(m, next);
   }
-  meta::SetFreeCount(pages->Touch(0), free_count - 1);
+  meta::SetFreeCount(m, free_count - 1);
   return id;
 }
 
 void Push(PageAccess* pages, uint32_t id) {
   const uint32_t page_size = pages->page_size();
-  const uint8_t* m = pages->Page(0);
-  uint32_t head = meta::FreeHead(m);
-  uint32_t free_count = meta::FreeCount(m);
+  const uint32_t head = meta::FreeHead(pages->Page(0));
+  const uint32_t free_count = meta::FreeCount(pages->Page(0));
   bool head_has_room = false;
   if (head != 0 && CheckTrunk(*pages, head).ok()) {
     head_has_room = TrunkCount(pages->Page(head)) < Capacity(page_size);
   }
+  // Touch every page first (Touch may throw std::bad_alloc), then change them.
+  uint8_t* p = pages->Touch(id);
+  uint8_t* t = head_has_room ? pages->Touch(head) : nullptr;
+  uint8_t* m = pages->Touch(0);
   if (head_has_room) {
-    uint8_t* t = pages->Touch(head);
     uint32_t n = TrunkCount(t);
     EncodeFixed32(t + kTrunkIdsOffset + 4 * n, id);
     EncodeFixed32(t + kTrunkCountOffset, n + 1);
-    page::Init(pages->Touch(id), page_size, id, PageType::kFree);
+    page::Init(p, page_size, id, PageType::kFree);
   } else {
-    uint8_t* t = pages->Touch(id);
-    page::Init(t, page_size, id, PageType::kFreeTrunk);
-    EncodeFixed32(t + kTrunkNextOffset, head);
-    EncodeFixed32(t + kTrunkCountOffset, 0);
-    meta::SetFreeHead(pages->Touch(0), id);
+    page::Init(p, page_size, id, PageType::kFreeTrunk);
+    EncodeFixed32(p + kTrunkNextOffset, head);
+    EncodeFixed32(p + kTrunkCountOffset, 0);
+    meta::SetFreeHead(m, id);
   }
-  meta::SetFreeCount(pages->Touch(0), free_count + 1);
+  meta::SetFreeCount(m, free_count + 1);
 }
 
 Status Check(const PageAccess& pages) {

@@ -42,7 +42,9 @@ inline uint32_t TrunkId(const uint8_t* t, uint32_t i) {
 
 // What the free list needs from the pager. Page(id) and Touch(id) require
 // id < page_count(); Touch saves the page's undo image, marks it dirty and
-// returns a writable pointer, valid until the next Touch.
+// returns a writable pointer to the page, valid while the page exists. Touch
+// may throw std::bad_alloc, having changed no page; so Pop and Push touch
+// every page they need before they change any.
 class PageAccess {
  public:
   virtual ~PageAccess() = default;
@@ -53,9 +55,10 @@ class PageAccess {
 };
 
 // Takes one page off the free list and returns its id (its content is left as
-// it was: the caller re-initialises it), or 0 if the list is empty. Updates
-// the meta page's head and count. Corruption if the head trunk is malformed
-// (bad type, count over capacity, id out of range); nothing changes then.
+// it was, but it is touched: the caller re-initialises it), or 0 if the list
+// is empty. Updates the meta page's head and count. Corruption if the head
+// trunk is malformed (bad type, count over capacity, id out of range);
+// nothing changes then.
 Result<uint32_t> Pop(PageAccess* pages);
 
 // Puts page `id` on the free list: zeroes it as a kFree leaf or turns it into

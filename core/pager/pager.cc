@@ -73,20 +73,23 @@ class Pager::Impl : public freelist::PageAccess {
   uint32_t page_size() const override { return page_size_; }
   uint32_t page_count() const override { return static_cast<uint32_t>(slots_.size()); }
   const uint8_t* Page(uint32_t id) const override { return slots_[id].data.get(); }
+  // Exception safety: each step that can throw (std::bad_alloc) comes before
+  // the bookkeeping it would make inconsistent. An id in op_new_ without a
+  // pending entry is skipped by RollbackOperation.
   uint8_t* Touch(uint32_t id) override {
     Slot& s = slots_[id];
     if (s.pending_epoch != pending_epoch_) {
-      pending_.emplace(id, std::string(reinterpret_cast<const char*>(s.data.get()), page_size_));
+      std::string before(reinterpret_cast<const char*>(s.data.get()), page_size_);
+      if (in_op_) op_new_.push_back(id);
+      pending_.emplace(id, std::move(before));
       s.pending_epoch = pending_epoch_;
-      if (in_op_) {
-        op_new_.push_back(id);
-        s.op_epoch = op_epoch_;
-      }
+      if (in_op_) s.op_epoch = op_epoch_;
     } else if (in_op_ && s.op_epoch != op_epoch_) {
       if (op_undo_used_ == op_undo_.size()) op_undo_.emplace_back();
-      auto& entry = op_undo_[op_undo_used_++];  // reuses the string's buffer
-      entry.first = id;
+      auto& entry = op_undo_[op_undo_used_];  // reuses the string's buffer
       entry.second.assign(reinterpret_cast<const char*>(s.data.get()), page_size_);
+      entry.first = id;
+      ++op_undo_used_;
       s.op_epoch = op_epoch_;
     }
     return s.data.get();
@@ -101,17 +104,20 @@ class Pager::Impl : public freelist::PageAccess {
       return Status::OutOfSpace("database would exceed " + std::to_string(kMaxPageCount) +
                                 " pages");
     }
-    std::unique_ptr<uint8_t[]> data(new (std::nothrow) uint8_t[page_size_]);
-    if (!data) return Status::OutOfSpace("out of memory for a new page");
-    std::memset(data.get(), 0, page_size_);
-    meta::SetPageCount(Touch(0), id + 1);
     Slot slot;
-    slot.data = std::move(data);
+    slot.data.reset(new (std::nothrow) uint8_t[page_size_]);
+    if (!slot.data) return Status::OutOfSpace("out of memory for a new page");
+    std::memset(slot.data.get(), 0, page_size_);
     slot.pending_epoch = pending_epoch_;
     slot.op_epoch = op_epoch_;
-    slots_.push_back(std::move(slot));
-    pending_.emplace(id, std::string());
+    // Steps that may throw, each leaving nothing inconsistent behind ...
+    if (slots_.size() == slots_.capacity()) slots_.reserve(slots_.capacity() * 2 + 16);
+    uint8_t* meta_page = Touch(0);
     if (in_op_) op_new_.push_back(id);
+    pending_.emplace(id, std::string());
+    // ... then the ones that cannot.
+    slots_.push_back(std::move(slot));
+    meta::SetPageCount(meta_page, id + 1);
     return id;
   }
 
@@ -340,15 +346,20 @@ CommitBatch Pager::TakeCommit() {
   batch.prev_lsn = page::Lsn(m.Page(0));
   batch.lsn = batch.prev_lsn + 1;
   batch.page_count = m.page_count();
+  // Everything that may throw first: the copies and the in-flight entry.
   batch.page_ids = DirtyPageIds();
   batch.images.reserve(batch.page_ids.size());
   for (uint32_t id : batch.page_ids) {
-    uint8_t* p = m.slots_[id].data.get();
-    page::Seal(p, m.page_size_, id, batch.lsn);
-    batch.images.emplace_back(reinterpret_cast<const char*>(p), m.page_size_);
+    batch.images.emplace_back(reinterpret_cast<const char*>(m.Page(id)), m.page_size_);
   }
-  m.in_flight_.push_back(InFlight{batch.lsn, std::move(m.pending_)});
-  m.pending_ = UndoLayer();
+  m.in_flight_.push_back(InFlight{batch.lsn, UndoLayer()});
+  // Then seal in place; the copies differ only in the header's id/LSN/CRC.
+  for (size_t i = 0; i < batch.page_ids.size(); ++i) {
+    uint8_t* p = m.slots_[batch.page_ids[i]].data.get();
+    page::Seal(p, m.page_size_, batch.page_ids[i], batch.lsn);
+    std::memcpy(&batch.images[i][0], p, kHeaderOwnerOffset);
+  }
+  m.in_flight_.back().undo.swap(m.pending_);
   ++m.pending_epoch_;
   return batch;
 }

@@ -45,6 +45,13 @@
 //   caller can fetch that page from another replica (VerifyPageImage below
 //   checks the replacement on its own).
 //
+// Running out of memory
+//   Page memory comes from a non-throwing allocation: Allocate() returns
+//   OutOfSpace when a page cannot be had. The bookkeeping (undo images,
+//   batch copies) may throw std::bad_alloc; a call that throws has changed no
+//   page, page count, free list, root or LSN (at most it left an unchanged
+//   page in the dirty set), so the caller can still RollbackOperation().
+//
 // Thread safety: none; the core is single-threaded.
 #ifndef PD_PAGER_PAGER_H_
 #define PD_PAGER_PAGER_H_
