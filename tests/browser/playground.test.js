@@ -1,0 +1,248 @@
+// The playground (demo/) driven as a visitor would, in Chromium: the site is
+// built with scripts/build-demo.mjs into a temporary folder and served from
+// 127.0.0.1. Every step asserts on what the page shows. Also measured: bytes
+// transferred and time until the page is interactive; asserted: no request
+// leaves the page's own origin, no console errors. Screenshots of each tab
+// at laptop (1280x800) and phone (390x844) size go to build/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, serve, watchErrors, REPO } from './harness.js';
+
+const SHOTS = path.join(REPO, 'build', 'screenshots');
+let site;
+let server;
+let context;
+let page;
+let errors;
+const foreign = [];
+
+before(async () => {
+  site = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-demo-'));
+  execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build-demo.mjs'), path.join(site, 'site')], { stdio: 'pipe' });
+  server = await serve({ '/': path.join(site, 'site') });
+  context = await launch();
+  page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  errors = watchErrors(page);
+  page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  page.on('dialog', (d) => d.accept());
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  if (site) fs.rmSync(site, { recursive: true, force: true });
+});
+
+async function shots(name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}-laptop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+const tab = (name) => page.click(`[role=tab][data-tab=${name}]`);
+const text = (sel) => page.locator(sel).innerText();
+
+test('loads fast, from its own origin only', async () => {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  const t0 = Date.now();
+  await page.goto(`${server.url}/index.html`);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+  const tti = Date.now() - t0;
+  await cdp.detach();
+  console.log(`# playground: ${(bytes / 1024).toFixed(0)} KiB transferred, interactive after ${tti} ms`);
+  assert.ok(bytes > 0 && bytes < 3 * 1024 * 1024, `${bytes} bytes`);
+  assert.ok(tti < 15_000, `${tti} ms`);
+  assert.match(await text('#status'), /Ready in \d+ ms · stored in IndexedDB \(3 replicas\)/);
+  assert.match(await text('#tables'), /No tables yet/);
+});
+
+test('create table: inline validation error, then success', async () => {
+  await page.click('#create summary');
+  await page.fill('#create-form [name=name]', 'ab');
+  await page.press('#create-form [name=name]', 'Enter');
+  await page.waitForSelector('#create-error:not([hidden])');
+  const error = await text('#create-error');
+  assert.match(error, /^ValidationException/);
+  assert.match(error, /TableName must be at least 3 characters long/);
+  await page.fill('#create-form [name=name]', 'Notes');
+  await page.fill('#create-form [name=pk]', 'id');
+  await page.fill('#create-form [name=sk]', 'n');
+  await page.selectOption('#create-form [name=skType]', 'N');
+  await page.click('#create-form button[type=submit]');
+  await page.waitForSelector('[data-table=Notes]');
+  assert.equal(await page.isHidden('#create-error'), true);
+  assert.match(await text('[data-table=Notes]'), /Notes\s+0 items · 0 B/);
+  assert.match(await text('#items-msg'), /This table is empty/);
+});
+
+test('items: create, edit (plain and DynamoDB JSON), delete', async () => {
+  await page.click('#new-item');
+  await page.fill('#editor-text', JSON.stringify({ id: 'a', n: 1, text: 'hello', tags: { colour: 'blue', sizes: [1, 2, 3] } }));
+  await page.click('#save-item');
+  await page.waitForSelector('#grid tbody tr');
+  assert.match(await text('#grid'), /hello/);
+  assert.match(await text('#grid'), /\{"colour":"blue","sizes":\[1,2,3\]\}/);
+  assert.match(await text('[data-table=Notes]'), /1 items/);
+  // A bad item shows the core's error inline.
+  await page.click('#new-item');
+  await page.fill('#editor-text', JSON.stringify({ id: 'b' }));
+  await page.click('#save-item');
+  await page.waitForSelector('#editor-error:not([hidden])');
+  assert.match(await text('#editor-error'), /^ValidationException\s+One or more parameter values were invalid: Missing the key n in the item/);
+  await page.click('#close-editor');
+  // Edit: open the row, switch to DynamoDB JSON, change, save.
+  await page.click('#grid tbody tr');
+  assert.deepEqual(JSON.parse(await page.inputValue('#editor-text')).text, 'hello');
+  await page.check('#ddb-json');
+  const ddb = JSON.parse(await page.inputValue('#editor-text'));
+  assert.deepEqual(ddb.n, { N: '1' });
+  ddb.text = { S: 'edited text' };
+  await page.fill('#editor-text', JSON.stringify(ddb));
+  await page.press('#editor-text', 'Control+Enter');
+  await page.waitForSelector('#editor', { state: 'hidden' });
+  assert.match(await text('#grid'), /edited text/);
+  assert.doesNotMatch(await text('#grid'), /hello/);
+  // Delete: a second item, opened and deleted (with the confirm step).
+  await page.click('#new-item');
+  await page.uncheck('#ddb-json');
+  await page.fill('#editor-text', JSON.stringify({ id: 'z', n: 99, text: 'to delete' }));
+  await page.click('#save-item');
+  await page.waitForFunction(() => /to delete/.test(document.querySelector('#grid').textContent));
+  await page.locator('#grid tbody tr', { hasText: 'to delete' }).click();
+  await page.click('#delete-item');
+  await page.waitForFunction(() => !/to delete/.test(document.querySelector('#grid').textContent));
+  assert.match(await text('[data-table=Notes]'), /1 items/);
+  await page.locator('#grid tbody tr').first().click();
+  await shots('items');
+  await page.click('#close-editor');
+});
+
+test('console: BatchWriteItem, an error shown, history kept', async () => {
+  await tab('console');
+  await page.selectOption('#c-op', 'BatchWriteItem');
+  const puts = [];
+  for (let n = 2; n <= 25; n++) puts.push({ PutRequest: { Item: { id: { S: 'a' }, n: { N: String(n) }, text: { S: `note ${n}` } } } });
+  await page.fill('#c-input', JSON.stringify({ RequestItems: { Notes: puts } }));
+  await page.press('#c-input', 'Control+Enter');
+  await page.waitForFunction(() => /succeeded/.test(document.querySelector('#c-meta').textContent));
+  assert.match(await text('#c-output'), /"UnprocessedItems": \{\}/);
+  await page.waitForFunction(() => /25 items/.test(document.querySelector('[data-table=Notes]').textContent));
+  await page.selectOption('#c-op', 'DescribeTable');
+  await page.fill('#c-input', '{"TableName": "Missing"}');
+  await page.click('#c-run');
+  await page.waitForSelector('#c-error:not([hidden])');
+  assert.match(await text('#c-error b'), /^ResourceNotFoundException$/);
+  assert.match(await text('#c-error'), /Requested resource not found/);
+  const history = await page.locator('#c-history li').allInnerTexts();
+  assert.equal(history.length, 2);
+  assert.match(history[0], /✗ DescribeTable/);
+  assert.match(history[1], /✓ BatchWriteItem/);
+  await page.locator('#c-history button').nth(1).click();
+  assert.equal(await page.inputValue('#c-op'), 'BatchWriteItem');
+  assert.match(await page.inputValue('#c-input'), /note 25/);
+  await shots('console');
+});
+
+test('query: sort-key condition, paging, SDK code', async () => {
+  await tab('query');
+  await page.selectOption('#q-table', 'Notes');
+  await page.fill('#q-pk', 'a');
+  await page.selectOption('#q-skop', '>');
+  await page.fill('#q-sk1', '5');
+  await page.fill('#q-limit', '8');
+  const sdk = await text('#q-sdk');
+  assert.match(sdk, /new QueryCommand\(/);
+  assert.match(sdk, /"KeyConditionExpression": "#pk = :pk AND #sk > :sk1"/);
+  assert.deepEqual(JSON.parse(await text('#q-json')).ExpressionAttributeValues, { ':pk': { S: 'a' }, ':sk1': { N: '5' } });
+  await page.click('#query-form button[type=submit]');
+  await page.waitForSelector('[data-stat=count]');
+  const seen = [];
+  for (let p = 1; ; p++) {
+    assert.equal(await text('[data-stat=page]'), String(p));
+    const ns = (await page.locator('#q-grid tbody tr td:nth-child(2)').allInnerTexts()).map(Number);
+    seen.push(...ns);
+    assert.equal(await text('[data-stat=count]'), String(ns.length));
+    assert.match(await text('[data-stat=capacity]'), /RCU$/);
+    assert.match(await text('[data-stat=time]'), /ms$/);
+    if (await page.isDisabled('#q-next')) break;
+    await page.click('#q-next');
+    await page.waitForFunction((n) => document.querySelector('[data-stat=page]')?.textContent === String(n), p + 1);
+  }
+  assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => i + 6));
+  await page.selectOption('#q-order', 'desc');
+  await page.selectOption('#q-skop', 'between');
+  await page.fill('#q-sk1', '3');
+  await page.fill('#q-sk2', '4');
+  await page.click('#query-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('[data-stat=count]')?.textContent === '2');
+  assert.deepEqual((await page.locator('#q-grid tbody tr td:nth-child(2)').allInnerTexts()).map(Number), [4, 3]);
+  await shots('query');
+});
+
+test('sample data: one click, progress, thousands of items', async () => {
+  await tab('items');
+  await page.click('#sample');
+  await page.waitForSelector('#sample-progress:not([hidden])');
+  await page.waitForFunction(() => /Loaded \d+ items/.test(document.querySelector('#sample-status').textContent), null, { timeout: 120_000 });
+  const loaded = Number(/Loaded (\d+)/.exec(await text('#sample-status'))[1]);
+  assert.ok(loaded > 3000, `${loaded}`);
+  assert.match(await text('[data-table=shop]'), new RegExp(`${loaded} items`));
+  assert.equal(await page.locator('#grid tbody tr').count(), 25);
+  await page.click('#next-page');
+  await page.waitForFunction(() => /^Page 2:/.test(document.querySelector('#items-msg').textContent));
+  // A customer's orders through the Query tab.
+  await tab('query');
+  await page.selectOption('#q-table', 'shop');
+  await page.selectOption('#q-order', 'asc');
+  await page.fill('#q-pk', 'CUSTOMER#0001');
+  await page.selectOption('#q-skop', 'begins_with');
+  await page.fill('#q-sk1', 'ORDER#20');
+  await page.click('#query-form button[type=submit]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-stat=count]')?.textContent) > 0);
+  assert.match(await text('#q-grid'), /ORDER#20\d\d-\d\d-\d\d#O\d{6}/);
+  await tab('items');
+  await shots('sample');
+});
+
+test('replicas: damage one, see it rebuilt, nothing lost', async () => {
+  await tab('replicas');
+  await page.waitForSelector('[data-replica="2"]');
+  const before = await page.evaluate(() => window.playground.db.replicas());
+  assert.ok(before.every((r) => r.status === 'healthy' && r.pageCount > 0), JSON.stringify(before));
+  await shots('replicas');
+  await page.click('[data-replica="1"] >> text=Delete it');
+  await page.waitForFunction(() => /replica #1 is healthy again/.test(document.querySelector('#r-log').textContent), null, { timeout: 60_000 });
+  assert.match(await text('#r-log'), /deleting IndexedDB database "playground#1"/);
+  await page.click('[data-replica="2"] >> text=Corrupt pages');
+  await page.waitForFunction(() => /replica #2 is healthy again/.test(document.querySelector('#r-log').textContent), null, { timeout: 60_000 });
+  assert.match(await text('#r-log'), /wrote random bytes into [1-9]\d* stored value/);
+  const after = await page.evaluate(() => window.playground.db.replicas());
+  assert.ok(after.every((r) => r.status === 'healthy' && r.lsn === after[0].lsn), JSON.stringify(after));
+  assert.equal(await page.evaluate(() => window.playground.db.check()), '');
+  await shots('replicas-repaired');
+});
+
+test('reload: everything is still there; no foreign requests, no console errors', async () => {
+  const shop = await text('[data-table=shop]');
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]');
+  assert.equal(await text('[data-table=shop]'), shop);
+  assert.match(await text('[data-table=Notes]'), /25 items/);
+  await page.click('[data-table=Notes]');
+  await page.waitForSelector('#grid tbody tr');
+  assert.match(await text('#grid'), /edited text/);
+  await tab('console');
+  assert.equal(await page.locator('#c-history li').count(), 2);
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(errors.list, []);
+});
