@@ -96,7 +96,7 @@ function renderTables() {
       h('button', {
         type: 'button', 'aria-current': String(t.name === state.current), 'data-table': t.name,
         onclick: () => { state.current = t.name; state.pageKeys = []; renderTables(); showPage(undefined, false); document.dispatchEvent(new CustomEvent('tableschanged')); },
-      }, h('span', {}, t.name), h('span', { className: 'meta' }, `${t.count} items · ${formatBytes(t.bytes)}`)))));
+      }, h('span', {}, t.name), h('span', { className: 'meta' }, `${t.count} ${t.count === 1 ? 'item' : 'items'} · ${formatBytes(t.bytes)}`)))));
   }
   const has = Boolean(state.current);
   for (const id of ['#new-item', '#export', '#import', '#delete-table']) $(id).disabled = !has;
@@ -178,7 +178,7 @@ async function showPage(startKey, keepEditor) {
     }, cols.map((c) => { const text = cellText(item[c]); return h('td', { title: text.length > 40 ? text : null }, text.length > 120 ? `${text.slice(0, 117)}…` : text); })))));
   const pageNo = state.pageKeys.length + 1;
   $('#items-msg').textContent = out.Items.length
-    ? `Page ${pageNo}: ${out.Items.length} items${state.lastKey ? ' (more on the next page)' : ''}. Click a row (or press Enter on it) to edit.`
+    ? `Page ${pageNo}: ${out.Items.length} ${out.Items.length === 1 ? 'item' : 'items'}${state.lastKey ? ' (more on the next page)' : ''}. Click a row (or press Enter on it) to edit.`
     : (pageNo > 1 ? 'No more items.' : 'This table is empty. Add an item with "New item".');
   $('#next-page').disabled = !state.lastKey;
   $('#first-page').disabled = pageNo === 1;

@@ -92,7 +92,7 @@ test('items: create, edit (plain and DynamoDB JSON), delete', async () => {
   await page.waitForSelector('#grid tbody tr');
   assert.match(await text('#grid'), /hello/);
   assert.match(await text('#grid'), /\{"colour":"blue","sizes":\[1,2,3\]\}/);
-  assert.match(await text('[data-table=Notes]'), /1 items/);
+  assert.match(await text('[data-table=Notes]'), /1 item ·/);
   // A bad item shows the core's error inline.
   await page.click('#new-item');
   await page.fill('#editor-text', JSON.stringify({ id: 'b' }));
@@ -121,7 +121,7 @@ test('items: create, edit (plain and DynamoDB JSON), delete', async () => {
   await page.locator('#grid tbody tr', { hasText: 'to delete' }).click();
   await page.click('#delete-item');
   await page.waitForFunction(() => !/to delete/.test(document.querySelector('#grid').textContent));
-  assert.match(await text('[data-table=Notes]'), /1 items/);
+  assert.match(await text('[data-table=Notes]'), /1 item ·/);
   await page.locator('#grid tbody tr').first().click();
   await shots('items');
   await page.click('#close-editor');
