@@ -214,6 +214,34 @@ test('sample data: one click, progress, thousands of items', async () => {
   await shots('sample');
 });
 
+test('export a table to DynamoDB JSON lines and import it into another', async () => {
+  await tab('items');
+  await page.click('[data-table=Notes]');
+  await page.waitForSelector('#grid tbody tr');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  assert.equal(download.suggestedFilename(), 'Notes.jsonl');
+  const file = path.join(site, 'Notes.jsonl');
+  await download.saveAs(file);
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 25);
+  assert.deepEqual(Object.keys(lines[0]), ['Item']);
+  await page.fill('#create-form [name=name]', 'NotesCopy');
+  await page.fill('#create-form [name=pk]', 'id');
+  await page.fill('#create-form [name=sk]', 'n');
+  await page.selectOption('#create-form [name=skType]', 'N');
+  await page.click('#create-form button[type=submit]');
+  await page.waitForSelector('[data-table=NotesCopy][aria-current=true]');
+  await page.setInputFiles('#import', file);
+  await page.waitForFunction(() => /25 items/.test(document.querySelector('[data-table=NotesCopy]').textContent));
+  assert.match(await text('#status'), /Imported 25 items into NotesCopy/);
+  // Delete table, with its confirm step (accepted by the dialog handler).
+  let confirmed = '';
+  page.once('dialog', (d) => { confirmed = d.message(); });
+  await page.click('#delete-table');
+  await page.waitForSelector('[data-table=NotesCopy]', { state: 'detached' });
+  assert.match(confirmed, /Delete table "NotesCopy"/);
+});
+
 test('replicas: damage one, see it rebuilt, nothing lost', async () => {
   await tab('replicas');
   await page.waitForSelector('[data-replica="2"]');
