@@ -16,6 +16,10 @@
 // One writer per database: with storage 'idb' the owner holds a Web Lock
 // named after the database (web/tabs/owner-lock.js); a Database opened while
 // another tab owns the database forwards to it (web/tabs/forwarding.js).
+// Where Web Locks or BroadcastChannel are missing (browsers older than 2022)
+// the Database owns the database without a lock: one tab at a time is then
+// the application's responsibility (a second writer's commits would find the
+// replicas' heads moved and be turned away as stale, not mixed in).
 //
 // Lifecycle: close() waits for queued operations and commits, then frees the
 // core and the replicas (and hands ownership to the next tab in line); every
