@@ -16,10 +16,9 @@
 // One writer per database: with storage 'idb' the owner holds a Web Lock
 // named after the database (web/tabs/owner-lock.js); a Database opened while
 // another tab owns the database forwards to it (web/tabs/forwarding.js).
-// Where Web Locks or BroadcastChannel are missing (browsers older than 2022)
-// the Database owns the database without a lock: one tab at a time is then
-// the application's responsibility (a second writer's commits would find the
-// replicas' heads moved and be turned away as stale, not mixed in).
+// Where Web Locks or BroadcastChannel are missing (browsers older than
+// 2022), storage 'idb' is refused: without them a second tab could not be
+// kept from writing the same replicas.
 //
 // Lifecycle: close() waits for queued operations and commits, then frees the
 // core and the replicas (and hands ownership to the next tab in line); every
@@ -76,7 +75,11 @@ export class Database extends DatabaseBase {
   }
 
   async #start() {
-    if (this.#kind === 'idb' && locksAvailable() && channelsAvailable()) {
+    if (this.#kind === 'idb' && !(locksAvailable() && channelsAvailable())) {
+      throw new PocketDynamoError(`Database "${this.#name}": storage 'idb' needs Web Locks and BroadcastChannel ` +
+          "(to keep one writer per database across tabs), which this browser lacks; use storage 'memory'");
+    }
+    if (this.#kind === 'idb') {
       const lock = await tryAcquire(this.#name);
       if (lock !== null) {
         await this.#becomeOwner(lock);
