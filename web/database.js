@@ -77,7 +77,8 @@ export class Database extends DatabaseBase {
   async #start() {
     if (this.#kind === 'idb' && !(locksAvailable() && channelsAvailable())) {
       throw new PocketDynamoError(`Database "${this.#name}": storage 'idb' needs Web Locks and BroadcastChannel ` +
-          "(to keep one writer per database across tabs), which this browser lacks; use storage 'memory'");
+          "(to keep one writer per database across tabs), which are missing here (Web Locks need a secure context: " +
+          "https or localhost); use storage 'memory'");
     }
     if (this.#kind === 'idb') {
       const lock = await tryAcquire(this.#name);
