@@ -43,6 +43,9 @@ async function shots(name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}-laptop.png`), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), fullPage: true });
+  // Readable on a phone: nothing wider than the screen (wide grids scroll inside their own box).
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `${name}: page is ${width} px wide at 390 px`);
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
@@ -258,6 +261,21 @@ test('replicas: damage one, see it rebuilt, nothing lost', async () => {
   assert.ok(after.every((r) => r.status === 'healthy' && r.lsn === after[0].lsn), JSON.stringify(after));
   assert.equal(await page.evaluate(() => window.playground.db.check()), '');
   await shots('replicas-repaired');
+});
+
+test('keyboard: tabs with arrow keys, rows open with Enter', async () => {
+  await tab('items');
+  await page.focus('[role=tab][data-tab=items]');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getAttribute('[role=tab][data-tab=query]', 'aria-selected'), 'true');
+  assert.equal(await page.isVisible('#tab-query'), true);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.isVisible('#tab-items'), true);
+  await page.focus('#grid tbody tr');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#editor:not([hidden])');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'editor-text');
+  await page.click('#close-editor');
 });
 
 test('reload: everything is still there; no foreign requests, no console errors', async () => {
