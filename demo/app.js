@@ -234,10 +234,13 @@ async function saveItem() {
   }
   try {
     const t = tableInfo();
-    await state.db.send('PutItem', { TableName: t.name, Item: item });
-    // Editing the key writes a new item: remove the old one, as a rename.
     if (state.editing && JSON.stringify(keyOf(item)) !== JSON.stringify(state.editing.key)) {
-      await state.db.send('DeleteItem', { TableName: t.name, Key: state.editing.key });
+      // The key was edited: a rename, put and delete in one transaction.
+      await state.db.send('TransactWriteItems', { TransactItems: [
+        { Put: { TableName: t.name, Item: item } },
+        { Delete: { TableName: t.name, Key: state.editing.key } }] });
+    } else {
+      await state.db.send('PutItem', { TableName: t.name, Item: item });
     }
     hideError(err);
     status(`Saved item in ${t.name}`);

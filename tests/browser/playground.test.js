@@ -115,6 +115,20 @@ test('items: create, edit (plain and DynamoDB JSON), delete', async () => {
   await page.waitForSelector('#editor', { state: 'hidden' });
   assert.match(await text('#grid'), /edited text/);
   assert.doesNotMatch(await text('#grid'), /hello/);
+  // Changing the key renames the item (one transaction): the old key is gone.
+  await page.locator('#grid tbody tr').first().click();
+  const renamed = JSON.parse(await page.inputValue('#editor-text'));
+  renamed.n = { N: '7' };
+  await page.fill('#editor-text', JSON.stringify(renamed));
+  await page.click('#save-item');
+  await page.waitForSelector('#editor', { state: 'hidden' });
+  assert.deepEqual((await page.locator('#grid tbody tr td:nth-child(2)').allInnerTexts()), ['7']);
+  renamed.n = { N: '1' };
+  await page.locator('#grid tbody tr').first().click();
+  await page.fill('#editor-text', JSON.stringify(renamed));
+  await page.click('#save-item');
+  await page.waitForSelector('#editor', { state: 'hidden' });
+  assert.deepEqual((await page.locator('#grid tbody tr td:nth-child(2)').allInnerTexts()), ['1']);
   // Delete: a second item, opened and deleted (with the confirm step).
   await page.click('#new-item');
   await page.uncheck('#ddb-json');
