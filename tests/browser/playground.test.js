@@ -227,6 +227,20 @@ test('sample data: one click, progress, thousands of items', async () => {
   await page.click('#query-form button[type=submit]');
   await page.waitForFunction(() => Number(document.querySelector('[data-stat=count]')?.textContent) > 0);
   assert.match(await text('#q-grid'), /ORDER#20\d\d-\d\d-\d\d#O\d{6}/);
+  // A Scan with a filter expression and a projection.
+  await page.selectOption('#q-op', 'Scan');
+  await page.fill('#q-filter', '#s = :s');
+  await page.fill('#q-values', '{"#s": "status", ":s": {"S": "RETURNED"}}');
+  await page.fill('#q-proj', 'pk, sk, status');
+  await page.fill('#q-limit', '500');
+  assert.match(await text('#q-sdk'), /new ScanCommand\(/);
+  await page.click('#query-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('[data-stat=scanned]')?.textContent === '500');
+  const count = Number(await text('[data-stat=count]'));
+  assert.ok(count > 0 && count < 500, `${count}`);
+  assert.deepEqual(await page.locator('#q-grid th').allInnerTexts(), ['pk', 'sk', 'status']);
+  assert.deepEqual([...new Set(await page.locator('#q-grid tbody td:nth-child(3)').allInnerTexts())], ['RETURNED']);
+  assert.equal(await page.isEnabled('#q-next'), true);
   await tab('items');
   await shots('sample');
 });
