@@ -60,8 +60,11 @@ TEST_CASE("LocalSize keeps cells small, keys local and overflow pages full") {
 
 TEST_CASE("leaf and interior cells round-trip and reject truncation") {
   const uint32_t ps = 4096;
-  for (auto [key_size, value_size] : std::vector<std::pair<uint32_t, uint32_t>>{
+  for (const auto& sizes : std::vector<std::pair<uint32_t, uint32_t>>{
            {1, 0}, {5, 7}, {200, 700}, {998, 0}, {10, 5000}, {3000, 100}, {8192, 1 << 20}}) {
+    // Plain variables, not a structured binding: CAPTURE's lambda cannot
+    // capture bindings under clang 14 (em++).
+    const uint32_t key_size = sizes.first, value_size = sizes.second;
     CAPTURE(key_size);
     CAPTURE(value_size);
     std::string key = Bytes(key_size, 'k'), value = Bytes(value_size, 'v');
