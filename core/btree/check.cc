@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <string>
-#include <utility>
 
 #include "btree/format.h"
 #include "btree/node.h"
@@ -39,7 +38,7 @@ constexpr uint32_t kTrunkIdsOffset = 32;
 
 // A key bound: unbounded, or a key.
 struct Bound {
-  const std::string* key = nullptr;  // nullptr = infinite
+  const std::string_view* key = nullptr;  // nullptr = infinite
 };
 
 class Checker {
@@ -139,7 +138,7 @@ Status Checker::CheckTreeAt(uint32_t root) {
 // accounting for every content byte with the garbage count.
 Status Checker::CheckCells(uint32_t id, const NodeView& node, std::vector<Cell>* cells) {
   const uint32_t n = node.count();
-  std::vector<std::pair<uint32_t, uint32_t>> extents;  // (offset, size)
+  std::vector<uint64_t> extents;  // offset << 32 | size, sorted to find overlaps
   extents.reserve(n);
   uint64_t bytes = 0;
   for (uint32_t i = 0; i < n; ++i) {
@@ -150,14 +149,15 @@ Status Checker::CheckCells(uint32_t id, const NodeView& node, std::vector<Cell>*
                                     "the content area");
     }
     cells->push_back(cell);
-    extents.emplace_back(node.slot(i), cell.size);
+    extents.push_back(uint64_t{node.slot(i)} << 32 | cell.size);
     bytes += cell.size;
   }
   std::sort(extents.begin(), extents.end());
   for (size_t i = 1; i < extents.size(); ++i) {
-    if (extents[i - 1].first + extents[i - 1].second > extents[i].first) {
-      return PageCorruption(id, "cells at offsets " + std::to_string(extents[i - 1].first) +
-                                    " and " + std::to_string(extents[i].first) + " overlap");
+    uint64_t prev_end = (extents[i - 1] >> 32) + (extents[i - 1] & 0xffffffffu);
+    if (prev_end > (extents[i] >> 32)) {
+      return PageCorruption(id, "cells at offsets " + std::to_string(extents[i - 1] >> 32) +
+                                    " and " + std::to_string(extents[i] >> 32) + " overlap");
     }
   }
   uint64_t content = node.page_size() - node.content_start();
@@ -189,10 +189,15 @@ Status Checker::CheckNode(uint32_t id, int expected_level, bool is_root, Bound l
   ++(leaf ? report_.leaf_pages : report_.interior_pages);
 
   std::vector<Cell> cells;
+  cells.reserve(n);
   s = CheckCells(id, node, &cells);
   if (!s.ok()) return s;
 
-  std::vector<std::string> keys(n);
+  // Keys as views: into the page when local, into `spilled` otherwise
+  // (reserved up front so the views stay put).
+  std::vector<std::string_view> keys(n);
+  std::vector<std::string> spilled;
+  spilled.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     const Cell& cell = cells[i];
     if (cell.overflow != 0) {
@@ -206,8 +211,14 @@ Status Checker::CheckNode(uint32_t id, int expected_level, bool is_root, Bound l
       }
       report_.overflow_pages += static_cast<uint32_t>(chain.size());
     }
-    s = btree::ReadKey(pager_, cell, &keys[i]);
-    if (!s.ok()) return s;
+    if (cell.key_is_local()) {
+      keys[i] = cell.local_key();
+    } else {
+      spilled.emplace_back();
+      s = btree::ReadKey(pager_, cell, &spilled.back());
+      if (!s.ok()) return s;
+      keys[i] = spilled.back();
+    }
     if (i > 0 && keys[i - 1].compare(keys[i]) >= 0) {
       return PageCorruption(id, "keys " + std::to_string(i - 1) + " and " + std::to_string(i) +
                                     " out of order");

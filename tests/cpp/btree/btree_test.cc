@@ -94,7 +94,7 @@ TEST_CASE("random inserts split, root id stays, every key found, deletes merge b
     auto pager = NewPager(ps);
     uint32_t root = NewTree(pager.get());
     BTree tree(pager.get(), root);
-    const int n = ps <= 8192 ? 20000 : 6000;
+    const int n = ps <= 8192 ? 12000 : 5000;
     std::vector<int> order(n);
     std::iota(order.begin(), order.end(), 0);
     std::mt19937 rng(ps);
