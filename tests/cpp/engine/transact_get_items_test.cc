@@ -1,0 +1,101 @@
+// TransactGetItems through Engine::Execute: responses in action order ({}
+// for a missing item), projections per action, validation (all or nothing),
+// the 4 MB limit and ConsumedCapacity.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "support/test_util.h"
+
+namespace pd {
+namespace testing {
+namespace {
+
+json GetAction(const std::string& table, json key, json extra = json::object()) {
+  json get = {{"TableName", table}, {"Key", std::move(key)}};
+  for (auto it = extra.begin(); it != extra.end(); ++it) get[it.key()] = it.value();
+  return {{"Get", get}};
+}
+
+void Fill(TestDb& db) {
+  db.CreateTable("Users", "id", "S");
+  db.CreateTable("Orders", "user", "S", "n", "N");
+  db.Put("Users", {{"id", S("u1")}, {"name", S("Ann")}, {"tags", {{"SS", {"x", "y"}}}}});
+  db.Put("Orders", {{"user", S("u1")}, {"n", N("7")}, {"total", N("3")}});
+}
+
+TEST_CASE("TransactGetItems returns items in action order") {
+  TestDb db;
+  Fill(db);
+  json r = db.Ok("TransactGetItems",
+                 {{"TransactItems",
+                   json::array({GetAction("Orders", {{"user", S("u1")}, {"n", N("7")}}),
+                                GetAction("Users", {{"id", S("missing")}}),
+                                GetAction("Users", {{"id", S("u1")}},
+                                          {{"ProjectionExpression", "#n, tags"},
+                                           {"ExpressionAttributeNames", {{"#n", "name"}}}})})}});
+  CHECK(r == json{{"Responses",
+                   json::array({{{"Item", {{"user", S("u1")}, {"n", N("7")}, {"total", N("3")}}}},
+                                json::object(),
+                                {{"Item", {{"name", S("Ann")}, {"tags", {{"SS", {"x", "y"}}}}}}}})}});
+}
+
+TEST_CASE("TransactGetItems validation: all or nothing") {
+  TestDb db;
+  Fill(db);
+  const std::string v = "ValidationException";
+  auto tx = [](json actions) { return json{{"TransactItems", std::move(actions)}}; };
+  const json ok = GetAction("Users", {{"id", S("u1")}});
+  db.ExpectError("TransactGetItems", tx(json::array({ok, GetAction("Nope", {{"id", S("u1")}})})),
+                 "ResourceNotFoundException", "Requested resource not found");
+  db.ExpectError("TransactGetItems", tx(json::array({ok, GetAction("Orders", {{"user", S("u1")}})})), v,
+                 "The provided key element does not match the schema");
+  db.ExpectError("TransactGetItems", tx(json::array({ok, ok})), v,
+                 "Transaction request cannot include multiple operations on one item");
+  db.ExpectError("TransactGetItems",
+                 tx(json::array({ok, GetAction("Users", {{"id", S("u2")}},
+                                               {{"ProjectionExpression", "id"},
+                                                {"ExpressionAttributeNames", {{"#a", "a"}}}})})),
+                 v, "Value provided in ExpressionAttributeNames unused in expressions: keys: {#a}");
+  db.ExpectError("TransactGetItems",
+                 tx(json::array({GetAction("Nope", {{"id", S("u1")}}),
+                                 GetAction("Users", {{"id", S("u2")}}, {{"ProjectionExpression", "#b"}})})),
+                 v, "Invalid ProjectionExpression: An expression attribute name used in the document "
+                    "path is not defined; attribute name: #b");
+  json many = json::array();
+  for (int i = 0; i < 101; ++i) many.push_back(GetAction("Users", {{"id", S(std::to_string(i))}}));
+  json r = db.Exec("TransactGetItems", tx(many));
+  CHECK(ErrorType(r) == v);
+  CHECK(ErrorMessage(r).find("Member must have length less than or equal to 100") != std::string::npos);
+  many.erase(many.end() - 1);
+  r = db.Ok("TransactGetItems", tx(many));
+  CHECK(r["Responses"].size() == 100);
+  CHECK(r["Responses"][0] == json::object());
+}
+
+TEST_CASE("TransactGetItems 4 MB limit and ConsumedCapacity") {
+  TestDb db;
+  db.CreateTable("Big", "id", "N");
+  json actions = json::array();
+  for (int i = 0; i < 11; ++i) {
+    db.Put("Big", {{"id", N(std::to_string(i))}, {"pad", S(std::string(400000, 'x'))}});
+    actions.push_back(GetAction("Big", {{"id", N(std::to_string(i))}}));
+  }
+  db.ExpectError("TransactGetItems", {{"TransactItems", actions}}, "ValidationException",
+                 "Transaction request size exceeds the maximum allowed size of 4 MB");
+  actions.erase(actions.end() - 1);
+  // Ten 400,007-byte items: 98 units each for a consistent read, doubled.
+  json r = db.Ok("TransactGetItems", {{"TransactItems", actions}, {"ReturnConsumedCapacity", "TOTAL"}});
+  CHECK(r["Responses"].size() == 10);
+  CHECK(r["ConsumedCapacity"] == json::array({{{"TableName", "Big"}, {"CapacityUnits", 1960.0}}}));
+  // A missing item costs 2; INDEXES adds the table's share.
+  r = db.Ok("TransactGetItems", {{"TransactItems", json::array({GetAction("Big", {{"id", N("99")}})})},
+                                 {"ReturnConsumedCapacity", "INDEXES"}});
+  CHECK(r == json{{"Responses", json::array({json::object()})},
+                  {"ConsumedCapacity",
+                   json::array({{{"TableName", "Big"}, {"CapacityUnits", 2.0}, {"Table", {{"CapacityUnits", 2.0}}}}})}});
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace pd
