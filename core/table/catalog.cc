@@ -13,7 +13,7 @@
 namespace pd {
 namespace {
 
-constexpr size_t kEntryFixedSize = 23;  // bytes before the index roots
+constexpr size_t kEntryFixedSize = 23;   // bytes before the index roots
 constexpr uint16_t kMaxIndexTrees = 64;  // sanity bound on n (DynamoDB allows 5 LSI + 20 GSI)
 
 Status EntryCorruption(std::string_view name, const std::string& what) {
@@ -53,7 +53,8 @@ Result<CatalogEntry> Catalog::DecodeEntry(std::string_view name, std::string_vie
   const uint64_t size_bytes = DecodeFixed64(p + 13);
   const uint16_t n = DecodeFixed16(p + 21);
   if (n > kMaxIndexTrees) return EntryCorruption(name, "too many index trees");
-  if (bytes.size() < kEntryFixedSize + 4u * n) return EntryCorruption(name, "truncated index roots");
+  if (bytes.size() < kEntryFixedSize + 4u * n)
+    return EntryCorruption(name, "truncated index roots");
   for (uint16_t i = 0; i < n; ++i) {
     uint32_t r = DecodeFixed32(p + kEntryFixedSize + 4 * i);
     if (r == 0) return EntryCorruption(name, "index root page is 0");

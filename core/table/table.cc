@@ -58,9 +58,7 @@ Status TableIterator::SeekAfter(std::string_view key) {
   return Settle(s);
 }
 
-Status TableIterator::Next() {
-  return Settle(forward_ ? cursor_.Next() : cursor_.Prev());
-}
+Status TableIterator::Next() { return Settle(forward_ ? cursor_.Next() : cursor_.Prev()); }
 
 Result<Item> TableIterator::item() {
   Result<std::string_view> v = cursor_.value();
@@ -127,11 +125,11 @@ Result<PrimaryKey> Table::KeyFromItem(const Item& item) const {
   for (int i = 0; i < 2 && attributes[i] != nullptr; ++i) {
     const KeyAttribute& a = *attributes[i];
     const AttributeValue* v = item.Find(a.name);
-    if (v == nullptr) return Invalid(std::string(kInvalid) + "Missing the key " + a.name + " in the item");
+    if (v == nullptr)
+      return Invalid(std::string(kInvalid) + "Missing the key " + a.name + " in the item");
     if (v->type() != a.type) {
-      return Invalid(std::string(kInvalid) + "Type mismatch for key " + a.name +
-                     " expected: " + AttributeTypeName(a.type) +
-                     " actual: " + AttributeTypeName(v->type()));
+      return Invalid(std::string(kInvalid) + "Type mismatch for key " + a.name + " expected: " +
+                     AttributeTypeName(a.type) + " actual: " + AttributeTypeName(v->type()));
     }
     Status s = CheckKeyValue(a, *v, i == 0);
     if (!s.ok()) return s;
@@ -228,8 +226,7 @@ Status Table::Delete(const PrimaryKey& key, const std::optional<Item>& old) {
   if (entry_.description.item_count == 0 || old_size > entry_.description.size_bytes) {
     return Status::Corruption("table '" + name() + "': counts below the deleted item");
   }
-  return WriteCounts(entry_.description.item_count - 1,
-                     entry_.description.size_bytes - old_size);
+  return WriteCounts(entry_.description.item_count - 1, entry_.description.size_bytes - old_size);
 }
 
 TableIterator Table::NewIterator(KeyRange range, bool forward) const {
@@ -256,11 +253,10 @@ Status Table::CheckContents() const {
   }
   if (!s.ok()) return s;
   if (count != entry_.description.item_count || size != entry_.description.size_bytes) {
-    return Status::Corruption("table '" + name() + "': catalog counts " +
-                              std::to_string(entry_.description.item_count) + " items / " +
-                              std::to_string(entry_.description.size_bytes) +
-                              " bytes, tree holds " + std::to_string(count) + " / " +
-                              std::to_string(size));
+    return Status::Corruption(
+        "table '" + name() + "': catalog counts " + std::to_string(entry_.description.item_count) +
+        " items / " + std::to_string(entry_.description.size_bytes) + " bytes, tree holds " +
+        std::to_string(count) + " / " + std::to_string(size));
   }
   return Status::OK();
 }

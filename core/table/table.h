@@ -26,7 +26,8 @@
 // in this order:
 //   item (PutItem, transaction Put, BatchWrite PutRequest) — KeyFromItem:
 //     "One or more parameter values were invalid: Missing the key <k> in the item"
-//     "One or more parameter values were invalid: Type mismatch for key <k> expected: <T> actual: <U>"
+//     "One or more parameter values were invalid: Type mismatch for key <k>
+//      expected: <T> actual: <U>"
 //   key map (GetItem, DeleteItem, UpdateItem, ... Key) — KeyFromKeyMap:
 //     "The provided key element does not match the schema"  (attribute count
 //      differs from the key schema, a key attribute missing or of another type)
@@ -85,7 +86,9 @@ struct PrimaryKey {
 class TableIterator {
  public:
   TableIterator(const Pager* pager, uint32_t root, KeyRange range, bool forward, bool has_sort_key)
-      : cursor_(pager, root), range_(std::move(range)), forward_(forward),
+      : cursor_(pager, root),
+        range_(std::move(range)),
+        forward_(forward),
         has_sort_key_(has_sort_key) {}
 
   // First entry of the range in iteration order (smallest key forwards,
@@ -110,10 +113,10 @@ class TableIterator {
   // Sets valid_ from the cursor position and the range bound.
   Status Settle(Status s);
 
-  Cursor cursor_;      // over the table tree
-  KeyRange range_;     // [start, limit) in table-key order; limit "" = unbounded
-  bool forward_;       // ascending key order if true
-  bool has_sort_key_;  // the table's keys carry a sort component
+  Cursor cursor_;       // over the table tree
+  KeyRange range_;      // [start, limit) in table-key order; limit "" = unbounded
+  bool forward_;        // ascending key order if true
+  bool has_sort_key_;   // the table's keys carry a sort component
   bool valid_ = false;  // positioned on an entry inside range_
 };
 

@@ -41,12 +41,12 @@ std::string MakeTableId(const std::string& name, int64_t now_ms, const Pager& pa
   state ^= (static_cast<uint64_t>(pager.page_count()) << 32) ^ pager.lsn();
   uint64_t hi = SplitMix64(&state);
   uint64_t lo = SplitMix64(&state);
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                              // version 4
-  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);              // variant 10xx
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
+  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // variant 10xx
   char buf[37];
-  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
-                static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48),
                 static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
   return buf;
 }

@@ -45,8 +45,8 @@ DdbResult<json> HandleGetItem(Store& store, Context& ctx, const json& request) {
     response["Item"] = ItemJson(projection ? expr::Project(**item, projection->paths) : **item);
   }
   auto consistent = request.find("ConsistentRead");
-  const bool is_consistent = consistent != request.end() && consistent->is_boolean() &&
-                             consistent->get<bool>();
+  const bool is_consistent =
+      consistent != request.end() && consistent->is_boolean() && consistent->get<bool>();
   if (auto cc = ConsumedCapacityJson(CapacityReportOf(request), table->name(),
                                      ReadUnits(size, is_consistent))) {
     response["ConsumedCapacity"] = *cc;

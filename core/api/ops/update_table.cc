@@ -96,7 +96,8 @@ DdbResult<json> HandleUpdateTable(Store& store, Context& ctx, const json& reques
   }
   d.billing_mode = mode;
   if (!mode_member.empty()) d.billing_mode_explicit = true;
-  if (auto dp = request.find("DeletionProtectionEnabled"); dp != request.end() && dp->is_boolean()) {
+  if (auto dp = request.find("DeletionProtectionEnabled");
+      dp != request.end() && dp->is_boolean()) {
     d.deletion_protection = dp->get<bool>();
   }
   const std::string table_class = StringMember(request, "TableClass");

@@ -30,7 +30,8 @@ TEST_CASE("A new engine has nothing pending; writes do, reads do not") {
   db.Describe("Tbl");
   CHECK(!db.engine().has_pending_commit());
   // A failed write leaves nothing pending either.
-  db.ExpectError("PutItem", {{"TableName", "Tbl"}, {"Item", {{"pk", N("1")}}}}, "ValidationException",
+  db.ExpectError("PutItem", {{"TableName", "Tbl"}, {"Item", {{"pk", N("1")}}}},
+                 "ValidationException",
                  "One or more parameter values were invalid: Type mismatch for key pk expected: S "
                  "actual: N");
   CHECK(!db.engine().has_pending_commit());
@@ -48,12 +49,15 @@ TEST_CASE("RollbackToDurable undoes every write since the durable LSN") {
 
   // One batch in flight and more pending on top of it.
   db.Put("Tbl", {{"pk", S("lost1")}});
-  db.Ok("UpdateItem", {{"TableName", "Tbl"}, {"Key", {{"pk", S("kept")}}},
-                       {"UpdateExpression", "SET v = :v"}, {"ExpressionAttributeValues", {{":v", N("1")}}}});
+  db.Ok("UpdateItem", {{"TableName", "Tbl"},
+                       {"Key", {{"pk", S("kept")}}},
+                       {"UpdateExpression", "SET v = :v"},
+                       {"ExpressionAttributeValues", {{":v", N("1")}}}});
   CommitBatch in_flight = db.engine().TakeCommit();
   CHECK(in_flight.lsn == durable_lsn + 1);
   db.CreateTable("Other", "id", "N");
-  for (int i = 0; i < 200; ++i) db.Put("Other", {{"id", N(std::to_string(i))}, {"pad", S(std::string(100, 'p'))}});
+  for (int i = 0; i < 200; ++i)
+    db.Put("Other", {{"id", N(std::to_string(i))}, {"pad", S(std::string(100, 'p'))}});
   db.Ok("DeleteTable", {{"TableName", "Tbl"}});
 
   db.engine().RollbackToDurable();
@@ -92,10 +96,12 @@ TEST_CASE("Open from SnapshotImages gives an identical, independent database") {
   CHECK(copy.engine().lsn() == db.engine().lsn());
   CHECK(copy.engine().durable_lsn() == db.engine().lsn());
   for (int i = 0; i < 500; i += 37) {
-    json got = copy.Get("Tbl", {{"pk", S("p" + std::to_string(i % 13))}, {"sk", N(std::to_string(i))}});
+    json got =
+        copy.Get("Tbl", {{"pk", S("p" + std::to_string(i % 13))}, {"sk", N(std::to_string(i))}});
     CHECK(got["pad"]["S"].get<std::string>().size() == static_cast<size_t>(i % 700));
   }
-  CHECK(copy.Get("Second", {{"id", B("AAEC")}}) == json{{"id", B("AAEC")}, {"v", {{"BOOL", false}}}});
+  CHECK(copy.Get("Second", {{"id", B("AAEC")}}) ==
+        json{{"id", B("AAEC")}, {"v", {{"BOOL", false}}}});
   // Independent: writes to one do not show in the other.
   copy.Put("Second", {{"id", B("AAEC")}, {"v", {{"BOOL", true}}}});
   CHECK(db.Get("Second", {{"id", B("AAEC")}})["v"] == json{{"BOOL", false}});
@@ -116,7 +122,8 @@ TEST_CASE("Replaying commit batches onto a replica reproduces the database") {
   apply(db.engine().TakeCommit());
   for (int round = 0; round < 5; ++round) {
     for (int i = 0; i < 60; ++i) {
-      db.Put("Tbl", {{"pk", S("k" + std::to_string(i))}, {"round", N(std::to_string(round))},
+      db.Put("Tbl", {{"pk", S("k" + std::to_string(i))},
+                     {"round", N(std::to_string(round))},
                      {"pad", S(std::string(50 * round, 'z'))}});
     }
     if (round == 4) db.Ok("DeleteItem", {{"TableName", "Tbl"}, {"Key", {{"pk", S("k7")}}}});

@@ -44,7 +44,8 @@ TEST_CASE("DeleteItem ReturnValues") {
 TEST_CASE("DeleteItem conditions") {
   TestDb db;
   db.CreateTable("Tbl", "pk", "S");
-  db.Put("Tbl", {{"pk", S("a")}, {"state", S("open")}, {"tags", {{"SS", json::array({"x", "y"})}}}});
+  db.Put("Tbl",
+         {{"pk", S("a")}, {"state", S("open")}, {"tags", {{"SS", json::array({"x", "y"})}}}});
   json request = Delete({{"pk", S("a")}});
   request["ConditionExpression"] = "#s = :closed OR contains(tags, :z)";
   request["ExpressionAttributeNames"] = {{"#s", "state"}};

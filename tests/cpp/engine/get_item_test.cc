@@ -51,11 +51,10 @@ TEST_CASE("GetItem ProjectionExpression") {
                   {"Key", {{"pk", S("a")}}},
                   {"ProjectionExpression", "#n, m.y, l[2], l[0], nothing"},
                   {"ExpressionAttributeNames", {{"#n", "name"}}}};
-  CHECK(db.Ok("GetItem", request) ==
-        json{{"Item",
-              {{"name", S("n")},
-               {"m", {{"M", {{"y", N("2")}}}}},
-               {"l", {{"L", json::array({S("l0"), S("l2")})}}}}}});
+  CHECK(db.Ok("GetItem", request) == json{{"Item",
+                                           {{"name", S("n")},
+                                            {"m", {{"M", {{"y", N("2")}}}}},
+                                            {"l", {{"L", json::array({S("l0"), S("l2")})}}}}}});
   // Nothing projected exists: an empty Item.
   request["ProjectionExpression"] = "#n.deeper, zz";
   CHECK(db.Ok("GetItem", request) == json{{"Item", json::object()}});
@@ -85,7 +84,8 @@ TEST_CASE("GetItem consumed capacity") {
   db.Put("Tbl", {{"pk", S("k")}, {"pad", S(std::string(4096 - 6, 'x'))}});
   db.Put("Tbl", {{"pk", S("big")}, {"pad", S(std::string(4097 - 8, 'x'))}});
   auto units = [&](const std::string& pk, const json& consistent, const char* mode = "TOTAL") {
-    json request = {{"TableName", "Tbl"}, {"Key", {{"pk", S(pk)}}}, {"ReturnConsumedCapacity", mode}};
+    json request = {
+        {"TableName", "Tbl"}, {"Key", {{"pk", S(pk)}}}, {"ReturnConsumedCapacity", mode}};
     if (!consistent.is_null()) request["ConsistentRead"] = consistent;
     json r = db.Ok("GetItem", request);
     return r["ConsumedCapacity"];
@@ -100,14 +100,17 @@ TEST_CASE("GetItem consumed capacity") {
   CHECK(units("big", true, "INDEXES") ==
         json{{"TableName", "Tbl"}, {"CapacityUnits", 2.0}, {"Table", {{"CapacityUnits", 2.0}}}});
   // A projection does not reduce the charge.
-  json r = db.Ok("GetItem", {{"TableName", "Tbl"}, {"Key", {{"pk", S("big")}}},
-                             {"ProjectionExpression", "pk"}, {"ConsistentRead", true},
+  json r = db.Ok("GetItem", {{"TableName", "Tbl"},
+                             {"Key", {{"pk", S("big")}}},
+                             {"ProjectionExpression", "pk"},
+                             {"ConsistentRead", true},
                              {"ReturnConsumedCapacity", "TOTAL"}});
   CHECK(r["Item"] == json{{"pk", S("big")}});
   CHECK(r["ConsumedCapacity"]["CapacityUnits"] == 2.0);
-  CHECK(!db.Ok("GetItem", {{"TableName", "Tbl"}, {"Key", {{"pk", S("k")}}},
-                           {"ReturnConsumedCapacity", "NONE"}})
-             .contains("ConsumedCapacity"));
+  CHECK(
+      !db.Ok("GetItem",
+             {{"TableName", "Tbl"}, {"Key", {{"pk", S("k")}}}, {"ReturnConsumedCapacity", "NONE"}})
+           .contains("ConsumedCapacity"));
 }
 
 }  // namespace

@@ -62,9 +62,11 @@ TEST_CASE("PutItem key errors") {
   db.ExpectError("PutItem", PutRequest({{"pk", N("1")}, {"sk", N("1")}}), "ValidationException",
                  invalid + "Type mismatch for key pk expected: S actual: N");
   db.ExpectError("PutItem", PutRequest({{"pk", S("a")}, {"sk", {{"SS", json::array({"1"})}}}}),
-                 "ValidationException", invalid + "Type mismatch for key sk expected: N actual: SS");
+                 "ValidationException",
+                 invalid + "Type mismatch for key sk expected: N actual: SS");
   db.ExpectError("PutItem", PutRequest({{"pk", S("a")}, {"sk", {{"NULL", true}}}}),
-                 "ValidationException", invalid + "Type mismatch for key sk expected: N actual: NULL");
+                 "ValidationException",
+                 invalid + "Type mismatch for key sk expected: N actual: NULL");
   // The partition key is checked completely before the sort key.
   db.ExpectError("PutItem", PutRequest({{"pk", S("")}, {"sk", S("x")}}), "ValidationException",
                  "One or more parameter values are not valid. The AttributeValue for a key "
@@ -80,18 +82,20 @@ TEST_CASE("PutItem key errors") {
                   "ValidationException",
                   "One or more parameter values are not valid. The AttributeValue for a key "
                   "attribute cannot contain an empty binary value. Key: pk");
-  db2.ExpectError("PutItem",
-                  {{"TableName", "Bin"}, {"Item", {{"pk", B("AA==")}, {"sk", S(std::string(1025, 'z'))}}}},
-                  "ValidationException",
-                  invalid + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+  db2.ExpectError(
+      "PutItem",
+      {{"TableName", "Bin"}, {"Item", {{"pk", B("AA==")}, {"sk", S(std::string(1025, 'z'))}}}},
+      "ValidationException",
+      invalid + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
   db2.Ok("PutItem",
          {{"TableName", "Bin"}, {"Item", {{"pk", B("AA==")}, {"sk", S(std::string(1024, 'z'))}}}});
   // Sizes are UTF-8 bytes: 512 two-byte characters are 1024 bytes.
   std::string two_byte;
   for (int i = 0; i < 513; ++i) two_byte += "\xC3\xA9";
-  db2.ExpectError("PutItem", {{"TableName", "Bin"}, {"Item", {{"pk", B("AA==")}, {"sk", S(two_byte)}}}},
-                  "ValidationException",
-                  invalid + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+  db2.ExpectError(
+      "PutItem", {{"TableName", "Bin"}, {"Item", {{"pk", B("AA==")}, {"sk", S(two_byte)}}}},
+      "ValidationException",
+      invalid + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
   CHECK(db2.Describe("Bin")["ItemCount"] == 1);
 }
 
@@ -100,10 +104,12 @@ TEST_CASE("PutItem on a missing table; request errors come first") {
   db.ExpectError("PutItem", {{"TableName", "Nope"}, {"Item", {{"pk", S("a")}}}},
                  "ResourceNotFoundException", "Requested resource not found");
   // Expression errors are found before the table is looked up.
-  json r = db.Exec("PutItem", {{"TableName", "Nope"}, {"Item", {{"pk", S("a")}}},
-                               {"ConditionExpression", "a ="}});
+  json r =
+      db.Exec("PutItem",
+              {{"TableName", "Nope"}, {"Item", {{"pk", S("a")}}}, {"ConditionExpression", "a ="}});
   CHECK(ErrorType(r) == "ValidationException");
-  CHECK(ErrorMessage(r).rfind("Invalid ConditionExpression: Syntax error; token: \"<EOF>\"", 0) == 0);
+  CHECK(ErrorMessage(r).rfind("Invalid ConditionExpression: Syntax error; token: \"<EOF>\"", 0) ==
+        0);
   db.ExpectError("PutItem",
                  {{"TableName", "Nope"}, {"Item", {{"pk", S("a")}}}, {"ReturnValues", "ALL_NEW"}},
                  "ValidationException", "ReturnValues can only be ALL_OLD or NONE");
@@ -124,12 +130,15 @@ TEST_CASE("PutItem item size limit is 400 KB exactly") {
 TEST_CASE("PutItem ReturnValues") {
   TestDb db;
   db.CreateTable("Tbl", "pk", "S");
-  CHECK(db.Ok("PutItem", {{"TableName", "Tbl"}, {"Item", {{"pk", S("a")}, {"v", N("1")}}},
+  CHECK(db.Ok("PutItem", {{"TableName", "Tbl"},
+                          {"Item", {{"pk", S("a")}, {"v", N("1")}}},
                           {"ReturnValues", "ALL_OLD"}}) == json::object());
-  CHECK(db.Ok("PutItem", {{"TableName", "Tbl"}, {"Item", {{"pk", S("a")}, {"v", N("2")}}},
+  CHECK(db.Ok("PutItem", {{"TableName", "Tbl"},
+                          {"Item", {{"pk", S("a")}, {"v", N("2")}}},
                           {"ReturnValues", "ALL_OLD"}}) ==
         json{{"Attributes", {{"pk", S("a")}, {"v", N("1")}}}});
-  CHECK(db.Ok("PutItem", {{"TableName", "Tbl"}, {"Item", {{"pk", S("a")}, {"v", N("3")}}},
+  CHECK(db.Ok("PutItem", {{"TableName", "Tbl"},
+                          {"Item", {{"pk", S("a")}, {"v", N("3")}}},
                           {"ReturnValues", "NONE"}}) == json::object());
   CHECK(db.Get("Tbl", {{"pk", S("a")}}) == json{{"pk", S("a")}, {"v", N("3")}});
 }
@@ -226,8 +235,10 @@ TEST_CASE("PutItem expression attribute placeholders must be defined and used") 
                  "ExpressionAttributeValues can only be specified when using expressions: "
                  "ConditionExpression is null");
   db.ExpectError("PutItem",
-                 {{"TableName", "Tbl"}, {"Item", {{"pk", S("a")}}},
-                  {"ConditionExpression", "status = :v"}, {"ExpressionAttributeValues", {{":v", N("1")}}}},
+                 {{"TableName", "Tbl"},
+                  {"Item", {{"pk", S("a")}}},
+                  {"ConditionExpression", "status = :v"},
+                  {"ExpressionAttributeValues", {{":v", N("1")}}}},
                  "ValidationException",
                  "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved "
                  "keyword: status");
@@ -259,11 +270,13 @@ TEST_CASE("PutItem consumed capacity") {
 TEST_CASE("A failed PutItem changes nothing") {
   TestDb db;
   db.CreateTable("Tbl", "pk", "S");
-  for (int i = 0; i < 50; ++i) db.Put("Tbl", {{"pk", S("k" + std::to_string(i))}, {"v", N(std::to_string(i))}});
+  for (int i = 0; i < 50; ++i)
+    db.Put("Tbl", {{"pk", S("k" + std::to_string(i))}, {"v", N(std::to_string(i))}});
   db.CommitAll();
   const std::vector<std::string> before = db.engine().SnapshotImages();
   db.ExpectError("PutItem",
-                 {{"TableName", "Tbl"}, {"Item", {{"pk", S("k1")}, {"v", N("100")}}},
+                 {{"TableName", "Tbl"},
+                  {"Item", {{"pk", S("k1")}, {"v", N("100")}}},
                   {"ConditionExpression", "attribute_not_exists(pk)"}},
                  "ConditionalCheckFailedException", "The conditional request failed");
   db.ExpectError("PutItem", PutRequest({{"pk", N("1")}}), "ValidationException",

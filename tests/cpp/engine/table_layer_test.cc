@@ -82,7 +82,8 @@ TEST_CASE("Catalog create, get, list, update, drop") {
   CHECK(f.pager->root(kCatalogRootSlot) == 0);
   CHECK(f.catalog.Get("A12").status().IsNotFound());
   CHECK(f.catalog.List("", 10)->names.empty());
-  for (const char* name : {"ccc", "aaa", "bbb"}) REQUIRE(f.catalog.Create(Description(name, false)).ok());
+  for (const char* name : {"ccc", "aaa", "bbb"})
+    REQUIRE(f.catalog.Create(Description(name, false)).ok());
   CHECK(f.pager->root(kCatalogRootSlot) != 0);
   CHECK(f.catalog.Create(Description("aaa", false)).status().IsInvalidArgument());
   Result<TableNamePage> page = f.catalog.List("", 2);

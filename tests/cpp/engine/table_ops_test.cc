@@ -12,10 +12,11 @@ namespace testing {
 namespace {
 
 json HashTable(const std::string& name) {
-  return {{"TableName", name},
-          {"KeySchema", json::array({{{"AttributeName", "pk"}, {"KeyType", "HASH"}}})},
-          {"AttributeDefinitions", json::array({{{"AttributeName", "pk"}, {"AttributeType", "S"}}})},
-          {"ProvisionedThroughput", {{"ReadCapacityUnits", 3}, {"WriteCapacityUnits", 4}}}};
+  return {
+      {"TableName", name},
+      {"KeySchema", json::array({{{"AttributeName", "pk"}, {"KeyType", "HASH"}}})},
+      {"AttributeDefinitions", json::array({{{"AttributeName", "pk"}, {"AttributeType", "S"}}})},
+      {"ProvisionedThroughput", {{"ReadCapacityUnits", 3}, {"WriteCapacityUnits", 4}}}};
 }
 
 TEST_CASE("CreateTable returns an ACTIVE description and DescribeTable agrees") {
@@ -37,7 +38,7 @@ TEST_CASE("CreateTable returns an ACTIVE description and DescribeTable agrees") 
   const std::string id = created["TableId"].get<std::string>();
   REQUIRE(id.size() == 36);
   CHECK(id[8] == '-');
-  CHECK(id[14] == '4');  // UUID version 4
+  CHECK(id[14] == '4');                                          // UUID version 4
   CHECK(std::string("89ab").find(id[19]) != std::string::npos);  // variant 10xx
 
   json described = db.Describe("Orders");
@@ -79,7 +80,8 @@ TEST_CASE("DescribeTable and DeleteTable of a missing table") {
   db.ExpectError("DeleteTable", {{"TableName", "Nope"}}, "ResourceNotFoundException",
                  "Requested resource not found: Table: Nope not found");
   db.ExpectError("UpdateTable", {{"TableName", "Nope"}, {"BillingMode", "PAY_PER_REQUEST"}},
-                 "ResourceNotFoundException", "Requested resource not found: Table: Nope not found");
+                 "ResourceNotFoundException",
+                 "Requested resource not found: Table: Nope not found");
   db.ExpectError("DescribeTable", json::object(), "ValidationException",
                  "The parameter 'TableName' is required but was not present in the request");
 }
@@ -101,7 +103,8 @@ TEST_CASE("ListTables pages in name order") {
   CHECK(page == json{{"TableNames", json::array({"orders", "zeta"})}});
   // The start name need not exist.
   page = db.Ok("ListTables", {{"ExclusiveStartTableName", "b00"}, {"Limit", 1}});
-  CHECK(page == json{{"TableNames", json::array({"orders"})}, {"LastEvaluatedTableName", "orders"}});
+  CHECK(page ==
+        json{{"TableNames", json::array({"orders"})}, {"LastEvaluatedTableName", "orders"}});
   CHECK(db.Ok("ListTables", {{"ExclusiveStartTableName", "zzzz"}}) ==
         json{{"TableNames", json::array()}});
   // Walking all pages of size 1 visits every table once.
@@ -175,10 +178,11 @@ TEST_CASE("UpdateTable changes billing mode and throughput") {
                  "ValidationException",
                  "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
                  "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
-  json out = db.Ok("UpdateTable",
-                   {{"TableName", "Tbl"},
-                    {"BillingMode", "PROVISIONED"},
-                    {"ProvisionedThroughput", {{"ReadCapacityUnits", 5}, {"WriteCapacityUnits", 7}}}});
+  json out =
+      db.Ok("UpdateTable",
+            {{"TableName", "Tbl"},
+             {"BillingMode", "PROVISIONED"},
+             {"ProvisionedThroughput", {{"ReadCapacityUnits", 5}, {"WriteCapacityUnits", 7}}}});
   json td = out["TableDescription"];
   CHECK(td["TableStatus"] == "ACTIVE");
   CHECK(td["BillingModeSummary"] == json{{"BillingMode", "PROVISIONED"}});
@@ -196,13 +200,15 @@ TEST_CASE("UpdateTable changes billing mode and throughput") {
       "ReadCapacityUnits: 5. Current WriteCapacityUnits provisioned for the table: 7. Requested "
       "WriteCapacityUnits: 7. Refer to the Amazon DynamoDB Developer Guide for current limits and "
       "how to request higher limits.");
-  td = db.Ok("UpdateTable", {{"TableName", "Tbl"},
-                             {"ProvisionedThroughput",
-                              {{"ReadCapacityUnits", 1}, {"WriteCapacityUnits", 7}}}})["TableDescription"];
+  td = db.Ok("UpdateTable",
+             {{"TableName", "Tbl"},
+              {"ProvisionedThroughput",
+               {{"ReadCapacityUnits", 1}, {"WriteCapacityUnits", 7}}}})["TableDescription"];
   CHECK(td["ProvisionedThroughput"]["ReadCapacityUnits"] == 1);
 
   db.engine().set_clock([] { return kTestNowMs + 5000; });
-  td = db.Ok("UpdateTable", {{"TableName", "Tbl"}, {"BillingMode", "PAY_PER_REQUEST"},
+  td = db.Ok("UpdateTable", {{"TableName", "Tbl"},
+                             {"BillingMode", "PAY_PER_REQUEST"},
                              {"TableClass", "STANDARD_INFREQUENT_ACCESS"}})["TableDescription"];
   CHECK(td["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST");
   CHECK(td["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"].get<double>() ==
@@ -215,10 +221,9 @@ TEST_CASE("UpdateTable changes billing mode and throughput") {
 TEST_CASE("UpdateTable rejects index changes clearly") {
   TestDb db;
   db.CreateTable("Tbl", "pk", "S");
-  json r = db.Exec("UpdateTable",
-                   {{"TableName", "Tbl"},
-                    {"GlobalSecondaryIndexUpdates",
-                     json::array({{{"Delete", {{"IndexName", "byX"}}}}})}});
+  json r = db.Exec("UpdateTable", {{"TableName", "Tbl"},
+                                   {"GlobalSecondaryIndexUpdates",
+                                    json::array({{{"Delete", {{"IndexName", "byX"}}}}})}});
   CHECK(ErrorType(r) == "ValidationException");
   CHECK(ErrorMessage(r).find("not supported") != std::string::npos);
 }

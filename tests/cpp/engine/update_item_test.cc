@@ -71,8 +71,9 @@ TEST_CASE("UpdateItem actions") {
              {"tally", N("1")},
              {"l2", {{"L", json::array({S("first"), N("1"), N("2"), N("3")})}}}});
   // if_not_exists keeps the existing value; exact decimal arithmetic.
-  db.Ok("UpdateItem", Update(kKey, "SET fresh = if_not_exists(fresh, :nine), n = n - :tiny",
-                             {{":nine", N("9")}, {":tiny", N("0.000000000000000000000000000001")}}));
+  db.Ok("UpdateItem",
+        Update(kKey, "SET fresh = if_not_exists(fresh, :nine), n = n - :tiny",
+               {{":nine", N("9")}, {":tiny", N("0.000000000000000000000000000001")}}));
   json item = db.Get("Tbl", kKey);
   CHECK(item["fresh"] == N("1"));
   CHECK(item["n"] == N("10.999999999999999999999999999999"));
@@ -90,14 +91,16 @@ TEST_CASE("UpdateItem ReturnValues") {
   const json values = {{":one", N("1")}};
   CHECK(db.Ok("UpdateItem", Update(kKey, expression, values, "NONE")) == json::object());
   CHECK(db.Ok("UpdateItem", Update(kKey, expression, values, "ALL_OLD")) ==
-        json{{"Attributes", {{"pk", S("a")}, {"v", N("2")}, {"m", {{"M", {{"x", N("1")}, {"y", N("1")}}}}}}}});
+        json{{"Attributes",
+              {{"pk", S("a")}, {"v", N("2")}, {"m", {{"M", {{"x", N("1")}, {"y", N("1")}}}}}}}});
   db.Put("Tbl", {{"pk", S("a")}, {"v", N("1")}, {"w", S("keep")}, {"m", {{"M", {{"x", N("1")}}}}}});
   CHECK(db.Ok("UpdateItem", Update(kKey, expression, values, "UPDATED_OLD")) ==
         json{{"Attributes", {{"v", N("1")}, {"w", S("keep")}}}});
   CHECK(db.Ok("UpdateItem", Update(kKey, expression, values, "UPDATED_NEW")) ==
         json{{"Attributes", {{"v", N("3")}, {"m", {{"M", {{"y", N("1")}}}}}}}});
   CHECK(db.Ok("UpdateItem", Update(kKey, expression, values, "ALL_NEW")) ==
-        json{{"Attributes", {{"pk", S("a")}, {"v", N("4")}, {"m", {{"M", {{"x", N("1")}, {"y", N("1")}}}}}}}});
+        json{{"Attributes",
+              {{"pk", S("a")}, {"v", N("4")}, {"m", {{"M", {{"x", N("1")}, {"y", N("1")}}}}}}}});
   // On an absent item: nothing old to return, the new item for ALL_NEW.
   const json key = {{"pk", S("new")}};
   CHECK(db.Ok("UpdateItem", Update(key, "SET v = :one", values, "ALL_OLD")) == json::object());
@@ -107,7 +110,8 @@ TEST_CASE("UpdateItem ReturnValues") {
   CHECK(db.Ok("UpdateItem", Update(key, "SET v = :one", values, "UPDATED_NEW")) ==
         json{{"Attributes", {{"v", N("1")}}}});
   // UPDATED_OLD of attributes that did not exist: no Attributes.
-  CHECK(db.Ok("UpdateItem", Update(key, "SET fresh = :one", values, "UPDATED_OLD")) == json::object());
+  CHECK(db.Ok("UpdateItem", Update(key, "SET fresh = :one", values, "UPDATED_OLD")) ==
+        json::object());
   // UPDATED_NEW of a REMOVE only: nothing written, no Attributes.
   CHECK(db.Ok("UpdateItem", Update(key, "REMOVE fresh", json(), "UPDATED_NEW")) == json::object());
 }
@@ -127,7 +131,8 @@ TEST_CASE("UpdateItem cannot touch key attributes") {
   db.ExpectError("UpdateItem", with_name, "ValidationException",
                  "One or more parameter values were invalid: Cannot update attribute sk. This "
                  "attribute is part of the key");
-  db.ExpectError("UpdateItem", Update(key, "SET pk.x = :v", {{":v", S("x")}}), "ValidationException",
+  db.ExpectError("UpdateItem", Update(key, "SET pk.x = :v", {{":v", S("x")}}),
+                 "ValidationException",
                  "Key attributes must be scalars; list random access '[]' and map lookup '.' are "
                  "not allowed: Key: pk");
   // The partition key is reported first whatever the action order.
@@ -148,7 +153,8 @@ TEST_CASE("UpdateItem key and table errors") {
                  "attribute cannot contain an empty string value. Key: pk");
   json missing = Update(kKey, "REMOVE x");
   missing["TableName"] = "Nope";
-  db.ExpectError("UpdateItem", missing, "ResourceNotFoundException", "Requested resource not found");
+  db.ExpectError("UpdateItem", missing, "ResourceNotFoundException",
+                 "Requested resource not found");
 }
 
 TEST_CASE("UpdateItem conditions") {
@@ -210,7 +216,8 @@ TEST_CASE("UpdateItem evaluation errors change nothing") {
   db.ExpectError("UpdateItem", Update(kKey, "SET n = s + :one", {{":one", N("1")}}),
                  "ValidationException",
                  "An operand in the update expression has an incorrect data type");
-  db.ExpectError("UpdateItem", Update(kKey, "ADD s :one", {{":one", N("1")}}), "ValidationException",
+  db.ExpectError("UpdateItem", Update(kKey, "ADD s :one", {{":one", N("1")}}),
+                 "ValidationException",
                  "An operand in the update expression has an incorrect data type");
   db.ExpectError("UpdateItem", Update(kKey, "SET nothere.x = :one", {{":one", N("1")}}),
                  "ValidationException",
@@ -226,7 +233,8 @@ TEST_CASE("UpdateItem limits on the updated item") {
   db.Put("Tbl", {{"pk", S("a")}, {"big", S(std::string(409600 - 6 - 5, 'x'))}});
   db.Ok("UpdateItem", Update(kKey, "SET more = :v", {{":v", S("x")}}));  // exactly 409600
   CHECK(db.Describe("Tbl")["TableSizeBytes"] == 409600);
-  db.ExpectError("UpdateItem", Update(kKey, "SET more = :v", {{":v", S("xy")}}), "ValidationException",
+  db.ExpectError("UpdateItem", Update(kKey, "SET more = :v", {{":v", S("xy")}}),
+                 "ValidationException",
                  "Item size to update has exceeded the maximum allowed size");
   CHECK(db.Get("Tbl", kKey)["more"] == S("x"));
 
@@ -235,10 +243,11 @@ TEST_CASE("UpdateItem limits on the updated item") {
   for (int i = 0; i < 31; ++i) deep = {{"M", {{"k", deep}}}};
   db.Put("Tbl", {{"pk", S("d")}, {"m", {{"M", json::object()}}}});
   db.Ok("UpdateItem", Update({{"pk", S("d")}}, "SET top = :deep", {{":deep", deep}}));
-  db.ExpectError("UpdateItem", Update({{"pk", S("d")}}, "SET m.nest = :deep", {{":deep", deep}}),
-                 "ValidationException",
-                 "Nesting Levels have exceeded supported limits: Attributes in the item have nested "
-                 "levels beyond supported limit");
+  db.ExpectError(
+      "UpdateItem", Update({{"pk", S("d")}}, "SET m.nest = :deep", {{":deep", deep}}),
+      "ValidationException",
+      "Nesting Levels have exceeded supported limits: Attributes in the item have nested "
+      "levels beyond supported limit");
 }
 
 TEST_CASE("UpdateItem consumed capacity") {
@@ -250,9 +259,9 @@ TEST_CASE("UpdateItem consumed capacity") {
     return db.Ok("UpdateItem", r)["ConsumedCapacity"]["CapacityUnits"].get<double>();
   };
   // "pk"+"a" = 3, "filler" = 6 + n.
-  CHECK(update(S(std::string(1024 - 9, 'x'))) == 1.0);   // new item, 1024 bytes
-  CHECK(update(S(std::string(2049 - 9, 'x'))) == 3.0);   // 2049 bytes
-  CHECK(update(S("")) == 3.0);                           // the old item was larger
+  CHECK(update(S(std::string(1024 - 9, 'x'))) == 1.0);  // new item, 1024 bytes
+  CHECK(update(S(std::string(2049 - 9, 'x'))) == 3.0);  // 2049 bytes
+  CHECK(update(S("")) == 3.0);                          // the old item was larger
   CHECK(update(S("")) == 1.0);
 }
 

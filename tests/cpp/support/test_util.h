@@ -52,7 +52,9 @@ constexpr int64_t kTestNowMs = 1704164645678;
 
 class TestDb {
  public:
-  TestDb() : engine_(Engine::Create().value()) { engine_->set_clock([] { return kTestNowMs; }); }
+  TestDb() : engine_(Engine::Create().value()) {
+    engine_->set_clock([] { return kTestNowMs; });
+  }
   explicit TestDb(std::unique_ptr<Engine> engine) : engine_(std::move(engine)) {
     engine_->set_clock([] { return kTestNowMs; });
   }
@@ -93,7 +95,8 @@ class TestDb {
                      json::array({{{"AttributeName", pk}, {"AttributeType", pk_type}}})}};
     if (!sk.empty()) {
       request["KeySchema"].push_back({{"AttributeName", sk}, {"KeyType", "RANGE"}});
-      request["AttributeDefinitions"].push_back({{"AttributeName", sk}, {"AttributeType", sk_type}});
+      request["AttributeDefinitions"].push_back(
+          {{"AttributeName", sk}, {"AttributeType", sk_type}});
     }
     return Ok("CreateTable", request);
   }
