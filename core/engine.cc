@@ -9,6 +9,12 @@
 // failed request leaves every page, the page count, the free list and the
 // root slots exactly as they were. Reads run outside operations.
 //
+// Open = Pager::Load (every page image checked: CRC, id, type, LSN, free
+// list) + Catalog::Validate (every entry decodes, roots in range and
+// distinct); it does not walk the table trees. Check() does: CheckDatabase
+// over the catalog tree and every table tree (no page lost or shared), then
+// each table's contents against its catalog counts (Table::CheckContents).
+//
 // The operation table below is the one place that lists what the engine
 // serves: name, spec, handler, and whether it writes.
 #include "engine.h"
