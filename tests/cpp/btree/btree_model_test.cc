@@ -131,7 +131,15 @@ class ModelRun {
   }
 
   std::string PickKey() {
-    if (Rand(100) < 2) {
+    uint32_t family = Rand(100);
+    if (family >= 2 && family < 32) {
+      // Dense short keys: neighbours differ in their last byte, so leaf
+      // separators equal existing keys (search must send equal keys right).
+      char buf[16];
+      std::snprintf(buf, sizeof(buf), "d%05u", Rand(key_space_));
+      return buf;
+    }
+    if (family < 2) {
       // Large keys with a long shared prefix: long separators and
       // keys that themselves spill to overflow pages.
       uint32_t id = Rand(150);

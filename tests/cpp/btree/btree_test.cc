@@ -13,6 +13,8 @@
 #include "btree/btree_test_util.h"
 #include "btree/check.h"
 #include "btree/format.h"
+#include "btree/node.h"
+#include "btree/tree_internal.h"
 
 namespace pd {
 namespace {
@@ -140,6 +142,59 @@ TEST_CASE("ascending inserts fill leaves (append split)") {
   double fill = static_cast<double>(r.node_bytes_used) / static_cast<double>(r.node_bytes_total);
   CAPTURE(fill);
   CHECK(fill > 0.9);
+}
+
+// The keys of each leaf, left to right (internal view, through descents).
+std::vector<std::vector<std::string>> LeafKeys(const Pager& pager, uint32_t root) {
+  std::vector<std::vector<std::string>> leaves;
+  uint32_t last = 0;
+  Cursor c(&pager, root);
+  for (Status s = c.SeekToFirst(); c.Valid(); s = c.Next()) {
+    PD_REQUIRE_OK(s);
+    btree::Path path;
+    bool exact;
+    PD_REQUIRE_OK(btree::Descend(pager, root, c.key(), &path, &exact));
+    uint32_t leaf = path.e[path.depth - 1].page;
+    if (leaves.empty() || leaf != last) leaves.emplace_back();
+    leaves.back().emplace_back(c.key());
+    last = leaf;
+  }
+  return leaves;
+}
+
+TEST_CASE("an underfull leaf borrows from a full sibling, and merges with a sparse one") {
+  auto pager = NewPager(4096);
+  uint32_t root = NewTree(pager.get());
+  BTree tree(pager.get(), root);
+  // Ascending inserts leave every leaf but the last full.
+  for (int i = 0; i < 400; ++i) PD_REQUIRE_OK(tree.Put(DdbKey(i * 1000), std::string(100, 'v')));
+  auto leaves = LeafKeys(*pager, root);
+  REQUIRE(leaves.size() >= 8);
+  const size_t full = leaves[1].size();
+  REQUIRE(leaves[2].size() == full);
+
+  // Empty the second leaf down to a few cells: each time it falls under a
+  // third of a page its right sibling cannot take all of it, so the two
+  // share their cells, and no page is freed.
+  const uint32_t free_before = pager->free_page_count();
+  const size_t keep = full / 6;
+  for (size_t i = keep; i < full; ++i) PD_REQUIRE_OK(tree.Delete(leaves[1][i]));
+  auto shared = LeafKeys(*pager, root);
+  CHECK(shared.size() == leaves.size());
+  CHECK(shared[1].size() + shared[2].size() == keep + full);
+  CHECK(shared[1].size() > keep);
+  CHECK(shared[1].size() * 3 >= full);  // no longer underfull
+  CHECK(pager->free_page_count() == free_before);
+  CheckOk(*pager, {root});
+
+  // Empty it again: now its sibling is half full, so they merge and a page
+  // returns to the free list.
+  for (const std::string& key : shared[1]) PD_REQUIRE_OK(tree.Delete(key));
+  auto merged = LeafKeys(*pager, root);
+  CHECK(merged.size() == leaves.size() - 1);
+  CHECK(merged[1] == shared[2]);
+  CHECK(pager->free_page_count() == free_before + 1);
+  CheckOk(*pager, {root});
 }
 
 TEST_CASE("values of every size around the local limits, on every page size") {
