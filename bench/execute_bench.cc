@@ -241,10 +241,10 @@ int main(int argc, char** argv) {
     return out;
   };
   struct Workload {
-    const char* name;
-    std::vector<QuerySpec> specs;
-    std::vector<std::string> texts;
-    Timing timing;
+    const char* name;                // report key
+    std::vector<QuerySpec> specs;    // the queries, in order
+    std::vector<std::string> texts;  // their request JSON, built before timing
+    Timing timing;                   // best times of the three parts
   };
   std::vector<Workload> workloads;
   workloads.push_back({"query100", make_queries("Spread", partitions, per_partition), {}, {}});

@@ -59,9 +59,9 @@ TEST_CASE("Query sort key conditions") {
   TestDb db;
   Fill(db);
   struct Case {
-    const char* condition;
-    json values;
-    Keys expected;
+    const char* condition;  // KeyConditionExpression
+    json values;            // ExpressionAttributeValues
+    Keys expected;          // sort keys returned, forwards
   };
   const json a = S("a");
   const std::vector<Case> cases = {
