@@ -236,7 +236,7 @@ TEST_CASE("values of every size around the local limits, on every page size") {
 }
 
 TEST_CASE("large keys sharing long prefixes spill separators to overflow pages") {
-  for (uint32_t ps : {4096u, 8192u, 65536u}) {
+  for (uint32_t ps : kPageSizes) {
     CAPTURE(ps);
     auto pager = NewPager(ps);
     uint32_t root = NewTree(pager.get());
