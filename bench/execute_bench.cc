@@ -149,7 +149,8 @@ std::vector<pd::Item> TreeQuery(const pd::Table& table, const QuerySpec& q) {
   const pd::AttributeValue pk = pd::AttributeValue::S(q.pk);
   const pd::AttributeValue lo = pd::AttributeValue::S(Sk(q.first));
   const pd::AttributeValue hi = pd::AttributeValue::S(Sk(q.first + kQueryItems - 1));
-  pd::TableIterator it = table.NewIterator(pd::SortKeyRange(pk, pd::SortKeyOp::kBetween, lo, &hi), true);
+  pd::TableIterator it =
+      table.NewIterator(pd::SortKeyRange(pk, pd::SortKeyOp::kBetween, lo, &hi), true);
   std::vector<pd::Item> items;
   items.reserve(kQueryItems);
   pd::Status s;
@@ -185,11 +186,12 @@ struct Timing {
 
 json Report(const char* name, const Timing& t) {
   const double other = t.execute_s - t.tree_s - t.json_s;
-  std::printf("%-14s %9.0f ops/s %11.0f items/s | per op: execute %8.1f us, tree %8.1f us (%4.1f%%), "
-              "json %8.1f us (%4.1f%%), other %8.1f us (%4.1f%%)\n",
-              name, t.ops / t.execute_s, t.items / t.execute_s, 1e6 * t.execute_s / t.ops,
-              1e6 * t.tree_s / t.ops, 100 * t.tree_s / t.execute_s, 1e6 * t.json_s / t.ops,
-              100 * t.json_s / t.execute_s, 1e6 * other / t.ops, 100 * other / t.execute_s);
+  std::printf(
+      "%-14s %9.0f ops/s %11.0f items/s | per op: execute %8.1f us, tree %8.1f us (%4.1f%%), "
+      "json %8.1f us (%4.1f%%), other %8.1f us (%4.1f%%)\n",
+      name, t.ops / t.execute_s, t.items / t.execute_s, 1e6 * t.execute_s / t.ops,
+      1e6 * t.tree_s / t.ops, 100 * t.tree_s / t.execute_s, 1e6 * t.json_s / t.ops,
+      100 * t.json_s / t.execute_s, 1e6 * other / t.ops, 100 * other / t.execute_s);
   return {{"ops_s", t.ops / t.execute_s},
           {"items_s", t.items / t.execute_s},
           {"execute_us", 1e6 * t.execute_s / t.ops},
@@ -208,11 +210,16 @@ int main(int argc, char** argv) {
   int queries = 20000;
   uint32_t page_size = pd::kDefaultPageSize;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--n") == 0) n = std::atoll(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--partitions") == 0) partitions = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--queries") == 0) queries = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--page-size") == 0) page_size = static_cast<uint32_t>(std::atoi(argv[i + 1]));
-    else Die(std::string("unknown flag ") + argv[i]);
+    if (std::strcmp(argv[i], "--n") == 0)
+      n = std::atoll(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--partitions") == 0)
+      partitions = std::atoi(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--queries") == 0)
+      queries = std::atoi(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--page-size") == 0)
+      page_size = static_cast<uint32_t>(std::atoi(argv[i + 1]));
+    else
+      Die(std::string("unknown flag ") + argv[i]);
   }
   const int64_t per_partition = n / partitions;
   if (per_partition < kQueryItems) Die("--n / --partitions must be at least 100");
@@ -236,8 +243,8 @@ int main(int argc, char** argv) {
   pager->MarkDurable(pager->TakeCommit().lsn);
   auto t1 = Clock::now();
   std::printf("loaded %lld + %lld + %d items (%u pages of %u bytes) in %.1f s\n",
-              static_cast<long long>(per_partition * partitions), static_cast<long long>(n), kQueryItems,
-              pager->page_count(), page_size, Seconds(t0, t1));
+              static_cast<long long>(per_partition * partitions), static_cast<long long>(n),
+              kQueryItems, pager->page_count(), page_size, Seconds(t0, t1));
 
   // ---- The requests --------------------------------------------------------------
   std::mt19937_64 rng(42);
@@ -247,7 +254,8 @@ int main(int argc, char** argv) {
       QuerySpec q;
       q.table = table;
       q.pk = Pk(static_cast<int>(rng() % parts));
-      q.first = static_cast<int64_t>(rng() % static_cast<uint64_t>(items_per_part - kQueryItems + 1));
+      q.first =
+          static_cast<int64_t>(rng() % static_cast<uint64_t>(items_per_part - kQueryItems + 1));
       out.push_back(q);
     }
     return out;
@@ -333,7 +341,9 @@ int main(int argc, char** argv) {
           R"({"TableName":"Spread","ExclusiveStartKey":{"pk":{"S":"user#0001"},"sk":{"S":"item#000000001"}}})");
       json list = json::array();
       for (const pd::Item& item : p) list.push_back(pd::ItemToJson(item));
-      json response = {{"Items", std::move(list)}, {"Count", p.size()}, {"ScannedCount", p.size()},
+      json response = {{"Items", std::move(list)},
+                       {"Count", p.size()},
+                       {"ScannedCount", p.size()},
                        {"LastEvaluatedKey", request["ExclusiveStartKey"]}};
       sink += response.dump().size();
       scan.items += p.size();
@@ -359,7 +369,8 @@ int main(int argc, char** argv) {
       request["ExclusiveStartKey"] = std::move(r["LastEvaluatedKey"]);
     }
     scan.execute_s = std::min(scan.execute_s, execute_s);
-    if (items != static_cast<uint64_t>(per_partition * partitions)) Die("scan saw " + std::to_string(items));
+    if (items != static_cast<uint64_t>(per_partition * partitions))
+      Die("scan saw " + std::to_string(items));
     if (execute_pages != scan.ops) Die("scan pages differ: " + std::to_string(execute_pages));
   }
   for (const Workload& w : workloads) {  // spot-check one answer of each in full
@@ -373,12 +384,13 @@ int main(int argc, char** argv) {
   json out = {{"n", n}, {"partitions", partitions}, {"queries", queries}, {"page_size", page_size}};
   for (const Workload& w : workloads) out[w.name] = Report(w.name, w.timing);
   out["scan"] = Report("scan (pages)", scan);
-  std::printf("\nquery100 in a %lld-item partition: %.0f ops/s; in a 100-item partition: %.0f ops/s "
-              "(ratio %.2f)\n",
-              static_cast<long long>(n), workloads[1].timing.ops / workloads[1].timing.execute_s,
-              workloads[2].timing.ops / workloads[2].timing.execute_s,
-              (workloads[2].timing.ops / workloads[2].timing.execute_s) /
-                  (workloads[1].timing.ops / workloads[1].timing.execute_s));
+  std::printf(
+      "\nquery100 in a %lld-item partition: %.0f ops/s; in a 100-item partition: %.0f ops/s "
+      "(ratio %.2f)\n",
+      static_cast<long long>(n), workloads[1].timing.ops / workloads[1].timing.execute_s,
+      workloads[2].timing.ops / workloads[2].timing.execute_s,
+      (workloads[2].timing.ops / workloads[2].timing.execute_s) /
+          (workloads[1].timing.ops / workloads[1].timing.execute_s));
   out["sink"] = sink % 2;  // keeps the JSON work from being optimised away
   std::printf("%s\n", out.dump().c_str());
   return 0;

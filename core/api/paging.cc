@@ -78,8 +78,8 @@ Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& 
   return page;
 }
 
-json PageResponse(const Table& table, Page page, const PageOptions& options,
-                  CapacityReport report, bool consistent) {
+json PageResponse(const Table& table, Page page, const PageOptions& options, CapacityReport report,
+                  bool consistent) {
   json response = json::object();
   if (!options.count_only) response["Items"] = std::move(page.items);
   response["Count"] = page.count;

@@ -65,17 +65,17 @@ struct PageOptions {
   uint64_t max_bytes = kMaxQueryScanPageBytes;  // stop once this many item bytes were evaluated
   const expr::Condition* filter = nullptr;      // FilterExpression; nullptr keeps every item
   const expr::ProjectionExpression* projection = nullptr;  // nullptr returns whole items
-  bool count_only = false;                      // Select COUNT: count, return no Items
+  bool count_only = false;                                 // Select COUNT: count, return no Items
 };
 
 // One page of results.
 struct Page {
   nlohmann::json items = nlohmann::json::array();  // matching items (projected), DynamoDB JSON;
                                                    // stays empty when count_only
-  uint64_t count = 0;                         // items that passed the filter
-  uint64_t scanned_count = 0;                 // items evaluated
-  uint64_t bytes_read = 0;                    // sum of ItemSize over the items evaluated
-  std::optional<PrimaryKey> last_evaluated;   // set iff the page stopped before the range's end
+  uint64_t count = 0;                              // items that passed the filter
+  uint64_t scanned_count = 0;                      // items evaluated
+  uint64_t bytes_read = 0;                         // sum of ItemSize over the items evaluated
+  std::optional<PrimaryKey> last_evaluated;  // set iff the page stopped before the range's end
 };
 
 // Limit and Select COUNT from a request that passed the Query/Scan spec;
@@ -107,7 +107,8 @@ bool BoolMember(const nlohmann::json& request, const char* member, bool fallback
 //   "Key attributes must be scalars; list random access '[]' and map lookup
 //    '.' are not allowed: Key: <a>"
 // Key attributes are visited partition key first; nullopt if no path does.
-std::optional<DdbError> CheckNestedKeyPaths(const Table& table, const std::vector<expr::Path>& paths);
+std::optional<DdbError> CheckNestedKeyPaths(const Table& table,
+                                            const std::vector<expr::Path>& paths);
 
 // Every document path a condition mentions (comparison operands, BETWEEN and
 // IN operands, function arguments, size() included), in textual order.

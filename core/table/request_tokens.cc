@@ -184,8 +184,8 @@ Status RequestTokens::CheckContents() const {
   }
   if (!s.ok()) return s;
   if (expiries.size() != tokens.size()) {
-    return Status::Corruption("request tokens: " + std::to_string(tokens.size()) +
-                              " tokens but " + std::to_string(expiries.size()) + " expiry keys");
+    return Status::Corruption("request tokens: " + std::to_string(tokens.size()) + " tokens but " +
+                              std::to_string(expiries.size()) + " expiry keys");
   }
   std::sort(expiries.begin(), expiries.end());
   for (size_t i = 0; i < tokens.size(); ++i) {

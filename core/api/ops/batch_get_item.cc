@@ -68,7 +68,8 @@ json UnprocessedEntry(const TableGets& gets, size_t first) {
   const json& request_keys = gets.entry->at("Keys");
   for (size_t i = first; i < request_keys.size(); ++i) keys.push_back(request_keys[i]);
   out["Keys"] = std::move(keys);
-  for (const char* member : {"ProjectionExpression", "ExpressionAttributeNames", "ConsistentRead"}) {
+  for (const char* member :
+       {"ProjectionExpression", "ExpressionAttributeNames", "ConsistentRead"}) {
     auto it = gets.entry->find(member);
     if (it != gets.entry->end() && !it->is_null()) out[member] = *it;
   }
@@ -141,7 +142,8 @@ DdbResult<json> HandleBatchGetItem(Store& store, Context& ctx, const json& reque
     if (processed == 0) continue;  // nothing read, nothing charged
     if (auto cc = ConsumedCapacityJson(report, gets.name, units)) capacity.push_back(*cc);
   }
-  json response = {{"Responses", std::move(responses)}, {"UnprocessedKeys", std::move(unprocessed)}};
+  json response = {{"Responses", std::move(responses)},
+                   {"UnprocessedKeys", std::move(unprocessed)}};
   if (report != CapacityReport::kNone) response["ConsumedCapacity"] = std::move(capacity);
   return response;
 }

@@ -55,9 +55,9 @@ struct Write {
 
 // The requests of one table.
 struct TableWrites {
-  std::string name;           // table name
+  std::string name;            // table name
   std::optional<Table> table;  // opened in validation
-  std::vector<Write> writes;  // in request order
+  std::vector<Write> writes;   // in request order
 };
 
 }  // namespace
@@ -77,7 +77,8 @@ DdbResult<json> HandleBatchWriteItem(Store& store, Context& ctx, const json& req
       auto put = write_json.find("PutRequest");
       if (put != write_json.end() && !put->is_null()) {
         Item item;
-        if (auto err = ItemFromJson(put->at("Item"), &item)) return DdbError::Validation(err->message);
+        if (auto err = ItemFromJson(put->at("Item"), &item))
+          return DdbError::Validation(err->message);
         Result<PrimaryKey> key = tw.table->KeyFromItem(item);
         if (!key.ok()) return BatchItemKeyError(key.status());
         write.key = std::move(key).value();

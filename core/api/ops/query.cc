@@ -80,13 +80,20 @@ bool ValuesOfType(const expr::KeyCondition::Part& part, AttributeType type) {
 
 SortKeyOp ToSortKeyOp(expr::KeyCondition::Op op) {
   switch (op) {
-    case expr::KeyCondition::Op::kEq: return SortKeyOp::kEq;
-    case expr::KeyCondition::Op::kLt: return SortKeyOp::kLt;
-    case expr::KeyCondition::Op::kLe: return SortKeyOp::kLe;
-    case expr::KeyCondition::Op::kGt: return SortKeyOp::kGt;
-    case expr::KeyCondition::Op::kGe: return SortKeyOp::kGe;
-    case expr::KeyCondition::Op::kBetween: return SortKeyOp::kBetween;
-    case expr::KeyCondition::Op::kBeginsWith: return SortKeyOp::kBeginsWith;
+    case expr::KeyCondition::Op::kEq:
+      return SortKeyOp::kEq;
+    case expr::KeyCondition::Op::kLt:
+      return SortKeyOp::kLt;
+    case expr::KeyCondition::Op::kLe:
+      return SortKeyOp::kLe;
+    case expr::KeyCondition::Op::kGt:
+      return SortKeyOp::kGt;
+    case expr::KeyCondition::Op::kGe:
+      return SortKeyOp::kGe;
+    case expr::KeyCondition::Op::kBetween:
+      return SortKeyOp::kBetween;
+    case expr::KeyCondition::Op::kBeginsWith:
+      return SortKeyOp::kBeginsWith;
   }
   return SortKeyOp::kEq;
 }

@@ -77,7 +77,8 @@ DdbResult<json> HandleScan(Store& store, Context& ctx, const json& request) {
     Result<PrimaryKey> key = table->KeyFromKeyMap(**start_map);
     if (!key.ok()) {
       DdbError e = StorageError(key.status());
-      if (e.Is("ValidationException")) e.message = "The provided starting key is invalid: " + e.message;
+      if (e.Is("ValidationException"))
+        e.message = "The provided starting key is invalid: " + e.message;
       return e;
     }
     if (total > 1 && !KeyRangeContains(range, key->encoded)) {

@@ -85,7 +85,8 @@ DdbResult<json> HandleTransactGetItems(Store& store, Context& ctx, const json& r
     if (!key.ok()) return StorageError(key.status());
     get.key = std::move(key).value();
     if (!targets.insert(name + '\0' + get.key.encoded).second) {
-      return DdbError::Validation("Transaction request cannot include multiple operations on one item");
+      return DdbError::Validation(
+          "Transaction request cannot include multiple operations on one item");
     }
   }
 
@@ -100,13 +101,15 @@ DdbResult<json> HandleTransactGetItems(Store& store, Context& ctx, const json& r
     if (*item) {
       size = ItemSize(**item);
       total_size += *size;
-      entry["Item"] = ItemJson(get.projection ? expr::Project(**item, get.projection->paths) : **item);
+      entry["Item"] =
+          ItemJson(get.projection ? expr::Project(**item, get.projection->paths) : **item);
     }
     units[get.table->name()] += kTransactionFactor * ReadUnits(size, /*consistent=*/true);
     responses.push_back(std::move(entry));
   }
   if (total_size > kMaxTransactionSizeBytes) {
-    return DdbError::Validation("Transaction request size exceeds the maximum allowed size of 4 MB");
+    return DdbError::Validation(
+        "Transaction request size exceeds the maximum allowed size of 4 MB");
   }
   json response = {{"Responses", std::move(responses)}};
   const CapacityReport report = CapacityReportOf(request);

@@ -82,15 +82,15 @@ constexpr const char* kKindMember[] = {"ConditionCheck", "Put", "Delete", "Updat
 
 // One action of the request, as validation and execution fill it in.
 struct Action {
-  Kind kind = Kind::kConditionCheck;                // which of the four
-  const json* body = nullptr;                       // the action's object in the request
-  std::unique_ptr<RequestExpressions> exprs;        // owns the placeholders the ASTs borrow
-  std::optional<expr::Condition> condition;         // ConditionExpression
-  std::optional<expr::UpdateExpression> update;     // UpdateExpression (kUpdate)
-  Table* table = nullptr;                           // into the handler's table map
-  PrimaryKey key;                                   // the target item's key
-  std::optional<Item> old;                          // the stored item, read in execution
-  Item next;                                        // kPut / kUpdate: the item to write
+  Kind kind = Kind::kConditionCheck;             // which of the four
+  const json* body = nullptr;                    // the action's object in the request
+  std::unique_ptr<RequestExpressions> exprs;     // owns the placeholders the ASTs borrow
+  std::optional<expr::Condition> condition;      // ConditionExpression
+  std::optional<expr::UpdateExpression> update;  // UpdateExpression (kUpdate)
+  Table* table = nullptr;                        // into the handler's table map
+  PrimaryKey key;                                // the target item's key
+  std::optional<Item> old;                       // the stored item, read in execution
+  Item next;                                     // kPut / kUpdate: the item to write
 };
 
 // Step 2: the action's kind and expressions.
@@ -233,7 +233,8 @@ DdbResult<json> HandleTransactWriteItems(Store& store, Context& ctx, const json&
 
   const json& items = request.at("TransactItems");
   std::vector<Action> actions(items.size());
-  for (size_t i = 0; i < items.size(); ++i) PD_RETURN_IF_DDB_ERROR(ParseAction(items[i], &actions[i]));
+  for (size_t i = 0; i < items.size(); ++i)
+    PD_RETURN_IF_DDB_ERROR(ParseAction(items[i], &actions[i]));
   std::map<std::string, Table> tables;
   std::set<std::string> targets;  // table name + '\0' + encoded key of each action's item
   uint64_t total_size = 0;
@@ -242,11 +243,13 @@ DdbResult<json> HandleTransactWriteItems(Store& store, Context& ctx, const json&
     if (!size.ok()) return size.take_error();
     total_size += *size;
     if (!targets.insert(action.table->name() + '\0' + action.key.encoded).second) {
-      return DdbError::Validation("Transaction request cannot include multiple operations on one item");
+      return DdbError::Validation(
+          "Transaction request cannot include multiple operations on one item");
     }
   }
   if (total_size > kMaxTransactionSizeBytes) {
-    return DdbError::Validation("Transaction request size exceeds the maximum allowed size of 4 MB");
+    return DdbError::Validation(
+        "Transaction request size exceeds the maximum allowed size of 4 MB");
   }
 
   const CapacityReport report = CapacityReportOf(request);

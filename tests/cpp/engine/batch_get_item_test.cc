@@ -23,37 +23,46 @@ void Fill(TestDb& db) {
 TEST_CASE("BatchGetItem reads from several tables") {
   TestDb db;
   Fill(db);
-  json r = db.Ok("BatchGetItem",
-                 {{"RequestItems",
-                   {{"Users", {{"Keys", json::array({{{"id", S("u2")}}, {{"id", S("u1")}}, {{"id", S("zz")}}})}}},
-                    {"Orders", {{"Keys", json::array({{{"user", S("u1")}, {"n", N("1.0")}},
-                                                      {{"user", S("u1")}, {"n", N("2")}}})},
-                                {"ConsistentRead", true}}}}}});
-  CHECK(r == json{{"Responses",
-                   {{"Users", json::array({{{"id", S("u2")}, {"name", S("Bob")}, {"age", N("42")}},
-                                           {{"id", S("u1")}, {"name", S("Ann")}, {"age", N("31")}}})},
-                    {"Orders", json::array({{{"user", S("u1")}, {"n", N("1")}, {"total", N("9.5")}}})}}},
-                  {"UnprocessedKeys", json::object()}});
+  json r =
+      db.Ok("BatchGetItem",
+            {{"RequestItems",
+              {{"Users",
+                {{"Keys", json::array({{{"id", S("u2")}}, {{"id", S("u1")}}, {{"id", S("zz")}}})}}},
+               {"Orders",
+                {{"Keys", json::array({{{"user", S("u1")}, {"n", N("1.0")}},
+                                       {{"user", S("u1")}, {"n", N("2")}}})},
+                 {"ConsistentRead", true}}}}}});
+  CHECK(r ==
+        json{{"Responses",
+              {{"Users", json::array({{{"id", S("u2")}, {"name", S("Bob")}, {"age", N("42")}},
+                                      {{"id", S("u1")}, {"name", S("Ann")}, {"age", N("31")}}})},
+               {"Orders", json::array({{{"user", S("u1")}, {"n", N("1")}, {"total", N("9.5")}}})}}},
+             {"UnprocessedKeys", json::object()}});
   // A table none of whose items exist still appears in Responses.
-  r = db.Ok("BatchGetItem", {{"RequestItems", {{"Users", {{"Keys", json::array({{{"id", S("x")}}})}}}}}});
+  r = db.Ok("BatchGetItem",
+            {{"RequestItems", {{"Users", {{"Keys", json::array({{{"id", S("x")}}})}}}}}});
   CHECK(r == json{{"Responses", {{"Users", json::array()}}}, {"UnprocessedKeys", json::object()}});
 }
 
 TEST_CASE("BatchGetItem ProjectionExpression and ExpressionAttributeNames per table") {
   TestDb db;
   Fill(db);
-  json r = db.Ok("BatchGetItem",
-                 {{"RequestItems",
-                   {{"Users", {{"Keys", json::array({{{"id", S("u1")}}})},
-                               {"ProjectionExpression", "#n, absent"},
-                               {"ExpressionAttributeNames", {{"#n", "name"}}}}},
-                    {"Orders", {{"Keys", json::array({{{"user", S("u1")}, {"n", N("1")}}})},
-                                {"ProjectionExpression", "#t"}, {"ExpressionAttributeNames", {{"#t", "total"}}}}}}}});
+  json r = db.Ok("BatchGetItem", {{"RequestItems",
+                                   {{"Users",
+                                     {{"Keys", json::array({{{"id", S("u1")}}})},
+                                      {"ProjectionExpression", "#n, absent"},
+                                      {"ExpressionAttributeNames", {{"#n", "name"}}}}},
+                                    {"Orders",
+                                     {{"Keys", json::array({{{"user", S("u1")}, {"n", N("1")}}})},
+                                      {"ProjectionExpression", "#t"},
+                                      {"ExpressionAttributeNames", {{"#t", "total"}}}}}}}});
   CHECK(r["Responses"]["Users"] == json::array({{{"name", S("Ann")}}}));
   CHECK(r["Responses"]["Orders"] == json::array({{{"total", N("9.5")}}}));
-  r = db.Ok("BatchGetItem", {{"RequestItems",
-                              {{"Users", {{"Keys", json::array({{{"id", S("u1")}}})},
-                                          {"ProjectionExpression", "nothing"}}}}}});
+  r = db.Ok(
+      "BatchGetItem",
+      {{"RequestItems",
+        {{"Users",
+          {{"Keys", json::array({{{"id", S("u1")}}})}, {"ProjectionExpression", "nothing"}}}}}});
   CHECK(r["Responses"]["Users"] == json::array({json::object()}));
 }
 
@@ -72,17 +81,17 @@ TEST_CASE("BatchGetItem validation") {
   json orders = json::array();
   for (int i = 0; i < 41; ++i) orders.push_back({{"user", S("u")}, {"n", N(std::to_string(i))}});
   db.ExpectError("BatchGetItem",
-                 {{"RequestItems", {{"Users", {{"Keys", many}}}, {"Orders", {{"Keys", orders}}}}}}, v,
-                 "Too many items requested for the BatchGetItem call");
+                 {{"RequestItems", {{"Users", {{"Keys", many}}}, {"Orders", {{"Keys", orders}}}}}},
+                 v, "Too many items requested for the BatchGetItem call");
   orders.erase(orders.end() - 1);  // 100 keys in total is fine
-  json r = db.Ok("BatchGetItem", {{"RequestItems", {{"Users", {{"Keys", many}}}, {"Orders", {{"Keys", orders}}}}}});
+  json r = db.Ok("BatchGetItem",
+                 {{"RequestItems", {{"Users", {{"Keys", many}}}, {"Orders", {{"Keys", orders}}}}}});
   CHECK(r["Responses"]["Users"].empty());
   db.ExpectError("BatchGetItem", one("Nope", {{"Keys", json::array({{{"id", S("u1")}}})}}),
                  "ResourceNotFoundException", "Requested resource not found");
   db.ExpectError("BatchGetItem", one("Users", {{"Keys", json::array({{{"id", N("1")}}})}}), v,
                  "The provided key element does not match the schema");
-  db.ExpectError("BatchGetItem",
-                 one("Orders", {{"Keys", json::array({{{"user", S("u1")}}})}}), v,
+  db.ExpectError("BatchGetItem", one("Orders", {{"Keys", json::array({{{"user", S("u1")}}})}}), v,
                  "The provided key element does not match the schema");
   db.ExpectError("BatchGetItem",
                  one("Users", {{"Keys", json::array({{{"id", S("u1")}}})},
@@ -90,13 +99,15 @@ TEST_CASE("BatchGetItem validation") {
                                {"ExpressionAttributeNames", {{"#n", "name"}}}}),
                  v, "Value provided in ExpressionAttributeNames unused in expressions: keys: {#n}");
   // Expression errors of every table come before any table lookup.
-  db.ExpectError("BatchGetItem",
-                 {{"RequestItems",
-                   {{"Nope", {{"Keys", json::array({{{"id", S("u1")}}})}}},
-                    {"Users", {{"Keys", json::array({{{"id", S("u1")}}})},
-                               {"ProjectionExpression", "#zz"}}}}}},
-                 v, "Invalid ProjectionExpression: An expression attribute name used in the "
-                    "document path is not defined; attribute name: #zz");
+  db.ExpectError(
+      "BatchGetItem",
+      {{"RequestItems",
+        {{"Nope", {{"Keys", json::array({{{"id", S("u1")}}})}}},
+         {"Users",
+          {{"Keys", json::array({{{"id", S("u1")}}})}, {"ProjectionExpression", "#zz"}}}}}},
+      v,
+      "Invalid ProjectionExpression: An expression attribute name used in the "
+      "document path is not defined; attribute name: #zz");
   db.ExpectError("BatchGetItem", {{"RequestItems", json::object()}}, v,
                  "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy "
                  "constraint: Member must have length greater than or equal to 1");
@@ -107,11 +118,13 @@ TEST_CASE("BatchGetItem ConsumedCapacity per table") {
   Fill(db);
   // A 5,000-byte user: 2 units consistent, 1 eventual.
   db.Put("Users", {{"id", S("big")}, {"pad", S(std::string(5000 - 8, 'p'))}});
-  json request = {{"RequestItems",
-                   {{"Users", {{"Keys", json::array({{{"id", S("big")}}, {{"id", S("u1")}}, {{"id", S("none")}}})}}},
-                    {"Orders", {{"Keys", json::array({{{"user", S("u1")}, {"n", N("1")}}})},
-                                {"ConsistentRead", true}}}}},
-                  {"ReturnConsumedCapacity", "TOTAL"}};
+  json request = {
+      {"RequestItems",
+       {{"Users",
+         {{"Keys", json::array({{{"id", S("big")}}, {{"id", S("u1")}}, {{"id", S("none")}}})}}},
+        {"Orders",
+         {{"Keys", json::array({{{"user", S("u1")}, {"n", N("1")}}})}, {"ConsistentRead", true}}}}},
+      {"ReturnConsumedCapacity", "TOTAL"}};
   json r = db.Ok("BatchGetItem", request);
   // Users (eventual): 1 + 0.5 + 0.5 (missing); Orders (consistent): 1. Tables in name order.
   CHECK(r["ConsumedCapacity"] == json::array({{{"TableName", "Orders"}, {"CapacityUnits", 1.0}},
@@ -136,9 +149,11 @@ TEST_CASE("BatchGetItem returns UnprocessedKeys beyond 16 MB") {
   }
   db.Put("Zed", {{"id", S("z")}});
   json request = {{"RequestItems",
-                   {{"Big", {{"Keys", keys}, {"ConsistentRead", true},
-                             {"ProjectionExpression", "#i, #p"},
-                             {"ExpressionAttributeNames", {{"#i", "id"}, {"#p", "pad"}}}}},
+                   {{"Big",
+                     {{"Keys", keys},
+                      {"ConsistentRead", true},
+                      {"ProjectionExpression", "#i, #p"},
+                      {"ExpressionAttributeNames", {{"#i", "id"}, {"#p", "pad"}}}}},
                     {"Zed", {{"Keys", json::array({{{"id", S("z")}}})}}}}},
                   {"ReturnConsumedCapacity", "TOTAL"}};
   json r = db.Ok("BatchGetItem", request);
@@ -161,7 +176,8 @@ TEST_CASE("BatchGetItem returns UnprocessedKeys beyond 16 MB") {
   CHECK(again["UnprocessedKeys"] == json::object());
   std::set<std::string> ids;
   for (const json* page : {&r, &again}) {
-    for (const json& item : (*page)["Responses"]["Big"]) ids.insert(item["id"]["N"].get<std::string>());
+    for (const json& item : (*page)["Responses"]["Big"])
+      ids.insert(item["id"]["N"].get<std::string>());
   }
   CHECK(ids.size() == 50);
 }

@@ -22,12 +22,13 @@ TEST_CASE("BatchWriteItem puts and deletes over several tables") {
   db.Put("Bbb", {{"pk", N("1")}, {"sk", S("x")}});
   db.CommitAll();
   const uint64_t lsn = db.engine().lsn();
-  json r = db.Ok("BatchWriteItem",
-                 {{"RequestItems",
-                   {{"Aaa", json::array({PutReq({{"id", S("new")}, {"v", N("2")}}), DelReq({{"id", S("old")}}),
-                                       DelReq({{"id", S("never")}})})},
-                    {"Bbb", json::array({PutReq({{"pk", N("1")}, {"sk", S("x")}, {"w", S("replaced")}}),
-                                       PutReq({{"pk", N("2")}, {"sk", S("y")}})})}}}});
+  json r =
+      db.Ok("BatchWriteItem",
+            {{"RequestItems",
+              {{"Aaa", json::array({PutReq({{"id", S("new")}, {"v", N("2")}}),
+                                    DelReq({{"id", S("old")}}), DelReq({{"id", S("never")}})})},
+               {"Bbb", json::array({PutReq({{"pk", N("1")}, {"sk", S("x")}, {"w", S("replaced")}}),
+                                    PutReq({{"pk", N("2")}, {"sk", S("y")}})})}}}});
   CHECK(r == json{{"UnprocessedItems", json::object()}});
   CHECK(db.Get("Aaa", {{"id", S("new")}}) == json{{"id", S("new")}, {"v", N("2")}});
   CHECK(db.Get("Aaa", {{"id", S("old")}}).is_null());
@@ -57,31 +58,40 @@ TEST_CASE("BatchWriteItem validation comes before any write") {
                  batch(good_a, json::array({PutReq({{"pk", N("1")}, {"sk", S("a")}}),
                                             DelReq({{"pk", N("1.0")}, {"sk", S("a")}})})),
                  v, "Provided list of item keys contains duplicates");
-  db.ExpectError("BatchWriteItem",
-                 batch(json::array({PutReq({{"id", S("x")}}), PutReq({{"id", S("x")}, {"v", N("1")}})}),
-                       json::array({PutReq({{"pk", N("1")}, {"sk", S("a")}})})),
-                 v, "Provided list of item keys contains duplicates");
+  db.ExpectError(
+      "BatchWriteItem",
+      batch(json::array({PutReq({{"id", S("x")}}), PutReq({{"id", S("x")}, {"v", N("1")}})}),
+            json::array({PutReq({{"pk", N("1")}, {"sk", S("a")}})})),
+      v, "Provided list of item keys contains duplicates");
   // Keys: missing or mistyped key attributes read as a key mismatch.
-  db.ExpectError("BatchWriteItem", batch(good_a, json::array({PutReq({{"pk", N("1")}})})), v, mismatch);
+  db.ExpectError("BatchWriteItem", batch(good_a, json::array({PutReq({{"pk", N("1")}})})), v,
+                 mismatch);
   db.ExpectError("BatchWriteItem",
-                 batch(good_a, json::array({PutReq({{"pk", S("1")}, {"sk", S("a")}})})), v, mismatch);
-  db.ExpectError("BatchWriteItem", batch(good_a, json::array({DelReq({{"pk", N("1")}})})), v, mismatch);
-  db.ExpectError("BatchWriteItem",
-                 batch(good_a, json::array({DelReq({{"pk", N("1")}, {"sk", S("a")}, {"x", S("")}})})),
-                 v, mismatch);
+                 batch(good_a, json::array({PutReq({{"pk", S("1")}, {"sk", S("a")}})})), v,
+                 mismatch);
+  db.ExpectError("BatchWriteItem", batch(good_a, json::array({DelReq({{"pk", N("1")}})})), v,
+                 mismatch);
+  db.ExpectError(
+      "BatchWriteItem",
+      batch(good_a, json::array({DelReq({{"pk", N("1")}, {"sk", S("a")}, {"x", S("")}})})), v,
+      mismatch);
   db.ExpectError("BatchWriteItem",
                  batch(good_a, json::array({PutReq({{"pk", N("1")}, {"sk", S("")}})})), v,
                  "One or more parameter values are not valid. The AttributeValue for a key "
                  "attribute cannot contain an empty string value. Key: sk");
-  db.ExpectError("BatchWriteItem",
-                 {{"RequestItems", {{"Aaa", good_a}, {"Nope", json::array({DelReq({{"id", S("a")}})})}}}},
-                 "ResourceNotFoundException", "Requested resource not found");
+  db.ExpectError(
+      "BatchWriteItem",
+      {{"RequestItems", {{"Aaa", good_a}, {"Nope", json::array({DelReq({{"id", S("a")}})})}}}},
+      "ResourceNotFoundException", "Requested resource not found");
   // Request shape (the spec's checks).
-  db.ExpectError("BatchWriteItem",
-                 batch(good_a, json::array({{{"PutRequest", {{"Item", {{"pk", N("1")}, {"sk", S("a")}}}}},
-                                             {"DeleteRequest", {{"Key", {{"pk", N("1")}, {"sk", S("a")}}}}}}})),
-                 v, "Supplied AttributeValue has more than one datatypes set, must contain exactly one of "
-                    "the supported datatypes");
+  db.ExpectError(
+      "BatchWriteItem",
+      batch(good_a,
+            json::array({{{"PutRequest", {{"Item", {{"pk", N("1")}, {"sk", S("a")}}}}},
+                          {"DeleteRequest", {{"Key", {{"pk", N("1")}, {"sk", S("a")}}}}}}})),
+      v,
+      "Supplied AttributeValue has more than one datatypes set, must contain exactly one of "
+      "the supported datatypes");
   json many_a = json::array();
   json many_b = json::array();
   for (int i = 0; i < 13; ++i) {
@@ -90,17 +100,19 @@ TEST_CASE("BatchWriteItem validation comes before any write") {
   }
   db.ExpectError("BatchWriteItem", batch(many_a, many_b), v,
                  "Too many items requested for the BatchWriteItem call");
-  db.ExpectError("BatchWriteItem",
-                 batch(good_a, json::array({PutReq({{"pk", N("1")}, {"sk", S("a")},
-                                                    {"big", S(std::string(409600, 'b'))}})})),
-                 v, "Item size has exceeded the maximum allowed size");
+  db.ExpectError(
+      "BatchWriteItem",
+      batch(good_a, json::array({PutReq(
+                        {{"pk", N("1")}, {"sk", S("a")}, {"big", S(std::string(409600, 'b'))}})})),
+      v, "Item size has exceeded the maximum allowed size");
   // None of the rejected batches wrote anything.
   CHECK(!db.engine().has_pending_commit());
   CHECK(db.Get("Aaa", {{"id", S("keep")}}) == json{{"id", S("keep")}});
   CHECK(db.Get("Aaa", {{"id", S("new")}}).is_null());
   CHECK(db.Describe("Bbb")["ItemCount"] == 0);
   many_b.erase(many_b.end() - 1);  // 25 requests are allowed
-  CHECK(db.Ok("BatchWriteItem", batch(many_a, many_b)) == json{{"UnprocessedItems", json::object()}});
+  CHECK(db.Ok("BatchWriteItem", batch(many_a, many_b)) ==
+        json{{"UnprocessedItems", json::object()}});
   CHECK(db.Describe("Aaa")["ItemCount"] == 14);
   CHECK(db.Describe("Bbb")["ItemCount"] == 12);
   CHECK(db.CheckText() == "OK");
@@ -111,17 +123,19 @@ TEST_CASE("BatchWriteItem ConsumedCapacity per table") {
   db.CreateTable("Aaa", "id", "S");
   db.CreateTable("Bbb", "id", "S");
   db.Put("Aaa", {{"id", S("big")}, {"pad", S(std::string(3000 - 8, 'p'))}});  // 3,000 bytes
-  json request = {{"RequestItems",
-                   {{"Aaa", json::array({DelReq({{"id", S("big")}}),                     // 3 units
-                                       PutReq({{"id", S("n")}, {"x", S("small")}}),  // 1 unit
-                                       DelReq({{"id", S("none")}})})},               // 1 unit
-                    {"Bbb", json::array({PutReq({{"id", S("b")}, {"pad", S(std::string(1100, 'q'))}})})}}},
-                  {"ReturnConsumedCapacity", "TOTAL"},
-                  {"ReturnItemCollectionMetrics", "SIZE"}};
+  json request = {
+      {"RequestItems",
+       {{"Aaa", json::array({DelReq({{"id", S("big")}}),                   // 3 units
+                             PutReq({{"id", S("n")}, {"x", S("small")}}),  // 1 unit
+                             DelReq({{"id", S("none")}})})},               // 1 unit
+        {"Bbb", json::array({PutReq({{"id", S("b")}, {"pad", S(std::string(1100, 'q'))}})})}}},
+      {"ReturnConsumedCapacity", "TOTAL"},
+      {"ReturnItemCollectionMetrics", "SIZE"}};
   json r = db.Ok("BatchWriteItem", request);
-  CHECK(r == json{{"UnprocessedItems", json::object()},
-                  {"ConsumedCapacity", json::array({{{"TableName", "Aaa"}, {"CapacityUnits", 5.0}},
-                                                    {{"TableName", "Bbb"}, {"CapacityUnits", 2.0}}})}});
+  CHECK(r ==
+        json{{"UnprocessedItems", json::object()},
+             {"ConsumedCapacity", json::array({{{"TableName", "Aaa"}, {"CapacityUnits", 5.0}},
+                                               {{"TableName", "Bbb"}, {"CapacityUnits", 2.0}}})}});
   request["ReturnConsumedCapacity"] = "INDEXES";
   r = db.Ok("BatchWriteItem", request);
   // "big" is gone now: its delete costs 1.

@@ -79,15 +79,17 @@ class Gen {
   }
 
   // Bytes of padding: mostly small, sometimes large enough to fill pages.
-  size_t PadSize() { return OneIn(5) ? static_cast<size_t>(Uniform(100000, 350000)) : Uniform(0, 400); }
+  size_t PadSize() {
+    return OneIn(5) ? static_cast<size_t>(Uniform(100000, 350000)) : Uniform(0, 400);
+  }
 
  private:
   std::mt19937_64 rng_;
 };
 
 struct Schema {
-  std::string pk;       // partition key type: "S", "N" or "B"
-  std::string sk;       // sort key type, "" for a hash-only table
+  std::string pk;  // partition key type: "S", "N" or "B"
+  std::string sk;  // sort key type, "" for a hash-only table
 };
 
 // A sort-key condition of a Query.
@@ -139,7 +141,8 @@ class PagingModel {
         kc += " AND sk " + cond.op + " :a";
       }
     }
-    json request = {{"TableName", "Tbl"}, {"KeyConditionExpression", kc}, {"ScanIndexForward", forward}};
+    json request = {
+        {"TableName", "Tbl"}, {"KeyConditionExpression", kc}, {"ScanIndexForward", forward}};
     // The unfiltered sequence the query evaluates, in order.
     std::vector<const json*> seq;
     const AttributeValue p = Decode(pk);
@@ -164,7 +167,8 @@ class PagingModel {
     if (gen_.OneIn(2)) {
       static const int kTotals[] = {1, 2, 3, 5, 8, 100};
       const uint32_t total = static_cast<uint32_t>(kTotals[gen_.Uniform(0, 5)]);
-      segment = std::make_pair(static_cast<uint32_t>(gen_.Uniform(0, static_cast<int>(total) - 1)), total);
+      segment = std::make_pair(static_cast<uint32_t>(gen_.Uniform(0, static_cast<int>(total) - 1)),
+                               total);
       request["Segment"] = segment->first;
       request["TotalSegments"] = segment->second;
     }
@@ -246,7 +250,8 @@ class PagingModel {
 
   // Random filter / projection / Select / Limit / ConsistentRead, then every
   // page checked against `seq`, the unfiltered evaluation order.
-  void RunPages(const std::string& op, json request, json values, const std::vector<const json*>& seq) {
+  void RunPages(const std::string& op, json request, json values,
+                const std::vector<const json*>& seq) {
     const int filter = gen_.Uniform(0, 3);
     const int threshold = gen_.Uniform(0, 99);
     const uint64_t min_pad = static_cast<uint64_t>(gen_.Uniform(0, 300));
@@ -318,8 +323,10 @@ class PagingModel {
       if (r.contains("LastEvaluatedKey")) {
         REQUIRE(k > 0);
         CHECK(stopped);
-        if (bytes >= kPageBytes) ++byte_stops_;
-        else ++limit_stops_;
+        if (bytes >= kPageBytes)
+          ++byte_stops_;
+        else
+          ++limit_stops_;
         CHECK(pos + k < seq.size());
         CHECK(r["LastEvaluatedKey"] == KeyOf(*seq[pos + k - 1]));
         request["ExclusiveStartKey"] = r["LastEvaluatedKey"];

@@ -23,7 +23,8 @@ void Fill(TestDb& db) {
 }
 
 json Q(const std::string& key_condition, const json& values, json extra = json::object()) {
-  json r = {{"TableName", "Tbl"}, {"KeyConditionExpression", key_condition},
+  json r = {{"TableName", "Tbl"},
+            {"KeyConditionExpression", key_condition},
             {"ExpressionAttributeValues", values}};
   for (auto it = extra.begin(); it != extra.end(); ++it) r[it.key()] = it.value();
   return r;
@@ -70,7 +71,9 @@ TEST_CASE("Query sort key conditions") {
       {"pk = :p AND sk <= :v", {{":p", a}, {":v", N("3")}}, {"1", "2", "3"}},
       {"pk = :p AND sk > :v", {{":p", a}, {":v", N("3")}}, {"4", "5"}},
       {"pk = :p AND sk >= :v", {{":p", a}, {":v", N("3")}}, {"3", "4", "5"}},
-      {"pk = :p AND sk BETWEEN :v AND :w", {{":p", a}, {":v", N("2")}, {":w", N("4")}}, {"2", "3", "4"}},
+      {"pk = :p AND sk BETWEEN :v AND :w",
+       {{":p", a}, {":v", N("2")}, {":w", N("4")}},
+       {"2", "3", "4"}},
       {"pk = :p AND sk BETWEEN :v AND :w", {{":p", a}, {":v", N("2.5")}, {":w", N("2.7")}}, {}},
       {"sk > :v AND pk = :p", {{":p", a}, {":v", N("4")}}, {"5"}},
       {"pk = :p AND :v > sk", {{":p", a}, {":v", N("2")}}, {"1"}},
@@ -95,14 +98,14 @@ TEST_CASE("Query begins_with and string / binary sort keys in byte order") {
     db.Put("Str", {{"pk", N("7")}, {"sk", S(sk)}});
   }
   auto query = [&](const std::string& condition, const json& values) {
-    json r = db.Ok("Query", {{"TableName", "Str"}, {"KeyConditionExpression", condition},
+    json r = db.Ok("Query", {{"TableName", "Str"},
+                             {"KeyConditionExpression", condition},
                              {"ExpressionAttributeValues", values}});
     std::vector<std::string> out;
     for (const json& item : r["Items"]) out.push_back(item["sk"]["S"].get<std::string>());
     return out;
   };
-  CHECK(query("pk = :p", {{":p", N("7")}}) ==
-        Keys{"B", "a", "ab", "abc", "abd", "a\xC3\xA9", "b"});
+  CHECK(query("pk = :p", {{":p", N("7")}}) == Keys{"B", "a", "ab", "abc", "abd", "a\xC3\xA9", "b"});
   CHECK(query("pk = :p AND begins_with(sk, :s)", {{":p", N("7.0")}, {":s", S("ab")}}) ==
         Keys{"ab", "abc", "abd"});
   CHECK(query("pk = :p AND begins_with(sk, :s)", {{":p", N("7")}, {":s", S("a")}}) ==
@@ -110,12 +113,13 @@ TEST_CASE("Query begins_with and string / binary sort keys in byte order") {
   CHECK(query("pk = :p AND begins_with(sk, :s)", {{":p", N("7")}, {":s", S("c")}}).empty());
 
   db.CreateTable("Bin", "pk", "S", "sk", "B");
-  for (const char* b64 : {"AA==", "AAE=", "/w==", "AQ=="}) db.Put("Bin", {{"pk", S("x")}, {"sk", B(b64)}});
+  for (const char* b64 : {"AA==", "AAE=", "/w==", "AQ=="})
+    db.Put("Bin", {{"pk", S("x")}, {"sk", B(b64)}});
   json r = db.Ok("Query", {{"TableName", "Bin"},
                            {"KeyConditionExpression", "pk = :p AND begins_with(sk, :b)"},
                            {"ExpressionAttributeValues", {{":p", S("x")}, {":b", B("AA==")}}}});
-  CHECK(r["Items"] == json::array({{{"pk", S("x")}, {"sk", B("AA==")}},
-                                   {{"pk", S("x")}, {"sk", B("AAE=")}}}));
+  CHECK(r["Items"] ==
+        json::array({{{"pk", S("x")}, {"sk", B("AA==")}}, {{"pk", S("x")}, {"sk", B("AAE=")}}}));
 }
 
 TEST_CASE("Query on a hash-only table and numeric order") {
@@ -123,7 +127,8 @@ TEST_CASE("Query on a hash-only table and numeric order") {
   db.CreateTable("Hash", "id", "N");
   db.Put("Hash", {{"id", N("-1.5")}, {"x", S("y")}});
   db.Put("Hash", {{"id", N("2")}});
-  json r = db.Ok("Query", {{"TableName", "Hash"}, {"KeyConditionExpression", "id = :i"},
+  json r = db.Ok("Query", {{"TableName", "Hash"},
+                           {"KeyConditionExpression", "id = :i"},
                            {"ExpressionAttributeValues", {{":i", N("-15e-1")}}}});
   CHECK(r["Items"] == json::array({{{"id", N("-1.5")}, {"x", S("y")}}}));
 
@@ -132,7 +137,8 @@ TEST_CASE("Query on a hash-only table and numeric order") {
   for (const char* n : {"10", "-3", "0", "2.5", "-0.001", "1e10", "-1e10"}) {
     db2.Put("Num", {{"pk", S("p")}, {"sk", N(n)}});
   }
-  json all = db2.Ok("Query", {{"TableName", "Num"}, {"KeyConditionExpression", "pk = :p"},
+  json all = db2.Ok("Query", {{"TableName", "Num"},
+                              {"KeyConditionExpression", "pk = :p"},
                               {"ExpressionAttributeValues", {{":p", S("p")}}}});
   CHECK(SortKeys(all) == Keys{"-10000000000", "-3", "-0.001", "0", "2.5", "10", "10000000000"});
 }
@@ -146,14 +152,15 @@ TEST_CASE("Query FilterExpression, ProjectionExpression and Select") {
   CHECK(r["Count"] == 3);
   CHECK(r["ScannedCount"] == 5);
   // Filters on attributes that are missing keep nothing; NOT keeps them all.
-  r = db.Ok("Query", Q("pk = :p", {{":p", S("a")}}, {{"FilterExpression", "attribute_exists(zz)"}}));
+  r = db.Ok("Query",
+            Q("pk = :p", {{":p", S("a")}}, {{"FilterExpression", "attribute_exists(zz)"}}));
   CHECK(r["Count"] == 0);
   CHECK(r["ScannedCount"] == 5);
   CHECK(r["Items"] == json::array());
 
-  r = db.Ok("Query", Q("pk = :p AND sk <= :s", {{":p", S("a")}, {":s", N("2")}},
-                       {{"ProjectionExpression", "#v, nope"},
-                        {"ExpressionAttributeNames", {{"#v", "v"}}}}));
+  r = db.Ok("Query",
+            Q("pk = :p AND sk <= :s", {{":p", S("a")}, {":s", N("2")}},
+              {{"ProjectionExpression", "#v, nope"}, {"ExpressionAttributeNames", {{"#v", "v"}}}}));
   CHECK(r["Items"] == json::array({{{"v", N("10")}}, {{"v", N("20")}}}));
   r = db.Ok("Query", Q("pk = :p AND sk <= :s", {{":p", S("a")}, {":s", N("2")}},
                        {{"ProjectionExpression", "sk"}, {"Select", "SPECIFIC_ATTRIBUTES"}}));
@@ -163,7 +170,8 @@ TEST_CASE("Query FilterExpression, ProjectionExpression and Select") {
   r = db.Ok("Query", Q("pk = :p", {{":p", S("a")}, {":min", N("45")}},
                        {{"Select", "COUNT"}, {"FilterExpression", "v > :min"}}));
   CHECK(r == json{{"Count", 1}, {"ScannedCount", 5}});
-  CHECK(db.Ok("Query", Q("pk = :p", {{":p", S("b")}}, {{"Select", "ALL_ATTRIBUTES"}}))["Count"] == 1);
+  CHECK(db.Ok("Query", Q("pk = :p", {{":p", S("b")}}, {{"Select", "ALL_ATTRIBUTES"}}))["Count"] ==
+        1);
 
   db.ExpectError("Query", Q("pk = :p", {{":p", S("a")}}, {{"Select", "SPECIFIC_ATTRIBUTES"}}),
                  "ValidationException",
@@ -172,13 +180,15 @@ TEST_CASE("Query FilterExpression, ProjectionExpression and Select") {
   db.ExpectError("Query", Q("pk = :p", {{":p", S("a")}}, {{"Select", "ALL_PROJECTED_ATTRIBUTES"}}),
                  "ValidationException",
                  "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
-  db.ExpectError("Query",
-                 Q("pk = :p", {{":p", S("a")}}, {{"Select", "ALL_ATTRIBUTES"}, {"ProjectionExpression", "v"}}),
-                 "ValidationException",
-                 "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES");
-  db.ExpectError("Query", Q("pk = :p", {{":p", S("a")}}, {{"Select", "COUNT"}, {"ProjectionExpression", "v"}}),
-                 "ValidationException",
-                 "Cannot specify the AttributesToGet when choosing to get only the Count");
+  db.ExpectError(
+      "Query",
+      Q("pk = :p", {{":p", S("a")}}, {{"Select", "ALL_ATTRIBUTES"}, {"ProjectionExpression", "v"}}),
+      "ValidationException",
+      "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES");
+  db.ExpectError(
+      "Query", Q("pk = :p", {{":p", S("a")}}, {{"Select", "COUNT"}, {"ProjectionExpression", "v"}}),
+      "ValidationException",
+      "Cannot specify the AttributesToGet when choosing to get only the Count");
 }
 
 TEST_CASE("Query key condition errors in DynamoDB's order") {
@@ -199,8 +209,9 @@ TEST_CASE("Query key condition errors in DynamoDB's order") {
   db.ExpectError("Query", Q("pk = :p AND begins_with(sk, :s)", {{":p", a}, {":s", N("1")}}), v,
                  "Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
                  "operator or function: begins_with, operand type: N");
-  db.ExpectError("Query", Q("pk = :p", {{":p", a}, {":unused", a}}), v,
-                 "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}");
+  db.ExpectError(
+      "Query", Q("pk = :p", {{":p", a}, {":unused", a}}), v,
+      "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}");
   db.ExpectError("Query", Q("pk = :p", {{":p", a}}, {{"TableName", "Nope"}}),
                  "ResourceNotFoundException", "Requested resource not found");
   db.ExpectError("Query", Q("pk = :p", {{":p", a}}, {{"IndexName", "byV"}}), v,
@@ -237,25 +248,28 @@ TEST_CASE("Query key condition errors in DynamoDB's order") {
   CHECK(db.Ok("Query", hash)["Count"] == 0);
   // Filters may not name key attributes, even nested; projections may not
   // reach into them.
-  db.ExpectError("Query", Q("pk = :p", {{":p", a}, {":s", N("1")}}, {{"FilterExpression", "sk = :s"}}),
-                 v, "Filter Expression can only contain non-primary key attributes: Primary key "
-                    "attribute: sk");
+  db.ExpectError("Query",
+                 Q("pk = :p", {{":p", a}, {":s", N("1")}}, {{"FilterExpression", "sk = :s"}}), v,
+                 "Filter Expression can only contain non-primary key attributes: Primary key "
+                 "attribute: sk");
   db.ExpectError("Query",
                  Q("pk = :p", {{":p", a}, {":s", N("1")}},
                    {{"FilterExpression", "attribute_exists(pk.x) AND sk = :s"}}),
-                 v, "Filter Expression can only contain non-primary key attributes: Primary key "
-                    "attribute: pk");
+                 v,
+                 "Filter Expression can only contain non-primary key attributes: Primary key "
+                 "attribute: pk");
   db.ExpectError("Query",
                  Q("pk = :p", {{":p", a}, {":s", N("1")}}, {{"FilterExpression", "size(sk) > :s"}}),
-                 v, "Filter Expression can only contain non-primary key attributes: Primary key "
-                    "attribute: sk");
+                 v,
+                 "Filter Expression can only contain non-primary key attributes: Primary key "
+                 "attribute: sk");
   db.ExpectError("Query", Q("pk = :p", {{":p", a}}, {{"ProjectionExpression", "v, sk[0]"}}), v,
                  "Key attributes must be scalars; list random access '[]' and map lookup '.' are "
                  "not allowed: Key: sk");
   // Legacy parameters are not supported.
-  json legacy = {{"TableName", "Tbl"},
-                 {"KeyConditions",
-                  {{"pk", {{"ComparisonOperator", "EQ"}, {"AttributeValueList", {a}}}}}}};
+  json legacy = {
+      {"TableName", "Tbl"},
+      {"KeyConditions", {{"pk", {{"ComparisonOperator", "EQ"}, {"AttributeValueList", {a}}}}}}};
   json r = db.Exec("Query", legacy);
   CHECK(ErrorType(r) == v);
   db.ExpectError("Query", {{"TableName", "Tbl"}}, v,
@@ -278,7 +292,8 @@ TEST_CASE("Query Limit, LastEvaluatedKey and ExclusiveStartKey") {
   CHECK(SortKeys(r) == Keys{"5"});
   CHECK(!r.contains("LastEvaluatedKey"));
   // A Limit that ends exactly at the last item gives no LastEvaluatedKey.
-  CHECK(!db.Ok("Query", Q("pk = :p", {{":p", S("a")}}, {{"Limit", 5}})).contains("LastEvaluatedKey"));
+  CHECK(
+      !db.Ok("Query", Q("pk = :p", {{":p", S("a")}}, {{"Limit", 5}})).contains("LastEvaluatedKey"));
   // Backwards.
   request = Q("pk = :p", {{":p", S("a")}}, {{"Limit", 3}, {"ScanIndexForward", false}});
   r = db.Ok("Query", request);
@@ -297,8 +312,8 @@ TEST_CASE("Query Limit, LastEvaluatedKey and ExclusiveStartKey") {
   CHECK(r["Count"] == 1);  // sk 3 (30) no, sk 4 (40) yes
   CHECK(SortKeys(r) == Keys{"4"});
   // The start key need not exist, and bounds the key condition's range.
-  request = Q("pk = :p AND sk BETWEEN :lo AND :hi",
-              {{":p", S("a")}, {":lo", N("2")}, {":hi", N("5")}});
+  request =
+      Q("pk = :p AND sk BETWEEN :lo AND :hi", {{":p", S("a")}, {":lo", N("2")}, {":hi", N("5")}});
   request["ExclusiveStartKey"] = {{"pk", S("a")}, {"sk", N("3.5")}};
   CHECK(SortKeys(db.Ok("Query", request)) == Keys{"4", "5"});
   request["ScanIndexForward"] = false;
@@ -318,7 +333,8 @@ TEST_CASE("Query ExclusiveStartKey errors") {
     return request;
   };
   const json plain = Q("pk = :p", {{":p", a}});
-  db.ExpectError("Query", with_start(plain, {{"pk", a}}), v, "The provided starting key is invalid");
+  db.ExpectError("Query", with_start(plain, {{"pk", a}}), v,
+                 "The provided starting key is invalid");
   db.ExpectError("Query", with_start(plain, {{"pk", a}, {"sk", N("1")}, {"v", N("1")}}), v,
                  "The provided starting key is invalid");
   db.ExpectError("Query", with_start(plain, {{"pk", a}, {"zz", N("1")}}), v,
@@ -344,9 +360,11 @@ TEST_CASE("Query ExclusiveStartKey errors") {
                  "The provided starting key does not match the range key predicate");
   db.ExpectError("Query", with_start(ranged, {{"pk", S("b")}, {"sk", N("3")}}), v,
                  "The query can return at most one row and cannot be restarted");
-  CHECK(SortKeys(db.Ok("Query", with_start(ranged, {{"pk", a}, {"sk", N("3")}}))) == Keys{"4", "5"});
+  CHECK(SortKeys(db.Ok("Query", with_start(ranged, {{"pk", a}, {"sk", N("3")}}))) ==
+        Keys{"4", "5"});
   // The start key is checked after the table and the index.
-  db.ExpectError("Query", with_start(Q("pk = :p", {{":p", a}}, {{"TableName", "Nope"}}), json::object()),
+  db.ExpectError("Query",
+                 with_start(Q("pk = :p", {{":p", a}}, {{"TableName", "Nope"}}), json::object()),
                  "ResourceNotFoundException", "Requested resource not found");
   json bad_value = with_start(plain, {{"pk", {{"S", "a"}, {"N", "1"}}}, {"sk", N("1")}});
   json r = db.Exec("Query", bad_value);

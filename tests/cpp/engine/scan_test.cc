@@ -120,13 +120,15 @@ TEST_CASE("Scan filters may use key attributes; projections") {
                  {{"TableName", "Tbl"},
                   {"FilterExpression", "v > :x"},
                   {"ExpressionAttributeValues", {{":x", N("1")}, {":y", N("1")}}}},
-                 v, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:y}");
+                 v,
+                 "Value provided in ExpressionAttributeValues unused in expressions: keys: {:y}");
   db.ExpectError("Scan", {{"TableName", "Nope"}}, "ResourceNotFoundException",
                  "Requested resource not found");
   db.ExpectError("Scan", {{"TableName", "Tbl"}, {"IndexName", "idx"}}, v,
                  "The table does not have the specified index: idx");
   db.ExpectError("Scan",
-                 {{"TableName", "Tbl"}, {"IndexName", "idx"},
+                 {{"TableName", "Tbl"},
+                  {"IndexName", "idx"},
                   {"ExclusiveStartKey", {{"pk", S("p1")}, {"sk", N("1")}}}},
                  v, "The provided starting key is invalid");
 }
@@ -167,8 +169,8 @@ TEST_CASE("Parallel scan segments partition the table") {
     CAPTURE(total);
     std::multiset<std::string> seen;
     for (int segment = 0; segment < total; ++segment) {
-      json request = {{"TableName", "Big"}, {"Segment", segment}, {"TotalSegments", total},
-                      {"Limit", 9}};
+      json request = {
+          {"TableName", "Big"}, {"Segment", segment}, {"TotalSegments", total}, {"Limit", 9}};
       json r = db.Ok("Scan", request);
       for (const json& item : r["Items"]) seen.insert(item["id"]["N"].get<std::string>());
       while (r.contains("LastEvaluatedKey")) {
@@ -181,15 +183,20 @@ TEST_CASE("Parallel scan segments partition the table") {
     CHECK(std::set<std::string>(seen.begin(), seen.end()).size() == 200);
   }
   // A start key from another segment is rejected.
-  json first = db.Ok("Scan", {{"TableName", "Big"}, {"Segment", 0}, {"TotalSegments", 4}, {"Limit", 1}});
+  json first =
+      db.Ok("Scan", {{"TableName", "Big"}, {"Segment", 0}, {"TotalSegments", 4}, {"Limit", 1}});
   REQUIRE(first.contains("LastEvaluatedKey"));
   db.ExpectError("Scan",
-                 {{"TableName", "Big"}, {"Segment", 1}, {"TotalSegments", 4},
+                 {{"TableName", "Big"},
+                  {"Segment", 1},
+                  {"TotalSegments", 4},
                   {"ExclusiveStartKey", first["LastEvaluatedKey"]}},
                  "ValidationException",
                  "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
                  "ExclusiveStartKey with correct Segment. TotalSegments: 4 Segment: 1");
-  CHECK(db.Ok("Scan", {{"TableName", "Big"}, {"Segment", 0}, {"TotalSegments", 1},
+  CHECK(db.Ok("Scan", {{"TableName", "Big"},
+                       {"Segment", 0},
+                       {"TotalSegments", 1},
                        {"ExclusiveStartKey", first["LastEvaluatedKey"]}})["Count"] > 0);
   // Segment / TotalSegments checks (the spec's).
   const std::string v = "ValidationException";
@@ -210,8 +217,9 @@ TEST_CASE("Parallel scan segments partition the table") {
   CHECK(ErrorType(r) == v);
   CHECK(ErrorMessage(r).find("Member must have value greater than or equal to 1") !=
         std::string::npos);
-  CHECK(db.Ok("Scan", {{"TableName", "Big"}, {"Segment", 999999}, {"TotalSegments", 1000000}})
-            ["ScannedCount"] <= 1);
+  CHECK(db.Ok("Scan", {{"TableName", "Big"},
+                       {"Segment", 999999},
+                       {"TotalSegments", 1000000}})["ScannedCount"] <= 1);
 }
 
 TEST_CASE("Scan pages stop at 1 MB; ConsumedCapacity") {
@@ -222,11 +230,13 @@ TEST_CASE("Scan pages stop at 1 MB; ConsumedCapacity") {
     db.Put("Tbl", {{"id", N(std::to_string(i))}, {"d", S(std::string(200000 - 5, 'x'))}});
   }
   int pages = 0;
-  json request = {{"TableName", "Tbl"}, {"ReturnConsumedCapacity", "TOTAL"}, {"ConsistentRead", true}};
+  json request = {
+      {"TableName", "Tbl"}, {"ReturnConsumedCapacity", "TOTAL"}, {"ConsistentRead", true}};
   json r = db.Ok("Scan", request);
   // 5 items are 1,000,000 bytes; the 6th reaches 1 MB.
   CHECK(r["ScannedCount"] == 6);
-  CHECK(r["ConsumedCapacity"] == json{{"TableName", "Tbl"}, {"CapacityUnits", 293.0}});  // ceil(1.2e6/4096)
+  CHECK(r["ConsumedCapacity"] ==
+        json{{"TableName", "Tbl"}, {"CapacityUnits", 293.0}});  // ceil(1.2e6/4096)
   std::vector<std::string> ids;
   for (;;) {
     r = db.Ok("Scan", request);
@@ -241,8 +251,8 @@ TEST_CASE("Scan pages stop at 1 MB; ConsumedCapacity") {
   TestDb small;
   small.CreateTable("Small", "id", "S");
   small.Put("Small", {{"id", S("a")}});
-  CHECK(small.Ok("Scan", {{"TableName", "Small"}, {"ReturnConsumedCapacity", "INDEXES"}})
-            ["ConsumedCapacity"] ==
+  CHECK(small.Ok("Scan", {{"TableName", "Small"},
+                          {"ReturnConsumedCapacity", "INDEXES"}})["ConsumedCapacity"] ==
         json{{"TableName", "Small"}, {"CapacityUnits", 0.5}, {"Table", {{"CapacityUnits", 0.5}}}});
 }
 

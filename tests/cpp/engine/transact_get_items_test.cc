@@ -34,10 +34,11 @@ TEST_CASE("TransactGetItems returns items in action order") {
                                 GetAction("Users", {{"id", S("u1")}},
                                           {{"ProjectionExpression", "#n, tags"},
                                            {"ExpressionAttributeNames", {{"#n", "name"}}}})})}});
-  CHECK(r == json{{"Responses",
-                   json::array({{{"Item", {{"user", S("u1")}, {"n", N("7")}, {"total", N("3")}}}},
-                                json::object(),
-                                {{"Item", {{"name", S("Ann")}, {"tags", {{"SS", {"x", "y"}}}}}}}})}});
+  CHECK(r ==
+        json{{"Responses",
+              json::array({{{"Item", {{"user", S("u1")}, {"n", N("7")}, {"total", N("3")}}}},
+                           json::object(),
+                           {{"Item", {{"name", S("Ann")}, {"tags", {{"SS", {"x", "y"}}}}}}}})}});
 }
 
 TEST_CASE("TransactGetItems validation: all or nothing") {
@@ -48,7 +49,8 @@ TEST_CASE("TransactGetItems validation: all or nothing") {
   const json ok = GetAction("Users", {{"id", S("u1")}});
   db.ExpectError("TransactGetItems", tx(json::array({ok, GetAction("Nope", {{"id", S("u1")}})})),
                  "ResourceNotFoundException", "Requested resource not found");
-  db.ExpectError("TransactGetItems", tx(json::array({ok, GetAction("Orders", {{"user", S("u1")}})})), v,
+  db.ExpectError("TransactGetItems",
+                 tx(json::array({ok, GetAction("Orders", {{"user", S("u1")}})})), v,
                  "The provided key element does not match the schema");
   db.ExpectError("TransactGetItems", tx(json::array({ok, ok})), v,
                  "Transaction request cannot include multiple operations on one item");
@@ -57,16 +59,19 @@ TEST_CASE("TransactGetItems validation: all or nothing") {
                                                {{"ProjectionExpression", "id"},
                                                 {"ExpressionAttributeNames", {{"#a", "a"}}}})})),
                  v, "Value provided in ExpressionAttributeNames unused in expressions: keys: {#a}");
-  db.ExpectError("TransactGetItems",
-                 tx(json::array({GetAction("Nope", {{"id", S("u1")}}),
-                                 GetAction("Users", {{"id", S("u2")}}, {{"ProjectionExpression", "#b"}})})),
-                 v, "Invalid ProjectionExpression: An expression attribute name used in the document "
-                    "path is not defined; attribute name: #b");
+  db.ExpectError(
+      "TransactGetItems",
+      tx(json::array({GetAction("Nope", {{"id", S("u1")}}),
+                      GetAction("Users", {{"id", S("u2")}}, {{"ProjectionExpression", "#b"}})})),
+      v,
+      "Invalid ProjectionExpression: An expression attribute name used in the document "
+      "path is not defined; attribute name: #b");
   json many = json::array();
   for (int i = 0; i < 101; ++i) many.push_back(GetAction("Users", {{"id", S(std::to_string(i))}}));
   json r = db.Exec("TransactGetItems", tx(many));
   CHECK(ErrorType(r) == v);
-  CHECK(ErrorMessage(r).find("Member must have length less than or equal to 100") != std::string::npos);
+  CHECK(ErrorMessage(r).find("Member must have length less than or equal to 100") !=
+        std::string::npos);
   many.erase(many.end() - 1);
   r = db.Ok("TransactGetItems", tx(many));
   CHECK(r["Responses"].size() == 100);
@@ -85,15 +90,18 @@ TEST_CASE("TransactGetItems 4 MB limit and ConsumedCapacity") {
                  "Transaction request size exceeds the maximum allowed size of 4 MB");
   actions.erase(actions.end() - 1);
   // Ten 400,007-byte items: 98 units each for a consistent read, doubled.
-  json r = db.Ok("TransactGetItems", {{"TransactItems", actions}, {"ReturnConsumedCapacity", "TOTAL"}});
+  json r =
+      db.Ok("TransactGetItems", {{"TransactItems", actions}, {"ReturnConsumedCapacity", "TOTAL"}});
   CHECK(r["Responses"].size() == 10);
   CHECK(r["ConsumedCapacity"] == json::array({{{"TableName", "Big"}, {"CapacityUnits", 1960.0}}}));
   // A missing item costs 2; INDEXES adds the table's share.
-  r = db.Ok("TransactGetItems", {{"TransactItems", json::array({GetAction("Big", {{"id", N("99")}})})},
-                                 {"ReturnConsumedCapacity", "INDEXES"}});
+  r = db.Ok("TransactGetItems",
+            {{"TransactItems", json::array({GetAction("Big", {{"id", N("99")}})})},
+             {"ReturnConsumedCapacity", "INDEXES"}});
   CHECK(r == json{{"Responses", json::array({json::object()})},
-                  {"ConsumedCapacity",
-                   json::array({{{"TableName", "Big"}, {"CapacityUnits", 2.0}, {"Table", {{"CapacityUnits", 2.0}}}}})}});
+                  {"ConsumedCapacity", json::array({{{"TableName", "Big"},
+                                                     {"CapacityUnits", 2.0},
+                                                     {"Table", {{"CapacityUnits", 2.0}}}}})}});
 }
 
 }  // namespace

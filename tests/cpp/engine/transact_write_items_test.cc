@@ -23,18 +23,21 @@ void Fill(TestDb& db) {
 json Tx(json actions) { return {{"TransactItems", std::move(actions)}}; }
 
 json Transfer(const std::string& amount) {
-  return Tx(json::array(
-      {{{"Update", {{"TableName", "Acc"},
-                    {"Key", {{"id", S("a")}}},
-                    {"UpdateExpression", "SET bal = bal - :amt"},
-                    {"ConditionExpression", "bal >= :amt"},
-                    {"ExpressionAttributeValues", {{":amt", N(amount)}}}}}},
-       {{"Update", {{"TableName", "Acc"},
-                    {"Key", {{"id", S("b")}}},
-                    {"UpdateExpression", "SET bal = bal + :amt"},
-                    {"ExpressionAttributeValues", {{":amt", N(amount)}}}}}},
-       {{"Put", {{"TableName", "Log"}, {"Item", {{"pk", S("t")}, {"n", N(amount)}}},
-                 {"ConditionExpression", "attribute_not_exists(pk)"}}}}}));
+  return Tx(json::array({{{"Update",
+                           {{"TableName", "Acc"},
+                            {"Key", {{"id", S("a")}}},
+                            {"UpdateExpression", "SET bal = bal - :amt"},
+                            {"ConditionExpression", "bal >= :amt"},
+                            {"ExpressionAttributeValues", {{":amt", N(amount)}}}}}},
+                         {{"Update",
+                           {{"TableName", "Acc"},
+                            {"Key", {{"id", S("b")}}},
+                            {"UpdateExpression", "SET bal = bal + :amt"},
+                            {"ExpressionAttributeValues", {{":amt", N(amount)}}}}}},
+                         {{"Put",
+                           {{"TableName", "Log"},
+                            {"Item", {{"pk", S("t")}, {"n", N(amount)}}},
+                            {"ConditionExpression", "attribute_not_exists(pk)"}}}}}));
 }
 
 TEST_CASE("TransactWriteItems applies every action") {
@@ -42,10 +45,14 @@ TEST_CASE("TransactWriteItems applies every action") {
   Fill(db);
   db.Put("Log", {{"pk", S("gone")}, {"n", N("0")}});
   json tx = Transfer("30");
-  tx["TransactItems"].push_back({{"Delete", {{"TableName", "Log"}, {"Key", {{"pk", S("gone")}, {"n", N("0")}}},
-                                             {"ConditionExpression", "attribute_exists(pk)"}}}});
-  tx["TransactItems"].push_back({{"ConditionCheck", {{"TableName", "Acc"}, {"Key", {{"id", S("zz")}}},
-                                                     {"ConditionExpression", "attribute_not_exists(id)"}}}});
+  tx["TransactItems"].push_back({{"Delete",
+                                  {{"TableName", "Log"},
+                                   {"Key", {{"pk", S("gone")}, {"n", N("0")}}},
+                                   {"ConditionExpression", "attribute_exists(pk)"}}}});
+  tx["TransactItems"].push_back({{"ConditionCheck",
+                                  {{"TableName", "Acc"},
+                                   {"Key", {{"id", S("zz")}}},
+                                   {"ConditionExpression", "attribute_not_exists(id)"}}}});
   CHECK(db.Ok("TransactWriteItems", tx) == json::object());
   CHECK(db.Get("Acc", {{"id", S("a")}})["bal"] == N("70"));
   CHECK(db.Get("Acc", {{"id", S("b")}})["bal"] == N("35"));
@@ -55,9 +62,11 @@ TEST_CASE("TransactWriteItems applies every action") {
   CHECK(db.Describe("Log")["ItemCount"] == 1);
   // An Update of a missing item creates it from its key.
   CHECK(db.Ok("TransactWriteItems",
-              Tx(json::array({{{"Update", {{"TableName", "Acc"}, {"Key", {{"id", S("c")}}},
-                                           {"UpdateExpression", "ADD bal :one"},
-                                           {"ExpressionAttributeValues", {{":one", N("1")}}}}}}}))) ==
+              Tx(json::array({{{"Update",
+                                {{"TableName", "Acc"},
+                                 {"Key", {{"id", S("c")}}},
+                                 {"UpdateExpression", "ADD bal :one"},
+                                 {"ExpressionAttributeValues", {{":one", N("1")}}}}}}}))) ==
         json::object());
   CHECK(db.Get("Acc", {{"id", S("c")}}) == json{{"id", S("c")}, {"bal", N("1")}});
   CHECK(db.CheckText() == "OK");
@@ -73,10 +82,10 @@ TEST_CASE("TransactWriteItems cancels everything when a condition fails") {
   CHECK(ErrorMessage(r) ==
         "Transaction cancelled, please refer cancellation reasons for specific reasons "
         "[ConditionalCheckFailed, None, None]");
-  CHECK(r["CancellationReasons"] ==
-        json::array({{{"Code", "ConditionalCheckFailed"}, {"Message", "The conditional request failed"}},
-                     {{"Code", "None"}},
-                     {{"Code", "None"}}}));
+  CHECK(r["CancellationReasons"] == json::array({{{"Code", "ConditionalCheckFailed"},
+                                                  {"Message", "The conditional request failed"}},
+                                                 {{"Code", "None"}},
+                                                 {{"Code", "None"}}}));
   // Nothing was applied, in memory or in the commit.
   CHECK(!db.engine().has_pending_commit());
   CHECK(db.Get("Acc", {{"id", S("a")}})["bal"] == N("100"));
@@ -98,12 +107,14 @@ TEST_CASE("TransactWriteItems cancels everything when a condition fails") {
              {"Message", "The conditional request failed"},
              {"Item", {{"pk", S("t")}, {"n", N("200")}, {"note", S("exists")}}}});
   // No Item for a missing item, even with ALL_OLD.
-  json check = Tx(json::array({{{"ConditionCheck", {{"TableName", "Acc"}, {"Key", {{"id", S("none")}}},
-                                                    {"ConditionExpression", "attribute_exists(id)"},
-                                                    {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}}}}}));
+  json check = Tx(json::array({{{"ConditionCheck",
+                                 {{"TableName", "Acc"},
+                                  {"Key", {{"id", S("none")}}},
+                                  {"ConditionExpression", "attribute_exists(id)"},
+                                  {"ReturnValuesOnConditionCheckFailure", "ALL_OLD"}}}}}));
   r = db.Exec("TransactWriteItems", check);
-  CHECK(r["CancellationReasons"] ==
-        json::array({{{"Code", "ConditionalCheckFailed"}, {"Message", "The conditional request failed"}}}));
+  CHECK(r["CancellationReasons"] == json::array({{{"Code", "ConditionalCheckFailed"},
+                                                  {"Message", "The conditional request failed"}}}));
   CHECK(!db.engine().has_pending_commit());
   CHECK(db.CheckText() == "OK");
 }
@@ -113,21 +124,25 @@ TEST_CASE("TransactWriteItems update failures are ValidationError reasons") {
   Fill(db);
   db.Put("Acc", {{"id", S("s")}, {"bal", S("not a number")}});
   db.CommitAll();
-  json tx = Tx(json::array(
-      {{{"Put", {{"TableName", "Log"}, {"Item", {{"pk", S("x")}, {"n", N("1")}}}}}},
-       {{"Update", {{"TableName", "Acc"}, {"Key", {{"id", S("s")}}},
-                    {"UpdateExpression", "SET bal = bal + :one"},
-                    {"ExpressionAttributeValues", {{":one", N("1")}}}}}}}));
+  json tx =
+      Tx(json::array({{{"Put", {{"TableName", "Log"}, {"Item", {{"pk", S("x")}, {"n", N("1")}}}}}},
+                      {{"Update",
+                        {{"TableName", "Acc"},
+                         {"Key", {{"id", S("s")}}},
+                         {"UpdateExpression", "SET bal = bal + :one"},
+                         {"ExpressionAttributeValues", {{":one", N("1")}}}}}}}));
   json r = db.Exec("TransactWriteItems", tx);
   CHECK(ErrorType(r) == "TransactionCanceledException");
   CHECK(r["CancellationReasons"] ==
-        json::array({{{"Code", "None"}},
-                     {{"Code", "ValidationError"},
-                      {"Message", "An operand in the update expression has an incorrect data type"}}}));
+        json::array(
+            {{{"Code", "None"}},
+             {{"Code", "ValidationError"},
+              {"Message", "An operand in the update expression has an incorrect data type"}}}));
   // An update that would make the item larger than 400 KB.
   tx["TransactItems"][1]["Update"]["Key"] = {{"id", S("a")}};
   tx["TransactItems"][1]["Update"]["UpdateExpression"] = "SET padding = :pad";
-  tx["TransactItems"][1]["Update"]["ExpressionAttributeValues"] = {{":pad", S(std::string(409600, 'p'))}};
+  tx["TransactItems"][1]["Update"]["ExpressionAttributeValues"] = {
+      {":pad", S(std::string(409600, 'p'))}};
   r = db.Exec("TransactWriteItems", tx);
   CHECK(r["CancellationReasons"][1] ==
         json{{"Code", "ValidationError"},
@@ -148,16 +163,18 @@ TEST_CASE("TransactWriteItems validation errors come before anything runs") {
     return json{{"Delete", {{"TableName", table}, {"Key", std::move(key)}}}};
   };
   const json ok_put = put("Log", {{"pk", S("p")}, {"n", N("1")}});
-  db.ExpectError("TransactWriteItems", Tx(json::array({ok_put, del("Acc", {{"id", S("a")}}),
-                                                       del("Acc", {{"id", S("a")}})})),
-                 v, "Transaction request cannot include multiple operations on one item");
+  db.ExpectError(
+      "TransactWriteItems",
+      Tx(json::array({ok_put, del("Acc", {{"id", S("a")}}), del("Acc", {{"id", S("a")}})})), v,
+      "Transaction request cannot include multiple operations on one item");
   db.ExpectError("TransactWriteItems",
                  Tx(json::array({ok_put, del("Log", {{"pk", S("p")}, {"n", N("1.0")}})})), v,
                  "Transaction request cannot include multiple operations on one item");
   // The same key in two tables is two items.
   db.CreateTable("Acc2", "id", "S");
-  CHECK(db.Ok("TransactWriteItems", Tx(json::array({del("Acc", {{"id", S("q")}}),
-                                                     del("Acc2", {{"id", S("q")}})}))) == json::object());
+  CHECK(db.Ok("TransactWriteItems",
+              Tx(json::array({del("Acc", {{"id", S("q")}}), del("Acc2", {{"id", S("q")}})}))) ==
+        json::object());
   db.CommitAll();
   db.ExpectError("TransactWriteItems", Tx(json::array({ok_put, put("Log", {{"pk", S("p")}})})), v,
                  "The provided key element does not match the schema");
@@ -166,26 +183,39 @@ TEST_CASE("TransactWriteItems validation errors come before anything runs") {
   db.ExpectError("TransactWriteItems", Tx(json::array({ok_put, del("Nope", {{"id", S("a")}})})),
                  "ResourceNotFoundException", "Requested resource not found");
   db.ExpectError("TransactWriteItems",
-                 Tx(json::array({ok_put, {{"Update", {{"TableName", "Acc"}, {"Key", {{"id", S("a")}}},
-                                                      {"UpdateExpression", "SET id = :x"},
-                                                      {"ExpressionAttributeValues", {{":x", S("b")}}}}}}})),
-                 v, "One or more parameter values were invalid: Cannot update attribute id. This "
-                    "attribute is part of the key");
+                 Tx(json::array({ok_put,
+                                 {{"Update",
+                                   {{"TableName", "Acc"},
+                                    {"Key", {{"id", S("a")}}},
+                                    {"UpdateExpression", "SET id = :x"},
+                                    {"ExpressionAttributeValues", {{":x", S("b")}}}}}}})),
+                 v,
+                 "One or more parameter values were invalid: Cannot update attribute id. This "
+                 "attribute is part of the key");
   db.ExpectError("TransactWriteItems",
-                 Tx(json::array({ok_put, {{"ConditionCheck", {{"TableName", "Acc"}, {"Key", {{"id", S("a")}}},
-                                                              {"ConditionExpression", "bal > :x"}}}}})),
-                 v, "Invalid ConditionExpression: An expression attribute value used in expression is "
-                    "not defined; attribute value: :x");
+                 Tx(json::array({ok_put,
+                                 {{"ConditionCheck",
+                                   {{"TableName", "Acc"},
+                                    {"Key", {{"id", S("a")}}},
+                                    {"ConditionExpression", "bal > :x"}}}}})),
+                 v,
+                 "Invalid ConditionExpression: An expression attribute value used in expression is "
+                 "not defined; attribute value: :x");
   db.ExpectError("TransactWriteItems",
-                 Tx(json::array({ok_put, {{"Delete", {{"TableName", "Acc"}, {"Key", {{"id", S("a")}}},
-                                                      {"ConditionExpression", "attribute_exists(id)"},
-                                                      {"ExpressionAttributeNames", {{"#x", "x"}}}}}}})),
+                 Tx(json::array({ok_put,
+                                 {{"Delete",
+                                   {{"TableName", "Acc"},
+                                    {"Key", {{"id", S("a")}}},
+                                    {"ConditionExpression", "attribute_exists(id)"},
+                                    {"ExpressionAttributeNames", {{"#x", "x"}}}}}}})),
                  v, "Value provided in ExpressionAttributeNames unused in expressions: keys: {#x}");
   // Expression errors of a later action come before the table of an earlier one.
-  json r = db.Exec("TransactWriteItems",
-                   Tx(json::array({del("Nope", {{"id", S("a")}}),
-                                   {{"Update", {{"TableName", "Acc"}, {"Key", {{"id", S("a")}}},
-                                                {"UpdateExpression", "SET"}}}}})));
+  json r = db.Exec(
+      "TransactWriteItems",
+      Tx(json::array(
+          {del("Nope", {{"id", S("a")}}),
+           {{"Update",
+             {{"TableName", "Acc"}, {"Key", {{"id", S("a")}}}, {"UpdateExpression", "SET"}}}}})));
   CHECK(ErrorType(r) == v);
   CHECK(ErrorMessage(r).rfind("Invalid UpdateExpression: Syntax error; token: \"<EOF>\"", 0) == 0);
   // The spec's checks.
@@ -193,21 +223,24 @@ TEST_CASE("TransactWriteItems validation errors come before anything runs") {
                  "The action or operation requested is invalid. Verify that the action is typed "
                  "correctly.");
   db.ExpectError("TransactWriteItems",
-                 Tx(json::array({{{"Put", ok_put["Put"]}, {"Delete", {{"TableName", "Acc"}, {"Key", {{"id", S("a")}}}}}}})),
+                 Tx(json::array({{{"Put", ok_put["Put"]},
+                                  {"Delete", {{"TableName", "Acc"}, {"Key", {{"id", S("a")}}}}}}})),
                  v, "TransactItems can only contain one of Check, Put, Update or Delete");
   json many = json::array();
   for (int i = 0; i < 101; ++i) many.push_back(del("Acc", {{"id", S(std::to_string(i))}}));
   r = db.Exec("TransactWriteItems", Tx(many));
   CHECK(ErrorType(r) == v);
-  CHECK(ErrorMessage(r).find("Member must have length less than or equal to 100") != std::string::npos);
+  CHECK(ErrorMessage(r).find("Member must have length less than or equal to 100") !=
+        std::string::npos);
   many.erase(many.end() - 1);
   CHECK(db.Ok("TransactWriteItems", Tx(many)) == json::object());  // 100 actions are fine
   db.CommitAll();
   // 4 MB in total: eleven 400 KB items are too many, ten are not.
   json big = json::array();
   for (int i = 0; i < 11; ++i) {
-    big.push_back(put("Log", {{"pk", S("big")}, {"n", N(std::to_string(i))},
-                              {"pad", S(std::string(400000, 'x'))}}));
+    big.push_back(
+        put("Log",
+            {{"pk", S("big")}, {"n", N(std::to_string(i))}, {"pad", S(std::string(400000, 'x'))}}));
   }
   db.ExpectError("TransactWriteItems", Tx(big), v,
                  "Transaction request size exceeds the maximum allowed size of 4 MB");
@@ -223,9 +256,11 @@ TEST_CASE("TransactWriteItems ClientRequestToken idempotency") {
   TestDb db;
   db.engine().set_clock([&now] { return now; });
   Fill(db);
-  json tx = Tx(json::array({{{"Update", {{"TableName", "Acc"}, {"Key", {{"id", S("a")}}},
-                                         {"UpdateExpression", "ADD hits :one"},
-                                         {"ExpressionAttributeValues", {{":one", N("1")}}}}}}}));
+  json tx = Tx(json::array({{{"Update",
+                              {{"TableName", "Acc"},
+                               {"Key", {{"id", S("a")}}},
+                               {"UpdateExpression", "ADD hits :one"},
+                               {"ExpressionAttributeValues", {{":one", N("1")}}}}}}}));
   tx["ClientRequestToken"] = "token-1";
   CHECK(db.Ok("TransactWriteItems", tx) == json::object());
   CHECK(db.Get("Acc", {{"id", S("a")}})["hits"] == N("1"));
@@ -236,20 +271,23 @@ TEST_CASE("TransactWriteItems ClientRequestToken idempotency") {
   CHECK(db.Get("Acc", {{"id", S("a")}})["hits"] == N("1"));
   CHECK(!db.engine().has_pending_commit());
   // Member order on the wire does not matter.
-  std::string reordered = R"({"ClientRequestToken":"token-1","TransactItems":[{"Update":{)"
-                          R"("ExpressionAttributeValues":{":one":{"N":"1"}},"UpdateExpression":"ADD hits :one",)"
-                          R"("Key":{"id":{"S":"a"}},"TableName":"Acc"}}]})";
+  std::string reordered =
+      R"({"ClientRequestToken":"token-1","TransactItems":[{"Update":{)"
+      R"("ExpressionAttributeValues":{":one":{"N":"1"}},"UpdateExpression":"ADD hits :one",)"
+      R"("Key":{"id":{"S":"a"}},"TableName":"Acc"}}]})";
   CHECK(db.ExecRaw("TransactWriteItems", reordered) == json::object());
   // A replay reports read units for reading the items.
   json with_capacity = tx;
   with_capacity["ReturnConsumedCapacity"] = "TOTAL";
   // (a different request under the same token, so: mismatch)
-  db.ExpectError("TransactWriteItems", with_capacity, "IdempotentParameterMismatchException",
-                 "The request uses the same client token as a previous, but non-identical request.");
+  db.ExpectError(
+      "TransactWriteItems", with_capacity, "IdempotentParameterMismatchException",
+      "The request uses the same client token as a previous, but non-identical request.");
   json other = tx;
   other["TransactItems"][0]["Update"]["ExpressionAttributeValues"][":one"] = N("2");
-  db.ExpectError("TransactWriteItems", other, "IdempotentParameterMismatchException",
-                 "The request uses the same client token as a previous, but non-identical request.");
+  db.ExpectError(
+      "TransactWriteItems", other, "IdempotentParameterMismatchException",
+      "The request uses the same client token as a previous, but non-identical request.");
   // Other tokens are independent.
   with_capacity["ClientRequestToken"] = "token-2";
   CHECK(db.Ok("TransactWriteItems", with_capacity)["ConsumedCapacity"] ==
@@ -265,8 +303,9 @@ TEST_CASE("TransactWriteItems ClientRequestToken idempotency") {
   reopened.engine().set_clock([&now] { return now; });
   CHECK(reopened.Ok("TransactWriteItems", tx) == json::object());
   CHECK(reopened.Get("Acc", {{"id", S("a")}})["hits"] == N("2"));
-  reopened.ExpectError("TransactWriteItems", other, "IdempotentParameterMismatchException",
-                       "The request uses the same client token as a previous, but non-identical request.");
+  reopened.ExpectError(
+      "TransactWriteItems", other, "IdempotentParameterMismatchException",
+      "The request uses the same client token as a previous, but non-identical request.");
   CHECK(reopened.CheckText() == "OK");
 
   // Ten minutes after the first use the token is new again.
@@ -296,17 +335,22 @@ TEST_CASE("TransactWriteItems ClientRequestToken idempotency") {
 TEST_CASE("TransactWriteItems ConsumedCapacity: twice the single-item units") {
   TestDb db;
   Fill(db);
-  db.Put("Log", {{"pk", S("big")}, {"n", N("1")}, {"pad", S(std::string(5000, 'x'))}});  // 5,011 bytes
+  db.Put("Log",
+         {{"pk", S("big")}, {"n", N("1")}, {"pad", S(std::string(5000, 'x'))}});  // 5,011 bytes
   json tx = Tx(json::array(
-      {{{"Put", {{"TableName", "Acc"}, {"Item", {{"id", S("new")}}}}}},              // 2 x 1
+      {{{"Put", {{"TableName", "Acc"}, {"Item", {{"id", S("new")}}}}}},                   // 2 x 1
        {{"Delete", {{"TableName", "Log"}, {"Key", {{"pk", S("big")}, {"n", N("1")}}}}}},  // 2 x 5
-       {{"ConditionCheck", {{"TableName", "Acc"}, {"Key", {{"id", S("a")}}},
-                            {"ConditionExpression", "attribute_exists(id)"}}}}}));  // 2 x 1 (read)
+       {{"ConditionCheck",
+         {{"TableName", "Acc"},
+          {"Key", {{"id", S("a")}}},
+          {"ConditionExpression", "attribute_exists(id)"}}}}}));  // 2 x 1 (read)
   tx["ReturnConsumedCapacity"] = "INDEXES";
   json r = db.Ok("TransactWriteItems", tx);
-  CHECK(r["ConsumedCapacity"] ==
-        json::array({{{"TableName", "Acc"}, {"CapacityUnits", 4.0}, {"Table", {{"CapacityUnits", 4.0}}}},
-                     {{"TableName", "Log"}, {"CapacityUnits", 10.0}, {"Table", {{"CapacityUnits", 10.0}}}}}));
+  CHECK(
+      r["ConsumedCapacity"] ==
+      json::array(
+          {{{"TableName", "Acc"}, {"CapacityUnits", 4.0}, {"Table", {{"CapacityUnits", 4.0}}}},
+           {{"TableName", "Log"}, {"CapacityUnits", 10.0}, {"Table", {{"CapacityUnits", 10.0}}}}}));
 }
 
 }  // namespace

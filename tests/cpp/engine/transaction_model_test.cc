@@ -24,15 +24,15 @@ namespace {
 // Model state: table -> (key text -> item), plus remembered tokens.
 struct State {
   std::map<std::string, std::map<std::string, json>> tables;  // "Aaa" / "Bbb" -> key dump -> item
-  std::map<std::string, std::string> tokens;                   // token -> request dump
+  std::map<std::string, std::string> tokens;                  // token -> request dump
 };
 
 // One generated action and what the model expects of it.
 struct Act {
-  json body;              // the TransactItems element
-  std::string table;      // "Aaa" or "Bbb"
-  json key;               // the target key (may be malformed)
-  bool bad_key = false;   // key does not match the schema
+  json body;             // the TransactItems element
+  std::string table;     // "Aaa" or "Bbb"
+  json key;              // the target key (may be malformed)
+  bool bad_key = false;  // key does not match the schema
 };
 
 class TxModel {
@@ -85,12 +85,12 @@ class TxModel {
 
   // How often each outcome occurred, so the test can tell it exercised them all.
   struct Counts {
-    int applied = 0;      // success, writes applied
-    int replayed = 0;     // success of a replayed token, nothing applied
-    int mismatch = 0;     // IdempotentParameterMismatchException
-    int invalid = 0;      // ValidationException
-    int cancelled = 0;    // TransactionCanceledException
-    int rollbacks = 0;    // RollbackToDurable calls
+    int applied = 0;    // success, writes applied
+    int replayed = 0;   // success of a replayed token, nothing applied
+    int mismatch = 0;   // IdempotentParameterMismatchException
+    int invalid = 0;    // ValidationException
+    int cancelled = 0;  // TransactionCanceledException
+    int rollbacks = 0;  // RollbackToDurable calls
   };
   const Counts& counts() const { return counts_; }
 
@@ -116,21 +116,25 @@ class TxModel {
       return {{"id", S("k" + std::to_string(Uniform(0, 7)))}};
     }
     if (*bad) return {{"pk", S("p0")}};  // sort key missing
-    return {{"pk", S("p" + std::to_string(Uniform(0, 2)))}, {"sk", N(std::to_string(Uniform(1, 4)))}};
+    return {{"pk", S("p" + std::to_string(Uniform(0, 2)))},
+            {"sk", N(std::to_string(Uniform(1, 4)))}};
   }
 
   // A condition on the item and the values it needs ("" = none).
   std::string RandomCondition(json* values) {
     switch (Uniform(0, 9)) {  // 4 in 10 actions have a condition
-      case 0: return "attribute_exists(v)";
-      case 1: return "attribute_not_exists(v)";
+      case 0:
+        return "attribute_exists(v)";
+      case 1:
+        return "attribute_not_exists(v)";
       case 2:
         (*values)[":c"] = N(std::to_string(Uniform(0, 9)));
         return "v < :c";
       case 3:
         (*values)[":c"] = N(std::to_string(Uniform(0, 9)));
         return "v = :c";
-      default: return "";
+      default:
+        return "";
     }
   }
 
@@ -180,7 +184,8 @@ class TxModel {
     return act;
   }
 
-  static bool Holds(const std::string& condition, const json& values, const std::optional<json>& item) {
+  static bool Holds(const std::string& condition, const json& values,
+                    const std::optional<json>& item) {
     const bool has_v = item && item->contains("v");
     if (condition.empty()) return true;
     if (condition == "attribute_exists(v)") return has_v;
@@ -218,7 +223,8 @@ class TxModel {
       if (std::find(seen.begin(), seen.end(), target) != seen.end()) {
         ++counts_.invalid;
         CHECK(ErrorType(r) == "ValidationException");
-        CHECK(ErrorMessage(r) == "Transaction request cannot include multiple operations on one item");
+        CHECK(ErrorMessage(r) ==
+              "Transaction request cannot include multiple operations on one item");
         return;
       }
       seen.push_back(target);
@@ -238,8 +244,10 @@ class TxModel {
       const std::string condition = body.value("ConditionExpression", "");
       json reason = {{"Code", "None"}};
       if (!Holds(condition, values, old)) {
-        reason = {{"Code", "ConditionalCheckFailed"}, {"Message", "The conditional request failed"}};
-        if (old && body.value("ReturnValuesOnConditionCheckFailure", "") == "ALL_OLD") reason["Item"] = *old;
+        reason = {{"Code", "ConditionalCheckFailed"},
+                  {"Message", "The conditional request failed"}};
+        if (old && body.value("ReturnValuesOnConditionCheckFailure", "") == "ALL_OLD")
+          reason["Item"] = *old;
         cancelled = true;
       } else if (member == "Put") {
         table[key] = body["Item"];
@@ -277,11 +285,11 @@ class TxModel {
     if (!token.empty()) state_.tokens[token] = request.dump();
   }
 
-  std::mt19937_64 rng_;  // the test's randomness
-  TestDb db_;            // engine under test
-  State state_;          // model of the engine's current state
-  State durable_;        // model of the state at the engine's durable LSN
-  Counts counts_;        // outcomes seen
+  std::mt19937_64 rng_;         // the test's randomness
+  TestDb db_;                   // engine under test
+  State state_;                 // model of the engine's current state
+  State durable_;               // model of the state at the engine's durable LSN
+  Counts counts_;               // outcomes seen
   std::vector<Act> last_acts_;  // the previous request's actions, for retries
   json last_request_;           // the previous request
 };
@@ -296,8 +304,8 @@ TEST_CASE("TransactWriteItems is atomic against a model") {
     }
     const auto& c = model.counts();
     MESSAGE("applied " << c.applied << ", replayed " << c.replayed << ", mismatch " << c.mismatch
-                       << ", invalid " << c.invalid << ", cancelled " << c.cancelled << ", rollbacks "
-                       << c.rollbacks);
+                       << ", invalid " << c.invalid << ", cancelled " << c.cancelled
+                       << ", rollbacks " << c.rollbacks);
     CHECK(c.applied >= 20);
     CHECK(c.cancelled >= 20);
     CHECK(c.invalid >= 5);
