@@ -13,7 +13,8 @@
 namespace pd {
 namespace {
 
-constexpr size_t kEntryFixedSize = 23;   // bytes before the index roots
+constexpr size_t kEntryFixedSize = 23;   // bytes before the index records
+constexpr size_t kIndexRecordSize = 20;  // root u32, item count u64, size u64
 constexpr uint16_t kMaxIndexTrees = 64;  // sanity bound on n (DynamoDB allows 5 LSI + 20 GSI)
 
 Status EntryCorruption(std::string_view name, const std::string& what) {
@@ -26,7 +27,8 @@ std::string Catalog::EncodeEntry(const CatalogEntry& entry) {
   TableDescription d = entry.description;
   d.item_count = 0;
   d.size_bytes = 0;
-  std::string out(kEntryFixedSize + 4 * entry.index_roots.size(), '\0');
+  for (SecondaryIndex& index : d.indexes) index.item_count = index.size_bytes = 0;
+  std::string out(kEntryFixedSize + kIndexRecordSize * entry.index_roots.size(), '\0');
   uint8_t* p = reinterpret_cast<uint8_t*>(&out[0]);
   p[0] = kCatalogEntryVersion;
   EncodeFixed32(p + 1, entry.root);
@@ -34,7 +36,11 @@ std::string Catalog::EncodeEntry(const CatalogEntry& entry) {
   EncodeFixed64(p + 13, entry.description.size_bytes);
   EncodeFixed16(p + 21, static_cast<uint16_t>(entry.index_roots.size()));
   for (size_t i = 0; i < entry.index_roots.size(); ++i) {
-    EncodeFixed32(p + kEntryFixedSize + 4 * i, entry.index_roots[i]);
+    uint8_t* record = p + kEntryFixedSize + kIndexRecordSize * i;
+    EncodeFixed32(record, entry.index_roots[i]);
+    const bool defined = i < entry.description.indexes.size();  // else Decode rejects it
+    EncodeFixed64(record + 4, defined ? entry.description.indexes[i].item_count : 0);
+    EncodeFixed64(record + 12, defined ? entry.description.indexes[i].size_bytes : 0);
   }
   out += d.Encode();
   return out;
@@ -53,20 +59,34 @@ Result<CatalogEntry> Catalog::DecodeEntry(std::string_view name, std::string_vie
   const uint64_t size_bytes = DecodeFixed64(p + 13);
   const uint16_t n = DecodeFixed16(p + 21);
   if (n > kMaxIndexTrees) return EntryCorruption(name, "too many index trees");
-  if (bytes.size() < kEntryFixedSize + 4u * n)
-    return EntryCorruption(name, "truncated index roots");
+  const size_t records_end = kEntryFixedSize + kIndexRecordSize * n;
+  if (bytes.size() < records_end) return EntryCorruption(name, "truncated index records");
+  std::vector<std::pair<uint64_t, uint64_t>> index_counts;  // (items, bytes) per record
   for (uint16_t i = 0; i < n; ++i) {
-    uint32_t r = DecodeFixed32(p + kEntryFixedSize + 4 * i);
+    const uint8_t* record = p + kEntryFixedSize + kIndexRecordSize * i;
+    uint32_t r = DecodeFixed32(record);
     if (r == 0) return EntryCorruption(name, "index root page is 0");
     entry.index_roots.push_back(r);
+    index_counts.emplace_back(DecodeFixed64(record + 4), DecodeFixed64(record + 12));
+    if (index_counts.back().first == 0 && index_counts.back().second != 0) {
+      return EntryCorruption(name, "index size without items");
+    }
   }
-  Result<TableDescription> d = TableDescription::Decode(bytes.substr(kEntryFixedSize + 4u * n));
+  Result<TableDescription> d = TableDescription::Decode(bytes.substr(records_end));
   if (!d.ok()) return EntryCorruption(name, d.status().message());
   if (d->name != name) return EntryCorruption(name, "description names table '" + d->name + "'");
   if (d->item_count != 0 || d->size_bytes != 0) {
     return EntryCorruption(name, "description carries counts");
   }
+  if (d->indexes.size() != n) {
+    return EntryCorruption(name, std::to_string(n) + " index trees for " +
+                                     std::to_string(d->indexes.size()) + " indexes");
+  }
   entry.description = std::move(d).value();
+  for (uint16_t i = 0; i < n; ++i) {
+    entry.description.indexes[i].item_count = index_counts[i].first;
+    entry.description.indexes[i].size_bytes = index_counts[i].second;
+  }
   entry.description.item_count = item_count;
   entry.description.size_bytes = size_bytes;
   if (item_count == 0 && size_bytes != 0) return EntryCorruption(name, "size without items");
@@ -104,6 +124,12 @@ Result<CatalogEntry> Catalog::Create(const TableDescription& description) {
   entry.description.item_count = 0;
   entry.description.size_bytes = 0;
   entry.root = *table_root;
+  for (SecondaryIndex& index : entry.description.indexes) {
+    index.item_count = index.size_bytes = 0;
+    Result<uint32_t> index_root = BTree::Create(pager_);
+    if (!index_root.ok()) return index_root.status();
+    entry.index_roots.push_back(*index_root);
+  }
   Status s = BTree(pager_, root()).Put(entry.description.name, EncodeEntry(entry));
   if (!s.ok()) return s;
   return entry;

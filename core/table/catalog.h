@@ -17,13 +17,18 @@
 //   1        4     table tree root page id (never 0)
 //   5        8     item count: items in the table tree
 //   13       8     table size: sum of ItemSize() of the items, bytes (value/item.h)
-//   21       2     n: number of secondary index trees (0 until indexes exist)
-//   23       4*n   secondary index tree root page ids
-//   23+4n    ...   TableDescription::Encode() (table/table_description.h), with its
-//                  item_count and size_bytes fields 0: the two counts above are the
+//   21       2     n: number of secondary index trees
+//   23       20*n  one record per secondary index, in the order of the
+//                  description's indexes (record i is description.indexes[i]):
+//                    +0   4  index tree root page id (never 0)
+//                    +4   8  index item count: entries in the index tree
+//                    +12  8  index size: sum of ItemSize() of the entries, bytes
+//   23+20n   ...   TableDescription::Encode() (table/table_description.h), with its
+//                  item_count and size_bytes fields 0: the counts above are the
 //                  authoritative ones (they change on every write; the description
 //                  bytes change only with table metadata)
-//   The key is the table name's bytes and must equal the description's name.
+//   The key is the table name's bytes and must equal the description's name;
+//   n must equal the number of indexes the description defines.
 //
 // Ownership and validity: Catalog is a small handle on a pager it does not own
 // (the pager must outlive it). It keeps no state besides the pager pointer, so
@@ -55,9 +60,10 @@ constexpr int kCatalogRootSlot = 0;          // pager root slot of the catalog t
 constexpr uint8_t kCatalogEntryVersion = 1;  // entry format version (above)
 
 struct CatalogEntry {
-  TableDescription description;       // metadata; item_count/size_bytes are the live counts
+  TableDescription description;       // metadata; item_count/size_bytes (the table's and
+                                      // each index's) are the live counts
   uint32_t root = 0;                  // page id of the table's B+tree root
-  std::vector<uint32_t> index_roots;  // page ids of secondary index tree roots (none yet)
+  std::vector<uint32_t> index_roots;  // root page id of description.indexes[i]'s tree
 };
 
 // One page of ListTables.
@@ -76,9 +82,10 @@ class Catalog {
   // The entry of table `name`, or NotFound.
   Result<CatalogEntry> Get(std::string_view name) const;
 
-  // Creates an empty table tree and stores its entry (counts 0), creating the
-  // catalog tree first if needed. Returns the new entry. InvalidArgument if a
-  // table named description.name exists.
+  // Creates an empty table tree and one empty tree per secondary index of the
+  // description, and stores its entry (counts 0), creating the catalog tree
+  // first if needed. Returns the new entry. InvalidArgument if a table named
+  // description.name exists.
   Result<CatalogEntry> Create(const TableDescription& description);
 
   // Rewrites the entry of entry.description.name (metadata, counts, roots).

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "btree/btree.h"
+#include "table/index_maintenance.h"
 #include "table/limits.h"
 #include "value/item_codec.h"
 
@@ -197,9 +198,11 @@ Status Table::WriteCounts(uint64_t item_count, uint64_t size_bytes) {
 }
 
 Status Table::Put(const PrimaryKey& key, const Item& item, const std::optional<Item>& old) {
+  Status s = UpdateIndexes(catalog_->pager(), &entry_, old ? &*old : nullptr, &item);
+  if (!s.ok()) return s;
   std::string value;
   EncodeItem(item, &value);
-  Status s = BTree(catalog_->pager(), entry_.root).Put(key.encoded, value);
+  s = BTree(catalog_->pager(), entry_.root).Put(key.encoded, value);
   if (!s.ok()) return s;
   uint64_t count = entry_.description.item_count;
   uint64_t size = entry_.description.size_bytes;
@@ -217,7 +220,9 @@ Status Table::Put(const PrimaryKey& key, const Item& item, const std::optional<I
 
 Status Table::Delete(const PrimaryKey& key, const std::optional<Item>& old) {
   if (!old) return Status::OK();
-  Status s = BTree(catalog_->pager(), entry_.root).Delete(key.encoded);
+  Status s = UpdateIndexes(catalog_->pager(), &entry_, &*old, nullptr);
+  if (!s.ok()) return s;
+  s = BTree(catalog_->pager(), entry_.root).Delete(key.encoded);
   if (s.IsNotFound()) {
     return Status::InvalidArgument("table '" + name() + "': deleting an item that is not stored");
   }
@@ -258,7 +263,11 @@ Status Table::CheckContents() const {
         " items / " + std::to_string(entry_.description.size_bytes) + " bytes, tree holds " +
         std::to_string(count) + " / " + std::to_string(size));
   }
-  return Status::OK();
+  return CheckIndexContents(catalog_->pager(), entry_);
+}
+
+Status Table::CheckIndexKeys(const Item& item) const {
+  return pd::CheckIndexKeys(entry_.description, item);
 }
 
 }  // namespace pd

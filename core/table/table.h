@@ -46,6 +46,11 @@
 // copy of the counts current; do not write one table through two handles in
 // the same request (the counts of the second would be stale).
 //
+// Secondary indexes: Put and Delete keep every index tree of the table and
+// its counts in step, in the same pager operation, through the one call
+// UpdateIndexes (table/index_maintenance.h); Put first checks the new item's
+// index keys (DynamoDB's messages there) and writes nothing when they fail.
+//
 // Writes (Put, Delete) must run inside a pager operation and be rolled back
 // on failure (btree/btree.h). Any write invalidates every TableIterator (and
 // btree Cursor) on the pager.
@@ -163,13 +168,23 @@ class Table {
   // item exists but the tree has none (a caller bug, reported not hidden).
   Status Delete(const PrimaryKey& key, const std::optional<Item>& old);
 
+  // The secondary index key rules (table/index_maintenance.h) for an item to
+  // be written: InvalidArgument with DynamoDB's message. Put checks them
+  // too; handlers call this early to report them before conditions.
+  Status CheckIndexKeys(const Item& item) const;
+
+  // The catalog entry (index tree roots, live counts).
+  const CatalogEntry& entry() const { return entry_; }
+  Catalog* catalog() const { return catalog_; }
+
   // Iteration over `range` (see TableIterator). Not positioned yet.
   TableIterator NewIterator(KeyRange range, bool forward) const;
 
   // Walks the whole table tree and checks that every key decodes for this
   // table's key schema, every value decodes, the item's key attributes match
-  // its tree key, and that the item count and size sum equal the catalog's.
-  // Corruption describing the first mismatch.
+  // its tree key, and that the item count and size sum equal the catalog's;
+  // then that every secondary index equals a rebuild from the table
+  // (CheckIndexContents). Corruption describing the first mismatch.
   Status CheckContents() const;
 
  private:

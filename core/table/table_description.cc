@@ -65,15 +65,26 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 
 char TypeByte(AttributeType t) {
   switch (t) {
-    case AttributeType::kN: return 'N';
-    case AttributeType::kB: return 'B';
-    default: return 'S';
+    case AttributeType::kN:
+      return 'N';
+    case AttributeType::kB:
+      return 'B';
+    default:
+      return 'S';
   }
 }
 
 void PutString(std::string* dst, const std::string& s) {
   PutVarint32(dst, static_cast<uint32_t>(s.size()));
   dst->append(s);
+}
+
+// Trailing section tags (format in table/table_description.h).
+constexpr uint8_t kSectionIndexes = 1;
+
+void PutSection(std::string* dst, uint8_t tag, const std::string& bytes) {
+  dst->push_back(static_cast<char>(tag));
+  PutString(dst, bytes);
 }
 
 void PutFixed64(std::string* dst, uint64_t v) {
@@ -108,7 +119,8 @@ class Reader {
 
   Status Varint(const char* field, uint64_t* out) {
     const uint8_t* next = GetVarint64(p_, limit_, out);
-    if (next == nullptr) return Status::Corruption(std::string("table description: bad varint in ") + field);
+    if (next == nullptr)
+      return Status::Corruption(std::string("table description: bad varint in ") + field);
     p_ = next;
     return Status::OK();
   }
@@ -135,8 +147,10 @@ class Reader {
   Status String(const char* field, std::string* out) {
     uint32_t n = 0;
     const uint8_t* next = GetVarint32(p_, limit_, &n);
-    if (next == nullptr) return Status::Corruption(std::string("table description: bad length of ") + field);
-    if (n > kMaxEncodedStringBytes || static_cast<size_t>(limit_ - next) < n) return Truncated(field);
+    if (next == nullptr)
+      return Status::Corruption(std::string("table description: bad length of ") + field);
+    if (n > kMaxEncodedStringBytes || static_cast<size_t>(limit_ - next) < n)
+      return Truncated(field);
     out->assign(reinterpret_cast<const char*>(next), n);
     p_ = next + n;
     return Status::OK();
@@ -147,11 +161,13 @@ class Reader {
     Status s = Byte(field, &t);
     if (!s.ok()) return s;
     std::optional<AttributeType> type = KeyTypeFromName(std::string(1, static_cast<char>(t)));
-    if (!type) return Status::Corruption(std::string("table description: bad key type in ") + field);
+    if (!type)
+      return Status::Corruption(std::string("table description: bad key type in ") + field);
     out->type = *type;
     s = String(field, &out->name);
     if (!s.ok()) return s;
-    if (out->name.empty()) return Status::Corruption(std::string("table description: empty ") + field);
+    if (out->name.empty())
+      return Status::Corruption(std::string("table description: empty ") + field);
     return Status::OK();
   }
 
@@ -239,7 +255,8 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
                                    "KeySchema must have 1 or 2 elements");
   }
   if (keys.size() > defined.size()) {
-    return Status::InvalidArgument("Invalid KeySchema: Some index key attribute have no definition");
+    return Status::InvalidArgument(
+        "Invalid KeySchema: Some index key attribute have no definition");
   }
   for (const std::string& k : keys) {
     if (!Contains(defined, k)) {
@@ -262,21 +279,22 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
         "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
   }
 
-  // Secondary indexes come in a later issue; say so instead of ignoring them.
-  if (Member(request, "LocalSecondaryIndexes") != nullptr) {
-    return Status::InvalidArgument(
-        "LocalSecondaryIndexes are not supported by pocketdynamo yet: secondary indexes are "
-        "not implemented");
-  }
-  if (Member(request, "GlobalSecondaryIndexes") != nullptr) {
-    return Status::InvalidArgument(
-        "GlobalSecondaryIndexes are not supported by pocketdynamo yet: secondary indexes are "
-        "not implemented");
-  }
-  if (keys.size() != definitions.size()) {
+  const bool has_indexes = Member(request, "LocalSecondaryIndexes") != nullptr ||
+                           Member(request, "GlobalSecondaryIndexes") != nullptr;
+  if (!has_indexes && keys.size() != definitions.size()) {
     return Status::InvalidArgument(std::string(kInvalidPrefix) +
                                    "Number of attributes in KeySchema does not exactly match "
                                    "number of attributes defined in AttributeDefinitions");
+  }
+  if (has_indexes) {
+    std::vector<std::pair<std::string, AttributeType>> defs;
+    for (const KeyAttribute& a : definitions) defs.emplace_back(a.name, a.type);
+    Status s = ParseSecondaryIndexes(request, defs, keys,
+                                     d.billing_mode == BillingMode::kPayPerRequest, &d.indexes);
+    if (!s.ok()) return s;
+    return Status::InvalidArgument(
+        "Secondary indexes are not supported by pocketdynamo yet: index maintenance is not "
+        "implemented");
   }
   if (const json* stream = Member(request, "StreamSpecification")) {
     const json* enabled = Member(*stream, "StreamEnabled");
@@ -316,7 +334,8 @@ json TableDescription::ToDescribeJson() const {
   out["CreationDateTime"] = static_cast<double>(creation_time_ms) / 1000.0;
   json definitions = json::array();
   for (const KeyAttribute& a : attribute_definitions) {
-    definitions.push_back({{"AttributeName", a.name}, {"AttributeType", AttributeTypeName(a.type)}});
+    definitions.push_back(
+        {{"AttributeName", a.name}, {"AttributeType", AttributeTypeName(a.type)}});
   }
   out["AttributeDefinitions"] = std::move(definitions);
   json schema = json::array();
@@ -339,7 +358,21 @@ json TableDescription::ToDescribeJson() const {
   out["TableId"] = table_id;
   out["DeletionProtectionEnabled"] = deletion_protection;
   if (!table_class.empty()) out["TableClassSummary"] = {{"TableClass", table_class}};
+  json lsis = json::array();
+  json gsis = json::array();
+  for (const SecondaryIndex& index : indexes) {
+    (index.is_global() ? gsis : lsis).push_back(IndexDescribeJson(index, Arn()));
+  }
+  if (!lsis.empty()) out["LocalSecondaryIndexes"] = std::move(lsis);
+  if (!gsis.empty()) out["GlobalSecondaryIndexes"] = std::move(gsis);
   return out;
+}
+
+const SecondaryIndex* TableDescription::FindIndex(std::string_view index_name) const {
+  for (const SecondaryIndex& index : indexes) {
+    if (index.name == index_name) return &index;
+  }
+  return nullptr;
 }
 
 std::string TableDescription::Encode() const {
@@ -375,12 +408,17 @@ std::string TableDescription::Encode() const {
     PutString(&out, t.key);
     PutString(&out, t.value);
   }
+  if (!indexes.empty()) {
+    std::string section;
+    EncodeIndexSection(indexes, &section);
+    PutSection(&out, kSectionIndexes, section);
+  }
   return out;
 }
 
-#define PD_TRY(expr)                 \
-  do {                               \
-    Status pd_try_s_ = (expr);       \
+#define PD_TRY(expr)                       \
+  do {                                     \
+    Status pd_try_s_ = (expr);             \
     if (!pd_try_s_.ok()) return pd_try_s_; \
   } while (0)
 
@@ -443,7 +481,25 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
     PD_TRY(r.String("tag value", &t.value));
     d.tags.push_back(std::move(t));
   }
-  if (!r.done()) return Status::Corruption("table description: trailing bytes");
+  uint32_t seen_sections = 0;  // bit t set once section t was read
+  while (!r.done()) {
+    uint8_t tag = 0;
+    std::string section;
+    PD_TRY(r.Byte("section tag", &tag));
+    PD_TRY(r.String("section", &section));
+    if (tag >= 32 || (seen_sections & (1u << tag)) != 0) {
+      return Status::Corruption("table description: duplicate or bad section tag " +
+                                std::to_string(tag));
+    }
+    seen_sections |= 1u << tag;
+    switch (tag) {
+      case kSectionIndexes:
+        PD_TRY(DecodeIndexSection(section, &d.indexes));
+        break;
+      default:
+        return Status::Corruption("table description: unknown section tag " + std::to_string(tag));
+    }
+  }
   return d;
 }
 
@@ -458,7 +514,7 @@ bool TableDescription::operator==(const TableDescription& o) const {
          read_capacity_units == o.read_capacity_units &&
          write_capacity_units == o.write_capacity_units && item_count == o.item_count &&
          size_bytes == o.size_bytes && table_class == o.table_class &&
-         deletion_protection == o.deletion_protection && tags == o.tags;
+         deletion_protection == o.deletion_protection && tags == o.tags && indexes == o.indexes;
 }
 
 }  // namespace pd

@@ -11,9 +11,8 @@
 // reports bytes that are not a valid encoding. Nothing here throws or
 // asserts on input.
 //
-// Not yet represented (later issues): secondary indexes (CreateTable with
-// LocalSecondaryIndexes/GlobalSecondaryIndexes is rejected), streams (an
-// enabled StreamSpecification is rejected), TTL.
+// Not yet represented (later issues): streams (an enabled
+// StreamSpecification is rejected), TTL.
 //
 // Encoding (format version 1). Integers: varint = util/coding.h varint64,
 // fixed64 = 8 bytes little-endian; str = varint length + UTF-8 bytes;
@@ -36,18 +35,27 @@
 //                  table_class:str           "" (not set), "STANDARD" or
 //                                            "STANDARD_INFREQUENT_ACCESS"
 //                  n_tags:varint { key:str value:str }   n_tags <= 50
-//   and nothing after it. Decode rejects any other byte string.
+//                  { section_tag:u8 section_len:varint section_bytes }*
+//   Optional trailing sections, each present only when it has content,
+//   written in increasing tag order; section_len is the byte length of
+//   section_bytes:
+//     tag 1  secondary indexes: table/secondary_index.h, EncodeIndexSection
+//     tag 2  stream specification (reserved: not defined yet)
+//     tag 3  time to live (reserved: not defined yet)
+//   Decode rejects unknown and duplicate tags, sections that do not decode
+//   whole, and anything else Encode cannot produce. An entry without
+//   sections is a table without indexes (the form before sections existed).
 #ifndef PD_TABLE_TABLE_DESCRIPTION_H_
 #define PD_TABLE_TABLE_DESCRIPTION_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "table/secondary_index.h"
 #include "util/status.h"
 #include "value/attribute_value.h"
 
@@ -78,22 +86,24 @@ struct Tag {
 };
 
 struct TableDescription {
-  std::string name;                          // table name, [a-zA-Z0-9_.-]{3,255}
-  std::string table_id;                      // UUID v4 text, set by the creator
-  int64_t creation_time_ms = 0;              // ms since the Unix epoch
-  KeyAttribute hash_key;                     // partition key
-  std::optional<KeyAttribute> range_key;     // sort key, if any
-  std::vector<KeyAttribute> attribute_definitions;  // as declared, in request order
+  std::string name;                                      // table name, [a-zA-Z0-9_.-]{3,255}
+  std::string table_id;                                  // UUID v4 text, set by the creator
+  int64_t creation_time_ms = 0;                          // ms since the Unix epoch
+  KeyAttribute hash_key;                                 // partition key
+  std::optional<KeyAttribute> range_key;                 // sort key, if any
+  std::vector<KeyAttribute> attribute_definitions;       // as declared, in request order
   BillingMode billing_mode = BillingMode::kProvisioned;  // current billing mode
-  bool billing_mode_explicit = false;        // BillingMode was given (shows BillingModeSummary)
-  int64_t billing_mode_time_ms = 0;          // last switch to PAY_PER_REQUEST, ms since epoch
-  int64_t read_capacity_units = 0;           // provisioned RCU; 0 when PAY_PER_REQUEST
-  int64_t write_capacity_units = 0;          // provisioned WCU; 0 when PAY_PER_REQUEST
-  uint64_t item_count = 0;                   // items in the table
-  uint64_t size_bytes = 0;                   // sum of item sizes (value/item.h rules), bytes
-  std::string table_class;                   // "" (not set) or DynamoDB's TableClass
-  bool deletion_protection = false;          // DeleteTable refused while true
-  std::vector<Tag> tags;                     // CreateTable's Tags, in request order
+  bool billing_mode_explicit = false;   // BillingMode was given (shows BillingModeSummary)
+  int64_t billing_mode_time_ms = 0;     // last switch to PAY_PER_REQUEST, ms since epoch
+  int64_t read_capacity_units = 0;      // provisioned RCU; 0 when PAY_PER_REQUEST
+  int64_t write_capacity_units = 0;     // provisioned WCU; 0 when PAY_PER_REQUEST
+  uint64_t item_count = 0;              // items in the table
+  uint64_t size_bytes = 0;              // sum of item sizes (value/item.h rules), bytes
+  std::string table_class;              // "" (not set) or DynamoDB's TableClass
+  bool deletion_protection = false;     // DeleteTable refused while true
+  std::vector<Tag> tags;                // CreateTable's Tags, in request order
+  std::vector<SecondaryIndex> indexes;  // LSIs then GSIs (GSIs added later last);
+                                        // their counts are live, like item_count
 
   // "arn:aws:dynamodb:local:000000000000:table/<name>".
   std::string Arn() const;
@@ -103,8 +113,9 @@ struct TableDescription {
   // table_id empty and times 0 (the caller stamps them). InvalidArgument with
   // DynamoDB's message, checked in DynamoDB's order:
   //   billing mode vs ProvisionedThroughput, capacity bounds, key schema vs
-  //   attribute definitions, HASH/RANGE order, unused definitions; secondary
-  //   indexes and enabled streams are rejected as not supported yet.
+  //   attribute definitions, HASH/RANGE order, unused definitions, then the
+  //   secondary indexes (table/secondary_index.h ParseSecondaryIndexes);
+  //   enabled streams are rejected as not supported yet.
   static Result<TableDescription> FromCreateTableRequest(const nlohmann::json& request);
 
   // DescribeTable's "Table" / CreateTable's "TableDescription" object:
@@ -113,8 +124,12 @@ struct TableDescription {
   // {NumberOfDecreasesToday 0, ReadCapacityUnits, WriteCapacityUnits},
   // BillingModeSummary (PAY_PER_REQUEST, or BillingMode given), TableSizeBytes,
   // ItemCount, TableArn, TableId, DeletionProtectionEnabled, and
-  // TableClassSummary when a class was given.
+  // TableClassSummary when a class was given, LocalSecondaryIndexes /
+  // GlobalSecondaryIndexes when the table has any.
   nlohmann::json ToDescribeJson() const;
+
+  // The index named `index_name`, or nullptr.
+  const SecondaryIndex* FindIndex(std::string_view index_name) const;
 
   // The byte form described above, and back. Decode: Corruption (naming the
   // field) for anything Encode cannot produce.

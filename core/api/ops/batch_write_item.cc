@@ -81,6 +81,7 @@ DdbResult<json> HandleBatchWriteItem(Store& store, Context& ctx, const json& req
           return DdbError::Validation(err->message);
         Result<PrimaryKey> key = tw.table->KeyFromItem(item);
         if (!key.ok()) return BatchItemKeyError(key.status());
+        if (Status s = tw.table->CheckIndexKeys(item); !s.ok()) return StorageError(s);
         write.key = std::move(key).value();
         write.put = std::move(item);
       } else {

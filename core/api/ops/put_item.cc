@@ -3,7 +3,8 @@
 // Order of checks (after the spec): ConditionExpression syntax and
 // placeholders (every ExpressionAttributeNames/Values key defined and used),
 // the table (ResourceNotFoundException), the item's key attributes
-// (table/table.h), then the condition against the stored item
+// (table/table.h), its secondary index keys (table/index_maintenance.h),
+// then the condition against the stored item
 // (ConditionalCheckFailedException, with the old item when
 // ReturnValuesOnConditionCheckFailure is ALL_OLD). The 400 KB limit was
 // checked by the spec.
@@ -35,6 +36,7 @@ DdbResult<json> HandlePutItem(Store& store, Context& ctx, const json& request) {
   if (auto err = ItemFromJson(request.at("Item"), &item)) return DdbError::Validation(err->message);
   Result<PrimaryKey> key = table->KeyFromItem(item);
   if (!key.ok()) return StorageError(key.status());
+  if (Status s = table->CheckIndexKeys(item); !s.ok()) return StorageError(s);
 
   Result<std::optional<Item>> old = table->Get(*key);
   if (!old.ok()) return StorageError(old.status());

@@ -35,8 +35,10 @@
 // ConditionalCheckFailed (with the old item when the action says
 // ReturnValuesOnConditionCheckFailure ALL_OLD and one exists); an Update
 // whose actions fail on the stored item (expr/update.h errors), or whose
-// result is nested too deeply or exceeds 400 KB, gives ValidationError with
-// the UpdateItem message. If any action has such a reason the transaction is
+// result is nested too deeply, exceeds 400 KB or breaks a secondary index
+// key rule (table/index_maintenance.h), gives ValidationError with the
+// UpdateItem message. (A Put item breaking an index key rule is a
+// ValidationException before execution, as its key errors are.) If any action has such a reason the transaction is
 // cancelled: TransactionCanceledException "Transaction cancelled, please
 // refer cancellation reasons for specific reasons [None, ConditionalCheckFailed,
 // ...]" with one CancellationReasons entry per action, in action order, and
@@ -134,6 +136,7 @@ DdbResult<uint64_t> ResolveAction(Store& store, std::map<std::string, Table>* ta
     }
     Result<PrimaryKey> key = action->table->KeyFromItem(action->next);
     if (!key.ok()) return BatchItemKeyError(key.status());
+    if (Status s = action->table->CheckIndexKeys(action->next); !s.ok()) return StorageError(s);
     action->key = std::move(key).value();
     return ItemSize(action->next);
   }
@@ -175,6 +178,8 @@ DdbResult<CancellationReason> EvaluateAction(Action* action) {
         "beyond supported limit";
   } else if (ItemSize(action->next) > kMaxItemSizeBytes) {
     problem = "Item size to update has exceeded the maximum allowed size";
+  } else if (Status keys = action->table->CheckIndexKeys(action->next); !keys.ok()) {
+    problem = keys.message();
   }
   if (!problem.empty()) {
     reason.code = "ValidationError";

@@ -231,8 +231,8 @@ TEST_CASE("CreateTable: secondary indexes are rejected after their parameter che
                                              {"KeySchema", {Key("a", "HASH"), Key("b", "RANGE")}},
                                              {"Projection", {{"ProjectionType", "ALL"}}}}});
   ExpectValidation(S(), r,
-                   "LocalSecondaryIndexes are not supported by pocketdynamo yet: secondary "
-                   "indexes are not implemented");
+                   "Secondary indexes are not supported by pocketdynamo yet: index "
+                   "maintenance is not implemented");
   r.erase("LocalSecondaryIndexes");
   r["GlobalSecondaryIndexes"] = json::array(
       {{{"IndexName", "abc"},
@@ -245,9 +245,10 @@ TEST_CASE("CreateTable: secondary indexes are rejected after their parameter che
                        " failed to satisfy constraint: Member must have value greater than or "
                        "equal to 1"});
   r["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"]["ReadCapacityUnits"] = 1;
+  r["AttributeDefinitions"] = json::array({Def("a"), Def("b")});
   ExpectValidation(S(), r,
-                   "GlobalSecondaryIndexes are not supported by pocketdynamo yet: secondary "
-                   "indexes are not implemented");
+                   "Secondary indexes are not supported by pocketdynamo yet: index "
+                   "maintenance is not implemented");
 }
 
 TEST_CASE("CreateTable: streams, tags, table class") {

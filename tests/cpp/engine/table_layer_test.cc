@@ -56,6 +56,23 @@ TEST_CASE("Catalog entries round-trip and bad bytes are Corruption") {
   entry.description.item_count = 7;
   entry.description.size_bytes = 1234;
   entry.root = 42;
+  SecondaryIndex lsi;
+  lsi.name = "byPayload";
+  lsi.kind = IndexKind::kLocal;
+  lsi.hash_name = "pk";
+  lsi.range_name = "payload";
+  lsi.projection = ProjectionType::kInclude;
+  lsi.non_key_attributes = {"x", "y"};
+  lsi.item_count = 3;
+  lsi.size_bytes = 99;
+  SecondaryIndex gsi;
+  gsi.name = "gsi.1";
+  gsi.hash_name = "payload";
+  gsi.hash_type = AttributeType::kB;
+  gsi.projection = ProjectionType::kKeysOnly;
+  gsi.read_capacity_units = 5;
+  gsi.write_capacity_units = 6;
+  entry.description.indexes = {lsi, gsi};
   entry.index_roots = {43, 44};
   const std::string bytes = Catalog::EncodeEntry(entry);
   Result<CatalogEntry> back = Catalog::DecodeEntry("Orders", bytes);
@@ -75,6 +92,38 @@ TEST_CASE("Catalog entries round-trip and bad bytes are Corruption") {
   bad = bytes;
   bad[1] = bad[2] = bad[3] = bad[4] = 0;  // root 0
   CHECK(Catalog::DecodeEntry("Orders", bad).status().IsCorruption());
+  CatalogEntry mismatched = entry;
+  mismatched.index_roots = {43};  // one tree for two indexes
+  CHECK(Catalog::DecodeEntry("Orders", Catalog::EncodeEntry(mismatched)).status().IsCorruption());
+}
+
+TEST_CASE("TableDescription trailing sections: indexes round-trip, bad tags are Corruption") {
+  TableDescription d = Description("Orders", true);
+  const std::string plain = d.Encode();
+  REQUIRE(TableDescription::Decode(plain).ok());  // no sections: as before sections existed
+  SecondaryIndex gsi;
+  gsi.name = "byPayload";
+  gsi.hash_name = "payload";
+  gsi.range_name = "sk";
+  gsi.range_type = AttributeType::kN;
+  d.indexes = {gsi};
+  const std::string with = d.Encode();
+  REQUIRE(with.size() > plain.size());
+  CHECK(with.compare(0, plain.size(), plain) == 0);  // sections only append
+  Result<TableDescription> back = TableDescription::Decode(with);
+  REQUIRE(back.ok());
+  CHECK(*back == d);
+  const std::string section = with.substr(plain.size());
+  CHECK(section[0] == 1);  // tag 1 = secondary indexes
+  CHECK(TableDescription::Decode(with + section).status().IsCorruption());  // duplicate tag
+  for (char tag : {'\0', '\2', '\3', '\x09'}) {
+    std::string other = section;
+    other[0] = tag;
+    CHECK(TableDescription::Decode(plain + other).status().IsCorruption());  // unknown tag
+  }
+  for (size_t cut = plain.size() + 1; cut < with.size(); ++cut) {
+    CHECK(TableDescription::Decode(with.substr(0, cut)).status().IsCorruption());
+  }
 }
 
 TEST_CASE("Catalog create, get, list, update, drop") {

@@ -1,0 +1,279 @@
+// Secondary index entries and their maintenance (contract and entry format
+// in table/index_maintenance.h).
+#include "table/index_maintenance.h"
+
+#include <utility>
+
+#include "btree/btree.h"
+#include "btree/cursor.h"
+#include "keys/key_codec.h"
+#include "table/limits.h"
+#include "value/item_codec.h"
+
+namespace pd {
+namespace {
+
+constexpr char kInvalid[] = "One or more parameter values were invalid: ";
+
+Status CheckIndexKeyValue(const SecondaryIndex& index, const std::string& attribute,
+                          AttributeType expected, const AttributeValue& value, bool is_hash) {
+  if (value.type() != expected) {
+    return Status::InvalidArgument(std::string(kInvalid) + "Type mismatch for Index Key " +
+                                   attribute + " Expected: " + AttributeTypeName(expected) +
+                                   " Actual: " + AttributeTypeName(value.type()) +
+                                   " IndexName: " + index.name);
+  }
+  if (value.is(AttributeType::kN)) return Status::OK();
+  const size_t size = value.bytes().size();
+  if (size == 0) {
+    return Status::InvalidArgument(
+        std::string("One or more parameter values are not valid. A value specified for a "
+                    "secondary index key is not supported. The AttributeValue for a key "
+                    "attribute cannot contain an empty ") +
+        (value.is(AttributeType::kS) ? "string" : "binary") + " value. IndexName: " + index.name +
+        ", IndexKey: " + attribute);
+  }
+  if (is_hash && size > kMaxPartitionKeyBytes) {
+    return Status::InvalidArgument(std::string(kInvalid) +
+                                   "Size of hashkey has exceeded the maximum size limit of" +
+                                   std::to_string(kMaxPartitionKeyBytes) + " bytes");
+  }
+  if (!is_hash && size > kMaxSortKeyBytes) {
+    return Status::InvalidArgument(
+        std::string(kInvalid) +
+        "Aggregated size of all range keys has exceeded the size limit of " +
+        std::to_string(kMaxSortKeyBytes) + " bytes");
+  }
+  return Status::OK();
+}
+
+void CopyAttribute(const Item& from, const std::string& name, Item* to) {
+  if (const AttributeValue* v = from.Find(name)) to->Set(name, *v);
+}
+
+// The entry of `item` in index `i` and the size it counts for.
+struct Slot {
+  std::optional<IndexEntry> entry;  // nullopt: the item is not in the index
+  std::string encoded;              // EncodeItem(entry->value) when present
+};
+
+Slot MakeSlot(const TableDescription& table, const SecondaryIndex& index, const Item* item) {
+  Slot slot;
+  if (item == nullptr) return slot;
+  slot.entry = MakeIndexEntry(table, index, *item);
+  if (slot.entry) EncodeItem(slot.entry->value, &slot.encoded);
+  return slot;
+}
+
+Status CountsCorruption(const TableDescription& table, const SecondaryIndex& index,
+                        const std::string& what) {
+  return Status::Corruption("table '" + table.name + "', index '" + index.name + "': " + what);
+}
+
+}  // namespace
+
+Status CheckIndexKeys(const TableDescription& table, const Item& item) {
+  for (const SecondaryIndex& index : table.indexes) {
+    if (const AttributeValue* v = item.Find(index.hash_name)) {
+      Status s = CheckIndexKeyValue(index, index.hash_name, index.hash_type, *v, true);
+      if (!s.ok()) return s;
+    }
+    if (index.range_name) {
+      if (const AttributeValue* v = item.Find(*index.range_name)) {
+        Status s = CheckIndexKeyValue(index, *index.range_name, index.range_type, *v, false);
+        if (!s.ok()) return s;
+      }
+    }
+  }
+  return Status::OK();
+}
+
+std::optional<IndexEntry> MakeIndexEntry(const TableDescription& table, const SecondaryIndex& index,
+                                         const Item& item) {
+  const AttributeValue* ipk = item.Find(index.hash_name);
+  const AttributeValue* isk = index.range_name ? item.Find(*index.range_name) : nullptr;
+  if (ipk == nullptr || (index.range_name && isk == nullptr)) return std::nullopt;
+  const AttributeValue* tpk = item.Find(table.hash_key.name);
+  const AttributeValue* tsk = table.range_key ? item.Find(table.range_key->name) : nullptr;
+  IndexEntry entry;
+  EncodeTableKey(*ipk, isk, &entry.key);
+  if (tpk != nullptr) EncodeKeyValue(*tpk, &entry.key);
+  if (tsk != nullptr) EncodeKeyValue(*tsk, &entry.key);
+  if (index.projection == ProjectionType::kAll) {
+    entry.value = item;
+    return entry;
+  }
+  CopyAttribute(item, table.hash_key.name, &entry.value);
+  if (table.range_key) CopyAttribute(item, table.range_key->name, &entry.value);
+  CopyAttribute(item, index.hash_name, &entry.value);
+  if (index.range_name) CopyAttribute(item, *index.range_name, &entry.value);
+  for (const std::string& a : index.non_key_attributes) CopyAttribute(item, a, &entry.value);
+  return entry;
+}
+
+Status UpdateIndexes(Pager* pager, CatalogEntry* entry, const Item* old, const Item* now) {
+  TableDescription& table = entry->description;
+  if (table.indexes.empty()) return Status::OK();
+  if (now != nullptr) {
+    Status s = CheckIndexKeys(table, *now);
+    if (!s.ok()) return s;
+  }
+  for (size_t i = 0; i < table.indexes.size(); ++i) {
+    SecondaryIndex& index = table.indexes[i];
+    Slot before = MakeSlot(table, index, old);
+    Slot after = MakeSlot(table, index, now);
+    const bool same = before.entry.has_value() == after.entry.has_value() &&
+                      (!before.entry ||
+                       (before.entry->key == after.entry->key && before.encoded == after.encoded));
+    if (same) continue;
+    BTree tree(pager, entry->index_roots[i]);
+    if (before.entry) {
+      const uint64_t size = ItemSize(before.entry->value);
+      if (index.item_count == 0 || index.size_bytes < size) {
+        return CountsCorruption(table, index, "counts below the replaced entry");
+      }
+      if (!after.entry || after.entry->key != before.entry->key) {
+        Status s = tree.Delete(before.entry->key);
+        if (s.IsNotFound()) return CountsCorruption(table, index, "entry of a stored item missing");
+        if (!s.ok()) return s;
+      }
+      index.item_count -= 1;
+      index.size_bytes -= size;
+    }
+    if (after.entry) {
+      Status s = tree.Put(after.entry->key, after.encoded);
+      if (!s.ok()) return s;
+      index.item_count += 1;
+      index.size_bytes += ItemSize(after.entry->value);
+    }
+  }
+  return Status::OK();
+}
+
+Status BackfillIndex(Pager* pager, CatalogEntry* entry, size_t position) {
+  TableDescription& table = entry->description;
+  SecondaryIndex& index = table.indexes[position];
+  // Collect first: writes to the pager invalidate cursors.
+  std::vector<std::pair<std::string, std::string>> entries;  // (key, encoded projection)
+  uint64_t size = 0;
+  Cursor c(pager, entry->root);
+  Status s;
+  for (s = c.SeekToFirst(); s.ok() && c.Valid(); s = c.Next()) {
+    Result<std::string_view> v = c.value();
+    if (!v.ok()) return v.status();
+    Result<Item> item = DecodeItem(*v);
+    if (!item.ok())
+      return Status::Corruption("table '" + table.name + "': " + item.status().message());
+    for (const std::string* k :
+         {&index.hash_name, index.range_name ? &*index.range_name : nullptr}) {
+      if (k == nullptr) continue;
+      if (const AttributeValue* value = item->Find(*k)) {
+        const bool is_hash = k == &index.hash_name;
+        s = CheckIndexKeyValue(index, *k, is_hash ? index.hash_type : index.range_type, *value,
+                               is_hash);
+        if (!s.ok()) return s;
+      }
+    }
+    std::optional<IndexEntry> e = MakeIndexEntry(table, index, *item);
+    if (!e) continue;
+    size += ItemSize(e->value);
+    std::string encoded;
+    EncodeItem(e->value, &encoded);
+    entries.emplace_back(std::move(e->key), std::move(encoded));
+  }
+  if (!s.ok()) return s;
+  BTree tree(pager, entry->index_roots[position]);
+  for (const auto& [key, value] : entries) {
+    s = tree.Put(key, value);
+    if (!s.ok()) return s;
+  }
+  index.item_count = entries.size();
+  index.size_bytes = size;
+  return Status::OK();
+}
+
+Status CheckIndexContents(Pager* pager, const CatalogEntry& entry) {
+  const TableDescription& table = entry.description;
+  if (entry.index_roots.size() != table.indexes.size()) {
+    return Status::Corruption("table '" + table.name + "': index trees do not match indexes");
+  }
+  for (size_t i = 0; i < table.indexes.size(); ++i) {
+    const SecondaryIndex& index = table.indexes[i];
+    // Every table item with an entry: how many, and their size.
+    uint64_t expected_count = 0;
+    uint64_t expected_size = 0;
+    Cursor t(pager, entry.root);
+    Status s;
+    for (s = t.SeekToFirst(); s.ok() && t.Valid(); s = t.Next()) {
+      Result<std::string_view> v = t.value();
+      if (!v.ok()) return v.status();
+      Result<Item> item = DecodeItem(*v);
+      if (!item.ok()) return CountsCorruption(table, index, item.status().message());
+      Status keys = CheckIndexKeys(table, *item);
+      if (!keys.ok()) return CountsCorruption(table, index, "stored item: " + keys.message());
+      if (std::optional<IndexEntry> e = MakeIndexEntry(table, index, *item)) {
+        ++expected_count;
+        expected_size += ItemSize(e->value);
+      }
+    }
+    if (!s.ok()) return s;
+    // Every entry is the one its table item gives.
+    uint64_t count = 0;
+    uint64_t size = 0;
+    Cursor x(pager, entry.index_roots[i]);
+    BTree items(pager, entry.root);
+    for (s = x.SeekToFirst(); s.ok() && x.Valid(); s = x.Next()) {
+      const std::string where = "entry " + std::to_string(count) + ": ";
+      std::string_view rest = x.key();
+      if (rest.size() < kTableKeyHashSize)
+        return CountsCorruption(table, index, where + "short key");
+      rest.remove_prefix(kTableKeyHashSize);
+      const int index_parts = index.range_name ? 2 : 1;
+      for (int p = 0; p < index_parts; ++p) {
+        Result<AttributeValue> part = DecodeKeyValue(&rest);
+        if (!part.ok()) return CountsCorruption(table, index, where + part.status().message());
+      }
+      Result<AttributeValue> tpk = DecodeKeyValue(&rest);
+      if (!tpk.ok()) return CountsCorruption(table, index, where + tpk.status().message());
+      std::optional<AttributeValue> tsk;
+      if (table.range_key) {
+        Result<AttributeValue> sk = DecodeKeyValue(&rest);
+        if (!sk.ok()) return CountsCorruption(table, index, where + sk.status().message());
+        tsk = std::move(sk).value();
+      }
+      if (!rest.empty()) return CountsCorruption(table, index, where + "trailing key bytes");
+      std::string stored_item;
+      s = items.Get(TableKey(*tpk, tsk ? &*tsk : nullptr), &stored_item);
+      if (s.IsNotFound()) return CountsCorruption(table, index, where + "no such table item");
+      if (!s.ok()) return s;
+      Result<Item> item = DecodeItem(stored_item);
+      if (!item.ok()) return CountsCorruption(table, index, where + item.status().message());
+      std::optional<IndexEntry> e = MakeIndexEntry(table, index, *item);
+      if (!e || e->key != x.key()) {
+        return CountsCorruption(table, index, where + "key differs from the table item's");
+      }
+      Result<std::string_view> value = x.value();
+      if (!value.ok()) return value.status();
+      std::string encoded;
+      EncodeItem(e->value, &encoded);
+      if (encoded != *value) {
+        return CountsCorruption(table, index, where + "projection differs from the table item's");
+      }
+      ++count;
+      size += ItemSize(e->value);
+    }
+    if (!s.ok()) return s;
+    if (count != expected_count || size != expected_size || count != index.item_count ||
+        size != index.size_bytes) {
+      return CountsCorruption(table, index,
+                              "catalog counts " + std::to_string(index.item_count) + " / " +
+                                  std::to_string(index.size_bytes) + ", tree " +
+                                  std::to_string(count) + " / " + std::to_string(size) +
+                                  ", rebuild " + std::to_string(expected_count) + " / " +
+                                  std::to_string(expected_size));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace pd
