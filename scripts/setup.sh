@@ -2,6 +2,7 @@
 # Installs what pocketdynamo needs on a Debian 12 machine, and nothing else.
 #
 #   bash scripts/setup.sh        (npm test and npm start call it first)
+#   bash scripts/setup.sh --bench (npm run bench: also step 4)
 #
 # Idempotent and quiet: when everything is present it prints nothing and
 # exits 0. It checks, in order:
@@ -15,6 +16,12 @@
 #   3. npm packages: `npm ci` when package-lock.json lists packages and
 #      node_modules is missing or older than package-lock.json (compared with
 #      node_modules/.package-lock.json, which npm writes on every install).
+#   4. with --bench only: the engines `npm run bench` compares with (Dexie,
+#      PGlite, sql.js, dynalite), pinned in bench/compare/package.json and its
+#      lockfile, by the same rule in bench/compare/ (kept apart so that npm
+#      test and the published package never pull them in). dynalite's
+#      classic-level loads the prebuilt linux-x64 binary it ships: nothing is
+#      compiled.
 #
 # Debian's emscripten ships its system libraries prebuilt (FROZEN_CACHE in
 # /usr/share/emscripten/.emscripten), so there is no cache to build here.
@@ -22,6 +29,13 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) bench=1 ;;
+    *) echo "setup: unknown argument $arg (usage: scripts/setup.sh [--bench])" >&2; exit 2 ;;
+  esac
+done
 apt_packages=(cmake make g++ emscripten nlohmann-json3-dev doctest-dev chromium)
 min_node_major=20
 
@@ -78,5 +92,15 @@ if [[ -f package-lock.json ]]; then
       say "installing npm packages (npm ci)"
       npm ci --no-audit --no-fund --loglevel=error </dev/null >&2
     fi
+  fi
+fi
+
+# --- 4. the benchmark's engines (--bench) -------------------------------------
+if (( bench )); then
+  cd "$repo/bench/compare"
+  stamp="node_modules/.package-lock.json"
+  if [[ ! -d node_modules || ! -f "$stamp" || package-lock.json -nt "$stamp" ]]; then
+    say "installing the benchmark's engines (npm ci in bench/compare)"
+    npm ci --no-audit --no-fund --loglevel=error </dev/null >&2
   fi
 fi

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run bench`: pocketdynamo beside the databases users would pick
+# instead (bench/compare.mjs, issue #8). Installs the benchmark's engines
+# (scripts/setup.sh --bench), builds the package (npm run build:js), then runs
+# the comparison; arguments go to bench/compare.mjs:
+#   npm run bench -- --quick          N = 10,000 (bench/results/quick.*)
+#   npm run bench                     N = 100,000 (bench/results/latest.*)
+# The native core benchmark is `npm run bench:core`.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+bash scripts/setup.sh --bench
+node scripts/build-package.mjs
+exec node bench/compare.mjs "$@"
