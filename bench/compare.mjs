@@ -3,6 +3,7 @@
 //
 //   npm run bench [-- --quick] [--n N] [--runs R] [--only id,id] [--no-growth]
 //   node bench/compare.mjs ...     (needs npm run build:js and scripts/setup.sh --bench)
+//   node bench/compare.mjs --report bench/results/latest.json   (md, svg and table again, no measuring)
 //
 // Engines (bench/compare/engine-*.js, node-engines.js):
 //   Chromium (Debian's, headless, fresh profile per run, one origin per engine):
@@ -62,6 +63,13 @@ const engineBudgetMs = Number(option('--budget-s', quick ? 30 : 600)) * 1000;
 // The loops of awaited writes, point reads and range queries stop after this long (ops then says how many ran).
 const phaseBudgetMs = Number(option('--phase-budget-s', quick ? 3 : 60)) * 1000;
 const outBase = path.join(here, 'results', quick ? 'quick' : 'latest');
+
+// --report FILE.json: only the report again (FILE.md, FILE.svg) from a measured result.
+const reportOf = option('--report', null);
+if (reportOf) {
+  writeReport(JSON.parse(fs.readFileSync(reportOf, 'utf8')), reportOf.replace(/\.json$/, ''), { json: false });
+  process.exit(0);
+}
 
 for (const [what, file] of [['npm run build:js', path.join(DIST, 'core', 'pocketdynamo-core.wasm')],
   ['scripts/setup.sh --bench', path.join(MODULES, 'dexie', 'package.json')]]) {
@@ -217,6 +225,8 @@ async function openPage(context, url, onFile) {
 const MiB = 1024 * 1024;
 const cuts = new Map();   // 'engine label: workload' -> [ops that ran, per run]
 
+const cutEngines = new Set();   // engines with a workload cut by its budget: run once only (they are that slow)
+
 /** Remembers the workloads of a run that stopped at their time budget (for the notes). */
 function noteCuts(engine, run) {
   const c = counts(scale);
@@ -224,6 +234,7 @@ function noteCuts(engine, run) {
     ['ranges', c.ranges]]) {
     if (run[name] && run[name].ops < full) {
       const key = `${engine.label}: ${name} (${full} planned)`;
+      cutEngines.add(engine.id);
       cuts.set(key, [...(cuts.get(key) ?? []), run[name].ops]);
     }
   }
@@ -278,7 +289,7 @@ try {
       const context = await launch();
       try {
         for (const engine of BROWSER) {
-          if (failed[engine.id] || timedOut[engine.id]) continue;
+          if (failed[engine.id] || timedOut[engine.id] || cutEngines.has(engine.id)) continue;
           const server = servers[engine.id];
           const files = new Set();
           let page = null;
@@ -286,7 +297,9 @@ try {
             page = await openPage(context, server.url, (file) => files.add(file));
             if (!(await page.evaluate(() => window.crossOriginIsolated))) throw new Error('page is not cross-origin isolated');
             if (!result.machine.chromium) {
-              result.machine.chromium = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0]);
+              const cdp = await context.newCDPSession(page);
+              result.machine.chromium = (await cdp.send('Browser.getVersion')).product.replace('/', ' ');
+              await cdp.detach();
             }
             if (verbose) page.on('console', (msg) => { if (msg.type() === 'log') say(`${engine.id}: ${msg.text()}`); });
             let run;
@@ -331,7 +344,7 @@ try {
       }
     }
     for (const engine of NODE) {
-      if (failed[engine.id]) continue;
+      if (failed[engine.id] || cutEngines.has(engine.id)) continue;
       try {
         const instance = await engine.make();
         const run = {};
@@ -385,7 +398,8 @@ for (const [id, reason] of Object.entries(failed)) {
 }
 for (const [what, ops] of cuts) {
   result.notes.push(`${what} ran ${ops.join(', ')} operations before its ${phaseBudgetMs / 1000} s budget ` +
-    '(un-awaited writes: as many as the awaited ones that ran); its figures are from those.');
+    '(un-awaited writes: as many as the awaited ones that ran); its figures are from those, and the engine ' +
+    'was run once only.');
 }
 if (scale !== 1) {
   const c = counts(scale);
@@ -412,20 +426,26 @@ result.notes.push(
     'small harness, wasm, data files), each gzipped at level 9.',
 );
 
-fs.mkdirSync(path.dirname(outBase), { recursive: true });
-fs.writeFileSync(`${outBase}.json`, `${JSON.stringify(result, null, 2)}\n`);
-fs.writeFileSync(`${outBase}.md`, markdown(result, { svgName: `${path.basename(outBase)}.svg` }));
-fs.writeFileSync(`${outBase}.svg`, svgChart(result));
-console.log('');
-console.log(textTable(result));
-console.log('');
-const lagging = behind(result);
-if (lagging.length) {
-  console.log('Where pocketdynamo is behind (another engine more than 10 % better):');
-  for (const b of lagging) console.log(`  ${b.metric}: ${b.engine} ${b.factor.toFixed(2)}x better than ${b.ref}`);
-  console.log('');
-}
-for (const note of result.notes) console.log(`- ${note}`);
-console.log(`\nwritten: ${[`${outBase}.json`, `${outBase}.md`, `${outBase}.svg`].map((f) => path.relative(REPO, f))
-  .join(', ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+writeReport(result, outBase, { json: true });
+console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 if (Object.keys(failed).length > 0) process.exitCode = 1;
+
+/** Writes base.md and base.svg (and base.json when json) from result, and prints the table. */
+function writeReport(result, base, { json }) {
+  fs.mkdirSync(path.dirname(base), { recursive: true });
+  if (json) fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  fs.writeFileSync(`${base}.md`, markdown(result, { svgName: `${path.basename(base)}.svg` }));
+  fs.writeFileSync(`${base}.svg`, svgChart(result));
+  console.log('');
+  console.log(textTable(result));
+  console.log('');
+  const lagging = behind(result);
+  if (lagging.length) {
+    console.log('Where pocketdynamo is behind (another engine more than 10 % better):');
+    for (const b of lagging) console.log(`  ${b.metric}: ${b.engine} ${b.factor.toFixed(2)}x better than ${b.ref}`);
+    console.log('');
+  }
+  for (const note of result.notes) console.log(`- ${note}`);
+  console.log(`\nwritten: ${[...(json ? [`${base}.json`] : []), `${base}.md`, `${base}.svg`]
+    .map((f) => path.relative(REPO, f)).join(', ')}`);
+}
