@@ -1,16 +1,21 @@
 // DatabaseBase: the whole public API of a database, written once over one
 // abstract transport call, sendJson(operation, requestJson) -> responseJson.
 // Database (in-page owner, database.js) and WorkerClient (worker/client.js)
-// implement sendJson; send(), table(), requestHandler() and clientConfig()
-// live here only.
+// implement sendJson, scanTableJson and sendJsonSequence; send(), table(),
+// requestHandler(), clientConfig(), exportTable() and importTable() live
+// here only.
 //
 //   await db.send('PutItem', { TableName: 'T', Item: { pk: { S: 'a' } } })  // DynamoDB JSON
 //   await db.table('T').get({ pk: 'a' })                                     // plain JS values
 //   new DynamoDBClient(db.clientConfig())                                     // AWS SDK v3
+//   (await db.exportTable('T')).stream()                                      // DynamoDB JSON lines
+//   await db.importTable('T', source)                                         // ... and back
 
 import { createRequestHandler } from './aws-sdk/request-handler.js';
 import { Table } from './document/table.js';
 import { PocketDynamoError, fromWire, isWireError } from './errors.js';
+import { TableExport } from './transfer/export.js';
+import { importTable } from './transfer/import.js';
 import { encodeRequest, isErrorText } from './wire.js';
 
 export class DatabaseBase {
@@ -28,6 +33,36 @@ export class DatabaseBase {
   }
 
   /**
+   * The transport for exports: every page of a full Scan of the table, as
+   * response JSON texts, read in one turn of the operation queue so that no
+   * write lands between them; resolves once what they show is durable. On
+   * an error the last text is the error JSON (the first, for a table that
+   * does not exist).
+   * REQUIRES: implemented by every subclass.
+   */
+  // eslint-disable-next-line no-unused-vars
+  async scanTableJson(tableName) {
+    throw new PocketDynamoError(`${this.constructor.name} does not implement scanTableJson`);
+  }
+
+  /**
+   * The transport for imports: runs the calls ([{ operation, json }]) in
+   * order, stops after the first one whose response is an error, and
+   * resolves to the response texts of those that ran, once they are
+   * durable. This default sends them one by one; Database and WorkerClient
+   * run them in one turn of the queue (one commit for all).
+   */
+  async sendJsonSequence(calls) {
+    const texts = [];
+    for (const { operation, json } of calls) {
+      const text = await this.sendJson(operation, json);
+      texts.push(text);
+      if (isErrorText(text)) break;
+    }
+    return texts;
+  }
+
+  /**
    * Runs one DynamoDB operation: input and output are DynamoDB JSON as
    * objects (binary values may be given as Uint8Array; they come back as
    * base64 strings, as on the wire). Rejects with the DynamoDB error class
@@ -40,6 +75,32 @@ export class DatabaseBase {
     const body = JSON.parse(await this.sendJson(operation, encodeRequest(input)));
     if (isWireError(body)) throw fromWire(body);
     return body;
+  }
+
+  /**
+   * The table as DynamoDB JSON lines ({"Item": {...}} per line, DynamoDB's
+   * export format), as of one moment: resolves to a TableExport
+   * (transfer/export.js: stream(), blob(), text(), items(), async iteration
+   * over lines). Rejects with ResourceNotFoundException when there is no
+   * such table.
+   */
+  async exportTable(name) {
+    if (typeof name !== 'string' || name.length === 0) throw new TypeError('exportTable(name): name is a table name');
+    const pages = await this.scanTableJson(name);
+    const last = pages[pages.length - 1];
+    if (last === undefined) throw new PocketDynamoError(`exportTable: the transport returned no Scan page for "${name}"`);
+    if (isErrorText(last)) throw fromWire(JSON.parse(last));
+    return new TableExport(name, pages);
+  }
+
+  /**
+   * Writes the items of `source` (DynamoDB JSON lines, or the JSON of
+   * `aws dynamodb scan`) into table `name`, in atomic batches
+   * (transfer/import.js). options: createTable, onProgress. Resolves to
+   * { tableName, items, batches, bytes, created }.
+   */
+  importTable(name, source, options = {}) {
+    return importTable(this, name, source, options);
   }
 
   /** The document API for one table (document/table.js). */

@@ -30,6 +30,8 @@ import { ReplicatedEngine } from './persistence/replicated-engine.js';
 import { parseStorage } from './persistence/select-store.js';
 import { ForwardingClient, ForwardingServer, channelsAvailable } from './tabs/forwarding.js';
 import { locksAvailable, tryAcquire, waitFor } from './tabs/owner-lock.js';
+import { lastEvaluatedKey } from './transfer/export.js';
+import { isErrorText } from './wire.js';
 
 const OPENING = Symbol('Database.open');
 const DEFAULT_FORWARD_TIMEOUT_MS = 3000;
@@ -125,6 +127,8 @@ export class Database extends DatabaseBase {
     this.#lock = lock;
     this.#server = new ForwardingServer(this.#name, {
       sendJson: ({ operation, json }) => this.#run('sendJson', { operation, json }),
+      scanTable: ({ tableName }) => this.#run('scanTable', { tableName }),
+      sendJsonSequence: ({ calls }) => this.#run('sendJsonSequence', { calls }),
       check: () => this.#run('check'),
       replicas: () => this.#run('replicas'),
       verifyReplicas: () => this.#run('verifyReplicas'),
@@ -222,6 +226,37 @@ export class Database extends DatabaseBase {
         });
         return step.then(({ text, durable }) => durable.then(() => text));
       }
+      case 'scanTable': {
+        // Every page in one turn of the queue: no write lands between them (transfer/export.js).
+        const step = this.#enqueue(async () => {
+          const request = { TableName: String(args.tableName) };
+          const pages = [];
+          for (;;) {
+            const text = owner.engine.execute('Scan', JSON.stringify(request));
+            pages.push(text);
+            if (isErrorText(text)) break;
+            const last = lastEvaluatedKey(text);
+            if (last === undefined) break;
+            request.ExclusiveStartKey = last;
+            await new Promise((resolve) => setTimeout(resolve, 0));  // the page stays responsive
+          }
+          return { pages, durable: owner.afterOperation() };
+        });
+        return step.then(({ pages, durable }) => durable.then(() => pages));
+      }
+      case 'sendJsonSequence': {
+        // In order, in one turn of the queue, up to the first error; one durability wait for all.
+        const step = this.#enqueue(() => {
+          const texts = [];
+          for (const { operation, json } of args.calls) {
+            const text = owner.engine.execute(String(operation), String(json));
+            texts.push(text);
+            if (isErrorText(text)) break;
+          }
+          return { texts, durable: owner.afterOperation() };
+        });
+        return step.then(({ texts, durable }) => durable.then(() => texts));
+      }
       case 'check': return this.#enqueue(() => owner.engine.check());
       case 'snapshot':
         // A durable state: wait for commits with the queue held, so nothing new is applied meanwhile.
@@ -237,6 +272,17 @@ export class Database extends DatabaseBase {
 
   sendJson(operation, requestJson) {
     return this.#run('sendJson', { operation: String(operation), json: String(requestJson) });
+  }
+
+  scanTableJson(tableName) {
+    return this.#run('scanTable', { tableName: String(tableName) });
+  }
+
+  sendJsonSequence(calls) {
+    if (!Array.isArray(calls)) return Promise.reject(new TypeError('sendJsonSequence(calls): calls is an array of { operation, json }'));
+    return this.#run('sendJsonSequence', {
+      calls: calls.map(({ operation, json }) => ({ operation: String(operation), json: String(json) })),
+    });
   }
 
   /** Every page image as of the last durable commit: { pageSize, lsn, pages } (pages: one Uint8Array). Owner only. */

@@ -23,6 +23,9 @@ export type {
 export { NumberValue, marshall, unmarshall, convertToAttr, convertToNative } from './types/marshall.js';
 export type { AttributeValue, AttributeMap, MarshallOptions, UnmarshallOptions } from './types/marshall.js';
 export type { RequestHandler, ClientConfig, SdkHttpRequest, SdkHttpResponse } from './types/sdk.js';
+export type {
+  TableExport, ExportOutputOptions, ImportSource, ImportOptions, ImportProgress, ImportResult, ImportErrorFields,
+} from './types/transfer.js';
 export * from './types/errors.js';
 export { MemoryStore, StoreError } from './types/persistence.js';
 export type {

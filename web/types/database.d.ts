@@ -6,6 +6,7 @@ import type { Table, TableOptions } from './table.js';
 import type { RequestHandler, ClientConfig } from './sdk.js';
 import type { OpenOptions, Snapshot } from './options.js';
 import type { DatabaseEvents, RecoveryReport, ReplicaStatus } from './persistence.js';
+import type { ImportOptions, ImportResult, ImportSource, TableExport } from './transfer.js';
 
 export declare abstract class DatabaseBase {
   /**
@@ -20,6 +21,37 @@ export declare abstract class DatabaseBase {
    * Rejects with the DynamoDB error class named by the response.
    */
   send<Output = Record<string, any>>(operation: string, input?: object): Promise<Output>;
+
+  /**
+   * Transport for exports: every Scan page of the table as response JSON
+   * text, read in one turn of the operation queue (no write between them).
+   */
+  scanTableJson(tableName: string): Promise<string[]>;
+
+  /**
+   * Transport for imports: runs the calls in order up to the first error
+   * response, in one turn of the queue; resolves to their response texts
+   * once durable.
+   */
+  sendJsonSequence(calls: { operation: string; json: string }[]): Promise<string[]>;
+
+  /**
+   * The table as DynamoDB JSON lines (`{"Item": {...}}` per line, DynamoDB's
+   * export format) as of one moment: no write lands while it is read
+   * (operations called meanwhile wait). Rejects with
+   * ResourceNotFoundException if the table does not exist.
+   */
+  exportTable(name: string): Promise<TableExport>;
+
+  /**
+   * Writes the items of `source` (DynamoDB JSON lines, or the JSON of
+   * `aws dynamodb scan`, several pages allowed; gzip undone) into table
+   * `name`, in batches of up to 25 items that are each written whole or not
+   * at all. At a bad line it rejects with the DynamoDB error (mostly
+   * ValidationException) naming the line, plus ImportErrorFields; the
+   * batches before it stay written.
+   */
+  importTable(name: string, source: ImportSource, options?: ImportOptions): Promise<ImportResult>;
 
   /** The document API for one table. */
   table<Item extends object = Record<string, any>, Key extends object = Partial<Item>>(

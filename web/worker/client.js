@@ -48,6 +48,17 @@ export class WorkerClient extends DatabaseBase {
     return this.#call({ call: 'sendJson', operation: String(operation), json: String(requestJson) });
   }
 
+  scanTableJson(tableName) {
+    return this.#call({ call: 'scanTable', tableName: String(tableName) });
+  }
+
+  sendJsonSequence(calls) {
+    return this.#call({
+      call: 'sendJsonSequence',
+      calls: calls.map(({ operation, json }) => ({ operation: String(operation), json: String(json) })),
+    });
+  }
+
   snapshot() { return this.#call({ call: 'snapshot' }); }
   check() { return this.#call({ call: 'check' }); }
 

@@ -21,6 +21,8 @@ export function serveDatabase(scope = globalThis) {
       return { name: db.name, storage: db.storage, persistent: db.persistent };
     },
     sendJson(message) { return db.sendJson(message.operation, message.json); },
+    scanTable(message) { return db.scanTableJson(message.tableName); },
+    sendJsonSequence(message) { return db.sendJsonSequence(message.calls); },
     snapshot() { return db.snapshot(); },
     check() { return db.check(); },
     async close() {

@@ -5,6 +5,7 @@ import {
   open, Database, Table, NumberValue, marshall, unmarshall,
   ConditionalCheckFailedException, DynamoDBError, PocketDynamoError, ValidationException,
   type AttributeMap, type Page, type Snapshot, MemoryStore, type ReplicaStatus,
+  type TableExport, type ImportResult, type ImportProgress, type ImportErrorFields,
 } from 'pocketdynamo';
 import { WorkerClient, serveDatabase } from 'pocketdynamo/worker';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -90,6 +91,26 @@ async function main(): Promise<void> {
   const doc = DynamoDBDocumentClient.from(client);
   await client2.send(new GetItemCommand({ TableName: 'Orders', Key: { pk: { S: 'u#1' }, sk: { S: 'o#1' } } }));
 
+  const exported: TableExport = await db.exportTable('Orders');
+  const count: number = exported.itemCount;
+  const bytes: ReadableStream<Uint8Array> = exported.stream({ gzip: true });
+  const file: Blob = await exported.blob();
+  for await (const line of exported) { const text: string = line; }
+  for (const it of exported.items()) { const pk: AttributeMap[string] = it.pk; }
+  const imported: ImportResult = await db.importTable('Copy', file, {
+    createTable: {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    },
+    onProgress: (p: ImportProgress) => { const n: number = p.items + p.bytes + p.batches; },
+  });
+  await db.importTable('Copy', '{"Item": {"pk": {"S": "a"}}}\n');
+  await db.importTable('Copy', exported.stream());
+  // @ts-expect-error: a number is no source
+  await db.importTable('Copy', 42);
+  // @ts-expect-error: KeyType is HASH or RANGE
+  await db.importTable('Copy', '', { createTable: { KeySchema: [{ AttributeName: 'pk', KeyType: 'PRIMARY' }], AttributeDefinitions: [] } });
+  try { await db.importTable('Copy', file); } catch (e) { const f = e as InstanceType<typeof ValidationException> & ImportErrorFields; const line: number = f.line; }
   const snap: Snapshot = await db.snapshot();
   const reopened = await open({ snapshot: snap });
   const health: string = await reopened.check();
