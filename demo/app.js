@@ -1,7 +1,8 @@
 // The playground's entry: opens the database (IndexedDB, three replicas),
 // the tables sidebar (list, create, delete), the Items tab (grid with
-// paging, item editor, export/import) and the tab switcher. The Query,
-// Console and Replicas tabs live in query.js, console.js and replicas.js.
+// paging, item editor) and the tab switcher. Export/import (on the Items
+// tab) live in transfer.js; the Query, Console, Replicas and Backups tabs in
+// query.js, console.js, replicas.js and backups.js.
 //
 // window.playground exposes { db, ready } for tests and the curious.
 
@@ -11,6 +12,7 @@ import { loadSample } from './samples/shop.js';
 import { initQuery } from './query.js';
 import { initConsole } from './console.js';
 import { initReplicas } from './replicas.js';
+import { initTransfer } from './transfer.js';
 
 const state = {
   db: null,
@@ -28,13 +30,14 @@ async function main() {
   const t0 = performance.now();
   state.db = await open('playground');
   status(`Ready in ${Math.round(performance.now() - t0)} ms · ${state.db.persistent ? 'stored in IndexedDB (3 replicas)' : 'in memory only'}`);
-  const ctx = { db: state.db, tables: () => state.tables, current: () => state.current, refresh: refreshTables, status };
+  const ctx = { db: state.db, tables: () => state.tables, current: () => state.current, refresh: refreshTables, select: selectTable, status };
   initTabs();
   initCreate();
   initItems();
   initQuery(ctx);
   initConsole(ctx);
   initReplicas(ctx);
+  initTransfer(ctx);
   $('#refresh').addEventListener('click', refreshTables);
   $('#sample').addEventListener('click', onSample);
   await refreshTables();
@@ -99,7 +102,14 @@ function renderTables() {
       }, h('span', {}, t.name), h('span', { className: 'meta' }, `${t.count} ${t.count === 1 ? 'item' : 'items'} · ${formatBytes(t.bytes)}`)))));
   }
   const has = Boolean(state.current);
-  for (const id of ['#new-item', '#export', '#import', '#delete-table']) $(id).disabled = !has;
+  for (const id of ['#new-item', '#export', '#import-open', '#delete-table']) $(id).disabled = !has;
+}
+
+/** Shows table `name` (after refreshing the sidebar, so a new table is listed). */
+async function selectTable(name) {
+  state.current = name;
+  state.pageKeys = [];
+  await refreshTables();
 }
 
 function initCreate() {
@@ -144,8 +154,6 @@ function initItems() {
   $('#ddb-json').addEventListener('change', toggleJsonMode);
   $('#editor-text').addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); saveItem(); } });
   $('#delete-table').addEventListener('click', deleteTable);
-  $('#export').addEventListener('click', exportTable);
-  $('#import').addEventListener('change', importTable);
 }
 
 async function showPage(startKey, keepEditor) {
@@ -274,65 +282,6 @@ async function deleteTable() {
   await refreshTables();
 }
 
-// Export: every item of the table as DynamoDB JSON lines ({"Item": {...}} per line, as DynamoDB's S3 export writes).
-async function exportTable() {
-  const name = state.current;
-  const lines = [];
-  let start;
-  status(`Exporting ${name}…`);
-  do {
-    const out = await state.db.send('Scan', { TableName: name, ...(start ? { ExclusiveStartKey: start } : {}) });
-    for (const item of out.Items) lines.push(JSON.stringify({ Item: item }));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  const blob = new Blob([lines.join('\n') + (lines.length ? '\n' : '')], { type: 'application/x-ndjson' });
-  const a = h('a', { href: URL.createObjectURL(blob), download: `${name}.jsonl` });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  status(`Exported ${lines.length} items of ${name}`);
-}
-
-async function importTable(e) {
-  const file = e.target.files[0];
-  e.target.value = '';
-  if (!file) return;
-  const text = await file.text();
-  const items = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line) continue;
-    try {
-      const row = JSON.parse(line);
-      items.push(row.Item ?? row);
-    } catch (error) {
-      $('#items-msg').textContent = `Import failed: line ${i + 1} is not JSON (${error.message})`;
-      return;
-    }
-  }
-  try {
-    await writeItems(state.current, items, (done) => status(`Importing… ${done}/${items.length}`));
-    status(`Imported ${items.length} items into ${state.current}`);
-  } catch (error) {
-    $('#items-msg').textContent = `Import failed: ${error.name}: ${error.message}`;
-  }
-  await refreshTables();
-}
-
-/** BatchWriteItem in batches of 25, retrying UnprocessedItems; progress(done) after each batch. */
-export async function writeItems(table, items, progress) {
-  for (let i = 0; i < items.length; i += 25) {
-    let request = { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
-    while (request && Object.keys(request).length) {
-      const out = await state.db.send('BatchWriteItem', { RequestItems: request });
-      request = out.UnprocessedItems;
-    }
-    progress(Math.min(i + 25, items.length));
-  }
-}
-
 async function onSample() {
   const button = $('#sample');
   const bar = $('#sample-progress');
@@ -340,7 +289,7 @@ async function onSample() {
   button.disabled = true;
   bar.hidden = false;
   try {
-    const { table, count } = await loadSample(state.db, writeItems, (done, total) => {
+    const { table, count } = await loadSample(state.db, (done, total) => {
       bar.max = total;
       bar.value = done;
       note.textContent = `Writing ${done} / ${total} items…`;

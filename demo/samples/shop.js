@@ -76,21 +76,23 @@ export function generateShop(customers = CUSTOMERS) {
 }
 
 /**
- * Creates the table (if missing) and writes the data set with
- * writeItems(table, items, progress). Resolves to { table, count }.
+ * Writes the data set into the table (created if missing) with
+ * db.importTable, calling progress(done, total) as batches land. Resolves
+ * to { table, count }.
  */
-export async function loadSample(db, writeItems, progress) {
+export async function loadSample(db, progress) {
   const { TableNames } = await db.send('ListTables', {});
-  if (!TableNames.includes(SAMPLE_TABLE)) {
-    await db.send('CreateTable', {
-      TableName: SAMPLE_TABLE,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    });
-  }
   const items = generateShop();
+  const lines = items.map((Item) => JSON.stringify({ Item })).join('\n');
   progress(0, items.length);
-  await writeItems(SAMPLE_TABLE, items, (done) => progress(done, items.length));
+  await db.importTable(SAMPLE_TABLE, lines, {
+    ...(TableNames.includes(SAMPLE_TABLE) ? {} : {
+      createTable: {
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      },
+    }),
+    onProgress: ({ items: done }) => progress(done, items.length),
+  });
   return { table: SAMPLE_TABLE, count: items.length };
 }

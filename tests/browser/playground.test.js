@@ -245,7 +245,7 @@ test('sample data: one click, progress, thousands of items', async () => {
   await shots('sample');
 });
 
-test('export a table to DynamoDB JSON lines and import it into another', async () => {
+test('export a table to DynamoDB JSON lines and import it into a new table', async () => {
   await tab('items');
   await page.click('[data-table=Notes]');
   await page.waitForSelector('#grid tbody tr');
@@ -256,15 +256,39 @@ test('export a table to DynamoDB JSON lines and import it into another', async (
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines.length, 25);
   assert.deepEqual(Object.keys(lines[0]), ['Item']);
-  await page.fill('#create-form [name=name]', 'NotesCopy');
-  await page.fill('#create-form [name=pk]', 'id');
-  await page.fill('#create-form [name=sk]', 'n');
-  await page.selectOption('#create-form [name=skType]', 'N');
-  await page.click('#create-form button[type=submit]');
-  await page.waitForSelector('[data-table=NotesCopy][aria-current=true]');
+  assert.ok(lines.some((l) => l.Item.text?.S === 'edited text'));
+  await page.waitForFunction(() => /Exported 25 items of Notes/.test(document.querySelector('#status').textContent));
+  // Import into a new table with the same keys, through the Import panel.
+  await page.click('#import-open');
+  assert.equal(await page.getAttribute('#import-open', 'aria-expanded'), 'true');
+  assert.equal(await text('#import-current'), 'Notes');
+  assert.equal(await page.isDisabled('#import-run'), true);
   await page.setInputFiles('#import', file);
-  await page.waitForFunction(() => /25 items/.test(document.querySelector('[data-table=NotesCopy]').textContent));
-  assert.match(await text('#status'), /Imported 25 items into NotesCopy/);
+  assert.match(await text('#import-file'), /^Notes\.jsonl \(\d/);
+  await page.fill('#import-new', 'NotesCopy');
+  assert.equal(await page.isChecked('#import-into-new'), true);
+  await page.click('#import-run');
+  await page.waitForFunction(() => /Imported 25 items into NotesCopy \(1 batch,/.test(document.querySelector('#import-msg').textContent));
+  await page.waitForSelector('[data-table=NotesCopy][aria-current=true]');
+  assert.match(await text('[data-table=NotesCopy]'), /25 items/);
+  assert.match(await text('#grid'), /edited text/);
+  // A bad line: the error names it; the batches before it stay, its own batch is absent.
+  const bad = [...Array.from({ length: 30 }, (_, i) => JSON.stringify({ Item: { id: { S: 'bulk' }, n: { N: String(i) } } })),
+    '{"Item": {"id": {"S": "bulk"}}}', JSON.stringify({ Item: { id: { S: 'bulk' }, n: { N: '99' } } })].join('\n');
+  const badFile = path.join(site, 'bad.jsonl');
+  fs.writeFileSync(badFile, bad);
+  await page.setInputFiles('#import', badFile);
+  await page.check('#import-into-current');
+  assert.equal(await text('#import-current'), 'NotesCopy');
+  await page.click('#import-run');
+  await page.waitForSelector('#import-error:not([hidden])');
+  const error = await text('#import-error');
+  assert.match(error, /^ValidationException/);
+  assert.match(error, /stopped at line 31: .*The 25 items before line 26 \(1 batch\) were written and stay/s);
+  await page.waitForFunction(() => /50 items/.test(document.querySelector('[data-table=NotesCopy]').textContent));
+  await shots('import');
+  await page.click('#import-close');
+  assert.equal(await page.isHidden('#import-box'), true);
   // Delete table, with its confirm step (accepted by the dialog handler).
   let confirmed = '';
   page.once('dialog', (d) => { confirmed = d.message(); });
