@@ -72,3 +72,31 @@ test('export -> import into new tables -> equal, and after a reload', async () =
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('a forwarding tab exports and imports through the owner tab', async () => {
+  const owner = await appPage(context, server.url);
+  const other = await appPage(context, server.url);
+  assert.equal((await owner.evaluate(() => app.openDb('transfer-tabs'))).role, 'owner');
+  assert.equal((await other.evaluate(() => app.openDb('transfer-tabs'))).role, 'forwarding');
+  await owner.evaluate(() => app.putMany('o', 0, 120));
+  const result = await other.evaluate(async () => {
+    const db = app.database();
+    const exp = await db.exportTable('Items');
+    const text = await exp.text();
+    const keys = { KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] };
+    const imported = await db.importTable('FromTab', text, { createTable: keys });
+    let error = null;
+    try {
+      await db.importTable('FromTab', `${text}{"Item": {"nokey": {"S": "x"}}}\n`);
+    } catch (e) {
+      error = { name: e.name, line: e.line, itemsWritten: e.itemsWritten };
+    }
+    return { count: exp.itemCount, imported: imported.items, error };
+  });
+  assert.deepEqual(result, { count: 120, imported: 120, error: { name: 'ValidationException', line: 121, itemsWritten: 100 } });
+  assert.deepEqual(await owner.evaluate(scanSorted, 'FromTab'), await owner.evaluate(scanSorted, 'Items'));
+  assert.deepEqual(owner.errors, []);
+  assert.deepEqual(other.errors, []);
+  await other.close();
+  await owner.close();
+});
