@@ -41,10 +41,18 @@ double WriteUnits(std::optional<uint64_t> old_size, std::optional<uint64_t> new_
 }
 
 std::optional<json> ConsumedCapacityJson(CapacityReport report, const std::string& table_name,
-                                         double units) {
+                                         double units, const std::vector<IndexUnits>& indexes) {
   if (report == CapacityReport::kNone) return std::nullopt;
-  json out = {{"TableName", table_name}, {"CapacityUnits", units}};
-  if (report == CapacityReport::kIndexes) out["Table"] = {{"CapacityUnits", units}};
+  double total = units;
+  for (const IndexUnits& i : indexes) total += i.units;
+  json out = {{"TableName", table_name}, {"CapacityUnits", total}};
+  if (report == CapacityReport::kIndexes) {
+    out["Table"] = {{"CapacityUnits", units}};
+    for (const IndexUnits& i : indexes) {
+      out[i.global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes"][i.name] = {
+          {"CapacityUnits", i.units}};
+    }
+  }
   return out;
 }
 

@@ -20,17 +20,23 @@
 // ConsumedCapacityJson:
 //   NONE (or absent)  no object (nullopt)
 //   TOTAL             {"TableName": T, "CapacityUnits": u}
-//   INDEXES           {"TableName": T, "CapacityUnits": u, "Table": {"CapacityUnits": u}}
-//                     (plus one entry per index touched, once indexes exist)
+//   INDEXES           {"TableName": T, "CapacityUnits": u, "Table": {"CapacityUnits": t},
+//                      "LocalSecondaryIndexes": {name: {"CapacityUnits": i}, ...},
+//                      "GlobalSecondaryIndexes": {name: {"CapacityUnits": i}, ...}}
+//                     where u = t + the index units, and each index map is
+//                     present only when an index of that kind was touched.
+// A read of an index charges the index's units for the entry bytes read and
+// the table's units only for items fetched from the table (LSI reads of
+// non-projected attributes); TOTAL reports the sum.
 // Units are JSON numbers (doubles: 0.5 steps are exact).
 #ifndef PD_API_CAPACITY_H_
 #define PD_API_CAPACITY_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 namespace pd {
 namespace api {
@@ -56,10 +62,18 @@ double ReadUnitsForBytes(uint64_t total_bytes, bool consistent);
 // (nullopt: no item before / after).
 double WriteUnits(std::optional<uint64_t> old_size, std::optional<uint64_t> new_size);
 
-// The ConsumedCapacity object for `units` spent on table_name, or nullopt
-// for kNone.
+// Units spent on one secondary index.
+struct IndexUnits {
+  std::string name;  // IndexName
+  bool global;       // GSI (else LSI)
+  double units;      // capacity units charged to it
+};
+
+// The ConsumedCapacity object for `units` spent on table_name itself and
+// `indexes` on its indexes, or nullopt for kNone.
 std::optional<nlohmann::json> ConsumedCapacityJson(CapacityReport report,
-                                                   const std::string& table_name, double units);
+                                                   const std::string& table_name, double units,
+                                                   const std::vector<IndexUnits>& indexes = {});
 
 }  // namespace api
 }  // namespace pd

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "api/index_read.h"
 #include "expr/evaluate.h"
 #include "expr/projection.h"
 #include "value/json_codec.h"
@@ -50,12 +51,27 @@ Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& 
     }
     ++page.scanned_count;
     page.bytes_read += ItemSize(*item);
-    if (options.filter == nullptr || expr::Evaluate(*options.filter, *item)) {
+    const Item* visible = &*item;  // what the filter and projection see
+    std::optional<Item> fetched;
+    if (options.index != nullptr && options.fetch_from_table) {
+      Result<PrimaryKey> key = table.KeyFromItem(*item);
+      if (!key.ok()) return Status::Corruption("index entry without its table key");
+      Result<std::optional<Item>> stored = table.Get(*key);
+      if (!stored.ok()) return stored.status();
+      if (!*stored) {
+        return Status::Corruption("table '" + table.name() + "', index '" + options.index->name +
+                                  "': entry of a missing item");
+      }
+      fetched = std::move(*stored);
+      page.fetched_bytes += ItemSize(*fetched);
+      visible = &*fetched;
+    }
+    if (options.filter == nullptr || expr::Evaluate(*options.filter, *visible)) {
       ++page.count;
       if (!options.count_only) {
         page.items.push_back(ItemToJson(options.projection != nullptr
-                                            ? expr::Project(*item, options.projection->paths)
-                                            : *item));
+                                            ? expr::Project(*visible, options.projection->paths)
+                                            : *visible));
       }
     }
     const bool full = (options.limit && page.scanned_count >= *options.limit) ||
@@ -66,9 +82,13 @@ Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& 
       Status s = it->Next();
       if (!s.ok()) return s;
       if (it->Valid()) {
-        Result<PrimaryKey> key = table.DecodeKey(last);
-        if (!key.ok()) return key.status();
-        page.last_evaluated = std::move(key).value();
+        if (options.index != nullptr) {
+          page.last_evaluated = IndexKeyItem(table, *options.index, *item);
+        } else {
+          Result<PrimaryKey> key = table.DecodeKey(last);
+          if (!key.ok()) return key.status();
+          page.last_evaluated = table.KeyItem(*key);
+        }
       }
       return page;
     }
@@ -84,13 +104,18 @@ json PageResponse(const Table& table, Page page, const PageOptions& options, Cap
   if (!options.count_only) response["Items"] = std::move(page.items);
   response["Count"] = page.count;
   response["ScannedCount"] = page.scanned_count;
-  if (page.last_evaluated) {
-    response["LastEvaluatedKey"] = ItemToJson(table.KeyItem(*page.last_evaluated));
+  if (page.last_evaluated) response["LastEvaluatedKey"] = ItemToJson(*page.last_evaluated);
+  std::optional<json> cc;
+  if (options.index == nullptr) {
+    cc = ConsumedCapacityJson(report, table.name(), ReadUnitsForBytes(page.bytes_read, consistent));
+  } else {
+    const double table_units =
+        page.fetched_bytes > 0 ? ReadUnitsForBytes(page.fetched_bytes, consistent) : 0.0;
+    cc = ConsumedCapacityJson(report, table.name(), table_units,
+                              {{options.index->name, options.index->is_global(),
+                                ReadUnitsForBytes(page.bytes_read, consistent)}});
   }
-  if (auto cc = ConsumedCapacityJson(report, table.name(),
-                                     ReadUnitsForBytes(page.bytes_read, consistent))) {
-    response["ConsumedCapacity"] = *cc;
-  }
+  if (cc) response["ConsumedCapacity"] = *cc;
   return response;
 }
 

@@ -42,16 +42,16 @@
 #define PD_API_PAGING_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/capacity.h"
 #include "api/error.h"
 #include "expr/ast.h"
 #include "table/limits.h"
+#include "table/secondary_index.h"
 #include "table/table.h"
 #include "util/status.h"
 #include "value/item.h"
@@ -66,6 +66,9 @@ struct PageOptions {
   const expr::Condition* filter = nullptr;      // FilterExpression; nullptr keeps every item
   const expr::ProjectionExpression* projection = nullptr;  // nullptr returns whole items
   bool count_only = false;                                 // Select COUNT: count, return no Items
+  const SecondaryIndex* index = nullptr;  // reading this index's entries (not the table)
+  bool fetch_from_table = false;          // index: evaluate and return the table item of each
+                                          // entry (an LSI asked for non-projected attributes)
 };
 
 // One page of results.
@@ -74,8 +77,13 @@ struct Page {
                                                    // stays empty when count_only
   uint64_t count = 0;                              // items that passed the filter
   uint64_t scanned_count = 0;                      // items evaluated
-  uint64_t bytes_read = 0;                         // sum of ItemSize over the items evaluated
-  std::optional<PrimaryKey> last_evaluated;  // set iff the page stopped before the range's end
+  uint64_t bytes_read = 0;                         // sum of ItemSize over the items (index
+                                                   // entries) evaluated
+  uint64_t fetched_bytes = 0;                      // sum of ItemSize of table items fetched
+                                                   // for index entries (fetch_from_table)
+  std::optional<Item> last_evaluated;  // LastEvaluatedKey's attributes (table keys, plus the
+                                       // index keys for an index); set iff the page stopped
+                                       // before the range's end
 };
 
 // Limit and Select COUNT from a request that passed the Query/Scan spec;
@@ -84,13 +92,16 @@ PageOptions PageOptionsOf(const nlohmann::json& request);
 
 // Reads one page starting at the iterator's position (the caller has called
 // SeekToStart or SeekAfter and checked its status). Returns Corruption if a
-// stored item or key does not decode. The iterator is left past the page.
+// stored item or key does not decode (or an index entry's table item is
+// missing). The iterator is left past the page. With options.index the
+// iterator walks that index's tree (api/index_read.h).
 Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& options);
 
 // The response members of a page: Items (unless count_only), Count,
 // ScannedCount, LastEvaluatedKey (the table's key attributes) and
 // ConsumedCapacity (per `report`; `consistent` = ConsistentRead). Takes the
-// page by value so its items move into the response.
+// page by value so its items move into the response. For an index read
+// (options.index) the capacity is split as api/capacity.h says.
 nlohmann::json PageResponse(const Table& table, Page page, const PageOptions& options,
                             CapacityReport report, bool consistent);
 

@@ -292,9 +292,6 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
     Status s = ParseSecondaryIndexes(request, defs, keys,
                                      d.billing_mode == BillingMode::kPayPerRequest, &d.indexes);
     if (!s.ok()) return s;
-    return Status::InvalidArgument(
-        "Secondary indexes are not supported by pocketdynamo yet: index maintenance is not "
-        "implemented");
   }
   if (const json* stream = Member(request, "StreamSpecification")) {
     const json* enabled = Member(*stream, "StreamEnabled");

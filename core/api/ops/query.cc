@@ -9,11 +9,14 @@
 //      the placeholders every one of them left unused, then the key
 //      condition's shape (expr/check.h ExtractKeyCondition: one condition per
 //      key, no OR/NOT/IN/<>, no nested paths, operand types);
-//   2. the table (ResourceNotFoundException); IndexName: "The table does not
-//      have the specified index: <name>" (tables have no indexes yet);
-//   3. ExclusiveStartKey with the wrong number of attributes: "The provided
-//      starting key is invalid";
-//   4. per key attribute, partition key first: the start key's value
+//   2. the table (ResourceNotFoundException); IndexName (api/index_read.h):
+//      "The table does not have the specified index: <name>", then
+//      ConsistentRead on a GSI;
+//   3. ExclusiveStartKey with the wrong number of attributes (an index's
+//      start key holds the table's and the index's key attributes): "The
+//      provided starting key is invalid";
+//   4. per key attribute of the table or of the index queried, partition key
+//      first: the start key's value
 //      (missing: "The provided starting key is invalid"; another type: "The
 //      provided key element does not match the schema"), then the key
 //      condition on it: "Query key condition not supported" (a second
@@ -21,19 +24,23 @@
 //      other than =), "Query condition missed key schema element: <k>",
 //      "One or more parameter values were invalid: Condition parameter type
 //      does not match schema type";
-//   5. the start key's sizes and empty values (table/table.h messages), then
-//      its position: without a sort key condition its partition must be the
+//   5. the start key's sizes and empty values (table/table.h messages; for an
+//      index, the table key part, prefixed "The provided starting key is
+//      invalid: "), then its position: without a sort key condition its partition must be the
 //      queried one ("The provided starting key is outside query boundaries
 //      based on provided conditions"); with one, its sort key must satisfy
 //      it ("The provided starting key does not match the range key
 //      predicate") and then its partition must match ("The query can return
 //      at most one row and cannot be restarted");
 //   6. ProjectionExpression paths into key attributes ("Key attributes must
-//      be scalars; ..."), then FilterExpression on key attributes: "Filter
-//      Expression can only contain non-primary key attributes: Primary key
-//      attribute: <k>" (partition key first).
+//      be scalars; ..."), then FilterExpression on the queried key attributes
+//      (the index's for an index): "Filter Expression can only contain
+//      non-primary key attributes: Primary key attribute: <k>" (partition key
+//      first); then, for an index, the Select / projection rules of
+//      api/index_read.h.
 //
-// Execution: the key condition becomes a KeyRange (keys/key_codec.h
+// Execution: the key condition becomes a KeyRange over the table tree or the
+// index tree (whose keys start like table keys: table/index_maintenance.h) (keys/key_codec.h
 // PartitionRange / SortKeyRange), iterated forwards or, with
 // ScanIndexForward false, backwards from after the ExclusiveStartKey; the
 // page rules (Limit before the filter, 1 MB, LastEvaluatedKey, Count,
@@ -44,6 +51,7 @@
 #include <utility>
 
 #include "api/capacity.h"
+#include "api/index_read.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/paging.h"
@@ -61,7 +69,7 @@ constexpr char kStartKeyInvalid[] = "The provided starting key is invalid";
 struct QueryKeys {
   const expr::KeyCondition::Part* hash = nullptr;   // partition key = value
   const expr::KeyCondition::Part* range = nullptr;  // sort key condition, if any
-  std::optional<PrimaryKey> start;                  // ExclusiveStartKey, validated
+  std::optional<std::string> start;                 // ExclusiveStartKey's tree key, validated
 };
 
 const expr::KeyCondition::Part* FindPart(const expr::KeyCondition& kc, const std::string& name) {
@@ -112,13 +120,21 @@ bool SamePartition(const AttributeValue& a, const AttributeValue& b) {
   return ea == eb;
 }
 
-// Steps 3-5 of the order above.
-std::optional<DdbError> MatchKeys(const Table& table, const expr::KeyCondition& kc,
+// Steps 3-5 of the order above, for the table (index == nullptr) or an index.
+std::optional<DdbError> MatchKeys(const Table& table, const SecondaryIndex* index,
+                                  const expr::KeyCondition& kc,
                                   const std::optional<AttributeMap>& start, QueryKeys* out) {
-  const size_t key_count = table.has_sort_key() ? 2 : 1;
+  const KeyAttribute hash_key = index ? IndexHashKey(*index) : table.hash_key();
+  const std::optional<KeyAttribute> range_key = index ? IndexRangeKey(*index) : table.range_key();
+  size_t key_count = table.has_sort_key() ? 2 : 1;
+  if (index != nullptr) {
+    for (const std::optional<KeyAttribute>& k :
+         {std::optional<KeyAttribute>(hash_key), range_key}) {
+      if (k && !table.IsKeyAttribute(k->name)) ++key_count;
+    }
+  }
   if (start && start->size() != key_count) return DdbError::Validation(kStartKeyInvalid);
-  const KeyAttribute* keys[2] = {&table.hash_key(),
-                                 table.range_key() ? &*table.range_key() : nullptr};
+  const KeyAttribute* keys[2] = {&hash_key, range_key ? &*range_key : nullptr};
   for (int i = 0; i < 2 && keys[i] != nullptr; ++i) {
     const KeyAttribute& key = *keys[i];
     const bool is_hash = i == 0;
@@ -129,7 +145,7 @@ std::optional<DdbError> MatchKeys(const Table& table, const expr::KeyCondition& 
         return DdbError::Validation("The provided key element does not match the schema");
       }
     }
-    if (is_hash && !table.has_sort_key() && kc.parts.size() > 1) {
+    if (is_hash && !range_key && kc.parts.size() > 1) {
       return DdbError::Validation("Query key condition not supported");
     }
     const expr::KeyCondition::Part* part = FindPart(kc, key.name);
@@ -150,9 +166,25 @@ std::optional<DdbError> MatchKeys(const Table& table, const expr::KeyCondition& 
     (is_hash ? out->hash : out->range) = part;
   }
   if (!start) return std::nullopt;
-  Result<PrimaryKey> key = table.KeyFromKeyMap(*start);
-  if (!key.ok()) return StorageError(key.status());
-  const bool same_partition = SamePartition(key->pk, *out->hash->value);
+  AttributeMap table_start;
+  for (const KeyAttribute* k :
+       {&table.hash_key(), table.range_key() ? &*table.range_key() : nullptr}) {
+    if (k == nullptr) continue;
+    const AttributeValue* v = start->Find(k->name);
+    if (v == nullptr) return DdbError::Validation(kStartKeyInvalid);
+    table_start.Set(k->name, *v);
+  }
+  Result<PrimaryKey> key = table.KeyFromKeyMap(table_start);
+  if (!key.ok()) {
+    DdbError e = StorageError(key.status());
+    if (index != nullptr && e.Is("ValidationException")) {
+      e.message = std::string(kStartKeyInvalid) + ": " + e.message;
+    }
+    return e;
+  }
+  const AttributeValue& start_pk = index ? *start->Find(hash_key.name) : key->pk;
+  const std::string encoded = index ? IndexStartKey(table, *index, *start) : key->encoded;
+  const bool same_partition = SamePartition(start_pk, *out->hash->value);
   if (out->range == nullptr) {
     if (!same_partition) {
       return DdbError::Validation(
@@ -161,7 +193,7 @@ std::optional<DdbError> MatchKeys(const Table& table, const expr::KeyCondition& 
   } else {
     // The start key's own partition with the sort key condition: does its
     // sort key satisfy the condition?
-    if (!KeyRangeContains(RangeFor(key->pk, out->range), key->encoded)) {
+    if (!KeyRangeContains(RangeFor(start_pk, out->range), encoded)) {
       return DdbError::Validation(
           "The provided starting key does not match the range key predicate");
     }
@@ -169,27 +201,28 @@ std::optional<DdbError> MatchKeys(const Table& table, const expr::KeyCondition& 
       return DdbError::Validation("The query can return at most one row and cannot be restarted");
     }
   }
-  out->start = std::move(key).value();
+  out->start = encoded;
   return std::nullopt;
 }
 
 // Step 6 of the order above.
-std::optional<DdbError> CheckPaths(const Table& table,
+std::optional<DdbError> CheckPaths(const Table& table, const SecondaryIndex* index,
                                    const std::optional<expr::ProjectionExpression>& projection,
                                    const std::optional<expr::Condition>& filter) {
   if (projection) PD_RETURN_IF_DDB_ERROR(CheckNestedKeyPaths(table, projection->paths));
   if (!filter) return std::nullopt;
   const std::vector<expr::Path> paths = ConditionPaths(*filter);
-  const KeyAttribute* keys[2] = {&table.hash_key(),
-                                 table.range_key() ? &*table.range_key() : nullptr};
-  for (const KeyAttribute* key : keys) {
+  const std::string* keys[2] = {index ? &index->hash_name : &table.hash_key().name,
+                                index ? (index->range_name ? &*index->range_name : nullptr)
+                                      : (table.range_key() ? &table.range_key()->name : nullptr)};
+  for (const std::string* key : keys) {
     if (key == nullptr) continue;
     for (const expr::Path& path : paths) {
-      if (path.elements.front().name == key->name) {
+      if (path.elements.front().name == *key) {
         return DdbError::Validation(
             "Filter Expression can only contain non-primary key attributes: Primary key "
             "attribute: " +
-            key->name);
+            *key);
       }
     }
   }
@@ -218,22 +251,28 @@ DdbResult<json> HandleQuery(Store& store, Context& ctx, const json& request) {
 
   DdbResult<Table> table = OpenTableForItems(store, request.at("TableName").get<std::string>());
   if (!table.ok()) return table.take_error();
-  const std::string index = StringMember(request, "IndexName");
-  if (!index.empty()) {
-    return DdbError::Validation("The table does not have the specified index: " + index);
-  }
+  DdbResult<const SecondaryIndex*> index = FindReadIndex(*table, request);
+  if (!index.ok()) return index.take_error();
   DdbResult<std::optional<AttributeMap>> start = DecodeStartKey(request);
   if (!start.ok()) return start.take_error();
   QueryKeys keys;
-  PD_RETURN_IF_DDB_ERROR(MatchKeys(*table, *kc, *start, &keys));
-  PD_RETURN_IF_DDB_ERROR(CheckPaths(*table, projection, filter));
+  PD_RETURN_IF_DDB_ERROR(MatchKeys(*table, *index, *kc, *start, &keys));
+  PD_RETURN_IF_DDB_ERROR(CheckPaths(*table, *index, projection, filter));
 
   PageOptions options = PageOptionsOf(request);
   options.filter = filter ? &*filter : nullptr;
   options.projection = projection ? &*projection : nullptr;
-  TableIterator it = table->NewIterator(RangeFor(*keys.hash->value, keys.range),
-                                        BoolMember(request, "ScanIndexForward", true));
-  Status s = keys.start ? it.SeekAfter(keys.start->encoded) : it.SeekToStart();
+  options.index = *index;
+  if (*index != nullptr) {
+    PD_RETURN_IF_DDB_ERROR(CheckIndexAttributes(
+        *table, **index, request, projection ? projection->paths : std::vector<expr::Path>(),
+        filter ? ConditionPaths(*filter) : std::vector<expr::Path>(), &options.fetch_from_table));
+  }
+  const KeyRange range = RangeFor(*keys.hash->value, keys.range);
+  const bool forward = BoolMember(request, "ScanIndexForward", true);
+  TableIterator it = *index != nullptr ? NewIndexIterator(*table, **index, range, forward)
+                                       : table->NewIterator(range, forward);
+  Status s = keys.start ? it.SeekAfter(*keys.start) : it.SeekToStart();
   if (!s.ok()) return StorageError(s);
   Result<Page> page = ReadPage(*table, &it, options);
   if (!page.ok()) return StorageError(page.status());

@@ -38,9 +38,9 @@
 // result is nested too deeply, exceeds 400 KB or breaks a secondary index
 // key rule (table/index_maintenance.h), gives ValidationError with the
 // UpdateItem message. (A Put item breaking an index key rule is a
-// ValidationException before execution, as its key errors are.) If any action has such a reason the transaction is
-// cancelled: TransactionCanceledException "Transaction cancelled, please
-// refer cancellation reasons for specific reasons [None, ConditionalCheckFailed,
+// ValidationException before execution, as its key errors are.) If any action has such a reason the
+// transaction is cancelled: TransactionCanceledException "Transaction cancelled, please refer
+// cancellation reasons for specific reasons [None, ConditionalCheckFailed,
 // ...]" with one CancellationReasons entry per action, in action order, and
 // nothing is written. Otherwise the writes are applied in action order. The
 // engine runs the handler as one pager operation (engine.cc), so either all
