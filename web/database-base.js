@@ -18,8 +18,15 @@ import { TableExport } from './transfer/export.js';
 import { importTable } from './transfer/import.js';
 import { encodeRequest, isErrorText } from './wire.js';
 
+/** Adds a stopped sequence key (sendJsonSequence), keeping the most recent 1,000. */
+export function rememberStopped(set, key) {
+  set.add(key);
+  if (set.size > 1000) set.delete(set.values().next().value);
+}
+
 export class DatabaseBase {
   #handler = null;
+  #stoppedSequences = new Set();  // stop keys of sequences that hit an error (default sendJsonSequence)
 
   /**
    * The transport: runs one operation given as wire JSON text and resolves
@@ -49,15 +56,23 @@ export class DatabaseBase {
    * The transport for imports: runs the calls ([{ operation, json }]) in
    * order, stops after the first one whose response is an error, and
    * resolves to the response texts of those that ran, once they are
-   * durable. This default sends them one by one; Database and WorkerClient
-   * run them in one turn of the queue (one commit for all).
+   * durable. options.stopKey (a string) ties sequences together: once one
+   * sequence with that key stopped at an error, later ones with the key run
+   * nothing and resolve to []. This default sends the calls one by one;
+   * Database and WorkerClient run them in one turn of the queue (one commit
+   * for all).
    */
-  async sendJsonSequence(calls) {
+  async sendJsonSequence(calls, options = {}) {
+    const key = options.stopKey ?? null;
+    if (key !== null && this.#stoppedSequences.has(key)) return [];
     const texts = [];
     for (const { operation, json } of calls) {
       const text = await this.sendJson(operation, json);
       texts.push(text);
-      if (isErrorText(text)) break;
+      if (isErrorText(text)) {
+        if (key !== null) rememberStopped(this.#stoppedSequences, key);
+        break;
+      }
     }
     return texts;
   }
@@ -84,8 +99,12 @@ export class DatabaseBase {
    * over lines). Rejects with ResourceNotFoundException when there is no
    * such table.
    */
-  async exportTable(name) {
+  async exportTable(name, options) {
     if (typeof name !== 'string' || name.length === 0) throw new TypeError('exportTable(name): name is a table name');
+    if (options !== undefined) {
+      throw new TypeError('exportTable(name) takes no options: the format is chosen when reading, e.g. ' +
+          'exp.stream({ gzip: true }) or exp.blob({ gzip: true })');
+    }
     const pages = await this.scanTableJson(name);
     const last = pages[pages.length - 1];
     if (last === undefined) throw new PocketDynamoError(`exportTable: the transport returned no Scan page for "${name}"`);

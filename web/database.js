@@ -24,13 +24,13 @@
 // core and the replicas (and hands ownership to the next tab in line); every
 // later call rejects with PocketDynamoError('The database is closed').
 
-import { DatabaseBase } from './database-base.js';
+import { DatabaseBase, rememberStopped } from './database-base.js';
 import { PocketDynamoError } from './errors.js';
 import { ReplicatedEngine } from './persistence/replicated-engine.js';
 import { parseStorage } from './persistence/select-store.js';
 import { ForwardingClient, ForwardingServer, channelsAvailable } from './tabs/forwarding.js';
 import { locksAvailable, tryAcquire, waitFor } from './tabs/owner-lock.js';
-import { lastEvaluatedKey } from './transfer/export.js';
+import { EXPORT_PAGE_ITEMS, lastEvaluatedKey } from './transfer/export.js';
 import { isErrorText } from './wire.js';
 
 const OPENING = Symbol('Database.open');
@@ -51,6 +51,7 @@ export class Database extends DatabaseBase {
   #tail = Promise.resolve();  // the queue: the last queued call, settled or not
   #closed = false;
   #broken = null;         // Error: taking over failed; every call rejects with it
+  #stoppedSequences = new Set();  // stop keys of sendJsonSequence calls that hit an error (owner)
 
   /** Use open() (index.js) or Database.open(). */
   constructor(token, name, kind, options) {
@@ -128,7 +129,7 @@ export class Database extends DatabaseBase {
     this.#server = new ForwardingServer(this.#name, {
       sendJson: ({ operation, json }) => this.#run('sendJson', { operation, json }),
       scanTable: ({ tableName }) => this.#run('scanTable', { tableName }),
-      sendJsonSequence: ({ calls }) => this.#run('sendJsonSequence', { calls }),
+      sendJsonSequence: ({ calls, stopKey }) => this.#run('sendJsonSequence', { calls, stopKey }),
       check: () => this.#run('check'),
       replicas: () => this.#run('replicas'),
       verifyReplicas: () => this.#run('verifyReplicas'),
@@ -229,7 +230,7 @@ export class Database extends DatabaseBase {
       case 'scanTable': {
         // Every page in one turn of the queue: no write lands between them (transfer/export.js).
         const step = this.#enqueue(async () => {
-          const request = { TableName: String(args.tableName) };
+          const request = { TableName: String(args.tableName), Limit: EXPORT_PAGE_ITEMS };
           const pages = [];
           for (;;) {
             const text = owner.engine.execute('Scan', JSON.stringify(request));
@@ -246,12 +247,18 @@ export class Database extends DatabaseBase {
       }
       case 'sendJsonSequence': {
         // In order, in one turn of the queue, up to the first error; one durability wait for all.
+        // Nothing runs once a sequence with the same stop key stopped (transfer/import.js).
+        const key = args.stopKey ?? null;
         const step = this.#enqueue(() => {
           const texts = [];
+          if (key !== null && this.#stoppedSequences.has(key)) return { texts, durable: Promise.resolve() };
           for (const { operation, json } of args.calls) {
             const text = owner.engine.execute(String(operation), String(json));
             texts.push(text);
-            if (isErrorText(text)) break;
+            if (isErrorText(text)) {
+              if (key !== null) rememberStopped(this.#stoppedSequences, key);
+              break;
+            }
           }
           return { texts, durable: owner.afterOperation() };
         });
@@ -278,10 +285,11 @@ export class Database extends DatabaseBase {
     return this.#run('scanTable', { tableName: String(tableName) });
   }
 
-  sendJsonSequence(calls) {
+  sendJsonSequence(calls, options = {}) {
     if (!Array.isArray(calls)) return Promise.reject(new TypeError('sendJsonSequence(calls): calls is an array of { operation, json }'));
     return this.#run('sendJsonSequence', {
       calls: calls.map(({ operation, json }) => ({ operation: String(operation), json: String(json) })),
+      stopKey: options.stopKey === undefined ? null : String(options.stopKey),
     });
   }
 

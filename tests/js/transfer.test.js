@@ -121,6 +121,7 @@ describe('exportTable', () => {
     assert.equal((await readBytes(exp.stream())).length, 0);
     await assert.rejects(db.exportTable('Missing'), ResourceNotFoundException);
     await assert.rejects(db.exportTable(''), TypeError);
+    await assert.rejects(db.exportTable('Empty', { gzip: true }), TypeError);
     await db.close();
   });
 
@@ -278,6 +279,30 @@ describe('importTable', () => {
       await db.close();
     });
   }
+
+  test('a bad item in a later group: the group sent after it while it committed writes nothing', async () => {
+    const db = await openDb();
+    await db.send('CreateTable', tableSpec('Piped'));
+    // Groups of 1,000 lines, two in flight: lines 3001-4000 are sent before the group holding
+    // line 2510 is known to be refused; the database must skip them.
+    const lines = simpleLines(5000).split('\n');
+    lines[2509] = '{"Item": {"pk": {"N": "2510"}}}';
+    await assert.rejects(db.importTable('Piped', lines.join('\n')), (e) => e.line === 2510 && e.itemsWritten === 2500 && e.batchesWritten === 100);
+    const keys = (await scanAll(db, 'Piped')).map((it) => Number(it.pk.S.slice(1)));
+    assert.equal(keys.length, 2500);
+    assert.equal(Math.max(...keys), 2499);
+    // A line that is not JSON in a later group: the complete batches before it are written, nothing after.
+    await db.send('CreateTable', tableSpec('Piped2'));
+    lines[2509] = '{"Item": {"pk": {"S": "x"}, "n": {"N": 5}}';
+    lines[3999] = '{"Item": not json}';
+    await assert.rejects(db.importTable('Piped2', lines.join('\n')), (e) => e.line === 2510 && e.itemsWritten === 2500);
+    lines[2509] = JSON.stringify({ Item: { pk: { S: 'k002509' } } });
+    await db.send('DeleteTable', { TableName: 'Piped2' });
+    await db.send('CreateTable', tableSpec('Piped2'));
+    await assert.rejects(db.importTable('Piped2', lines.join('\n')), (e) => e.line === 4000 && e.itemsWritten === 3975);
+    assert.equal((await scanAll(db, 'Piped2')).length, 3975);
+    await db.close();
+  });
 
   test('bad UTF-8 in a byte source names its line', async () => {
     const db = await openDb();

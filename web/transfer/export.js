@@ -17,15 +17,18 @@
 // 'scanTable'), so no write lands between the first page and the last: the
 // export is the table as of one moment, the moment between the operations
 // called before exportTable() and those called after it. Between two pages
-// the queue stays held but the event loop is given back (the page stays
-// responsive); operations called meanwhile wait until the read is done
-// (2.3 s for 100,000 items of 300 bytes on a loaded 2-core machine;
-// bench/transfer.mjs). It
+// the queue stays held but the event loop is given back (pages of at most
+// 1,000 items, so the page stays responsive); operations called meanwhile
+// wait until the read is done (2.3 s for 100,000 items of 300 bytes in
+// Node, 3 s in Chromium, on a loaded 2-core machine; bench/transfer.mjs). It
 // resolves once what it read is durable. The Scan responses are kept as
 // their JSON text, and are turned into lines only as a consumer reads them
 // (stream(), blob(), ...), outside the queue; a TableExport can be read any
 // number of times. Memory: about the size of the exported JSON, until the
 // TableExport is dropped.
+
+/** Items per Scan page of an export: the event loop runs between pages, so this bounds a stall. */
+export const EXPORT_PAGE_ITEMS = 1000;
 
 const LINE_TYPE = 'application/x-ndjson';
 const GZIP_TYPE = 'application/gzip';

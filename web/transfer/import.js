@@ -21,7 +21,10 @@
 // 16 MiB) go to the database in one call (db.sendJsonSequence), which runs
 // them in order in one turn of the operation queue, stops at the first one
 // refused, and resolves once they are durable; then onProgress is called.
-// Operations of other callers may run between two such groups.
+// The next group is read and sent while one commits (two in flight); the
+// groups carry a stop key, and the database skips every group of an import
+// after one of its batches was refused, so nothing after it is written.
+// Operations of other callers may run between two groups.
 //
 // Failure: at the first bad item (not JSON, not an item the table accepts,
 // bad UTF-8, a broken envelope) the import stops and rejects with the error
@@ -52,7 +55,12 @@ const BATCH_ITEMS = 25;                 // BatchWriteItem's limit
 const BATCH_CHARS = 8 * 1024 * 1024;    // JSON text per batch (BatchWriteItem requests are at most 16 MB)
 const GROUP_BATCHES = 40;               // batches per sendJsonSequence call
 const GROUP_CHARS = 16 * 1024 * 1024;   // JSON text per call
+const IN_FLIGHT = 2;                    // groups sent and not yet durable
 const OPTIONS = ['createTable', 'onProgress'];
+
+function randomKey() {
+  return `import-${globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`}`;
+}
 
 /** Canonical text of a DynamoDB number, so that 1, 1.0 and 10e-1 name the same key. */
 export function canonicalNumber(text) {
@@ -134,6 +142,8 @@ class Import {
   #batch = { records: [], keys: new Set(), chars: 0 };  // the batch being filled
   #group = [];           // complete batches not sent yet
   #groupChars = 0;
+  #inflight = [];        // groups sent, oldest first: { group, pending: Promise<response texts> }
+  #stopKey = randomKey();  // names this import's groups to the database (sendJsonSequence)
   #reported = null;      // what onProgress was last given
   items = 0;             // items written (durable)
   batches = 0;           // batches written (durable)
@@ -170,6 +180,7 @@ class Import {
   async finish() {
     if (this.#batch.records.length > 0) this.#closeBatch();
     await this.#sendGroup();
+    await this.#drain();
   }
 
   #closeBatch() {
@@ -178,13 +189,40 @@ class Import {
     this.#batch = { records: [], keys: new Set(), chars: 0 };
   }
 
+  // Sends the complete batches as one group. While it runs and commits, the next group is read
+  // and sent (at most IN_FLIGHT groups at once); the stop key makes the database skip a group
+  // sent after one that was refused, so nothing after a refused batch is ever written.
   async #sendGroup() {
     const group = this.#group;
     if (group.length === 0) return;
     this.#group = [];
     this.#groupChars = 0;
     const calls = group.map((b) => ({ operation: 'BatchWriteItem', json: putRequestsJson(this.#name, b.records) }));
-    const texts = await this.#db.sendJsonSequence(calls);
+    const pending = this.#db.sendJsonSequence(calls, { stopKey: this.#stopKey });
+    pending.catch(() => {});  // awaited in order by #settleOldest; this only keeps an abandoned one quiet
+    this.#inflight.push({ group, pending });
+    if (this.#inflight.length >= IN_FLIGHT) await this.#settleOldest();
+  }
+
+  async #drain() {
+    while (this.#inflight.length > 0) await this.#settleOldest();
+  }
+
+  // Waits for the oldest group sent: counts what it wrote, or stops at its refused batch.
+  async #settleOldest() {
+    const { group, pending } = this.#inflight.shift();
+    let texts;
+    try {
+      texts = await pending;
+    } catch (error) {
+      // The database failed (closed, a commit that reached too few replicas): what was
+      // acknowledged before stays, this group and those after it are undone.
+      this.progress();
+      if (error && typeof error === 'object') {
+        Object.assign(error, { tableName: this.#name, itemsWritten: this.items, batchesWritten: this.batches });
+      }
+      throw error;
+    }
     for (let i = 0; i < texts.length; i++) {
       if (isErrorText(texts[i])) {
         this.#count(group.slice(0, i));
@@ -245,6 +283,7 @@ class Import {
     const pending = this.#batch;
     this.#batch = { records: [], keys: new Set(), chars: 0 };
     await this.#sendGroup();
+    await this.#drain();
     await this.#stop(line, ValidationException, reason, undefined, pending);
   }
 

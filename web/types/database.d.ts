@@ -31,9 +31,10 @@ export declare abstract class DatabaseBase {
   /**
    * Transport for imports: runs the calls in order up to the first error
    * response, in one turn of the queue; resolves to their response texts
-   * once durable.
+   * once durable. Once a sequence with options.stopKey stopped at an error,
+   * later ones with that key run nothing and resolve to [].
    */
-  sendJsonSequence(calls: { operation: string; json: string }[]): Promise<string[]>;
+  sendJsonSequence(calls: { operation: string; json: string }[], options?: { stopKey?: string }): Promise<string[]>;
 
   /**
    * The table as DynamoDB JSON lines (`{"Item": {...}}` per line, DynamoDB's

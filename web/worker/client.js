@@ -1,6 +1,7 @@
 // WorkerClient: a database that lives in a Web Worker, used from the page
 // with the same API as an in-page Database (it shares DatabaseBase: send,
-// table, requestHandler, clientConfig), every call forwarded by postMessage.
+// table, requestHandler, clientConfig, exportTable, importTable), every call
+// forwarded by postMessage.
 //
 //   const worker = new Worker(new URL('./my-worker.js', import.meta.url), { type: 'module' });
 //   const db = await WorkerClient.open(worker, 'shop');
@@ -52,10 +53,11 @@ export class WorkerClient extends DatabaseBase {
     return this.#call({ call: 'scanTable', tableName: String(tableName) });
   }
 
-  sendJsonSequence(calls) {
+  sendJsonSequence(calls, options = {}) {
     return this.#call({
       call: 'sendJsonSequence',
       calls: calls.map(({ operation, json }) => ({ operation: String(operation), json: String(json) })),
+      stopKey: options.stopKey === undefined ? null : String(options.stopKey),
     });
   }
 

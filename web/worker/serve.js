@@ -22,7 +22,7 @@ export function serveDatabase(scope = globalThis) {
     },
     sendJson(message) { return db.sendJson(message.operation, message.json); },
     scanTable(message) { return db.scanTableJson(message.tableName); },
-    sendJsonSequence(message) { return db.sendJsonSequence(message.calls); },
+    sendJsonSequence(message) { return db.sendJsonSequence(message.calls, { stopKey: message.stopKey ?? undefined }); },
     snapshot() { return db.snapshot(); },
     check() { return db.check(); },
     async close() {
