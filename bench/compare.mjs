@@ -4,6 +4,7 @@
 //   npm run bench [-- --quick] [--n N] [--runs R] [--only id,id] [--no-growth]
 //   node bench/compare.mjs ...     (needs npm run build:js and scripts/setup.sh --bench)
 //   node bench/compare.mjs --report bench/results/latest.json   (md, svg and table again, no measuring)
+//   node bench/compare.mjs --only a,b --merge bench/results/latest.json   (rerun engines a, b into that result)
 //
 // Engines (bench/compare/engine-*.js, node-engines.js):
 //   Chromium (Debian's, headless, fresh profile per run, one origin per engine):
@@ -426,7 +427,31 @@ result.notes.push(
     'small harness, wasm, data files), each gzipped at level 9.',
 );
 
-writeReport(result, outBase, { json: true });
+// --merge FILE.json: the engines measured now replace theirs in an earlier
+// result (a rerun of some engines), which is then the one written.
+const mergeInto = option('--merge', null);
+let written = result;
+if (mergeInto) {
+  written = JSON.parse(fs.readFileSync(mergeInto, 'utf8'));
+  if (written.n !== n || written.scale !== scale) {
+    console.error(`bench: ${mergeInto} has N = ${written.n}, scale ${written.scale}: not merged (this run: ${n}, ${scale})`);
+    process.exit(1);
+  }
+  const ids = result.engines.map((e) => e.id);
+  written.engines = [...written.engines.map((e) => result.engines.find((m) => m.id === e.id) ?? e),
+    ...result.engines.filter((m) => !written.engines.some((e) => e.id === m.id))];
+  for (const id of ids) {
+    written.figures[id] = result.figures[id];
+    written.perRun[id] = result.perRun[id];
+  }
+  written.notes = written.notes.filter((note) => !ids.some((id) => note.startsWith(
+    `${result.engines.find((e) => e.id === id).label} did not complete`)));
+  written.notes.unshift(`${result.engines.map((e) => e.label).join(', ')}: measured again together in a second ` +
+    `invocation on ${result.date} (load average ${result.machine.loadavg.map((x) => x.toFixed(2)).join(' ')}; ` +
+    `${result.runs} runs); their ratios are within that invocation.`,
+  ...result.notes.filter((note) => ids.some((id) => note.startsWith(result.engines.find((e) => e.id === id).label))));
+}
+writeReport(written, mergeInto ? mergeInto.replace(/\.json$/, '') : outBase, { json: true });
 console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 if (Object.keys(failed).length > 0) process.exitCode = 1;
 

@@ -74,6 +74,10 @@ export async function dynalite() {
     ...sendEngine(send),
     async open() {
       server = createServer({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+      // Node's server closes idle keep-alive sockets after 5 s, and a client
+      // that reuses one just then gets ECONNRESET (the workloads leave sockets
+      // idle between phases): keep them open longer than any pause here.
+      server.keepAliveTimeout = 600_000;
       await new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', resolve);
