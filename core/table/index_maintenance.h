@@ -58,8 +58,10 @@ struct IndexEntry {
 Status CheckIndexKeys(const TableDescription& table, const Item& item);
 
 // The entry of `item` in `index`, or nullopt when the item lacks one of the
-// index's key attributes. REQUIRES: CheckIndexKeys(table, item) passed and
-// the item has the table's key attributes.
+// index's key attributes or holds one that breaks the index key rules (only
+// items stored before the index existed can: a backfill leaves such
+// violations out, as DynamoDB's does). REQUIRES: the item has the table's
+// key attributes.
 std::optional<IndexEntry> MakeIndexEntry(const TableDescription& table, const SecondaryIndex& index,
                                          const Item& item);
 
@@ -72,8 +74,7 @@ std::optional<IndexEntry> MakeIndexEntry(const TableDescription& table, const Se
 Status UpdateIndexes(Pager* pager, CatalogEntry* entry, const Item* old, const Item* now);
 
 // Fills index `position` of the entry (whose tree is empty) from every item
-// of the table and sets its counts. InvalidArgument (the index key message)
-// if a stored item has an index key attribute of the wrong type or value.
+// of the table (those MakeIndexEntry gives an entry) and sets its counts.
 Status BackfillIndex(Pager* pager, CatalogEntry* entry, size_t position);
 
 // Checks that every index tree holds exactly the entries MakeIndexEntry

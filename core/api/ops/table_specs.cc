@@ -2,6 +2,7 @@
 // DeleteTable, UpdateTable. Member order is the order DynamoDB reports
 // validation errors in (as recorded by dynalite's validations/*.js).
 #include "api/ops/common_spec.h"
+#include "api/ops/index_updates.h"
 #include "api/ops/op_specs.h"
 #include "table/limits.h"
 #include "table/table_description.h"
@@ -23,18 +24,22 @@ Param DeletionProtectionParam() { return Boolean("DeletionProtectionEnabled"); }
 Param LocalSecondaryIndexesParam() {
   return List("LocalSecondaryIndexes",
               Struct("", "LocalSecondaryIndex",
-                     {String("IndexName").NotNull().Matches(kTableNamePatternSpec).Length(
-                          kMinIndexNameLength, kMaxIndexNameLength),
+                     {String("IndexName")
+                          .NotNull()
+                          .Matches(kTableNamePatternSpec)
+                          .Length(kMinIndexNameLength, kMaxIndexNameLength),
                       KeySchemaParam(false), ProjectionParam().NotNull()}));
 }
 
 Param GlobalSecondaryIndexesParam() {
-  return List("GlobalSecondaryIndexes",
-              Struct("", "GlobalSecondaryIndex",
-                     {String("IndexName").NotNull().Matches(kTableNamePatternSpec).Length(
-                          kMinIndexNameLength, kMaxIndexNameLength),
-                      KeySchemaParam(false), ProjectionParam().NotNull(),
-                      ProvisionedThroughputParam()}));
+  return List(
+      "GlobalSecondaryIndexes",
+      Struct("", "GlobalSecondaryIndex",
+             {String("IndexName")
+                  .NotNull()
+                  .Matches(kTableNamePatternSpec)
+                  .Length(kMinIndexNameLength, kMaxIndexNameLength),
+              KeySchemaParam(false), ProjectionParam().NotNull(), ProvisionedThroughputParam()}));
 }
 
 Param TagsParam() {
@@ -70,8 +75,8 @@ std::optional<DdbError> UpdateTableCustom(const json& request) {
     for (const char* member : {"ReadCapacityUnits", "WriteCapacityUnits"}) {
       auto v = pt->find(member);
       if (v != pt->end() && v->is_number_integer() && v->get<int64_t>() > kMaxCapacityUnits) {
-        return DdbError::Validation("Given value " + std::to_string(v->get<int64_t>()) +
-                                    " for " + member + " is out of bounds");
+        return DdbError::Validation("Given value " + std::to_string(v->get<int64_t>()) + " for " +
+                                    member + " is out of bounds");
       }
     }
     auto mode = request.find("BillingMode");
@@ -81,11 +86,7 @@ std::optional<DdbError> UpdateTableCustom(const json& request) {
                                   "specified when BillingMode is PAY_PER_REQUEST");
     }
   }
-  if (has_indexes) {
-    return DdbError::Validation(
-        "GlobalSecondaryIndexUpdates are not supported by pocketdynamo yet: secondary indexes "
-        "are not implemented");
-  }
+  if (has_indexes) PD_RETURN_IF_DDB_ERROR(CheckIndexUpdatesRequest(request));
   if (auto stream = request.find("StreamSpecification"); stream != request.end()) {
     auto enabled = stream->find("StreamEnabled");
     if (enabled != stream->end() && enabled->is_boolean() && enabled->get<bool>()) {
@@ -98,17 +99,18 @@ std::optional<DdbError> UpdateTableCustom(const json& request) {
 }
 
 Param GlobalSecondaryIndexUpdatesParam() {
-  Param index_name = String("IndexName").NotNull().Matches(kTableNamePatternSpec).Length(
-      kMinIndexNameLength, kMaxIndexNameLength);
-  return List(
-      "GlobalSecondaryIndexUpdates",
-      Struct("", "GlobalSecondaryIndexUpdate",
-             {Struct("Update", "UpdateGlobalSecondaryIndexAction",
-                     {Param(index_name), ProvisionedThroughputParam().NotNull()}),
-              Struct("Create", "CreateGlobalSecondaryIndexAction",
-                     {ProjectionParam().NotNull(), Param(index_name),
-                      ProvisionedThroughputParam(), KeySchemaParam(false)}),
-              Struct("Delete", "DeleteGlobalSecondaryIndexAction", {Param(index_name)})}));
+  Param index_name = String("IndexName")
+                         .NotNull()
+                         .Matches(kTableNamePatternSpec)
+                         .Length(kMinIndexNameLength, kMaxIndexNameLength);
+  return List("GlobalSecondaryIndexUpdates",
+              Struct("", "GlobalSecondaryIndexUpdate",
+                     {Struct("Update", "UpdateGlobalSecondaryIndexAction",
+                             {Param(index_name), ProvisionedThroughputParam().NotNull()}),
+                      Struct("Create", "CreateGlobalSecondaryIndexAction",
+                             {ProjectionParam().NotNull(), Param(index_name),
+                              ProvisionedThroughputParam(), KeySchemaParam(false)}),
+                      Struct("Delete", "DeleteGlobalSecondaryIndexAction", {Param(index_name)})}));
 }
 
 }  // namespace
@@ -117,11 +119,10 @@ const OperationSpec& CreateTableSpec() {
   static const OperationSpec* const kSpec = new OperationSpec{
       "CreateTable",
       Struct("", "CreateTableInput",
-             {AttributeDefinitionsParam().NotNull(), TableTableNameParam(),
-              BillingModeParam(), ProvisionedThroughputParam(), KeySchemaParam(true),
-              LocalSecondaryIndexesParam(), GlobalSecondaryIndexesParam(),
-              StreamSpecificationParam(), TagsParam(), TableClassParam(),
-              DeletionProtectionParam()}),
+             {AttributeDefinitionsParam().NotNull(), TableTableNameParam(), BillingModeParam(),
+              ProvisionedThroughputParam(), KeySchemaParam(true), LocalSecondaryIndexesParam(),
+              GlobalSecondaryIndexesParam(), StreamSpecificationParam(), TagsParam(),
+              TableClassParam(), DeletionProtectionParam()}),
       &CreateTableCustom};
   return *kSpec;
 }
@@ -139,14 +140,14 @@ const OperationSpec& DeleteTableSpec() {
 }
 
 const OperationSpec& ListTablesSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "ListTables",
-      Struct("", "ListTablesInput",
-             {Integer("Limit").Min(1).Max(kMaxListTablesLimit),
-              String("ExclusiveStartTableName")
-                  .Matches(kTableNamePatternSpec)
-                  .Length(kMinTableNameLength, kMaxTableNameLength)}),
-      nullptr};
+  static const OperationSpec* const kSpec =
+      new OperationSpec{"ListTables",
+                        Struct("", "ListTablesInput",
+                               {Integer("Limit").Min(1).Max(kMaxListTablesLimit),
+                                String("ExclusiveStartTableName")
+                                    .Matches(kTableNamePatternSpec)
+                                    .Length(kMinTableNameLength, kMaxTableNameLength)}),
+                        nullptr};
   return *kSpec;
 }
 

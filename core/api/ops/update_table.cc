@@ -1,11 +1,13 @@
 // UpdateTable: changes a table's billing mode, provisioned throughput,
-// deletion protection or table class. Changes apply at once; the response
-// shows them with TableStatus ACTIVE (DynamoDB answers UPDATING first).
+// deletion protection or table class, and creates, deletes or re-provisions
+// global secondary indexes (api/ops/index_updates.h). Changes apply at once;
+// the response shows them with TableStatus ACTIVE (DynamoDB answers UPDATING
+// first) and a created index ACTIVE, already backfilled.
 //
 // The spec (api/ops/table_specs.cc) has rejected requests that change
 // nothing, capacity out of bounds, ProvisionedThroughput together with
-// BillingMode PAY_PER_REQUEST, secondary index updates (not supported yet:
-// a clear ValidationException) and enabling streams. Here, in order:
+// BillingMode PAY_PER_REQUEST, malformed GlobalSecondaryIndexUpdates and
+// enabling streams. Here, in order:
 //   ResourceNotFoundException "Requested resource not found: Table: <name> not found"
 //   "One or more parameter values were invalid: ProvisionedThroughput must be
 //    specified when BillingMode is PROVISIONED"  (switching an on-demand
@@ -15,6 +17,7 @@
 //    (capacities for a table that stays on demand)
 //   "The provisioned throughput for the table will not change. ..." (the
 //    capacities given equal the current ones)
+//   the GlobalSecondaryIndexUpdates rules (api/ops/index_updates.cc)
 // Switching to PAY_PER_REQUEST records the time
 // (BillingModeSummary.LastUpdateToPayPerRequestDateTime) and zeroes the
 // capacities.
@@ -24,6 +27,7 @@
 
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
+#include "api/ops/index_updates.h"
 
 namespace pd {
 namespace api {
@@ -94,8 +98,10 @@ DdbResult<json> HandleUpdateTable(Store& store, Context& ctx, const json& reques
       d.write_capacity_units = 0;
     }
   }
+  const bool was_pay_per_request = d.billing_mode == BillingMode::kPayPerRequest;
   d.billing_mode = mode;
   if (!mode_member.empty()) d.billing_mode_explicit = true;
+  PD_RETURN_IF_DDB_ERROR(ApplyIndexUpdates(store, request, was_pay_per_request, &*entry));
   if (auto dp = request.find("DeletionProtectionEnabled");
       dp != request.end() && dp->is_boolean()) {
     d.deletion_protection = dp->get<bool>();

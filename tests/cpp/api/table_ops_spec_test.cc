@@ -138,18 +138,29 @@ TEST_CASE("UpdateTable") {
        "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
        "Value 'a;' at 'globalSecondaryIndexUpdates.1.member.delete.indexName' failed to satisfy "
        "constraint: Member must have length greater than or equal to 3"});
+  ExpectOk(s, json{{"TableName", "abc"},
+                   {"GlobalSecondaryIndexUpdates",
+                    json::array({{{"Delete", {{"IndexName", "abc"}}}}})}});
   ExpectValidation(
       s,
       json{{"TableName", "abc"},
-           {"GlobalSecondaryIndexUpdates", json::array({{{"Delete", {{"IndexName", "abc"}}}}})}},
-      "GlobalSecondaryIndexUpdates are not supported by pocketdynamo yet: secondary indexes are "
-      "not implemented");
-  ExpectValidation(s, json{{"TableName", "abc"}, {"StreamSpecification", {{"StreamEnabled", true}}}},
+           {"GlobalSecondaryIndexUpdates", json::array({{{"Delete", {{"IndexName", "abc"}}}},
+                                                        {{"Delete", {{"IndexName", "abc"}}}}})}},
+      "One or more parameter values were invalid: Only one global secondary index "
+      "update per index is allowed simultaneously. Index: abc");
+  ExpectValidation(
+      s, json{{"TableName", "abc"}, {"GlobalSecondaryIndexUpdates", json::array({json::object()})}},
+      "One or more parameter values were invalid: One of "
+      "GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+      "GlobalSecondaryIndexUpdate.Delete must not be null");
+  ExpectValidation(s,
+                   json{{"TableName", "abc"}, {"StreamSpecification", {{"StreamEnabled", true}}}},
                    "StreamSpecification with StreamEnabled true is not supported by "
                    "pocketdynamo yet: streams are not implemented");
   ExpectOk(s, json{{"TableName", "abc"}, {"BillingMode", "PAY_PER_REQUEST"}});
-  ExpectOk(s, json{{"TableName", "abc"},
-                   {"ProvisionedThroughput", {{"ReadCapacityUnits", 2}, {"WriteCapacityUnits", 3}}}});
+  ExpectOk(s,
+           json{{"TableName", "abc"},
+                {"ProvisionedThroughput", {{"ReadCapacityUnits", 2}, {"WriteCapacityUnits", 3}}}});
   ExpectOk(s, json{{"TableName", "abc"}, {"DeletionProtectionEnabled", false}});
 }
 

@@ -25,7 +25,7 @@ json Index(const char* name, json keys, json projection) {
   return {
       {"IndexName", name}, {"KeySchema", std::move(keys)}, {"Projection", std::move(projection)}};
 }
-json All() { return {{"ProjectionType", "ALL"}}; }
+json All() { return json::object({{"ProjectionType", "ALL"}}); }
 
 // Table a(S) HASH, b(S) RANGE, definitions a, b, c; provisioned 1/1.
 json Base() {
@@ -41,40 +41,45 @@ TEST_CASE("CreateTable: LocalSecondaryIndexes validations, in DynamoDB's order")
   r["LocalSecondaryIndexes"] = json::array();
   db.ExpectError("CreateTable", r, kV,
                  std::string(kInvalid) + "List of LocalSecondaryIndexes is empty");
-  r["LocalSecondaryIndexes"] = {Index("ix1", {Key("a", "HASH"), Key("d", "RANGE")}, All())};
+  r["LocalSecondaryIndexes"] =
+      json::array({Index("ix1", {Key("a", "HASH"), Key("d", "RANGE")}, All())});
   db.ExpectError("CreateTable", r, kV,
                  std::string(kInvalid) +
                      "Some index key attributes are not defined in AttributeDefinitions. Keys: [a, "
                      "d], AttributeDefinitions: [a, b, c]");
-  r["LocalSecondaryIndexes"] = {Index("ix1", {Key("a", "HASH"), Key("a", "RANGE")}, All())};
+  r["LocalSecondaryIndexes"] =
+      json::array({Index("ix1", {Key("a", "HASH"), Key("a", "RANGE")}, All())});
   db.ExpectError("CreateTable", r, kV,
                  "Both the Hash Key and the Range Key element in the KeySchema have the same name");
-  r["LocalSecondaryIndexes"] = {Index("ix1", {Key("a", "RANGE"), Key("c", "RANGE")}, All())};
+  r["LocalSecondaryIndexes"] =
+      json::array({Index("ix1", {Key("a", "RANGE"), Key("c", "RANGE")}, All())});
   db.ExpectError("CreateTable", r, kV,
                  "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-  r["LocalSecondaryIndexes"] = {Index("ix1", {Key("a", "HASH"), Key("c", "HASH")}, All())};
+  r["LocalSecondaryIndexes"] =
+      json::array({Index("ix1", {Key("a", "HASH"), Key("c", "HASH")}, All())});
   db.ExpectError("CreateTable", r, kV,
                  "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
-  r["LocalSecondaryIndexes"] = {Index("ix1", {Key("a", "HASH")}, All())};
+  r["LocalSecondaryIndexes"] = json::array({Index("ix1", json::array({Key("a", "HASH")}), All())});
   db.ExpectError(
       "CreateTable", r, kV,
       std::string(kInvalid) + "Index KeySchema does not have a range key for index: ix1");
-  r["LocalSecondaryIndexes"] = {Index("ix1", {Key("c", "HASH"), Key("a", "RANGE")}, All())};
+  r["LocalSecondaryIndexes"] =
+      json::array({Index("ix1", {Key("c", "HASH"), Key("a", "RANGE")}, All())});
   db.ExpectError("CreateTable", r, kV,
                  std::string(kInvalid) +
                      "Index KeySchema does not have the same leading hash key as table KeySchema "
                      "for index: ix1. index hash key: c, table hash key: a");
-  r["LocalSecondaryIndexes"] = {
-      Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")}, json::object())};
+  r["LocalSecondaryIndexes"] =
+      json::array({Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")}, json::object())});
   db.ExpectError("CreateTable", r, kV, std::string(kInvalid) + "Unknown ProjectionType: null");
-  r["LocalSecondaryIndexes"] = {
-      Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")},
-            {{"ProjectionType", "KEYS_ONLY"}, {"NonKeyAttributes", {"x"}}})};
+  r["LocalSecondaryIndexes"] = json::array(
+      {Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")},
+             {{"ProjectionType", "KEYS_ONLY"}, {"NonKeyAttributes", json::array({"x"})}})});
   db.ExpectError(
       "CreateTable", r, kV,
       std::string(kInvalid) + "ProjectionType is KEYS_ONLY, but NonKeyAttributes is specified");
-  r["LocalSecondaryIndexes"] = {
-      Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")}, {{"ProjectionType", "INCLUDE"}})};
+  r["LocalSecondaryIndexes"] = json::array({Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")},
+                                                  json::object({{"ProjectionType", "INCLUDE"}}))});
   db.ExpectError(
       "CreateTable", r, kV,
       std::string(kInvalid) + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
@@ -89,8 +94,9 @@ TEST_CASE("CreateTable: LocalSecondaryIndexes validations, in DynamoDB's order")
       "CreateTable", r, kV,
       std::string(kInvalid) + "Number of LocalSecondaryIndexes exceeds per-table limit of 5");
   r = Base();
-  r["KeySchema"] = {Key("a", "HASH")};
-  r["LocalSecondaryIndexes"] = {Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")}, All())};
+  r["KeySchema"] = json::array({Key("a", "HASH")});
+  r["LocalSecondaryIndexes"] =
+      json::array({Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")}, All())});
   db.ExpectError("CreateTable", r, kV,
                  std::string(kInvalid) +
                      "Table KeySchema does not have a range key, which is required when "
@@ -104,7 +110,7 @@ TEST_CASE("CreateTable: GlobalSecondaryIndexes validations, in DynamoDB's order"
   r["GlobalSecondaryIndexes"] = json::array();
   db.ExpectError("CreateTable", r, kV,
                  std::string(kInvalid) + "List of GlobalSecondaryIndexes is empty");
-  json g = Index("gx1", {Key("c", "HASH")}, All());
+  json g = Index("gx1", json::array({Key("c", "HASH")}), All());
   g["ProvisionedThroughput"] = {{"ReadCapacityUnits", 1}, {"WriteCapacityUnits", 1}};
   r["GlobalSecondaryIndexes"] = {g, g};
   db.ExpectError("CreateTable", r, kV, std::string(kInvalid) + "Duplicate index name: gx1");
@@ -120,20 +126,20 @@ TEST_CASE("CreateTable: GlobalSecondaryIndexes validations, in DynamoDB's order"
   r["GlobalSecondaryIndexes"].erase(20);
   db.Ok("CreateTable", r);  // 20 is allowed
   r = Base();
-  json no_throughput = Index("gx1", {Key("c", "HASH")}, All());
-  r["GlobalSecondaryIndexes"] = {no_throughput};
+  json no_throughput = Index("gx1", json::array({Key("c", "HASH")}), All());
+  r["GlobalSecondaryIndexes"] = json::array({no_throughput});
   db.ExpectError("CreateTable", r, kV,
                  std::string(kInvalid) + "ProvisionedThroughput is not specified for index: gx1");
   r.erase("ProvisionedThroughput");
   r["BillingMode"] = "PAY_PER_REQUEST";
-  r["GlobalSecondaryIndexes"] = {g};
+  r["GlobalSecondaryIndexes"] = json::array({g});
   db.ExpectError(
       "CreateTable", r, kV,
       std::string(kInvalid) +
           "ProvisionedThroughput should not be specified for index: gx1 when BillingMode "
           "is PAY_PER_REQUEST");
   // Definitions: every one must be a key of the table or an index.
-  r["GlobalSecondaryIndexes"] = {Index("gx1", {Key("b", "HASH")}, All())};
+  r["GlobalSecondaryIndexes"] = json::array({Index("gx1", json::array({Key("b", "HASH")}), All())});
   db.ExpectError("CreateTable", r, kV,
                  std::string(kInvalid) +
                      "Some AttributeDefinitions are not used. AttributeDefinitions: [a, b, c], "
@@ -141,18 +147,20 @@ TEST_CASE("CreateTable: GlobalSecondaryIndexes validations, in DynamoDB's order"
   // NonKeyAttributes: at most 100 over all indexes.
   json include = {{"ProjectionType", "INCLUDE"}, {"NonKeyAttributes", json::array()}};
   for (int i = 0; i < 60; ++i) include["NonKeyAttributes"].push_back("n" + std::to_string(i));
-  r["GlobalSecondaryIndexes"] = {Index("gx1", {Key("c", "HASH")}, include),
+  r["GlobalSecondaryIndexes"] = {Index("gx1", json::array({Key("c", "HASH")}), include),
                                  Index("gx2", {Key("c", "HASH"), Key("a", "RANGE")}, include)};
   db.ExpectError(
       "CreateTable", r, kV,
       std::string(kInvalid) + "Number of projected attributes in all indexes exceeds limit of 100");
   include["NonKeyAttributes"] = {"x", "x"};
-  r["GlobalSecondaryIndexes"] = {Index("gx1", {Key("c", "HASH")}, include)};
+  r["GlobalSecondaryIndexes"] =
+      json::array({Index("gx1", json::array({Key("c", "HASH")}), include)});
   db.ExpectError("CreateTable", r, kV,
                  std::string(kInvalid) + "Duplicate element in NonKeyAttributes: x");
   // An index name shared between an LSI and a GSI is a duplicate too.
-  r["LocalSecondaryIndexes"] = {Index("gx1", {Key("a", "HASH"), Key("c", "RANGE")}, All())};
-  r["GlobalSecondaryIndexes"] = {Index("gx1", {Key("c", "HASH")}, All())};
+  r["LocalSecondaryIndexes"] =
+      json::array({Index("gx1", {Key("a", "HASH"), Key("c", "RANGE")}, All())});
+  r["GlobalSecondaryIndexes"] = json::array({Index("gx1", json::array({Key("c", "HASH")}), All())});
   db.ExpectError("CreateTable", r, kV, std::string(kInvalid) + "Duplicate index name: gx1");
   // Without indexes, extra definitions keep the table-only message.
   r = Base();
@@ -167,12 +175,13 @@ TEST_CASE("DescribeTable shows each index; DeleteTable frees the index trees") {
   const uint32_t empty_pages = db.engine().page_count();
   json r = Base();
   r["AttributeDefinitions"].push_back(Def("d", "N"));
-  r["LocalSecondaryIndexes"] = {
-      Index("byC", {Key("a", "HASH"), Key("c", "RANGE")},
-            {{"ProjectionType", "INCLUDE"}, {"NonKeyAttributes", {"x"}}})};
-  json g = Index("byD", {Key("d", "HASH"), Key("c", "RANGE")}, {{"ProjectionType", "KEYS_ONLY"}});
+  r["LocalSecondaryIndexes"] = json::array(
+      {Index("byC", {Key("a", "HASH"), Key("c", "RANGE")},
+             {{"ProjectionType", "INCLUDE"}, {"NonKeyAttributes", json::array({"x"})}})});
+  json g = Index("byD", {Key("d", "HASH"), Key("c", "RANGE")},
+                 json::object({{"ProjectionType", "KEYS_ONLY"}}));
   g["ProvisionedThroughput"] = {{"ReadCapacityUnits", 3}, {"WriteCapacityUnits", 4}};
-  r["GlobalSecondaryIndexes"] = {g};
+  r["GlobalSecondaryIndexes"] = json::array({g});
   json created = db.Ok("CreateTable", r)["TableDescription"];
   json t = db.Describe("abc");
   CHECK(created["LocalSecondaryIndexes"] == t["LocalSecondaryIndexes"]);
