@@ -10,10 +10,13 @@
 // root slots exactly as they were. Reads run outside operations.
 //
 // Open = Pager::Load (every page image checked: CRC, id, type, LSN, free
-// list) + Catalog::Validate (every entry decodes, roots in range and
-// distinct); it does not walk the table trees. Check() does: CheckDatabase
-// over the catalog tree and every table tree (no page lost or shared), then
-// each table's contents against its catalog counts (Table::CheckContents).
+// list) + Catalog::Validate and Backups::Validate (every entry decodes, roots
+// in range and distinct); it does not walk the table trees. Check() does:
+// CheckDatabase over the catalog tree, every table tree, the request token
+// tree, the backups tree and every backup's item tree (no page lost or
+// shared), then each table's contents against its catalog counts
+// (Table::CheckContents), the tokens, and each backup's items against its
+// entry (Backups::CheckContents).
 //
 // The operation table below is the one place that lists what the engine
 // serves: name, spec, handler, and whether it writes.
@@ -26,6 +29,7 @@
 #include "api/ops/handlers.h"
 #include "api/ops/op_specs.h"
 #include "btree/check.h"
+#include "table/backups.h"
 #include "table/catalog.h"
 #include "table/request_tokens.h"
 #include "table/table.h"
@@ -56,6 +60,12 @@ const OperationDef kOperations[] = {
     {"BatchWriteItem", &api::BatchWriteItemSpec, &api::HandleBatchWriteItem, true},
     {"TransactWriteItems", &api::TransactWriteItemsSpec, &api::HandleTransactWriteItems, true},
     {"TransactGetItems", &api::TransactGetItemsSpec, &api::HandleTransactGetItems, false},
+    {"CreateBackup", &api::CreateBackupSpec, &api::HandleCreateBackup, true},
+    {"DescribeBackup", &api::DescribeBackupSpec, &api::HandleDescribeBackup, false},
+    {"ListBackups", &api::ListBackupsSpec, &api::HandleListBackups, false},
+    {"DeleteBackup", &api::DeleteBackupSpec, &api::HandleDeleteBackup, true},
+    {"RestoreTableFromBackup", &api::RestoreTableFromBackupSpec, &api::HandleRestoreTableFromBackup,
+     true},
 };
 
 }  // namespace
@@ -138,6 +148,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(std::vector<std::string> images) {
   auto impl = std::make_unique<Impl>(std::move(pager).value());
   Status s = impl->catalog().Validate();
   if (!s.ok()) return s;
+  Result<std::vector<uint32_t>> catalog_roots = impl->catalog().AllRoots();
+  if (!catalog_roots.ok()) return catalog_roots.status();
+  s = Backups(&impl->pager()).Validate(*catalog_roots);
+  if (!s.ok()) return s;
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -163,6 +177,12 @@ Status Engine::Check() const {
   if (!roots.ok()) return roots.status();
   RequestTokens tokens(&impl_->pager());  // TransactWriteItems' ClientRequestToken tree
   if (tokens.root() != 0) roots->push_back(tokens.root());
+  Backups backups(&impl_->pager());  // the backups tree and every backup's item tree
+  s = backups.Validate(*roots);
+  if (!s.ok()) return s;
+  Result<std::vector<uint32_t>> backup_roots = backups.AllRoots();
+  if (!backup_roots.ok()) return backup_roots.status();
+  roots->insert(roots->end(), backup_roots->begin(), backup_roots->end());
   Result<CheckReport> report = CheckDatabase(impl_->pager(), *roots);
   if (!report.ok()) return report.status();
   Result<std::vector<CatalogEntry>> entries = catalog.All();
@@ -173,7 +193,9 @@ Status Engine::Check() const {
     s = table->CheckContents();
     if (!s.ok()) return s;
   }
-  return tokens.CheckContents();
+  s = tokens.CheckContents();
+  if (!s.ok()) return s;
+  return backups.CheckContents();
 }
 
 void Engine::set_clock(Clock clock) { impl_->set_clock(std::move(clock)); }

@@ -67,6 +67,7 @@ std::string JavaClass(const Param& p) {
     case ParamType::kInteger: return "java.lang.Integer";
     case ParamType::kLong: return "java.lang.Long";
     case ParamType::kBlob: return "java.nio.ByteBuffer";
+    case ParamType::kTimestamp: return "java.util.Date";
     case ParamType::kList: return "java.util.List<" + JavaClass(p.children.at(0)) + ">";
     case ParamType::kMap:
       return "java.util.Map<java.lang.String, " + JavaClass(p.children.at(0)) + ">";
@@ -82,6 +83,7 @@ const char* ScalarTypeName(ParamType t) {
     case ParamType::kBoolean: return "Boolean";
     case ParamType::kInteger: return "Integer";
     case ParamType::kLong: return "Long";
+    case ParamType::kTimestamp: return "Date";
     default: return "Blob";
   }
 }
@@ -138,7 +140,8 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
     case ParamType::kBoolean:
     case ParamType::kInteger:
     case ParamType::kLong:
-    case ParamType::kBlob: {
+    case ParamType::kBlob:
+    case ParamType::kTimestamp: {
       if (in.is_array()) {
         return DdbError::Serialization("Unrecognized collection type class " + JavaClass(spec));
       }
@@ -167,6 +170,12 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
         }
         Result<std::string> bytes = Base64Decode(in.get_ref<const std::string&>());
         if (!bytes.ok()) return DdbError::Serialization(bytes.status().message());
+        *out = in;
+      } else if (spec.type == ParamType::kTimestamp) {
+        if (!in.is_number()) {
+          return DdbError::Serialization(std::string(TokenName(in)) + " cannot be converted to " +
+                                         type_name);
+        }
         *out = in;
       } else {  // Integer, Long
         if (!in.is_number()) {
@@ -425,6 +434,13 @@ Param Blob(std::string name) {
   Param p;
   p.name = std::move(name);
   p.type = ParamType::kBlob;
+  return p;
+}
+
+Param Timestamp(std::string name) {
+  Param p;
+  p.name = std::move(name);
+  p.type = ParamType::kTimestamp;
   return p;
 }
 

@@ -21,6 +21,10 @@
 //       Long       numbers with a fraction are truncated down
 //       Blob       non-string scalar: "only base-64-encoded strings are convertible to bytes";
 //                  a string must be canonical base64 (util/base64.h's text)
+//       Timestamp  a JSON number of epoch seconds (fraction allowed), as the AWS
+//                  SDKs send them; string/bool: "<T> cannot be converted to Date"
+//                  (DynamoDB's pattern for scalars; its text for this case is
+//                  not recorded)
 //       scalars, given [...]: "Unrecognized collection type class java.lang.String"
 //                  (java.lang.Boolean, java.lang.Integer, java.lang.Long,
 //                  java.nio.ByteBuffer); given {...}: "Start of structure or map
@@ -88,6 +92,7 @@ enum class ParamType : uint8_t {
   kInteger,         // JSON number, made integral (java.lang.Integer)
   kLong,            // JSON number, made integral (java.lang.Long)
   kBlob,            // JSON string holding canonical base64
+  kTimestamp,       // JSON number: seconds since the Unix epoch (java.util.Date)
   kList,            // JSON array; children[0] describes each element
   kMap,             // JSON object of name -> value; children[0] describes each value
   kStruct,          // JSON object with the members in `children`
@@ -159,6 +164,7 @@ Param Boolean(std::string name = "");
 Param Integer(std::string name = "");
 Param Long(std::string name = "");
 Param Blob(std::string name = "");
+Param Timestamp(std::string name = "");
 Param List(std::string name, Param element);
 Param Map(std::string name, Param value);
 Param Struct(std::string name, std::string class_name, std::vector<Param> members);

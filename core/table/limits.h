@@ -112,6 +112,20 @@ constexpr int64_t kMaxScanTotalSegments = 1000000;
 // Validation errors listed in one "N validation errors detected" message.
 constexpr uint32_t kMaxListedValidationErrors = 10;
 
+// ---- Backups ----------------------------------------------------------------
+
+// BackupName: 3 to 255 characters of [a-zA-Z0-9_.-].
+constexpr uint32_t kMinBackupNameLength = 3;
+constexpr uint32_t kMaxBackupNameLength = 255;
+// BackupArn (and ExclusiveStartBackupArn): 37 to 1024 characters.
+constexpr uint32_t kMinBackupArnLength = 37;
+constexpr uint32_t kMaxBackupArnLength = 1024;
+// TableName of CreateBackup / ListBackups, which may be a table ARN: 1 to
+// 1024 characters.
+constexpr uint32_t kMaxTableNameOrArnLength = 1024;
+// ListBackups Limit: 1-100 backups per page.
+constexpr uint32_t kMaxListBackupsLimit = 100;
+
 // ---- Numbers ----------------------------------------------------------------
 
 // N values: up to 38 significant digits, magnitude 1E-130 to

@@ -81,6 +81,7 @@ void PutString(std::string* dst, const std::string& s) {
 
 // Trailing section tags (format in table/table_description.h).
 constexpr uint8_t kSectionIndexes = 1;
+constexpr uint8_t kSectionRestore = 4;
 
 void PutSection(std::string* dst, uint8_t tag, const std::string& bytes) {
   dst->push_back(static_cast<char>(tag));
@@ -362,6 +363,13 @@ json TableDescription::ToDescribeJson() const {
   }
   if (!lsis.empty()) out["LocalSecondaryIndexes"] = std::move(lsis);
   if (!gsis.empty()) out["GlobalSecondaryIndexes"] = std::move(gsis);
+  if (restore) {
+    out["RestoreSummary"] = {
+        {"SourceBackupArn", restore->source_backup_arn},
+        {"SourceTableArn", restore->source_table_arn},
+        {"RestoreDateTime", static_cast<double>(restore->restore_time_ms) / 1000.0},
+        {"RestoreInProgress", false}};
+  }
   return out;
 }
 
@@ -409,6 +417,13 @@ std::string TableDescription::Encode() const {
     std::string section;
     EncodeIndexSection(indexes, &section);
     PutSection(&out, kSectionIndexes, section);
+  }
+  if (restore) {
+    std::string section;
+    PutString(&section, restore->source_backup_arn);
+    PutString(&section, restore->source_table_arn);
+    PutFixed64(&section, static_cast<uint64_t>(restore->restore_time_ms));
+    PutSection(&out, kSectionRestore, section);
   }
   return out;
 }
@@ -493,6 +508,16 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
       case kSectionIndexes:
         PD_TRY(DecodeIndexSection(section, &d.indexes));
         break;
+      case kSectionRestore: {
+        Reader sr(section);
+        RestoreSummary summary;
+        PD_TRY(sr.String("source_backup_arn", &summary.source_backup_arn));
+        PD_TRY(sr.String("source_table_arn", &summary.source_table_arn));
+        PD_TRY(sr.Signed64("restore_time_ms", &summary.restore_time_ms));
+        if (!sr.done()) return Status::Corruption("table description: trailing bytes in restore summary");
+        d.restore = std::move(summary);
+        break;
+      }
       default:
         return Status::Corruption("table description: unknown section tag " + std::to_string(tag));
     }
@@ -511,7 +536,8 @@ bool TableDescription::operator==(const TableDescription& o) const {
          read_capacity_units == o.read_capacity_units &&
          write_capacity_units == o.write_capacity_units && item_count == o.item_count &&
          size_bytes == o.size_bytes && table_class == o.table_class &&
-         deletion_protection == o.deletion_protection && tags == o.tags && indexes == o.indexes;
+         deletion_protection == o.deletion_protection && tags == o.tags && indexes == o.indexes &&
+         restore == o.restore;
 }
 
 }  // namespace pd

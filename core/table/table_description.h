@@ -42,6 +42,8 @@
 //     tag 1  secondary indexes: table/secondary_index.h, EncodeIndexSection
 //     tag 2  stream specification (reserved: not defined yet)
 //     tag 3  time to live (reserved: not defined yet)
+//     tag 4  restore summary (a table made by RestoreTableFromBackup):
+//            source_backup_arn:str source_table_arn:str restore_time_ms:fixed64
 //   Decode rejects unknown and duplicate tags, sections that do not decode
 //   whole, and anything else Encode cannot produce. An entry without
 //   sections is a table without indexes (the form before sections existed).
@@ -85,6 +87,18 @@ struct Tag {
   bool operator==(const Tag& o) const { return key == o.key && value == o.value; }
 };
 
+// How a table came from a backup (DescribeTable's RestoreSummary).
+struct RestoreSummary {
+  std::string source_backup_arn;  // BackupArn restored from
+  std::string source_table_arn;   // TableArn of the backup's source table
+  int64_t restore_time_ms = 0;    // RestoreDateTime, ms since the Unix epoch
+
+  bool operator==(const RestoreSummary& o) const {
+    return source_backup_arn == o.source_backup_arn && source_table_arn == o.source_table_arn &&
+           restore_time_ms == o.restore_time_ms;
+  }
+};
+
 struct TableDescription {
   std::string name;                                      // table name, [a-zA-Z0-9_.-]{3,255}
   std::string table_id;                                  // UUID v4 text, set by the creator
@@ -102,6 +116,7 @@ struct TableDescription {
   std::string table_class;              // "" (not set) or DynamoDB's TableClass
   bool deletion_protection = false;     // DeleteTable refused while true
   std::vector<Tag> tags;                // CreateTable's Tags, in request order
+  std::optional<RestoreSummary> restore;  // set iff made by RestoreTableFromBackup
   std::vector<SecondaryIndex> indexes;  // LSIs then GSIs (GSIs added later last);
                                         // their counts are live, like item_count
 

@@ -1,6 +1,7 @@
 // Shared steps of the item handlers (contract in api/ops/handler_util.h).
 #include "api/ops/handler_util.h"
 
+#include <cstdio>
 #include <utility>
 
 #include "value/json_codec.h"
@@ -9,6 +10,34 @@ namespace pd {
 namespace api {
 
 using nlohmann::json;
+
+namespace {
+
+uint64_t SplitMix64(uint64_t* state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+std::string MakeTableId(const std::string& name, int64_t now_ms, const Pager& pager) {
+  uint64_t state = 0xCBF29CE484222325ULL;  // FNV-1a 64 of the name, then mixed
+  for (unsigned char c : name) state = (state ^ c) * 0x100000001B3ULL;
+  state ^= static_cast<uint64_t>(now_ms);
+  state ^= (static_cast<uint64_t>(pager.page_count()) << 32) ^ pager.lsn();
+  uint64_t hi = SplitMix64(&state);
+  uint64_t lo = SplitMix64(&state);
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
+  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // variant 10xx
+  char buf[37];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
 
 DdbError StorageError(const Status& s) {
   if (s.IsInvalidArgument()) return DdbError::Validation(s.message());

@@ -101,6 +101,13 @@ std::optional<DdbError> CheckKeyUpdates(const Table& table, const expr::UpdateEx
 // says ReturnValuesOnConditionCheckFailure ALL_OLD and an item exists.
 DdbError ConditionFailed(const nlohmann::json& request, const std::optional<Item>& old);
 
+// A TableId in UUID v4 form (8-4-4-4-12 hex digits, version nibble 4,
+// variant bits 10) derived deterministically from the table name, the time
+// and the database's page state: the core is deterministic, and the id only
+// has to differ between tables created over time (CreateTable,
+// RestoreTableFromBackup).
+std::string MakeTableId(const std::string& name, int64_t now_ms, const Pager& pager);
+
 // request[member] as a string, or `fallback` when absent.
 std::string StringMember(const nlohmann::json& request, const char* member,
                          const std::string& fallback = "");

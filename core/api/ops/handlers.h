@@ -59,6 +59,14 @@ DdbResult<nlohmann::json> HandleTransactWriteItems(Store& store, Context& ctx,
                                                    const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleTransactGetItems(Store& store, Context& ctx,
                                                  const nlohmann::json& request);
+// Backups (create_backup.cc, describe_backup.cc, list_backups.cc,
+// delete_backup.cc, restore_table_from_backup.cc; table/backups.h).
+DdbResult<nlohmann::json> HandleCreateBackup(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleDescribeBackup(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleListBackups(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleDeleteBackup(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleRestoreTableFromBackup(Store& store, Context& ctx,
+                                                       const nlohmann::json& request);
 
 }  // namespace api
 }  // namespace pd

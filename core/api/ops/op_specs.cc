@@ -10,7 +10,9 @@ const std::vector<const OperationSpec*>& AllOperationSpecs() {
           &DeleteTableSpec(),    &UpdateTableSpec(),    &PutItemSpec(),
           &GetItemSpec(),        &UpdateItemSpec(),     &DeleteItemSpec(),
           &QuerySpec(),          &ScanSpec(),           &BatchGetItemSpec(),
-          &BatchWriteItemSpec(), &TransactWriteItemsSpec(), &TransactGetItemsSpec()};
+          &BatchWriteItemSpec(), &TransactWriteItemsSpec(), &TransactGetItemsSpec(),
+          &CreateBackupSpec(),   &DescribeBackupSpec(), &ListBackupsSpec(),
+          &DeleteBackupSpec(),   &RestoreTableFromBackupSpec()};
   return *kAll;
 }
 

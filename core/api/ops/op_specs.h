@@ -46,6 +46,12 @@ const OperationSpec& BatchWriteItemSpec();
 // Transactions (transact_specs.cc).
 const OperationSpec& TransactWriteItemsSpec();
 const OperationSpec& TransactGetItemsSpec();
+// Backups (backup_specs.cc).
+const OperationSpec& CreateBackupSpec();
+const OperationSpec& DescribeBackupSpec();
+const OperationSpec& ListBackupsSpec();
+const OperationSpec& DeleteBackupSpec();
+const OperationSpec& RestoreTableFromBackupSpec();
 
 // All of the above, in the order listed.
 const std::vector<const OperationSpec*>& AllOperationSpecs();

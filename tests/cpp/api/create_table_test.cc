@@ -350,6 +350,33 @@ TEST_CASE("TableDescription byte form round-trips") {
   REQUIRE(back2.ok());
   CHECK(back2.value() == minimal);
   CHECK(!back2->range_key.has_value());
+  CHECK(!back2->restore.has_value());
+}
+
+TEST_CASE("TableDescription restore summary section round-trips and is checked") {
+  TableDescription d = FullDescription();
+  const std::string without = d.Encode();
+  d.restore = RestoreSummary{"arn:aws:dynamodb:local:000000000000:table/T/backup/1-2",
+                             "arn:aws:dynamodb:local:000000000000:table/T", -7};
+  const std::string bytes = d.Encode();
+  Result<TableDescription> back = TableDescription::Decode(bytes);
+  REQUIRE(back.ok());
+  CHECK(back.value() == d);
+  CHECK(back->Encode() == bytes);
+  CHECK(back->ToDescribeJson()["RestoreSummary"] ==
+        json{{"SourceBackupArn", d.restore->source_backup_arn},
+             {"SourceTableArn", d.restore->source_table_arn},
+             {"RestoreDateTime", -0.007},
+             {"RestoreInProgress", false}});
+  CHECK(!FullDescription().ToDescribeJson().contains("RestoreSummary"));
+  // Every truncation inside the section, and a section with a byte too many.
+  for (size_t n = without.size() + 1; n < bytes.size(); ++n) {
+    Result<TableDescription> r = TableDescription::Decode(bytes.substr(0, n));
+    CHECK_MESSAGE(r.status().IsCorruption(), n);
+  }
+  std::string longer = bytes;
+  longer[without.size() + 1] = static_cast<char>(longer[without.size() + 1] + 1);  // section_len
+  CHECK(TableDescription::Decode(longer + "x").status().IsCorruption());
 }
 
 TEST_CASE("TableDescription decode rejects damaged bytes as Corruption") {

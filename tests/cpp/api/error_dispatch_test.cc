@@ -150,15 +150,17 @@ TEST_CASE("every operation has a spec") {
   const char* names[] = {"CreateTable", "DescribeTable",  "ListTables",     "DeleteTable",
                          "UpdateTable", "PutItem",        "GetItem",        "UpdateItem",
                          "DeleteItem",  "Query",          "Scan",           "BatchGetItem",
-                         "BatchWriteItem", "TransactWriteItems", "TransactGetItems"};
-  CHECK(AllOperationSpecs().size() == 15);
+                         "BatchWriteItem", "TransactWriteItems", "TransactGetItems",
+                         "CreateBackup", "DescribeBackup", "ListBackups", "DeleteBackup",
+                         "RestoreTableFromBackup"};
+  CHECK(AllOperationSpecs().size() == 20);
   for (const char* name : names) {
     const OperationSpec* spec = FindOperationSpec(name);
     REQUIRE_MESSAGE(spec != nullptr, name);
     CHECK(spec->name == name);
     CHECK(spec->input.type == ParamType::kStruct);
   }
-  CHECK(FindOperationSpec("CreateBackup") == nullptr);
+  CHECK(FindOperationSpec("DescribeContinuousBackups") == nullptr);
 }
 
 }  // namespace
