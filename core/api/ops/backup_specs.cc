@@ -8,8 +8,8 @@
 // (1-1024 characters, a table name or a table ARN); the handlers resolve it.
 // RestoreTableFromBackup's overrides that pocketdynamo cannot honour are
 // rejected here with a ValidationException saying so, never ignored:
-// GlobalSecondaryIndexOverride / LocalSecondaryIndexOverride (secondary
-// indexes are not implemented yet), OnDemandThroughputOverride (no request
+// GlobalSecondaryIndexOverride / LocalSecondaryIndexOverride (a restored
+// table has exactly the backup's indexes), OnDemandThroughputOverride (no request
 // throttling), SSESpecificationOverride with Enabled true (no KMS keys).
 #include "api/ops/common_spec.h"
 #include "api/ops/op_specs.h"
@@ -38,13 +38,13 @@ Param TableNameOrArnParam() { return String("TableName").Length(1, kMaxTableName
 std::optional<DdbError> RestoreCustom(const json& request) {
   if (Has(request, "GlobalSecondaryIndexOverride")) {
     return DdbError::Validation(
-        "GlobalSecondaryIndexOverride is not supported by pocketdynamo yet: secondary indexes "
-        "are not implemented");
+        "GlobalSecondaryIndexOverride is not supported by pocketdynamo yet: a restored "
+        "table has the backup's indexes");
   }
   if (Has(request, "LocalSecondaryIndexOverride")) {
     return DdbError::Validation(
-        "LocalSecondaryIndexOverride is not supported by pocketdynamo yet: secondary indexes "
-        "are not implemented");
+        "LocalSecondaryIndexOverride is not supported by pocketdynamo yet: a restored "
+        "table has the backup's indexes");
   }
   if (Has(request, "OnDemandThroughputOverride")) {
     return DdbError::Validation(

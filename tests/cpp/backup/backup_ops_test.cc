@@ -251,15 +251,15 @@ TEST_CASE("RestoreTableFromBackup errors change nothing") {
                   {"BackupArn", arn},
                   {"GlobalSecondaryIndexOverride", json::array()}},
                  "ValidationException",
-                 "GlobalSecondaryIndexOverride is not supported by pocketdynamo yet: secondary "
-                 "indexes are not implemented");
+                 "GlobalSecondaryIndexOverride is not supported by pocketdynamo yet: a "
+                 "restored table has the backup's indexes");
   db.ExpectError("RestoreTableFromBackup",
                  {{"TargetTableName", "New"},
                   {"BackupArn", arn},
                   {"LocalSecondaryIndexOverride", json::array()}},
                  "ValidationException",
-                 "LocalSecondaryIndexOverride is not supported by pocketdynamo yet: secondary "
-                 "indexes are not implemented");
+                 "LocalSecondaryIndexOverride is not supported by pocketdynamo yet: a "
+                 "restored table has the backup's indexes");
   db.ExpectError("RestoreTableFromBackup",
                  {{"TargetTableName", "New"},
                   {"BackupArn", arn},
