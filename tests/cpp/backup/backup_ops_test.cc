@@ -207,6 +207,67 @@ TEST_CASE("RestoreTableFromBackup: description, RestoreSummary, overrides") {
   CHECK(db.CheckText() == "OK");
 }
 
+TEST_CASE("A restored table has the backup's secondary indexes, filled by Table::Put") {
+  TestDb db;
+  json create = {
+      {"TableName", "Idx"},
+      {"BillingMode", "PAY_PER_REQUEST"},
+      {"KeySchema", json::array({{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
+                                 {{"AttributeName", "sk"}, {"KeyType", "RANGE"}}})},
+      {"AttributeDefinitions", json::array({{{"AttributeName", "pk"}, {"AttributeType", "S"}},
+                                            {{"AttributeName", "sk"}, {"AttributeType", "N"}},
+                                            {{"AttributeName", "g"}, {"AttributeType", "S"}},
+                                            {{"AttributeName", "l"}, {"AttributeType", "N"}}})},
+      {"GlobalSecondaryIndexes",
+       json::array({{{"IndexName", "ByG"},
+                     {"KeySchema", json::array({{{"AttributeName", "g"}, {"KeyType", "HASH"}}})},
+                     {"Projection", {{"ProjectionType", "ALL"}}}}})},
+      {"LocalSecondaryIndexes",
+       json::array({{{"IndexName", "ByL"},
+                     {"KeySchema", json::array({{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
+                                                {{"AttributeName", "l"}, {"KeyType", "RANGE"}}})},
+                     {"Projection", {{"ProjectionType", "KEYS_ONLY"}}}}})}};
+  db.Ok("CreateTable", create);
+  for (int i = 0; i < 30; ++i) {
+    json item = {{"pk", S("p" + std::to_string(i % 3))}, {"sk", N(std::to_string(i))}};
+    if (i % 2 == 0) item["g"] = S("g" + std::to_string(i % 4));  // sparse GSI
+    if (i % 3 == 0) item["l"] = N(std::to_string(100 - i));      // sparse LSI
+    db.Put("Idx", item);
+  }
+  const std::string arn = Backup(db, "Idx", "with_indexes")["BackupArn"];
+  json d = db.Ok("DescribeBackup", {{"BackupArn", arn}})["BackupDescription"];
+  json features = d["SourceTableFeatureDetails"];
+  REQUIRE(features["GlobalSecondaryIndexes"].size() == 1);
+  CHECK(features["GlobalSecondaryIndexes"][0]["IndexName"] == "ByG");
+  CHECK(features["GlobalSecondaryIndexes"][0]["Projection"] == json{{"ProjectionType", "ALL"}});
+  REQUIRE(features["LocalSecondaryIndexes"].size() == 1);
+  CHECK(features["LocalSecondaryIndexes"][0]["IndexName"] == "ByL");
+
+  json t = db.Ok("RestoreTableFromBackup",
+                 {{"TargetTableName", "Idx2"}, {"BackupArn", arn}})["TableDescription"];
+  REQUIRE(t["GlobalSecondaryIndexes"].size() == 1);
+  REQUIRE(t["LocalSecondaryIndexes"].size() == 1);
+  CHECK(t["GlobalSecondaryIndexes"][0]["IndexArn"] == std::string(kTablePrefix) + "Idx2/index/ByG");
+  const json source = db.Describe("Idx");
+  CHECK(t["GlobalSecondaryIndexes"][0]["ItemCount"] ==
+        source["GlobalSecondaryIndexes"][0]["ItemCount"]);
+  CHECK(t["LocalSecondaryIndexes"][0]["ItemCount"] ==
+        source["LocalSecondaryIndexes"][0]["ItemCount"]);
+  for (const char* table : {"Idx", "Idx2"}) {
+    json q = db.Ok("Query", {{"TableName", table},
+                             {"IndexName", "ByG"},
+                             {"KeyConditionExpression", "g = :g"},
+                             {"ExpressionAttributeValues", {{":g", S("g2")}}}});
+    CHECK(q["Count"] == 7);  // i = 2, 6, 10, ..., 26
+    json l = db.Ok("Query", {{"TableName", table},
+                             {"IndexName", "ByL"},
+                             {"KeyConditionExpression", "pk = :p"},
+                             {"ExpressionAttributeValues", {{":p", S("p0")}}}});
+    CHECK(l["Count"] == 10);  // i = 0, 3, ..., 27
+  }
+  CHECK(db.CheckText() == "OK");
+}
+
 TEST_CASE("RestoreTableFromBackup errors change nothing") {
   TestDb db;
   MakeOrders(db);
