@@ -13,6 +13,7 @@ import { initQuery } from './query.js';
 import { initConsole } from './console.js';
 import { initReplicas } from './replicas.js';
 import { initTransfer } from './transfer.js';
+import { initBackups } from './backups.js';
 
 const state = {
   db: null,
@@ -38,6 +39,7 @@ async function main() {
   initConsole(ctx);
   initReplicas(ctx);
   initTransfer(ctx);
+  initBackups(ctx);
   $('#refresh').addEventListener('click', refreshTables);
   $('#sample').addEventListener('click', onSample);
   await refreshTables();
