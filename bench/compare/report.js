@@ -191,6 +191,10 @@ export function markdown(result, { svgName = 'latest.svg' } = {}) {
   return out.join('\n');
 }
 
+function factor(a) {
+  return a >= 10 ? a.toFixed(1) : a >= 0.1 ? a.toFixed(2) : a.toPrecision(2);
+}
+
 function escapeXml(text) {
   return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -244,9 +248,9 @@ export function svgChart(result) {
       const x1 = x(Math.min(10 ** span, Math.max(10 ** -span, a)));
       const color = COLORS[others.indexOf(e) % COLORS.length];
       out.push(`<rect x="${Math.min(x0, x1).toFixed(1)}" y="${y + 1}" width="${Math.abs(x1 - x0).toFixed(1)}" ` +
-        `height="${rowH - 2}" fill="${color}"><title>${escapeXml(`${e.label}: ${a.toFixed(2)}x`)}</title></rect>`);
+        `height="${rowH - 2}" fill="${color}"><title>${escapeXml(`${e.label}: ${factor(a)}x`)}</title></rect>`);
       out.push(`<text x="${(a >= 1 ? Math.max(x0, x1) + 3 : Math.min(x0, x1) - 3).toFixed(1)}" y="${y + rowH - 3}" ` +
-        `text-anchor="${a >= 1 ? 'start' : 'end'}" font-size="9" fill="#333">${a.toFixed(2)}x</text>`);
+        `text-anchor="${a >= 1 ? 'start' : 'end'}" font-size="9" fill="#333">${factor(a)}x</text>`);
       y += rowH;
     }
     y += groupGap;
