@@ -14,7 +14,8 @@
 // in range and distinct); it does not walk the table trees. Check() does:
 // CheckDatabase over the catalog tree, every table tree, the request token
 // tree, the backups tree and every backup's item tree (no page lost or
-// shared), then each table's contents against its catalog counts
+// shared), then each table's contents against its catalog counts and each
+// secondary index tree against a rebuild from its table
 // (Table::CheckContents), the tokens, and each backup's items against its
 // entry (Backups::CheckContents).
 //
