@@ -46,7 +46,7 @@
 // ResourceInUseException; a table created by an import that then fails
 // stays, with the batches written.
 
-import { errorClasses, fromWire, ValidationException } from '../errors.js';
+import { PocketDynamoError, errorClasses, fromWire, ValidationException } from '../errors.js';
 import { isErrorText } from '../wire.js';
 import { RecordError, RecordReader } from './records.js';
 import { SourceError, textChunks } from './source.js';
@@ -236,6 +236,10 @@ class Import {
               'the database left some of this batch unprocessed');
         }
       }
+    }
+    if (texts.length !== group.length) {
+      // Only a group sent after a refused one is skipped, and that refusal stopped the import first.
+      throw new PocketDynamoError(`importTable: the database ran ${texts.length} of ${group.length} batches without an error`);
     }
     this.#count(group);
     this.progress();
