@@ -398,9 +398,10 @@ for (const [id, reason] of Object.entries(failed)) {
     `${engine.completedRuns ? ` (its figures are the median of ${engine.completedRuns})` : ' (no figures)'}.`);
 }
 for (const [what, ops] of cuts) {
-  result.notes.push(`${what} ran ${ops.join(', ')} operations before its ${phaseBudgetMs / 1000} s budget ` +
-    '(un-awaited writes: as many as the awaited ones that ran); its figures are from those, and the engine ' +
-    'was run once only.');
+  result.notes.push(what.includes(': unawaited')
+    ? `${what} issued ${ops.join(', ')} writes: as many as its awaited writes that ran within their budget.`
+    : `${what} ran ${ops.join(', ')} operations before its ${phaseBudgetMs / 1000} s budget; its figures are ` +
+      'from those, and the engine was run once only.');
 }
 if (scale !== 1) {
   const c = counts(scale);
