@@ -33,7 +33,9 @@
 #include "table/backups.h"
 #include "table/catalog.h"
 #include "table/request_tokens.h"
+#include "table/stream_log.h"
 #include "table/table.h"
+#include "table/ttl_sweep.h"
 
 namespace pd {
 namespace {
@@ -67,15 +69,29 @@ const OperationDef kOperations[] = {
     {"DeleteBackup", &api::DeleteBackupSpec, &api::HandleDeleteBackup, true},
     {"RestoreTableFromBackup", &api::RestoreTableFromBackupSpec, &api::HandleRestoreTableFromBackup,
      true},
+    {"UpdateTimeToLive", &api::UpdateTimeToLiveSpec, &api::HandleUpdateTimeToLive, true},
+    {"DescribeTimeToLive", &api::DescribeTimeToLiveSpec, &api::HandleDescribeTimeToLive, false},
+    // The DynamoDB Streams service's operations.
+    {"ListStreams", &api::ListStreamsSpec, &api::HandleListStreams, false},
+    {"DescribeStream", &api::DescribeStreamSpec, &api::HandleDescribeStream, false},
+    {"GetShardIterator", &api::GetShardIteratorSpec, &api::HandleGetShardIterator, false},
+    {"GetRecords", &api::GetRecordsSpec, &api::HandleGetRecords, false},
 };
+
+constexpr uint32_t kSweepExaminePerDelete = 16;  // items examined per item the sweep may delete
 
 }  // namespace
 
 class Engine::Impl {
  public:
   explicit Impl(std::unique_ptr<Pager> pager)
-      : pager_(std::move(pager)), catalog_(pager_.get()), dispatcher_(Operations()) {
+      : pager_(std::move(pager)),
+        catalog_(pager_.get()),
+        change_log_(pager_.get()),
+        dispatcher_(Operations()) {
+    catalog_.set_change_log(&change_log_);
     store_.catalog = &catalog_;
+    store_.change_log = &change_log_;
   }
 
   std::string Execute(std::string_view operation, std::string_view request_json) {
@@ -85,23 +101,53 @@ class Engine::Impl {
   Pager& pager() { return *pager_; }
   const Pager& pager() const { return *pager_; }
   Catalog& catalog() { return catalog_; }
-  void set_clock(Clock clock) { ctx_.clock = std::move(clock); }
+  ChangeLog& change_log() { return change_log_; }
+  void set_clock(Clock clock) {
+    ctx_.clock = clock;
+    change_log_.set_clock(std::move(clock));
+  }
+
+  std::string SweepExpired(uint32_t max_items) {
+    const int64_t now = ctx_.NowMs();
+    pager_->BeginOperation();
+    change_log_.BeginOperation();
+    SweepResult swept;
+    uint32_t trimmed = 0;
+    bool more_trim = false;
+    Status s = SweepExpiredItems(&catalog_, &change_log_, now, max_items,
+                                 max_items * kSweepExaminePerDelete, &sweep_cursor_, &swept);
+    if (s.ok()) s = change_log_.Trim(now, max_items, &trimmed, &more_trim);
+    if (!s.ok()) {
+      pager_->RollbackOperation();
+      change_log_.RollbackOperation();
+      sweep_cursor_ = SweepCursor();
+      return api::DdbError::InternalServerError(s.ToString()).ToJson().dump();
+    }
+    pager_->EndOperation();
+    return nlohmann::json{{"Deleted", swept.deleted},
+                          {"Trimmed", trimmed},
+                          {"More", swept.more || more_trim}}
+        .dump();
+  }
 
  private:
   // Runs a handler as one pager operation: all of its changes or none.
   api::DdbResult<nlohmann::json> RunWrite(api::StoreHandler handler, api::Context& ctx,
                                           const nlohmann::json& request) {
     pager_->BeginOperation();
+    change_log_.BeginOperation();
     try {
       api::DdbResult<nlohmann::json> result = handler(store_, ctx, request);
       if (result.ok()) {
         pager_->EndOperation();
       } else {
         pager_->RollbackOperation();
+        change_log_.RollbackOperation();
       }
       return result;
     } catch (...) {
       pager_->RollbackOperation();
+      change_log_.RollbackOperation();
       throw;  // the dispatcher turns it into InternalServerError
     }
   }
@@ -129,7 +175,9 @@ class Engine::Impl {
 
   std::unique_ptr<Pager> pager_;  // the database's pages
   Catalog catalog_;               // handle on pager_'s catalog tree
-  api::Store store_;              // what handlers work on (points at catalog_)
+  ChangeLog change_log_;          // streams tree + change feed (table/stream_log.h)
+  SweepCursor sweep_cursor_;      // where the next TTL sweep step goes on (memory only)
+  api::Store store_;              // what handlers work on (points at catalog_, change_log_)
   api::Context ctx_;              // clock for handlers
   api::Dispatcher dispatcher_;    // operation name -> spec + handler (bound to this)
 };
@@ -163,7 +211,10 @@ std::string Engine::Execute(std::string_view operation, std::string_view request
 bool Engine::has_pending_commit() const { return impl_->pager().has_pending_changes(); }
 CommitBatch Engine::TakeCommit() { return impl_->pager().TakeCommit(); }
 void Engine::MarkDurable(uint64_t lsn) { impl_->pager().MarkDurable(lsn); }
-void Engine::RollbackToDurable() { impl_->pager().RollbackToDurable(); }
+void Engine::RollbackToDurable() {
+  impl_->pager().RollbackToDurable();
+  impl_->change_log().TakeFeed();  // changes not taken yet were undone with their commits
+}
 uint64_t Engine::lsn() const { return impl_->pager().lsn(); }
 uint64_t Engine::durable_lsn() const { return impl_->pager().durable_lsn(); }
 uint32_t Engine::page_size() const { return impl_->pager().page_size(); }
@@ -178,6 +229,7 @@ Status Engine::Check() const {
   if (!roots.ok()) return roots.status();
   RequestTokens tokens(&impl_->pager());  // TransactWriteItems' ClientRequestToken tree
   if (tokens.root() != 0) roots->push_back(tokens.root());
+  if (impl_->change_log().root() != 0) roots->push_back(impl_->change_log().root());
   Backups backups(&impl_->pager());  // the backups tree and every backup's item tree
   s = backups.Validate(*roots);
   if (!s.ok()) return s;
@@ -196,9 +248,16 @@ Status Engine::Check() const {
   }
   s = tokens.CheckContents();
   if (!s.ok()) return s;
+  s = impl_->change_log().CheckContents();
+  if (!s.ok()) return s;
   return backups.CheckContents();
 }
 
 void Engine::set_clock(Clock clock) { impl_->set_clock(std::move(clock)); }
+void Engine::set_change_feed(bool on) { impl_->change_log().set_feed_enabled(on); }
+std::string Engine::TakeChanges() { return impl_->change_log().TakeFeed(); }
+std::string Engine::SweepExpired(uint32_t max_items) {
+  return impl_->SweepExpired(max_items == 0 ? 1 : max_items);
+}
 
 }  // namespace pd

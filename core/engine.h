@@ -27,6 +27,19 @@
 //   at durable_lsn() (the persistence layer then rejects the operations that
 //   were applied since).
 //
+// Change feed and time to live
+//   With set_change_feed(true), every write operation that succeeds leaves
+//   its item changes (stream record shape, NEW_AND_OLD_IMAGES, in commit
+//   order; table/stream_log.h) for TakeChanges(); a failed operation leaves
+//   none, and RollbackToDurable() drops those not yet taken. JS takes them
+//   after each operation and delivers them once the commit is durable.
+//   SweepExpired(max) is one bounded step of the time-to-live sweep: it
+//   deletes at most `max` expired items (TTL attribute a number of epoch
+//   seconds before now, at most five years before) through Table::Delete,
+//   as service deletions in the stream, examines at most 16 * max items,
+//   and trims stream records older than 24 hours; all as one write
+//   operation (one unit in the next commit).
+//
 // Thread safety: none. The engine is synchronous and deterministic; callers
 // serialise access.
 #ifndef PD_ENGINE_H_
@@ -79,6 +92,17 @@ class Engine {
   Status Check() const;
 
   void set_clock(Clock clock);
+
+  // The change feed (above). Off by default.
+  void set_change_feed(bool on);
+  // JSON array of {"TableName", "Record"}, oldest first; "[]" when none.
+  std::string TakeChanges();
+
+  // One step of the TTL sweep (above). Returns {"Deleted": n, "Trimmed": m,
+  // "More": true|false} (More: call again, something may be left), or an
+  // InternalServerError JSON when storage fails (nothing changed then).
+  // REQUIRES: max_items >= 1.
+  std::string SweepExpired(uint32_t max_items);
 
  private:
   class Impl;

@@ -72,6 +72,19 @@ class WasmEngine {
     const Status s = engine_->Check();
     return s.ok() ? "" : s.ToString();
   }
+  // Change feed, TTL sweep step and clock (engine.h).
+  void SetChangeFeed(bool on) { engine_->set_change_feed(on); }
+  std::string TakeChanges() { return engine_->TakeChanges(); }
+  std::string SweepExpired(uint32_t max_items) { return engine_->SweepExpired(max_items); }
+  // The engine's clock reads now_ms from here; negative: the system clock.
+  void SetNow(double now_ms) {
+    now_ms_ = now_ms;
+    if (now_ms < 0) {
+      engine_->set_clock(nullptr);
+    } else {
+      engine_->set_clock([this] { return static_cast<int64_t>(now_ms_); });
+    }
+  }
 
  private:
   std::string Adopt(Result<std::unique_ptr<Engine>> result) {
@@ -80,6 +93,7 @@ class WasmEngine {
     return "";
   }
   std::unique_ptr<Engine> engine_;  // null until Create/Open succeeds
+  double now_ms_ = -1;              // the clock SetNow installed (ms since the epoch)
 };
 
 // Recovery's page checks (pager.h), usable before any engine exists.
@@ -125,7 +139,11 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .function("pageSize", &pd::WasmEngine::PageSize)
       .function("pageCount", &pd::WasmEngine::PageCount)
       .function("snapshot", &pd::WasmEngine::Snapshot)
-      .function("check", &pd::WasmEngine::Check);
+      .function("check", &pd::WasmEngine::Check)
+      .function("setChangeFeed", &pd::WasmEngine::SetChangeFeed)
+      .function("takeChanges", &pd::WasmEngine::TakeChanges)
+      .function("sweepExpired", &pd::WasmEngine::SweepExpired)
+      .function("setNow", &pd::WasmEngine::SetNow);
   emscripten::function("verifyPageImage", &pd::VerifyPage);
   emscripten::function("readMetaHead", &pd::MetaHeadOf);
 }

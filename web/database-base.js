@@ -13,6 +13,7 @@
 
 import { createRequestHandler } from './aws-sdk/request-handler.js';
 import { Table } from './document/table.js';
+import { startLive } from './live.js';
 import { PocketDynamoError, fromWire, isWireError } from './errors.js';
 import { TableExport } from './transfer/export.js';
 import { importTable } from './transfer/import.js';
@@ -120,6 +121,23 @@ export class DatabaseBase {
    */
   importTable(name, source, options = {}) {
     return importTable(this, name, source, options);
+   * Calls fn(records) with the committed changes of table `tableName`
+   * (stream record shape, database.js); returns the unsubscribe function.
+   * Implemented by Database; other transports say they lack it.
+   */
+  // eslint-disable-next-line no-unused-vars
+  subscribe(tableName, fn) {
+    throw new PocketDynamoError(`${this.constructor.name} does not deliver changes: subscribe() and live() ` +
+        'work on a Database from open() (in this page or tab), not through this transport');
+  }
+
+  /**
+   * A live Query or Scan (live.js): calls callback(response) now and after
+   * every committed change that could change the response. Returns
+   * { stop(), refresh(), ready, result }.
+   */
+  live(input, callback, options) {
+    return startLive(this, input, callback, options);
   }
 
   /** The document API for one table (document/table.js). */

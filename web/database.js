@@ -20,12 +20,27 @@
 // 2022), storage 'idb' is refused: without them a second tab could not be
 // kept from writing the same replicas.
 //
+// Changes: subscribe(tableName, fn) calls fn(records) with the changes of
+// every committed write to the table (any table: no StreamSpecification
+// needed), in commit order, once the commit is durable on two replicas; a
+// write that is rolled back is never delivered. Records have DynamoDB
+// Streams' Record shape with NEW_AND_OLD_IMAGES (SequenceNumber only for
+// tables with an enabled stream); TTL deletions carry userIdentity
+// { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' }. The owner
+// broadcasts them to the other tabs (web/tabs/), whose subscribers get them
+// too. live() (live.js, database-base.js) is built on subscribe.
+//
+// Time to live: the owner runs the TTL sweep (core: bounded steps, each one
+// operation in the queue) every ttlSweepIntervalMs (default 10 s; 0 = only
+// on demand) and on sweepExpired(). open({ clock }) gives the core a clock
+// (ms since the epoch; tests).
+//
 // Lifecycle: close() waits for queued operations and commits, then frees the
 // core and the replicas (and hands ownership to the next tab in line); every
 // later call rejects with PocketDynamoError('The database is closed').
 
 import { DatabaseBase, rememberStopped } from './database-base.js';
-import { PocketDynamoError } from './errors.js';
+import { PocketDynamoError, fromWire, isWireError } from './errors.js';
 import { ReplicatedEngine } from './persistence/replicated-engine.js';
 import { parseStorage } from './persistence/select-store.js';
 import { ForwardingClient, ForwardingServer, channelsAvailable } from './tabs/forwarding.js';
@@ -35,6 +50,9 @@ import { isErrorText } from './wire.js';
 
 const OPENING = Symbol('Database.open');
 const DEFAULT_FORWARD_TIMEOUT_MS = 3000;
+const DEFAULT_TTL_SWEEP_INTERVAL_MS = 10_000;
+const SWEEP_STEP_ITEMS = 100;   // expired items one sweep step deletes at most
+const NO_CHANGES = [];
 const EVENTS = ['replica', 'commit', 'rollback', 'scan', 'repair', 'error', 'role'];
 
 export class Database extends DatabaseBase {
@@ -52,6 +70,9 @@ export class Database extends DatabaseBase {
   #closed = false;
   #broken = null;         // Error: taking over failed; every call rejects with it
   #stoppedSequences = new Set();  // stop keys of sendJsonSequence calls that hit an error (owner)
+  #subscribers = new Map();  // table name -> Set of fn(records)
+  #sweepTimer = null;     // interval of the background TTL sweep (owner)
+  #sweeping = null;       // Promise of the sweep run in progress
 
   /** Use open() (index.js) or Database.open(). */
   constructor(token, name, kind, options) {
@@ -92,7 +113,9 @@ export class Database extends DatabaseBase {
       // Another context owns it: forward to it, unless the lock comes free first (the owner was
       // just closing, or is the page this one replaced on reload).
       const takeover = waitFor(this.#name);
-      const client = new ForwardingClient(this.#name, { onEvent: (name, detail) => this.#emit(name, detail) });
+      const client = new ForwardingClient(this.#name, {
+        onEvent: (name, detail) => (name === 'changes' ? this.#deliver(detail) : this.#emit(name, detail)),
+      });
       let first;
       try {
         first = await Promise.race([
@@ -116,6 +139,59 @@ export class Database extends DatabaseBase {
       return;
     }
     this.#owner = await ReplicatedEngine.open(this.#options, (name, detail) => this.#relay(name, detail));
+    this.#ownerStarted();
+  }
+
+  // This object just became the owner: change feed and TTL sweep.
+  #ownerStarted() {
+    this.#syncFeed();
+    const interval = this.#options.ttlSweepIntervalMs ?? DEFAULT_TTL_SWEEP_INTERVAL_MS;
+    if (interval > 0) {
+      this.#sweepTimer = setInterval(() => {
+        if (this.#sweeping === null && !this.#closed) {
+          this.sweepExpired().catch((error) => this.#emit('error', { error }));
+        }
+      }, interval);
+      this.#sweepTimer.unref?.();
+    }
+  }
+
+  // The core collects changes while someone may want them: subscribers here, or
+  // (storage 'idb') in other tabs, which get them from this owner.
+  #syncFeed() {
+    if (this.#owner === null || this.#client !== null || this.#owner.engine.closed) return;
+    this.#owner.engine.setChangeFeed(this.#kind === 'idb' || this.#subscribers.size > 0);
+  }
+
+  // Committed changes [{ TableName, Record }] -> subscribers here, and (owner) the other tabs.
+  #publish(changes) {
+    if (changes.length === 0) return;
+    if (this.#client === null) this.#server?.event('changes', changes);
+    this.#deliver(changes);
+  }
+
+  #deliver(changes) {
+    if (!Array.isArray(changes) || this.#subscribers.size === 0) return;
+    const byTable = new Map();
+    for (const { TableName, Record } of changes) {
+      if (!this.#subscribers.has(TableName)) continue;
+      if (!byTable.has(TableName)) byTable.set(TableName, []);
+      byTable.get(TableName).push(Record);
+    }
+    for (const [table, records] of byTable) {
+      for (const fn of [...(this.#subscribers.get(table) ?? [])]) {
+        try {
+          fn(records);
+        } catch (error) {
+          queueMicrotask(() => { throw error; });  // a subscriber's bug surfaces, never breaks the database
+        }
+      }
+    }
+  }
+
+  // The core's clock before each operation, when open({ clock }) gave one.
+  #tick(owner) {
+    if (typeof this.#options.clock === 'function') owner.engine.setNow(this.#options.clock());
   }
 
   async #becomeOwner(lock) {
@@ -130,11 +206,13 @@ export class Database extends DatabaseBase {
       sendJson: ({ operation, json }) => this.#run('sendJson', { operation, json }),
       scanTable: ({ tableName }) => this.#run('scanTable', { tableName }),
       sendJsonSequence: ({ calls, stopKey }) => this.#run('sendJsonSequence', { calls, stopKey }),
+      sweepExpired: () => this.#run('sweepExpired'),
       check: () => this.#run('check'),
       replicas: () => this.#run('replicas'),
       verifyReplicas: () => this.#run('verifyReplicas'),
     });
     this.#server.announce();
+    this.#ownerStarted();
   }
 
   // The other owner closed or went away and this context got the lock.
@@ -222,10 +300,19 @@ export class Database extends DatabaseBase {
     switch (call) {
       case 'sendJson': {
         const step = this.#enqueue(() => {
+          this.#tick(owner);
           const text = owner.engine.execute(String(args.operation), String(args.json));
-          return { text, durable: owner.afterOperation() };
+          const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
+          return { text, changes, durable: owner.afterOperation() };
         });
-        return step.then(({ text, durable }) => durable.then(() => text));
+        return step.then(({ text, changes, durable }) => durable.then(() => {
+          this.#publish(changes);
+          return text;
+        }));
+      }
+      case 'sweepExpired': {
+        this.#sweeping ??= this.#sweepAll(owner).finally(() => { this.#sweeping = null; });
+        return this.#sweeping;
       }
       case 'scanTable': {
         // Every page in one turn of the queue: no write lands between them (transfer/export.js).
@@ -250,6 +337,7 @@ export class Database extends DatabaseBase {
         // Nothing runs once a sequence with the same stop key stopped (transfer/import.js).
         const key = args.stopKey ?? null;
         const step = this.#enqueue(() => {
+          this.#tick(owner);
           const texts = [];
           if (key !== null && this.#stoppedSequences.has(key)) return { texts, durable: Promise.resolve() };
           for (const { operation, json } of args.calls) {
@@ -260,9 +348,13 @@ export class Database extends DatabaseBase {
               break;
             }
           }
-          return { texts, durable: owner.afterOperation() };
+          const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
+          return { texts, changes, durable: owner.afterOperation() };
         });
-        return step.then(({ texts, durable }) => durable.then(() => texts));
+        return step.then(({ texts, changes, durable }) => durable.then(() => {
+          this.#publish(changes);
+          return texts;
+        }));
       }
       case 'check': return this.#enqueue(() => owner.engine.check());
       case 'snapshot':
@@ -275,6 +367,58 @@ export class Database extends DatabaseBase {
       case 'verifyReplicas': return owner.verify().then(() => owner.replicas());
       default: return Promise.reject(new PocketDynamoError(`Unknown call ${call}`));
     }
+  }
+
+  // TTL sweep steps until the round is over; each step is one queued operation.
+  async #sweepAll(owner) {
+    let deleted = 0;
+    let trimmed = 0;
+    for (;;) {
+      const { result, changes, durable } = await this.#enqueue(() => {
+        this.#tick(owner);
+        const result = owner.engine.sweepExpired(SWEEP_STEP_ITEMS);
+        const changes = owner.engine.takeChanges();
+        return { result, changes, durable: owner.afterOperation() };
+      });
+      await durable;
+      this.#publish(changes);
+      if (isWireError(result)) throw fromWire(result);
+      deleted += result.Deleted;
+      trimmed += result.Trimmed;
+      if (!result.More) return { deleted, trimmed };
+    }
+  }
+
+  /**
+   * Runs the time-to-live sweep now, to its end (in bounded steps that
+   * interleave with other calls): deletes every expired item (and trims
+   * stream records older than 24 hours). Resolves to { deleted, trimmed }
+   * once durable. Forwarding tabs ask the owner.
+   */
+  sweepExpired() {
+    return this.#run('sweepExpired');
+  }
+
+  /**
+   * Calls fn(records) with each durable batch of committed changes to table
+   * `tableName` (see the header); returns the unsubscribe function.
+   */
+  subscribe(tableName, fn) {
+    if (typeof tableName !== 'string' || tableName.length === 0) {
+      throw new TypeError('subscribe(tableName, fn): tableName must be a table name');
+    }
+    if (typeof fn !== 'function') throw new TypeError('subscribe(tableName, fn): fn must be a function');
+    if (this.#closed) throw new PocketDynamoError('The database is closed');
+    if (!this.#subscribers.has(tableName)) this.#subscribers.set(tableName, new Set());
+    const entry = (records) => fn(records);  // one registration per call, even for the same fn
+    this.#subscribers.get(tableName).add(entry);
+    this.#syncFeed();
+    return () => {
+      const set = this.#subscribers.get(tableName);
+      if (!set?.delete(entry)) return;
+      if (set.size === 0) this.#subscribers.delete(tableName);
+      this.#syncFeed();
+    };
   }
 
   sendJson(operation, requestJson) {
@@ -340,12 +484,15 @@ export class Database extends DatabaseBase {
     // owner); those it took are answered before it says 'closing'.
     const serverClosed = this.#server?.close();
     this.#closed = true;
+    if (this.#sweepTimer !== null) clearInterval(this.#sweepTimer);
+    this.#sweepTimer = null;
     this.#takeover?.cancel();
     if (this.#client !== null) {
       this.#client.close();
       return;
     }
     await serverClosed;
+    await this.#sweeping?.catch(() => {});
     await this.#tail;
     try {
       await this.#owner?.close();

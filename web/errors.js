@@ -83,6 +83,9 @@ const EXCEPTIONS = [
   ['ImportConflictException', DDB, 'Import conflict'],
   ['InvalidExportTimeException', DDB, 'Invalid export time'],
   ['InvalidRestoreTimeException', DDB, 'Invalid restore time'],
+  // DynamoDB Streams.
+  ['ExpiredIteratorException', DDB, 'Shard iterator has expired'],
+  ['TrimmedDataAccessException', DDB, 'The operation attempted to read past the oldest stream record in a shard.'],
 ];
 
 /** name -> class, for every exception in EXCEPTIONS. Null prototype: safe to index by wire input. */
@@ -117,6 +120,7 @@ export const {
   ReplicaAlreadyExistsException, PolicyNotFoundException, ExportNotFoundException,
   ExportConflictException, ImportNotFoundException, ImportConflictException,
   InvalidExportTimeException, InvalidRestoreTimeException,
+  ExpiredIteratorException, TrimmedDataAccessException,
 } = errorClasses;
 
 /** The exception name of a wire __type: the text after '#' (or all of it). */

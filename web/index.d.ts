@@ -26,6 +26,7 @@ export type { RequestHandler, ClientConfig, SdkHttpRequest, SdkHttpResponse } fr
 export type {
   TableExport, ExportOutputOptions, ImportSource, ImportOptions, ImportProgress, ImportResult, ImportErrorFields,
 } from './types/transfer.js';
+export type { ChangeRecord, LiveQuery, LiveOptions, WireItem, WireValue } from './types/changes.js';
 export * from './types/errors.js';
 export { MemoryStore, StoreError } from './types/persistence.js';
 export type {

@@ -31,8 +31,9 @@
 //   n must equal the number of indexes the description defines.
 //
 // Ownership and validity: Catalog is a small handle on a pager it does not own
-// (the pager must outlive it). It keeps no state besides the pager pointer, so
-// it stays correct across pager rollbacks. Entries are returned by value.
+// (the pager must outlive it). It keeps no state besides the pager pointer
+// and the engine's change log (table/stream_log.h; null in tools and tests
+// that need no stream records), so it stays correct across pager rollbacks. Entries are returned by value.
 //
 // Writes (Create, Update, Drop) change pages: run them inside a pager
 // operation (Pager::BeginOperation) and roll it back on any non-OK status,
@@ -56,6 +57,8 @@
 
 namespace pd {
 
+class ChangeLog;
+
 constexpr int kCatalogRootSlot = 0;          // pager root slot of the catalog tree
 constexpr uint8_t kCatalogEntryVersion = 1;  // entry format version (above)
 
@@ -78,6 +81,11 @@ class Catalog {
   explicit Catalog(Pager* pager) : pager_(pager) {}
 
   Pager* pager() const { return pager_; }
+
+  // Where Table::Put / Table::Delete record item changes; null = nowhere.
+  // REQUIRES: log outlives the catalog.
+  void set_change_log(ChangeLog* log) { change_log_ = log; }
+  ChangeLog* change_log() const { return change_log_; }
 
   // The entry of table `name`, or NotFound.
   Result<CatalogEntry> Get(std::string_view name) const;
@@ -121,7 +129,8 @@ class Catalog {
  private:
   uint32_t root() const { return pager_->root(kCatalogRootSlot); }
 
-  Pager* pager_;  // not owned
+  Pager* pager_;                     // not owned
+  ChangeLog* change_log_ = nullptr;  // not owned; null = changes are not recorded
 };
 
 }  // namespace pd

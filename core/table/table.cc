@@ -8,6 +8,7 @@
 #include "btree/btree.h"
 #include "table/index_maintenance.h"
 #include "table/limits.h"
+#include "table/stream_log.h"
 #include "value/item_codec.h"
 
 namespace pd {
@@ -204,6 +205,8 @@ Status Table::Put(const PrimaryKey& key, const Item& item, const std::optional<I
   EncodeItem(item, &value);
   s = BTree(catalog_->pager(), entry_.root).Put(key.encoded, value);
   if (!s.ok()) return s;
+  s = RecordItemChange(catalog_, entry_.description, old, &item);
+  if (!s.ok()) return s;
   uint64_t count = entry_.description.item_count;
   uint64_t size = entry_.description.size_bytes;
   if (old) {
@@ -226,6 +229,8 @@ Status Table::Delete(const PrimaryKey& key, const std::optional<Item>& old) {
   if (s.IsNotFound()) {
     return Status::InvalidArgument("table '" + name() + "': deleting an item that is not stored");
   }
+  if (!s.ok()) return s;
+  s = RecordItemChange(catalog_, entry_.description, old, nullptr);
   if (!s.ok()) return s;
   const uint64_t old_size = ItemSize(*old);
   if (entry_.description.item_count == 0 || old_size > entry_.description.size_bytes) {

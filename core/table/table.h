@@ -51,6 +51,11 @@
 // UpdateIndexes (table/index_maintenance.h); Put first checks the new item's
 // index keys (DynamoDB's messages there) and writes nothing when they fail.
 //
+// Change records: Put and Delete each make one call to RecordItemChange
+// (table/stream_log.h), which writes the table's stream record (if it has
+// an enabled stream) in the same pager operation and feeds the JS change
+// feed.
+//
 // Writes (Put, Delete) must run inside a pager operation and be rolled back
 // on failure (btree/btree.h). Any write invalidates every TableIterator (and
 // btree Cursor) on the pager.

@@ -1,5 +1,6 @@
 #include "table/table_description.h"
 
+#include <cstdio>
 #include <cstring>
 
 #include "table/limits.h"
@@ -81,6 +82,8 @@ void PutString(std::string* dst, const std::string& s) {
 
 // Trailing section tags (format in table/table_description.h).
 constexpr uint8_t kSectionIndexes = 1;
+constexpr uint8_t kSectionStream = 2;
+constexpr uint8_t kSectionTimeToLive = 3;
 constexpr uint8_t kSectionRestore = 4;
 
 void PutSection(std::string* dst, uint8_t tag, const std::string& bytes) {
@@ -185,6 +188,53 @@ class Reader {
 
 std::string TableDescription::Arn() const {
   return std::string("arn:aws:dynamodb:") + kArnRegion + ":" + kArnAccount + ":table/" + name;
+}
+
+std::string TableDescription::StreamArn() const {
+  return Arn() + "/stream/" + StreamLabel(stream.label_ms);
+}
+
+const char* StreamViewTypeName(StreamViewType type) {
+  switch (type) {
+    case StreamViewType::kNewImage: return "NEW_IMAGE";
+    case StreamViewType::kOldImage: return "OLD_IMAGE";
+    case StreamViewType::kNewAndOldImages: return "NEW_AND_OLD_IMAGES";
+    default: return "KEYS_ONLY";
+  }
+}
+
+std::optional<StreamViewType> StreamViewTypeFromName(std::string_view name) {
+  if (name == "KEYS_ONLY") return StreamViewType::kKeysOnly;
+  if (name == "NEW_IMAGE") return StreamViewType::kNewImage;
+  if (name == "OLD_IMAGE") return StreamViewType::kOldImage;
+  if (name == "NEW_AND_OLD_IMAGES") return StreamViewType::kNewAndOldImages;
+  return std::nullopt;
+}
+
+std::string StreamLabel(int64_t ms) {
+  // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+  int64_t days = ms / 86400000;
+  int64_t rem = ms % 86400000;
+  if (rem < 0) {
+    rem += 86400000;
+    --days;
+  }
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lld",
+                static_cast<long long>(year), static_cast<long long>(month),
+                static_cast<long long>(day), static_cast<long long>(rem / 3600000),
+                static_cast<long long>(rem / 60000 % 60), static_cast<long long>(rem / 1000 % 60),
+                static_cast<long long>(rem % 1000));
+  return buf;
 }
 
 Result<TableDescription> TableDescription::FromCreateTableRequest(const json& request) {
@@ -296,10 +346,20 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
   }
   if (const json* stream = Member(request, "StreamSpecification")) {
     const json* enabled = Member(*stream, "StreamEnabled");
+    const std::string view = StringMember(*stream, "StreamViewType");
     if (enabled != nullptr && enabled->is_boolean() && enabled->get<bool>()) {
-      return Status::InvalidArgument(
-          "StreamSpecification with StreamEnabled true is not supported by pocketdynamo yet: "
-          "streams are not implemented");
+      std::optional<StreamViewType> type = StreamViewTypeFromName(view);
+      if (!type) {
+        return Status::InvalidArgument(std::string(kInvalidPrefix) +
+                                       "Table is being created with a stream enabled, "
+                                       "UpdateViewType is required");
+      }
+      d.stream.enabled = true;
+      d.stream.view_type = *type;
+    } else if (!view.empty()) {
+      return Status::InvalidArgument(std::string(kInvalidPrefix) +
+                                     "Table is being created with a stream disabled, "
+                                     "UpdateViewType should not be specified");
     }
   }
 
@@ -370,6 +430,14 @@ json TableDescription::ToDescribeJson() const {
         {"RestoreDateTime", static_cast<double>(restore->restore_time_ms) / 1000.0},
         {"RestoreInProgress", false}};
   }
+  if (stream.enabled) {
+    out["StreamSpecification"] = {{"StreamEnabled", true},
+                                  {"StreamViewType", StreamViewTypeName(stream.view_type)}};
+  }
+  if (stream.label_ms != 0) {
+    out["LatestStreamArn"] = StreamArn();
+    out["LatestStreamLabel"] = StreamLabel(stream.label_ms);
+  }
   return out;
 }
 
@@ -424,6 +492,18 @@ std::string TableDescription::Encode() const {
     PutString(&section, restore->source_table_arn);
     PutFixed64(&section, static_cast<uint64_t>(restore->restore_time_ms));
     PutSection(&out, kSectionRestore, section);
+  }
+  if (stream.label_ms != 0) {
+    std::string section;
+    section.push_back(stream.enabled ? 1 : 0);
+    section.push_back(static_cast<char>(stream.view_type));
+    PutFixed64(&section, static_cast<uint64_t>(stream.label_ms));
+    PutSection(&out, kSectionStream, section);
+  }
+  if (ttl.enabled) {
+    std::string section;
+    PutString(&section, ttl.attribute_name);
+    PutSection(&out, kSectionTimeToLive, section);
   }
   return out;
 }
@@ -518,6 +598,30 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
         d.restore = std::move(summary);
         break;
       }
+      case kSectionStream: {
+        Reader sr(section);
+        uint8_t view = 0;
+        PD_TRY(sr.Bool("stream enabled", &d.stream.enabled));
+        PD_TRY(sr.Byte("stream view type", &view));
+        if (view > static_cast<uint8_t>(StreamViewType::kNewAndOldImages)) {
+          return Status::Corruption("table description: bad stream view type");
+        }
+        d.stream.view_type = static_cast<StreamViewType>(view);
+        PD_TRY(sr.Signed64("stream label", &d.stream.label_ms));
+        if (d.stream.label_ms == 0) return Status::Corruption("table description: stream label 0");
+        if (!sr.done()) return Status::Corruption("table description: trailing bytes in section 2");
+        break;
+      }
+      case kSectionTimeToLive: {
+        Reader sr(section);
+        d.ttl.enabled = true;
+        PD_TRY(sr.String("ttl attribute", &d.ttl.attribute_name));
+        if (d.ttl.attribute_name.empty() || d.ttl.attribute_name.size() > 255) {
+          return Status::Corruption("table description: bad ttl attribute name");
+        }
+        if (!sr.done()) return Status::Corruption("table description: trailing bytes in section 3");
+        break;
+      }
       default:
         return Status::Corruption("table description: unknown section tag " + std::to_string(tag));
     }
@@ -537,7 +641,7 @@ bool TableDescription::operator==(const TableDescription& o) const {
          write_capacity_units == o.write_capacity_units && item_count == o.item_count &&
          size_bytes == o.size_bytes && table_class == o.table_class &&
          deletion_protection == o.deletion_protection && tags == o.tags && indexes == o.indexes &&
-         restore == o.restore;
+         restore == o.restore && stream == o.stream && ttl == o.ttl;
 }
 
 }  // namespace pd

@@ -11,9 +11,6 @@
 // reports bytes that are not a valid encoding. Nothing here throws or
 // asserts on input.
 //
-// Not yet represented (later issues): streams (an enabled
-// StreamSpecification is rejected), TTL.
-//
 // Encoding (format version 1). Integers: varint = util/coding.h varint64,
 // fixed64 = 8 bytes little-endian; str = varint length + UTF-8 bytes;
 // type = one ASCII byte 'S', 'N' or 'B'; bool = one byte 0 or 1.
@@ -40,8 +37,11 @@
 //   written in increasing tag order; section_len is the byte length of
 //   section_bytes:
 //     tag 1  secondary indexes: table/secondary_index.h, EncodeIndexSection
-//     tag 2  stream specification (reserved: not defined yet)
-//     tag 3  time to live (reserved: not defined yet)
+//     tag 2  stream specification, present iff stream.label_ms != 0:
+//              enabled:bool view_type:u8 (0 KEYS_ONLY, 1 NEW_IMAGE,
+//              2 OLD_IMAGE, 3 NEW_AND_OLD_IMAGES) label_ms:fixed64 (int64, > 0)
+//     tag 3  time to live, present iff ttl.enabled:
+//              attribute_name:str (1-255 bytes)
 //     tag 4  restore summary (a table made by RestoreTableFromBackup):
 //            source_backup_arn:str source_table_arn:str restore_time_ms:fixed64
 //   Decode rejects unknown and duplicate tags, sections that do not decode
@@ -99,6 +99,43 @@ struct RestoreSummary {
   }
 };
 
+// StreamSpecification.StreamViewType.
+enum class StreamViewType : uint8_t {
+  kKeysOnly = 0,         // "KEYS_ONLY"
+  kNewImage = 1,         // "NEW_IMAGE"
+  kOldImage = 2,         // "OLD_IMAGE"
+  kNewAndOldImages = 3,  // "NEW_AND_OLD_IMAGES"
+};
+
+// "KEYS_ONLY", ... for a view type; and back (nullopt for other text).
+const char* StreamViewTypeName(StreamViewType type);
+std::optional<StreamViewType> StreamViewTypeFromName(std::string_view name);
+
+// The table's stream: the latest one it had (DynamoDB keeps reporting
+// LatestStreamArn/LatestStreamLabel after a stream is disabled).
+struct StreamSettings {
+  bool enabled = false;                                  // StreamSpecification.StreamEnabled
+  StreamViewType view_type = StreamViewType::kKeysOnly;  // of the latest stream
+  int64_t label_ms = 0;  // creation of the latest stream, ms since the epoch; 0 = never had one
+
+  bool operator==(const StreamSettings& o) const {
+    return enabled == o.enabled && view_type == o.view_type && label_ms == o.label_ms;
+  }
+};
+
+// UpdateTimeToLive's TimeToLiveSpecification as it stands.
+struct TimeToLiveSettings {
+  bool enabled = false;        // TimeToLiveStatus ENABLED (else DISABLED)
+  std::string attribute_name;  // the TTL attribute while enabled, else ""
+
+  bool operator==(const TimeToLiveSettings& o) const {
+    return enabled == o.enabled && attribute_name == o.attribute_name;
+  }
+};
+
+// "2026-11-26T07:39:09.123": a stream label (UTC, milliseconds).
+std::string StreamLabel(int64_t ms);
+
 struct TableDescription {
   std::string name;                                      // table name, [a-zA-Z0-9_.-]{3,255}
   std::string table_id;                                  // UUID v4 text, set by the creator
@@ -119,9 +156,13 @@ struct TableDescription {
   std::optional<RestoreSummary> restore;  // set iff made by RestoreTableFromBackup
   std::vector<SecondaryIndex> indexes;  // LSIs then GSIs (GSIs added later last);
                                         // their counts are live, like item_count
+  StreamSettings stream;                // StreamSpecification and the latest stream
+  TimeToLiveSettings ttl;               // UpdateTimeToLive's settings
 
   // "arn:aws:dynamodb:local:000000000000:table/<name>".
   std::string Arn() const;
+  // Arn() + "/stream/" + StreamLabel(stream.label_ms). REQUIRES: stream.label_ms != 0.
+  std::string StreamArn() const;
 
   // The description a CreateTable request (already through the CreateTable
   // parameter spec: types, required members, enums, lengths) asks for, with
@@ -130,7 +171,8 @@ struct TableDescription {
   //   billing mode vs ProvisionedThroughput, capacity bounds, key schema vs
   //   attribute definitions, HASH/RANGE order, unused definitions, then the
   //   secondary indexes (table/secondary_index.h ParseSecondaryIndexes);
-  //   enabled streams are rejected as not supported yet.
+  //   StreamSpecification's view type present iff the stream is enabled
+  //   (stream.label_ms stays 0: the caller stamps the creation time).
   static Result<TableDescription> FromCreateTableRequest(const nlohmann::json& request);
 
   // DescribeTable's "Table" / CreateTable's "TableDescription" object:
@@ -140,7 +182,8 @@ struct TableDescription {
   // BillingModeSummary (PAY_PER_REQUEST, or BillingMode given), TableSizeBytes,
   // ItemCount, TableArn, TableId, DeletionProtectionEnabled, and
   // TableClassSummary when a class was given, LocalSecondaryIndexes /
-  // GlobalSecondaryIndexes when the table has any.
+  // GlobalSecondaryIndexes when the table has any, StreamSpecification while
+  // a stream is enabled, LatestStreamArn / LatestStreamLabel once there was one.
   nlohmann::json ToDescribeJson() const;
 
   // The index named `index_name`, or nullptr.

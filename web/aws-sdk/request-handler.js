@@ -7,7 +7,9 @@
 //
 // The SDK serialises each command as an HTTP request: POST with header
 // X-Amz-Target "DynamoDB_20120810.<Operation>" and the request as JSON (AWS
-// JSON 1.0). handle() runs that operation and answers as DynamoDB does:
+// JSON 1.0). The DynamoDB Streams client (@aws-sdk/client-dynamodb-streams)
+// works the same way with "DynamoDBStreams_20120810.<Operation>" (ListStreams,
+// DescribeStream, GetShardIterator, GetRecords): the same handler serves it. handle() runs that operation and answers as DynamoDB does:
 // status 200 with the response JSON, or status 400 with the error JSON
 // {"__type": "...#<Exception>", "message": "..."} from which the SDK builds
 // its own error classes (ConditionalCheckFailedException, ...).
@@ -17,7 +19,7 @@
 // which the SDK's body collector takes as it is. No @smithy package is needed
 // at run time. Requests are not signed or checked: credentials are ignored.
 
-const TARGET_PREFIX = 'DynamoDB_20120810.';
+const TARGET_PREFIXES = ['DynamoDB_20120810.', 'DynamoDBStreams_20120810.'];
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -75,13 +77,14 @@ export function createRequestHandler(sendJson, isErrorText) {
       }
       const requestId = `pocketdynamo-${++counter}`;
       const target = header(request.headers, 'x-amz-target');
-      if (typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
+      const prefix = typeof target === 'string' ? TARGET_PREFIXES.find((p) => target.startsWith(p)) : undefined;
+      if (prefix === undefined) {
         return response(400, JSON.stringify({
           __type: 'com.amazon.coral.service#UnknownOperationException',
           message: `Missing or unsupported X-Amz-Target header: ${String(target)}`,
         }), requestId);
       }
-      const operation = target.slice(TARGET_PREFIX.length);
+      const operation = target.slice(prefix.length);
       const text = await sendJson(operation, bodyText(request.body));
       return response(isErrorText(text) ? 400 : 200, text, requestId);
     },

@@ -103,6 +103,21 @@ export class Engine {
   /** The integrity check: '' when sound, else the problem found. */
   check() { return this.#get().check(); }
 
+  /** Turns the core's change feed on or off (core/engine.h). */
+  setChangeFeed(on) { this.#get().setChangeFeed(Boolean(on)); }
+
+  /** The changes of the write operations since the last call: [{ TableName, Record }], oldest first. */
+  takeChanges() {
+    const text = this.#get().takeChanges();
+    return text === '[]' ? [] : JSON.parse(text);
+  }
+
+  /** One bounded TTL sweep step (a write operation): { Deleted, Trimmed, More } or an error object. */
+  sweepExpired(maxItems) { return JSON.parse(this.#get().sweepExpired(maxItems >>> 0)); }
+
+  /** The core's clock from now on: ms since the epoch, or null for the system clock. */
+  setNow(ms) { this.#get().setNow(ms === null || ms === undefined ? -1 : Number(ms)); }
+
   /** Frees the wasm side. Idempotent. */
   close() {
     if (this.#native !== null) {

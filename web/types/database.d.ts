@@ -7,6 +7,7 @@ import type { RequestHandler, ClientConfig } from './sdk.js';
 import type { OpenOptions, Snapshot } from './options.js';
 import type { DatabaseEvents, RecoveryReport, ReplicaStatus } from './persistence.js';
 import type { ImportOptions, ImportResult, ImportSource, TableExport } from './transfer.js';
+import type { ChangeRecord, LiveOptions, LiveQuery } from './changes.js';
 
 export declare abstract class DatabaseBase {
   /**
@@ -53,6 +54,21 @@ export declare abstract class DatabaseBase {
    * batches before it stay written.
    */
   importTable(name: string, source: ImportSource, options?: ImportOptions): Promise<ImportResult>;
+   * Calls fn(records) with every durable batch of committed changes to the
+   * table, in commit order (any table: no StreamSpecification needed),
+   * including changes made in other tabs. Returns the unsubscribe function.
+   * A WorkerClient throws PocketDynamoError (not available through it).
+   */
+  subscribe(tableName: string, fn: (records: ChangeRecord[]) => void): () => void;
+
+  /**
+   * Runs the Query (input with KeyConditionExpression or KeyConditions) or
+   * Scan, calls back with the response, and again after every committed
+   * change that could change it (same table; for a Query, the same partition
+   * key value; on an index, that index's key value).
+   */
+  live<Output = Record<string, any>>(input: { TableName: string; [member: string]: any },
+    callback: (result: Output) => void, options?: LiveOptions): LiveQuery<Output>;
 
   /** The document API for one table. */
   table<Item extends object = Record<string, any>, Key extends object = Partial<Item>>(
@@ -113,6 +129,11 @@ export declare class Database extends DatabaseBase {
   snapshot(): Promise<Snapshot>;
   /** The core's integrity check: '' when sound, else the problem found. */
   check(): Promise<string>;
+  /**
+   * Runs the time-to-live sweep to its end now (bounded steps between other
+   * calls): deletes expired items, trims stream records older than 24 hours.
+   */
+  sweepExpired(): Promise<{ deleted: number; trimmed: number }>;
   /** Waits for queued operations and commits, then frees the database; later calls reject. */
   close(): Promise<void>;
 }

@@ -34,7 +34,8 @@ export type ExceptionName =
   | 'GlobalTableNotFoundException' | 'GlobalTableAlreadyExistsException' | 'ReplicaNotFoundException'
   | 'ReplicaAlreadyExistsException' | 'PolicyNotFoundException' | 'ExportNotFoundException'
   | 'ExportConflictException' | 'ImportNotFoundException' | 'ImportConflictException'
-  | 'InvalidExportTimeException' | 'InvalidRestoreTimeException';
+  | 'InvalidExportTimeException' | 'InvalidRestoreTimeException'
+  | 'ExpiredIteratorException' | 'TrimmedDataAccessException';
 
 /** The class of one DynamoDB exception: `new X(message?)`; X.name is the exception name. */
 export interface ExceptionClass<N extends ExceptionName = ExceptionName> {
@@ -85,6 +86,8 @@ export declare const ImportNotFoundException: ExceptionClass<'ImportNotFoundExce
 export declare const ImportConflictException: ExceptionClass<'ImportConflictException'>;
 export declare const InvalidExportTimeException: ExceptionClass<'InvalidExportTimeException'>;
 export declare const InvalidRestoreTimeException: ExceptionClass<'InvalidRestoreTimeException'>;
+export declare const ExpiredIteratorException: ExceptionClass<'ExpiredIteratorException'>;
+export declare const TrimmedDataAccessException: ExceptionClass<'TrimmedDataAccessException'>;
 
 /** The exception name of a wire __type: the text after '#'. */
 export declare function exceptionName(type: string): string;

@@ -51,4 +51,15 @@ export interface OpenOptions {
   wasmUrl?: string | URL;
   /** The wasm bytes themselves (then nothing is fetched or read). */
   wasmBinary?: ArrayBuffer | Uint8Array;
+  /**
+   * The database's clock, ms since the epoch, read before every operation
+   * (CreationDateTime, time to live, stream record times, iterator expiry).
+   * Default: the system clock. For tests; used by the owning tab only.
+   */
+  clock?: () => number;
+  /**
+   * How often the owner runs the time-to-live sweep (ms; default 10000; 0:
+   * only when sweepExpired() is called).
+   */
+  ttlSweepIntervalMs?: number;
 }

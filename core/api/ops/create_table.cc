@@ -4,7 +4,8 @@
 // has validated the request; here: ResourceInUseException "Table already
 // exists: <name>" if the name is taken, else the table is created and is
 // ACTIVE at once (DynamoDB answers CREATING and becomes ACTIVE later; there
-// is nothing to wait for here).
+// is nothing to wait for here). A StreamSpecification with StreamEnabled
+// creates the table's stream, labelled with the creation time.
 //
 // The new table is stamped with the request time (Context clock) as
 // CreationDateTime (and LastUpdateToPayPerRequestDateTime for on-demand
@@ -33,8 +34,13 @@ DdbResult<json> HandleCreateTable(Store& store, Context& ctx, const json& reques
   d->creation_time_ms = now;
   if (d->billing_mode == BillingMode::kPayPerRequest) d->billing_mode_time_ms = now;
   d->table_id = MakeTableId(d->name, now, *store.catalog->pager());
+  if (d->stream.enabled) d->stream.label_ms = now;
   Result<CatalogEntry> created = store.catalog->Create(*d);
   if (!created.ok()) return StorageError(created.status());
+  if (d->stream.enabled) {
+    Status s = store.change_log->CreateStream(created->description);
+    if (!s.ok()) return StorageError(s);
+  }
   return json{{"TableDescription", created->description.ToDescribeJson()}};
 }
 

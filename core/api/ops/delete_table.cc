@@ -3,7 +3,8 @@
 // Errors: ResourceNotFoundException "Requested resource not found: Table:
 // <name> not found"; ValidationException "Resource cannot be deleted as it is
 // currently protected against deletion. Disable deletion protection first."
-// when DeletionProtectionEnabled is set.
+// when DeletionProtectionEnabled is set. The table's enabled stream becomes
+// DISABLED and stays readable for 24 hours (table/stream_log.h).
 // Response: {"TableDescription": ...} as the table was, with TableStatus
 // DELETING (DynamoDB's answer; here the table is already gone).
 #include "api/ops/handler_util.h"
@@ -31,6 +32,10 @@ DdbResult<json> HandleDeleteTable(Store& store, Context& ctx, const json& reques
   }
   Result<CatalogEntry> dropped = store.catalog->Drop(name);
   if (!dropped.ok()) return StorageError(dropped.status());
+  if (dropped->description.stream.enabled) {  // the stream stays readable, DISABLED, for 24 h
+    Status s = store.change_log->DisableStream(dropped->description.StreamArn(), ctx.NowMs());
+    if (!s.ok()) return StorageError(s);
+  }
   json description = dropped->description.ToDescribeJson();
   description["TableStatus"] = "DELETING";
   return json{{"TableDescription", std::move(description)}};

@@ -26,13 +26,15 @@
 #include "api/dispatch.h"
 #include "api/error.h"
 #include "table/catalog.h"
+#include "table/stream_log.h"
 
 namespace pd {
 namespace api {
 
 // What a storage handler works on: the open database. Owned by the engine.
 struct Store {
-  Catalog* catalog = nullptr;  // the database's catalog (and through it, the pager); not owned
+  Catalog* catalog = nullptr;        // the database's catalog (and through it, the pager); not owned
+  ChangeLog* change_log = nullptr;   // streams and the change feed (table/stream_log.h); not owned
 };
 
 using StoreHandler = DdbResult<nlohmann::json> (*)(Store& store, Context& ctx,
@@ -67,6 +69,14 @@ DdbResult<nlohmann::json> HandleListBackups(Store& store, Context& ctx, const nl
 DdbResult<nlohmann::json> HandleDeleteBackup(Store& store, Context& ctx, const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleRestoreTableFromBackup(Store& store, Context& ctx,
                                                        const nlohmann::json& request);
+// Time to live (time_to_live.cc).
+DdbResult<nlohmann::json> HandleUpdateTimeToLive(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleDescribeTimeToLive(Store& store, Context& ctx, const nlohmann::json& request);
+// DynamoDB Streams (streams.cc).
+DdbResult<nlohmann::json> HandleListStreams(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleDescribeStream(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleGetShardIterator(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleGetRecords(Store& store, Context& ctx, const nlohmann::json& request);
 
 }  // namespace api
 }  // namespace pd

@@ -12,7 +12,9 @@ const std::vector<const OperationSpec*>& AllOperationSpecs() {
           &QuerySpec(),          &ScanSpec(),           &BatchGetItemSpec(),
           &BatchWriteItemSpec(), &TransactWriteItemsSpec(), &TransactGetItemsSpec(),
           &CreateBackupSpec(),   &DescribeBackupSpec(), &ListBackupsSpec(),
-          &DeleteBackupSpec(),   &RestoreTableFromBackupSpec()};
+          &DeleteBackupSpec(),   &RestoreTableFromBackupSpec(),
+          &UpdateTimeToLiveSpec(), &DescribeTimeToLiveSpec(), &ListStreamsSpec(),
+          &DescribeStreamSpec(),   &GetShardIteratorSpec(),   &GetRecordsSpec()};
   return *kAll;
 }
 

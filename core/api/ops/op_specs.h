@@ -52,6 +52,14 @@ const OperationSpec& DescribeBackupSpec();
 const OperationSpec& ListBackupsSpec();
 const OperationSpec& DeleteBackupSpec();
 const OperationSpec& RestoreTableFromBackupSpec();
+// Time to live (time_to_live.cc).
+const OperationSpec& UpdateTimeToLiveSpec();
+const OperationSpec& DescribeTimeToLiveSpec();
+// DynamoDB Streams (streams.cc).
+const OperationSpec& ListStreamsSpec();
+const OperationSpec& DescribeStreamSpec();
+const OperationSpec& GetShardIteratorSpec();
+const OperationSpec& GetRecordsSpec();
 
 // All of the above, in the order listed.
 const std::vector<const OperationSpec*>& AllOperationSpecs();

@@ -46,6 +46,8 @@ DdbResult<TableDescription> RestoredDescription(const BackupEntry& backup,
   d.size_bytes = 0;
   d.tags.clear();
   d.deletion_protection = false;
+  d.stream = StreamSettings();     // DynamoDB restores neither streams nor TTL settings:
+  d.ttl = TimeToLiveSettings();    // they are set up again on the new table
   d.restore = RestoreSummary{backup.arn, backup.table.Arn(), now_ms};
 
   const std::string mode_override = StringMember(request, "BillingModeOverride");

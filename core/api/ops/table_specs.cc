@@ -89,10 +89,16 @@ std::optional<DdbError> UpdateTableCustom(const json& request) {
   if (has_indexes) PD_RETURN_IF_DDB_ERROR(CheckIndexUpdatesRequest(request));
   if (auto stream = request.find("StreamSpecification"); stream != request.end()) {
     auto enabled = stream->find("StreamEnabled");
-    if (enabled != stream->end() && enabled->is_boolean() && enabled->get<bool>()) {
-      return DdbError::Validation(
-          "StreamSpecification with StreamEnabled true is not supported by pocketdynamo yet: "
-          "streams are not implemented");
+    const bool on = enabled != stream->end() && enabled->is_boolean() && enabled->get<bool>();
+    const bool has_view = stream->find("StreamViewType") != stream->end();
+    if (on && !has_view) {
+      return DdbError::Validation(std::string(kInvalidPrefix) +
+                                  "If stream is being enabled then UpdateViewType is required");
+    }
+    if (!on && has_view) {
+      return DdbError::Validation(std::string(kInvalidPrefix) +
+                                  "If stream is being disabled, then UpdateViewType must not be "
+                                  "specified");
     }
   }
   return std::nullopt;

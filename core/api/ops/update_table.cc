@@ -1,5 +1,5 @@
 // UpdateTable: changes a table's billing mode, provisioned throughput,
-// deletion protection or table class, and creates, deletes or re-provisions
+// deletion protection, table class or stream, and creates, deletes or re-provisions
 // global secondary indexes (api/ops/index_updates.h). Changes apply at once;
 // the response shows them with TableStatus ACTIVE (DynamoDB answers UPDATING
 // first) and a created index ACTIVE, already backfilled.
@@ -7,8 +7,12 @@
 // The spec (api/ops/table_specs.cc) has rejected requests that change
 // nothing, capacity out of bounds, ProvisionedThroughput together with
 // BillingMode PAY_PER_REQUEST, malformed GlobalSecondaryIndexUpdates and
-// enabling streams. Here, in order:
+// StreamViewType given without StreamEnabled true or missing with it. Here,
+// in order:
 //   ResourceNotFoundException "Requested resource not found: Table: <name> not found"
+//   "Table already has an enabled stream: TableName: <name>" (enabling, or
+//    changing the view type of, an enabled stream)
+//   "Table has no stream to disable: TableName: <name>"
 //   "One or more parameter values were invalid: ProvisionedThroughput must be
 //    specified when BillingMode is PROVISIONED"  (switching an on-demand
 //    table to PROVISIONED without capacities)
@@ -23,6 +27,7 @@
 // capacities.
 //
 // Response: {"TableDescription": ...}.
+#include <algorithm>
 #include <string>
 
 #include "api/ops/handler_util.h"
@@ -63,6 +68,19 @@ DdbResult<json> HandleUpdateTable(Store& store, Context& ctx, const json& reques
     return StorageError(entry.status());
   }
   TableDescription& d = entry->description;
+
+  // Streams: enabling needs no stream, disabling needs one (the spec checked
+  // that StreamViewType comes exactly with StreamEnabled true).
+  std::optional<bool> stream_enable;
+  if (auto stream = request.find("StreamSpecification"); stream != request.end()) {
+    stream_enable = stream->at("StreamEnabled").get<bool>();
+    if (*stream_enable && d.stream.enabled) {
+      return DdbError::Validation("Table already has an enabled stream: TableName: " + name);
+    }
+    if (!*stream_enable && !d.stream.enabled) {
+      return DdbError::Validation("Table has no stream to disable: TableName: " + name);
+    }
+  }
 
   const std::string mode_member = StringMember(request, "BillingMode");
   BillingMode mode = d.billing_mode;
@@ -108,6 +126,20 @@ DdbResult<json> HandleUpdateTable(Store& store, Context& ctx, const json& reques
   }
   const std::string table_class = StringMember(request, "TableClass");
   if (!table_class.empty()) d.table_class = table_class;
+
+  if (stream_enable && *stream_enable) {
+    // A new stream, labelled with the time (kept after the previous one's label).
+    d.stream.enabled = true;
+    d.stream.view_type =
+        *StreamViewTypeFromName(request.at("StreamSpecification").at("StreamViewType").get<std::string>());
+    d.stream.label_ms = std::max(ctx.NowMs(), d.stream.label_ms + 1);
+    Status s = store.change_log->CreateStream(d);
+    if (!s.ok()) return StorageError(s);
+  } else if (stream_enable) {
+    Status s = store.change_log->DisableStream(d.StreamArn(), ctx.NowMs());
+    if (!s.ok()) return StorageError(s);
+    d.stream.enabled = false;
+  }
 
   Status s = store.catalog->Update(*entry);
   if (!s.ok()) return StorageError(s);

@@ -254,9 +254,11 @@ TEST_CASE("CreateTable: streams, tags, table class") {
   r["StreamSpecification"] = {{"StreamEnabled", false}};
   ExpectOk(S(), r);
   r["StreamSpecification"] = {{"StreamEnabled", true}, {"StreamViewType", "NEW_IMAGE"}};
+  ExpectOk(S(), r);
+  r["StreamSpecification"] = {{"StreamEnabled", true}};
   ExpectValidation(S(), r,
-                   "StreamSpecification with StreamEnabled true is not supported by pocketdynamo "
-                   "yet: streams are not implemented");
+                   "One or more parameter values were invalid: Table is being created with a "
+                   "stream enabled, UpdateViewType is required");
   r = Base();
   r["Tags"] = json::array({{{"Key", ""}, {"Value", "v"}}});
   ExpectValidationSet(S(), r,

@@ -152,8 +152,10 @@ TEST_CASE("every operation has a spec") {
                          "DeleteItem",  "Query",          "Scan",           "BatchGetItem",
                          "BatchWriteItem", "TransactWriteItems", "TransactGetItems",
                          "CreateBackup", "DescribeBackup", "ListBackups", "DeleteBackup",
-                         "RestoreTableFromBackup"};
-  CHECK(AllOperationSpecs().size() == 20);
+                         "RestoreTableFromBackup",
+                         "UpdateTimeToLive", "DescribeTimeToLive", "ListStreams",
+                         "DescribeStream", "GetShardIterator", "GetRecords"};
+  CHECK(AllOperationSpecs().size() == 26);
   for (const char* name : names) {
     const OperationSpec* spec = FindOperationSpec(name);
     REQUIRE_MESSAGE(spec != nullptr, name);

@@ -153,10 +153,11 @@ TEST_CASE("UpdateTable") {
       "One or more parameter values were invalid: One of "
       "GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
       "GlobalSecondaryIndexUpdate.Delete must not be null");
-  ExpectValidation(s,
-                   json{{"TableName", "abc"}, {"StreamSpecification", {{"StreamEnabled", true}}}},
-                   "StreamSpecification with StreamEnabled true is not supported by "
-                   "pocketdynamo yet: streams are not implemented");
+  ExpectValidation(s, json{{"TableName", "abc"}, {"StreamSpecification", {{"StreamEnabled", true}}}},
+                   "One or more parameter values were invalid: If stream is being enabled then "
+                   "UpdateViewType is required");
+  ExpectOk(s, json{{"TableName", "abc"},
+                   {"StreamSpecification", {{"StreamEnabled", true}, {"StreamViewType", "KEYS_ONLY"}}}});
   ExpectOk(s, json{{"TableName", "abc"}, {"BillingMode", "PAY_PER_REQUEST"}});
   ExpectOk(s,
            json{{"TableName", "abc"},

@@ -6,6 +6,7 @@ import {
   ConditionalCheckFailedException, DynamoDBError, PocketDynamoError, ValidationException,
   type AttributeMap, type Page, type Snapshot, MemoryStore, type ReplicaStatus,
   type TableExport, type ImportResult, type ImportProgress, type ImportErrorFields,
+  type ChangeRecord, type LiveQuery,
 } from 'pocketdynamo';
 import { WorkerClient, serveDatabase } from 'pocketdynamo/worker';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -111,6 +112,23 @@ async function main(): Promise<void> {
   // @ts-expect-error: KeyType is HASH or RANGE
   await db.importTable('Copy', '', { createTable: { KeySchema: [{ AttributeName: 'pk', KeyType: 'PRIMARY' }], AttributeDefinitions: [] } });
   try { await db.importTable('Copy', file); } catch (e) { const f = e as InstanceType<typeof ValidationException> & ImportErrorFields; const line: number = f.line; }
+  const unsubscribe: () => void = db.subscribe('Orders', (records: ChangeRecord[]) => {
+    for (const r of records) {
+      const kind: 'INSERT' | 'MODIFY' | 'REMOVE' = r.eventName;
+      const image = r.dynamodb.NewImage ?? r.dynamodb.OldImage;
+      void [kind, image, r.dynamodb.Keys, r.userIdentity?.Type];
+    }
+  });
+  const live: LiveQuery<{ Items?: object[] }> = db.live<{ Items?: object[] }>(
+    { TableName: 'Orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'u#1' } } },
+    (result) => { void result.Items; }, { onError: (e: Error) => void e.message });
+  await live.ready;
+  live.stop();
+  unsubscribe();
+  const swept: { deleted: number; trimmed: number } = await db.sweepExpired();
+  const timed = await open({ storage: 'memory', clock: () => 0, ttlSweepIntervalMs: 0 });
+  void [swept, timed];
+
   const snap: Snapshot = await db.snapshot();
   const reopened = await open({ snapshot: snap });
   const health: string = await reopened.check();
