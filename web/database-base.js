@@ -121,6 +121,9 @@ export class DatabaseBase {
    */
   importTable(name, source, options = {}) {
     return importTable(this, name, source, options);
+  }
+
+  /**
    * Calls fn(records) with the committed changes of table `tableName`
    * (stream record shape, database.js); returns the unsubscribe function.
    * Implemented by Database; other transports say they lack it.

@@ -160,6 +160,36 @@ test('live: re-runs on relevant writes only (same partition), stops', async () =
   await db.close();
 });
 
+test('live on a global index: re-runs for changes whose old or new image has the index key value', async () => {
+  const { db } = await clockDb();
+  await db.send('CreateTable', {
+    TableName: 'Tasks', BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'owner', AttributeType: 'S' }],
+    GlobalSecondaryIndexes: [{
+      IndexName: 'byOwner', KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' },
+    }],
+  });
+  const runs = [];
+  const live = db.live({
+    TableName: 'Tasks', IndexName: 'byOwner', KeyConditionExpression: '#o = :o',
+    ExpressionAttributeNames: { '#o': 'owner' }, ExpressionAttributeValues: { ':o': { S: 'ann' } },
+  }, (r) => runs.push(r.Items.map((i) => i.pk.S).sort()));
+  await live.ready;
+  await db.send('PutItem', { TableName: 'Tasks', Item: { pk: { S: 't1' }, owner: { S: 'ann' } } });
+  await settle();
+  await db.send('PutItem', { TableName: 'Tasks', Item: { pk: { S: 't2' }, owner: { S: 'bob' } } });  // unrelated
+  await db.send('PutItem', { TableName: 'Tasks', Item: { pk: { S: 't3' } } });                        // not in the index
+  await settle();
+  assert.deepEqual(runs, [[], ['t1']]);
+  // Moving t1 to bob: its old image had 'ann', so the query runs again.
+  await db.send('PutItem', { TableName: 'Tasks', Item: { pk: { S: 't1' }, owner: { S: 'bob' } } });
+  await settle();
+  assert.deepEqual(runs, [[], ['t1'], []]);
+  live.stop();
+  await db.close();
+});
+
 test('time to live: UpdateTimeToLive through the SDK, expiry by the clock, sweep, service deletions', async () => {
   const { db, clock } = await clockDb();
   const client = new DynamoDBClient(db.clientConfig());

@@ -54,6 +54,8 @@ export declare abstract class DatabaseBase {
    * batches before it stay written.
    */
   importTable(name: string, source: ImportSource, options?: ImportOptions): Promise<ImportResult>;
+
+  /**
    * Calls fn(records) with every durable batch of committed changes to the
    * table, in commit order (any table: no StreamSpecification needed),
    * including changes made in other tabs. Returns the unsubscribe function.
