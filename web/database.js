@@ -339,7 +339,7 @@ export class Database extends DatabaseBase {
         const step = this.#enqueue(() => {
           this.#tick(owner);
           const texts = [];
-          if (key !== null && this.#stoppedSequences.has(key)) return { texts, durable: Promise.resolve() };
+          if (key !== null && this.#stoppedSequences.has(key)) return { texts, changes: NO_CHANGES, durable: Promise.resolve() };
           for (const { operation, json } of args.calls) {
             const text = owner.engine.execute(String(operation), String(json));
             texts.push(text);
