@@ -12,9 +12,9 @@
 // are rebuilt, all within this request's pager operation. As in DynamoDB the
 // restored table has the backup's key schema, attribute definitions, billing
 // mode and provisioned throughput (unless overridden), table class and
-// secondary index definitions, but not its tags or deletion protection
-// (stream and TTL settings, once they exist, are not restored either: reset
-// them in RestoredDescription below). It gets a new TableId and
+// secondary index definitions, but not its tags, deletion protection,
+// stream or TTL settings (reset in RestoredDescription below). It gets a
+// new TableId and
 // CreationDateTime, and is ACTIVE at once. Its description keeps a
 // RestoreSummary (table/table_description.h), so DescribeTable reports it
 // as DynamoDB does.
