@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include "table/index_maintenance.h"
+#include "value/item_codec.h"
+
 namespace pd {
 namespace api {
 
@@ -38,6 +41,44 @@ double ReadUnitsForBytes(uint64_t total_bytes, bool consistent) {
 double WriteUnits(std::optional<uint64_t> old_size, std::optional<uint64_t> new_size) {
   const uint64_t larger = std::max(old_size.value_or(0), new_size.value_or(0));
   return static_cast<double>(Blocks(larger, kWriteUnitBytes));
+}
+
+std::vector<IndexUnits> IndexWriteUnits(const TableDescription& table, const Item* old,
+                                        const Item* now, double factor) {
+  std::vector<IndexUnits> out;
+  for (const SecondaryIndex& index : table.indexes) {
+    std::optional<IndexEntry> before;
+    std::optional<IndexEntry> after;
+    if (old != nullptr) before = MakeIndexEntry(table, index, *old);
+    if (now != nullptr) after = MakeIndexEntry(table, index, *now);
+    if (!before && !after) continue;
+    double units = 0;
+    if (before && after && before->key == after->key) {
+      std::string a;
+      std::string b;
+      EncodeItem(before->value, &a);
+      EncodeItem(after->value, &b);
+      if (a == b) continue;  // the entry does not change
+      units = WriteUnits(ItemSize(before->value), ItemSize(after->value));
+    } else {
+      if (before) units += WriteUnits(ItemSize(before->value), std::nullopt);
+      if (after) units += WriteUnits(std::nullopt, ItemSize(after->value));
+    }
+    out.push_back(IndexUnits{index.name, index.is_global(), factor * units});
+  }
+  return out;
+}
+
+void AddIndexUnits(std::vector<IndexUnits>* sum, const std::vector<IndexUnits>& more) {
+  for (const IndexUnits& m : more) {
+    auto it = std::find_if(sum->begin(), sum->end(),
+                           [&](const IndexUnits& s) { return s.name == m.name; });
+    if (it == sum->end()) {
+      sum->push_back(m);
+    } else {
+      it->units += m.units;
+    }
+  }
 }
 
 std::optional<json> ConsumedCapacityJson(CapacityReport report, const std::string& table_name,

@@ -25,6 +25,11 @@
 //                      "GlobalSecondaryIndexes": {name: {"CapacityUnits": i}, ...}}
 //                     where u = t + the index units, and each index map is
 //                     present only when an index of that kind was touched.
+// A write charges each index whose entry it changes (table/index_maintenance.h
+// entries; sizes by value/item.h): an entry added or removed, one write of
+// its size; an entry whose key stays but whose projection changes, one write
+// of the larger size; an entry whose index key changes, a delete of the old
+// and a put of the new one; nothing when the entry is unchanged.
 // A read of an index charges the index's units for the entry bytes read and
 // the table's units only for items fetched from the table (LSI reads of
 // non-projected attributes); TOTAL reports the sum.
@@ -37,6 +42,9 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "table/table_description.h"
+#include "value/item.h"
 
 namespace pd {
 namespace api {
@@ -68,6 +76,15 @@ struct IndexUnits {
   bool global;       // GSI (else LSI)
   double units;      // capacity units charged to it
 };
+
+// The write units each index of `table` is charged for replacing `old` by
+// `now` (nullptr: no item), by the rule above; indexes charged nothing are
+// left out. `factor` multiplies every charge (2 in transactions).
+std::vector<IndexUnits> IndexWriteUnits(const TableDescription& table, const Item* old,
+                                        const Item* now, double factor = 1);
+
+// Adds `more` into `sum` (by index name).
+void AddIndexUnits(std::vector<IndexUnits>* sum, const std::vector<IndexUnits>& more);
 
 // The ConsumedCapacity object for `units` spent on table_name itself and
 // `indexes` on its indexes, or nullopt for kNone.

@@ -103,6 +103,7 @@ DdbResult<json> HandleBatchWriteItem(Store& store, Context& ctx, const json& req
   json capacity = json::array();
   for (TableWrites& tw : tables) {
     double units = 0;
+    std::vector<IndexUnits> index_units;  // charged to the table's indexes
     for (const Write& write : tw.writes) {
       Result<std::optional<Item>> old = tw.table->Get(write.key);
       if (!old.ok()) return StorageError(old.status());
@@ -118,8 +119,12 @@ DdbResult<json> HandleBatchWriteItem(Store& store, Context& ctx, const json& req
       }
       if (!s.ok()) return StorageError(s);
       units += WriteUnits(old_size, new_size);
+      AddIndexUnits(&index_units, IndexWriteUnits(tw.table->description(), *old ? &**old : nullptr,
+                                                  write.put ? &*write.put : nullptr));
     }
-    if (auto cc = ConsumedCapacityJson(report, tw.name, units)) capacity.push_back(*cc);
+    if (auto cc = ConsumedCapacityJson(report, tw.name, units, index_units)) {
+      capacity.push_back(*cc);
+    }
   }
   json response = {{"UnprocessedItems", json::object()}};
   if (report != CapacityReport::kNone) response["ConsumedCapacity"] = std::move(capacity);

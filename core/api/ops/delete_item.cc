@@ -46,8 +46,9 @@ DdbResult<json> HandleDeleteItem(Store& store, Context& ctx, const json& request
   }
   std::optional<uint64_t> old_size;
   if (*old) old_size = ItemSize(**old);
-  if (auto cc = ConsumedCapacityJson(CapacityReportOf(request), table->name(),
-                                     WriteUnits(old_size, std::nullopt))) {
+  if (auto cc = ConsumedCapacityJson(
+          CapacityReportOf(request), table->name(), WriteUnits(old_size, std::nullopt),
+          IndexWriteUnits(table->description(), *old ? &**old : nullptr, nullptr))) {
     response["ConsumedCapacity"] = *cc;
   }
   return response;

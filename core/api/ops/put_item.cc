@@ -52,8 +52,9 @@ DdbResult<json> HandlePutItem(Store& store, Context& ctx, const json& request) {
   }
   std::optional<uint64_t> old_size;
   if (*old) old_size = ItemSize(**old);
-  if (auto cc = ConsumedCapacityJson(CapacityReportOf(request), table->name(),
-                                     WriteUnits(old_size, ItemSize(item)))) {
+  if (auto cc = ConsumedCapacityJson(
+          CapacityReportOf(request), table->name(), WriteUnits(old_size, ItemSize(item)),
+          IndexWriteUnits(table->description(), *old ? &**old : nullptr, &item))) {
     response["ConsumedCapacity"] = *cc;
   }
   return response;

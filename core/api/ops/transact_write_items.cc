@@ -209,10 +209,16 @@ DdbResult<double> ApplyAction(const Action& action) {
   return 0.0;
 }
 
-json CapacityList(CapacityReport report, const std::map<std::string, double>& units) {
+json CapacityList(CapacityReport report, const std::map<std::string, double>& units,
+                  const std::map<std::string, std::vector<IndexUnits>>& index_units = {}) {
   json list = json::array();
   for (const auto& [table, u] : units) {
-    if (auto cc = ConsumedCapacityJson(report, table, u)) list.push_back(*cc);
+    auto indexes = index_units.find(table);
+    if (auto cc = ConsumedCapacityJson(
+            report, table, u,
+            indexes != index_units.end() ? indexes->second : std::vector<IndexUnits>())) {
+      list.push_back(*cc);
+    }
   }
   return list;
 }
@@ -258,7 +264,8 @@ DdbResult<json> HandleTransactWriteItems(Store& store, Context& ctx, const json&
   }
 
   const CapacityReport report = CapacityReportOf(request);
-  std::map<std::string, double> units;  // table name -> capacity units
+  std::map<std::string, double> units;                         // table name -> capacity units
+  std::map<std::string, std::vector<IndexUnits>> index_units;  // table name -> its indexes'
   if (match == RequestTokens::Match::kSame) {
     for (const Action& action : actions) {
       Result<std::optional<Item>> item = action.table->Get(action.key);
@@ -285,13 +292,21 @@ DdbResult<json> HandleTransactWriteItems(Store& store, Context& ctx, const json&
     DdbResult<double> u = ApplyAction(action);
     if (!u.ok()) return u.take_error();
     units[action.table->name()] += *u;
+    if (action.kind != Kind::kConditionCheck) {
+      const Item* now = action.kind == Kind::kDelete ? nullptr : &action.next;
+      AddIndexUnits(&index_units[action.table->name()],
+                    IndexWriteUnits(action.table->description(),
+                                    action.old ? &*action.old : nullptr, now, kTransactionFactor));
+    }
   }
   if (!token.empty()) {
     Status s = tokens.Record(token, fingerprinted, now, kClientRequestTokenWindowMs);
     if (!s.ok()) return StorageError(s);
   }
   json response = json::object();
-  if (report != CapacityReport::kNone) response["ConsumedCapacity"] = CapacityList(report, units);
+  if (report != CapacityReport::kNone) {
+    response["ConsumedCapacity"] = CapacityList(report, units, index_units);
+  }
   return response;
 }
 

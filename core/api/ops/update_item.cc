@@ -92,8 +92,9 @@ DdbResult<json> HandleUpdateItem(Store& store, Context& ctx, const json& request
   if (attributes && !attributes->empty()) response["Attributes"] = ItemJson(*attributes);
   std::optional<uint64_t> old_size;
   if (*old) old_size = ItemSize(**old);
-  if (auto cc = ConsumedCapacityJson(CapacityReportOf(request), table->name(),
-                                     WriteUnits(old_size, new_size))) {
+  if (auto cc = ConsumedCapacityJson(
+          CapacityReportOf(request), table->name(), WriteUnits(old_size, new_size),
+          IndexWriteUnits(table->description(), *old ? &**old : nullptr, &item))) {
     response["ConsumedCapacity"] = *cc;
   }
   return response;

@@ -98,6 +98,46 @@ TEST_CASE("Index maintenance: sparse entries follow puts, updates and deletes") 
   CHECK(db.CheckText() == "OK");
 }
 
+TEST_CASE("Write capacity: INDEXES charges each index whose entry changes") {
+  TestDb db;
+  CreateIndexedTable(db);
+  json item = Item("p", 1);
+  item["g"] = S("red");
+  item["r"] = N("10");
+  json r = db.Ok("PutItem",
+                 {{"TableName", "Tbl"}, {"Item", item}, {"ReturnConsumedCapacity", "INDEXES"}});
+  CHECK(r["ConsumedCapacity"] == json::parse(R"({"TableName":"Tbl","CapacityUnits":3.0,
+    "Table":{"CapacityUnits":1.0},"GlobalSecondaryIndexes":{"byGroup":{"CapacityUnits":1.0},
+    "byAll":{"CapacityUnits":1.0}}})"));
+  json update = {{"TableName", "Tbl"},
+                 {"Key", Item("p", 1)},
+                 {"UpdateExpression", "SET g = :v"},
+                 {"ExpressionAttributeValues", {{":v", S("blue")}}},
+                 {"ReturnConsumedCapacity", "TOTAL"}};
+  // Both GSI keys change: a delete and a put in each.
+  CHECK(db.Ok("UpdateItem", update)["ConsumedCapacity"]["CapacityUnits"] == 5.0);
+  update["UpdateExpression"] = "SET x = :v";
+  update["ReturnConsumedCapacity"] = "INDEXES";
+  // x is projected into byAll only; byGroup's entry is unchanged.
+  CHECK(db.Ok("UpdateItem", update)["ConsumedCapacity"] ==
+        json::parse(R"({"TableName":"Tbl","CapacityUnits":2.0,"Table":{"CapacityUnits":1.0},
+          "GlobalSecondaryIndexes":{"byAll":{"CapacityUnits":1.0}}})"));
+  json del = {{"TableName", "Tbl"}, {"Key", Item("p", 1)}, {"ReturnConsumedCapacity", "TOTAL"}};
+  CHECK(db.Ok("DeleteItem", del)["ConsumedCapacity"]["CapacityUnits"] == 3.0);
+  json batch_item = Item("q", 2);
+  batch_item["g"] = S("red");
+  json requests = json::array({json{{"PutRequest", {{"Item", batch_item}}}}});
+  r = db.Ok("BatchWriteItem",
+            {{"RequestItems", {{"Tbl", requests}}}, {"ReturnConsumedCapacity", "TOTAL"}});
+  CHECK(r["ConsumedCapacity"][0]["CapacityUnits"] == 2.0);  // table + byAll (no r: not in byGroup)
+  json action = {{"Delete", {{"TableName", "Tbl"}, {"Key", Item("q", 2)}}}};
+  r = db.Ok("TransactWriteItems",
+            {{"TransactItems", json::array({action})}, {"ReturnConsumedCapacity", "INDEXES"}});
+  CHECK(r["ConsumedCapacity"][0] ==
+        json::parse(R"({"TableName":"Tbl","CapacityUnits":4.0,"Table":{"CapacityUnits":2.0},
+          "GlobalSecondaryIndexes":{"byAll":{"CapacityUnits":2.0}}})"));
+}
+
 TEST_CASE("Index key attributes of the wrong type or empty are rejected on every write path") {
   TestDb db;
   CreateIndexedTable(db);
