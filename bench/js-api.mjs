@@ -1,96 +1,71 @@
-// JS API benchmark: PutItem, GetItem and Query operations per second in Node
-// through the three ways in (db.send, the document API, the AWS SDK v3 client
-// via db.requestHandler()), against the BUILT package (npm run build:js), to
-// compare with the native core benchmark (npm run bench:core).
+// JS API benchmark in Node: PutItem, GetItem and Query (100 items) per second
+// through the core engine called directly and the three ways in (db.send, the
+// document API, the AWS SDK v3 client via db.requestHandler()), against the
+// BUILT package (npm run build:js). The cases, data and requests are
+// bench/api-cases.js (shared with the Chromium page); `npm run bench:api`
+// (bench/api-bench.mjs) runs this beside the native core and Chromium and
+// prints the ratios.
 //
 //   node bench/js-api.mjs [--items N] [--seconds S] [--json]
 //
-// Each case runs for about S seconds (default 1.5) after a short warm-up, on
-// a fresh in-memory database holding N items (default 2000) in one
-// partition-key-per-item table plus a 100-item partition for Query. Queries
-// read 10 items each (Limit 10). Operations are awaited one at a time, so
-// the figures are latency-bound throughput of one caller. The last line with
-// --json is a JSON array of { api, op, opsPerSec, usPerOp }.
+// Each case runs until S seconds of CPU time have passed (default 1), after a
+// warm-up, on a fresh in-memory database. Rates are per second of this process's CPU
+// time (process.cpuUsage(): user + system, every thread, so V8's garbage
+// collection and compiler threads count) and, for reference, per wall
+// second. The last line with --json is a JSON array of { api, op, ops,
+// cpuS, wallS, opsPerSec, wallOpsPerSec, usPerOp } (opsPerSec and usPerOp
+// by CPU time).
 
-import { open } from 'pocketdynamo';
-import { DynamoDBClient, PutItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { APIS, OPS, finish, prepare, run } from './api-cases.js';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const itemCount = arg('--items', 2000);
-const seconds = arg('--seconds', 1.5);
+const items = arg('--items', 2000);
+const seconds = arg('--seconds', 1);
 const asJson = args.includes('--json');
 
-async function measure(fn) {
-  const warmUntil = performance.now() + 200;
-  let i = 0;
-  while (performance.now() < warmUntil) await fn(i++);
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  let ops = 0;
-  while (performance.now() < end) {
-    for (let k = 0; k < 50; k++) await fn(i++);
-    ops += 50;
-  }
-  const ms = performance.now() - start;
-  return { opsPerSec: Math.round((ops / ms) * 1000), usPerOp: Number(((ms * 1000) / ops).toFixed(1)) };
-}
-
-async function freshDb() {
-  const db = await open('bench');
-  await db.send('CreateTable', {
-    TableName: 'Items', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  });
-  const t = db.table('Items');
-  for (let i = 0; i < itemCount; i++) await t.put({ pk: `item#${i}`, sk: 0, name: `name ${i}`, price: i * 1.25, tags: ['a', 'b'] });
-  for (let i = 0; i < 100; i++) await t.put({ pk: 'orders', sk: i, status: 'new', total: i });
-  return db;
-}
-
-const attrs = (i) => ({ pk: { S: `put#${i}` }, sk: { N: '0' }, name: { S: `name ${i}` }, price: { N: String(i * 1.25) }, tags: { L: [{ S: 'a' }, { S: 'b' }] } });
-const doc = (i) => ({ pk: `put#${i}`, sk: 0, name: `name ${i}`, price: i * 1.25, tags: ['a', 'b'] });
-
-const cases = [
-  ['send', 'PutItem', (db) => (i) => db.send('PutItem', { TableName: 'Items', Item: attrs(i) })],
-  ['send', 'GetItem', (db) => (i) => db.send('GetItem', { TableName: 'Items', Key: { pk: { S: `item#${i % itemCount}` }, sk: { N: '0' } } })],
-  ['send', 'Query', (db) => (i) => db.send('Query', {
-    TableName: 'Items', KeyConditionExpression: 'pk = :p AND sk >= :s', Limit: 10,
-    ExpressionAttributeValues: { ':p': { S: 'orders' }, ':s': { N: String(i % 90) } },
-  })],
-  ['document', 'PutItem', (db) => { const t = db.table('Items'); return (i) => t.put(doc(i)); }],
-  ['document', 'GetItem', (db) => { const t = db.table('Items'); return (i) => t.get({ pk: `item#${i % itemCount}`, sk: 0 }); }],
-  ['document', 'Query', (db) => { const t = db.table('Items'); return (i) => t.query({ pk: 'orders', sk: { ge: i % 90 } }, { limit: 10 }); }],
-  ['aws-sdk', 'PutItem', (db) => { const c = new DynamoDBClient(db.clientConfig()); return (i) => c.send(new PutItemCommand({ TableName: 'Items', Item: attrs(i) })); }],
-  ['aws-sdk', 'GetItem', (db) => { const c = new DynamoDBClient(db.clientConfig()); return (i) => c.send(new GetItemCommand({ TableName: 'Items', Key: { pk: { S: `item#${i % itemCount}` }, sk: { N: '0' } } })); }],
-  ['aws-sdk', 'Query', (db) => { const c = new DynamoDBClient(db.clientConfig()); return (i) => c.send(new QueryCommand({
-    TableName: 'Items', KeyConditionExpression: 'pk = :p AND sk >= :s', Limit: 10,
-    ExpressionAttributeValues: { ':p': { S: 'orders' }, ':s': { N: String(i % 90) } },
-  })); }],
-];
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 
 const results = [];
-if (!asJson) console.log(`pocketdynamo JS API, Node ${process.version}, ${itemCount} items, ~${seconds}s per case\n`);
-for (const [api, op, make] of cases) {
-  const db = await freshDb();
-  const fn = make(db);
-  let result;
-  try {
-    await fn(0);
-    result = { api, op, ...(await measure(fn)) };
-  } catch (error) {
-    result = { api, op, opsPerSec: null, usPerOp: null, error: `${error.name}: ${error.message}` };
-  }
-  await db.close();
-  results.push(result);
-  if (!asJson) {
-    const figure = result.error ? `not measured (${result.error})` :
-      `${String(result.opsPerSec).padStart(8)} ops/s  ${String(result.usPerOp).padStart(8)} us/op`;
-    console.log(`${api.padEnd(9)} ${op.padEnd(8)} ${figure}`);
+if (!asJson) console.log(`pocketdynamo JS API, Node ${process.version}, ${items} items, ${seconds} CPU s per case\n`);
+for (const api of APIS) {
+  for (const op of OPS) {
+    let result;
+    try {
+      const fn = await prepare(api, op, { items });
+      // Slices of 0.2 s of wall time until `seconds` of CPU time have passed
+      // (on a loaded machine that takes longer than `seconds`).
+      const cpu0 = cpuSeconds();
+      let ops = 0;
+      let wallS = 0;
+      let cpuS = 0;
+      while (cpuS < seconds) {
+        const slice = await run(fn, Math.min(0.2, seconds));
+        ops += slice.ops;
+        wallS += slice.wallS;
+        cpuS = cpuSeconds() - cpu0;
+      }
+      result = {
+        api, op, ops, cpuS, wallS, opsPerSec: Math.round(ops / cpuS), wallOpsPerSec: Math.round(ops / wallS),
+        usPerOp: Number(((cpuS * 1e6) / ops).toFixed(2)),
+      };
+    } catch (error) {
+      result = { api, op, opsPerSec: null, error: `${error.name}: ${error.message}` };
+    }
+    await finish();
+    results.push(result);
+    if (!asJson) {
+      const figure = result.error ? `not measured (${result.error})` :
+        `${String(result.opsPerSec).padStart(8)} ops/s ${String(result.usPerOp).padStart(8)} us/op (CPU)` +
+        `   ${String(result.wallOpsPerSec).padStart(8)} ops/s (wall)`;
+      console.log(`${api.padEnd(9)} ${op.padEnd(8)} ${figure}`);
+    }
   }
 }
 if (asJson) console.log(JSON.stringify(results));
