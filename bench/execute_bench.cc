@@ -21,6 +21,10 @@
 //              step the cursor, decode each item (keys/, btree/, value/)
 //   json       JSON work alone: parse the request text, build the response
 //              object from the decoded items (ItemToJson) and dump it
+//   direct     the same JSON work with the response text written straight
+//              from the decoded items (AppendItemJson, value/json_codec.h),
+//              no nlohmann DOM: the same bytes (checked), to show what
+//              "execute" would take with it (execute - json + direct)
 // Times are CPU seconds of the process (CLOCK_PROCESS_CPUTIME_ID), not wall
 // time, so other work on the machine does not count.
 // "other" = execute - tree - json: spec validation, expression parsing and
@@ -176,10 +180,28 @@ size_t JsonQuery(const std::string& text, const std::vector<pd::Item>& items) {
   return response.dump().size() + request.size();
 }
 
+// JsonQuery's response text, written directly from the items.
+std::string DirectQueryText(const std::vector<pd::Item>& items) {
+  std::string out = "{\"Count\":" + std::to_string(items.size()) + ",\"Items\":[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    pd::AppendItemJson(items[i], &out);
+  }
+  out += "],\"ScannedCount\":" + std::to_string(items.size()) + "}";
+  return out;
+}
+
+// JsonQuery with the response written by DirectQueryText.
+size_t DirectQuery(const std::string& text, const std::vector<pd::Item>& items) {
+  json request = json::parse(text);
+  return DirectQueryText(items).size() + request.size();
+}
+
 struct Timing {
   double execute_s = 0;  // wall seconds through Engine::Execute
   double tree_s = 0;     // wall seconds through Table
   double json_s = 0;     // wall seconds of JSON parse + serialise
+  double direct_s = 0;   // wall seconds of JSON parse + direct response text (queries)
   uint64_t ops = 0;      // operations (queries or pages)
   uint64_t items = 0;    // items returned
 };
@@ -192,11 +214,21 @@ json Report(const char* name, const Timing& t) {
       name, t.ops / t.execute_s, t.items / t.execute_s, 1e6 * t.execute_s / t.ops,
       1e6 * t.tree_s / t.ops, 100 * t.tree_s / t.execute_s, 1e6 * t.json_s / t.ops,
       100 * t.json_s / t.execute_s, 1e6 * other / t.ops, 100 * other / t.execute_s);
+  if (t.direct_s > 0) {
+    const double projected = t.execute_s - t.json_s + t.direct_s;
+    std::printf(
+        "%-14s direct response text: json %8.1f us -> %8.1f us (x%.2f); execute %8.1f us -> "
+        "%8.1f us projected, %9.0f ops/s (x%.2f)\n",
+        "", 1e6 * t.json_s / t.ops, 1e6 * t.direct_s / t.ops, t.json_s / t.direct_s,
+        1e6 * t.execute_s / t.ops, 1e6 * projected / t.ops, t.ops / projected,
+        t.execute_s / projected);
+  }
   return {{"ops_s", t.ops / t.execute_s},
           {"items_s", t.items / t.execute_s},
           {"execute_us", 1e6 * t.execute_s / t.ops},
           {"tree_us", 1e6 * t.tree_s / t.ops},
           {"json_us", 1e6 * t.json_s / t.ops},
+          {"direct_json_us", 1e6 * t.direct_s / t.ops},
           {"other_us", 1e6 * other / t.ops},
           {"tree_share", t.tree_s / t.execute_s},
           {"json_share", t.json_s / t.execute_s}};
@@ -282,7 +314,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<pd::Engine> engine = pd::Engine::Open(pager->SnapshotImages()).value();
   size_t sink = 0;
   for (Workload& w : workloads) {
-    w.timing.tree_s = w.timing.json_s = w.timing.execute_s = 1e300;
+    w.timing.tree_s = w.timing.json_s = w.timing.direct_s = w.timing.execute_s = 1e300;
     w.timing.ops = w.specs.size();
     w.timing.items = w.specs.size() * kQueryItems;
   }
@@ -298,6 +330,8 @@ int main(int argc, char** argv) {
       const double b = CpuNow();
       for (size_t i = 0; i < w.specs.size(); ++i) sink += JsonQuery(w.texts[i], results[i]);
       const double c = CpuNow();
+      for (size_t i = 0; i < w.specs.size(); ++i) sink += DirectQuery(w.texts[i], results[i]);
+      const double c2 = CpuNow();
       for (const std::string& text : w.texts) {
         std::string out = engine->Execute("Query", text);
         sink += out.size();
@@ -306,7 +340,8 @@ int main(int argc, char** argv) {
       const double d = CpuNow();
       w.timing.tree_s = std::min(w.timing.tree_s, b - a);
       w.timing.json_s = std::min(w.timing.json_s, c - b);
-      w.timing.execute_s = std::min(w.timing.execute_s, d - c);
+      w.timing.direct_s = std::min(w.timing.direct_s, c2 - c);
+      w.timing.execute_s = std::min(w.timing.execute_s, d - c2);
     }
     if (round >= kScanRounds) continue;
     // Scan: the tree part is a full ordered walk with decoding, cut into
@@ -374,7 +409,12 @@ int main(int argc, char** argv) {
     if (execute_pages != scan.ops) Die("scan pages differ: " + std::to_string(execute_pages));
   }
   for (const Workload& w : workloads) {  // spot-check one answer of each in full
-    json r = json::parse(engine->Execute("Query", w.texts[0]));
+    const std::string text = engine->Execute("Query", w.texts[0]);
+    pd::Table table = pd::Table::Open(&catalog, w.specs[0].table).value();
+    if (DirectQueryText(TreeQuery(table, w.specs[0])) != text) {
+      Die("direct response text differs from Execute's: " + text.substr(0, 300));
+    }
+    json r = json::parse(text);
     if (r["Count"] != kQueryItems || r["Items"][0]["sk"]["S"] != Sk(w.specs[0].first)) {
       Die("wrong answer: " + r.dump().substr(0, 300));
     }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -418,5 +420,159 @@ json ItemToJson(const Item& item) {
   for (const auto& [name, value] : item) out[name] = AttributeValueToJson(value);
   return out;
 }
+
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i] (RFC 3629: no
+// overlong forms, no surrogates, at most U+10FFFF), 0 if there is none.
+// REQUIRES: s[i] >= 0x80.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const auto in = [&](size_t k, unsigned lo, unsigned hi) {
+    return k < s.size() && byte(k) >= lo && byte(k) <= hi;
+  };
+  const unsigned c = byte(i);
+  if (c >= 0xC2 && c <= 0xDF) return in(i + 1, 0x80, 0xBF) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned lo = c == 0xE0 ? 0xA0 : 0x80;
+    const unsigned hi = c == 0xED ? 0x9F : 0xBF;
+    return in(i + 1, lo, hi) && in(i + 2, 0x80, 0xBF) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned lo = c == 0xF0 ? 0x90 : 0x80;
+    const unsigned hi = c == 0xF4 ? 0x8F : 0xBF;
+    return in(i + 1, lo, hi) && in(i + 2, 0x80, 0xBF) && in(i + 3, 0x80, 0xBF) ? 4 : 0;
+  }
+  return 0;
+}
+
+// `s` as a quoted JSON string, escaped as nlohmann's dump() does. Text that
+// is not valid UTF-8 goes through dump() itself, which throws for it.
+void AppendString(std::string_view s, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  const size_t start = out->size();
+  out->push_back('"');
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t n = Utf8SequenceLength(s, i);
+      if (n == 0) {
+        out->resize(start);
+        out->append(json(std::string(s)).dump());
+        return;
+      }
+      i += n;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out->append(s.data() + run, i - run);
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 0xF]);
+        break;
+    }
+    run = ++i;
+  }
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
+}
+
+void AppendValue(const AttributeValue& value, std::string* out);
+
+template <typename List, typename Fn>
+void AppendArray(std::string* out, const List& list, Fn each) {
+  out->push_back('[');
+  bool first = true;
+  for (const auto& element : list) {
+    if (!first) out->push_back(',');
+    first = false;
+    each(element);
+  }
+  out->push_back(']');
+}
+
+void AppendMap(const AttributeMap& map, std::string* out) {
+  out->push_back('{');
+  bool first = true;
+  for (const auto& [name, value] : map) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendString(name, out);
+    out->push_back(':');
+    AppendValue(value, out);
+  }
+  out->push_back('}');
+}
+
+void AppendValue(const AttributeValue& value, std::string* out) {
+  out->append("{\"");
+  out->append(AttributeTypeName(value.type()));
+  out->append("\":");
+  switch (value.type()) {
+    case AttributeType::kS:
+      AppendString(value.s(), out);
+      break;
+    case AttributeType::kN:
+      AppendString(value.n().ToString(), out);
+      break;
+    case AttributeType::kB:
+      AppendString(Base64Encode(value.b()), out);
+      break;
+    case AttributeType::kBool:
+      out->append(value.boolean() ? "true" : "false");
+      break;
+    case AttributeType::kNull:
+      out->append("true");
+      break;
+    case AttributeType::kM:
+      AppendMap(value.m(), out);
+      break;
+    case AttributeType::kL:
+      AppendArray(out, value.l(), [&](const AttributeValue& v) { AppendValue(v, out); });
+      break;
+    case AttributeType::kSS:
+      AppendArray(out, value.ss(), [&](const std::string& v) { AppendString(v, out); });
+      break;
+    case AttributeType::kNS:
+      AppendArray(out, value.ns(), [&](const Decimal& v) { AppendString(v.ToString(), out); });
+      break;
+    case AttributeType::kBS:
+      AppendArray(out, value.bs(),
+                  [&](const std::string& v) { AppendString(Base64Encode(v), out); });
+      break;
+  }
+  out->push_back('}');
+}
+
+}  // namespace
+
+void AppendItemJson(const Item& item, std::string* out) { AppendMap(item, out); }
 
 }  // namespace pd

@@ -92,6 +92,14 @@ std::optional<JsonError> CheckItemJsonTypes(const nlohmann::json& json);
 nlohmann::json AttributeValueToJson(const AttributeValue& value);
 nlohmann::json ItemToJson(const Item& item);
 
+// Appends the JSON text of `item` to *out without building a
+// nlohmann::json: byte for byte ItemToJson(item).dump() (members in name
+// order, nlohmann's string escaping: \" \\ \b \f \n \r \t, other
+// characters below 0x20 as \u00xx, everything else as is). Where dump()
+// throws (a string that is not valid UTF-8) this throws the same exception,
+// leaving *out with part of the text.
+void AppendItemJson(const Item& item, std::string* out);
+
 }  // namespace pd
 
 #endif  // PD_VALUE_JSON_CODEC_H_

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "value/random_values.h"
 
@@ -98,7 +99,8 @@ TEST_CASE("Validation messages for malformed values") {
   ExpectValidation(R"({"BS":[]})", kInvalid + "Binary sets should not be empty");
   ExpectValidation(R"({"NULL":false})",
                    kInvalid + "Null attribute value types must have the value of true");
-  ExpectValidation(R"({"SS":["a","a"]})", kInvalid + "Input collection [a, a] contains duplicates.");
+  ExpectValidation(R"({"SS":["a","a"]})",
+                   kInvalid + "Input collection [a, a] contains duplicates.");
   ExpectValidation(R"({"SS":["b","a","b"]})",
                    kInvalid + "Input collection [b, a, b] contains duplicates.");
   ExpectValidation(R"({"BS":["Yg==","Yg=="]})",
@@ -109,7 +111,8 @@ TEST_CASE("Validation messages for malformed values") {
   ExpectValidation(R"({"N":""})", "The parameter cannot be converted to a numeric value");
   ExpectValidation(R"({"N":"b"})", "The parameter cannot be converted to a numeric value: b");
   ExpectValidation(R"({"NS":["1",""]})", "The parameter cannot be converted to a numeric value");
-  ExpectValidation(R"({"NS":["1","b"]})", "The parameter cannot be converted to a numeric value: b");
+  ExpectValidation(R"({"NS":["1","b"]})",
+                   "The parameter cannot be converted to a numeric value: b");
   ExpectValidation(R"({"N":"123456789012345678901234567890123456789"})",
                    "Attempting to store more than 38 significant digits in a Number");
   ExpectValidation(R"({"N":"1e126"})",
@@ -128,7 +131,8 @@ TEST_CASE("Validation messages for malformed values") {
 }
 
 TEST_CASE("Serialization messages for wrong JSON types") {
-  const std::string big = "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to ";
+  const std::string big =
+      "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to ";
   ExpectSerialization(R"({"S":1})", big + "an String");
   ExpectSerialization(R"({"S":true})", "class java.lang.Boolean can not be converted to an String");
   ExpectSerialization(R"({"S":{}})", "Start of structure or map found where not expected.");
@@ -240,6 +244,91 @@ TEST_CASE("Random values round-trip through JSON text (property)") {
     REQUIRE_MESSAGE(!e.has_value(), text, " -> ", (e ? e->message : ""));
     CHECK(back == item);
   }
+}
+
+// AppendItemJson(item) or the exception it threw, as text.
+std::string AppendedOrError(const Item& item) {
+  std::string out = "prefix:";
+  try {
+    AppendItemJson(item, &out);
+  } catch (const json::exception& e) {
+    return std::string("threw ") + e.what();
+  }
+  return out;
+}
+
+// ItemToJson(item).dump() (after the same prefix) or the exception it threw.
+std::string DumpedOrError(const Item& item) {
+  try {
+    return "prefix:" + ItemToJson(item).dump();
+  } catch (const json::exception& e) {
+    return std::string("threw ") + e.what();
+  }
+}
+
+TEST_CASE("AppendItemJson writes exactly what ItemToJson + dump write (random items)") {
+  testing::RandomValues rv(777);
+  for (int i = 0; i < 3000; ++i) {
+    Item item = rv.RandomItem(4);
+    const std::string dumped = DumpedOrError(item);
+    REQUIRE_MESSAGE(AppendedOrError(item) == dumped, dumped);
+  }
+}
+
+TEST_CASE("AppendItemJson escapes every string as dump does, and fails where it fails") {
+  testing::RandomValues rv(31337);
+  // Every ASCII character (all the escapes), the longest valid sequences,
+  // and bytes that break UTF-8 in every way (lone continuation, overlong,
+  // surrogate, above U+10FFFF, truncated).
+  std::vector<std::string> pieces;
+  for (int c = 0; c < 0x80; ++c) pieces.push_back(std::string(1, static_cast<char>(c)));
+  for (const char* p :
+       {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
+        "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"}) {
+    pieces.push_back(p);
+  }
+  std::vector<std::string> invalid;
+  for (const char* p :
+       {"\x80", "\xBF", "\xC0\x80", "\xC1\xBF", "\xE0\x80\x80", "\xED\xA0\x80", "\xF0\x80\x80\x80",
+        "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF", "\xE2\x82", "\xF0\x9F\x98", "\xC3"}) {
+    invalid.push_back(p);
+  }
+  auto text = [&](bool allow_invalid) {
+    std::string out;
+    for (int n = rv.Uniform(0, 8); n > 0; --n) {
+      if (allow_invalid && rv.OneIn(12)) {
+        out += invalid[static_cast<size_t>(rv.Uniform(0, static_cast<int>(invalid.size()) - 1))];
+      } else {
+        out += pieces[static_cast<size_t>(rv.Uniform(0, static_cast<int>(pieces.size()) - 1))];
+      }
+    }
+    return out;
+  };
+  int threw = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const bool allow_invalid = rv.OneIn(4);
+    Item item;
+    for (int n = rv.Uniform(1, 4); n > 0; --n) {
+      AttributeMap inner;
+      inner.Set(text(allow_invalid), AttributeValue::S(text(allow_invalid)));
+      std::vector<std::string> set = {"s" + text(allow_invalid), "t" + text(allow_invalid)};
+      switch (rv.Uniform(0, 2)) {
+        case 0:
+          item.Set(text(allow_invalid), AttributeValue::S(text(allow_invalid)));
+          break;
+        case 1:
+          item.Set(text(allow_invalid), AttributeValue::M(std::move(inner)));
+          break;
+        default:
+          item.Set(text(allow_invalid), AttributeValue::SS(set).value());
+          break;
+      }
+    }
+    const std::string dumped = DumpedOrError(item);
+    if (dumped.rfind("threw", 0) == 0) ++threw;
+    REQUIRE_MESSAGE(AppendedOrError(item) == dumped, dumped);
+  }
+  CHECK(threw > 100);  // the invalid cases did come up
 }
 
 }  // namespace
