@@ -3,7 +3,7 @@
 // (bench/api-cases.js), so that its figures divide by these: the ratio is
 // what the wasm boundary, the JS layer and JSON handling in JS cost.
 //
-//   api_bench [--items 2000] [--seconds 1]
+//   api_bench [--items 2000] [--seconds 1] [--op PutItem|GetItem|Query]
 //
 // Data (loaded through Execute, as the JS side loads it): table "Items", key
 // pk (S, HASH) + sk (N, RANGE);
@@ -23,7 +23,7 @@
 // Each case runs whole batches of operations until `seconds` of process CPU
 // time (CLOCK_PROCESS_CPUTIME_ID) have passed, after a short warm-up. Rates
 // are per CPU second (other work on the machine does not count) and, for
-// reference, per wall second.
+// reference, per wall second. --op runs one case alone (for a profiler).
 // Prints a readable table, then as its LAST line one JSON object:
 //   {"items":..., "seconds":..., "cases":[{"op":..., "ops":..., "cpu_s":...,
 //    "wall_s":..., "ops_s":..., "wall_ops_s":..., "us_per_op":...}, ...],
@@ -166,19 +166,26 @@ CaseResult Measure(const std::string& name, double seconds,
 int main(int argc, char** argv) {
   int64_t items = 2000;
   double seconds = 1.0;
+  std::string only;  // --op: the one case to run; empty: all
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--items") == 0)
       items = std::atoll(argv[i + 1]);
     else if (std::strcmp(argv[i], "--seconds") == 0)
       seconds = std::atof(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--op") == 0)
+      only = argv[i + 1];
     else
       Die(std::string("unknown flag ") + argv[i]);
   }
   if (items < 1 || seconds <= 0) Die("--items and --seconds must be positive");
+  if (!only.empty() && only != "PutItem" && only != "GetItem" && only != "Query") {
+    Die("--op must be PutItem, GetItem or Query");
+  }
+  const auto wanted = [&](const char* op) { return only.empty() || only == op; };
 
   size_t sink = 0;  // response bytes, so that no work is optimised away
   std::vector<CaseResult> results;
-  {
+  if (wanted("PutItem")) {
     std::unique_ptr<pd::Engine> engine = Load(items);
     results.push_back(Measure("PutItem", seconds, [&](int64_t i) {
       const std::string out = engine->Execute("PutItem", PutText(i, items));
@@ -187,7 +194,7 @@ int main(int argc, char** argv) {
       sink += out.size();
     }));
   }
-  {
+  if (wanted("GetItem")) {
     std::unique_ptr<pd::Engine> engine = Load(items);
     results.push_back(Measure("GetItem", seconds, [&](int64_t i) {
       const std::string out = engine->Execute("GetItem", GetText(i, items));
@@ -195,7 +202,7 @@ int main(int argc, char** argv) {
       sink += out.size();
     }));
   }
-  {
+  if (wanted("Query")) {
     std::unique_ptr<pd::Engine> engine = Load(items);
     const std::string text = QueryText();
     const std::string first = engine->Execute("Query", text);
