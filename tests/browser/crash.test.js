@@ -4,12 +4,67 @@
 // (exposeFunction) before the kill. After each restart: every reported write
 // is there with its value, the core's integrity check passes; at the end no
 // replica is left broken after repair.
+//
+// PD_CRASH_LOGDIR=dir keeps diagnostics there: Chromium's stderr per round (with
+// --enable-logging), the profile's IndexedDB directory and how its LevelDB logs end before
+// each start, the replicas' raw heads and any dataLoss Chromium reports, the replica events
+// before each kill, Chromium processes that outlive kill(), and for a round that reopens an
+// empty database the profile as it was before that start and after it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { appPage, freshProfile, servePages, startChromium } from './harness.js';
 
 const KILLS = Number(process.env.PD_CRASH_KILLS || 20);
+// Diagnostics (PD_CRASH_LOGDIR): Chromium's stderr per round, the profile's IndexedDB
+// listing before each start, the replicas' raw heads, surviving processes after kills,
+// and a copy of the profile as it was before the start of a failing round.
+const LOGDIR = process.env.PD_CRASH_LOGDIR || null;
+const CHROME_LOG_ARGS = (process.env.PD_CRASH_CHROME_ARGS ?? '--enable-logging=stderr --v=0').split(' ').filter(Boolean);
+function diag(line) {
+  if (LOGDIR) fs.appendFileSync(path.join(LOGDIR, 'diag.log'), `${new Date().toISOString()} ${line}\n`);
+}
+function listing(dir) {
+  try {
+    return execFileSync('find', [dir, '-printf', '%TT %10s %P\\n'], { encoding: 'utf8' });
+  } catch (error) {
+    return `(find failed: ${error.message})`;
+  }
+}
+// How each LevelDB write-ahead log (*.log) under dir ends: 'clean', or where a record the
+// writer did not finish starts (framing only: 32 KiB blocks, 7-byte headers; no checksums).
+function logTails(dir) {
+  const out = [];
+  let files = [];
+  try {
+    files = fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.log'));
+  } catch {
+    return out;
+  }
+  for (const file of files) {
+    const data = fs.readFileSync(path.join(dir, file));
+    let pos = 0;
+    let tail = 'clean';
+    while (pos < data.length) {
+      const left = 32768 - (pos % 32768);
+      if (left < 7) { pos += left; continue; }
+      if (pos + 7 > data.length) { tail = `truncated header at ${pos}`; break; }
+      const length = data.readUInt16LE(pos + 4);
+      const type = data[pos + 6];
+      if (type === 0 && length === 0) { pos += left; continue; }
+      if (pos + 7 + length > data.length) { tail = `truncated record at ${pos} (type ${type}, length ${length})`; break; }
+      pos += 7 + length;
+    }
+    out.push(`${file} ${data.length} bytes: ${tail}`);
+  }
+  return out;
+}
+function survivors(profile) {
+  const out = execFileSync('ps', ['-eo', 'pid,ppid,pgid,stat,args', '--no-headers'], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(profile));
+}
 let server;
 let profile;
 
@@ -42,9 +97,35 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
   let chrome = null;
   try {
     for (let round = 0; round < KILLS; round++) {
-      chrome = await startChromium({ profile });
+      const tag = `round-${String(round).padStart(2, '0')}`;
+      if (LOGDIR) {
+        diag(`${tag} seed ${seed} acked ${acked.size}; profile IndexedDB before start:\n` +
+          listing(path.join(profile, 'Default', 'IndexedDB')) +
+          `log tails: ${logTails(path.join(profile, 'Default', 'IndexedDB')).join('; ')}`);
+        const copy = path.join(LOGDIR, 'profile-before-start');
+        fs.rmSync(copy, { recursive: true, force: true });
+        fs.cpSync(profile, copy, { recursive: true });
+      }
+      chrome = await startChromium({ profile, ...(LOGDIR ? { logFile: path.join(LOGDIR, `${tag}.stderr`),
+        extraArgs: CHROME_LOG_ARGS } : {}) });
       const page = await appPage(chrome.context, server.url);
+      if (LOGDIR && process.env.PD_CRASH_RAW !== '0') diag(`${tag} raw: ${JSON.stringify(await page.evaluate(() => app.rawState('crash')))}`);
       const info = await page.evaluate(() => app.openDb('crash'));
+      if (LOGDIR) {
+        diag(`${tag} open: ${JSON.stringify({ recovery: info.recovery, replicas: info.replicas })}`);
+        if (acked.size > 0 && info.recovery?.fresh) {
+          const keep = path.join(LOGDIR, `profile-failed-${tag}`);
+          fs.cpSync(path.join(LOGDIR, 'profile-before-start'), path.join(keep, 'before'), { recursive: true });
+          fs.cpSync(profile, path.join(keep, 'after'), { recursive: true });
+          diag(`${tag} FRESH DATABASE with ${acked.size} acked; after open:\n` +
+            listing(path.join(profile, 'Default', 'IndexedDB')));
+        }
+      }
+      // A database that reopens with all three replicas empty after acknowledged writes: the
+      // browser discarded the origin's IndexedDB (Chromium does when LevelDB reports corruption
+      // on open; see PD_CRASH_LOGDIR for its log and the profile). Said plainly, not as a key list.
+      assert.ok(!(acked.size > 0 && info.recovery?.fresh), `round ${round} (seed ${seed}): the database ` +
+        `reopened EMPTY (all three replicas empty) after ${acked.size} acknowledged writes`);
       // Everything acknowledged in earlier rounds is there, with the right value.
       const all = await page.evaluate(() => app.readAll());
       const present = new Set(all.keys);
@@ -59,7 +140,23 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
       await page.evaluate((prefix) => app.streamWrites(prefix), `r${String(round).padStart(2, '0')}-`);
       const waitMs = random() < 0.15 ? Math.floor(random() * 30) : 300 + Math.floor(random() * 1500);
       await new Promise((resolve) => setTimeout(resolve, waitMs));
+      if (LOGDIR) {
+        const events = await page.evaluate(() => app.replicaEvents()).catch((error) => [String(error)]);
+        const bad = events.filter((e) => e.status !== 'healthy');
+        diag(`${tag} before kill: ${events.length} replica events, ${bad.length} not healthy` +
+          (bad.length ? `: ${JSON.stringify(bad.slice(-6))}` : '') +
+          (page.errors.length ? `; page errors: ${JSON.stringify(page.errors.slice(-5))}` : ''));
+      }
       await chrome.kill();
+      if (LOGDIR) {
+        const left = survivors(profile);
+        diag(`${tag} killed after ${waitMs} ms, acked ${acked.size}; processes left: ${left.length}` +
+          (left.length ? `\n${left.join('\n')}` : ''));
+        if (left.length) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          diag(`${tag} 200 ms later: ${survivors(profile).length} left`);
+        }
+      }
       chrome = null;
     }
     // A clean session at the end: all of it there, and every replica whole after repair.

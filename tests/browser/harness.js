@@ -128,15 +128,18 @@ export async function launch() {
 /**
  * Starts Chromium as a child process of this test (its own process group)
  * with `profile` as --user-data-dir, and connects playwright to it over CDP.
+ * Options: logFile (Chromium's stderr is written there; by default it is
+ * discarded after startup), extraArgs (more command-line flags, e.g.
+ * ['--enable-logging=stderr', '--v=0']).
  * Resolves to { context, browser, pid, profile, kill(), close() }:
  *   context  the profile's default browser context (newPage(), pages())
  *   kill()   SIGKILL to every process of this Chromium; resolves once it exited
  *   close()  closes the browser cleanly (the profile stays: it is the caller's)
  */
-export async function startChromium({ profile, timeoutMs = 30_000 } = {}) {
+export async function startChromium({ profile, timeoutMs = 30_000, logFile = null, extraArgs = [] } = {}) {
   requireChromium();
   if (!profile) throw new Error('startChromium: profile is required (freshProfile() makes one)');
-  const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0',
+  const child = spawn(CHROMIUM, [...FLAGS, ...extraArgs, `--user-data-dir=${profile}`, '--remote-debugging-port=0',
     '--remote-debugging-address=127.0.0.1', 'about:blank'], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -159,7 +162,13 @@ export async function startChromium({ profile, timeoutMs = 30_000 } = {}) {
       reject(new Error(`Chromium exited (${signal ?? code}) before it listened:\n${log}`));
     });
   });
-  child.stderr.resume();
+  if (logFile) {
+    fs.writeFileSync(logFile, log);
+    const out = fs.createWriteStream(logFile, { flags: 'a' });
+    child.stderr.pipe(out);
+  } else {
+    child.stderr.resume();
+  }
   const browser = await chromium.connectOverCDP(endpoint);
   const context = browser.contexts()[0];
   let gone = false;

@@ -233,3 +233,49 @@ export async function idbHeadLsn(name) {
     idb.close();
   }
 }
+
+/**
+ * What the replicas of `name` hold right now, read with raw IndexedDB (no
+ * database is created): [{ name, absent?, lsn, pageCount, pages, dataLoss? }]
+ * plus the origin's database names. For diagnostics (crash.test.js).
+ */
+export async function rawState(name) {
+  const replicas = [];
+  for (let i = 0; i < 3; i++) {
+    const idbName = `${name}#${i}`;
+    const out = { name: idbName };
+    const r = indexedDB.open(idbName);
+    r.onupgradeneeded = (event) => {
+      out.absent = true;
+      if (event.dataLoss && event.dataLoss !== 'none') out.dataLoss = `${event.dataLoss}: ${event.dataLossMessage}`;
+      r.transaction.abort();
+    };
+    let idb = null;
+    try {
+      idb = await request(r);
+    } catch (error) {
+      if (!out.absent) out.error = `${error?.name}: ${error?.message}`;
+      replicas.push(out);
+      continue;
+    }
+    try {
+      const tx = idb.transaction(['meta', 'pages'], 'readonly');
+      const image = await request(tx.objectStore('meta').get('head'));
+      out.pages = await request(tx.objectStore('pages').count());
+      if (image) {
+        const v = new DataView(image.buffer, image.byteOffset, image.byteLength);
+        out.lsn = v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
+        out.pageCount = v.getUint32(40, true);
+      } else {
+        out.lsn = null;
+      }
+    } catch (error) {
+      out.error = `${error?.name}: ${error?.message}`;
+    } finally {
+      idb.close();
+    }
+    replicas.push(out);
+  }
+  const names = (await indexedDB.databases()).map((d) => `${d.name}@${d.version}`).sort();
+  return { names, replicas };
+}
