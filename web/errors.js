@@ -16,7 +16,9 @@
 // as own properties.
 //
 // Errors raised by pocketdynamo itself rather than by a DynamoDB operation
-// (closed database, unsupported storage) are PocketDynamoError.
+// (closed database, unsupported storage) are PocketDynamoError; DataLossError
+// (a PocketDynamoError) is open()'s refusal to start empty in place of data
+// the browser discarded.
 
 /** Base class of every error a DynamoDB operation can raise. */
 export class DynamoDBError extends Error {
@@ -33,6 +35,26 @@ Object.defineProperty(DynamoDBError.prototype, 'name', {
 export class PocketDynamoError extends Error {}
 Object.defineProperty(PocketDynamoError.prototype, 'name', {
   value: 'PocketDynamoError', writable: true, configurable: true,
+});
+
+/**
+ * open() found all three replicas empty although the database held data: the
+ * browser discarded the origin's IndexedDB storage (recovery.js). Nothing was
+ * created. Fields: database, lastLsn (from the marker, or null), markedAt,
+ * dataLoss ('total' | ... | null) and dataLossMessage (Chromium's, or null).
+ */
+export class DataLossError extends PocketDynamoError {
+  constructor(message, details = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.database = details.database ?? null;
+    this.lastLsn = details.lastLsn ?? null;
+    this.markedAt = details.markedAt ?? null;
+    this.dataLoss = details.dataLoss ?? null;
+    this.dataLossMessage = details.dataLossMessage ?? null;
+  }
+}
+Object.defineProperty(DataLossError.prototype, 'name', {
+  value: 'DataLossError', writable: true, configurable: true,
 });
 
 // [exception name, wire namespace, default message]. The namespaces are the

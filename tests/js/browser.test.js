@@ -62,6 +62,53 @@ before(async () => {
   result.closed = closed;
   worker.terminate();
   window.__result = result;`);
+  // Replicas gone while the marker says the database held data (here deleted by hand; Chromium
+  // deletes the origin's whole IndexedDB when it finds its store corrupt): open() refuses with
+  // DataLossError, in a page (localStorage marker) and in a worker (OPFS marker).
+  page('data-loss.html', `
+  const { open, DataLossError } = await import('/dist/index.js');
+  const { WorkerClient } = await import('/dist/worker/index.js');
+  const wipe = (name) => Promise.all([0, 1, 2].map((i) => new Promise((resolve, reject) => {
+    const r = indexedDB.deleteDatabase(name + '#' + i);
+    r.onsuccess = resolve;
+    r.onerror = () => reject(r.error);
+  })));
+  const spec = { TableName: 'Things', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' };
+  const result = {};
+  const db = await open('lost-page');
+  await db.send('CreateTable', spec);
+  result.marker = JSON.parse(localStorage.getItem('pocketdynamo:lost-page')).lsn >= 1;
+  await db.close();
+  await wipe('lost-page');
+  try { await open('lost-page'); result.page = 'opened'; } catch (error) {
+    result.page = error.name; result.pageIsClass = error instanceof DataLossError; result.pageLsn = error.lastLsn;
+  }
+  const accepted = await open('lost-page', { acceptDataLoss: true });
+  result.accepted = (await accepted.send('ListTables', {})).TableNames.length;
+  result.acceptedLoss = accepted.recovery.dataLoss !== null;
+  await accepted.close();
+  const start = () => new Worker('/dist/worker/worker.js', { type: 'module' });
+  let worker = start();
+  const wdb = await WorkerClient.open(worker, 'lost-worker');
+  await wdb.send('CreateTable', spec);
+  await wdb.close();
+  worker.terminate();
+  result.workerLocalStorage = localStorage.getItem('pocketdynamo:lost-worker');
+  const dir = await navigator.storage.getDirectory();
+  result.workerMarker = JSON.parse(await (await (await dir.getFileHandle('pocketdynamo-lost-worker.marker.json')).getFile()).text()).lsn >= 1;
+  await wipe('lost-worker');
+  worker = start();
+  try { await WorkerClient.open(worker, 'lost-worker'); result.worker = 'opened'; } catch (error) {
+    result.worker = error.name; result.workerIsClass = error instanceof DataLossError;
+  }
+  worker.terminate();
+  worker = start();
+  const wacc = await WorkerClient.open(worker, 'lost-worker', { acceptDataLoss: true });
+  result.workerAccepted = (await wacc.send('ListTables', {})).TableNames.length;
+  await wacc.close();
+  worker.terminate();
+  window.__result = result;`);
   server = await serve({ '/': pages, '/dist/': dist, '/support/': path.join(here, 'support') });
   browser = await launch();
 });
@@ -70,6 +117,15 @@ after(async () => {
   await browser?.close();
   await server?.close();
   if (pages) fs.rmSync(pages, { recursive: true, force: true });
+});
+
+test('replicas wiped under a marker: DataLossError in a page and in a worker, acceptDataLoss opens empty', async () => {
+  const result = await runPage(browser, `${server.url}/data-loss.html`);
+  assert.deepEqual(result, {
+    marker: true, page: 'DataLossError', pageIsClass: true, pageLsn: result.pageLsn, accepted: 0, acceptedLoss: true,
+    workerLocalStorage: null, workerMarker: true, worker: 'DataLossError', workerIsClass: true, workerAccepted: 0,
+  });
+  assert.ok(result.pageLsn >= 1);
 });
 
 test('plain files in a page: open, document API, errors, snapshot and reopen', async () => {

@@ -18,6 +18,11 @@
 // options.quotaBytes makes the store refuse (abort, kind 'quota') any write
 // whose database would exceed that many bytes of pages, as a full disk would.
 //
+// Chromium reports that it found the origin's IndexedDB store corrupt and
+// deleted it (ALL of the origin's databases) as the non-standard
+// event.dataLoss / dataLossMessage of upgradeneeded, once, to the first open
+// on the origin; the store keeps it as `dataLoss` for recovery (recovery.js).
+//
 // If another context deletes the database (indexedDB.deleteDatabase, the
 // playground's "damage" button), this connection closes itself so the delete
 // can proceed; the next operation reconnects and finds an empty store.
@@ -35,6 +40,7 @@ export class IdbStore {
   #db = null;             // open IDBDatabase, or null
   #connecting = null;     // Promise<IDBDatabase> while opening
   #closed = false;        // close() was called
+  #dataLoss = null;       // { kind, message } when the browser reported it discarded the data
 
   /** options: { quotaBytes (test hook), indexedDB (an IDBFactory; default globalThis.indexedDB) }. */
   constructor(name, { quotaBytes = Infinity, indexedDB: factory = globalThis.indexedDB } = {}) {
@@ -44,6 +50,13 @@ export class IdbStore {
   }
 
   describe() { return `IndexedDB "${this.#name}"`; }
+
+  /**
+   * { kind, message } when opening found that the browser had discarded this
+   * origin's IndexedDB data (Chromium's event.dataLoss, e.g. 'total', and
+   * event.dataLossMessage on upgradeneeded), else null.
+   */
+  get dataLoss() { return this.#dataLoss; }
 
   async open() {
     this.#closed = false;
@@ -64,7 +77,12 @@ export class IdbStore {
         reject(storeError(this, error, 'open'));
         return;
       }
-      request.onupgradeneeded = () => {
+      request.onupgradeneeded = (event) => {
+        // Chromium (non-standard): the origin's store was found corrupt and deleted; said
+        // only to the first open on the origin after it. Recovery must know (recovery.js).
+        if (event?.dataLoss && event.dataLoss !== 'none') {
+          this.#dataLoss = { kind: String(event.dataLoss), message: String(event.dataLossMessage ?? '') };
+        }
         const db = request.result;
         if (!db.objectStoreNames.contains('pages')) db.createObjectStore('pages');
         if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');

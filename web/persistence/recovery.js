@@ -13,6 +13,11 @@
 //      next highest LSN).
 //   3. When any page came from another replica, run the full integrity
 //      check too. The first candidate that passes is the database.
+//   0. All three empty: a new database, UNLESS the marker (marker.js, outside
+//      IndexedDB) or a store's dataLoss report (idb-store.js) says it held
+//      data: then the browser discarded the origin's IndexedDB storage and
+//      open rejects with DataLossError, creating nothing, unless
+//      acceptDataLoss (then it starts empty and clears the marker).
 //   If no candidate passes, or no head is valid while some replica holds
 //   data, open fails with an Error naming what was wrong with each replica.
 //   A candidate whose store cannot be READ (an I/O error, not bad bytes)
@@ -38,24 +43,33 @@
 //   invalid/unreadable head = null (full rebuild)
 // Replicas other than the source are scanned for damaged pages afterwards (replica-set.js scan).
 
-import { PocketDynamoError } from '../errors.js';
+import { DataLossError, PocketDynamoError } from '../errors.js';
 import { StoreError, pageHeader } from './page-store.js';
 
 /**
  * stores: PageStore[3]; tools: Engine.pageTools(); openEngine(snapshot) ->
  * Promise<Engine> (rejects with the core's Status text in the message);
- * createEngine() -> Promise<Engine> for a new database.
- * Resolves to { engine, fresh, source, lsn, states, replaced, discarded, heads }.
+ * createEngine() -> Promise<Engine> for a new database; marker: marker.js's
+ * { read, write, clear } or null; acceptDataLoss: start empty even then.
+ * Resolves to { engine, fresh, source, lsn, states, replaced, discarded, heads, dataLoss }.
  */
-export async function recover(stores, tools, { name, openEngine, createEngine }) {
+export async function recover(stores, tools, { name, openEngine, createEngine, marker = null, acceptDataLoss = false }) {
   const heads = await Promise.all(stores.map((store, index) => readHead(store, index, tools)));
   const valid = heads.filter((h) => h.lsn !== undefined);
   if (valid.length === 0) {
     if (heads.every((h) => h.empty)) {
+      const lost = await lossEvidence(stores, marker);
+      if (lost && !acceptDataLoss) {
+        // The browser reports its loss only once: keep the refusal for the next open too.
+        if (lost.dataLoss && !lost.marked) await marker?.write(null);
+        throw dataLossError(name, lost);
+      }
       const engine = await createEngine();
+      if (lost) await marker?.clear();
       return {
         engine, fresh: true, source: null, lsn: 0, replaced: [], discarded: [], heads,
         states: heads.map(() => ({ head: 0, pageCount: 1, pageSize: engine.pageSize })),
+        dataLoss: lost ? publicLoss(lost) : null,
       };
     }
     throw new PocketDynamoError(`Cannot open database "${name}": no replica holds a valid head, and ` +
@@ -106,11 +120,44 @@ export async function recover(stores, tools, { name, openEngine, createEngine })
     }
     return {
       engine: loaded.engine, fresh: false, source: chosen.index, lsn: chosen.lsn, states,
-      replaced: loaded.replaced, discarded, heads, skipped: failures,
+      replaced: loaded.replaced, discarded, heads, skipped: failures, dataLoss: null,
     };
   }
   throw new PocketDynamoError(`Cannot open database "${name}": no replica gives a consistent state ` +
       `(${failures.join('; ')}; ${heads.filter((h) => h.lsn === undefined).map(describeHead).join('; ') || 'no other replica'})`);
+}
+
+// All three replicas are empty: did the database hold data? The marker (marker.js, kept
+// outside IndexedDB) says it did, or a store reports the browser discarded its data.
+// { marked, lastLsn, markedAt, dataLoss, dataLossMessage } or null.
+async function lossEvidence(stores, marker) {
+  const mark = (await marker?.read()) ?? null;
+  const reported = stores.map((s) => s.dataLoss ?? null).find((d) => d) ?? null;
+  if (!mark && !reported) return null;
+  return {
+    where: marker?.where ?? 'a marker', marked: mark !== null, lastLsn: mark?.lsn ?? null, markedAt: mark?.at || null,
+    dataLoss: reported?.kind ?? null, dataLossMessage: reported?.message || null,
+  };
+}
+
+function publicLoss(lost) {
+  const { lastLsn, markedAt, dataLoss, dataLossMessage } = lost;
+  return { lastLsn, markedAt, dataLoss, dataLossMessage };
+}
+
+function dataLossError(name, lost) {
+  const said = lost.dataLoss
+    ? `the browser reported dataLoss '${lost.dataLoss}'${lost.dataLossMessage ? ` ("${lost.dataLossMessage}")` : ''}`
+    : `the browser did not say so to this page, but pocketdynamo's marker (${lost.where}, ` +
+      'kept outside IndexedDB) records that the database held data' +
+      `${lost.markedAt ? ` (written ${lost.markedAt})` : ''}`;
+  const last = lost.lastLsn ? `it had reached at least LSN ${lost.lastLsn}` : 'its last LSN is not known';
+  return new DataLossError(`Cannot open database "${name}": the browser discarded this origin's IndexedDB ` +
+      `storage: all three replicas are empty although the database held data (${said}; ${last}). ` +
+      'The three replicas were lost together because they share the origin\'s one IndexedDB store. ' +
+      'No database was created and nothing was changed. To proceed: restore from an export or backup copy ' +
+      `kept outside the browser, or open("${name}", { acceptDataLoss: true }) to start with an empty database ` +
+      '(this clears the marker).', { database: name, ...publicLoss(lost) });
 }
 
 function describeHead(h) {

@@ -11,12 +11,18 @@
 // open() rejects with PocketDynamoError when no replica gives a consistent
 // state (recovery.js) or the storage cannot be used; nothing is written then
 // except clearing a replica whose newer state could not be read (recovery.js).
+// Storage 'idb' keeps a marker outside IndexedDB (marker.js) that the
+// database holds data: written when it first becomes durable at LSN >= 1
+// (before that commit's operations resolve), at open when it already holds
+// data, and at close; recovery refuses to start empty in its presence
+// (DataLossError) unless options.acceptDataLoss.
 // Events go to emit(name, detail): 'replica', 'scan', 'commit', 'rollback',
 // 'repair', 'error'.
 
 import { Engine } from '../core/engine.js';
 import { PocketDynamoError } from '../errors.js';
 import { Committer } from './committer.js';
+import { markerFor } from './marker.js';
 import { recover } from './recovery.js';
 import { Repairer } from './repair.js';
 import { ReplicaSet } from './replica-set.js';
@@ -44,8 +50,14 @@ export class ReplicatedEngine {
   #committer;
   #repairer;
   #closed = false;
+  #marker;                // marker.js object (storage 'idb': localStorage, or OPFS in a worker), or null
+  #markerPending;         // the marker is still to be written at the first durable LSN >= 1
+  #markerWrite = null;    // Promise of that write while it runs
 
-  constructor({ engine, stores, release, replicaSet, committer, repairer, kind, persistent, persisted, recovery }) {
+  constructor({ engine, stores, release, replicaSet, committer, repairer, kind, persistent, persisted, recovery,
+    marker = null }) {
+    this.#marker = marker;
+    this.#markerPending = marker !== null;
     this.engine = engine;
     this.#stores = stores;
     this.#release = release;
@@ -69,10 +81,13 @@ export class ReplicatedEngine {
     const engineOptions = { wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary };
     const tools = await Engine.pageTools(engineOptions);
     const { kind, persistent, stores, release } = await loadStores(parsed, options);
+    const marker = kind === 'idb' ? markerFor(parsed.name) : null;
     let result;
     try {
       result = await recover(stores, tools, {
         name: parsed.name,
+        marker,
+        acceptDataLoss: options.acceptDataLoss === true,
         openEngine: (snapshot) => Engine.create({ ...engineOptions, snapshot }),
         createEngine: () => Engine.create({ ...engineOptions, pageSize: options.pageSize, snapshot: options.snapshot }),
       });
@@ -100,8 +115,9 @@ export class ReplicatedEngine {
       engine, stores, release, replicaSet, committer, repairer, kind, persistent, persisted,
       recovery: {
         fresh: result.fresh, source: result.source, lsn: result.lsn, replaced: result.replaced,
-        discarded: result.discarded, skipped: result.skipped ?? [],
+        discarded: result.discarded, skipped: result.skipped ?? [], dataLoss: result.dataLoss ?? null,
       },
+      marker,
     });
     if (result.fresh && options.snapshot) {
       // The snapshot must be durable before open() resolves: write it everywhere now.
@@ -113,6 +129,7 @@ export class ReplicatedEngine {
             `(${replicaSet.status().map((r) => r.reason).filter(Boolean).join('; ')})`);
       }
     }
+    await owner.#noteDurable();   // a database that already holds data (also one made before markers existed)
     const scan = result.fresh ? [] : [0, 1, 2].filter((i) => i !== result.source);
     repairer.start(scan).catch((error) => relay('error', { error }));
     return owner;
@@ -123,7 +140,34 @@ export class ReplicatedEngine {
   }
 
   /** The durability promise of the operation just run on this.engine (committer.js). */
-  afterOperation() { return this.#committer.afterOperation(); }
+  afterOperation() {
+    const durable = this.#committer.afterOperation();
+    if (!this.#markerPending) return durable;
+    // The first durable LSN >= 1 writes the marker before the operation resolves.
+    return durable.then(async (value) => {
+      await this.#noteDurable();
+      return value;
+    });
+  }
+
+  // Writes the marker once the durable LSN is >= 1 (storage 'idb'; localStorage, or OPFS in
+  // a worker). Never fails: a marker that cannot be written leaves dataLoss as the only signal.
+  async #noteDurable() {
+    if (this.#markerWrite) return this.#markerWrite;
+    if (!this.#markerPending || !(this.engine.durableLsn >= 1)) return undefined;
+    this.#markerWrite = (async () => {
+      let written = false;
+      try {
+        written = await this.#marker.write(this.engine.durableLsn);
+      } catch {
+        written = false;
+      }
+      if (written) this.#markerPending = false;
+      this.#markerWrite = null;
+    })();
+    return this.#markerWrite;
+  }
+
   /** Error once writes stopped (committer.js), else null. */
   get fatal() { return this.#committer.fatal; }
   /** Resolves when no commit is pending or in flight. */
@@ -144,6 +188,9 @@ export class ReplicatedEngine {
     if (this.#closed) return;
     this.#closed = true;
     await this.#committer.close();
+    if (this.#marker && this.engine.durableLsn >= 1) {
+      await Promise.resolve(this.#marker.write(this.engine.durableLsn)).catch(() => {});
+    }
     await this.#repairer.close();
     await this.#replicaSet.close();
     await this.#release();

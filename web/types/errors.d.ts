@@ -18,6 +18,28 @@ export declare class DynamoDBError extends Error {
 /** An error of pocketdynamo itself (closed database, unsupported storage, bad options). */
 export declare class PocketDynamoError extends Error {}
 
+/**
+ * open() rejects with this when all three replicas are empty although the
+ * database held data (a marker in localStorage says so, or the browser
+ * reported dataLoss): the browser discarded the origin's IndexedDB storage
+ * (Chromium does when it finds its LevelDB store corrupt, e.g. after a crash).
+ * No database was created. Restore from an export kept outside the browser,
+ * or open with { acceptDataLoss: true } to start empty.
+ */
+export declare class DataLossError extends PocketDynamoError {
+  name: 'DataLossError';
+  /** The database name. */
+  database: string | null;
+  /** The last LSN the marker recorded (null: no marker, only the browser's report). */
+  lastLsn: number | null;
+  /** When the marker was written (ISO time), or null. */
+  markedAt: string | null;
+  /** The browser's IDBVersionChangeEvent.dataLoss ('total'), or null when it reported none. */
+  dataLoss: string | null;
+  /** The browser's dataLossMessage, or null. */
+  dataLossMessage: string | null;
+}
+
 /** The names of the DynamoDB exceptions that have their own class. */
 export type ExceptionName =
   | 'ValidationException' | 'SerializationException' | 'UnknownOperationException'

@@ -47,6 +47,17 @@ export interface OpenOptions {
    * into an empty database (otherwise open() rejects).
    */
   snapshot?: Snapshot;
+  /**
+   * Storage 'idb': open even when the browser discarded this database's data
+   * (all three replicas empty while the localStorage marker
+   * 'pocketdynamo:<name>' or the browser's dataLoss report says it held data).
+   * Without it open() rejects with DataLossError; with it the database opens
+   * EMPTY, the marker is cleared, and recovery.dataLoss reports what was
+   * lost. In a worker (no localStorage) the marker is a file in the origin
+   * private file system; where neither exists only Chromium's one-time
+   * dataLoss report (to the first open after the wipe) can detect the loss.
+   */
+  acceptDataLoss?: boolean;
   /** Where to fetch (browser) or read (Node) pocketdynamo-core.wasm. Default: next to dist/core/module.js (import.meta.url). */
   wasmUrl?: string | URL;
   /** The wasm bytes themselves (then nothing is fetched or read). */

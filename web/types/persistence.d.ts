@@ -39,6 +39,11 @@ export interface RecoveryReport {
   discarded: { index: number; lsn: number }[];
   /** Why replicas with a higher LSN than the source could not be used. */
   skipped: string[];
+  /**
+   * Set when open({ acceptDataLoss: true }) started empty in place of data the
+   * browser discarded: the marker's last LSN and the browser's report. Else null.
+   */
+  dataLoss: { lastLsn: number | null; markedAt: string | null; dataLoss: string | null; dataLossMessage: string | null } | null;
 }
 
 /** Events of db.on(name, fn). */
@@ -109,6 +114,11 @@ export interface PageStore {
   close(): Promise<void>;
   destroy(): Promise<void>;
   describe?(): string;
+  /**
+   * Set by a store that learned, on open, that the browser discarded its data
+   * (IndexedDB: Chromium's event.dataLoss, e.g. 'total', and dataLossMessage).
+   */
+  readonly dataLoss?: { kind: string; message: string } | null;
 }
 
 /** Why a store operation failed. */

@@ -12,7 +12,7 @@
 // reject with PocketDynamoError carrying the worker-side name and message.
 
 import { DatabaseBase } from '../database-base.js';
-import { PocketDynamoError } from '../errors.js';
+import { DataLossError, PocketDynamoError } from '../errors.js';
 import { TAG } from './protocol.js';
 
 export class WorkerClient extends DatabaseBase {
@@ -86,7 +86,9 @@ export class WorkerClient extends DatabaseBase {
     if (!waiter) return;
     this.#pending.delete(message.id);
     if (message.error) {
-      const error = new PocketDynamoError(message.error.message);
+      const error = message.error.name === 'DataLossError'
+        ? new DataLossError(message.error.message, message.error.details ?? {})
+        : new PocketDynamoError(message.error.message);
       error.workerErrorName = message.error.name;
       waiter.reject(error);
     } else {

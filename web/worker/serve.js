@@ -7,8 +7,10 @@
 //   serveDatabase();
 //
 // dist/worker/worker.js in the package is exactly that, ready to start.
+// A DataLossError (open found the data discarded) reaches the client as one.
 
 import { Database } from '../database.js';
+import { DataLossError } from '../errors.js';
 import { TAG } from './protocol.js';
 
 /** Answers WorkerClient calls on `scope` (default: the worker's global scope). */
@@ -40,7 +42,11 @@ export function serveDatabase(scope = globalThis) {
       scope.postMessage({ tag: TAG, id, result });
     } catch (error) {
       scope.postMessage({
-        tag: TAG, id, error: { name: error?.name ?? 'Error', message: error?.message ?? String(error) },
+        tag: TAG, id, error: { name: error?.name ?? 'Error', message: error?.message ?? String(error),
+          ...(error instanceof DataLossError ? { details: {
+            database: error.database, lastLsn: error.lastLsn, markedAt: error.markedAt,
+            dataLoss: error.dataLoss, dataLossMessage: error.dataLossMessage,
+          } } : {}) },
       });
     }
   });

@@ -3,7 +3,7 @@
 // fails the compile if the line below it is NOT an error).
 import {
   open, Database, Table, NumberValue, marshall, unmarshall,
-  ConditionalCheckFailedException, DynamoDBError, PocketDynamoError, ValidationException,
+  ConditionalCheckFailedException, DynamoDBError, PocketDynamoError, DataLossError, ValidationException,
   type AttributeMap, type Page, type Snapshot, MemoryStore, type ReplicaStatus,
   type TableExport, type ImportResult, type ImportProgress, type ImportErrorFields,
   type ChangeRecord, type LiveQuery,
@@ -83,6 +83,13 @@ async function main(): Promise<void> {
     if (e instanceof DynamoDBError && e.name === 'ValidationException') { e.message; }
     if (e instanceof PocketDynamoError) { e.message; }
   }
+  try {
+    await open('shop');
+  } catch (e) {
+    if (e instanceof DataLossError) { const n: 'DataLossError' = e.name; const l: number | null = e.lastLsn; e.dataLossMessage; }
+  }
+  const accepted = await open('shop', { acceptDataLoss: true });
+  const lost: number | null | undefined = accepted.recovery?.dataLoss?.lastLsn;
   const v = new ValidationException('bad');
   const vn: 'ValidationException' = v.name;
 
