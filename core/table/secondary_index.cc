@@ -2,6 +2,7 @@
 // the section 1 byte form (contract and format in table/secondary_index.h).
 #include "table/secondary_index.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -66,33 +67,11 @@ Status ParseOne(const json& index,
   out->name = StringMember(index, "IndexName");
   std::vector<std::string> keys;
   std::vector<std::string> key_types;
-  if (const json* schema = Member(index, "KeySchema"); schema && schema->is_array()) {
-    for (const json& element : *schema) {
-      keys.push_back(StringMember(element, "AttributeName"));
-      key_types.push_back(StringMember(element, "KeyType"));
-    }
-  }
+  ReadKeySchema(index, &keys, &key_types);
   if (keys.empty()) return Status::InvalidArgument("Invalid KeySchema: empty");  // spec's job
   std::vector<std::string> defined_names;
   for (const auto& d : defined) defined_names.push_back(d.first);
-  for (const std::string& k : keys) {
-    if (!DefinedType(defined, k)) {
-      return Invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
-                     Join(keys) + "], AttributeDefinitions: [" + Join(defined_names) + "]");
-    }
-  }
-  if (keys.size() == 2 && keys[0] == keys[1]) {
-    return Status::InvalidArgument(
-        "Both the Hash Key and the Range Key element in the KeySchema have the same name");
-  }
-  if (key_types[0] != "HASH") {
-    return Status::InvalidArgument(
-        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-  }
-  if (keys.size() == 2 && key_types[1] != "RANGE") {
-    return Status::InvalidArgument(
-        "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
-  }
+  if (Status s = CheckKeySchema(keys, key_types, defined_names); !s.ok()) return s;
   if (table_hash != nullptr) {
     if (keys.size() != 2) {
       return Invalid("Index KeySchema does not have a range key for index: " + out->name);
@@ -160,6 +139,40 @@ Status ParseThroughput(const json& index, SecondaryIndex* out) {
 }
 
 }  // namespace
+
+void ReadKeySchema(const json& holder, std::vector<std::string>* names,
+                   std::vector<std::string>* key_types) {
+  const json* schema = Member(holder, "KeySchema");
+  if (schema == nullptr || !schema->is_array()) return;
+  for (const json& element : *schema) {
+    names->push_back(StringMember(element, "AttributeName"));
+    key_types->push_back(StringMember(element, "KeyType"));
+  }
+}
+
+Status CheckKeySchema(const std::vector<std::string>& names,
+                      const std::vector<std::string>& key_types,
+                      const std::vector<std::string>& defined) {
+  for (const std::string& k : names) {
+    if (std::find(defined.begin(), defined.end(), k) == defined.end()) {
+      return Invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
+                     Join(names) + "], AttributeDefinitions: [" + Join(defined) + "]");
+    }
+  }
+  if (names.size() == 2 && names[0] == names[1]) {
+    return Status::InvalidArgument(
+        "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  }
+  if (key_types[0] != "HASH") {
+    return Status::InvalidArgument(
+        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  }
+  if (names.size() == 2 && key_types[1] != "RANGE") {
+    return Status::InvalidArgument(
+        "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+  }
+  return Status::OK();
+}
 
 const char* ProjectionTypeName(ProjectionType type) {
   switch (type) {

@@ -86,6 +86,22 @@ struct SecondaryIndex {
   bool operator!=(const SecondaryIndex& o) const { return !(*this == o); }
 };
 
+// The AttributeName and KeyType lists of `holder`'s KeySchema member, in
+// order (both empty when it is missing or not an array). Strings that are not
+// given read as "".
+void ReadKeySchema(const nlohmann::json& holder, std::vector<std::string>* names,
+                   std::vector<std::string>* key_types);
+
+// DynamoDB's checks of a table's or an index's key schema, in its order:
+// every key attribute is in `defined` (the AttributeDefinitions names, in
+// request order, as the message lists them), hash and range names differ,
+// the first element is HASH, the second RANGE. InvalidArgument with
+// DynamoDB's message for the first problem. REQUIRES: names.size() ==
+// key_types.size() and 1 <= names.size() <= 2.
+Status CheckKeySchema(const std::vector<std::string>& names,
+                      const std::vector<std::string>& key_types,
+                      const std::vector<std::string>& defined);
+
 // The indexes a CreateTable request declares, LSIs first then GSIs, each in
 // request order. `defined` are the AttributeDefinitions (name, type) in
 // request order; `table_keys` the table's key attribute names (1 or 2);

@@ -46,22 +46,6 @@ std::optional<AttributeType> KeyTypeFromName(const std::string& name) {
   return std::nullopt;
 }
 
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += names[i];
-  }
-  return out;
-}
-
-bool Contains(const std::vector<std::string>& v, const std::string& s) {
-  for (const std::string& x : v) {
-    if (x == s) return true;
-  }
-  return false;
-}
-
 // ---- Byte form ----------------------------------------------------------------
 
 char TypeByte(AttributeType t) {
@@ -295,12 +279,7 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
   }
   std::vector<std::string> keys;
   std::vector<std::string> key_types;
-  if (const json* schema = Member(request, "KeySchema"); schema && schema->is_array()) {
-    for (const json& element : *schema) {
-      keys.push_back(StringMember(element, "AttributeName"));
-      key_types.push_back(StringMember(element, "KeyType"));
-    }
-  }
+  ReadKeySchema(request, &keys, &key_types);
   if (keys.empty() || keys.size() > kMaxKeySchemaElements) {
     return Status::InvalidArgument(std::string(kInvalidPrefix) +
                                    "KeySchema must have 1 or 2 elements");
@@ -309,26 +288,7 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
     return Status::InvalidArgument(
         "Invalid KeySchema: Some index key attribute have no definition");
   }
-  for (const std::string& k : keys) {
-    if (!Contains(defined, k)) {
-      return Status::InvalidArgument(
-          std::string(kInvalidPrefix) +
-          "Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
-          JoinNames(keys) + "], AttributeDefinitions: [" + JoinNames(defined) + "]");
-    }
-  }
-  if (keys.size() == 2 && keys[0] == keys[1]) {
-    return Status::InvalidArgument(
-        "Both the Hash Key and the Range Key element in the KeySchema have the same name");
-  }
-  if (key_types[0] != "HASH") {
-    return Status::InvalidArgument(
-        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-  }
-  if (keys.size() == 2 && key_types[1] != "RANGE") {
-    return Status::InvalidArgument(
-        "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
-  }
+  if (Status s = CheckKeySchema(keys, key_types, defined); !s.ok()) return s;
 
   const bool has_indexes = Member(request, "LocalSecondaryIndexes") != nullptr ||
                            Member(request, "GlobalSecondaryIndexes") != nullptr;
