@@ -5,10 +5,17 @@
 # the comparison; arguments go to bench/compare.mjs:
 #   npm run bench -- --quick          N = 10,000 (bench/results/quick.*)
 #   npm run bench                     N = 100,000 (bench/results/latest.*)
+# Then the IndexedDB micro-benchmark (bench/idb-micro.mjs: parallel strict
+# transactions, put cost by size, get vs getAll; bench/results/idb_micro.*),
+# with --quick when the comparison ran --quick.
 # The native core benchmark is `npm run bench:core`.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 bash scripts/setup.sh --bench
 node scripts/build-package.mjs
-exec node bench/compare.mjs "$@"
+node bench/compare.mjs "$@"
+micro=()
+for arg in "$@"; do [[ "$arg" == "--quick" ]] && micro+=(--quick); done
+echo
+node bench/idb-micro.mjs "${micro[@]}"
