@@ -106,7 +106,7 @@ export function buildRequest() {
     const extra = $('#q-values').value.trim();
     if (extra) {
       let parsed;
-      try { parsed = JSON.parse(extra); } catch (e) { throw new Error(`Filter names/values: ${e.message}`); }
+      try { parsed = JSON.parse(extra); } catch (e) { throw new Error(`Filter names/values: ${e.message}`, { cause: e }); }
       for (const [k, v] of Object.entries(parsed)) (k.startsWith('#') ? names : values)[k] = v;
     }
   }

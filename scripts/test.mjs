@@ -1,8 +1,10 @@
 // The test runner behind `npm test` (scripts/test.sh runs it).
 //
-//   node scripts/test.mjs [native] [wasm] [js] [browser] [--area NAME]...
+//   node scripts/test.mjs [lint] [native] [wasm] [js] [browser] [--area NAME]...
 //
-// Parts, in this order (default: all four):
+// Parts, in this order (default: all five):
+//   lint     ESLint (eslint.config.js) over the JavaScript of web/ scripts/
+//            tests/ bench/ demo/; each error counts as one failed test.
 //   native   configure build/native (Debug, ASan + UBSan), build pd_core, then
 //            for each tests/cpp/<area>/ holding *_test.cc: build <area>_test
 //            and run it.
@@ -36,7 +38,8 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const jobs = process.env.PD_JOBS || '2';
 const suiteTimeoutMs = Number(process.env.PD_SUITE_TIMEOUT || 900) * 1000;
 const logDir = path.join(repo, 'build', 'test-logs');
-const allParts = ['native', 'wasm', 'js', 'browser'];
+const allParts = ['lint', 'native', 'wasm', 'js', 'browser'];
+const lintDirs = ['web', 'scripts', 'tests', 'bench', 'demo'];
 
 // ---------------------------------------------------------------- arguments
 
@@ -50,7 +53,7 @@ function parseArgs(argv) {
     } else if (arg === '--area' && i + 1 < argv.length) {
       areas.push(argv[++i]);
     } else if (arg === '-h' || arg === '--help') {
-      console.log('usage: npm test -- [native] [wasm] [js] [browser] [--area NAME]...');
+      console.log('usage: npm test -- [lint] [native] [wasm] [js] [browser] [--area NAME]...');
       process.exit(0);
     } else {
       console.error(`test: unknown argument ${JSON.stringify(arg)} (see --help)`);
@@ -91,6 +94,7 @@ function heading(text) {
   console.log(`\n== ${text} ${'='.repeat(Math.max(3, 74 - text.length))}`);
 }
 
+// eslint-disable-next-line no-control-regex -- the escape character is what it matches
 const ansi = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 // Prints a child's output indented, whole lines at a time, as it arrives.
@@ -341,6 +345,20 @@ async function nodeTestPart(name, files) {
   record(name, judge(res, nodeTestCounts(res.output)));
 }
 
+// ESLint over lintDirs: one passed test when clean, else one failed test per error reported.
+async function lintPart() {
+  const eslint = path.join(repo, 'node_modules', 'eslint', 'bin', 'eslint.js');
+  if (!fs.existsSync(eslint)) {
+    record('lint', { failed: 1, note: 'eslint is not installed (npm ci)' });
+    return;
+  }
+  const res = await run(nodeBin, [eslint, '--max-warnings', '0', ...lintDirs], { echo: true, timeoutMs: suiteTimeoutMs });
+  const problems = lastMatch(res.output, /(\d+) problems? \((\d+) errors?, (\d+) warnings?\)/g);
+  const failed = res.code === 0 ? 0 : Math.max(1, problems ? Number(problems[2]) + Number(problems[3]) : 1);
+  record('lint', { passed: failed ? 0 : 1, failed, ms: res.ms, cpuMs: res.cpuMs,
+    note: res.code === 0 || problems ? '' : `eslint failed (${exitText(res)})` });
+}
+
 // -------------------------------------------------------------------- main
 
 async function main() {
@@ -362,7 +380,10 @@ async function main() {
     for (const part of parts) {
       const partStart = Date.now();
       const partCpu = childCpuMs();
-      if (part === 'native') {
+      if (part === 'lint') {
+        heading(`lint: eslint ${lintDirs.join(' ')}`);
+        await lintPart();
+      } else if (part === 'native') {
         heading('native: build/native (Debug, AddressSanitizer + UndefinedBehaviorSanitizer)');
         await doctestPart('native', areas);
       } else if (part === 'wasm') {

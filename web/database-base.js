@@ -35,7 +35,6 @@ export class DatabaseBase {
    * database itself (closed, ...), never for DynamoDB errors.
    * REQUIRES: implemented by every subclass.
    */
-  // eslint-disable-next-line no-unused-vars
   async sendJson(operation, requestJson) {
     throw new PocketDynamoError(`${this.constructor.name} does not implement sendJson`);
   }
@@ -48,7 +47,6 @@ export class DatabaseBase {
    * does not exist).
    * REQUIRES: implemented by every subclass.
    */
-  // eslint-disable-next-line no-unused-vars
   async scanTableJson(tableName) {
     throw new PocketDynamoError(`${this.constructor.name} does not implement scanTableJson`);
   }
@@ -128,7 +126,6 @@ export class DatabaseBase {
    * (stream record shape, database.js); returns the unsubscribe function.
    * Implemented by Database; other transports say they lack it.
    */
-  // eslint-disable-next-line no-unused-vars
   subscribe(tableName, fn) {
     throw new PocketDynamoError(`${this.constructor.name} does not deliver changes: subscribe() and live() ` +
         'work on a Database from open() (in this page or tab), not through this transport');

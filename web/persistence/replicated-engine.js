@@ -44,7 +44,6 @@ async function askPersistence(kind) {
 }
 
 export class ReplicatedEngine {
-  #stores;
   #release;
   #replicaSet;
   #committer;
@@ -59,7 +58,6 @@ export class ReplicatedEngine {
     this.#marker = marker;
     this.#markerPending = marker !== null;
     this.engine = engine;
-    this.#stores = stores;
     this.#release = release;
     this.#replicaSet = replicaSet;
     this.#committer = committer;

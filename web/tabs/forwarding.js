@@ -56,7 +56,6 @@ function errorFromWire(wire, databaseName) {
 
 /** The owner's side: answers forwarded calls with handlers[call](args). */
 export class ForwardingServer {
-  #name;
   #id;
   #channel;
   #handlers;
@@ -65,7 +64,6 @@ export class ForwardingServer {
 
   /** handlers: { [call]: async (args) => result }. */
   constructor(name, handlers, { id = randomId() } = {}) {
-    this.#name = name;
     this.#id = id;
     this.#handlers = handlers;
     this.#channel = new BroadcastChannel(lockName(name));
