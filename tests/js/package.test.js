@@ -65,6 +65,19 @@ test('installed in a fresh project, it works from Node', () => {
   assert.deepEqual(result, expectedSmoke);
 });
 
+test("the README's example runs as written, against the installed package", () => {
+  // The README the package ships: its first js block, and the output its console.log line promises.
+  const readme = fs.readFileSync(path.join(project, 'node_modules', 'pocketdynamo', 'README.md'), 'utf8');
+  const example = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(example, 'README.md has a js example');
+  const promised = /console\.log\([^)]*\);\s*\/\/\s*(.+)$/m.exec(example)?.[1];
+  assert.ok(promised, 'the example says what it prints');
+  assert.ok(example.split('\n').length <= 16, 'the example stays short');
+  fs.writeFileSync(path.join(project, 'readme-example.mjs'), example);
+  const out = execFileSync(process.execPath, ['readme-example.mjs'], { cwd: project, encoding: 'utf8' });
+  assert.equal(out.trim(), promised.trim());
+});
+
 test('bundled with esbuild, it works in Chromium', async () => {
   fs.writeFileSync(path.join(project, 'app.js'), [
     "import { open } from 'pocketdynamo';",
