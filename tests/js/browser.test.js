@@ -109,6 +109,27 @@ before(async () => {
   await wacc.close();
   worker.terminate();
   window.__result = result;`);
+  // Storage quota reached in a worker (IndexedDB refusing writes past testQuotaBytes): the
+  // write rejects with the same fields as in the page (quotaExceeded, reason).
+  page('worker-quota.html', `
+  const { WorkerClient } = await import('/dist/worker/index.js');
+  const worker = new Worker('/dist/worker/worker.js', { type: 'module' });
+  const db = await WorkerClient.open(worker, 'quota-worker', { testQuotaBytes: 300 * 1024 });
+  await db.send('CreateTable', { TableName: 'Big', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
+  const result = {};
+  for (let i = 0; i < 100 && !result.name; i++) {
+    try {
+      await db.send('PutItem', { TableName: 'Big', Item: { id: { S: 'k' + i }, v: { S: 'x'.repeat(30000) } } });
+    } catch (error) {
+      Object.assign(result, { name: error.name, quotaExceeded: error.quotaExceeded, reason: error.reason,
+        quotaText: error.message.startsWith('Storage quota exceeded'), written: i });
+    }
+  }
+  result.first = (await db.send('GetItem', { TableName: 'Big', Key: { id: { S: 'k0' } } })).Item.id.S;
+  await db.close();
+  worker.terminate();
+  window.__result = result;`);
   server = await serve({ '/': pages, '/dist/': dist, '/support/': path.join(here, 'support') });
   browser = await launch();
 });
@@ -145,4 +166,11 @@ test('a database in a Web Worker through WorkerClient', async () => {
   assert.equal(result.closed, 'PocketDynamoError');
   for (const key of ['name', 'check', 'bad', 'closed']) delete result[key];
   assert.deepEqual(result, expectedInBrowser);
+});
+
+test('a storage quota error in a worker keeps quotaExceeded and reason', async () => {
+  const result = await runPage(browser, `${server.url}/worker-quota.html`);
+  assert.ok(result.written >= 1, `some writes fit under the quota (${result.written})`);
+  delete result.written;
+  assert.deepEqual(result, { name: 'PocketDynamoError', quotaExceeded: true, reason: 'quota', quotaText: true, first: 'k0' });
 });
