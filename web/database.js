@@ -43,6 +43,7 @@ import { DatabaseBase, rememberStopped } from './database-base.js';
 import { PocketDynamoError, fromWire, isWireError } from './errors.js';
 import { ReplicatedEngine } from './persistence/replicated-engine.js';
 import { parseStorage } from './persistence/select-store.js';
+import { EVENTS, runCall } from './rpc.js';
 import { ForwardingClient, ForwardingServer, channelsAvailable } from './tabs/forwarding.js';
 import { locksAvailable, tryAcquire, waitFor } from './tabs/owner-lock.js';
 import { EXPORT_PAGE_ITEMS, lastEvaluatedKey } from './transfer/export.js';
@@ -53,7 +54,6 @@ const DEFAULT_FORWARD_TIMEOUT_MS = 3000;
 const DEFAULT_TTL_SWEEP_INTERVAL_MS = 10_000;
 const SWEEP_STEP_ITEMS = 100;   // expired items one sweep step deletes at most
 const NO_CHANGES = [];
-const EVENTS = ['replica', 'commit', 'rollback', 'scan', 'repair', 'error', 'role'];
 
 export class Database extends DatabaseBase {
   #name;
@@ -202,15 +202,7 @@ export class Database extends DatabaseBase {
       throw error;
     }
     this.#lock = lock;
-    this.#server = new ForwardingServer(this.#name, {
-      sendJson: ({ operation, json }) => this.#run('sendJson', { operation, json }),
-      scanTable: ({ tableName }) => this.#run('scanTable', { tableName }),
-      sendJsonSequence: ({ calls, stopKey }) => this.#run('sendJsonSequence', { calls, stopKey }),
-      sweepExpired: () => this.#run('sweepExpired'),
-      check: () => this.#run('check'),
-      replicas: () => this.#run('replicas'),
-      verifyReplicas: () => this.#run('verifyReplicas'),
-    });
+    this.#server = new ForwardingServer(this.#name, (call, args) => runCall(this, call, args));
     this.#server.announce();
     this.#ownerStarted();
   }
@@ -230,7 +222,7 @@ export class Database extends DatabaseBase {
       }
       const client = this.#client;
       this.#client = null;
-      await client.handOver((call, args) => this.#run(call, args ?? {}));
+      await client.handOver((call, args) => runCall(this, call, args));
       this.#switching = null;
       this.#emit('role', { role: this.role });
     })();
@@ -363,6 +355,7 @@ export class Database extends DatabaseBase {
           await owner.drain();
           return owner.engine.snapshot();
         });
+      case 'whenHealthy': return owner.whenHealthy(args.timeoutMs);
       case 'replicas': return Promise.resolve(owner.replicas());
       case 'verifyReplicas': return owner.verify().then(() => owner.replicas());
       default: return Promise.reject(new PocketDynamoError(`Unknown call ${call}`));
@@ -437,9 +430,8 @@ export class Database extends DatabaseBase {
     });
   }
 
-  /** Every page image as of the last durable commit: { pageSize, lsn, pages } (pages: one Uint8Array). Owner only. */
+  /** Every page image as of the last durable commit: { pageSize, lsn, pages } (pages: one Uint8Array). */
   snapshot() {
-    if (this.#client !== null) return Promise.reject(new PocketDynamoError('snapshot() is only available in the tab that owns the database'));
     return this.#run('snapshot');
   }
 
@@ -458,12 +450,9 @@ export class Database extends DatabaseBase {
     return this.#run('verifyReplicas');
   }
 
-  /** Resolves with replicas() once all three are healthy (owner only); rejects after timeoutMs. */
+  /** Resolves with replicas() once all three are healthy; rejects after timeoutMs. */
   whenHealthy(timeoutMs = 30_000) {
-    if (this.#owner === null || this.#client !== null) {
-      return Promise.reject(new PocketDynamoError('whenHealthy() is only available in the tab that owns the database'));
-    }
-    return this.#owner.whenHealthy(timeoutMs);
+    return this.#run('whenHealthy', { timeoutMs });
   }
 
   /** { commits, rollbacks } since open (owner only; null when forwarding). */

@@ -1,14 +1,16 @@
 // Forwarding between tabs: a context that opens a database another context
 // owns (owner-lock.js) sends its calls to the owner over a BroadcastChannel
 // named `pocketdynamo:<name>` and gets the results, and errors, back. Only
-// the owner ever writes to the replicas.
+// the owner ever writes to the replicas. The calls, their results, errors
+// and events are web/rpc.js's, the same as a WorkerClient's.
 //
 // Messages (every one carries { tag: TAG }):
 //   client -> all     { type: 'hello', from }                   who owns this database?
 //   owner  -> all     { type: 'owner', owner }                  I do (answer to hello; also sent on takeover)
-//   client -> owner   { type: 'request', from, to, id, call, args }
-//   owner  -> client  { type: 'reply', to, id, result }         or { ..., error: { name, message, retry, ...fields } }
-//   owner  -> all     { type: 'event', owner, name, detail }    replica status and commit events
+//   client -> owner   { type: 'request', from, to, id, call, args }     call: a name in rpc.js CALLS
+//   owner  -> client  { type: 'reply', to, id, result }         or { ..., error } (rpc.js errorToWire;
+//                                                               error.retry: not run, send it to the next owner)
+//   owner  -> all     { type: 'event', owner, name, detail }    db.on events and 'changes' (rpc.js eventToWire)
 //   owner  -> all     { type: 'closing', owner }                the owner stops serving
 // `from`/`to`/`owner` are random context ids; ids pair replies with requests.
 //
@@ -21,15 +23,17 @@
 // 'closing' (a killed tab), unanswered requests reject with an error saying
 // their outcome is unknown; they are never sent twice.
 //
-//   owner:   const server = new ForwardingServer(name, handlers, { id }); server.announce(); ... await server.close();
-//   client:  const client = new ForwardingClient(name); await client.connect(timeoutMs);
+//   owner:   const server = new ForwardingServer(name, (call, args) => runCall(db, call, args));
+//            server.announce(); ... await server.close();
+//   client:  const client = new ForwardingClient(name, { onEvent }); await client.connect(timeoutMs);
 //            await client.call('sendJson', { operation, json });
 //            client.handOver(run)   // this context became the owner: queued calls run locally
 
 import { PocketDynamoError } from '../errors.js';
+import { errorFromWire, errorToWire, eventFromWire, eventToWire } from '../rpc.js';
 import { lockName } from './owner-lock.js';
 
-export const TAG = 'pocketdynamo-tabs/1';
+export const TAG = 'pocketdynamo-tabs/2';  // /2: calls, errors and events of web/rpc.js
 
 /** True where BroadcastChannel exists. */
 export function channelsAvailable() {
@@ -40,32 +44,24 @@ function randomId() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-function errorToWire(error) {
-  const wire = { name: error?.name ?? 'Error', message: error?.message ?? String(error) };
-  for (const key of ['reason', 'quotaExceeded']) if (error?.[key] !== undefined) wire[key] = error[key];
-  return wire;
-}
-
-function errorFromWire(wire, databaseName) {
-  const error = new PocketDynamoError(wire.message);
-  for (const key of ['reason', 'quotaExceeded']) if (wire[key] !== undefined) error[key] = wire[key];
-  if (wire.name !== 'PocketDynamoError') error.ownerErrorName = wire.name;
-  error.database = databaseName;
+// A PocketDynamoError from the owner names the database, unless it already does.
+function withDatabase(error, name) {
+  if (error instanceof PocketDynamoError && error.database === undefined) error.database = name;
   return error;
 }
 
-/** The owner's side: answers forwarded calls with handlers[call](args). */
+/** The owner's side: answers forwarded calls with serve(call, args). */
 export class ForwardingServer {
   #id;
   #channel;
-  #handlers;
+  #serve;
   #inProgress = new Set();   // promises of requests being run
   #closing = false;
 
-  /** handlers: { [call]: async (args) => result }. */
-  constructor(name, handlers, { id = randomId() } = {}) {
+  /** serve(call, args) -> Promise of the result: runs one forwarded call (rpc.js runCall). */
+  constructor(name, serve, { id = randomId() } = {}) {
     this.#id = id;
-    this.#handlers = handlers;
+    this.#serve = serve;
     this.#channel = new BroadcastChannel(lockName(name));
     this.#channel.onmessage = (event) => this.#receive(event.data);
   }
@@ -77,9 +73,9 @@ export class ForwardingServer {
     this.#post({ type: 'owner', owner: this.#id });
   }
 
-  /** Relays an event (replica status, commit) to the clients. */
+  /** Relays an event (db.on events, 'changes') to the clients. */
   event(name, detail) {
-    if (!this.#closing) this.#post({ type: 'event', owner: this.#id, name, detail: plain(detail) });
+    if (!this.#closing) this.#post({ type: 'event', owner: this.#id, name, detail: eventToWire(detail) });
   }
 
   #post(message) {
@@ -99,14 +95,11 @@ export class ForwardingServer {
     if (message.type !== 'request' || message.to !== this.#id) return;
     const { from, id, call, args } = message;
     if (this.#closing) {
-      this.#post({ type: 'reply', to: from, id, error: { name: 'PocketDynamoError', message: 'owner closing', retry: true } });
+      const error = errorToWire(new PocketDynamoError('owner closing'));
+      this.#post({ type: 'reply', to: from, id, error: { ...error, retry: true } });
       return;
     }
-    const handler = Object.hasOwn(this.#handlers, call) ? this.#handlers[call] : null;
-    const run = (async () => {
-      if (handler === null) throw new PocketDynamoError(`Unknown forwarded call ${String(call)}`);
-      return handler(args ?? {});
-    })();
+    const run = (async () => this.#serve(call, args ?? {}))();
     const done = run.then(
       (result) => this.#post({ type: 'reply', to: from, id, result }),
       (error) => this.#post({ type: 'reply', to: from, id, error: errorToWire(error) }),
@@ -123,12 +116,6 @@ export class ForwardingServer {
     this.#post({ type: 'closing', owner: this.#id });
     this.#channel.close();
   }
-}
-
-// Events carry plain data; anything else (Errors) is reduced to its message.
-function plain(detail) {
-  if (detail?.error instanceof Error) return { ...detail, error: errorToWire(detail.error) };
-  return detail;
 }
 
 /** The side of a context that does not own the database. */
@@ -220,12 +207,12 @@ export class ForwardingClient {
         if (!entry) break;
         this.#sent.delete(message.id);
         if (message.error?.retry) this.#queued.push(entry);
-        else if (message.error) entry.reject(errorFromWire(message.error, this.#name));
+        else if (message.error) entry.reject(withDatabase(errorFromWire(message.error), this.#name));
         else entry.resolve(message.result);
         break;
       }
       case 'event':
-        if (message.owner === this.#owner) this.#onEvent(message.name, message.detail);
+        if (message.owner === this.#owner) this.#onEvent(message.name, eventFromWire(message.detail));
         break;
       default:
         break;

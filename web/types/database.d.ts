@@ -24,20 +24,6 @@ export declare abstract class DatabaseBase {
   send<Output = Record<string, any>>(operation: string, input?: object): Promise<Output>;
 
   /**
-   * Transport for exports: every Scan page of the table as response JSON
-   * text, read in one turn of the operation queue (no write between them).
-   */
-  scanTableJson(tableName: string): Promise<string[]>;
-
-  /**
-   * Transport for imports: runs the calls in order up to the first error
-   * response, in one turn of the queue; resolves to their response texts
-   * once durable. Once a sequence with options.stopKey stopped at an error,
-   * later ones with that key run nothing and resolve to [].
-   */
-  sendJsonSequence(calls: { operation: string; json: string }[], options?: { stopKey?: string }): Promise<string[]>;
-
-  /**
    * The table as DynamoDB JSON lines (`{"Item": {...}}` per line, DynamoDB's
    * export format) as of one moment: no write lands while it is read
    * (operations called meanwhile wait). Rejects with
@@ -58,8 +44,8 @@ export declare abstract class DatabaseBase {
   /**
    * Calls fn(records) with every durable batch of committed changes to the
    * table, in commit order (any table: no StreamSpecification needed),
-   * including changes made in other tabs. Returns the unsubscribe function.
-   * A WorkerClient throws PocketDynamoError (not available through it).
+   * including changes made in other tabs or in the worker. Returns the
+   * unsubscribe function.
    */
   subscribe(tableName: string, fn: (records: ChangeRecord[]) => void): () => void;
 
@@ -87,13 +73,12 @@ export declare abstract class DatabaseBase {
 }
 
 /**
- * A database opened in this page, worker or process. It owns the database
- * (runs the core, writes the replicas), or forwards every call to the tab
- * that does (storage 'idb') and takes over when that tab closes.
+ * What every handle on an open database offers, whether it runs the
+ * database itself (Database, role 'owner'), forwards to the tab that does
+ * (Database, role 'forwarding') or talks to a worker (WorkerClient): the
+ * same calls, results, errors and events.
  */
-export declare class Database extends DatabaseBase {
-  /** Opens a database (same as open(options)). */
-  static open(options?: OpenOptions): Promise<Database>;
+export interface DatabaseHandle {
   /** The database's name. */
   readonly name: string;
   /** Where the data lives ('custom': stores given to open()). */
@@ -104,10 +89,10 @@ export declare class Database extends DatabaseBase {
    * Whether the browser granted persistent storage (navigator.storage.persist(),
    * asked by open()): null where it was not asked (Node, workers, storage
    * 'memory', a forwarding tab). Without it the browser may evict the data
-   * under storage pressure; keep a backup (snapshot()).
+   * under storage pressure; keep a backup (snapshot(), exportTable()).
    */
   readonly persisted: boolean | null;
-  /** 'owner' if this object holds the database, 'forwarding' if another tab does. */
+  /** 'owner' if the database runs here (or, for a WorkerClient, in its worker), 'forwarding' if another tab runs it. */
   readonly role: 'owner' | 'forwarding';
   /** What open found in the replicas (null when forwarding). */
   readonly recovery: RecoveryReport | null;
@@ -117,17 +102,13 @@ export declare class Database extends DatabaseBase {
   replicas(): Promise<ReplicaStatus[]>;
   /** Reads every replica, finds damaged pages and repairs them; resolves to replicas(). */
   verifyReplicas(): Promise<ReplicaStatus[]>;
-  /** Resolves once all three replicas are healthy (owner only); rejects after timeoutMs (default 30000). */
+  /** Resolves once all three replicas are healthy; rejects after timeoutMs (default 30000). */
   whenHealthy(timeoutMs?: number): Promise<ReplicaStatus[]>;
-  /** Commits that reached two replicas, and ones that were undone, since open (null when forwarding). */
-  stats(): { commits: number; rollbacks: number } | null;
-  /** Pauses (true) or resumes (false) background repair (tests, demonstrations; owner only). */
-  pauseRepair(paused?: boolean): void;
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<E extends keyof DatabaseEvents>(name: E, fn: (detail: DatabaseEvents[E]) => void): () => void;
   /** Unsubscribes. */
   off<E extends keyof DatabaseEvents>(name: E, fn: (detail: DatabaseEvents[E]) => void): void;
-  /** Every page image as of the last durable commit, to reopen with open({ snapshot }) (owner only). */
+  /** Every page image as of the last durable commit, to reopen with open({ snapshot }). */
   snapshot(): Promise<Snapshot>;
   /** The core's integrity check: '' when sound, else the problem found. */
   check(): Promise<string>;
@@ -139,3 +120,19 @@ export declare class Database extends DatabaseBase {
   /** Waits for queued operations and commits, then frees the database; later calls reject. */
   close(): Promise<void>;
 }
+
+/**
+ * A database opened in this page, worker or process. It owns the database
+ * (runs the core, writes the replicas), or forwards every call to the tab
+ * that does (storage 'idb') and takes over when that tab closes.
+ */
+export declare class Database extends DatabaseBase {
+  /** Opens a database (same as open(options)). */
+  static open(options?: OpenOptions): Promise<Database>;
+  /** Commits that reached two replicas, and ones that were undone, since open (null when forwarding). */
+  stats(): { commits: number; rollbacks: number } | null;
+  /** Pauses (true) or resumes (false) background repair (tests, demonstrations; owner only). */
+  pauseRepair(paused?: boolean): void;
+}
+// Database has every member of DatabaseHandle (declaration merging).
+export interface Database extends DatabaseHandle {}

@@ -65,7 +65,11 @@ export interface OpenOptions {
   /**
    * The database's clock, ms since the epoch, read before every operation
    * (CreationDateTime, time to live, stream record times, iterator expiry).
-   * Default: the system clock. For tests; used by the owning tab only.
+   * Default: the system clock. For tests. Only the database's owner reads
+   * it: a tab that forwards to another tab uses that tab's clock (its own
+   * from the moment it takes over). A function cannot cross to a worker:
+   * WorkerClient.open() rejects it; give it to serveDatabase(scope,
+   * { options: { clock } }) in the worker.
    */
   clock?: () => number;
   /**

@@ -1,26 +1,37 @@
 // WorkerClient: a database that lives in a Web Worker, used from the page
-// with the same API as an in-page Database (it shares DatabaseBase: send,
-// table, requestHandler, clientConfig, exportTable, importTable), every call
-// forwarded by postMessage.
+// with the same API as a Database opened in the page (the calls, errors and
+// events of web/rpc.js, the same a forwarding tab uses): send, table,
+// requestHandler, clientConfig, exportTable, importTable, subscribe, live,
+// on/off, replicas, verifyReplicas, whenHealthy, sweepExpired, snapshot,
+// check, close. Messages: protocol.js.
 //
 //   const worker = new Worker(new URL('./my-worker.js', import.meta.url), { type: 'module' });
 //   const db = await WorkerClient.open(worker, 'shop');
 //   await db.table('Orders').put({...});
+//   db.subscribe('Orders', (records) => ...);
 //   await db.close();          // closes the database; worker.terminate() is the caller's
 //
-// Failures of the database itself (closed, bad options, a worker that died)
-// reject with PocketDynamoError carrying the worker-side name and message.
+// open() options must cross postMessage: a function (clock) or PageStores
+// make open() reject with a PocketDynamoError saying to give them to
+// serveDatabase in the worker instead. Only stats() and pauseRepair() are
+// not here (synchronous, owner-side). Failures of the database itself
+// (closed, bad options, storage, a worker that died) reject with the error
+// the worker raised, rebuilt by rpc.js errorFromWire (PocketDynamoError with
+// quotaExceeded/reason, DataLossError, DynamoDB classes).
 
 import { DatabaseBase } from '../database-base.js';
-import { DataLossError, PocketDynamoError } from '../errors.js';
+import { PocketDynamoError } from '../errors.js';
+import { EVENTS, cloneableOpenOptions, errorFromWire, eventFromWire } from '../rpc.js';
 import { TAG } from './protocol.js';
 
 export class WorkerClient extends DatabaseBase {
   #port;
-  #pending = new Map();   // id -> { resolve, reject }
+  #pending = new Map();     // id -> { resolve, reject }
   #nextId = 1;
-  #info = null;           // { name, storage, persistent } from the worker
+  #info = null;             // protocol.js info from the worker
   #closed = false;
+  #listeners = new Map();   // event name -> Set of fn
+  #subscribers = new Map(); // table name -> Set of fn(records)
 
   /** REQUIRES: port is a Worker (or MessagePort) whose other side runs serveDatabase(). */
   constructor(port) {
@@ -33,66 +44,153 @@ export class WorkerClient extends DatabaseBase {
 
   /** Opens a database in the worker: open(worker, name?, options?) as index.js open(). */
   static async open(port, nameOrOptions, options) {
-    const client = new WorkerClient(port);
     const merged = typeof nameOrOptions === 'string' ? { ...options, name: nameOrOptions } : { ...nameOrOptions };
-    if (merged.wasmUrl instanceof URL) merged.wasmUrl = merged.wasmUrl.href;
-    client.#info = await client.#call({ call: 'open', options: merged });
+    const sendable = cloneableOpenOptions(merged);
+    const client = new WorkerClient(port);
+    client.#info = await client.#call('open', { options: sendable });
     return client;
   }
 
   get name() { return this.#info?.name; }
   get storage() { return this.#info?.storage; }
   get persistent() { return this.#info?.persistent; }
+  get persisted() { return this.#info?.persisted ?? null; }
+  /** The worker's Database's role: 'owner', or 'forwarding' when a tab owns the database. */
+  get role() { return this.#info?.role; }
+  get recovery() { return this.#info?.recovery ?? null; }
   get closed() { return this.#closed; }
 
   sendJson(operation, requestJson) {
-    return this.#call({ call: 'sendJson', operation: String(operation), json: String(requestJson) });
+    return this.#call('sendJson', { operation: String(operation), json: String(requestJson) });
   }
 
   scanTableJson(tableName) {
-    return this.#call({ call: 'scanTable', tableName: String(tableName) });
+    return this.#call('scanTable', { tableName: String(tableName) });
   }
 
   sendJsonSequence(calls, options = {}) {
-    return this.#call({
-      call: 'sendJsonSequence',
+    if (!Array.isArray(calls)) return Promise.reject(new TypeError('sendJsonSequence(calls): calls is an array of { operation, json }'));
+    return this.#call('sendJsonSequence', {
       calls: calls.map(({ operation, json }) => ({ operation: String(operation), json: String(json) })),
       stopKey: options.stopKey === undefined ? null : String(options.stopKey),
     });
   }
 
-  snapshot() { return this.#call({ call: 'snapshot' }); }
-  check() { return this.#call({ call: 'check' }); }
+  snapshot() { return this.#call('snapshot'); }
+  check() { return this.#call('check'); }
+  replicas() { return this.#call('replicas'); }
+  verifyReplicas() { return this.#call('verifyReplicas'); }
+  whenHealthy(timeoutMs = 30_000) { return this.#call('whenHealthy', { timeoutMs }); }
+  sweepExpired() { return this.#call('sweepExpired'); }
+
+  /** Subscribes to an event of the worker's database (as Database.on); returns the unsubscribe function. */
+  on(name, fn) {
+    if (!EVENTS.includes(name)) throw new TypeError(`Unknown event ${JSON.stringify(name)}; events: ${EVENTS.join(', ')}`);
+    if (typeof fn !== 'function') throw new TypeError('on(name, fn): fn must be a function');
+    if (!this.#listeners.has(name)) {
+      this.#listeners.set(name, new Set());
+      if (name !== 'role') this.#relay('listen', { name, on: true });   // role changes arrive as state
+    }
+    this.#listeners.get(name).add(fn);
+    return () => this.off(name, fn);
+  }
+
+  off(name, fn) {
+    const set = this.#listeners.get(name);
+    if (!set?.delete(fn) || set.size > 0) return;
+    this.#listeners.delete(name);
+    if (name !== 'role') this.#relay('listen', { name, on: false });
+  }
+
+  /** As Database.subscribe: fn(records) with each durable batch of committed changes to the table. */
+  subscribe(tableName, fn) {
+    if (typeof tableName !== 'string' || tableName.length === 0) {
+      throw new TypeError('subscribe(tableName, fn): tableName must be a table name');
+    }
+    if (typeof fn !== 'function') throw new TypeError('subscribe(tableName, fn): fn must be a function');
+    if (this.#closed) throw new PocketDynamoError('The database is closed');
+    if (!this.#subscribers.has(tableName)) {
+      this.#subscribers.set(tableName, new Set());
+      this.#relay('subscribe', { tableName, on: true });
+    }
+    const entry = (records) => fn(records);  // one registration per call, even for the same fn
+    this.#subscribers.get(tableName).add(entry);
+    return () => {
+      const set = this.#subscribers.get(tableName);
+      if (!set?.delete(entry) || set.size > 0) return;
+      this.#subscribers.delete(tableName);
+      if (!this.#closed) this.#relay('subscribe', { tableName, on: false });
+    };
+  }
 
   async close() {
     if (this.#closed) return;
-    const done = this.#call({ call: 'close' });
+    const done = this.#call('close');
     this.#closed = true;
     await done;
   }
 
-  #call(message) {
+  // A relay request whose failure has no caller to reject: it surfaces as an 'error' event.
+  #relay(call, args) {
+    this.#call(call, args).catch((error) => this.#emit('error', { error }));
+  }
+
+  #call(call, args = {}) {
     if (this.#closed) return Promise.reject(new PocketDynamoError('The database is closed'));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#port.postMessage({ tag: TAG, id, ...message });
+      this.#port.postMessage({ tag: TAG, type: 'request', id, call, args });
     });
   }
 
   #receive(message) {
     if (message === null || typeof message !== 'object' || message.tag !== TAG) return;
+    if (message.type === 'event') {
+      if (message.name === 'changes') this.#deliver(message.detail);
+      else this.#emit(message.name, eventFromWire(message.detail));
+      return;
+    }
+    if (message.type === 'state') {
+      const before = this.#info?.role;
+      this.#info = message.info;
+      if (message.info.role !== before) this.#emit('role', { role: message.info.role });
+      return;
+    }
+    if (message.type !== 'reply') return;
     const waiter = this.#pending.get(message.id);
     if (!waiter) return;
     this.#pending.delete(message.id);
-    if (message.error) {
-      const error = message.error.name === 'DataLossError'
-        ? new DataLossError(message.error.message, message.error.details ?? {})
-        : new PocketDynamoError(message.error.message);
-      error.workerErrorName = message.error.name;
-      waiter.reject(error);
-    } else {
-      waiter.resolve(message.result);
+    if (message.error) waiter.reject(errorFromWire(message.error));
+    else waiter.resolve(message.result);
+  }
+
+  #emit(name, detail) {
+    for (const fn of this.#listeners.get(name) ?? []) {
+      try {
+        fn(detail);
+      } catch (error) {
+        queueMicrotask(() => { throw error; });  // a listener's bug surfaces, never breaks the database
+      }
+    }
+  }
+
+  #deliver(changes) {
+    if (!Array.isArray(changes)) return;
+    const byTable = new Map();
+    for (const { TableName, Record } of changes) {
+      if (!this.#subscribers.has(TableName)) continue;
+      if (!byTable.has(TableName)) byTable.set(TableName, []);
+      byTable.get(TableName).push(Record);
+    }
+    for (const [table, records] of byTable) {
+      for (const fn of [...(this.#subscribers.get(table) ?? [])]) {
+        try {
+          fn(records);
+        } catch (error) {
+          queueMicrotask(() => { throw error; });  // a subscriber's bug surfaces, never breaks the database
+        }
+      }
     }
   }
 

@@ -1,13 +1,22 @@
 // The messages between WorkerClient (client.js) and serveDatabase (serve.js).
+// The calls, their results, the error form and the events are web/rpc.js's,
+// the same as a forwarding tab's (tabs/forwarding.js); this file adds only
+// what a worker needs besides them.
 //
-//   client -> worker   { id, call: 'open', options }        options: structured-cloneable open() options
-//                      { id, call: 'sendJson', operation, json }
-//                      { id, call: 'snapshot' } | { id, call: 'check' } | { id, call: 'close' }
-//   worker -> client   { id, result }                       open: { name, storage, persistent }
-//                      { id, error: { name, message } }     a failure of the database itself
-//
-// DynamoDB errors are not `error`: they travel inside sendJson's result as
-// the core's error JSON, and the client's send() turns them into errors
-// exactly as in the page (errors.js fromWire). `id` pairs a reply with its call.
+//   client -> worker   { type: 'request', id, call, args }
+//     call: a name in rpc.js CALLS, or one of the worker's own:
+//       'open'       { options }            -> info (below); options: structured-cloneable open()
+//                                              options, merged over serveDatabase's
+//       'close'      {}                     -> undefined; closes the database (not the worker)
+//       'listen'     { name, on }           -> undefined; relay db.on(name) events (on) or stop
+//       'subscribe'  { tableName, on }      -> undefined; relay the table's committed changes
+//                                              as 'changes' events (on) or stop
+//   worker -> client   { type: 'reply', id, result } | { type: 'reply', id, error }   error: rpc.js errorToWire
+//                      { type: 'event', name, detail }    a db.on event, or 'changes' [{ TableName, Record }]
+//                      { type: 'state', info }            role, persisted or recovery changed
+//   info: { name, storage, persistent, persisted, role, recovery }
+// Every message carries { tag: TAG }; `id` pairs a reply with its request.
+// DynamoDB errors of sendJson are results (the core's error JSON), which the
+// client's send() throws exactly as in the page (errors.js fromWire).
 
-export const TAG = 'pocketdynamo/1';  // every message carries { tag: TAG }
+export const TAG = 'pocketdynamo-worker/2';

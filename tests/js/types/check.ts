@@ -6,7 +6,7 @@ import {
   ConditionalCheckFailedException, DynamoDBError, PocketDynamoError, DataLossError, ValidationException,
   type AttributeMap, type Page, type Snapshot, MemoryStore, type ReplicaStatus,
   type TableExport, type ImportResult, type ImportProgress, type ImportErrorFields,
-  type ChangeRecord, type LiveQuery,
+  type ChangeRecord, type LiveQuery, type DatabaseHandle,
 } from 'pocketdynamo';
 import { WorkerClient, serveDatabase } from 'pocketdynamo/worker';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -144,7 +144,18 @@ async function main(): Promise<void> {
   const worker = new MessageChannel().port1;
   const remote: WorkerClient = await WorkerClient.open(worker, 'shop');
   await remote.table<Order>('Orders').get({ pk: 'a', sk: 'b' });
-  serveDatabase(new MessageChannel().port2);
+  const remoteReplicas: ReplicaStatus[] = await remote.whenHealthy(1000);
+  const remoteRole: 'owner' | 'forwarding' = remote.role;
+  const offRemote = remote.on('commit', (c) => void c);
+  offRemote();
+  remote.subscribe('Orders', (records) => void records.length)();
+  const handles: DatabaseHandle[] = [db, remote];
+  serveDatabase(new MessageChannel().port2, { options: { clock: () => 0 } });
+  // @ts-expect-error a function cannot be sent to a worker
+  await WorkerClient.open(worker, 'shop', { clock: () => 0 });
+  // @ts-expect-error transport internals are not public
+  await db.scanTableJson('Orders');
+  void [remoteReplicas, remoteRole, handles];
   void [memory, named, persistent, tableName, one, total, next, back, big, doc, health, remote];
 }
 void main;

@@ -1,0 +1,243 @@
+// The one transport protocol (web/rpc.js) as both transports carry it: a
+// WorkerClient talking to serveDatabase over a MessageChannel (in this
+// thread: the worker's side is the same code as in a Web Worker), and the
+// tabs' ForwardingClient talking to a ForwardingServer over a
+// BroadcastChannel. Every call of rpc.js CALLS through both, errors with
+// their fields (storage quota: quotaExceeded, reason, replicaErrors), change
+// subscriptions, live queries, events and the clock through the worker.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  open, MemoryStore, PocketDynamoError, DataLossError, TransactionCanceledException, DynamoDBError,
+} from 'pocketdynamo';
+import { WorkerClient, serveDatabase } from 'pocketdynamo/worker';
+import { CALLS, runCall, errorToWire, errorFromWire } from '../../dist/rpc.js';
+import { ForwardingClient, ForwardingServer } from '../../dist/tabs/forwarding.js';
+import { tableSpec } from './support/db.js';
+
+const cross = (value) => structuredClone(value);   // what postMessage / BroadcastChannel do to it
+
+// A WorkerClient on a database served in this thread; options: serveDatabase's.
+async function workerDb(name, clientOptions = {}, serveOptions = {}) {
+  const { port1, port2 } = new MessageChannel();
+  serveDatabase(port1, serveOptions);
+  port1.start();
+  const db = await WorkerClient.open(port2, name, clientOptions);
+  const done = async () => {
+    if (!db.closed) await db.close();
+    port1.close();
+    port2.close();
+  };
+  return { db, done };
+}
+
+// Waits until check() holds, polling between macrotasks (no time limit of its own: the test's).
+async function until(check) {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+test('errorToWire / errorFromWire: DynamoDB classes, DataLossError, storage fields, other errors', () => {
+  const reasons = [{ Code: 'ConditionalCheckFailed', Item: { a: { M: { b: { L: [{ N: '1' }] } } } } }, { Code: 'None' }];
+  const ddb = errorFromWire(cross(errorToWire(new TransactionCanceledException('cancelled', {}))));
+  assert.ok(ddb instanceof TransactionCanceledException && ddb instanceof DynamoDBError);
+  const withFields = new TransactionCanceledException('Transaction cancelled');
+  withFields.CancellationReasons = reasons;
+  const back = errorFromWire(cross(errorToWire(withFields)));
+  assert.ok(back instanceof TransactionCanceledException);
+  assert.equal(back.name, 'TransactionCanceledException');
+  assert.equal(back.message, 'Transaction cancelled');
+  assert.equal(back.__type, withFields.__type);
+  assert.deepEqual(back.CancellationReasons, reasons);
+
+  const quota = new PocketDynamoError('Storage quota exceeded: the write was not saved');
+  Object.assign(quota, { reason: 'quota', quotaExceeded: true, replicaErrors: [{ index: 0, kind: 'quota', message: 'full' }],
+    callback: () => {}, cause: new Error('inner') });
+  const q = errorFromWire(cross(errorToWire(quota)));
+  assert.ok(q instanceof PocketDynamoError);
+  assert.equal(q.name, 'PocketDynamoError');
+  assert.equal(q.message, quota.message);
+  assert.equal(q.reason, 'quota');
+  assert.equal(q.quotaExceeded, true);
+  assert.deepEqual(q.replicaErrors, quota.replicaErrors);
+  assert.equal(q.callback, undefined, 'a function field does not cross');
+  assert.equal(q.remoteName, undefined);
+
+  const loss = new DataLossError('gone', { database: 'shop', lastLsn: 7, markedAt: 'then', dataLoss: 'total', dataLossMessage: 'x' });
+  const l = errorFromWire(cross(errorToWire(loss)));
+  assert.ok(l instanceof DataLossError);
+  assert.deepEqual({ ...l }, { ...loss });
+  assert.equal(l.message, 'gone');
+
+  const other = errorFromWire(cross(errorToWire(new TypeError('bad argument'))));
+  assert.ok(other instanceof PocketDynamoError);
+  assert.equal(other.remoteName, 'TypeError');
+  assert.equal(other.message, 'bad argument');
+});
+
+// Three memory replicas that refuse to hold more than `bytes` of pages, as a full disk would.
+function fullStores(bytes) {
+  return [0, 1, 2].map((i) => {
+    const store = new MemoryStore({ label: `quota #${i}` });
+    store.faults.quotaBytes = bytes;
+    return store;
+  });
+}
+
+// Puts items of 20 KB until one is refused; resolves to { error, written }.
+async function fillUp(db) {
+  await db.send('CreateTable', tableSpec('Full'));
+  const filler = 'x'.repeat(20_000);
+  for (let i = 0; i < 1000; i++) {
+    try {
+      await db.send('PutItem', { TableName: 'Full', Item: { pk: { S: `k${i}` }, v: { S: filler } } });
+    } catch (error) {
+      return { error, written: i };
+    }
+  }
+  throw new Error('the quota was never reached');
+}
+
+function storageFields(error) {
+  return {
+    cls: error instanceof PocketDynamoError, name: error.name, reason: error.reason, quotaExceeded: error.quotaExceeded,
+    quotaText: error.message.startsWith('Storage quota exceeded'),
+    replicaKinds: error.replicaErrors?.map((r) => r.kind),
+  };
+}
+
+test('a storage error keeps quotaExceeded, reason and replicaErrors through the worker, as in the page', async () => {
+  const page = await open('quota-page', { stores: fullStores(200_000) });
+  const inPage = await fillUp(page);
+  await page.close();
+  const { db, done } = await workerDb('quota-worker', {}, { options: { stores: fullStores(200_000) } });
+  try {
+    const inWorker = await fillUp(db);
+    assert.deepEqual(storageFields(inPage.error), {
+      cls: true, name: 'PocketDynamoError', reason: 'quota', quotaExceeded: true, quotaText: true,
+      replicaKinds: ['quota', 'quota', 'quota'],
+    });
+    assert.deepEqual(storageFields(inWorker.error), storageFields(inPage.error));
+    assert.equal(inWorker.written, inPage.written);
+    // What was acknowledged before is still there; the refused write is not.
+    const first = await db.send('GetItem', { TableName: 'Full', Key: { pk: { S: 'k0' } } });
+    assert.equal(first.Item.pk.S, 'k0');
+    const refused = await db.send('GetItem', { TableName: 'Full', Key: { pk: { S: `k${inWorker.written}` } } });
+    assert.equal(refused.Item, undefined);
+  } finally {
+    await done();
+  }
+});
+
+// One run of every call in CALLS, given a way to make it; returns comparable summaries.
+async function everyCall(call) {
+  const spec = JSON.stringify(tableSpec('Calls'));
+  const put = (k) => ({ operation: 'PutItem', json: JSON.stringify({ TableName: 'Calls', Item: { pk: { S: k } } }) });
+  const out = {};
+  out.sendJson = JSON.parse(await call('sendJson', { operation: 'CreateTable', json: spec })).TableDescription.TableName;
+  out.sendJsonSequence = (await call('sendJsonSequence', { calls: [put('a'), put('b')], stopKey: null })).length;
+  out.scanTable = JSON.parse((await call('scanTable', { tableName: 'Calls' }))[0]).Count;
+  out.sweepExpired = await call('sweepExpired', {});
+  out.check = await call('check', {});
+  const snapshot = await call('snapshot', {});
+  out.snapshot = snapshot.pages instanceof Uint8Array && snapshot.pages.length > 0 && snapshot.pages.length % snapshot.pageSize === 0;
+  out.replicas = (await call('replicas', {})).map((r) => r.status);
+  out.verifyReplicas = (await call('verifyReplicas', {})).length;
+  out.whenHealthy = (await call('whenHealthy', { timeoutMs: 10_000 })).map((r) => r.status);
+  assert.deepEqual(Object.keys(out).sort(), Object.keys(CALLS).sort(), 'every call of CALLS is exercised');
+  return out;
+}
+
+const expectedCalls = {
+  sendJson: 'Calls', sendJsonSequence: 2, scanTable: 2, sweepExpired: { deleted: 0, trimmed: 0 }, check: '',
+  snapshot: true, replicas: ['healthy', 'healthy', 'healthy'], verifyReplicas: 3,
+  whenHealthy: ['healthy', 'healthy', 'healthy'],
+};
+
+test('every call of the protocol answers the same in the owner, through a forwarding channel and through a worker', async () => {
+  const owner = await open('calls-owner', { storage: 'memory', ttlSweepIntervalMs: 0 });
+  assert.deepEqual(await everyCall((name, args) => runCall(owner, name, args)), expectedCalls);
+  await owner.close();
+
+  const served = await open('calls-tabs', { storage: 'memory', ttlSweepIntervalMs: 0 });
+  const server = new ForwardingServer('calls-tabs', (name, args) => runCall(served, name, args));
+  const client = new ForwardingClient('calls-tabs');
+  try {
+    await client.connect(10_000);
+    assert.deepEqual(await everyCall((name, args) => client.call(name, cross(args))), expectedCalls);
+    await assert.rejects(client.call('dropEverything', {}), (e) => e instanceof PocketDynamoError && /Unknown call "dropEverything"/.test(e.message));
+  } finally {
+    client.close();
+    await server.close();
+    await served.close();
+  }
+
+  const { db, done } = await workerDb('calls-worker', { storage: 'memory', ttlSweepIntervalMs: 0 });
+  try {
+    const methods = {
+      sendJson: ({ operation, json }) => db.sendJson(operation, json),
+      sendJsonSequence: ({ calls }) => db.sendJsonSequence(calls),
+      scanTable: ({ tableName }) => db.scanTableJson(tableName),
+      sweepExpired: () => db.sweepExpired(),
+      check: () => db.check(),
+      snapshot: () => db.snapshot(),
+      replicas: () => db.replicas(),
+      verifyReplicas: () => db.verifyReplicas(),
+      whenHealthy: ({ timeoutMs }) => db.whenHealthy(timeoutMs),
+    };
+    assert.deepEqual(await everyCall((name, args) => methods[name](args)), expectedCalls);
+    assert.equal(db.role, 'owner');
+    assert.equal(db.storage, 'memory');
+    assert.equal(db.recovery.fresh, true);
+  } finally {
+    await done();
+  }
+});
+
+test('through a worker: subscribe, live queries, events, and the clock given to serveDatabase', async () => {
+  const now = Date.UTC(2026, 0, 2, 3, 4, 5);
+  const { db, done } = await workerDb('changes-worker', { storage: 'memory', ttlSweepIntervalMs: 0 },
+    { options: { clock: () => now } });
+  try {
+    const created = await db.send('CreateTable', tableSpec('Feed', { sk: 'sk' }));
+    assert.equal(created.TableDescription.CreationDateTime, now / 1000, 'the worker-side clock is the database clock');
+
+    const commits = [];
+    const offCommit = db.on('commit', (c) => commits.push(c.lsn));
+    const received = [];
+    const unsubscribe = db.subscribe('Feed', (records) => received.push(...records));
+    const results = [];
+    const live = db.live({ TableName: 'Feed', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'u1' } } },
+      (result) => results.push(result.Count));
+    await live.ready;
+    await db.send('PutItem', { TableName: 'Feed', Item: { pk: { S: 'u1' }, sk: { S: 'a' } } });
+    await db.send('PutItem', { TableName: 'Feed', Item: { pk: { S: 'u2' }, sk: { S: 'a' } } });
+    await until(() => received.length === 2 && results.at(-1) === 1);
+    assert.deepEqual(received.map((r) => [r.eventName, r.dynamodb.Keys.pk.S]), [['INSERT', 'u1'], ['INSERT', 'u2']]);
+    assert.equal(received[0].dynamodb.ApproximateCreationDateTime, Math.floor(now / 1000));
+    assert.deepEqual(results, [0, 1], 'the live query ran again for its partition only');
+    assert.ok(commits.length >= 2 && commits.every((lsn) => typeof lsn === 'number'));
+
+    live.stop();
+    unsubscribe();
+    offCommit();
+    await db.send('PutItem', { TableName: 'Feed', Item: { pk: { S: 'u1' }, sk: { S: 'b' } } });
+    await db.check();   // one more round trip: a change delivered after unsubscribing would have arrived by now
+    assert.equal(received.length, 2);
+    assert.deepEqual(results, [0, 1]);
+  } finally {
+    await done();
+  }
+});
+
+test('WorkerClient.open refuses options that cannot cross to a worker, saying where they go', async () => {
+  const { port1, port2 } = new MessageChannel();
+  try {
+    for (const options of [{ clock: () => 0 }, { stores: fullStores(1e9) }]) {
+      await assert.rejects(WorkerClient.open(port2, 'nope', options),
+        (e) => e instanceof PocketDynamoError && /cannot be sent to a worker/.test(e.message) && /serveDatabase/.test(e.message));
+    }
+  } finally {
+    port1.close();
+    port2.close();
+  }
+});
