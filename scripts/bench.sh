@@ -7,7 +7,9 @@
 #   npm run bench                     N = 100,000 (bench/results/latest.*)
 # Then the IndexedDB micro-benchmark (bench/idb-micro.mjs: parallel strict
 # transactions, put cost by size, get vs getAll; bench/results/idb_micro.*),
-# with --quick when the comparison ran --quick.
+# with --quick when the comparison ran --quick, and bench/server-bench.mjs:
+# pocketdynamo's HTTP server beside dynalite's through the same SDK client
+# (bench/results/server_bench*.md; --quick: fewer requests).
 # The native core benchmark is `npm run bench:core`.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,3 +21,5 @@ micro=()
 for arg in "$@"; do [[ "$arg" == "--quick" ]] && micro+=(--quick); done
 echo
 node bench/idb-micro.mjs "${micro[@]}"
+echo
+node bench/server-bench.mjs "${micro[@]}"

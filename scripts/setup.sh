@@ -9,7 +9,8 @@
 #   1. Node.js >= 20 (package.json "engines"). Debian 12 ships Node 18, so this
 #      one is not installed here: the script says so and exits 1.
 #   2. apt packages (checked with dpkg-query): cmake make g++ emscripten
-#      nlohmann-json3-dev doctest-dev chromium. make is listed because cmake
+#      nlohmann-json3-dev doctest-dev chromium python3-boto3 awscli (the last two:
+#      tests/js/server-clients.test.js talks to the server with them). make is listed because cmake
 #      only recommends it and we install without recommends. If any is
 #      missing: as root, `apt-get update` then `apt-get install`; otherwise
 #      print the exact command to run and exit 1.
@@ -36,7 +37,7 @@ for arg in "$@"; do
     *) echo "setup: unknown argument $arg (usage: scripts/setup.sh [--bench])" >&2; exit 2 ;;
   esac
 done
-apt_packages=(cmake make g++ emscripten nlohmann-json3-dev doctest-dev chromium)
+apt_packages=(cmake make g++ emscripten nlohmann-json3-dev doctest-dev chromium python3-boto3 awscli)
 min_node_major=20
 
 say() { echo "setup: $*" >&2; }
