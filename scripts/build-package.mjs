@@ -27,7 +27,6 @@ for (let i = 0; i < args.length; i++) {
   else fail(`unknown argument ${JSON.stringify(args[i])}`);
 }
 wasmDir = path.resolve(repo, wasmDir);
-const env = { ...process.env, NODE_PATH: `/usr/share/nodejs${process.env.NODE_PATH ? `:${process.env.NODE_PATH}` : ''}` };
 
 function fail(message) {
   console.error(`build-package: ${message}`);
@@ -35,7 +34,7 @@ function fail(message) {
 }
 
 function run(cmd, cmdArgs) {
-  const res = spawnSync(cmd, cmdArgs, { cwd: repo, env, stdio: 'inherit' });
+  const res = spawnSync(cmd, cmdArgs, { cwd: repo, stdio: 'inherit' });
   if (res.status !== 0) fail(`${cmd} ${cmdArgs.join(' ')} failed (${res.error?.message ?? `exit ${res.status}`})`);
 }
 

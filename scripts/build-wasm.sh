@@ -12,14 +12,16 @@
 #   --target NAME     build only NAME (repeatable; default: every target)
 #   -DVAR=VALUE       passed to the configure step
 #
-# The build type is Release (what the package ships), benchmarks are off.
-# With the default options the doctest suites come out as
+# It configures with the CMake preset 'wasm' (CMakePresets.json: Release,
+# what the package ships; benchmarks off) under emcmake, in DIR. With the
+# default options the doctest suites come out as
 # DIR/tests/cpp/<area>_test.js (+ .wasm), each run by `node <area>_test.js`.
 #
 # Debian's emcc runs its own JS tools with node and needs NODE_PATH to find
-# node-acorn; this script sets it. The system libraries (libc, libc++ with
-# wasm exceptions, ...) come prebuilt with Debian's emscripten package
-# (FROZEN_CACHE), so even the first run builds no cache.
+# node-acorn: the top-level CMakeLists.txt gives it to every wasm link
+# (PD_EMSCRIPTEN_NODE_PATH), so no script sets it. The system libraries
+# (libc, libc++ with wasm exceptions, ...) come prebuilt with Debian's
+# emscripten package (FROZEN_CACHE), so even the first run builds no cache.
 # Exit status: 0 on success, non-zero when configure or build fails.
 set -euo pipefail
 
@@ -49,12 +51,10 @@ for tool in emcmake em++ cmake node; do
   fi
 done
 
-export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 jobs="${PD_JOBS:-2}"
 
 # The configure step is quiet unless it fails (emcmake echoes its command line).
-if ! configure_log="$(emcmake cmake -S "$repo" -B "$dir" -DCMAKE_BUILD_TYPE=Release \
-    -DPD_BENCH=OFF -DPD_TESTS="$tests" "${defines[@]}" 2>&1)"; then
+if ! configure_log="$(cd "$repo" && emcmake cmake --preset wasm -B "$dir" -DPD_TESTS="$tests" "${defines[@]}" 2>&1)"; then
   echo "$configure_log" >&2
   echo "build-wasm: configure failed" >&2
   exit 1

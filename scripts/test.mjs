@@ -10,7 +10,7 @@
 //            and run it.
 //   wasm     the same in build/wasm with Emscripten (scripts/build-wasm.sh),
 //            each suite run as `node <area>_test.js`; then the targets in
-//            wasm-bindings/ (the package's module), when that folder exists.
+//            wasm-bindings/ (the package's module).
 //   js       when tests/js holds test files: `npm run build:js` if
 //            package.json defines it, then `node --test tests/js/`.
 //   browser  when tests/browser/*.test.js exist: `node --test` on them.
@@ -272,17 +272,14 @@ function testAreas(only) {
 // ---------------------------------------------------------------- the parts
 
 const nodeBin = process.execPath;
-const wasmEnv = { NODE_PATH: `/usr/share/nodejs${process.env.NODE_PATH ? `:${process.env.NODE_PATH}` : ''}` };
 
 async function doctestPart(part, areas) {
   const native = part === 'native';
   const dir = path.join(repo, 'build', part);
   const configured = native
-    ? await buildStep(`${part}/configure`, 'cmake', ['-S', repo, '-B', dir, '-DCMAKE_BUILD_TYPE=Debug',
-        '-DPD_SANITIZE=ON', '-DPD_TESTS=ON', '-DPD_BENCH=OFF'])
+    ? await buildStep(`${part}/configure`, 'cmake', ['--preset', 'native-asan', '-B', dir])   // CMakePresets.json
     : await buildStep(`${part}/configure`, 'bash', ['scripts/build-wasm.sh', '--configure-only']);
-  const build = (target) => buildStep(`${part}/${target}`, 'cmake', ['--build', dir, '-j', jobs, '--target', target],
-    native ? {} : wasmEnv);
+  const build = (target) => buildStep(`${part}/${target}`, 'cmake', ['--build', dir, '-j', jobs, '--target', target]);
   const coreBuilt = configured && (await build('pd_core'));
   for (const area of areas) {
     const name = `${part}/${area}_test`;
@@ -306,7 +303,7 @@ async function doctestPart(part, areas) {
     });
     record(name, judge(res, doctestCounts(res.output)));
   }
-  if (!native && coreBuilt && fs.existsSync(path.join(repo, 'wasm-bindings', 'CMakeLists.txt'))) {
+  if (!native && coreBuilt) {
     await build('pd_bindings'); // every target in wasm-bindings/ (top-level CMakeLists.txt)
   }
 }
@@ -329,7 +326,7 @@ async function buildJsPackage() {
   if (jsBuilt === null) {
     const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
     jsBuilt = pkg.scripts && pkg.scripts['build:js']
-      ? await buildStep('js/build:js', 'npm', ['run', '--silent', 'build:js'], wasmEnv)
+      ? await buildStep('js/build:js', 'npm', ['run', '--silent', 'build:js'])
       : true;
   }
   return jsBuilt;
