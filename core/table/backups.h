@@ -54,13 +54,13 @@
 
 #include "pager/pager.h"
 #include "table/catalog.h"
+#include "table/root_slots.h"
 #include "table/table.h"
 #include "table/table_description.h"
 #include "util/status.h"
 
 namespace pd {
 
-constexpr int kBackupRootSlot = 2;          // pager root slot of the backups tree
 constexpr uint8_t kBackupEntryVersion = 1;  // entry format version (above)
 
 struct BackupEntry {

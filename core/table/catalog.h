@@ -52,6 +52,7 @@
 #include <vector>
 
 #include "pager/pager.h"
+#include "table/root_slots.h"
 #include "table/table_description.h"
 #include "util/status.h"
 
@@ -59,7 +60,6 @@ namespace pd {
 
 class ChangeLog;
 
-constexpr int kCatalogRootSlot = 0;          // pager root slot of the catalog tree
 constexpr uint8_t kCatalogEntryVersion = 1;  // entry format version (above)
 
 struct CatalogEntry {

@@ -50,11 +50,11 @@
 #include <string_view>
 
 #include "pager/pager.h"
+#include "table/root_slots.h"
 #include "util/status.h"
 
 namespace pd {
 
-constexpr int kRequestTokenRootSlot = 1;     // pager root slot of the token tree
 constexpr uint8_t kRequestTokenVersion = 1;  // token entry format version (above)
 
 class RequestTokens {

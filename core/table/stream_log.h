@@ -57,6 +57,7 @@
 #include <vector>
 
 #include "pager/pager.h"
+#include "table/root_slots.h"
 #include "table/table_description.h"
 #include "util/status.h"
 #include "value/item.h"
@@ -65,7 +66,6 @@ namespace pd {
 
 class Catalog;
 
-constexpr int kStreamRootSlot = 3;                          // pager root slot of the streams tree
 constexpr int64_t kStreamRetentionMs = 24LL * 3600 * 1000;  // DynamoDB Streams keeps 24 hours
 constexpr int64_t kShardIteratorLifetimeMs = 15LL * 60 * 1000;  // iterators expire after 15 minutes
 
