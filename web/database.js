@@ -262,7 +262,7 @@ export class Database extends DatabaseBase {
   /** True once close() was called. */
   get closed() { return this.#closed; }
 
-  /** Subscribes fn to an event ('replica', 'commit', 'rollback', 'scan', 'repair', 'error', 'role'); returns the unsubscribe function. */
+  /** Subscribes fn to an event ('replica', 'commit', 'rollback', 'scan', 'repair', 'error', 'role', 'checkpoint'); returns the unsubscribe function. */
   on(name, fn) {
     if (!EVENTS.includes(name)) throw new TypeError(`Unknown event ${JSON.stringify(name)}; events: ${EVENTS.join(', ')}`);
     if (typeof fn !== 'function') throw new TypeError('on(name, fn): fn must be a function');

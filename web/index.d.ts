@@ -31,5 +31,5 @@ export type { ChangeRecord, LiveQuery, LiveOptions, WireItem, WireValue } from '
 export * from './types/errors.js';
 export { MemoryStore, StoreError } from './types/persistence.js';
 export type {
-  ReplicaStatus, RecoveryReport, DatabaseEvents, PersistenceError, PageStore, StoreBatch, StoreHead,
+  ReplicaStatus, RecoveryReport, DatabaseEvents, PersistenceError, PageStore, StoreRecord, StoreHead,
 } from './types/persistence.js';

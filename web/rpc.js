@@ -21,7 +21,7 @@
 //   whenHealthy       { timeoutMs }             ReplicaStatus[]
 //
 // Events: { name, detail } from the serving side, for db.on(name) ('replica',
-// 'commit', 'rollback', 'scan', 'repair', 'error') and 'changes' (committed
+// 'commit', 'rollback', 'scan', 'repair', 'error', 'checkpoint') and 'changes' (committed
 // changes [{ TableName, Record }], delivered to db.subscribe / db.live).
 // Details pass through eventToWire (Errors become wire errors).
 //
@@ -38,7 +38,7 @@
 import { DataLossError, DynamoDBError, PocketDynamoError, fromWire, toWire } from './errors.js';
 
 /** The events db.on() offers (Database and WorkerClient alike). */
-export const EVENTS = Object.freeze(['replica', 'commit', 'rollback', 'scan', 'repair', 'error', 'role']);
+export const EVENTS = Object.freeze(['replica', 'commit', 'rollback', 'scan', 'repair', 'error', 'role', 'checkpoint']);
 
 /** Each call a transport may carry, run on the serving Database. */
 export const CALLS = Object.freeze({

@@ -1,6 +1,7 @@
 // Persistence in Node against the built package: three file replicas
 // (open({ path })) that survive reopen, deleted and damaged replicas, a crash
-// between a commit's steps, and the quorum protocol with injected store
+// before a checkpoint (the log is redone), checkpoints under a small log
+// limit, and the quorum protocol with injected store
 // failures (open({ stores }) with MemoryStores): one failing replica is
 // outvoted and repaired, two failing replicas reject the write and roll the
 // core back, group commit takes few commits for many writes.
@@ -119,7 +120,9 @@ describe('file replicas', () => {
     }
     await db.close();
     for (let i = 0; i < 3; i++) {
-      for (const f of ['head', 'pages', 'wal']) assert.ok(fs.existsSync(path.join(replicaDir(dir, i), f)), `${f} of #${i}`);
+      for (const f of ['FORMAT', 'head', 'pages']) assert.ok(fs.existsSync(path.join(replicaDir(dir, i), f)), `${f} of #${i}`);
+      // close() wrote a checkpoint: the log holds nothing more.
+      assert.ok(!fs.existsSync(path.join(replicaDir(dir, i), 'log')) || fs.statSync(path.join(replicaDir(dir, i), 'log')).size === 0);
     }
   });
 
@@ -244,15 +247,36 @@ describe('file replicas', () => {
     await (await reopenAndCheck(dir, 160)).close();
   });
 
-  test('a crash after the head was replaced but before pages were written: the wal is replayed', async () => {
+  test('a crash before any checkpoint: open redoes the log over the last checkpoint', async () => {
     const dir = await filledDir(100);
-    const before = fs.readFileSync(path.join(replicaDir(dir, 0), 'pages'));
-    const db = await open({ path: dir });
-    await db.send('PutItem', { TableName: TABLE, Item: item(100) });   // one commit
+    const db = await open({ path: dir, checkpointIdleMs: 60_000 });
+    await putItems(db, 100, 130);
+    await db.send('PutItem', { TableName: TABLE, Item: item(130) });   // one more commit
+    // A copy of replica 0 as a crash would leave it: the commits in its log, no checkpoint of them.
+    const crashed = path.join(work, `crashed-${dirCount}`);
+    fs.cpSync(replicaDir(dir, 0), crashed, { recursive: true });
+    assert.ok(fs.statSync(path.join(crashed, 'log')).size > 0, 'the commits are in the log');
     await db.close();
-    fs.writeFileSync(path.join(replicaDir(dir, 0), 'pages'), before);   // its pages never reached the file
+    fs.rmSync(replicaDir(dir, 0), { recursive: true });
+    fs.cpSync(crashed, replicaDir(dir, 0), { recursive: true });
     for (const i of [1, 2]) fs.rmSync(replicaDir(dir, i), { recursive: true });
-    await (await reopenAndCheck(dir, 101)).close();
+    const again = await reopenAndCheck(dir, 131);
+    await again.whenHealthy(10_000);
+    await again.close();
+  });
+
+  test('a small log limit: checkpoints during the writes, every item survives, the logs stay short', async () => {
+    const dir = freshDir();
+    const db = await open({ path: dir, logLimitBytes: 64 * 1024, checkpointChunkPages: 4 });
+    await db.send('CreateTable', tableSpec(TABLE));
+    const checkpoints = [];
+    db.on('checkpoint', (c) => checkpoints.push(c));
+    for (let round = 0; round < 10; round++) await putItems(db, round * 30, round * 30 + 30);
+    assert.ok(checkpoints.length >= 2, `${checkpoints.length} checkpoints`);
+    assert.ok(db.stats().logBytes <= 64 * 1024 + 200_000, `log ${db.stats().logBytes} bytes`);
+    await db.close();
+    for (const i of [0, 1]) fs.rmSync(replicaDir(dir, i), { recursive: true });
+    await (await reopenAndCheck(dir, 300)).close();
   });
 
   test('10,000 un-awaited PutItems take a handful of commits and all survive reopen', async () => {
@@ -405,8 +429,9 @@ describe('quorum with injected store failures', () => {
   test('a rolled-back write that cannot be removed from a replica stops writes, and says so', async () => {
     const s = stores();
     const db = await dbOn(s);
-    s[0].faults.applyThenFail = 1;   // store 0 takes the batch but the reply is lost ...
-    s[0].faults.failClears = 1;      // ... and it cannot be cleared afterwards
+    s[0].faults.applyThenFail = 1;   // store 0 takes the record but the reply is lost ...
+    s[0].faults.failTruncates = 1;   // ... its log cannot be truncated afterwards ...
+    s[0].faults.failClears = 1;      // ... and it cannot be cleared either
     s[1].faults.failWrites = 1;
     s[2].faults.failWrites = 1;
     await assert.rejects(db.send('PutItem', { TableName: TABLE, Item: item(800) }), (e) =>

@@ -1,5 +1,5 @@
-// Committer: group commit between the core and the replica set, as
-// DESIGN.md ("The replica protocol", Commit) describes:
+// Committer: group commit between the core and the replica set, and the
+// background checkpointer (docs/design.md, "Commits and the replica protocol"):
 //
 //   1. An operation applies to the core at once (the Database runs it) and
 //      joins the pending group; afterOperation() hands back a promise that
@@ -9,31 +9,54 @@
 //      loop of un-awaited puts, share it); while a commit is in flight, later
 //      operations collect into the next group, which starts as soon as the
 //      one in flight is decided.
-//   3. A commit takes the core's dirty pages (takeCommit copies them) and the
-//      replica set writes them to all three replicas in parallel; the group
-//      resolves when two have committed (markDurable).
+//   3. A commit takes the core's commit record (takeCommit) and the replica
+//      set appends it to all three replicas' logs in parallel; the group
+//      resolves when two have it durably (markDurable).
 //   4. If fewer than two can, the core rolls back to the last durable state
 //      (rollbackToDurable) and every operation applied since rejects, with
 //      an error naming the replicas' failures (quota first). Replicas that
-//      did apply the batch are reverted (or cleared) BEFORE the in-flight
-//      group rejects and before the next commit starts, so a rejected write
-//      is on no replica. If even that fails, writes stop: every later write
-//      is undone at once and rejects until the database is reopened (reads
-//      still answer from the last durable state).
+//      did append the record have their log truncated (or are cleared)
+//      BEFORE the in-flight group rejects and before the next commit starts,
+//      so a rejected write is on no replica. If even that fails, writes stop:
+//      every later write is undone at once and rejects until the database is
+//      reopened (reads still answer from the last durable state).
 // Between commits, replicas that are behind or damaged are repaired in the
 // background (replica-set.js repair) once their retry time has come, only
-// while nothing is pending or in flight (so the state written is durable).
+// while nothing is pending or in flight.
+//
+// Checkpoints: the log of every replica grows by one record per commit; a
+// checkpoint writes the pages changed since the oldest replica checkpoint
+// (the page ids of the records since then) as new page versions, in chunks
+// of `checkpointChunkPages` between commits, each chunk the durable images of
+// that moment, to every replica with a known state; commits go on meanwhile,
+// and a page a later durable commit changes goes back into the queue. When
+// the queue is empty, D = the durable LSN of that moment (no await between):
+// every page changed up to D has its image as of D written, so the head of
+// every replica whose log reaches D flips to D's meta page, dropping records
+// <= D (page-store.js flipHead). Triggered when the log since the oldest
+// checkpoint exceeds `logLimitBytes`, after `checkpointIdleMs` without a
+// commit, and at close().
 //
 // Reads are operations too: one that ran while changes were pending or in
 // flight saw them, so it waits for them (and rejects with them). A read on a
 // durable state resolves at once.
 //
-// Events (emit): 'commit' { lsn, pages, operations }, 'rollback' { lsn, error }.
+// Events (emit): 'commit' { lsn, pages, bytes, operations }, 'rollback' { lsn, error },
+// 'checkpoint' { lsn, pages, replicas }.
+//
+// The core is used through an adapter (core-adapter.js; the simulation's
+// fake engine implements the same): hasPendingCommit(), takeCommit() ->
+// { lsn, prevLsn, pageCount, pageSize, pageIds, record }, markDurable(lsn),
+// rollbackToDurable(), durableLsn, closed, durableImages(ids) -> Map,
+// allDurableImages() -> Map | null, durablePageCount, pageSize, baseMeta.
 
 import { PocketDynamoError } from '../errors.js';
-import { batchFromCommit } from './page-store.js';
+import { pageLsn } from './page-store.js';
 
 const RESOLVED = Promise.resolve();
+export const DEFAULT_LOG_LIMIT_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_CHECKPOINT_IDLE_MS = 2000;
+export const DEFAULT_CHECKPOINT_CHUNK_PAGES = 32;
 
 function deferred() {
   let resolve;
@@ -47,7 +70,7 @@ function deferred() {
 // in Node, else one shared MessageChannel (setTimeout(0) may wait 4 ms).
 let macrotaskChannel = null;
 const macrotaskQueue = [];
-function nextMacrotask(fn) {
+export function nextMacrotask(fn) {
   if (typeof setImmediate === 'function') {
     setImmediate(fn);
     return;
@@ -64,6 +87,17 @@ function nextMacrotask(fn) {
   macrotaskChannel.port2.postMessage(null);
 }
 
+const REAL_TIMERS = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const timer = setTimeout(fn, ms);
+    timer.unref?.();
+    return timer;
+  },
+  clearTimeout: (timer) => clearTimeout(timer),
+  macrotask: nextMacrotask,
+};
+
 /** The Error operations reject with when a commit misses the quorum. */
 export function quorumError(failures, lsn, durableLsn) {
   const quota = failures.some((f) => f.kind === 'quota');
@@ -79,11 +113,12 @@ export function quorumError(failures, lsn, durableLsn) {
 }
 
 export class Committer {
-  #engine;
+  #core;
   #replicas;
   #emit;
+  #timers;
   #group = null;          // deferred of the operations applied since the last takeCommit
-  #inflight = null;       // deferred of the batch being committed
+  #inflight = null;       // deferred of the commit in flight
   #busy = false;          // a commit, or the rollback of one, is under way
   #scheduled = false;     // a commit start is queued
   #fatal = null;          // Error: writes are no longer safe; everything rejects
@@ -92,18 +127,44 @@ export class Committer {
   #repairTimer = null;
   #repairing = false;
   #paused = false;        // background repair paused (pauseRepair, tests/demo)
+  // checkpointer
+  #pageLog = [];          // [{ lsn, pageIds, bytes }] of durable records after the oldest replica checkpoint
+  #logBytes = 0;
+  #logLimit;
+  #idleMs;
+  #chunkPages;
+  #checkpointing = null;  // Promise of the checkpoint under way
+  #checkpointQueue = null;  // Set of page ids still to write (while checkpointing)
+  #idleTimer = null;
 
   commits = 0;            // commits that reached the quorum
   rollbacks = 0;          // commits that did not
+  checkpoints = 0;        // checkpoints flipped on at least one replica
 
-  constructor(engine, replicas, { emit = () => {} } = {}) {
-    this.#engine = engine;
+  /**
+   * core: the engine adapter (see the header); replicas: a ReplicaSet;
+   * options: emit, logLimitBytes, checkpointIdleMs, checkpointChunkPages,
+   * records (the log recovery read: [{ lsn, record, pageIds }], after the oldest checkpoint),
+   * timers ({ now, setTimeout, clearTimeout, macrotask }: the simulation's clock).
+   */
+  constructor(core, replicas, { emit = () => {}, logLimitBytes = DEFAULT_LOG_LIMIT_BYTES,
+    checkpointIdleMs = DEFAULT_CHECKPOINT_IDLE_MS, checkpointChunkPages = DEFAULT_CHECKPOINT_CHUNK_PAGES,
+    records = [], timers = REAL_TIMERS } = {}) {
+    this.#core = core;
     this.#replicas = replicas;
     this.#emit = emit;
+    this.#timers = timers;
+    this.#logLimit = logLimitBytes;
+    this.#idleMs = checkpointIdleMs;
+    this.#chunkPages = Math.max(1, checkpointChunkPages);
+    for (const { lsn, pageIds, record } of records) this.#notePageLog(lsn, pageIds, record.byteLength);
   }
 
   /** The Error every write rejects with once writing stopped, else null. */
   get fatal() { return this.#fatal; }
+
+  /** Bytes of records in the log since the oldest replica checkpoint (what a checkpoint would trim). */
+  get logBytes() { return this.#logBytes; }
 
   /**
    * Call right after the Database ran one operation on the engine. Returns
@@ -112,11 +173,11 @@ export class Committer {
   afterOperation() {
     if (this.#fatal) {
       // Writes are stopped: a write is undone at once (it reaches no replica); reads still answer.
-      if (!this.#engine.hasPendingCommit()) return RESOLVED;
-      this.#engine.rollbackToDurable();
+      if (!this.#core.hasPendingCommit()) return RESOLVED;
+      this.#core.rollbackToDurable();
       return Promise.reject(this.#fatal);
     }
-    if (this.#engine.hasPendingCommit()) {
+    if (this.#core.hasPendingCommit()) {
       this.#group ??= deferred();
       this.#group.operations++;
       this.#schedule();
@@ -130,63 +191,64 @@ export class Committer {
   #schedule() {
     if (this.#scheduled || this.#busy) return;
     this.#scheduled = true;
-    nextMacrotask(() => {
+    this.#timers.macrotask(() => {
       this.#scheduled = false;
       this.#start();
     });
   }
 
   #start() {
-    if (this.#busy || this.#fatal || this.#engine.closed) return;
-    if (!this.#engine.hasPendingCommit()) {
+    if (this.#busy || this.#fatal || this.#core.closed) return;
+    if (!this.#core.hasPendingCommit()) {
       this.#settleIdle();
       return;
     }
     this.#busy = true;
-    const commit = this.#engine.takeCommit();
-    const batch = { ...batchFromCommit(commit), prevLsn: commit.prevLsn };
+    const commit = this.#core.takeCommit();
+    const entry = {
+      lsn: commit.lsn, prevLsn: commit.prevLsn, record: commit.record, pageIds: commit.pageIds,
+      pageCount: commit.pageCount,
+    };
     const group = this.#group ?? deferred();
     this.#group = null;
     this.#inflight = group;
     let outcome;
     try {
-      outcome = this.#replicas.commit(batch, () => this.#engine.snapshot());
-    } catch (error) {   // nothing was issued (a snapshot could not be had): the batch failed everywhere
+      outcome = this.#replicas.commit(entry);
+    } catch (error) {   // nothing was issued: the commit failed everywhere
       const failures = [0, 1, 2].map((index) => ({ index, kind: 'io', message: String(error?.message ?? error) }));
       outcome = { quorum: Promise.reject({ failures }), settled: Promise.resolve([]), results: [], unsettled: () => 0 };
     }
     outcome.quorum.then(() => {
-      this.#engine.markDurable(batch.lsn);
-      this.#replicas.markDurable(batch.lsn);
+      this.#core.markDurable(entry.lsn);
+      this.#replicas.markDurable(entry.lsn);
+      this.#notePageLog(entry.lsn, entry.pageIds, entry.record.byteLength);
       this.commits++;
       this.#inflight = null;
       this.#busy = false;
-      this.#emit('commit', { lsn: batch.lsn, pages: batch.pages.length, operations: group.operations });
+      this.#emit('commit', { lsn: entry.lsn, pages: entry.pageIds.length, bytes: entry.record.byteLength,
+        operations: group.operations });
       group.resolve();
       this.#next();
-    }, ({ failures }) => this.#rollback(batch, group, outcome, failures));
+    }, ({ failures }) => this.#rollback(entry, group, outcome, failures));
   }
 
-  #rollback(batch, group, outcome, failures) {
-    this.#engine.rollbackToDurable();
-    const durable = this.#engine.durableLsn;
-    const error = quorumError(failures, batch.lsn, durable);
+  #rollback(entry, group, outcome, failures) {
+    this.#core.rollbackToDurable();
+    const durable = this.#core.durableLsn;
+    const error = quorumError(failures, entry.lsn, durable);
     this.rollbacks++;
-    // Operations applied after the batch was taken were undone with it; they reached no replica.
+    // Operations applied after the commit was taken were undone with it; they reached no replica.
     const later = this.#group;
     this.#group = null;
     later?.reject(error);
     this.#inflight = null;
-    // The durable state, taken before anything runs on it, in case a replica applied the batch
-    // (or may have: a write still running, an unknown outcome) and must be put back.
-    const mayNeedRevert = outcome.unsettled() > 0 || outcome.results.some((r) => r.ok || r.unknown);
-    const snapshot = mayNeedRevert ? this.#engine.snapshot() : null;
-    this.#emit('rollback', { lsn: batch.lsn, error });
+    this.#emit('rollback', { lsn: entry.lsn, error });
     (async () => {
       await outcome.settled;
       let rejection = error;
       try {
-        if (snapshot !== null) await this.#replicas.revert(batch, outcome.results, snapshot);
+        await this.#replicas.revert(entry.lsn, outcome.results, durable);
       } catch (cause) {
         this.#stop(new PocketDynamoError(`Writes are stopped: ${cause.message}. Reopen the database to go on.`,
           { cause }));
@@ -204,7 +266,7 @@ export class Committer {
   #stop(error) {
     this.#fatal = error;
     // Operations applied since the rollback never reach a replica now: undo them and reject them.
-    if (this.#engine.hasPendingCommit()) this.#engine.rollbackToDurable();
+    if (this.#core.hasPendingCommit()) this.#core.rollbackToDurable();
     this.#group?.reject(error);
     this.#group = null;
     this.#emit('error', { error });
@@ -215,19 +277,20 @@ export class Committer {
       this.#settleIdle();
       return;
     }
-    if (this.#engine.hasPendingCommit()) this.#start();
+    if (this.#core.hasPendingCommit()) this.#start();
     else this.#settleIdle();
   }
 
   #settleIdle() {
-    if (this.#busy || (!this.#fatal && this.#engine.hasPendingCommit())) return;
+    if (this.#busy || (!this.#fatal && this.#core.hasPendingCommit())) return;
     for (const resolve of this.#idle.splice(0)) resolve();
     this.scheduleRepair();
+    this.#scheduleCheckpoint();
   }
 
   /** Resolves when nothing is pending or in flight (commits settled, failed ones rolled back). */
   drain() {
-    if (!this.#busy && !this.#scheduled && (this.#fatal || !this.#engine.hasPendingCommit())) return RESOLVED;
+    if (!this.#busy && !this.#scheduled && (this.#fatal || !this.#core.hasPendingCommit())) return RESOLVED;
     return new Promise((resolve) => {
       this.#idle.push(resolve);
       this.#schedule();
@@ -239,20 +302,19 @@ export class Committer {
     if (this.#closed || this.#fatal || this.#paused || this.#repairTimer !== null || this.#repairing) return;
     const due = delayMs ?? this.#replicas.nextRepairDelay();
     if (due === Infinity) return;
-    this.#repairTimer = setTimeout(() => {
+    this.#repairTimer = this.#timers.setTimeout(() => {
       this.#repairTimer = null;
       this.#repair();
     }, Math.max(due, 5));
-    this.#repairTimer.unref?.();
   }
 
   #repair() {
     if (this.#closed || this.#fatal || this.#paused) return;
-    if (this.#busy || this.#scheduled || this.#engine.hasPendingCommit()) return;  // the commit takes it along
+    if (this.#busy || this.#scheduled || this.#core.hasPendingCommit()) return;  // the commit takes it along
     this.#repairing = true;
     let started;
     try {
-      started = this.#replicas.repair(() => this.#engine.snapshot());
+      started = this.#replicas.repair();
     } catch (error) {
       started = Promise.reject(error);
     }
@@ -263,24 +325,121 @@ export class Committer {
     });
   }
 
-  /** Pauses (true) or resumes (false) background repair; commits still carry catch-ups. */
+  /** Pauses (true) or resumes (false) background repair and checkpoints; commits still carry catch-ups. */
   pauseRepair(paused) {
     this.#paused = paused;
     if (paused && this.#repairTimer !== null) {
-      clearTimeout(this.#repairTimer);
+      this.#timers.clearTimeout(this.#repairTimer);
       this.#repairTimer = null;
     }
-    if (!paused) this.scheduleRepair();
+    if (!paused) {
+      this.scheduleRepair();
+      this.#scheduleCheckpoint();
+    }
   }
 
   /** True while a background repair is writing. */
   get repairing() { return this.#repairing; }
 
-  /** Waits for every commit, then stops repairs. Later afterOperation() calls reject. */
+  // --- checkpointer ---
+
+  #notePageLog(lsn, pageIds, bytes) {
+    this.#pageLog.push({ lsn, pageIds, bytes });
+    this.#logBytes += bytes;
+    if (this.#checkpointQueue !== null) for (const id of pageIds) if (id !== 0) this.#checkpointQueue.add(id);
+  }
+
+  #trimPageLog() {
+    const keepAfter = this.#replicas.minCheckpointLsn();
+    while (this.#pageLog.length && this.#pageLog[0].lsn <= keepAfter) this.#logBytes -= this.#pageLog.shift().bytes;
+    if (typeof this.#core.retain === 'function') {
+      const keep = new Set([0]);
+      for (const { pageIds } of this.#pageLog) for (const id of pageIds) keep.add(id);
+      this.#core.retain(keep);
+    }
+  }
+
+  #scheduleCheckpoint() {
+    if (this.#closed || this.#fatal || this.#paused || this.#checkpointing || this.#pageLog.length === 0) return;
+    if (this.#logBytes > this.#logLimit) {
+      this.checkpoint().catch((error) => this.#emit('error', { error }));
+      return;
+    }
+    if (this.#idleTimer !== null) this.#timers.clearTimeout(this.#idleTimer);
+    this.#idleTimer = this.#timers.setTimeout(() => {
+      this.#idleTimer = null;
+      if (!this.#busy && !this.#core.hasPendingCommit()) this.checkpoint().catch((error) => this.#emit('error', { error }));
+    }, this.#idleMs);
+  }
+
+  /** True while a checkpoint is being written. */
+  get checkpointing() { return this.#checkpointing !== null; }
+
+  /**
+   * Writes a checkpoint now (or joins the one under way). Resolves to
+   * { lsn, pages, replicas: [indexes flipped] } or null when there was
+   * nothing to do or no replica could take it.
+   */
+  checkpoint() {
+    this.#checkpointing ??= this.#runCheckpoint().finally(() => {
+      this.#checkpointing = null;
+      this.#checkpointQueue = null;
+      if (this.#logBytes > this.#logLimit && !this.#closed) this.#scheduleCheckpoint();
+    });
+    return this.#checkpointing;
+  }
+
+  async #runCheckpoint() {
+    if (this.#pageLog.length === 0 || this.#fatal || this.#core.closed) return null;
+    const queue = new Set();
+    for (const { pageIds } of this.#pageLog) for (const id of pageIds) if (id !== 0) queue.add(id);
+    this.#checkpointQueue = queue;
+    const written = new Map();
+    let targets = this.#replicas.checkpointTargets();
+    let pages = 0;
+    for (;;) {
+      if (targets.length === 0 || this.#fatal || this.#core.closed) return null;
+      const pageCount = this.#core.durablePageCount;
+      for (const id of queue) if (id >= pageCount) queue.delete(id);   // the database shrank
+      if (queue.size === 0) break;
+      const chunk = [];
+      for (const id of queue) {
+        chunk.push(id);
+        queue.delete(id);
+        if (chunk.length >= this.#chunkPages) break;
+      }
+      const images = this.#core.durableImages(chunk);
+      for (const [id, image] of images) written.set(id, pageLsn(image));
+      pages += images.size;
+      targets = await this.#replicas.writeCheckpointPages(targets, [...images]);
+    }
+    // The queue is empty: every page changed up to the durable LSN of this moment has its image written.
+    const meta = this.#core.durableImages([0]).get(0);
+    const lsn = pageLsn(meta);
+    for (const id of written.keys()) if (id >= this.#core.durablePageCount) written.delete(id);
+    this.#checkpointQueue = null;
+    const flipped = await this.#replicas.flipCheckpoint(targets, meta, written);
+    this.#trimPageLog();
+    if (flipped.length === 0) return null;
+    this.checkpoints++;
+    const info = { lsn, pages, replicas: flipped };
+    this.#emit('checkpoint', info);
+    return info;
+  }
+
+  /** Waits for every commit, writes a last checkpoint, then stops. Later afterOperation() calls reject. */
   async close() {
     await this.drain();
+    if (this.#idleTimer !== null) this.#timers.clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    if (!this.#fatal && !this.#core.closed) {
+      await this.#checkpointing?.catch(() => null);
+      if (this.#pageLog.length > 0 && !this.#paused) await this.checkpoint().catch(() => null);
+    }
     this.#closed = true;
-    if (this.#repairTimer !== null) clearTimeout(this.#repairTimer);
+    if (this.#repairTimer !== null) this.#timers.clearTimeout(this.#repairTimer);
     this.#repairTimer = null;
+    if (this.#idleTimer !== null) this.#timers.clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
   }
 }

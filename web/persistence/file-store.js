@@ -1,59 +1,78 @@
 // FileStore: one replica in a directory of files, a PageStore
-// (page-store.js) for Node: open({ path: './data' }) keeps its three replicas
-// in three directories under `path`. Node-only (node:fs); select-store.js
-// imports this file lazily and package.json "browser" maps it to false.
+// (page-store.js, layout version 2) for Node: open({ path: './data' }) keeps
+// its three replicas in three directories under `path`. Node-only (node:fs);
+// select-store.js imports this file lazily and package.json "browser" maps
+// it to false.
 //
 // Layout of `path`:
 //   LOCK          the pid of the process that has the database open (created exclusively;
 //                 a LOCK whose process is gone is taken over)
 //   replica-<i>/  replica i, holding:
-//     head        the meta page image (page 0) of the last commit, pageSize bytes in the
-//                 core's format (core/pager/format.h): LSN, page size, page count, CRC
-//     pages       page id at byte offset id * pageSize, for 1 <= id < pageCount
+//     FORMAT      "pocketdynamo replica layout 2\n" (absent in layout 1, the release before)
+//     head        the meta page image (page 0) of the checkpoint, pageSize bytes in the core's
+//                 format (core/pager/format.h): LSN (= ckptLsn), page size, page count, CRC
+//     pages       checkpoint page id at byte offset id * pageSize, for 1 <= id < pageCount
 //                 (the first pageSize bytes are unused)
-//     wal         the page images of the last commit (below)
+//     log         the commit records after the checkpoint, appended, one frame each (below)
+//     next        page versions written for the checkpoint under way (frames: page id u32 LE,
+//                 then the image); invisible until the head flips
+//     ckpt-<D>    `next` renamed when the head flips to LSN D: copied into `pages` (again at
+//                 open, if a crash cut the copy short), then removed
 //     *.tmp       files being written; never read
 //
-// wal:
-//   OFFSET  SIZE              DESCRIPTION
-//   0       8                 magic "PDWAL\0\0\1"
-//   8       4                 LSN of the commit, low 32 bits (u32 LE)
-//   12      4                 LSN of the commit, high 32 bits (u32 LE)
-//   16      4                 page size in bytes (u32 LE)
-//   20      4                 n: number of page images that follow (u32 LE)
-//   24      4                 page count of the database after the commit (u32 LE)
-//   28      4                 reserved, zero
-//   32      n * (4+pageSize)  per page: page id (u32 LE), then its image
+// Log frame (28 bytes + the record):
+//   OFFSET  SIZE  DESCRIPTION
+//   0       4     magic "PDLG"
+//   4       8     lsn (u64 LE)
+//   12      8     prev lsn (u64 LE)
+//   20      4     n: byte length of the record (u32 LE)
+//   24      4     CRC32C of the record (u32 LE)
+//   28      n     the record (core/pager/log_record.h)
+// A frame that is cut short or fails its CRC ends the log: it and everything
+// after it are cut off when the store opens (a torn append).
 //
-// A commit (writeCommit) is: write `wal` and fsync it; write head.tmp, fsync,
-// rename it over `head` and fsync the directory (THE commit point: the new
-// head is there or the old one is); then copy the wal's images into `pages`,
-// truncate `pages` to the page count and fsync it. The head names its LSN, so
-// a wal whose LSN equals the head's belongs to the head and is copied into
-// `pages` again whenever the store opens (a crash may have cut the copy
-// short); a wal with another LSN is left over from a commit that never
-// reached its commit point and is ignored. writeFull removes the head first
-// (the replica is then damaged, never half-new), writes pages.tmp, renames it
-// over `pages`, then writes the head.
+// appendRecords writes the frames at the log's end and fdatasyncs the log:
+// the commit point. flipHead: fsync `next`, rename it to ckpt-<D>, replace
+// `head` (write head.tmp, fsync, rename, fsync the directory: THE checkpoint's
+// commit point), copy ckpt-<D> into `pages`, remove it, and rewrite the log
+// without the records <= D. writeFull removes the head first (the replica is
+// then damaged, never half-new), writes pages.tmp, renames it over `pages`,
+// then writes the head.
+//
+// Layout 1 (head + pages + wal, no FORMAT): open() copies a wal that belongs
+// to the head into `pages` (layout 1's own recovery), removes it and writes
+// FORMAT: the replica is then a layout-2 replica with an empty log. A FORMAT
+// naming a newer layout fails every operation with StoreError 'format'.
 //
 // ENOSPC / EDQUOT are reported as kind 'quota' (the disk or the user's quota
-// is full); other errors as 'io'. A failure after the commit point is
+// is full); other errors as 'io'. A failure after a commit point is
 // reported with outcome 'unknown'.
 
 import fsp from 'node:fs/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PocketDynamoError } from '../errors.js';
-import { StoreError, batchMeta, headFromMeta, missingHead } from './page-store.js';
+import { STORE_FORMAT, StoreError, formatError, headFromMeta, headWithLog, missingHead, pageLsn } from './page-store.js';
+import { crc32c } from './record.js';
 
-const WAL_MAGIC = Uint8Array.from([0x50, 0x44, 0x57, 0x41, 0x4c, 0, 0, 1]);  // "PDWAL\0\0\1"
+const FORMAT_TEXT = `pocketdynamo replica layout ${STORE_FORMAT}\n`;
+const WAL_MAGIC = Uint8Array.from([0x50, 0x44, 0x57, 0x41, 0x4c, 0, 0, 1]);  // "PDWAL\0\0\1" (layout 1)
 const WAL_HEADER = 32;
+const FRAME_MAGIC = 0x474c4450;   // "PDLG" as u32 LE
+const FRAME_HEADER = 28;
+
+function u64(v, offset) {
+  return v.getUint32(offset, true) + v.getUint32(offset + 4, true) * 2 ** 32;
+}
 
 export class FileStore {
   #dir;
   #tail = Promise.resolve();
   #closed = false;
-  #replayed = false;   // the wal has been checked against the head since open
+  #format = null;      // layout version found at open (2 once upgraded)
+  #log = null;         // [{ lsn, prevLsn, offset, length }] of the sound log frames, read at open
+  #logSize = 0;        // bytes of the sound log
+  #head = undefined;   // cached head image (null: none), undefined: not read
 
   constructor(dir) {
     this.#dir = dir;
@@ -66,6 +85,7 @@ export class FileStore {
   #run(fn) {
     const run = this.#tail.then(() => {
       if (this.#closed) throw new StoreError('closed', `${this.describe()} is closed`);
+      if (this.#format !== null && this.#format > STORE_FORMAT) throw formatError(this.describe(), this.#format);
       return fn();
     });
     this.#tail = run.catch(() => {});
@@ -75,65 +95,131 @@ export class FileStore {
   open() {
     this.#closed = false;
     return this.#run(async () => {
-      await fsp.mkdir(this.#dir, { recursive: true });
-      for (const name of ['head.tmp', 'pages.tmp']) await fsp.rm(this.#file(name), { force: true });
-      await this.#replay();
+      try {
+        await fsp.mkdir(this.#dir, { recursive: true });
+        await this.#readFormat();
+        if (this.#format > STORE_FORMAT) throw formatError(this.describe(), this.#format);
+        for (const name of ['head.tmp', 'pages.tmp', 'log.tmp', 'next']) await fsp.rm(this.#file(name), { force: true });
+        if (this.#format === 1) await this.#upgradeFromLayout1();
+        this.#head = undefined;
+        await this.#finishCheckpoint();
+        await this.#scanLog();
+      } catch (error) {
+        throw ioError(this, error, 'opening the replica');
+      }
     });
   }
 
-  async #readHeadImage() {
+  async #readFormat() {
+    let text = null;
     try {
-      return new Uint8Array(await fsp.readFile(this.#file('head')));
+      text = await fsp.readFile(this.#file('FORMAT'), 'utf8');
     } catch (error) {
-      if (error.code === 'ENOENT') return null;
-      throw ioError(this, error, 'reading the head');
+      if (error.code !== 'ENOENT') throw error;
     }
-  }
-
-  async #pagesSize() {
-    try {
-      return (await fsp.stat(this.#file('pages'))).size;
-    } catch (error) {
-      if (error.code === 'ENOENT') return 0;
-      throw ioError(this, error, 'reading the pages');
+    if (text !== null) {
+      const m = /^pocketdynamo replica layout (\d+)\n?$/.exec(text);
+      this.#format = m ? Number(m[1]) : 99;   // unreadable: treated as a layout this version does not know
+      return;
     }
+    const names = await fsp.readdir(this.#dir);
+    if (names.some((n) => n === 'head' || n === 'pages' || n === 'wal')) {
+      this.#format = 1;
+      return;
+    }
+    await this.#writeDurably('FORMAT', [new TextEncoder().encode(FORMAT_TEXT)]);
+    await this.#syncDir();
+    this.#format = STORE_FORMAT;
   }
 
-  // The store's LSN for the head check: 0 without a head (page-store.js), null when it is unreadable.
-  async #lsn() {
-    const image = await this.#readHeadImage();
-    if (image === null) return 0;
-    const { lsn } = headFromMeta(image);
-    return Number.isFinite(lsn) ? lsn : null;
-  }
-
-  // Copies the wal into `pages` if it belongs to the current head.
-  async #replay() {
-    if (this.#replayed) return;
+  // Layout 1: the wal of the head's commit is copied into pages (again), then the replica is layout 2.
+  async #upgradeFromLayout1() {
     const image = await this.#readHeadImage();
     let wal = null;
     try {
       wal = new Uint8Array(await fsp.readFile(this.#file('wal')));
     } catch (error) {
-      if (error.code !== 'ENOENT') throw ioError(this, error, 'reading the wal');
+      if (error.code !== 'ENOENT') throw error;
     }
     if (image !== null && wal !== null) {
-      const parsed = parseWal(wal);
-      if (parsed !== null && parsed.lsn === headFromMeta(image).lsn) await this.#apply(parsed);
+      const parsed = parseLayout1Wal(wal);
+      if (parsed !== null && parsed.lsn === headFromMeta(image).lsn) await this.#applyToPages(parsed.pages, parsed.pageSize, parsed.pageCount);
     }
-    this.#replayed = true;
+    await fsp.rm(this.#file('wal'), { force: true });
+    await this.#writeDurably('FORMAT', [new TextEncoder().encode(FORMAT_TEXT)]);
+    await this.#syncDir();
+    this.#format = STORE_FORMAT;
   }
 
-  async #apply({ pageSize, pageCount, pages }) {
+  async #readHeadImage() {
+    if (this.#head !== undefined) return this.#head;
+    try {
+      this.#head = new Uint8Array(await fsp.readFile(this.#file('head')));
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw ioError(this, error, 'reading the head');
+      this.#head = null;
+    }
+    return this.#head;
+  }
+
+  // A ckpt-<D> whose D is the head's LSN is copied into pages; any other is left over and removed.
+  async #finishCheckpoint() {
+    const image = await this.#readHeadImage();
+    const names = (await fsp.readdir(this.#dir)).filter((n) => /^ckpt-\d+$/.test(n));
+    for (const name of names) {
+      const lsn = Number(name.slice(5));
+      if (image !== null && lsn === pageLsn(image)) {
+        const { pageSize, pageCount } = headFromMeta(image);
+        const bytes = new Uint8Array(await fsp.readFile(this.#file(name)));
+        await this.#applyToPages(framesOf(bytes, pageSize), pageSize, pageCount);
+      }
+      await fsp.rm(this.#file(name), { force: true });
+    }
+  }
+
+  async #applyToPages(pages, pageSize, pageCount) {
     const fh = await fsp.open(this.#file('pages'), fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
     try {
-      for (const [id, image] of pages) if (id !== 0) await fh.write(image, 0, pageSize, id * pageSize);
+      for (const [id, image] of pages) if (id !== 0 && id < pageCount) await fh.write(image, 0, pageSize, id * pageSize);
       const size = (await fh.stat()).size;
       if (size > pageCount * pageSize) await fh.truncate(pageCount * pageSize);
       await fh.sync();
     } finally {
       await fh.close();
     }
+  }
+
+  // Reads the log's frames; cuts off a torn or damaged tail.
+  async #scanLog() {
+    let bytes;
+    try {
+      bytes = new Uint8Array(await fsp.readFile(this.#file('log')));
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw error;
+      bytes = new Uint8Array(0);
+    }
+    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const frames = [];
+    let at = 0;
+    while (at + FRAME_HEADER <= bytes.byteLength) {
+      if (v.getUint32(at, true) !== FRAME_MAGIC) break;
+      const length = v.getUint32(at + 20, true);
+      if (at + FRAME_HEADER + length > bytes.byteLength) break;
+      if (crc32c(bytes.subarray(at + FRAME_HEADER, at + FRAME_HEADER + length)) !== v.getUint32(at + 24, true)) break;
+      frames.push({ lsn: u64(v, at + 4), prevLsn: u64(v, at + 12), offset: at, length, crc: v.getUint32(at + 24, true) });
+      at += FRAME_HEADER + length;
+    }
+    if (at < bytes.byteLength) {
+      const fh = await fsp.open(this.#file('log'), 'r+');
+      try {
+        await fh.truncate(at);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+    this.#log = frames;
+    this.#logSize = at;
   }
 
   async #syncDir() {
@@ -159,23 +245,54 @@ export class FileStore {
     await this.#writeDurably('head.tmp', [meta]);
     await fsp.rename(this.#file('head.tmp'), this.#file('head'));
     await this.#syncDir();
+    this.#head = meta.slice();
+  }
+
+  #ckptLsn(image) {
+    return image === null ? 0 : pageLsn(image);
+  }
+
+  // The records of the log that follow the checkpoint (frames <= ckptLsn are left over from before a flip).
+  #chain(image) {
+    const out = [];
+    let expect = this.#ckptLsn(image);
+    for (const f of this.#log) {
+      if (f.lsn <= expect && out.length === 0) continue;
+      if (f.prevLsn !== expect) break;
+      out.push(f);
+      expect = f.lsn;
+    }
+    return out;
+  }
+
+  #end(image) {
+    const chain = this.#chain(image);
+    return chain.length ? chain[chain.length - 1].lsn : this.#ckptLsn(image);
   }
 
   readHead() {
     return this.#run(async () => {
       const image = await this.#readHeadImage();
-      if (image !== null) return headFromMeta(image);
-      return (await this.#pagesSize()) === 0 ? null : missingHead();
+      if (image !== null) {
+        const chain = this.#chain(image);
+        return headWithLog(image.slice(), chain.length ? chain[chain.length - 1].lsn : 0, chain.length);
+      }
+      let size = 0;
+      try {
+        size = (await fsp.stat(this.#file('pages'))).size;
+      } catch (error) {
+        if (error.code !== 'ENOENT') throw ioError(this, error, 'reading the pages');
+      }
+      return size === 0 && this.#log.length === 0 ? null : missingHead();
     });
   }
 
   readPages(ids) {
     return this.#run(async () => {
-      await this.#replay();
       const out = new Map();
       const image = await this.#readHeadImage();
       if (image === null) return out;
-      if (ids === undefined || ids.includes(0)) out.set(0, image);
+      if (ids === undefined || ids.includes(0)) out.set(0, image.slice());
       const { pageSize } = headFromMeta(image);
       if (!(pageSize > 0)) return out;
       let bytes;
@@ -194,40 +311,192 @@ export class FileStore {
     });
   }
 
-  writeCommit(batch, expectedPrevLsn) {
+  readLog(afterLsn) {
     return this.#run(async () => {
-      let committed = false;
+      const image = await this.#readHeadImage();
+      const chain = this.#chain(image);
+      const after = afterLsn ?? this.#ckptLsn(image);
+      const wanted = chain.filter((f) => f.lsn > after);
+      if (wanted.length === 0) return [];
+      const fh = await fsp.open(this.#file('log'), 'r');
       try {
-        await this.#replay();
-        const lsn = await this.#lsn();
-        if (lsn !== expectedPrevLsn) {
-          throw new StoreError('stale', `${this.describe()} is at LSN ${lsn}, not ${expectedPrevLsn}`, { head: lsn });
+        const out = [];
+        for (const f of wanted) {
+          const record = new Uint8Array(f.length);
+          await fh.read(record, 0, f.length, f.offset + FRAME_HEADER);
+          if (crc32c(record) !== f.crc) break;   // damaged since it was written
+          out.push({ lsn: f.lsn, prevLsn: f.prevLsn, record });
         }
-        await this.#writeDurably('wal', walBuffers(batch));
-        await this.#replaceHead(batchMeta(batch));
-        committed = true;
-        await this.#apply(batch);
-      } catch (error) {
-        if (error instanceof StoreError) throw error;
-        if (committed) this.#replayed = false;  // copy the wal into pages again before the next read
-        throw ioError(this, error, 'writing a commit', committed ? 'unknown' : 'none');
+        return out;
+      } finally {
+        await fh.close();
       }
     });
   }
 
-  writeFull(batch) {
+  appendRecords(entries, expectedEnd, base = null) {
+    return this.#run(async () => {
+      try {
+        let image = await this.#readHeadImage();
+        const end = image === null && this.#log.length === 0 ? 0 : this.#end(image);
+        if (end !== expectedEnd) {
+          throw new StoreError('stale', `${this.describe()} is at LSN ${end}, not ${expectedEnd}`, { head: end });
+        }
+        if (image === null) {
+          const pagesHeld = await fsp.stat(this.#file('pages')).then((st) => st.size > 0, () => false);
+          if (base === null || pagesHeld || this.#log.length > 0) {
+            throw new StoreError('stale', `${this.describe()} has no head to append to`, { head: null });
+          }
+          await this.#replaceHead(base);
+          image = base;
+        }
+        const buffers = [];
+        let size = 0;
+        const added = [];
+        for (const { lsn, prevLsn, record } of entries) {
+          const header = new Uint8Array(FRAME_HEADER);
+          const v = new DataView(header.buffer);
+          v.setUint32(0, FRAME_MAGIC, true);
+          v.setUint32(4, lsn % 2 ** 32, true);
+          v.setUint32(8, Math.floor(lsn / 2 ** 32), true);
+          v.setUint32(12, prevLsn % 2 ** 32, true);
+          v.setUint32(16, Math.floor(prevLsn / 2 ** 32), true);
+          v.setUint32(20, record.byteLength, true);
+          v.setUint32(24, crc32c(record), true);
+          buffers.push(header, record);
+          added.push({ lsn, prevLsn, offset: this.#logSize + size, length: record.byteLength, crc: v.getUint32(24, true) });
+          size += FRAME_HEADER + record.byteLength;
+        }
+        const fh = await fsp.open(this.#file('log'), fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
+        try {
+          await fh.writev(buffers, this.#logSize);
+          await fh.datasync();
+        } finally {
+          await fh.close();
+        }
+        this.#log.push(...added);
+        this.#logSize += size;
+      } catch (error) {
+        if (error instanceof StoreError) throw error;
+        throw ioError(this, error, 'appending a record', 'unknown');
+      }
+    });
+  }
+
+  truncateLog(toLsn) {
+    return this.#run(async () => {
+      try {
+        const cut = this.#log.findIndex((f) => f.lsn > toLsn);
+        if (cut < 0) return;
+        const at = this.#log[cut].offset;
+        const fh = await fsp.open(this.#file('log'), 'r+');
+        try {
+          await fh.truncate(at);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        this.#log = this.#log.slice(0, cut);
+        this.#logSize = at;
+      } catch (error) {
+        throw ioError(this, error, 'truncating the log', 'unknown');
+      }
+    });
+  }
+
+  writePages(pages) {
+    return this.#run(async () => {
+      try {
+        const buffers = [];
+        for (const [id, image] of pages) {
+          const idBytes = new Uint8Array(4);
+          new DataView(idBytes.buffer).setUint32(0, id, true);
+          buffers.push(idBytes, image);
+        }
+        const fh = await fsp.open(this.#file('next'), 'a', 0o644);
+        try {
+          await fh.writev(buffers);
+        } finally {
+          await fh.close();
+        }
+      } catch (error) {
+        throw ioError(this, error, 'writing checkpoint pages', 'none');
+      }
+    });
+  }
+
+  flipHead(meta, written) {
+    return this.#run(async () => {
+      const lsn = pageLsn(meta);
+      const image = await this.#readHeadImage();
+      const end = this.#end(image);
+      if (image === null || end < lsn || this.#ckptLsn(image) > lsn) {
+        throw new StoreError('stale', `${this.describe()} is at LSN ${end} (checkpoint ${this.#ckptLsn(image)}): ` +
+            `cannot take a checkpoint at ${lsn}`, { head: image === null ? 0 : end });
+      }
+      let committed = false;
+      try {
+        const name = `ckpt-${lsn}`;
+        const fh = await fsp.open(this.#file('next'), 'a', 0o644);
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await fsp.rename(this.#file('next'), this.#file(name));
+        await this.#syncDir();
+        await this.#replaceHead(meta);
+        committed = true;
+        await this.#finishCheckpoint();
+        // The log without the records the checkpoint holds.
+        const keep = this.#log.filter((f) => f.lsn > lsn);
+        if (keep.length !== this.#log.length) {
+          const rf = await fsp.open(this.#file('log'), 'r');
+          const buffers = [];
+          try {
+            for (const f of keep) {
+              const frame = new Uint8Array(FRAME_HEADER + f.length);
+              await rf.read(frame, 0, frame.byteLength, f.offset);
+              buffers.push(frame);
+            }
+          } finally {
+            await rf.close();
+          }
+          await this.#writeDurably('log.tmp', buffers);
+          await fsp.rename(this.#file('log.tmp'), this.#file('log'));
+          await this.#syncDir();
+          let offset = 0;
+          this.#log = keep.map((f) => {
+            const moved = { ...f, offset };
+            offset += FRAME_HEADER + f.length;
+            return moved;
+          });
+          this.#logSize = offset;
+        }
+        void written;   // pages holds one image per page: nothing older to drop
+      } catch (error) {
+        if (error instanceof StoreError) throw error;
+        throw ioError(this, error, 'writing a checkpoint', committed ? 'unknown' : 'none');
+      }
+    });
+  }
+
+  writeFull(meta, pages) {
     return this.#run(async () => {
       try {
         await fsp.rm(this.#file('head'), { force: true });
+        this.#head = null;
         await this.#syncDir();
-        await fsp.rm(this.#file('wal'), { force: true });
-        const buffers = [new Uint8Array(batch.pageSize)];
-        for (const [id, image] of batch.pages) if (id !== 0) buffers[id] = image;
-        for (let id = 1; id < batch.pageCount; id++) buffers[id] ??= new Uint8Array(batch.pageSize);
-        await this.#writeDurably('pages.tmp', buffers);
+        for (const name of ['log', 'next']) await fsp.rm(this.#file(name), { force: true });
+        this.#log = [];
+        this.#logSize = 0;
+        const { pageSize, pageCount } = headFromMeta(meta);
+        const buffers = [new Uint8Array(pageSize)];
+        for (const [id, image] of pages) if (id !== 0) buffers[id] = image;
+        for (let id = 1; id < pageCount; id++) buffers[id] ??= new Uint8Array(pageSize);
+        await this.#writeDurably('pages.tmp', buffers.slice(0, pageCount));
         await fsp.rename(this.#file('pages.tmp'), this.#file('pages'));
-        await this.#replaceHead(batchMeta(batch));
-        this.#replayed = true;
+        await this.#replaceHead(meta);
       } catch (error) {
         throw ioError(this, error, 'rebuilding the replica', 'unknown');
       }
@@ -237,9 +506,12 @@ export class FileStore {
   clear() {
     return this.#run(async () => {
       try {
-        for (const name of ['head', 'wal', 'pages', 'head.tmp', 'pages.tmp']) await fsp.rm(this.#file(name), { force: true });
+        const names = (await fsp.readdir(this.#dir)).filter((n) => n !== 'FORMAT');
+        for (const name of names) await fsp.rm(this.#file(name), { force: true, recursive: true });
         await this.#syncDir();
-        this.#replayed = true;
+        this.#head = null;
+        this.#log = [];
+        this.#logSize = 0;
       } catch (error) {
         throw ioError(this, error, 'clearing the replica', 'unknown');
       }
@@ -257,30 +529,24 @@ export class FileStore {
   }
 }
 
-function walBuffers(batch) {
-  const header = new Uint8Array(WAL_HEADER);
-  const v = new DataView(header.buffer);
-  header.set(WAL_MAGIC, 0);
-  v.setUint32(8, batch.lsn % 2 ** 32, true);
-  v.setUint32(12, Math.floor(batch.lsn / 2 ** 32), true);
-  v.setUint32(16, batch.pageSize, true);
-  v.setUint32(20, batch.pages.length, true);
-  v.setUint32(24, batch.pageCount, true);
-  const buffers = [header];
-  for (const [id, image] of batch.pages) {
-    const idBytes = new Uint8Array(4);
-    new DataView(idBytes.buffer).setUint32(0, id, true);
-    buffers.push(idBytes, image);
+// [[id, image]] of `next` / ckpt-<D> frames (a cut-short last frame is ignored).
+function framesOf(bytes, pageSize) {
+  const out = [];
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at + 4 + pageSize <= bytes.byteLength; at += 4 + pageSize) {
+    out.push([v.getUint32(at, true), bytes.subarray(at + 4, at + 4 + pageSize)]);
   }
-  return buffers;
+  return out;
 }
 
-// { lsn, pageSize, pageCount, pages } of a complete wal, or null.
-function parseWal(bytes) {
+// { lsn, pageSize, pageCount, pages } of a complete layout-1 wal, or null:
+//   0 magic "PDWAL\0\0\1", 8 lsn lo, 12 lsn hi, 16 page size, 20 n, 24 page count, 28 reserved,
+//   32 n * (page id u32 + image).
+function parseLayout1Wal(bytes) {
   if (bytes.byteLength < WAL_HEADER) return null;
   for (let i = 0; i < WAL_MAGIC.length; i++) if (bytes[i] !== WAL_MAGIC[i]) return null;
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const lsn = v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
+  const lsn = u64(v, 8);
   const pageSize = v.getUint32(16, true);
   const n = v.getUint32(20, true);
   const pageCount = v.getUint32(24, true);
@@ -307,7 +573,7 @@ function ioError(store, error, doing, outcome = 'none') {
  * Opens the three file replicas under `dir` and takes its LOCK. Resolves to
  * { stores: FileStore[3], release() }; release() removes the LOCK.
  * Rejects with PocketDynamoError when another live process (or this one)
- * has the database open.
+ * has the database open, or a replica was written by a newer pocketdynamo.
  */
 export async function openFileStores(dir, count = 3) {
   const root = path.resolve(dir);
@@ -323,6 +589,9 @@ export async function openFileStores(dir, count = 3) {
     }
   } catch (error) {
     await fsp.rm(lock, { force: true });
+    if (error instanceof StoreError && error.kind === 'format') {
+      throw new PocketDynamoError(`Cannot open the database in ${root}: ${error.message}`, { cause: error });
+    }
     throw error;
   }
   return {

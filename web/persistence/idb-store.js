@@ -1,22 +1,37 @@
 // IdbStore: one replica in the browser's IndexedDB, a PageStore
-// (page-store.js). Replica i of database `name` is the IndexedDB database
-// `<name>#<i>`, version 1, with two object stores:
+// (page-store.js, layout version 2). Replica i of database `name` is the
+// IndexedDB database `<name>#<i>`, version 2, with three object stores:
 //
-//   pages   key: page id (number, >= 1)  value: the page image (Uint8Array, page size bytes)
-//   meta    key: 'head'                  value: the meta page image (page 0) of the last commit:
-//                                               LSN, page size, page count, roots and CRC in
-//                                               the core's format (core/pager/format.h)
+//   meta    key: 'head'          value: the meta page image (page 0) of the checkpoint:
+//                                       LSN (= ckptLsn), page size, page count, roots and CRC
+//                                       in the core's format (core/pager/format.h)
+//   ckpt    key: [id, lsn]       value: a checkpoint page version: page `id`'s image whose
+//                                       header LSN is `lsn` (Uint8Array, page size bytes); the
+//                                       checkpoint holds, per id, the newest version <= ckptLsn
+//   log     key: [lsn, chunk]    value: { lsn, prevLsn, chunk, count, crc, bytes }: chunk `chunk`
+//                                       of `count` of the commit record with that LSN (chunks of
+//                                       <= 60,000 bytes: Chromium stores values over 64 KiB as
+//                                       separate files, at about twice the cost, see
+//                                       bench/results/idb_micro.md); crc: CRC32C of the record
 //
-// Every write is ONE readwrite transaction over both stores with
-// { durability: 'strict' } (the browser flushes it to disk before it reports
-// completion). writeCommit reads the head first inside that transaction and
-// aborts it when the LSN is not the expected one, so a stale replica is never
-// written. A transaction that aborts writes nothing (outcome 'none').
+// Version 1 (the release before: meta 'head' + pages keyed by page id) is
+// upgraded in the versionchange transaction: every page moves to ckpt under
+// [id, its LSN], the log starts empty. A database of a version above 2 fails
+// to open with StoreError kind 'format' and is left alone.
+//
+// Every write is ONE readwrite transaction with { durability: 'strict' } (the
+// browser flushes it to disk before it reports completion). appendRecords
+// reads the head and the log's last key first inside that transaction and
+// aborts it when the end is not the expected one, so a stale replica is never
+// written; its puts are issued right behind those reads (saving a round trip)
+// and undone by the abort. A transaction that aborts writes nothing (outcome
+// 'none').
 //
 // QuotaExceededError (the origin is out of storage space) is reported as
 // StoreError kind 'quota' with a message naming the quota. Test hook:
 // options.quotaBytes makes the store refuse (abort, kind 'quota') any write
-// whose database would exceed that many bytes of pages, as a full disk would.
+// whose database would exceed that many bytes of pages (page count x page
+// size after it), as a full disk would.
 //
 // Chromium reports that it found the origin's IndexedDB store corrupt and
 // deleted it (ALL of the origin's databases) as the non-standard
@@ -27,11 +42,12 @@
 // playground's "damage" button), this connection closes itself so the delete
 // can proceed; the next operation reconnects and finds an empty store.
 
-import {
-  StoreError, batchBytes, batchMeta, headFromMeta, missingHead, ownedCopy,
-} from './page-store.js';
+import { StoreError, formatError, headFromMeta, headWithLog, missingHead, ownedCopy, pageLsn } from './page-store.js';
+import { crc32c } from './record.js';
 
-const VERSION = 1;
+const VERSION = 2;
+const CHUNK_BYTES = 60_000;
+const STORES = ['meta', 'ckpt', 'log'];
 
 export class IdbStore {
   #name;                  // IndexedDB database name, '<db>#<i>'
@@ -84,8 +100,25 @@ export class IdbStore {
           this.#dataLoss = { kind: String(event.dataLoss), message: String(event.dataLossMessage ?? '') };
         }
         const db = request.result;
-        if (!db.objectStoreNames.contains('pages')) db.createObjectStore('pages');
+        if (event.oldVersion > VERSION) return;   // cannot happen (open() with a lower version fails)
         if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
+        if (!db.objectStoreNames.contains('ckpt')) db.createObjectStore('ckpt');
+        if (!db.objectStoreNames.contains('log')) db.createObjectStore('log');
+        if (db.objectStoreNames.contains('pages')) {
+          // Layout 1: pages keyed by id become checkpoint versions [id, LSN]; the head stays.
+          const tx = request.transaction;
+          const ckpt = tx.objectStore('ckpt');
+          tx.objectStore('pages').openCursor().onsuccess = (e) => {
+            const cursor = e.target.result;
+            if (cursor) {
+              const image = cursor.value;
+              if (image instanceof Uint8Array && image.byteLength >= 24) ckpt.put(image, [cursor.key, pageLsn(image)]);
+              cursor.continue();
+            } else {
+              db.deleteObjectStore('pages');
+            }
+          };
+        }
       };
       request.onsuccess = () => {
         const db = request.result;
@@ -99,7 +132,14 @@ export class IdbStore {
         this.#db = db;
         resolve(db);
       };
-      request.onerror = () => reject(storeError(this, request.error, 'open'));
+      request.onerror = () => {
+        const error = request.error;
+        if (error?.name === 'VersionError') {
+          reject(formatError(this.describe(), 'newer than 2'));
+          return;
+        }
+        reject(storeError(this, error, 'open'));
+      };
       request.onblocked = () => reject(new StoreError('io', `${this.describe()} cannot be opened: ` +
           'another connection with an older version blocks it'));
     }).finally(() => { this.#connecting = null; });
@@ -116,7 +156,7 @@ export class IdbStore {
       let result;
       let tx;
       try {
-        tx = db.transaction(['pages', 'meta'], mode, mode === 'readwrite' ? { durability: 'strict' } : undefined);
+        tx = db.transaction(STORES, mode, mode === 'readwrite' ? { durability: 'strict' } : undefined);
       } catch (error) {
         if (this.#db === db && error?.name === 'InvalidStateError') this.#db = null;  // closing: reconnect next time
         reject(storeError(this, error, mode));
@@ -140,41 +180,58 @@ export class IdbStore {
     });
   }
 
-  // Calls then(lsn, pageCount) with the store's head inside tx: lsn 0 and
-  // pageCount NaN when it has none (page-store.js: a write from LSN 0
-  // rewrites every page), lsn null when the head is unreadable. Requests
-  // issued after this one run after it, so a caller may issue its writes at
-  // once and abort the transaction from then() if the head is wrong.
-  #withHead(tx, then) {
+  // Calls then(head, end) inside tx: head the meta image (null: none), end
+  // the store's end (0 for an empty store; null when the head is unreadable).
+  // Requests issued after this one run after it, so a caller may issue its
+  // writes at once and abort the transaction from then() if the end is wrong.
+  #withEnd(tx, then) {
+    let head = null;
+    let last = null;
     tx.objectStore('meta').get('head').onsuccess = (event) => {
-      const image = event.target.result;
-      if (!(image instanceof Uint8Array)) {
-        then(0, NaN);
+      head = event.target.result instanceof Uint8Array ? event.target.result : null;
+    };
+    tx.objectStore('log').openKeyCursor(null, 'prev').onsuccess = (event) => {
+      last = event.target.result ? event.target.result.key[0] : null;
+      if (head === null) {
+        then(null, last === null ? 0 : null);
         return;
       }
-      const head = headFromMeta(image);
-      then(Number.isFinite(head.lsn) ? head.lsn : null, head.pageCount);
+      const ckpt = headFromMeta(head).lsn;
+      if (!Number.isFinite(ckpt)) then(head, null);
+      else then(head, last !== null && last > ckpt ? last : ckpt);
     };
   }
 
-  #checkQuota(batch) {
-    if (batchBytes(batch) > this.#quotaBytes) {
+  #quota(bytes) {
+    if (bytes > this.#quotaBytes) {
       return new StoreError('quota', `${this.describe()}: quota exceeded: the store refused more space ` +
-          `(${batchBytes(batch)} bytes needed, test quota ${this.#quotaBytes} bytes)`);
+          `(${bytes} bytes needed, test quota ${this.#quotaBytes} bytes)`);
     }
     return null;
   }
 
   readHead() {
     return this.#transact('readonly', (tx, fail, setResult) => {
+      const log = tx.objectStore('log');
       tx.objectStore('meta').get('head').onsuccess = (event) => {
         const image = event.target.result;
-        if (image !== undefined) {
-          setResult(headFromMeta(image instanceof Uint8Array ? image : null));
+        if (image === undefined) {
+          tx.objectStore('ckpt').count().onsuccess = (pages) => {
+            log.count().onsuccess = (records) => {
+              setResult(pages.target.result === 0 && records.target.result === 0 ? null : missingHead());
+            };
+          };
           return;
         }
-        tx.objectStore('pages').count().onsuccess = (counted) => {
-          setResult(counted.target.result === 0 ? null : missingHead());
+        if (!(image instanceof Uint8Array)) {
+          setResult(headFromMeta(null));
+          return;
+        }
+        const ckpt = headFromMeta(image).lsn;
+        log.getAllKeys(IDBKeyRange.lowerBound([ckpt + 1])).onsuccess = (e) => {
+          const keys = e.target.result;
+          const lsns = new Set(keys.map((k) => k[0]));
+          setResult(headWithLog(image, keys.length ? keys[keys.length - 1][0] : 0, lsns.size));
         };
       };
     });
@@ -184,67 +241,157 @@ export class IdbStore {
     return this.#transact('readonly', (tx, fail, setResult) => {
       const out = new Map();
       setResult(out);
-      const pages = tx.objectStore('pages');
-      const keep = (id, value) => { if (value instanceof Uint8Array) out.set(id, value); };
-      const wantHead = ids === undefined || ids.includes(0);
-      if (wantHead) tx.objectStore('meta').get('head').onsuccess = (event) => keep(0, event.target.result);
-      if (ids === undefined) {
-        const keys = pages.getAllKeys();
-        const values = pages.getAll();
-        values.onsuccess = () => {
-          for (let i = 0; i < keys.result.length; i++) keep(keys.result[i], values.result[i]);
-        };
-      } else {
-        for (const id of ids) {
-          if (id !== 0) pages.get(id).onsuccess = (event) => keep(id, event.target.result);
+      const ckpt = tx.objectStore('ckpt');
+      tx.objectStore('meta').get('head').onsuccess = (event) => {
+        const head = event.target.result;
+        if (!(head instanceof Uint8Array)) return;
+        const lsn = headFromMeta(head).lsn;
+        if (ids === undefined || ids.includes(0)) out.set(0, head);
+        if (ids === undefined) {
+          const keys = ckpt.getAllKeys();
+          const values = ckpt.getAll();
+          values.onsuccess = () => {
+            // Keys ascend by [id, lsn]: the last version <= lsn of each id wins.
+            for (let i = 0; i < keys.result.length; i++) {
+              const [id, version] = keys.result[i];
+              if (id !== 0 && version <= lsn && values.result[i] instanceof Uint8Array) out.set(id, values.result[i]);
+            }
+          };
+        } else {
+          for (const id of ids) {
+            if (id === 0) continue;
+            ckpt.openCursor(IDBKeyRange.bound([id, 0], [id, lsn]), 'prev').onsuccess = (e) => {
+              const cursor = e.target.result;
+              if (cursor && cursor.value instanceof Uint8Array) out.set(id, cursor.value);
+            };
+          }
         }
-      }
+      };
     });
   }
 
-  // The head is read first and the writes are issued right behind it in the
-  // same transaction (saving a round trip); if the head is not the expected
-  // one the transaction aborts before it can commit, undoing them all.
-  writeCommit(batch, expectedPrevLsn) {
+  readLog(afterLsn) {
+    return this.#transact('readonly', (tx, fail, setResult) => {
+      const out = [];
+      setResult(out);
+      tx.objectStore('meta').get('head').onsuccess = (event) => {
+        const head = event.target.result;
+        const ckpt = head instanceof Uint8Array ? headFromMeta(head).lsn : 0;
+        const after = afterLsn ?? ckpt;
+        tx.objectStore('log').getAll(IDBKeyRange.lowerBound([after + 1])).onsuccess = (e) => {
+          let expect = after;
+          let parts = [];
+          for (const value of e.target.result) {
+            if (!value || typeof value !== 'object' || !(value.bytes instanceof Uint8Array)) break;
+            if (value.chunk !== parts.length || (parts.length > 0 && value.lsn !== parts[0].lsn)) break;
+            parts.push(value);
+            if (parts.length < value.count) continue;
+            const first = parts[0];
+            if (first.prevLsn !== expect) break;
+            const record = parts.length === 1 ? first.bytes : concat(parts.map((p) => p.bytes));
+            if (crc32c(record) !== first.crc) break;
+            out.push({ lsn: first.lsn, prevLsn: first.prevLsn, record });
+            expect = first.lsn;
+            parts = [];
+          }
+        };
+      };
+    });
+  }
+
+  appendRecords(entries, expectedEnd, base = null) {
     return this.#transact('readwrite', (tx, fail) => {
-      const quota = this.#checkQuota(batch);
+      const last = entries[entries.length - 1].record;
+      const bytes = last.byteLength >= 40
+        ? new DataView(last.buffer, last.byteOffset, last.byteLength).getUint32(32, true) *
+          new DataView(last.buffer, last.byteOffset, last.byteLength).getUint32(36, true)
+        : 0;
+      const quota = this.#quota(bytes);
       if (quota) {
         fail(quota);
         return;
       }
-      const pages = tx.objectStore('pages');
-      this.#withHead(tx, (lsn, pageCount) => {
-        if (lsn !== expectedPrevLsn) {
-          fail(new StoreError('stale', `${this.describe()} is at LSN ${lsn}, not ${expectedPrevLsn}`, { head: lsn }));
+      const meta = tx.objectStore('meta');
+      this.#withEnd(tx, (head, end) => {
+        if (end !== expectedEnd) {
+          fail(new StoreError('stale', `${this.describe()} is at LSN ${end}, not ${expectedEnd}`, { head: end }));
           return;
         }
-        if (!(pageCount <= batch.pageCount)) pages.delete(IDBKeyRange.lowerBound(batch.pageCount));
+        if (head === null) {
+          if (base === null) {
+            fail(new StoreError('stale', `${this.describe()} has no head to append to`, { head: null }));
+            return;
+          }
+          tx.objectStore('ckpt').count().onsuccess = (e) => {
+            if (e.target.result > 0) fail(new StoreError('stale', `${this.describe()} holds pages but no head`, { head: null }));
+          };
+          meta.put(ownedCopy(base), 'head');
+        }
       });
-      for (const [id, image] of batch.pages) if (id !== 0) pages.put(ownedCopy(image), id);
-      tx.objectStore('meta').put(ownedCopy(batchMeta(batch)), 'head');
+      const log = tx.objectStore('log');
+      for (const { lsn, prevLsn, record } of entries) {
+        const crc = crc32c(record);
+        const count = Math.max(1, Math.ceil(record.byteLength / CHUNK_BYTES));
+        for (let chunk = 0; chunk < count; chunk++) {
+          const bytes = record.slice(chunk * CHUNK_BYTES, Math.min(record.byteLength, (chunk + 1) * CHUNK_BYTES));
+          log.put({ lsn, prevLsn, chunk, count, crc, bytes }, [lsn, chunk]);
+        }
+      }
     });
   }
 
-  writeFull(batch) {
+  truncateLog(toLsn) {
+    return this.#transact('readwrite', (tx) => {
+      tx.objectStore('log').delete(IDBKeyRange.lowerBound([toLsn + 1]));
+    });
+  }
+
+  writePages(pages) {
+    return this.#transact('readwrite', (tx) => {
+      const ckpt = tx.objectStore('ckpt');
+      for (const [id, image] of pages) ckpt.put(ownedCopy(image), [id, pageLsn(image)]);
+    });
+  }
+
+  flipHead(meta, written) {
     return this.#transact('readwrite', (tx, fail) => {
-      const quota = this.#checkQuota(batch);
+      const lsn = pageLsn(meta);
+      const pageCount = headFromMeta(meta).pageCount;
+      this.#withEnd(tx, (head, end) => {
+        const ckptLsn = head === null ? null : headFromMeta(head).lsn;
+        if (head === null || end === null || end < lsn || !(ckptLsn <= lsn)) {
+          fail(new StoreError('stale', `${this.describe()} is at LSN ${end} (checkpoint ${ckptLsn}): ` +
+              `cannot take a checkpoint at ${lsn}`, { head: end }));
+        }
+      });
+      const ckpt = tx.objectStore('ckpt');
+      for (const [id, version] of written) ckpt.delete(IDBKeyRange.bound([id, 0], [id, version], false, true));
+      ckpt.delete(IDBKeyRange.lowerBound([pageCount]));
+      tx.objectStore('log').delete(IDBKeyRange.upperBound([lsn + 1], true));
+      tx.objectStore('meta').put(ownedCopy(meta), 'head');
+    });
+  }
+
+  writeFull(meta, pages) {
+    return this.#transact('readwrite', (tx, fail) => {
+      const { pageCount, pageSize } = headFromMeta(meta);
+      const quota = this.#quota(pageCount * pageSize);
       if (quota) {
         fail(quota);
         return;
       }
-      const pages = tx.objectStore('pages');
-      const meta = tx.objectStore('meta');
-      pages.clear();
-      meta.clear();
-      for (const [id, image] of batch.pages) if (id !== 0) pages.put(ownedCopy(image), id);
-      meta.put(ownedCopy(batchMeta(batch)), 'head');
+      const ckpt = tx.objectStore('ckpt');
+      ckpt.clear();
+      tx.objectStore('log').clear();
+      tx.objectStore('meta').clear();
+      for (const [id, image] of pages) if (id !== 0) ckpt.put(ownedCopy(image), [id, pageLsn(image)]);
+      tx.objectStore('meta').put(ownedCopy(meta), 'head');
     });
   }
 
   clear() {
     return this.#transact('readwrite', (tx) => {
-      tx.objectStore('meta').clear();
-      tx.objectStore('pages').clear();
+      for (const name of STORES) tx.objectStore(name).clear();
     });
   }
 
@@ -278,4 +425,14 @@ function storeError(store, error, doing) {
     return new StoreError('closed', `${store.describe()} is closing or closed (${detail})`, { cause: error });
   }
   return new StoreError('io', `${store.describe()}: ${doing} failed (${detail})`, { cause: error });
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }

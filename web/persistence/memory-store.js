@@ -1,85 +1,162 @@
-// MemoryStore: a PageStore (page-store.js) in this process's memory. Storage
-// 'memory' keeps its three replicas in three of these (the data lives as long
-// as the database object), and tests use them to inject failures: the
-// protocol is exactly the IndexedDB store's (atomic writes, the head-LSN
-// check, quota errors), so the replica set cannot tell the difference.
+// MemoryStore: a PageStore (page-store.js, layout version 2) in this
+// process's memory. Storage 'memory' keeps its three replicas in three of
+// these (the data lives as long as the database object), and tests use them
+// to inject failures: the protocol is exactly the IndexedDB store's (atomic
+// writes, the end-LSN check, quota errors), so the replica set cannot tell
+// the difference.
 //
 //   const store = new MemoryStore({ label: 'memory #1' });
 //   store.faults.failWrites = 2;              // the next two writes fail ('io')
 //   store.faults.error = 'quota';             // ... as quota errors instead
-//   store.faults.quotaBytes = 64 * 1024;      // refuse a state larger than this
-//   store.faults.delayMs = 5;                 // every write takes 5 ms
+//   store.faults.quotaBytes = 64 * 1024;      // refuse a write leaving a database larger than this
+//                                             //   (page count x page size after it, as IdbStore's hook)
+//   store.faults.delayMs = 5;                 // every operation takes 5 ms
 //   store.faults.applyThenFail = 1;           // the next write applies, then reports failure
 //                                             //   (outcome 'unknown', as a lost reply)
+//   store.faults.tornAppends = 1;             // the next append leaves a torn last record (its
+//                                             //   check fails on read) and reports 'unknown'
 //   store.faults.failClears = 1;              // the next clear() fails
+//   store.faults.failTruncates = 1;           // the next truncateLog() fails
 //   store.writes / store.failedWrites         // counters
 //
+// The data lives in a `disk` object ({ head, versions, log }) that may be
+// shared: new MemoryStore({ disk: old.disk }) is the same replica after a
+// restart, and crash() makes this instance drop every operation not yet
+// applied (as a killed process would) and refuse further ones. The
+// simulation (tests/js/persistence-sim.test.js) passes options.io, a
+// function (op) => Promise that resolves when the operation may apply, to
+// decide the order and timing of every operation.
+//
 // Operations run one at a time in call order (as IndexedDB runs transactions
-// on one database), asynchronously (a later microtask; after faults.delayMs
-// when that is set).
-// Stored images are the caller's views (never modified by anyone); reads
-// return copies.
+// on one database), asynchronously. Stored images are the caller's bytes
+// (never modified by anyone); reads return copies.
 
-import { StoreError, batchBytes, batchMeta, headFromMeta, missingHead } from './page-store.js';
+import { STORE_FORMAT, StoreError, formatError, headWithLog, missingHead, pageLsn } from './page-store.js';
+import { crc32c } from './record.js';
+
+/** An empty disk: what a MemoryStore holds. format: the layout version (tests write 1 or 3 to check them). */
+export function emptyDisk() {
+  return { format: STORE_FORMAT, head: null, versions: new Map(), log: [] };
+}
 
 export class MemoryStore {
   #label;
-  #head = null;         // meta image (Uint8Array) of the last commit, null = none
-  #pages = new Map();   // id (>= 1) -> image
+  #disk;
   #tail = Promise.resolve();
   #closed = false;
+  #crashed = false;
+  #io;
 
   /** Fault injection knobs (see the header); all off by default. */
-  faults = { failWrites: 0, error: 'io', quotaBytes: Infinity, delayMs: 0, applyThenFail: 0, failClears: 0 };
-  /** Writes attempted (writeCommit + writeFull) and how many failed. */
+  faults = {
+    failWrites: 0, error: 'io', quotaBytes: Infinity, delayMs: 0, applyThenFail: 0, failClears: 0, tornAppends: 0,
+    failTruncates: 0,
+  };
+  /** Writes attempted and how many failed. */
   writes = 0;
   failedWrites = 0;
 
-  constructor({ label = 'memory store' } = {}) {
+  constructor({ label = 'memory store', disk = emptyDisk(), io = null } = {}) {
     this.#label = label;
+    this.#disk = disk;
+    this.#io = io;
   }
 
   describe() { return this.#label; }
 
-  #run(fn) {
+  /** The replica's data (see the header). */
+  get disk() { return this.#disk; }
+
+  #run(kind, fn) {
     const run = this.#tail.then(async () => {
       if (this.faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.faults.delayMs));
+      if (this.#io) await this.#io({ store: this, kind });
+      if (this.#crashed) return new Promise(() => {});   // never settles: the process is gone
       if (this.#closed) throw new StoreError('closed', `${this.#label} is closed`);
+      if (this.#disk.format > STORE_FORMAT) throw formatError(this.#label, this.#disk.format);
       return fn();
     });
     this.#tail = run.catch(() => {});
     return run;
   }
 
+  /** Simulated kill: operations not applied yet never will be; this instance answers nothing more. */
+  crash() {
+    this.#crashed = true;
+  }
+
   async open() {
     this.#closed = false;
-  }
-
-  #lsn() {
-    return this.#head === null ? 0 : headFromMeta(this.#head).lsn;   // no head: LSN 0 (page-store.js)
-  }
-
-  readHead() {
-    return this.#run(() => {
-      if (this.#head !== null) return headFromMeta(this.#head.slice());
-      return this.#pages.size === 0 ? null : missingHead();
+    return this.#run('open', () => {
+      if (this.#disk.format === 1) this.#disk.format = STORE_FORMAT;   // v1: head + pages, no log: nothing to move
     });
   }
 
+  // The end of the sound log (a torn or damaged record ends it, as a file's torn tail would).
+  #end() {
+    const sound = this.#soundLog();
+    if (sound.length > 0) return sound[sound.length - 1].lsn;
+    return this.#ckptLsn();
+  }
+
+  #ckptLsn() {
+    return this.#disk.head === null ? 0 : pageLsn(this.#disk.head);
+  }
+
+  // The sound prefix of the log: records that pass their CRC and follow each other.
+  #soundLog() {
+    const out = [];
+    let expect = this.#ckptLsn();
+    for (const entry of this.#disk.log) {
+      if (entry.prevLsn !== expect || crc32c(entry.record) !== entry.crc) break;
+      out.push(entry);
+      expect = entry.lsn;
+    }
+    return out;
+  }
+
+  readHead() {
+    return this.#run('read', () => {
+      const { head, versions, log } = this.#disk;
+      if (head === null) return versions.size === 0 && log.length === 0 ? null : missingHead();
+      const sound = this.#soundLog();
+      return headWithLog(head.slice(), sound.length ? sound[sound.length - 1].lsn : 0, sound.length);
+    });
+  }
+
+  #image(id, ckpt) {
+    if (id === 0) return this.#disk.head;
+    const byLsn = this.#disk.versions.get(id);
+    if (!byLsn) return undefined;
+    let best = -1;
+    for (const lsn of byLsn.keys()) if (lsn <= ckpt && lsn > best) best = lsn;
+    return best < 0 ? undefined : byLsn.get(best);
+  }
+
   readPages(ids) {
-    return this.#run(() => {
+    return this.#run('read', () => {
       const out = new Map();
-      const wanted = ids ?? [0, ...this.#pages.keys()];
+      if (this.#disk.head === null) return out;
+      const ckpt = this.#ckptLsn();
+      const wanted = ids ?? [0, ...[...this.#disk.versions.keys()].sort((a, b) => a - b)];
       for (const id of wanted) {
-        const image = id === 0 ? this.#head : this.#pages.get(id);
+        const image = this.#image(id, ckpt);
         if (image) out.set(id, image.slice());
       }
       return out;
     });
   }
 
-  // Throws the injected failure for this write, if any.
-  #inject(batch) {
+  readLog(afterLsn) {
+    return this.#run('read', () => {
+      const after = afterLsn ?? this.#ckptLsn();
+      return this.#soundLog().filter((e) => e.lsn > after)
+        .map(({ lsn, prevLsn, record }) => ({ lsn, prevLsn, record: record.slice() }));
+    });
+  }
+
+  // Throws the injected failure for this write, if any. databaseBytes: page count x page size after it.
+  #inject(databaseBytes) {
     this.writes++;
     if (this.faults.failWrites > 0) {
       this.faults.failWrites--;
@@ -88,10 +165,13 @@ export class MemoryStore {
         ? new StoreError('quota', `${this.#label}: quota exceeded (injected): the store refused more space`)
         : new StoreError('io', `${this.#label}: write failed (injected)`);
     }
-    if (batchBytes(batch) > this.faults.quotaBytes) {
-      this.failedWrites++;
-      throw new StoreError('quota', `${this.#label}: quota exceeded: ${batchBytes(batch)} bytes needed, ` +
-          `${this.faults.quotaBytes} allowed`);
+    if (this.faults.quotaBytes !== Infinity) {
+      const needed = databaseBytes;
+      if (needed > this.faults.quotaBytes) {
+        this.failedWrites++;
+        throw new StoreError('quota', `${this.#label}: quota exceeded: ${needed} bytes needed, ` +
+            `${this.faults.quotaBytes} allowed`);
+      }
     }
   }
 
@@ -103,40 +183,99 @@ export class MemoryStore {
     }
   }
 
-  writeCommit(batch, expectedPrevLsn) {
-    return this.#run(() => {
-      const lsn = this.#lsn();
-      if (lsn !== expectedPrevLsn) {
-        throw new StoreError('stale', `${this.#label} is at LSN ${lsn}, not ${expectedPrevLsn}`, { head: lsn });
+  appendRecords(entries, expectedEnd, base = null) {
+    return this.#run('write', () => {
+      const end = this.#end();
+      if (end !== expectedEnd) {
+        throw new StoreError('stale', `${this.#label} is at LSN ${end}, not ${expectedEnd}`, { head: end });
       }
-      this.#inject(batch);
-      const before = this.#head === null ? Infinity : headFromMeta(this.#head).pageCount;
-      for (const [id, image] of batch.pages) if (id !== 0) this.#pages.set(id, image);
-      if (before > batch.pageCount) {   // a revert shrank it, or stray pages of a store without a head
-        for (const id of [...this.#pages.keys()]) if (id >= batch.pageCount) this.#pages.delete(id);
+      if (this.#disk.head === null && (base === null || this.#disk.versions.size > 0 || this.#disk.log.length > 0)) {
+        throw new StoreError('stale', `${this.#label} has no head to append to`, { head: null });
       }
-      this.#head = batchMeta(batch);
+      this.#inject(recordDatabaseBytes(entries[entries.length - 1].record));
+      if (this.#disk.head === null) this.#disk.head = base;
+      this.#disk.log = this.#soundLog();   // an append overwrites a torn tail, as in a file
+      if (this.faults.tornAppends > 0) {
+        this.faults.tornAppends--;
+        this.failedWrites++;
+        const last = entries[entries.length - 1];
+        for (const e of entries.slice(0, -1)) this.#disk.log.push({ ...e, crc: crc32c(e.record) });
+        const torn = last.record.slice(0, Math.max(1, last.record.byteLength >> 1));
+        this.#disk.log.push({ lsn: last.lsn, prevLsn: last.prevLsn, record: torn, crc: crc32c(last.record) });
+        throw new StoreError('io', `${this.#label}: the append was torn (injected)`, { outcome: 'unknown' });
+      }
+      for (const { lsn, prevLsn, record } of entries) this.#disk.log.push({ lsn, prevLsn, record, crc: crc32c(record) });
       this.#afterApply();
     });
   }
 
-  writeFull(batch) {
-    return this.#run(() => {
-      this.#inject(batch);
-      this.#pages = new Map(batch.pages.filter(([id]) => id !== 0));
-      this.#head = batchMeta(batch);
+  truncateLog(toLsn) {
+    return this.#run('write', () => {
+      this.writes++;
+      if (this.faults.failTruncates > 0) {
+        this.faults.failTruncates--;
+        this.failedWrites++;
+        throw new StoreError('io', `${this.#label}: truncating the log failed (injected)`);
+      }
+      this.#disk.log = this.#disk.log.filter((e) => e.lsn <= toLsn);
+      // A torn or damaged record at the end is gone with it; one before toLsn stays (readLog stops there).
+    });
+  }
+
+  writePages(pages) {
+    return this.#run('write', () => {
+      this.#inject(0);
+      for (const [id, image] of pages) {
+        let byLsn = this.#disk.versions.get(id);
+        if (!byLsn) this.#disk.versions.set(id, (byLsn = new Map()));
+        byLsn.set(pageLsn(image), image);
+      }
+      this.#afterApply();
+    });
+  }
+
+  flipHead(meta, written) {
+    return this.#run('write', () => {
+      const lsn = pageLsn(meta);
+      const sound = this.#soundLog();
+      const end = sound.length ? sound[sound.length - 1].lsn : this.#ckptLsn();
+      if (this.#disk.head === null || end < lsn || this.#ckptLsn() > lsn) {
+        throw new StoreError('stale', `${this.#label} is at LSN ${end} (checkpoint ${this.#ckptLsn()}): ` +
+            `cannot take a checkpoint at ${lsn}`, { head: this.#disk.head === null ? 0 : end });
+      }
+      this.#inject(0);
+      const pageCount = new DataView(meta.buffer, meta.byteOffset, meta.byteLength).getUint32(40, true);
+      for (const [id, versionLsn] of written) {
+        const byLsn = this.#disk.versions.get(id);
+        if (byLsn) for (const v of [...byLsn.keys()]) if (v < versionLsn) byLsn.delete(v);
+      }
+      for (const id of [...this.#disk.versions.keys()]) if (id >= pageCount) this.#disk.versions.delete(id);
+      this.#disk.head = meta;
+      this.#disk.log = this.#disk.log.filter((e) => e.lsn > lsn);
+      this.#afterApply();
+    });
+  }
+
+  writeFull(meta, pages) {
+    return this.#run('write', () => {
+      this.#inject(metaDatabaseBytes(meta));
+      this.#disk.versions = new Map(pages.filter(([id]) => id !== 0)
+        .map(([id, image]) => [id, new Map([[pageLsn(image), image]])]));
+      this.#disk.head = meta;
+      this.#disk.log = [];
       this.#afterApply();
     });
   }
 
   clear() {
-    return this.#run(() => {
+    return this.#run('write', () => {
       if (this.faults.failClears > 0) {
         this.faults.failClears--;
         throw new StoreError('io', `${this.#label}: clear failed (injected)`);
       }
-      this.#head = null;
-      this.#pages = new Map();
+      this.#disk.head = null;
+      this.#disk.versions = new Map();
+      this.#disk.log = [];
     });
   }
 
@@ -147,31 +286,73 @@ export class MemoryStore {
 
   async destroy() {
     await this.close();
-    this.#head = null;
-    this.#pages = new Map();
+    this.#disk.head = null;
+    this.#disk.versions = new Map();
+    this.#disk.log = [];
   }
 
   // --- test helpers: damage the store as a failing disk would ---
 
-  /** Overwrites `count` bytes at `offset` of page `id` (page 0: the head) with `value`. */
+  /** Overwrites `count` bytes at `offset` of page `id`'s current checkpoint image (page 0: the head) with `value`. */
   damagePage(id, offset = 100, count = 16, value = 0xa5) {
-    const image = id === 0 ? this.#head : this.#pages.get(id);
+    const ckpt = this.#ckptLsn();
+    const image = this.#image(id, ckpt);
     if (!image) return false;
     const copy = image.slice();
     copy.fill(value, offset, offset + count);
-    if (id === 0) this.#head = copy;
-    else this.#pages.set(id, copy);
+    if (id === 0) this.#disk.head = copy;
+    else this.#disk.versions.get(id).set(pageLsn(image), copy);
+    return true;
+  }
+
+  /** Flips bit `bit` of byte `offset` of the log record with this LSN. */
+  damageRecord(lsn, offset = 60, bit = 0) {
+    const entry = this.#disk.log.find((e) => e.lsn === lsn);
+    if (!entry) return false;
+    const copy = entry.record.slice();
+    copy[offset % copy.byteLength] ^= 1 << bit;
+    entry.record = copy;
     return true;
   }
 
   /** Removes page `id` (page 0: the head). */
   dropPage(id) {
-    if (id === 0) this.#head = null;
-    return this.#pages.delete(id);
+    if (id === 0) {
+      const had = this.#disk.head !== null;
+      this.#disk.head = null;
+      return had;
+    }
+    return this.#disk.versions.delete(id);
   }
 
   /** Ids of the pages held (page 0 when there is a head). */
   pageIds() {
-    return [...(this.#head ? [0] : []), ...[...this.#pages.keys()].sort((a, b) => a - b)];
+    return [...(this.#disk.head ? [0] : []), ...[...this.#disk.versions.keys()].sort((a, b) => a - b)];
   }
+
+  /** LSNs of the log records held (sound or not). */
+  logLsns() {
+    return this.#disk.log.map((e) => e.lsn);
+  }
+}
+
+function recordDatabaseBytes(record) {
+  if (record.byteLength < 40) return 0;
+  const v = new DataView(record.buffer, record.byteOffset, record.byteLength);
+  return v.getUint32(32, true) * v.getUint32(36, true);
+}
+
+function metaDatabaseBytes(meta) {
+  const v = new DataView(meta.buffer, meta.byteOffset, meta.byteLength);
+  return v.getUint32(36, true) * v.getUint32(40, true);
+}
+
+/** A deep copy of a disk (a replica "restored from an old copy" in tests). */
+export function copyDisk(disk) {
+  return {
+    format: disk.format,
+    head: disk.head,
+    versions: new Map([...disk.versions].map(([id, byLsn]) => [id, new Map(byLsn)])),
+    log: disk.log.map((e) => ({ ...e })),
+  };
 }

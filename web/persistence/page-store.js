@@ -4,56 +4,75 @@
 // files) and MemoryStore (memory-store.js, tests and storage 'memory').
 // This file is the contract plus the helpers they share; it holds no store.
 //
-// What a store holds
-//   A head and pages. The head is the database's meta page (page 0, format in
-//   core/pager/format.h) as of the last commit the store applied; its LSN is
-//   the store's LSN. The pages are page 1 .. head.pageCount-1 as of that LSN.
-//   A store whose head says LSN L holds exactly the database's state at L:
-//   writes are atomic, so there is no other state to observe. A store with
-//   no head and no pages is empty, which is the state of every new database
-//   at LSN 0 (the meta page alone). For writes, a store without a head counts
-//   as LSN 0 even if it holds stray pages: every page but the meta page was
-//   written by a commit with LSN >= 1, so a write that brings a store from
-//   LSN 0 carries every page of the database and leaves nothing stray that
-//   counts (pages beyond the page count are dropped).
+// What a store holds (layout version 2: checkpoint + log)
+//   A head, checkpoint pages and a log of commit records. The head is the
+//   database's meta page (page 0, format in core/pager/format.h) as of the
+//   store's last CHECKPOINT; its LSN is the store's ckptLsn. The checkpoint
+//   pages are page 1 .. head.pageCount-1 as of ckptLsn. The log holds the
+//   commit records (core/pager/log_record.h, record.js) with LSNs ckptLsn+1 ..
+//   end, each following the one before (prevLsn = lsn - 1). The store's state
+//   is the database at LSN `end`: the checkpoint with the log redone on it.
+//   A store with no head, no pages and no log is empty: every new database at
+//   LSN 0 (the meta page alone). Layout version 1 (head + pages, no log: the
+//   release before) is read as version 2 with ckptLsn = its LSN and an empty
+//   log, and upgraded in place when opened; a layout newer than 2 fails with
+//   StoreError kind 'format' and is never written.
+//
+//   Checkpoint pages are kept as VERSIONS (page id, the LSN in the image's
+//   header): writePages adds versions that stay invisible until flipHead makes
+//   a newer head current; reads take, per page, the newest version whose LSN
+//   is <= ckptLsn. So a checkpoint written in many small steps between commits
+//   changes nothing a crash could expose until its head flip, which is atomic.
+//   Every version written belongs to a durable state of the database's one
+//   history (the replica set writes only those), so a version newer than the
+//   head is never wrong, only early.
 //
 // The interface (every method is async):
-//   open()                         prepares the store (creates files or the IndexedDB database).
-//   readHead()   -> Head | null    null: the store is empty (no head and no pages).
-//                                  Head = { lsn, pageCount, pageSize, crc, meta }: lsn, pageCount,
-//                                  pageSize, crc are read from the meta image WITHOUT checking it
-//                                  (recovery checks it with the core's readMetaHead); meta is the
-//                                  raw image (Uint8Array), or null when pages exist without any
-//                                  head (then lsn is -1): a damaged store.
+//   open()                         prepares the store (creates files or the IndexedDB database,
+//                                  upgrades layout version 1).
+//   readHead()   -> Head | null    null: the store is empty.
+//                                  Head = { lsn, ckptLsn, logCount, pageCount, pageSize, crc, meta }:
+//                                  lsn is the store's end (ckptLsn when the log is empty); pageCount,
+//                                  pageSize, crc are read from the meta image (the checkpoint's) WITHOUT
+//                                  checking it (recovery checks it with the core's readMetaHead); meta is
+//                                  the raw image, or null when pages or records exist without any head
+//                                  (then lsn and ckptLsn are -1): a damaged store.
 //   readPages(ids?) -> Map<id, Uint8Array>
-//                                  the images of `ids` that the store holds (all it holds when ids is
+//                                  the checkpoint images of `ids` that the store holds (all when ids is
 //                                  omitted), page 0 being the head's meta image. Images are not checked.
-//   writeCommit(batch, expectedPrevLsn)
-//                                  applies `batch` (a StoreBatch, below) atomically: first checks,
-//                                  inside the same transaction, that the store's LSN (0 for a store
-//                                  without a head) is expectedPrevLsn; if not, nothing is written and it
-//                                  rejects with StoreError kind 'stale' (error.head: the store's
-//                                  LSN, null if it has no valid one). Pages with ids >= batch.pageCount
-//                                  are dropped (a revert can shrink the database).
-//   writeFull(batch)               replaces everything with `batch`, which holds every page 0 ..
-//                                  pageCount-1 (a rebuild). Atomic where the medium allows (IndexedDB);
-//                                  otherwise the store has no head until the rebuild is complete.
-//   clear()                        removes head and pages (the store becomes empty).
+//   readLog(afterLsn) -> [{ lsn, prevLsn, record }]
+//                                  the records after afterLsn (default: ckptLsn) in LSN order, as far as
+//                                  they follow each other and pass the store's own check (a CRC32C kept
+//                                  beside each record); the rest is left out (the store is then behind).
+//   appendRecords(entries, expectedEnd, base?)
+//                                  appends records [{ lsn, prevLsn, record: Uint8Array }] (consecutive)
+//                                  atomically, after checking inside the same write that the store's end
+//                                  (0 for an empty store) is expectedEnd; if not, nothing is written and
+//                                  it rejects with StoreError kind 'stale' (error.head: the store's end,
+//                                  null if it has no valid one). An empty store takes `base` (the meta
+//                                  image at LSN 0) as its head in the same write; without a base, or when
+//                                  it holds pages or records but no head, it rejects 'stale' (head null).
+//   truncateLog(toLsn)             removes the records after toLsn (a rolled-back commit). toLsn >= ckptLsn.
+//   writePages(pages)              adds checkpoint page versions [[id, image]] (invisible until flipHead).
+//   flipHead(meta, written)        makes `meta` (the meta image at LSN D) the head: ckptLsn becomes D;
+//                                  `written` (Map id -> LSN) names the versions this checkpoint wrote,
+//                                  whose older versions are dropped; records <= D are dropped, and pages
+//                                  >= the new page count. Rejects 'stale' (nothing changed) unless the
+//                                  store's end is >= D and its ckptLsn <= D. REQUIRES: every page that
+//                                  changed between the old ckptLsn and D has a version written.
+//   writeFull(meta, pages)         replaces everything: head = meta, pages [[id, image]] every page 1 ..
+//                                  pageCount-1 (a rebuild), empty log. Atomic where the medium allows
+//                                  (IndexedDB); otherwise the store has no head until it is complete.
+//   clear()                        removes everything (the store becomes empty).
 //   close()                        releases the medium; later calls reject with kind 'closed'.
 //   destroy()                      close() and delete the medium (database / directory).
 //   describe() -> string           where the store lives, for messages ('IndexedDB "shop#1"').
 //
-// Failures reject with StoreError: kind 'stale' | 'quota' | 'closed' | 'io'
+// Failures reject with StoreError: kind 'stale' | 'quota' | 'closed' | 'io' | 'format'
 // and outcome 'none' (nothing was written) or 'unknown' (the write may have
 // taken effect: the replica set then treats the store as unknown and rebuilds it).
-//
-// StoreBatch: { lsn, pageCount, pageSize, pages: [[id, Uint8Array], ...] }
-//   lsn        the LSN the store will have afterwards (the meta page's LSN)
-//   pageCount  pages in the database afterwards (the meta page's page count)
-//   pageSize   bytes per page
-//   pages      page images, each pageSize bytes; page 0 (the new head) is
-//              always among them. Views may share one buffer; stores that
-//              keep bytes beyond the call copy what they keep.
+// Kind 'format': the store was written by a newer pocketdynamo (layout version > 2);
+// recovery refuses to open such a database instead of rebuilding over it.
 
 import { PocketDynamoError } from '../errors.js';
 
@@ -67,7 +86,7 @@ const HEADER_ID_OFFSET = 0;         // u32 LE: page id
 /** Why a store operation failed (see the header). */
 export class StoreError extends PocketDynamoError {
   /**
-   * kind: 'stale' | 'quota' | 'closed' | 'io'; options: { outcome: 'none' | 'unknown',
+   * kind: 'stale' | 'quota' | 'closed' | 'io' | 'format'; options: { outcome: 'none' | 'unknown',
    * head (stale: the store's LSN or null), cause }.
    */
   constructor(kind, message, { outcome = 'none', head, cause } = {}) {
@@ -115,55 +134,23 @@ export function headFromMeta(meta) {
 
 /** The head of a damaged store that holds pages but no head at all. */
 export function missingHead() {
-  return { lsn: -1, pageCount: NaN, pageSize: NaN, crc: NaN, meta: null };
+  return { lsn: -1, ckptLsn: -1, logCount: 0, pageCount: NaN, pageSize: NaN, crc: NaN, meta: null };
 }
 
-/** The meta image (page 0) of a StoreBatch. REQUIRES: the batch holds page 0. */
-export function batchMeta(batch) {
-  for (const [id, image] of batch.pages) if (id === 0) return image;
-  throw new PocketDynamoError('A commit batch without its meta page (page 0)');
+/** The layout version the stores write (see the header). */
+export const STORE_FORMAT = 2;
+
+/** The StoreError for a store whose layout version is newer or unknown. */
+export function formatError(where, found) {
+  return new StoreError('format', `${where} was written by a newer pocketdynamo (storage layout version ${found}); ` +
+      `this version reads layout versions 1 and ${STORE_FORMAT}. Open it with that newer version (or export it ` +
+      'there); nothing was changed');
 }
 
-/** Bytes a store holding `batch`'s database needs for its pages (the figure quota checks use). */
-export function batchBytes(batch) {
-  return batch.pageCount * batch.pageSize;
-}
-
-/**
- * The StoreBatch of an engine commit ({ lsn, pageCount, pageSize, pageIds,
- * images }: core/engine.js takeCommit()), as views into its images buffer.
- */
-export function batchFromCommit(commit) {
-  const { pageSize } = commit;
-  const pages = [];
-  for (let i = 0; i < commit.pageIds.length; i++) {
-    pages.push([commit.pageIds[i], commit.images.subarray(i * pageSize, (i + 1) * pageSize)]);
-  }
-  return { lsn: commit.lsn, pageCount: commit.pageCount, pageSize, pages };
-}
-
-/**
- * A StoreBatch taking every page of a snapshot ({ pageSize, lsn, pages }:
- * core/engine.js snapshot()) that `wanted(id, lsn)` accepts, in id order.
- * Page 0 is always included.
- */
-export function batchFromSnapshot(snapshot, wanted = () => true) {
-  const { pageSize, lsn, pages: bytes } = snapshot;
-  const pageCount = bytes.byteLength / pageSize;
-  const pages = [];
-  for (let id = 0; id < pageCount; id++) {
-    const offset = id * pageSize;
-    if (id === 0 || wanted(id, pageLsn(bytes, offset))) pages.push([id, bytes.subarray(offset, offset + pageSize)]);
-  }
-  return { lsn, pageCount, pageSize, pages };
-}
-
-/** `extra` pages added to `batch` (ids already in batch win). Returns a new batch. */
-export function mergeBatches(batch, extra) {
-  const byId = new Map(extra.pages);
-  for (const [id, image] of batch.pages) byId.set(id, image);
-  const pages = [...byId.entries()].sort((a, b) => a[0] - b[0]);
-  return { lsn: batch.lsn, pageCount: batch.pageCount, pageSize: batch.pageSize, pages };
+/** A head for a meta image plus the log's extent: { lsn: end, ckptLsn, logCount, pageCount, pageSize, crc, meta }. */
+export function headWithLog(meta, end, logCount) {
+  const head = headFromMeta(meta);
+  return { ...head, ckptLsn: head.lsn, lsn: logCount > 0 ? end : head.lsn, logCount };
 }
 
 /** A copy of `bytes` with its own ArrayBuffer (what IndexedDB should store: a view would clone its whole buffer). */

@@ -1,17 +1,27 @@
-// Recovery: opens a database from its three replicas (DESIGN.md, "Open").
+// Recovery: opens a database from its three replicas (docs/design.md,
+// "Open"). Each replica holds a checkpoint (head + pages) and a log of
+// commit records after it (page-store.js, layout version 2).
 //
 //   1. Read the three heads; drop any that fails the core's meta page check
-//      (readMetaHead: magic, version, fields, CRC).
-//   2. Take the replica with the highest LSN, read its pages and open the
-//      core from them: Engine.open checks every page (size, CRC, id, type,
-//      LSN <= the head's), the free list and the catalog. If it fails, check
-//      the pages one by one (verifyPageImage, the same per-page checks) to
-//      find every bad or missing one; each is taken from another replica
-//      whose copy is provably the same page (below), and the core opens
-//      again (a page it still names as corrupt is replaced likewise). If
-//      some page cannot be replaced, fall back to the next candidate (the
-//      next highest LSN).
-//   3. When any page came from another replica, run the full integrity
+//      (readMetaHead: magic, version, fields, CRC). A replica written by a
+//      newer pocketdynamo (StoreError 'format') fails the open at once, with
+//      nothing changed.
+//   2. Read the three logs; each record is checked (readRecordHeader: magic,
+//      version, length, CRC, LSNs, page directory) and a log ends at its first
+//      bad or missing record. Records are the same bytes on every replica
+//      (one history), so a record damaged or missing in one log is taken from
+//      another.
+//   3. Candidates: by the highest LSN their checkpoint + the records reach,
+//      then the newest checkpoint. For the first: read its checkpoint pages
+//      and open the core from them with the records redone (openEngine):
+//      the core checks every page (size, CRC, id, type, LSN <= the
+//      checkpoint's), the free list and the catalog, and every record as it
+//      redoes it. If a page is bad or missing, check the pages one by one
+//      (verifyPageImage) to find every bad one; each is taken from another
+//      replica whose copy is provably the same page (below), and the core
+//      opens again (a page it still names as corrupt is replaced likewise).
+//      If that fails, fall back to the next candidate.
+//   4. When any page came from another replica, run the full integrity
 //      check too. The first candidate that passes is the database.
 //   0. All three empty: a new database, UNLESS the marker (marker.js, outside
 //      IndexedDB) or a store's dataLoss report (idb-store.js) says it held
@@ -23,38 +33,45 @@
 //   A candidate whose store cannot be READ (an I/O error, not bad bytes)
 //   fails the open at once, changing nothing: falling back to an older
 //   replica would discard a newer state that may be sound.
-//   Wrong data is never returned silently: every page is verified, and a
-//   replacement must be the very image that was damaged.
+//   Wrong data is never returned silently: every page and record is verified,
+//   and a replacement page must be the very image that was damaged.
 //
 // When is another replica's copy of page p "the same page"? Replica state is
-// one linear history (replica-set.js): a replica whose head has the same LSN
-// as the chosen one holds the same state, so its page p (if sound) is right.
-// A replica at another LSN may hold an older or newer version of p; its copy
-// is taken only if the damaged image's header is still readable and names
-// the same id, the same page LSN and the same CRC as the copy (a CRC32C over
-// the whole page: that is the image that was there).
+// one linear history (replica-set.js): a replica whose checkpoint has the
+// same LSN as the chosen one holds the same checkpoint, so its page p (if
+// sound) is right. A replica with another checkpoint may hold an older or
+// newer version of p; its copy is taken only if the damaged image's header is
+// still readable and names the same id, the same page LSN and the same CRC as
+// the copy (a CRC32C over the whole page: that is the image that was there).
 //
 // The result tells the replica set what each replica holds (`states`):
-//   the source         head = its LSN; pages replaced from peers are badPages (rewritten by repair)
-//   others at <= LSN   head = their LSN (a state of the same history: catch-up rewrites what they lack)
-//   others at > LSN    their state could not be opened; they are CLEARED now (head 0), so that
-//                      no replica keeps a state the history continues without (reported in discarded)
-//   empty              head = 0 (every database's state at LSN 0)
-//   invalid/unreadable head = null (full rebuild)
-// Replicas other than the source are scanned for damaged pages afterwards (replica-set.js scan).
+//   at <= the opened LSN   end = its own sound log's end, ckptLsn = its checkpoint (it catches up
+//                          from the records it lacks)
+//   others beyond it       their state could not be opened; they are CLEARED now, so that no
+//                          replica keeps a state the history continues without (in discarded)
+//   empty                  end 0, no checkpoint: the next commit gives it a base and its records
+//   invalid/unreadable     end null (rebuilt)
+// and `records`, every sound record after the oldest checkpoint up to the
+// opened LSN (the replica set's catch-up ring, the checkpointer's page log).
+// Replicas other than the source are scanned for damage afterwards (replica-set.js scan).
 
 import { DataLossError, PocketDynamoError } from '../errors.js';
 import { StoreError, pageHeader } from './page-store.js';
 
 /**
- * stores: PageStore[3]; tools: Engine.pageTools(); openEngine(snapshot) ->
- * Promise<Engine> (rejects with the core's Status text in the message);
- * createEngine() -> Promise<Engine> for a new database; marker: marker.js's
- * { read, write, clear } or null; acceptDataLoss: start empty even then.
- * Resolves to { engine, fresh, source, lsn, states, replaced, discarded, heads, dataLoss }.
+ * stores: PageStore[3]; tools: { verifyPageImage, readMetaHead, readRecordHeader };
+ * openEngine({ pageSize, pages }, records) -> Promise<engine> (the checkpoint images
+ * with the records [{ lsn, record }] redone; rejects with the core's Status text in
+ * the message); createEngine() -> Promise<engine> for a new database; marker:
+ * marker.js's { read, write, clear } or null; acceptDataLoss: start empty even then.
+ * Resolves to { engine, fresh, source, lsn, states, records, replaced, discarded, heads, dataLoss }.
  */
 export async function recover(stores, tools, { name, openEngine, createEngine, marker = null, acceptDataLoss = false }) {
   const heads = await Promise.all(stores.map((store, index) => readHead(store, index, tools)));
+  const newer = heads.find((h) => h.format);
+  if (newer) {
+    throw new PocketDynamoError(`Cannot open database "${name}": replica #${newer.index}: ${newer.reason}`);
+  }
   const valid = heads.filter((h) => h.lsn !== undefined);
   if (valid.length === 0) {
     if (heads.every((h) => h.empty)) {
@@ -67,59 +84,92 @@ export async function recover(stores, tools, { name, openEngine, createEngine, m
       const engine = await createEngine();
       if (lost) await marker?.clear();
       return {
-        engine, fresh: true, source: null, lsn: 0, replaced: [], discarded: [], heads,
-        states: heads.map(() => ({ head: 0, pageCount: 1, pageSize: engine.pageSize })),
+        engine, fresh: true, source: null, lsn: 0, replaced: [], discarded: [], heads, records: [],
+        states: heads.map(() => ({ end: 0, ckptLsn: 0, pageCount: 1, pageSize: engine.pageSize })),
         dataLoss: lost ? publicLoss(lost) : null,
       };
     }
     throw new PocketDynamoError(`Cannot open database "${name}": no replica holds a valid head, and ` +
         `some hold data that cannot be read (${heads.map(describeHead).join('; ')})`);
   }
-  const candidates = [...valid].sort((a, b) => b.lsn - a.lsn || a.index - b.index);
+  // The logs: each replica's sound records, and all of them by LSN (the same bytes on every replica).
+  const byLsn = new Map();
+  for (const h of valid) {
+    let log;
+    try {
+      log = await stores[h.index].readLog(h.ckptLsn);
+    } catch (error) {
+      throw new PocketDynamoError(`Cannot open database "${name}": replica #${h.index} ` +
+          `cannot be read now (${error?.message ?? error}); nothing was changed, try again`, { cause: error });
+    }
+    let end = h.ckptLsn;
+    for (const entry of log) {
+      const checked = tools.readRecordHeader(entry.record);
+      if (checked.error !== undefined || checked.lsn !== entry.lsn || checked.prevLsn !== end ||
+          checked.pageSize !== h.pageSize) {
+        h.logProblem = `record ${entry.lsn}: ${checked.error ?? 'does not follow its log'}`;
+        break;
+      }
+      if (!byLsn.has(entry.lsn)) byLsn.set(entry.lsn, { lsn: entry.lsn, prevLsn: entry.prevLsn, record: entry.record, pageIds: checked.pageIds });
+      end = entry.lsn;
+    }
+    h.end = end;
+  }
+  for (const h of valid) {
+    let reach = h.ckptLsn;
+    while (byLsn.has(reach + 1)) reach++;
+    h.reach = reach;
+  }
+  const candidates = [...valid].sort((a, b) => b.reach - a.reach || b.ckptLsn - a.ckptLsn || a.index - b.index);
   const failures = [];
   for (const chosen of candidates) {
+    const records = [];
+    for (let lsn = chosen.ckptLsn + 1; lsn <= chosen.reach; lsn++) records.push(byLsn.get(lsn));
     let loaded;
     try {
-      loaded = await loadFrom(chosen, stores, heads, tools, openEngine);
+      loaded = await loadFrom(chosen, stores, heads, tools, (snapshot) => openEngine(snapshot, records));
     } catch (error) {
       if (error instanceof StoreError) {
         // Unreadable is not damaged: falling back would discard what it holds. Change nothing.
-        throw new PocketDynamoError(`Cannot open database "${name}": replica #${chosen.index} (LSN ${chosen.lsn}) ` +
+        throw new PocketDynamoError(`Cannot open database "${name}": replica #${chosen.index} (LSN ${chosen.reach}) ` +
             `cannot be read now (${error.message}); nothing was changed, try again`, { cause: error });
       }
-      failures.push(`replica #${chosen.index} at LSN ${chosen.lsn}: ${error?.message ?? error}`);
+      failures.push(`replica #${chosen.index} at LSN ${chosen.reach}: ${error?.message ?? error}`);
       continue;
     }
+    const lsn = chosen.reach;
     const discarded = [];
     const states = [];
     for (const h of heads) {
-      if (h.index === chosen.index) {
-        states.push({ head: chosen.lsn, pageCount: chosen.pageCount, pageSize: chosen.pageSize,
-          badPages: loaded.replaced });
-      } else if (h.empty) {
-        states.push({ head: 0, pageCount: 1, pageSize: chosen.pageSize });
+      if (h.empty) {
+        states.push({ end: 0, ckptLsn: 0, pageCount: 1, pageSize: chosen.pageSize });
       } else if (h.lsn === undefined) {
-        states.push({ head: null, reason: h.reason });
+        states.push({ end: null, reason: h.reason });
       } else if (h.pageSize !== chosen.pageSize) {
-        states.push({ head: null, reason: `page size ${h.pageSize} differs from the database's ${chosen.pageSize}` });
-      } else if (h.lsn > chosen.lsn) {
+        states.push({ end: null, reason: `page size ${h.pageSize} differs from the database's ${chosen.pageSize}` });
+      } else if (h.end > lsn || h.ckptLsn > lsn) {
         try {
           await stores[h.index].clear();
         } catch (error) {
           loaded.engine.close();
-          throw new PocketDynamoError(`Cannot open database "${name}": replica #${h.index} holds LSN ${h.lsn}, ` +
+          throw new PocketDynamoError(`Cannot open database "${name}": replica #${h.index} holds LSN ${h.end}, ` +
               `which cannot be read (${failures.join('; ')}), and it cannot be cleared either ` +
               `(${error?.message ?? error}); nothing was changed`);
         }
-        discarded.push({ index: h.index, lsn: h.lsn });
-        states.push({ head: 0, pageCount: 1, pageSize: chosen.pageSize,
-          reason: `its state at LSN ${h.lsn} could not be read and was discarded` });
+        discarded.push({ index: h.index, lsn: h.end });
+        states.push({ end: null, reason: `its state at LSN ${h.end} could not be read and was discarded` });
+      } else if (h.index === chosen.index && loaded.replaced.length > 0) {
+        states.push({ end: null, reason: `page(s) ${loaded.replaced.join(', ')} were damaged and taken from other replicas` });
       } else {
-        states.push({ head: h.lsn, pageCount: h.pageCount, pageSize: h.pageSize });
+        states.push({ end: h.end, ckptLsn: h.ckptLsn, pageCount: h.pageCount, pageSize: h.pageSize,
+          reason: h.logProblem ?? '' });
       }
     }
+    const oldest = Math.min(...states.filter((st) => st.end !== null && st.end !== undefined && st.ckptLsn !== undefined)
+      .map((st) => st.ckptLsn), chosen.ckptLsn);
+    const kept = [...byLsn.values()].filter((e) => e.lsn > oldest && e.lsn <= lsn).sort((x, y) => x.lsn - y.lsn);
     return {
-      engine: loaded.engine, fresh: false, source: chosen.index, lsn: chosen.lsn, states,
+      engine: loaded.engine, fresh: false, source: chosen.index, lsn, states, records: kept,
       replaced: loaded.replaced, discarded, heads, skipped: failures, dataLoss: null,
     };
   }
@@ -166,18 +216,21 @@ function describeHead(h) {
   return `replica #${h.index}: ${h.reason}`;
 }
 
-// { index, lsn, pageCount, pageSize } for a valid head, { index, empty: true },
-// or { index, reason } when the head is invalid or the store unreadable.
+// { index, lsn, ckptLsn, pageCount, pageSize } for a valid head (lsn: the
+// checkpoint's LSN), { index, empty: true }, { index, reason, format: true }
+// for a newer layout, or { index, reason } when the head is invalid or the
+// store unreadable.
 async function readHead(store, index, tools) {
   try {
     await store.open?.();
     const head = await store.readHead();
     if (head === null) return { index, empty: true };
-    if (!head.meta) return { index, reason: 'it holds pages but no head' };
+    if (!head.meta) return { index, reason: 'it holds pages or records but no head' };
     const checked = tools.readMetaHead(head.meta);
     if (checked.error !== undefined) return { index, reason: `invalid head: ${checked.error}` };
-    return { index, lsn: checked.lsn, pageCount: checked.pageCount, pageSize: checked.pageSize };
+    return { index, lsn: checked.lsn, ckptLsn: checked.lsn, pageCount: checked.pageCount, pageSize: checked.pageSize };
   } catch (error) {
+    if (error instanceof StoreError && error.kind === 'format') return { index, reason: error.message, format: true };
     return { index, reason: `unreadable: ${error?.message ?? error}` };
   }
 }

@@ -1,79 +1,130 @@
-// ReplicaSet: the three replicas of one database (PageStores, page-store.js)
-// and what this session knows about each. It writes commit batches to all
-// three in parallel and reports when two of them hold the batch (the
-// quorum); it plans the catch-up of a replica that fell behind, reverts
-// replicas that hold a batch the core rolled back, and scans replicas for
-// damaged pages. The committer (committer.js) decides WHEN; this file decides
-// WHAT each replica is sent.
+// ReplicaSet: the three replicas of one database (PageStores, page-store.js,
+// layout version 2: checkpoint + log) and what this session knows about
+// each. It appends each commit's record to all three in parallel and reports
+// when two of them hold it (the quorum); it brings a replica that fell behind
+// up to date from the records it lacks, truncates the record of a commit the
+// core rolled back, writes checkpoints and rebuilds a replica from scratch
+// when nothing else can help. The committer (committer.js) decides WHEN; this
+// file decides WHAT each replica is sent.
 //
 // What is known per replica:
-//   head   the LSN the store holds for certain, or null: unknown (a failed
-//          write whose outcome is unknown, a head that is not one of this
-//          session's states). A replica with head h holds the database's
-//          state at LSN h, so it lacks exactly the pages whose LSN is > h
-//          now (every page carries the LSN of the commit that last wrote
-//          it). A null head can only be fixed by a full rebuild.
-//   tail   the LSN it will hold when every write issued to it has succeeded.
-//   badPages  pages a scan found damaged; the next catch-up rewrites them.
+//   end       the LSN the store holds for certain (its log's end), or null:
+//             unknown (a write whose outcome is unknown, damage found) and
+//             only a rebuild (writeFull) fixes it.
+//   tail      the LSN it will hold once every write issued to it succeeded.
+//   ckptLsn   its checkpoint's LSN (flipHead moves it).
+//   A replica with end e holds the database's state at LSN e: its checkpoint
+//   plus records up to e, all of this session's one history.
 //
-// Invariant (recovery.js relies on it across sessions): every replica whose
-// head is valid holds a state of ONE linear history. A batch that fails the
-// quorum is rolled back in the core, and every replica that (maybe) applied
-// it is reverted to the durable state, or cleared, before another commit.
+// Catch-up of a replica behind (end < the durable LSN), cheapest first:
+//   1. the records it lacks from the ring (recent records kept in memory,
+//      RING_BYTES), appended in one write together with the next commit;
+//   2. else the records from a peer's log (readLog), in the background;
+//   3. else a rebuild: every page at the durable LSN (writeFull).
+//
+// Invariant (recovery.js relies on it across sessions): every replica with a
+// valid head holds a state of ONE linear history. A record that fails the
+// quorum is rolled back in the core, and every replica that (maybe) appended
+// it has its log truncated back to the durable LSN (or is cleared) before
+// another commit. Checkpoint page versions are only ever images of durable
+// states, so they are right for every replica of that history.
 //
 // Writes to one store are issued in order and the store applies them in
 // order (IndexedDB orders transactions on one database; the other stores
-// queue), so a commit can be sent behind a replica's unfinished write: if
-// that write fails, the store's head-LSN check turns the next one away as
-// stale, and nothing is written out of order.
+// queue), so a record can be sent behind a replica's unfinished write: if
+// that write fails, the store's end check turns the next one away as stale.
 //
 // Status per replica (status(), 'replica' events):
 //   healthy    holds the newest durable state (or is about to)
-//   stale      behind, or has damaged pages; catches up with the next commit or repair
+//   stale      behind, or damaged; catches up with the next commit or repair
 //   repairing  a catch-up or rebuild is being written to it
 //   failed     its last write failed (quota, I/O, closed); retried with backoff
 
-import { StoreError, batchFromSnapshot, mergeBatches, headFromMeta } from './page-store.js';
+import { StoreError, headFromMeta, pageLsn } from './page-store.js';
 
 export const QUORUM = 2;
 const RETRY_AT_ONCE = 2;          // failures in a row after which catch-ups wait for the backoff
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 5000;
+export const RING_BYTES = 16 * 1024 * 1024;   // recent records kept for catch-up
 
 export class ReplicaSet {
   #replicas;
   #durable;               // LSN of the newest durable commit
   #emit;                  // (event, detail) => void
-  #tools;                 // { verifyPageImage, readMetaHead } (core/engine.js Engine.pageTools)
+  #tools;                 // { verifyPageImage, readMetaHead, readRecordHeader }
+  #core;                  // the engine adapter: durableImages(ids), pageCount, pageSize, baseMeta
+  #now;                   // () => ms
   #lastEmitted = [];      // per replica: a key of the status last emitted
+  #ring = new Map();      // lsn -> { lsn, prevLsn, record } of recent durable (and the in-flight) records
+  #ringBytes = 0;
+  #ringLimit;
+  #quorum;                // QUORUM (a test of the simulation's checker lowers it to show it is caught)
 
   /**
-   * stores: PageStore[3]; states[i]: { head, pageCount, pageSize, reason,
-   * badPages } from recovery; durableLsn: the opened state's LSN.
+   * stores: PageStore[3]; states[i]: { end, ckptLsn, pageCount, pageSize, reason } from
+   * recovery; durableLsn: the opened state's LSN; core: the engine adapter
+   * (committer.js); records: the records recovery read (they seed the ring).
    */
-  constructor(stores, states, { durableLsn, emit = () => {}, tools }) {
+  constructor(stores, states, { durableLsn, emit = () => {}, tools, core, records = [], now = () => Date.now(),
+    ringBytes = RING_BYTES, quorum = QUORUM }) {
+    this.#quorum = quorum;
     this.#durable = durableLsn;
     this.#emit = emit;
     this.#tools = tools;
+    this.#core = core;
+    this.#now = now;
+    this.#ringLimit = ringBytes;
     this.#replicas = stores.map((store, index) => ({
       index,
       store,
-      head: states[index].head,
-      tail: states[index].head,
+      end: states[index].end,
+      tail: states[index].end,
+      ckptLsn: states[index].ckptLsn ?? 0,
       writes: 0,              // writes outstanding
       repairing: false,       // a catch-up / rebuild is among them
       failures: 0,            // consecutive failed writes
-      retryAt: 0,             // Date.now() value before which it is not retried
+      retryAt: 0,             // now() value before which it is not retried
       reason: states[index].reason ?? '',
       lastKind: null,         // kind of the last StoreError
-      badPages: new Set(states[index].badPages ?? []),  // page ids known damaged (recovery, scans)
       pageCount: states[index].pageCount ?? 0,
       pageSize: states[index].pageSize ?? 0,
     }));
+    for (const entry of records) this.remember(entry);
     for (const r of this.#replicas) this.#refresh(r, true);
   }
 
   get durableLsn() { return this.#durable; }
+
+  /** Keeps a record in the ring (oldest dropped beyond the byte limit). */
+  remember(entry) {
+    if (this.#ring.has(entry.lsn)) return;
+    this.#ring.set(entry.lsn, entry);
+    this.#ringBytes += entry.record.byteLength;
+    for (const [lsn, old] of this.#ring) {
+      if (this.#ringBytes <= this.#ringLimit || this.#ring.size <= 1) break;
+      this.#ring.delete(lsn);
+      this.#ringBytes -= old.record.byteLength;
+    }
+  }
+
+  #forget(lsn) {
+    const entry = this.#ring.get(lsn);
+    if (!entry) return;
+    this.#ring.delete(lsn);
+    this.#ringBytes -= entry.record.byteLength;
+  }
+
+  /** The records (after, to] from the ring, or null if it lacks any. */
+  #fromRing(after, to) {
+    const out = [];
+    for (let lsn = after + 1; lsn <= to; lsn++) {
+      const entry = this.#ring.get(lsn);
+      if (!entry) return null;
+      out.push(entry);
+    }
+    return out;
+  }
 
   /** Records that the commit with this LSN is durable (on a quorum). */
   markDurable(lsn) {
@@ -84,23 +135,25 @@ export class ReplicaSet {
   /** After a rollback: the core is back at `lsn`. */
   resetDurable(lsn) {
     this.#durable = lsn;
+    for (const l of [...this.#ring.keys()]) if (l > lsn) this.#forget(l);
     for (const r of this.#replicas) this.#refresh(r);
   }
 
   #status(r) {
     if (r.repairing && r.writes > 0) return 'repairing';
     if (r.failures > 0 && r.lastKind !== 'stale') return 'failed';
-    if (r.head === null || r.head < this.#durable || r.badPages.size > 0 || r.failures > 0) return 'stale';
+    if (r.end === null || r.end < this.#durable || r.failures > 0) return 'stale';
     return 'healthy';
   }
 
   #describe(r) {
     const info = {
       index: r.index,
-      lsn: r.head,
+      lsn: r.end,
+      checkpointLsn: r.end === null ? null : r.ckptLsn,
       status: this.#status(r),
-      pageCount: r.head === null ? 0 : r.pageCount,
-      bytes: r.head === null ? 0 : r.pageCount * r.pageSize,
+      pageCount: r.end === null ? 0 : r.pageCount,
+      bytes: r.end === null ? 0 : r.pageCount * r.pageSize,
       store: r.store.describe?.() ?? `replica #${r.index}`,
     };
     if (info.status !== 'healthy' && r.reason) info.reason = r.reason;
@@ -109,15 +162,22 @@ export class ReplicaSet {
 
   #refresh(r, silent = false) {
     const status = this.#status(r);
-    const key = `${status} ${r.head} ${r.pageCount} ${r.pageSize} ${status === 'healthy' ? '' : r.reason}`;
+    const key = `${status} ${r.end} ${r.pageCount} ${r.pageSize} ${status === 'healthy' ? '' : r.reason}`;
     if (this.#lastEmitted[r.index] === key) return;
     this.#lastEmitted[r.index] = key;
     if (!silent) this.#emit('replica', this.#describe(r));
   }
 
-  /** [{ index, lsn, status, pageCount, bytes, store, reason? }] for every replica. */
+  /** [{ index, lsn, checkpointLsn, status, pageCount, bytes, store, reason? }] for every replica. */
   status() {
     return this.#replicas.map((r) => this.#describe(r));
+  }
+
+  /** The smallest checkpoint LSN among replicas that hold a known state (the log nobody may lose yet). */
+  minCheckpointLsn() {
+    let min = Infinity;
+    for (const r of this.#replicas) if (r.end !== null) min = Math.min(min, r.ckptLsn);
+    return min === Infinity ? this.#durable : min;
   }
 
   /** True if some replica is not healthy and nothing is being written to it. */
@@ -126,57 +186,66 @@ export class ReplicaSet {
   }
 
   /** Milliseconds until the next replica needing repair may be retried (0: now; Infinity: none needs it). */
-  nextRepairDelay(now = Date.now()) {
+  nextRepairDelay(now = this.#now()) {
     let delay = Infinity;
     for (const r of this.#replicas) {
-      if (r.writes === 0 && this.#status(r) !== 'healthy') delay = Math.min(delay, Math.max(0, r.retryAt - now));
+      if (r.writes === 0 && this.#status(r) !== 'healthy') delay = Math.max(0, Math.min(delay, r.retryAt - now));
     }
     return delay;
   }
 
-  // The write for replica r: `batch` itself (kind 'commit'), or a catch-up
-  // or full rebuild taken from snapshot() (the engine's pages at batch.lsn,
-  // or at the durable LSN for a repair without a commit: batch null),
-  // merged with `batch`; null when r is to be left alone this time.
-  //
-  // A replica that can take the batch as it is always gets it, even right
-  // after a failure (a transient error must not cost the quorum). A catch-up
-  // or rebuild costs a snapshot of the whole database, so after
-  // RETRY_AT_ONCE failures in a row it waits for its backoff.
-  #plan(r, batch, snapshot, now) {
-    if (batch !== null && r.head !== null && r.tail === batch.prevLsn && r.badPages.size === 0 &&
-        (r.writes > 0 || r.head === batch.prevLsn)) {
-      return { kind: 'commit', batch, expected: batch.prevLsn };
+  // The writes for replica r to hold `entry` (the commit, or null for a
+  // repair to the durable state): [{ kind, run() }] or null to leave it alone.
+  #plan(r, entry) {
+    const target = entry ? entry.lsn : this.#durable;
+    const from = entry ? entry.prevLsn : this.#durable;   // the durable LSN the commit builds on
+    if (entry !== null && r.end !== null && r.tail === entry.prevLsn && (r.writes > 0 || r.end === entry.prevLsn)) {
+      return [{ kind: 'commit', lsn: entry.lsn, run: () => r.store.appendRecords([entry], entry.prevLsn, this.#core.baseMeta) }];
     }
-    const retryDue = r.failures <= RETRY_AT_ONCE || now >= r.retryAt;
+    const retryDue = r.failures <= RETRY_AT_ONCE || this.#now() >= r.retryAt;
     if (r.writes > 0 || !retryDue) return null;
-    const lsn = batch ? batch.lsn : this.#durable;
-    if (r.head !== null && r.head > lsn) r.head = null;  // not a state of this history: rebuild
-    if (r.head !== null && r.head === lsn && r.badPages.size === 0) return null;  // nothing to do
-    const snap = snapshot();
-    if (r.head === null) return { kind: 'full', batch: batchFromSnapshot(snap), expected: null };
-    const bad = new Set(r.badPages);
-    const lacking = batchFromSnapshot(snap, (id, pageLsn) => pageLsn > r.head || bad.has(id));
-    return { kind: 'catch-up', batch: batch ? mergeBatches(batch, lacking) : lacking, expected: r.head, bad };
+    if (r.end !== null && r.end > from) r.end = null;  // not a state of this history: rebuild
+    if (r.end !== null && r.end === target) return null;  // nothing to do
+    if (r.end !== null) {
+      const lacking = this.#fromRing(r.end, from);
+      if (lacking !== null) {
+        const entries = entry ? [...lacking, entry] : lacking;
+        if (entries.length === 0) return null;
+        return [{ kind: 'catch-up', lsn: target, run: () => r.store.appendRecords(entries, r.end, this.#core.baseMeta) }];
+      }
+    }
+    // A rebuild: every page at the durable LSN, then the commit on top.
+    const images = this.#core.allDurableImages();
+    if (images === null) return null;   // the engine cannot give them now: repair later
+    const meta = images.get(0);
+    const pages = [...images].filter(([id]) => id !== 0);
+    const writes = [{ kind: 'full', lsn: from, ckptLsn: from, run: () => r.store.writeFull(meta, pages) }];
+    if (entry) writes.push({ kind: 'catch-up', lsn: entry.lsn, run: () => r.store.appendRecords([entry], from, null) });
+    return writes;
   }
 
-  #issue(r, plan) {
-    const { batch } = plan;
+  #issue(r, write) {
     r.writes++;
-    r.tail = batch.lsn;
-    if (plan.kind !== 'commit') r.repairing = true;
+    r.tail = write.lsn;
+    if (write.kind !== 'commit') r.repairing = true;
     this.#refresh(r);
-    const write = plan.kind === 'full' ? r.store.writeFull(batch) : r.store.writeCommit(batch, plan.expected);
-    return write.then(() => {
+    let promise;
+    try {
+      promise = Promise.resolve(write.run());
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    return promise.then(() => {
       r.writes--;
-      r.head = batch.lsn;
-      r.pageCount = batch.pageCount;
-      r.pageSize = batch.pageSize;
+      r.end = write.lsn;
+      if (write.kind === 'full') {
+        r.ckptLsn = write.ckptLsn;
+        r.pageCount = this.#core.durablePageCount ?? r.pageCount;
+      }
+      r.pageSize = this.#core.pageSize;
       r.failures = 0;
       r.lastKind = null;
       r.reason = '';
-      if (plan.kind === 'full') r.badPages.clear();
-      else for (const id of plan.bad ?? []) r.badPages.delete(id);
       if (r.writes === 0) r.repairing = false;
       this.#refresh(r);
       return { ok: true, index: r.index };
@@ -184,7 +253,15 @@ export class ReplicaSet {
       r.writes--;
       const storeError = error instanceof StoreError ? error : new StoreError('io', String(error?.message ?? error),
         { outcome: 'unknown', cause: error });
-      this.#failed(r, storeError);
+      if (write.kind === 'checkpoint' && storeError.kind !== 'stale') {
+        // Page versions are invisible and a head flip leaves the same end either way: the state is known.
+        const { end, tail } = r;
+        this.#failed(r, storeError);
+        r.end = end;
+        r.tail = tail;
+      } else {
+        this.#failed(r, storeError);
+      }
       if (r.writes === 0) r.repairing = false;
       this.#refresh(r);
       return { ok: false, index: r.index, error: storeError, unknown: storeError.outcome === 'unknown' };
@@ -192,42 +269,41 @@ export class ReplicaSet {
   }
 
   #failed(r, error) {
-    if (error.outcome === 'unknown') r.head = null;
-    else if (error.kind === 'stale' && error.head !== r.head) r.head = null;  // not where this session left it
-    r.tail = r.head;
+    if (error.outcome === 'unknown') r.end = null;
+    else if (error.kind === 'stale' && error.head !== r.end) r.end = null;  // not where this session left it
+    r.tail = r.end;
     r.failures++;
     r.lastKind = error.kind;
     r.reason = error.message;
-    r.retryAt = Date.now() + Math.min(BACKOFF_FIRST_MS * 2 ** (r.failures - 1), BACKOFF_MAX_MS);
+    r.retryAt = this.#now() + Math.min(BACKOFF_FIRST_MS * 2 ** (r.failures - 1), BACKOFF_MAX_MS);
   }
 
   /**
-   * Writes a commit batch ({ lsn, prevLsn, pageCount, pageSize, pages }) to
-   * every replica that can take it, plus the catch-up of replicas that are
-   * behind. snapshot() returns the engine's snapshot at batch.lsn; it is
-   * called (at most once) before this returns, so the caller must not change
-   * the engine meanwhile. Returns { quorum, settled, results, unsettled }:
-   *   quorum   resolves when QUORUM replicas hold the batch; rejects with
+   * Appends a commit's record (entry: { lsn, prevLsn, record, pageIds,
+   * pageCount }) to every replica that can take it, with the catch-up of
+   * replicas that are behind. Returns { quorum, settled, results, unsettled }:
+   *   quorum   resolves when QUORUM replicas hold the record; rejects with
    *            { failures: [{ index, kind, message }] } as soon as that cannot happen
-   *   settled  resolves when every write issued for the batch has finished
-   *   results  per issued write: { ok, index, error?, unknown? } (filled as they finish)
-   *   unsettled() how many issued writes have not finished yet
+   *   settled  resolves when every write issued for the record has finished
+   *   results  per replica written: { ok, index, error?, unknown? } (filled as they finish)
+   *   unsettled() how many replicas' writes have not finished yet
+   * REQUIRES: entry.prevLsn is the durable LSN (one commit in flight at a time).
    */
-  commit(batch, snapshot) {
-    let snap = null;
-    const once = () => (snap ??= snapshot());
-    const now = Date.now();
+  commit(entry) {
+    this.remember(entry);
     const writes = [];
     const failures = [];
     const results = [];
     for (const r of this.#replicas) {
-      const plan = this.#plan(r, batch, once, now);
+      const plan = this.#plan(r, entry);
       if (plan === null) {
         failures.push({ index: r.index, kind: r.lastKind ?? 'skipped',
           message: r.reason || `replica #${r.index} is behind and is being brought up to date` });
         continue;
       }
-      writes.push(this.#issue(r, plan).then((result) => {
+      const issued = plan.map((w) => this.#issue(r, w));
+      writes.push(Promise.all(issued).then((outcomes) => {
+        const result = outcomes.find((o) => !o.ok) ?? outcomes[outcomes.length - 1];
         results.push(result);
         if (!result.ok) failures.push({ index: r.index, kind: result.error.kind, message: result.error.message });
         return result;
@@ -237,8 +313,8 @@ export class ReplicaSet {
       let ok = 0;
       let outstanding = writes.length;
       const check = () => {
-        if (ok >= QUORUM) resolve();
-        else if (ok + outstanding < QUORUM) reject({ failures });
+        if (ok >= this.#quorum) resolve();
+        else if (ok + outstanding < this.#quorum) reject({ failures });
       };
       for (const write of writes) {
         write.then((result) => {
@@ -254,51 +330,41 @@ export class ReplicaSet {
   }
 
   /**
-   * After the core rolled back `batch` (the engine is at the durable state
-   * given by `snapshot`, a snapshot taken right after the rollback): puts
-   * every replica that applied the batch, or may have, back to that state.
-   * Resolves when done; rejects with an Error if some replica could be neither
-   * reverted nor cleared (it may then hold writes that were rejected).
-   * REQUIRES: every write issued for the batch has settled.
+   * After the core rolled back the commit with this LSN (the engine is at
+   * `durable`): every replica that appended it, or may have, has its log
+   * truncated back to `durable` (or, if that fails, is cleared). Resolves when
+   * done; rejects with an Error if some replica could be neither truncated nor
+   * cleared (it may then hold a record that was rejected).
+   * REQUIRES: every write issued for the commit has settled.
    */
-  async revert(batch, results, snapshot) {
-    const durable = snapshot.lsn;
-    const ids = new Set(batch.pages.map(([id]) => id));
-    const pageCount = snapshot.pages.byteLength / snapshot.pageSize;
-    const back = batchFromSnapshot(snapshot, (id) => ids.has(id));
+  async revert(lsn, results, durable) {
     const problems = [];
+    this.#forget(lsn);
     for (const result of results) {
       if (!result.ok && !result.unknown) continue;
       const r = this.#replicas[result.index];
-      let done = false;
-      if (result.ok) {
-        r.writes++;
+      r.writes++;
+      try {
         try {
-          await r.store.writeCommit(back, batch.lsn);
-          r.head = durable;
-          r.pageCount = pageCount;
-          done = true;
+          await r.store.truncateLog(durable);
+          // A write of unknown outcome may have been a rebuild or catch-up cut short: ask where it is.
+          const head = result.ok ? null : await r.store.readHead();
+          if (result.ok) r.end = durable;
+          else r.end = head !== null && head.meta !== null && head.lsn <= durable && head.ckptLsn <= durable
+            ? head.lsn : null;
+          if (!result.ok && head !== null && head.meta !== null) r.ckptLsn = head.ckptLsn;
         } catch {
-          // fall through to clearing it
-        } finally {
-          r.writes--;
-        }
-      }
-      if (!done) {
-        r.writes++;
-        try {
           await r.store.clear();
-          r.head = 0;             // an empty store is every database's state at LSN 0
-          r.pageCount = 1;
-          done = true;
-        } catch (error) {
-          r.head = null;
-          problems.push(`replica #${r.index} (${r.store.describe?.() ?? ''}): ${error?.message ?? error}`);
-        } finally {
-          r.writes--;
+          r.end = null;          // empty: rebuilt by the next repair
+          r.reason = `cleared after commit ${lsn} was rolled back`;
         }
+      } catch (error) {
+        r.end = null;
+        problems.push(`replica #${r.index} (${r.store.describe?.() ?? ''}): ${error?.message ?? error}`);
+      } finally {
+        r.writes--;
       }
-      r.tail = r.head;
+      r.tail = r.end;
       this.#refresh(r);
     }
     this.resetDurable(durable);
@@ -309,84 +375,154 @@ export class ReplicaSet {
 
   /**
    * Background repair without a commit: brings every replica that needs it
-   * and is due to the state of `snapshot()` (which MUST be the durable state:
-   * nothing pending, nothing in flight). Resolves to the number of writes
-   * started once they have finished.
+   * and is due to the durable state (REQUIRES: nothing in flight): from the
+   * ring, else from a peer's log, else by a rebuild. Resolves to the number
+   * of replicas written once done.
    */
-  async repair(snapshot) {
-    let snap = null;
-    const once = () => (snap ??= snapshot());
-    const now = Date.now();
-    const writes = [];
+  async repair() {
+    const jobs = [];
     for (const r of this.#replicas) {
       if (this.#status(r) === 'healthy') continue;
-      if (r.writes === 0 && r.failures > 0 && r.head === this.#durable && r.badPages.size === 0) {
-        writes.push(this.#probe(r));   // holds the durable state already: is the store answering again?
+      if (r.writes === 0 && r.failures > 0 && r.end === this.#durable) {
+        jobs.push(this.#probe(r));   // holds the durable state already: is the store answering again?
         continue;
       }
-      const plan = this.#plan(r, null, once, now);
-      if (plan !== null) writes.push(this.#issue(r, plan));
+      if (r.writes > 0 || !(r.failures <= RETRY_AT_ONCE || this.#now() >= r.retryAt)) continue;
+      if (r.end !== null && r.end < this.#durable && this.#fromRing(r.end, this.#durable) === null) {
+        jobs.push(this.#fromPeer(r));
+        continue;
+      }
+      const plan = this.#plan(r, null);
+      if (plan !== null) jobs.push(Promise.all(plan.map((w) => this.#issue(r, w))));
     }
-    await Promise.all(writes);
-    return writes.length;
+    await Promise.all(jobs);
+    return jobs.length;
+  }
+
+  // Catch-up of r from a healthy peer's log; a rebuild when no peer has the records.
+  async #fromPeer(r) {
+    const target = this.#durable;
+    const from = r.end;
+    for (const peer of this.#replicas) {
+      if (peer === r || peer.end === null || peer.end < target || peer.ckptLsn > from) continue;
+      let records;
+      try {
+        records = await peer.store.readLog(from);
+      } catch {
+        continue;
+      }
+      const wanted = records.filter((e) => e.lsn <= target);
+      if (wanted.length !== target - from || wanted.some((e, i) => e.lsn !== from + 1 + i)) continue;
+      if (wanted.some((e) => this.#tools.readRecordHeader(e.record).error !== undefined)) continue;
+      if (r.end !== from || r.writes > 0 || this.#durable !== target) return;   // things moved meanwhile
+      for (const e of wanted) this.remember(e);
+      await this.#issue(r, { kind: 'catch-up', lsn: target,
+        run: () => r.store.appendRecords(wanted, from, this.#core.baseMeta) });
+      return;
+    }
+    const plan = this.#plan(r, null);
+    if (plan !== null) await Promise.all(plan.map((w) => this.#issue(r, w)));
   }
 
   // A replica whose last write failed (outcome none) but that holds the
-  // durable state: healthy again once its store answers with that head.
+  // durable state: healthy again once its store answers with that end.
   async #probe(r) {
     r.writes++;
     try {
       const head = await r.store.readHead();
-      if (head !== null && head.lsn === r.head) {
+      if (head !== null && head.lsn === r.end) {
         r.failures = 0;
         r.lastKind = null;
         r.reason = '';
       } else {
-        r.head = null;
+        r.end = null;
         r.tail = null;
-        r.reason = `its head is not where this session left it (LSN ${head?.lsn ?? 'none'})`;
+        r.reason = `its log is not where this session left it (LSN ${head?.lsn ?? 'none'})`;
       }
     } catch (error) {
       r.failures++;
       r.reason = error?.message ?? String(error);
-      r.retryAt = Date.now() + Math.min(BACKOFF_FIRST_MS * 2 ** (r.failures - 1), BACKOFF_MAX_MS);
+      r.retryAt = this.#now() + Math.min(BACKOFF_FIRST_MS * 2 ** (r.failures - 1), BACKOFF_MAX_MS);
     } finally {
       r.writes--;
       this.#refresh(r);
     }
   }
 
+  // --- checkpoints (driven by the committer's checkpointer) ---
+
+  /** Replicas a checkpoint may write to now: a known state, not failing. */
+  checkpointTargets() {
+    return this.#replicas.filter((r) => r.end !== null && r.failures === 0).map((r) => r.index);
+  }
+
+  /** Writes one chunk of checkpoint page versions to the given replicas: resolves to the indexes that took it. */
+  async writeCheckpointPages(indexes, pages) {
+    const outcomes = await Promise.all(indexes.map((i) => {
+      const r = this.#replicas[i];
+      return this.#issue(r, { kind: 'checkpoint', lsn: r.tail, run: () => r.store.writePages(pages) })
+        .then((result) => (result.ok ? i : -1));
+    }));
+    return outcomes.filter((i) => i >= 0);
+  }
+
   /**
-   * Reads every page of every replica whose head is known and checks it on
-   * its own (CRC, id, LSN not newer than the head's): damaged pages are
-   * marked for the next catch-up, a bad head makes the replica unknown.
-   * Resolves to [{ index, lsn, badPages: [ids] | null (head bad or unreadable) }].
+   * Flips the head of the given replicas to `meta` (at LSN D, written: Map
+   * id -> version LSN) where their end has reached D. Resolves to the indexes
+   * flipped.
+   */
+  async flipCheckpoint(indexes, meta, written) {
+    const lsn = pageLsn(meta);
+    const pageCount = headFromMeta(meta).pageCount;
+    const outcomes = await Promise.all(indexes.map(async (i) => {
+      const r = this.#replicas[i];
+      if (r.end === null || r.tail < lsn || r.ckptLsn > lsn) return -1;
+      const result = await this.#issue(r, { kind: 'checkpoint', lsn: r.tail, run: () => r.store.flipHead(meta, written) });
+      if (!result.ok) return -1;
+      r.ckptLsn = lsn;
+      r.pageCount = pageCount;
+      return i;
+    }));
+    return outcomes.filter((i) => i >= 0);
+  }
+
+  /**
+   * Reads every replica's checkpoint pages and log and checks them on their
+   * own (page CRC, id, LSN not newer than the checkpoint; record checks):
+   * a replica with damage becomes unknown (rebuilt by the next repair).
+   * Resolves to [{ index, lsn, badPages: [ids] | null, badRecords: [lsns] }].
    */
   async scan(indexes = [0, 1, 2]) {
     const out = [];
     for (const index of indexes) {
       const r = this.#replicas[index];
-      if (r.head === null) {
-        out.push({ index, lsn: null, badPages: null });
+      if (r.end === null) {
+        out.push({ index, lsn: null, badPages: null, badRecords: [] });
         continue;
       }
+      const before = r.end;
       let pages;
+      let records;
       try {
         pages = await r.store.readPages();
+        records = await r.store.readLog();
       } catch (error) {
-        out.push({ index, lsn: r.head, badPages: null, reason: error?.message });
+        out.push({ index, lsn: r.end, badPages: null, badRecords: [], reason: error?.message });
         continue;
       }
       const meta = pages.get(0);
       const head = meta ? this.#tools.readMetaHead(meta) : { error: 'no head' };
-      if (head.error !== undefined || head.lsn !== headFromMeta(meta).lsn) {
-        if (r.writes === 0) {
-          r.head = null;
+      const damaged = (reason) => {
+        if (r.writes === 0 && r.end === before) {
+          r.end = null;
           r.tail = null;
-          r.reason = `its head is damaged (${head.error ?? 'unreadable'})`;
+          r.reason = reason;
           this.#refresh(r);
         }
-        out.push({ index, lsn: null, badPages: null });
+      };
+      if (head.error !== undefined || head.lsn !== headFromMeta(meta).lsn) {
+        damaged(`its head is damaged (${head.error ?? 'unreadable'})`);
+        out.push({ index, lsn: null, badPages: null, badRecords: [] });
         continue;
       }
       const bad = [];
@@ -394,13 +530,24 @@ export class ReplicaSet {
         const image = pages.get(id);
         if (!image || this.#tools.verifyPageImage(id, image, head.pageSize, head.lsn) !== '') bad.push(id);
       }
-      // The read saw the state at head.lsn; marks only apply while the replica is still there or behind it.
-      if (bad.length && r.head !== null && r.head >= head.lsn) {
-        for (const id of bad) r.badPages.add(id);
-        r.reason = `${bad.length} damaged page(s) found (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', ...' : ''})`;
-        this.#refresh(r);
+      const badRecords = [];
+      let end = head.lsn;
+      for (const e of records) {
+        const checked = this.#tools.readRecordHeader(e.record);
+        if (checked.error !== undefined || checked.lsn !== e.lsn || e.prevLsn !== end) {
+          badRecords.push(e.lsn);
+          break;
+        }
+        end = e.lsn;
       }
-      out.push({ index, lsn: head.lsn, badPages: bad });
+      // Records the store itself found damaged end its log early.
+      if (bad.length) {
+        damaged(`${bad.length} damaged page(s) found (${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', ...' : ''})`);
+      } else if (badRecords.length || end < before) {
+        damaged(`its log ends at LSN ${end}${badRecords.length ? ` (record ${badRecords[0]} is damaged)` : ''}, ` +
+            `not ${before}`);
+      }
+      out.push({ index, lsn: head.lsn, end, badPages: bad, badRecords });
     }
     return out;
   }

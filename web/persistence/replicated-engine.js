@@ -22,6 +22,8 @@
 import { Engine } from '../core/engine.js';
 import { PocketDynamoError } from '../errors.js';
 import { Committer } from './committer.js';
+import { CoreAdapter } from './core-adapter.js';
+import { applyImageRecord, readRecordHeader } from './record.js';
 import { markerFor } from './marker.js';
 import { recover } from './recovery.js';
 import { Repairer } from './repair.js';
@@ -77,16 +79,21 @@ export class ReplicatedEngine {
   static async open(options, emit = () => {}) {
     const parsed = parseStorage(options);
     const engineOptions = { wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary };
-    const tools = await Engine.pageTools(engineOptions);
+    const tools = withRecordTools(await Engine.pageTools(engineOptions));
     const { kind, persistent, stores, release } = await loadStores(parsed, options);
     const marker = kind === 'idb' ? markerFor(parsed.name) : null;
     let result;
+    let seedPages = null;
     try {
       result = await recover(stores, tools, {
         name: parsed.name,
         marker,
         acceptDataLoss: options.acceptDataLoss === true,
-        openEngine: (snapshot) => Engine.create({ ...engineOptions, snapshot }),
+        openEngine: async (snapshot, records) => {
+          const opened = await openWithRecords(engineOptions, snapshot, records);
+          seedPages = opened.seedPages;
+          return opened.engine;
+        },
         createEngine: () => Engine.create({ ...engineOptions, pageSize: options.pageSize, snapshot: options.snapshot }),
       });
       if (options.snapshot && !result.fresh) {
@@ -100,13 +107,21 @@ export class ReplicatedEngine {
       throw error;
     }
     const { engine } = result;
+    const core = new CoreAdapter(engine, { seedPages, fresh: result.fresh && !options.snapshot });
     let owner = null;
     const relay = (name, detail) => {
       if (name === 'replica') owner?.statusChanged();
       emit(name, detail);
     };
-    const replicaSet = new ReplicaSet(stores, result.states, { durableLsn: engine.durableLsn, emit: relay, tools });
-    const committer = new Committer(engine, replicaSet, { emit: relay });
+    const replicaSet = new ReplicaSet(stores, result.states, { durableLsn: engine.durableLsn, emit: relay, tools, core,
+      records: result.records });
+    const committer = new Committer(core, replicaSet, {
+      emit: relay,
+      records: result.records,
+      logLimitBytes: options.logLimitBytes,
+      checkpointIdleMs: options.checkpointIdleMs,
+      checkpointChunkPages: options.checkpointChunkPages,
+    });
     const repairer = new Repairer(committer, replicaSet, { emit: relay });
     const persisted = await askPersistence(kind);
     owner = new ReplicatedEngine({
@@ -119,7 +134,7 @@ export class ReplicatedEngine {
     });
     if (result.fresh && options.snapshot) {
       // The snapshot must be durable before open() resolves: write it everywhere now.
-      await replicaSet.repair(() => engine.snapshot());
+      await replicaSet.repair();
       const stored = replicaSet.status().filter((r) => r.lsn === engine.lsn).length;
       if (stored < 2) {
         await owner.close();
@@ -178,8 +193,13 @@ export class ReplicatedEngine {
   whenHealthy(timeoutMs) { return this.#repairer.whenHealthy(timeoutMs); }
   /** Pauses or resumes background repair. */
   pauseRepair(paused) { this.#committer.pauseRepair(paused); }
-  /** { commits, rollbacks } so far. */
-  stats() { return { commits: this.#committer.commits, rollbacks: this.#committer.rollbacks }; }
+  /** { commits, rollbacks, checkpoints, logBytes } so far. */
+  stats() {
+    return { commits: this.#committer.commits, rollbacks: this.#committer.rollbacks,
+      checkpoints: this.#committer.checkpoints, logBytes: this.#committer.logBytes };
+  }
+  /** Writes a checkpoint now (committer.js): { lsn, pages, replicas } or null. */
+  checkpoint() { return this.#committer.checkpoint(); }
 
   /** Waits for commits, stops repair, closes the stores and the engine. Idempotent. */
   async close() {
@@ -194,4 +214,45 @@ export class ReplicatedEngine {
     await this.#release();
     this.engine.close();
   }
+}
+
+// Page tools plus readRecordHeader (the core's when it has one, else record.js's).
+function withRecordTools(tools) {
+  return { ...tools, readRecordHeader: tools.readRecordHeader ?? readRecordHeader };
+}
+
+// Opens the engine from checkpoint images and the records after them: the core
+// redoes them when it can; otherwise they are redone here (IMAGE records only:
+// a record of page deltas needs a core that redoes records). Resolves to
+// { engine, seedPages } (seedPages: the pages the records wrote, for CoreAdapter).
+async function openWithRecords(engineOptions, snapshot, records) {
+  // A core that checks records (pageTools().readRecordHeader) also redoes them (Engine.create({ records })).
+  const coreRedoes = typeof (await Engine.pageTools(engineOptions)).readRecordHeader === 'function';
+  if (records.length === 0 || coreRedoes) {
+    const engine = await Engine.create({ ...engineOptions, snapshot, records: records.map((r) => r.record) });
+    return { engine, seedPages: null };
+  }
+  const { pageSize } = snapshot;
+  const pages = new Map();
+  const count = snapshot.pages.byteLength / pageSize;
+  for (let id = 0; id < count; id++) pages.set(id, snapshot.pages.subarray(id * pageSize, (id + 1) * pageSize));
+  const touched = new Set();
+  for (const { lsn, record } of records) {
+    const problem = applyImageRecord(pages, record);
+    if (problem === 'delta') {
+      throw new PocketDynamoError(`record ${lsn} holds page deltas, which this build of the core cannot redo`);
+    }
+    if (problem !== '') throw new PocketDynamoError(`Corruption: ${problem}`);
+    for (const id of readRecordHeader(record).pageIds) touched.add(id);
+  }
+  const ids = [...pages.keys()].sort((a, b) => a - b);
+  if (ids.length === 0 || ids[ids.length - 1] !== ids.length - 1) {
+    throw new PocketDynamoError('Corruption: the records leave pages missing');
+  }
+  const all = new Uint8Array(ids.length * pageSize);
+  for (const id of ids) all.set(pages.get(id), id * pageSize);
+  const engine = await Engine.create({ ...engineOptions, snapshot: { pageSize, pages: all } });
+  const seedPages = new Map();
+  for (const id of touched) if (pages.has(id)) seedPages.set(id, pages.get(id));
+  return { engine, seedPages };
 }

@@ -39,6 +39,16 @@ export interface OpenOptions {
    * hold more than this many bytes of pages, as a full disk would (QuotaExceededError).
    */
   testQuotaBytes?: number;
+  /**
+   * Each commit appends a record to every replica's log; a checkpoint writes
+   * the changed pages back and trims the logs once they hold more than this
+   * many bytes (default 8 MiB), after checkpointIdleMs without a commit
+   * (default 2000), and at close(). checkpointChunkPages: pages per write of a
+   * checkpoint, between commits (default 32). Small values are for tests.
+   */
+  logLimitBytes?: number;
+  checkpointIdleMs?: number;
+  checkpointChunkPages?: number;
   /** Page size in bytes for a new database: a power of two in [4096, 65536]; default: the core's (8192). */
   pageSize?: number;
   /**

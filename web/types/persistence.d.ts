@@ -7,8 +7,10 @@ import type { PocketDynamoError } from './errors.js';
 export interface ReplicaStatus {
   /** 0, 1 or 2 (IndexedDB database '<name>#<index>', directory 'replica-<index>'). */
   index: number;
-  /** LSN of the state the replica holds for certain; null while unknown (it is being rebuilt). */
+  /** LSN of the state the replica holds for certain (its log's end); null while unknown (it is being rebuilt). */
   lsn: number | null;
+  /** LSN of the replica's last checkpoint (its log holds the commits after it); null while unknown. */
+  checkpointLsn: number | null;
   /**
    * healthy: holds the newest durable state; stale: behind or damaged, catches up with the
    * next commit or repair; repairing: a catch-up or rebuild is being written; failed: its last
@@ -50,12 +52,14 @@ export interface RecoveryReport {
 export interface DatabaseEvents {
   /** A replica's status changed. */
   replica: ReplicaStatus;
-  /** A commit reached two replicas. */
-  commit: { lsn: number; pages: number; operations: number };
+  /** A commit reached two replicas: its record (bytes) of the changes to `pages` pages. */
+  commit: { lsn: number; pages: number; bytes: number; operations: number };
+  /** A checkpoint was written (pages: page images written) and the heads of `replicas` flipped to lsn. */
+  checkpoint: { lsn: number; pages: number; replicas: number[] };
   /** A commit could not reach two replicas and was undone. */
   rollback: { lsn: number; error: PersistenceError | { name: string; message: string } };
   /** A replica was scanned for damaged pages (after open, or verifyReplicas()). */
-  scan: { index: number; lsn: number | null; badPages: number[] | null };
+  scan: { index: number; lsn: number | null; end?: number; badPages: number[] | null; badRecords: number[] };
   /** A background repair round finished. */
   repair: { replicas: ReplicaStatus[] };
   /** Something went wrong in the background (writes may have stopped: see the message). */
@@ -77,39 +81,55 @@ export interface PersistenceError extends PocketDynamoError {
   replicaErrors?: { index: number; kind: string; message: string }[];
 }
 
-/** One commit (or rebuild) as a store receives it. */
-export interface StoreBatch {
-  /** LSN the store has afterwards. */
+/** One commit record as a store keeps it (core/pager/log_record.h format). */
+export interface StoreRecord {
   lsn: number;
-  /** Pages in the database afterwards. */
-  pageCount: number;
-  /** Bytes per page. */
-  pageSize: number;
-  /** [page id, image] pairs, page 0 (the new head) included. */
-  pages: [number, Uint8Array][];
+  prevLsn: number;
+  record: Uint8Array;
 }
 
 /** A store's head, read without checking (recovery checks it). */
 export interface StoreHead {
+  /** The store's end: the LSN of its last record, or ckptLsn when its log is empty. */
   lsn: number;
+  /** The LSN of its checkpoint (the meta image's LSN). */
+  ckptLsn: number;
+  /** Records in its log after the checkpoint. */
+  logCount: number;
+  /** Of the checkpoint's meta image. */
   pageCount: number;
   pageSize: number;
   crc: number;
-  /** The meta page image; null when the store holds pages but no head (damaged). */
+  /** The checkpoint's meta page image; null when the store holds pages or records but no head (damaged). */
   meta: Uint8Array | null;
 }
 
-/** One replica's storage (web/persistence/page-store.js has the full contract). */
+/**
+ * One replica's storage, layout version 2: a checkpoint (head + page
+ * versions) and a log of commit records after it (web/persistence/page-store.js
+ * has the full contract).
+ */
 export interface PageStore {
   open?(): Promise<void>;
   /** null when the store is empty. */
   readHead(): Promise<StoreHead | null>;
-  /** Images of `ids` (all held when omitted), page 0 being the head. */
+  /** Checkpoint images of `ids` (all held when omitted), page 0 being the head. */
   readPages(ids?: number[]): Promise<Map<number, Uint8Array>>;
-  /** Atomic; rejects with StoreError kind 'stale' unless the store is at expectedPrevLsn (0 when empty). */
-  writeCommit(batch: StoreBatch, expectedPrevLsn: number): Promise<void>;
-  /** Replaces everything with a complete set of pages. */
-  writeFull(batch: StoreBatch): Promise<void>;
+  /** The sound records after afterLsn (default: the checkpoint's LSN), in order. */
+  readLog(afterLsn?: number): Promise<StoreRecord[]>;
+  /**
+   * Atomic; rejects with StoreError kind 'stale' unless the store's end is expectedEnd
+   * (0 when empty). An empty store takes `base` (the meta image at LSN 0) as its head.
+   */
+  appendRecords(entries: StoreRecord[], expectedEnd: number, base?: Uint8Array | null): Promise<void>;
+  /** Removes the records after toLsn. */
+  truncateLog(toLsn: number): Promise<void>;
+  /** Adds checkpoint page versions, invisible until flipHead. */
+  writePages(pages: [number, Uint8Array][]): Promise<void>;
+  /** Makes `meta` (at LSN D) the head; drops records <= D and the versions `written` replaces. */
+  flipHead(meta: Uint8Array, written: Map<number, number>): Promise<void>;
+  /** Replaces everything with a complete set of pages (a rebuild). */
+  writeFull(meta: Uint8Array, pages: [number, Uint8Array][]): Promise<void>;
   clear(): Promise<void>;
   close(): Promise<void>;
   destroy(): Promise<void>;
@@ -125,7 +145,8 @@ export interface PageStore {
 export declare class StoreError extends PocketDynamoError {
   constructor(kind: StoreError['kind'], message: string,
     options?: { outcome?: 'none' | 'unknown'; head?: number | null; cause?: unknown });
-  kind: 'stale' | 'quota' | 'closed' | 'io';
+  /** format: the store was written by a newer pocketdynamo (its layout version is unknown here). */
+  kind: 'stale' | 'quota' | 'closed' | 'io' | 'format';
   /** 'none': nothing was written; 'unknown': the write may have taken effect. */
   outcome: 'none' | 'unknown';
   /** For 'stale': the store's LSN (null if it has none that is valid). */
@@ -151,6 +172,10 @@ export declare class MemoryStore implements PageStore {
     applyThenFail: number;
     /** Fail this many upcoming clear() calls. */
     failClears: number;
+    /** Fail this many upcoming truncateLog() calls. */
+    failTruncates: number;
+    /** Leave this many upcoming appends torn (the last record cut short; outcome 'unknown'). */
+    tornAppends: number;
   };
   /** Writes attempted, and how many failed. */
   writes: number;
@@ -158,12 +183,20 @@ export declare class MemoryStore implements PageStore {
   open(): Promise<void>;
   readHead(): Promise<StoreHead | null>;
   readPages(ids?: number[]): Promise<Map<number, Uint8Array>>;
-  writeCommit(batch: StoreBatch, expectedPrevLsn: number): Promise<void>;
-  writeFull(batch: StoreBatch): Promise<void>;
+  readLog(afterLsn?: number): Promise<StoreRecord[]>;
+  appendRecords(entries: StoreRecord[], expectedEnd: number, base?: Uint8Array | null): Promise<void>;
+  truncateLog(toLsn: number): Promise<void>;
+  writePages(pages: [number, Uint8Array][]): Promise<void>;
+  flipHead(meta: Uint8Array, written: Map<number, number>): Promise<void>;
+  writeFull(meta: Uint8Array, pages: [number, Uint8Array][]): Promise<void>;
   clear(): Promise<void>;
   close(): Promise<void>;
   destroy(): Promise<void>;
   describe(): string;
+  /** Test helper: flips a bit of the log record with this LSN. */
+  damageRecord(lsn: number, offset?: number, bit?: number): boolean;
+  /** LSNs of the log records held. */
+  logLsns(): number[];
   /** Test helper: overwrites bytes of a held page (page 0: the head). */
   damagePage(id: number, offset?: number, count?: number, value?: number): boolean;
   /** Test helper: removes a held page (page 0: the head). */

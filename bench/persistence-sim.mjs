@@ -1,0 +1,34 @@
+// The long run of the replica protocol simulation (tests/js/support/
+// replica-sim.js; npm test runs a few seeds in tests/js/persistence-sim.test.js):
+//
+//   node bench/persistence-sim.mjs [--seeds N] [--from S] [--steps K]
+//
+// Runs seeds S .. S+N-1 (default 1 .. 200, 400 steps each) and stops at the
+// first failing seed, printing it with the end of its trace (rerun one seed:
+// PD_SIM_SEEDS=<seed> node --test tests/js/persistence-sim.test.js, or
+// --from <seed> --seeds 1 here). Prints the totals of what the runs did.
+
+import { simulate } from '../tests/js/support/replica-sim.js';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const from = option('--from', 1);
+const count = option('--seeds', 200);
+const steps = option('--steps', 400);
+const started = Date.now();
+const totals = {};
+for (let seed = from; seed < from + count; seed++) {
+  const outcome = await simulate(seed, { steps });
+  for (const [k, v] of Object.entries(outcome.stats)) totals[k] = (totals[k] ?? 0) + v;
+  if (!outcome.ok) {
+    console.log(`seed ${seed} FAILED: ${outcome.problem}\n  ${outcome.trace.join('\n  ')}`);
+    process.exitCode = 1;
+    break;
+  }
+  if ((seed - from + 1) % 20 === 0) console.log(`  ${seed - from + 1} seeds ok (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+console.log(`replica simulation: seeds ${from}..${from + count - 1}, ${steps} steps each: ${JSON.stringify(totals)}, ` +
+  `${((Date.now() - started) / 1000).toFixed(1)} s`);

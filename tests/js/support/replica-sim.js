@@ -1,0 +1,451 @@
+// A deterministic simulation of the replica protocol (issue #13): the real
+// ReplicaSet, Committer (with its checkpointer) and recovery over three
+// fault-injecting MemoryStores, driven by a fake engine whose pages are small
+// random byte strings, all on a simulated clock. One seed = one run:
+//
+//   const outcome = await simulate(seed, { steps: 400 });   // { ok, seed, problem?, trace, stats }
+//
+// Every store operation waits for the driver (MemoryStore's io hook), which
+// picks, by a seeded PRNG, what happens next: an operation applies (maybe
+// failing: I/O or quota error, applied-then-reply-lost, a torn append), a
+// write is issued (un-awaited, so group commits form), time passes (repair
+// and checkpoint timers fire), or the process is killed: every operation not
+// applied yet is lost, and a new session recovers from the three disks.
+// At a restart one replica may also be damaged (a flipped bit in a page or a
+// record), deleted, or put back to an old copy of itself, but only when the
+// three held every acknowledged commit before the kill (one fault at a time:
+// the guarantee is for a single lost or damaged replica).
+//
+// After every step the invariant checker proves:
+//   - every acknowledged commit is durable on >= 2 replicas: at least two
+//     disks, read as recovery reads them (checkpoint + sound log), reach the
+//     last acknowledged LSN with exactly the state the engine had there;
+// and after every recovery:
+//   - the recovered LSN is >= the last acknowledged one and <= the last one
+//     taken, and the recovered pages are exactly the engine's pages at that LSN.
+// Nothing uses real time or real I/O, so a seed replays exactly.
+
+import { Committer } from '../../../web/persistence/committer.js';
+import { copyDisk, emptyDisk, MemoryStore } from '../../../web/persistence/memory-store.js';
+import { pageLsn } from '../../../web/persistence/page-store.js';
+import { applyImageRecord, crc32c, encodeImageRecord, readRecordHeader, sealPage } from '../../../web/persistence/record.js';
+import { recover } from '../../../web/persistence/recovery.js';
+import { ReplicaSet } from '../../../web/persistence/replica-set.js';
+
+const PAGE_SIZE = 256;
+
+/** A small seeded PRNG (mulberry32). */
+export function prng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    chance: (p) => next() < p,
+    pick: (list) => list[Math.floor(next() * list.length)],
+  };
+}
+
+function metaImage(lsn, pageCount) {
+  const image = new Uint8Array(PAGE_SIZE);
+  const v = new DataView(image.buffer);
+  image[4] = 1;                          // type: meta
+  v.setUint32(24, 0x4d455441, true);     // "META"
+  v.setUint32(36, PAGE_SIZE, true);
+  v.setUint32(40, pageCount, true);
+  return sealPage(image, 0, lsn);
+}
+
+function checkImage(id, image, maxLsn) {
+  if (!(image instanceof Uint8Array) || image.byteLength !== PAGE_SIZE) return `page ${id}: wrong size`;
+  const copy = image.slice();
+  const v = new DataView(copy.buffer);
+  const crc = v.getUint32(16, true);
+  v.setUint32(16, 0, true);
+  if (crc32c(copy) !== crc) return `page ${id}: checksum mismatch`;
+  if (v.getUint32(0, true) !== id) return `page ${id}: holds page ${v.getUint32(0, true)}`;
+  if (maxLsn >= 0 && pageLsn(image) > maxLsn) return `page ${id}: LSN ${pageLsn(image)} newer than ${maxLsn}`;
+  if (id === 0 && (v.getUint32(24, true) !== 0x4d455441 || v.getUint32(36, true) !== PAGE_SIZE)) return 'page 0: not a meta page';
+  return '';
+}
+
+/** The tools recovery and the replica set use, for the fake engine's pages. */
+export const fakeTools = {
+  verifyPageImage: (id, image, pageSize, maxLsn = -1) => checkImage(id, image, maxLsn),
+  readMetaHead(image) {
+    const problem = checkImage(0, image, -1);
+    if (problem) return { error: problem };
+    const v = new DataView(image.buffer, image.byteOffset, image.byteLength);
+    return { lsn: pageLsn(image), pageSize: v.getUint32(36, true), pageCount: v.getUint32(40, true), freePageCount: 0 };
+  },
+  readRecordHeader,
+};
+
+/**
+ * The engine as the committer sees it (committer.js header), with pages
+ * that are random bytes: write() changes 1-3 pages (sometimes adds or drops
+ * the last one), takeCommit() seals them into an IMAGE record.
+ */
+export class FakeEngine {
+  #pages;                 // current pages (Uint8Array[]), sealed at their last commit
+  #durable;               // pages at the durable LSN
+  #inflight = [];         // [{ lsn, pages }] taken, not yet durable
+  #dirty = new Set();
+  #lsn;
+  #durableLsn;
+  closed = false;
+  baseMeta = null;
+
+  constructor(pages, lsn) {
+    this.#pages = pages;
+    this.#durable = pages.slice();
+    this.#lsn = lsn;
+    this.#durableLsn = lsn;
+  }
+
+  static fresh() {
+    const engine = new FakeEngine([metaImage(0, 1)], 0);
+    engine.baseMeta = engine.#pages[0];
+    return engine;
+  }
+
+  /** Opens from checkpoint images + records, checking every page as the core would. */
+  static open({ pageSize, pages }, records) {
+    const map = new Map();
+    for (let id = 0; id < pages.byteLength / pageSize; id++) map.set(id, pages.subarray(id * pageSize, (id + 1) * pageSize));
+    let lsn = pageLsn(map.get(0));
+    for (const id of map.keys()) {
+      const problem = checkImage(id, map.get(id), lsn);
+      if (problem) throw new Error(`Corruption: ${problem}`);
+    }
+    for (const { record } of records) {
+      const problem = applyImageRecord(map, record);
+      if (problem) throw new Error(`Corruption: record: ${problem}`);
+      lsn = readRecordHeader(record).lsn;
+    }
+    const count = new DataView(map.get(0).buffer, map.get(0).byteOffset, PAGE_SIZE).getUint32(40, true);
+    const list = [];
+    for (let id = 0; id < count; id++) {
+      const image = map.get(id);
+      const problem = checkImage(id, image, lsn);
+      if (problem) throw new Error(`Corruption: ${problem || `page ${id}: missing`}`);
+      list.push(image);
+    }
+    return new FakeEngine(list, lsn);
+  }
+
+  get pageSize() { return PAGE_SIZE; }
+  get lsn() { return this.#lsn; }
+  get durableLsn() { return this.#durableLsn; }
+  get durablePageCount() { return this.#durable.length; }
+  hasPendingCommit() { return this.#dirty.size > 0; }
+  check() { return ''; }
+  close() { this.closed = true; }
+
+  /** The current pages (copies). */
+  pages() { return this.#pages.map((p) => p.slice()); }
+
+  write(rng) {
+    const n = this.#pages.length;
+    if (n < 24 && (n === 1 || rng.chance(0.2))) {
+      this.#pages.push(new Uint8Array(PAGE_SIZE));
+      this.#dirty.add(n);
+    } else if (n > 4 && rng.chance(0.05)) {
+      this.#pages.pop();
+      this.#dirty.delete(n - 1);
+    }
+    const count = 1 + rng.int(3);
+    for (let i = 0; i < count && this.#pages.length > 1; i++) {
+      const id = 1 + rng.int(this.#pages.length - 1);
+      const image = this.#pages[id].slice();
+      const at = 24 + rng.int(PAGE_SIZE - 40);
+      for (let k = 0; k < 8; k++) image[at + k] = rng.int(256);
+      this.#pages[id] = image;
+      this.#dirty.add(id);
+    }
+    this.#dirty.add(0);
+  }
+
+  takeCommit() {
+    const lsn = ++this.#lsn;
+    const pageCount = this.#pages.length;
+    const pageIds = Uint32Array.from([...this.#dirty].filter((id) => id < pageCount).sort((a, b) => a - b));
+    this.#dirty.clear();
+    this.#pages[0] = metaImage(lsn, pageCount);
+    const images = new Uint8Array(pageIds.length * PAGE_SIZE);
+    pageIds.forEach((id, i) => {
+      if (id !== 0) this.#pages[id] = sealPage(this.#pages[id].slice(), id, lsn);
+      images.set(this.#pages[id], i * PAGE_SIZE);
+    });
+    this.#inflight.push({ lsn, pages: this.#pages.slice() });
+    const record = encodeImageRecord({ lsn, prevLsn: lsn - 1, pageCount, pageSize: PAGE_SIZE, pageIds, images });
+    return { lsn, prevLsn: lsn - 1, pageCount, pageSize: PAGE_SIZE, pageIds, record };
+  }
+
+  markDurable(lsn) {
+    while (this.#inflight.length && this.#inflight[0].lsn <= lsn) this.#durable = this.#inflight.shift().pages;
+    this.#durableLsn = lsn;
+  }
+
+  rollbackToDurable() {
+    this.#inflight = [];
+    this.#dirty.clear();
+    this.#pages = this.#durable.slice();
+    this.#lsn = this.#durableLsn;
+  }
+
+  durableImages(ids) {
+    const out = new Map();
+    for (const id of ids) if (id < this.#durable.length) out.set(id, this.#durable[id]);
+    return out;
+  }
+
+  allDurableImages() {
+    return new Map(this.#durable.map((image, id) => [id, image]));
+  }
+}
+
+// What a disk holds, read as recovery would, redone up to `upto` at most:
+// { ckpt, end, pages } (pages at min(end, upto), or at ckpt if that is later), or null (no valid head).
+function diskState(disk, upto = Infinity) {
+  if (disk.format !== 2 || disk.head === null || fakeTools.readMetaHead(disk.head).error) return null;
+  const ckpt = pageLsn(disk.head);
+  const { pageCount } = fakeTools.readMetaHead(disk.head);
+  const pages = new Map([[0, disk.head]]);
+  let damaged = false;
+  for (let id = 1; id < pageCount; id++) {
+    const byLsn = disk.versions.get(id);
+    let best = -1;
+    if (byLsn) for (const l of byLsn.keys()) if (l <= ckpt && l > best) best = l;
+    if (best < 0) return null;
+    const image = byLsn.get(best);
+    if (checkImage(id, image, ckpt)) damaged = true;
+    pages.set(id, image);
+  }
+  let end = ckpt;
+  let at = ckpt;
+  for (const e of disk.log) {
+    if (e.lsn <= ckpt) continue;
+    if (e.prevLsn !== end || crc32c(e.record) !== e.crc || readRecordHeader(e.record).error) break;
+    if (e.lsn <= upto) {
+      if (applyImageRecord(pages, e.record) !== '') break;
+      at = e.lsn;
+    }
+    end = e.lsn;
+  }
+  return { ckpt, end, at, pages, damaged };
+}
+
+// True if the disk holds the state the engine had at LSN `lsn` (or a later state of the same
+// history). A disk with a damaged checkpoint page (an injected fault the session has not found
+// yet) counts if its sound log reaches lsn, unless `sound` is asked for.
+function holds(disk, lsn, states, sound = false) {
+  const st = diskState(disk, lsn);
+  if (!st || st.end < lsn) return false;
+  if (st.damaged) return !sound;
+  return samePages(st.pages, states.get(st.at) ?? (st.at === 0 ? [metaImage(0, 1)] : null));
+}
+
+function samePages(map, list) {
+  if (!list || map.size !== list.length) return false;
+  for (let id = 0; id < list.length; id++) {
+    const a = map.get(id);
+    const b = list[id];
+    if (!a || a.byteLength !== b.byteLength) return false;
+    for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * Runs one seed. options: steps (default 300), logLimitBytes (default 2 KiB:
+ * frequent checkpoints), crashChance (per step, default 0.02), faultChance
+ * (per applied operation, default 0.08), chunkPages (pages per checkpoint
+ * write, default 3), quorum (default 2; 1 only to show the checker catches it). Resolves to { ok, seed, problem?, trace, stats }.
+ */
+export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashChance = 0.02, faultChance = 0.08,
+  chunkPages = 3, quorum = 2 } = {}) {
+  const rng = prng(seed);
+  const trace = [];
+  const note = (text) => { trace.push(text); if (trace.length > (process.env.PD_SIM_DEBUG ? 400 : 60)) trace.shift(); };
+  const disks = [emptyDisk(), emptyDisk(), emptyDisk()];
+  const states = new Map();          // lsn -> pages (Uint8Array[]) the engine had right after that commit
+  let lastAcked = 0;
+  let lastTaken = 0;
+  const stats = { sessions: 0, acked: 0, rollbacks: 0, checkpoints: 0, faults: 0, crashes: 0, damage: 0, steps: 0 };
+  let oldCopy = null;                // { index, disk } a copy of a replica taken earlier
+
+  const fail = (problem) => ({ ok: false, seed, problem, trace, stats });
+
+  for (let step = 0; step < steps;) {
+    // --- a session: recover, then run until a crash or the step budget ---
+    stats.sessions++;
+    let now = 0;
+    let timers = [];
+    let macro = [];
+    let pending = [];
+    let timerId = 0;
+    const sim = {
+      now: () => now,
+      setTimeout: (fn, ms) => { const id = ++timerId; timers.push({ id, at: now + ms, fn }); return id; },
+      clearTimeout: (id) => { timers = timers.filter((t) => t.id !== id); },
+      macrotask: (fn) => macro.push(fn),
+    };
+    const io = (op) => new Promise((resolve) => pending.push({ op, resolve }));
+    const stores = disks.map((disk, i) => new MemoryStore({ label: `replica #${i}`, disk, io }));
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+    // Recovery (reads, and the clearing of a replica beyond the opened state) with no faults.
+    let opened = null;
+    let openError = null;
+    recover(stores, fakeTools, {
+      name: 'sim',
+      openEngine: async (snapshot, records) => FakeEngine.open(snapshot, records),
+      createEngine: async () => FakeEngine.fresh(),
+    }).then((r) => { opened = r; }, (e) => { openError = e; });
+    for (let guard = 0; opened === null && openError === null; guard++) {
+      await settle();
+      if (pending.length) pending.splice(rng.int(pending.length), 1)[0].resolve();
+      if (guard > 10_000) return fail('recovery did not finish');
+    }
+    if (openError) return fail(`recovery failed: ${openError.message}`);
+    const engine = opened.engine;
+    const recovered = opened.lsn;
+    const take = engine.takeCommit.bind(engine);
+    engine.takeCommit = () => {
+      const commit = take();
+      states.set(commit.lsn, engine.pages());
+      lastTaken = Math.max(lastTaken, commit.lsn);
+      return commit;
+    };
+    note(`session ${stats.sessions}: recovered LSN ${recovered} (acked ${lastAcked}, taken ${lastTaken}, source ` +
+      `${opened.source}, states ${JSON.stringify(opened.states.map((s) => s.end))})`);
+    if (recovered < lastAcked) return fail(`recovered LSN ${recovered} is below the last acknowledged ${lastAcked}`);
+    if (recovered > lastTaken) return fail(`recovered LSN ${recovered} is beyond the last commit taken ${lastTaken}`);
+    const expected = recovered === 0 ? [metaImage(0, 1)] : states.get(recovered);
+    if (!samePages(new Map(engine.pages().map((p, i) => [i, p])), expected)) {
+      return fail(`recovered pages at LSN ${recovered} differ from the engine's at that LSN`);
+    }
+    // Commits beyond the recovered LSN are gone for good (never acknowledged): forget their states.
+    for (const lsn of [...states.keys()]) if (lsn > recovered) states.delete(lsn);
+
+    const replicaSet = new ReplicaSet(stores, opened.states, {
+      durableLsn: engine.durableLsn, tools: fakeTools, core: engine, records: opened.records, now: sim.now,
+      ringBytes: 4096,
+      quorum,
+      emit: (name, detail) => {
+        if (name === 'replica') note(`replica #${detail.index}: ${detail.status} at ${detail.lsn}${detail.reason ? ` (${detail.reason})` : ''}`);
+      },
+    });
+    const committer = new Committer(engine, replicaSet, {
+      records: opened.records, logLimitBytes, checkpointIdleMs: 40, checkpointChunkPages: chunkPages, timers: sim,
+      emit: (name, detail) => {
+        if (name === 'checkpoint') { stats.checkpoints++; note(`checkpoint at ${detail.lsn} on ${detail.replicas}`); }
+        if (name === 'rollback') { stats.rollbacks++; note(`rollback of ${detail.lsn}`); }
+        if (name === 'commit') note(`commit ${detail.lsn} durable`);
+      },
+    });
+    if (!opened.fresh) {
+      replicaSet.scan([0, 1, 2].filter((i) => i !== opened.source)).then(() => committer.scheduleRepair(0), () => {});
+    }
+    committer.scheduleRepair(0);
+
+    let crashed = false;
+    while (step < steps && !crashed) {
+      step++;
+      stats.steps++;
+      const roll = rng.next();
+      if (roll < 0.3 && !committer.fatal) {
+        const ops = 1 + rng.int(3);
+        for (let k = 0; k < ops; k++) {
+          engine.write(rng);
+          committer.afterOperation().then(() => {
+            if (engine.durableLsn > lastAcked) { lastAcked = engine.durableLsn; stats.acked++; }
+          }, () => {});
+        }
+      } else if (roll < 0.8 && pending.length) {
+        const { op, resolve } = pending.splice(rng.int(pending.length), 1)[0];
+        if (op.kind === 'write' && rng.chance(faultChance)) {
+          stats.faults++;
+          const f = rng.int(4);
+          if (f === 0) op.store.faults.failWrites = 1;
+          else if (f === 1) { op.store.faults.failWrites = 1; op.store.faults.error = 'quota'; }
+          else if (f === 2) op.store.faults.applyThenFail = 1;
+          else op.store.faults.tornAppends = 1;
+          note(`fault ${['io', 'quota', 'lost reply', 'torn append'][f]} on ${op.store.describe()}`);
+        }
+        resolve();
+        await settle();
+        op.store.faults.failWrites = 0;
+        op.store.faults.error = 'io';
+        op.store.faults.applyThenFail = 0;
+        op.store.faults.tornAppends = 0;
+      } else if (roll < 0.9) {
+        now += 1 + rng.int(60);
+        for (const t of timers.filter((x) => x.at <= now)) {
+          timers = timers.filter((x) => x !== t);
+          t.fn();
+        }
+      }
+      // Macrotasks (commit starts) run in order, as the event loop would.
+      while (macro.length) macro.shift()();
+      await settle();
+      // The invariant: every acknowledged commit on >= 2 replicas, exactly.
+      if (lastAcked > 0) {
+        const holding = disks.filter((disk) => holds(disk, lastAcked, states)).length;
+        if (process.env.PD_SIM_DEBUG) note(`step ${step}: disks ${disks.map((d) => { const st = diskState(d); return st ? `${st.ckpt}..${st.end}${st.damaged ? '!' : ''}` : 'x'; }).join(' ')}, acked ${lastAcked}`);
+        if (holding < 2) return fail(`step ${step}: acknowledged LSN ${lastAcked} is on ${holding} replica(s)`);
+      }
+      if (rng.chance(crashChance)) crashed = true;
+    }
+    // The kill: nothing pending applies any more.
+    for (const store of stores) store.crash();
+    for (const { resolve } of pending) resolve();
+    pending = [];
+    timers = [];
+    macro = [];
+    stats.crashes++;
+    // One replica may be damaged now, if all three held every acknowledged commit.
+    const healthy = disks.every((disk) => holds(disk, lastAcked, states, true));
+    if (healthy && rng.chance(0.5)) {
+      const i = rng.int(3);
+      const kind = rng.int(4);
+      stats.damage++;
+      if (kind === 0) {
+        disks[i] = emptyDisk();
+        note(`replica #${i} deleted`);
+      } else if (kind === 1 && oldCopy && oldCopy.index === i) {
+        disks[i] = copyDisk(oldCopy.disk);
+        note(`replica #${i} restored from an old copy`);
+      } else if (kind === 2 && disks[i].log.length) {
+        const entry = disks[i].log[rng.int(disks[i].log.length)];
+        const copy = entry.record.slice();
+        copy[rng.int(copy.byteLength)] ^= 1 << rng.int(8);
+        entry.record = copy;
+        note(`replica #${i}: a bit flipped in record ${entry.lsn}`);
+      } else {
+        const ids = [...disks[i].versions.keys()];
+        if (ids.length) {
+          const byLsn = disks[i].versions.get(rng.pick(ids));
+          const lsns = [...byLsn.keys()];
+          const l = rng.pick(lsns);
+          const copy = byLsn.get(l).slice();
+          copy[24 + rng.int(PAGE_SIZE - 24)] ^= 1 << rng.int(8);
+          byLsn.set(l, copy);
+          note(`replica #${i}: a bit flipped in a page`);
+        }
+      }
+    }
+    if (rng.chance(0.3)) {
+      const index = rng.int(3);
+      oldCopy = { index, disk: copyDisk(disks[index]) };
+    }
+  }
+  return { ok: true, seed, trace, stats };
+}
