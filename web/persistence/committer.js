@@ -29,11 +29,13 @@
 // (the page ids of the records since then) as new page versions, in chunks
 // of `checkpointChunkPages` between commits, each chunk the durable images of
 // that moment, to every replica with a known state; commits go on meanwhile,
-// and a page a later durable commit changes goes back into the queue. When
-// the queue is empty, D = the durable LSN of that moment (no await between):
-// every page changed up to D has its image as of D written, so the head of
-// every replica whose log reaches D flips to D's meta page, dropping records
-// <= D (page-store.js flipHead). Triggered when the log since the oldest
+// and a page a later durable commit changes goes back into the queue. Once
+// the queue is small (or after a few passes, if commits keep changing pages
+// faster), the rest is taken in one last chunk together with the meta page,
+// all at D = the durable LSN of that moment (no await between): every page
+// changed up to D then has its image as of D written, so the head of every
+// replica whose log reaches D flips to D's meta page, dropping records <= D
+// (page-store.js flipHead). Triggered when the log since the oldest
 // checkpoint exceeds `logLimitBytes`, after `checkpointIdleMs` without a
 // commit, and at close().
 //
@@ -51,7 +53,9 @@
 // allDurableImages() -> Map | null, durablePageCount, pageSize, baseMeta.
 
 import { PocketDynamoError } from '../errors.js';
-import { pageLsn } from './page-store.js';
+import { headFromMeta, pageLsn } from './page-store.js';
+
+const headPageCount = (meta) => headFromMeta(meta).pageCount;
 
 const RESOLVED = Promise.resolve();
 export const DEFAULT_LOG_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -397,27 +401,35 @@ export class Committer {
     const written = new Map();
     let targets = this.#replicas.checkpointTargets();
     let pages = 0;
-    for (;;) {
+    let chunks = 0;
+    const firstPass = Math.ceil(queue.size / this.#chunkPages);
+    let meta = null;
+    while (meta === null) {
       if (targets.length === 0 || this.#fatal || this.#core.closed) return null;
       const pageCount = this.#core.durablePageCount;
       for (const id of queue) if (id >= pageCount) queue.delete(id);   // the database shrank
-      if (queue.size === 0) break;
+      // The last chunk: whatever is left, with the meta page, all at the durable LSN of this moment
+      // (no await between: every page changed up to it has its image as of it). Taken once the
+      // queue is small, or after a few passes if commits keep changing pages faster than chunks go.
+      const last = queue.size <= this.#chunkPages * 4 || chunks >= firstPass + 8;
       const chunk = [];
       for (const id of queue) {
+        if (!last && chunk.length >= this.#chunkPages) break;
         chunk.push(id);
-        queue.delete(id);
-        if (chunk.length >= this.#chunkPages) break;
       }
+      for (const id of chunk) queue.delete(id);
       const images = this.#core.durableImages(chunk);
+      if (last) {
+        meta = this.#core.durableImages([0]).get(0);
+        this.#checkpointQueue = null;
+      }
       for (const [id, image] of images) written.set(id, pageLsn(image));
       pages += images.size;
-      targets = await this.#replicas.writeCheckpointPages(targets, [...images]);
+      chunks++;
+      if (images.size > 0) targets = await this.#replicas.writeCheckpointPages(targets, [...images]);
     }
-    // The queue is empty: every page changed up to the durable LSN of this moment has its image written.
-    const meta = this.#core.durableImages([0]).get(0);
     const lsn = pageLsn(meta);
-    for (const id of written.keys()) if (id >= this.#core.durablePageCount) written.delete(id);
-    this.#checkpointQueue = null;
+    for (const id of written.keys()) if (id >= headPageCount(meta)) written.delete(id);
     const flipped = await this.#replicas.flipCheckpoint(targets, meta, written);
     this.#trimPageLog();
     if (flipped.length === 0) return null;

@@ -112,6 +112,7 @@ export async function recover(stores, tools, { name, openEngine, createEngine, m
       }
       if (!byLsn.has(entry.lsn)) byLsn.set(entry.lsn, { lsn: entry.lsn, prevLsn: entry.prevLsn, record: entry.record, pageIds: checked.pageIds });
       end = entry.lsn;
+      h.endPageCount = checked.pageCount;
     }
     h.end = end;
   }
@@ -161,7 +162,7 @@ export async function recover(stores, tools, { name, openEngine, createEngine, m
       } else if (h.index === chosen.index && loaded.replaced.length > 0) {
         states.push({ end: null, reason: `page(s) ${loaded.replaced.join(', ')} were damaged and taken from other replicas` });
       } else {
-        states.push({ end: h.end, ckptLsn: h.ckptLsn, pageCount: h.pageCount, pageSize: h.pageSize,
+        states.push({ end: h.end, ckptLsn: h.ckptLsn, pageCount: h.endPageCount ?? h.pageCount, pageSize: h.pageSize,
           reason: h.logProblem ?? '' });
       }
     }

@@ -48,6 +48,11 @@ const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 5000;
 export const RING_BYTES = 16 * 1024 * 1024;   // recent records kept for catch-up
 
+// The page count of the database after a record (core/pager/log_record.h: u32 at offset 36).
+function recordPageCount(record) {
+  return record.byteLength >= 40 ? new DataView(record.buffer, record.byteOffset, record.byteLength).getUint32(36, true) : 0;
+}
+
 export class ReplicaSet {
   #replicas;
   #durable;               // LSN of the newest durable commit
@@ -200,7 +205,8 @@ export class ReplicaSet {
     const target = entry ? entry.lsn : this.#durable;
     const from = entry ? entry.prevLsn : this.#durable;   // the durable LSN the commit builds on
     if (entry !== null && r.end !== null && r.tail === entry.prevLsn && (r.writes > 0 || r.end === entry.prevLsn)) {
-      return [{ kind: 'commit', lsn: entry.lsn, run: () => r.store.appendRecords([entry], entry.prevLsn, this.#core.baseMeta) }];
+      return [{ kind: 'commit', lsn: entry.lsn, pageCount: recordPageCount(entry.record),
+        run: () => r.store.appendRecords([entry], entry.prevLsn, this.#core.baseMeta) }];
     }
     const retryDue = r.failures <= RETRY_AT_ONCE || this.#now() >= r.retryAt;
     if (r.writes > 0 || !retryDue) return null;
@@ -211,7 +217,8 @@ export class ReplicaSet {
       if (lacking !== null) {
         const entries = entry ? [...lacking, entry] : lacking;
         if (entries.length === 0) return null;
-        return [{ kind: 'catch-up', lsn: target, run: () => r.store.appendRecords(entries, r.end, this.#core.baseMeta) }];
+        return [{ kind: 'catch-up', lsn: target, pageCount: recordPageCount(entries[entries.length - 1].record),
+          run: () => r.store.appendRecords(entries, r.end, this.#core.baseMeta) }];
       }
     }
     // A rebuild: every page at the durable LSN, then the commit on top.
@@ -219,8 +226,12 @@ export class ReplicaSet {
     if (images === null) return null;   // the engine cannot give them now: repair later
     const meta = images.get(0);
     const pages = [...images].filter(([id]) => id !== 0);
-    const writes = [{ kind: 'full', lsn: from, ckptLsn: from, run: () => r.store.writeFull(meta, pages) }];
-    if (entry) writes.push({ kind: 'catch-up', lsn: entry.lsn, run: () => r.store.appendRecords([entry], from, null) });
+    const writes = [{ kind: 'full', lsn: from, ckptLsn: from, pageCount: headFromMeta(meta).pageCount,
+      run: () => r.store.writeFull(meta, pages) }];
+    if (entry) {
+      writes.push({ kind: 'catch-up', lsn: entry.lsn, pageCount: recordPageCount(entry.record),
+        run: () => r.store.appendRecords([entry], from, null) });
+    }
     return writes;
   }
 
@@ -238,10 +249,8 @@ export class ReplicaSet {
     return promise.then(() => {
       r.writes--;
       r.end = write.lsn;
-      if (write.kind === 'full') {
-        r.ckptLsn = write.ckptLsn;
-        r.pageCount = this.#core.durablePageCount ?? r.pageCount;
-      }
+      if (write.kind === 'full') r.ckptLsn = write.ckptLsn;
+      if (write.pageCount) r.pageCount = write.pageCount;
       r.pageSize = this.#core.pageSize;
       r.failures = 0;
       r.lastKind = null;
@@ -416,7 +425,7 @@ export class ReplicaSet {
       if (wanted.some((e) => this.#tools.readRecordHeader(e.record).error !== undefined)) continue;
       if (r.end !== from || r.writes > 0 || this.#durable !== target) return;   // things moved meanwhile
       for (const e of wanted) this.remember(e);
-      await this.#issue(r, { kind: 'catch-up', lsn: target,
+      await this.#issue(r, { kind: 'catch-up', lsn: target, pageCount: recordPageCount(wanted[wanted.length - 1].record),
         run: () => r.store.appendRecords(wanted, from, this.#core.baseMeta) });
       return;
     }
@@ -473,14 +482,12 @@ export class ReplicaSet {
    */
   async flipCheckpoint(indexes, meta, written) {
     const lsn = pageLsn(meta);
-    const pageCount = headFromMeta(meta).pageCount;
     const outcomes = await Promise.all(indexes.map(async (i) => {
       const r = this.#replicas[i];
       if (r.end === null || r.tail < lsn || r.ckptLsn > lsn) return -1;
       const result = await this.#issue(r, { kind: 'checkpoint', lsn: r.tail, run: () => r.store.flipHead(meta, written) });
       if (!result.ok) return -1;
       r.ckptLsn = lsn;
-      r.pageCount = pageCount;
       return i;
     }));
     return outcomes.filter((i) => i >= 0);
