@@ -1,6 +1,8 @@
 // Killed browsers: Chromium is SIGKILLed (its whole process group) at random
 // moments while un-awaited PutItems stream in, again and again on the same
-// profile. The page reports every write whose promise resolved to the test
+// profile, with a tiny log limit so that checkpoints, log trims and replica
+// rebuilds are under way at many of the kills (counted: the test fails if
+// no kill hit a checkpoint). The page reports every write whose promise resolved to the test
 // (exposeFunction) before the kill. After each restart: every reported write
 // is there with its value, the core's integrity check passes; at the end no
 // replica is left broken after repair.
@@ -24,6 +26,9 @@ import path from 'node:path';
 import { appPage, freshProfile, servePages, startChromium } from './harness.js';
 
 const KILLS = Number(process.env.PD_CRASH_KILLS || 20);
+// A tiny log limit: checkpoints (page writes, head flips, log trims) run nearly all the time, so
+// kills land in the middle of them too.
+const OPTIONS = { logLimitBytes: 32 * 1024, checkpointChunkPages: 4 };
 // Diagnostics (PD_CRASH_LOGDIR): Chromium's stderr per round, the profile's IndexedDB
 // listing before each start, the replicas' raw heads, surviving processes after kills,
 // and a copy of the profile as it was before the start of a failing round.
@@ -101,6 +106,8 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
   const acked = new Set();
   let wiped = 0;       // rounds where open() rejected with DataLossError: the browser wiped the origin
   let outOfStep = 0;   // restarts that found the replicas at different LSNs (a commit cut short)
+  let checkpoints = 0; // checkpoints written across the rounds
+  let duringCheckpoint = 0;   // kills while a checkpoint was being written
   let chrome = null;
   try {
     for (let round = 0; round < KILLS; round++) {
@@ -117,7 +124,7 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
         extraArgs: CHROME_LOG_ARGS } : {}) });
       const page = await appPage(chrome.context, server.url);
       if (LOGDIR && process.env.PD_CRASH_RAW !== '0') diag(`${tag} raw: ${JSON.stringify(await page.evaluate(() => app.rawState('crash')))}`);
-      let info = await page.evaluate(() => app.tryOpen('crash'));
+      let info = await page.evaluate((o) => app.tryOpen('crash', o), OPTIONS);
       if (info.error?.name === 'DataLossError') {
         // Chromium found the origin's IndexedDB store corrupt and deleted it (all three replicas):
         // detected and refused, as it must be. Start over empty and keep going.
@@ -126,7 +133,7 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
           `rejected with DataLossError (${acked.size} acknowledged writes lost with it): ${info.error.message}`);
         diag(`${tag} DataLossError with ${acked.size} acked: ${info.error.message}`);
         acked.clear();
-        info = await page.evaluate(() => app.tryOpen('crash', { acceptDataLoss: true }));
+        info = await page.evaluate((o) => app.tryOpen('crash', { ...o, acceptDataLoss: true }), OPTIONS);
       }
       assert.equal(info.error, undefined, `round ${round} (seed ${seed}): open failed: ${JSON.stringify(info.error)}`);
       if (LOGDIR) {
@@ -165,7 +172,12 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
           (bad.length ? `: ${JSON.stringify(bad.slice(-6))}` : '') +
           (page.errors.length ? `; page errors: ${JSON.stringify(page.errors.slice(-5))}` : ''));
       }
+      const state = await page.evaluate(() => app.checkpointState()).catch(() => null);
       await chrome.kill();
+      if (state) {
+        checkpoints += state.checkpoints;
+        if (state.checkpointing) duringCheckpoint++;
+      }
       if (LOGDIR) {
         const left = survivors(profile);
         diag(`${tag} killed after ${waitMs} ms, acked ${acked.size}; processes left: ${left.length}` +
@@ -180,7 +192,7 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
     // A clean session at the end: all of it there, and every replica whole after repair.
     chrome = await startChromium({ profile });
     const page = await appPage(chrome.context, server.url);
-    const last = await page.evaluate(() => app.tryOpen('crash'));
+    const last = await page.evaluate((o) => app.tryOpen('crash', o), OPTIONS);
     if (last.error?.name === 'DataLossError') {
       wiped++;
       t.diagnostic(`final start (seed ${seed}): the browser wiped the origin's IndexedDB; open() rejected ` +
@@ -195,6 +207,8 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
     assert.deepEqual([...acked].filter((k) => !present.has(k)), [], `seed ${seed}: acknowledged writes lost`);
     assert.deepEqual(all.wrong, []);
     assert.ok(wiped > 0 || acked.size > KILLS * 10, `only ${acked.size} writes were acknowledged: the test did not write much`);
+    assert.ok(checkpoints > 0 && duringCheckpoint > 0, `${checkpoints} checkpoints, ${duringCheckpoint} kills during ` +
+      'one: the kills did not reach the checkpoints');
     const healthy = await page.evaluate(() => app.whenHealthy(30_000));
     assert.ok(healthy.every((r) => r.status === 'healthy' && r.lsn === healthy[0].lsn), JSON.stringify(healthy));
     const scanned = await page.evaluate(() => app.verifyReplicas());
@@ -204,7 +218,8 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
     assert.equal(await page.evaluate(() => app.check()), '');
     assert.deepEqual(page.errors, []);
     await page.evaluate(() => app.close());
-    t.diagnostic(`seed ${seed}: ${acked.size} acknowledged writes; ${outOfStep} of ${KILLS} restarts found ` +
+    t.diagnostic(`seed ${seed}: ${acked.size} acknowledged writes; ${checkpoints} checkpoints, ${duringCheckpoint} ` +
+      `kills while one was written; ${outOfStep} of ${KILLS} restarts found ` +
       `the replicas at different LSNs; ${wiped} found the origin's IndexedDB wiped by the browser (DataLossError)`);
   } finally {
     if (chrome) await chrome.close();

@@ -369,6 +369,11 @@ export class Committer {
       this.checkpoint().catch((error) => this.#emit('error', { error }));
       return;
     }
+    this.#scheduleIdleCheckpoint();
+  }
+
+  #scheduleIdleCheckpoint() {
+    if (this.#closed || this.#fatal || this.#paused || this.#pageLog.length === 0) return;
     if (this.#idleTimer !== null) this.#timers.clearTimeout(this.#idleTimer);
     this.#idleTimer = this.#timers.setTimeout(() => {
       this.#idleTimer = null;
@@ -385,10 +390,21 @@ export class Committer {
    * nothing to do or no replica could take it.
    */
   checkpoint() {
-    this.#checkpointing ??= this.#runCheckpoint().finally(() => {
+    if (this.#checkpointing) return this.#checkpointing;
+    const run = this.#runCheckpoint();
+    this.#checkpointing = run.then((info) => {
       this.#checkpointing = null;
       this.#checkpointQueue = null;
-      if (this.#logBytes > this.#logLimit && !this.#closed) this.#scheduleCheckpoint();
+      // Progress: go on at once if the log is still over its limit. None (no replica could take
+      // it, writes stopped): try again after the idle delay, never in a loop.
+      if (info !== null) this.#scheduleCheckpoint();
+      else this.#scheduleIdleCheckpoint();
+      return info;
+    }, (error) => {
+      this.#checkpointing = null;
+      this.#checkpointQueue = null;
+      this.#scheduleIdleCheckpoint();
+      throw error;
     });
     return this.#checkpointing;
   }

@@ -193,10 +193,11 @@ export class ReplicatedEngine {
   whenHealthy(timeoutMs) { return this.#repairer.whenHealthy(timeoutMs); }
   /** Pauses or resumes background repair. */
   pauseRepair(paused) { this.#committer.pauseRepair(paused); }
-  /** { commits, rollbacks, checkpoints, logBytes } so far. */
+  /** { commits, rollbacks, checkpoints, checkpointing, logBytes } so far. */
   stats() {
     return { commits: this.#committer.commits, rollbacks: this.#committer.rollbacks,
-      checkpoints: this.#committer.checkpoints, logBytes: this.#committer.logBytes };
+      checkpoints: this.#committer.checkpoints, checkpointing: this.#committer.checkpointing,
+      logBytes: this.#committer.logBytes };
   }
   /** Writes a checkpoint now (committer.js): { lsn, pages, replicas } or null. */
   checkpoint() { return this.#committer.checkpoint(); }

@@ -8,11 +8,13 @@ import { open } from '/dist/index.js';
 export const TABLE = 'Items';
 let db = null;              // the database this page opened last
 const events = [];          // replica events seen by this page
+let checkpoints = 0;        // checkpoint events seen by this page
 
 /** Opens `name` (options as open()) as this page's database. Resolves to its description. */
 export async function openDb(name, options = {}) {
   db = await open(name, options);
   db.on('replica', (r) => events.push(r));
+  db.on('checkpoint', () => { checkpoints++; });
   const tables = (await db.send('ListTables', {})).TableNames;
   if (!tables.includes(TABLE) && db.role === 'owner') {
     await db.send('CreateTable', {
@@ -42,6 +44,12 @@ export async function describe() {
 }
 
 export function database() { return db; }
+
+/** { checkpoints: seen by this page, checkpointing: one is being written now, logBytes }. */
+export function checkpointState() {
+  const stats = db?.stats() ?? {};
+  return { checkpoints, checkpointing: stats.checkpointing ?? false, logBytes: stats.logBytes ?? 0 };
+}
 export function replicaEvents() { return events.slice(); }
 
 /** The value every test item with key `key` must hold. */
@@ -186,7 +194,7 @@ export async function corruptIdb(name, { pages = 3, bytes = 40, head = false, se
       x = (x * 1103515245 + 12345) % 2 ** 31;
       return x;
     };
-    const tx = idb.transaction(['pages', 'meta'], 'readwrite');
+    const tx = idb.transaction(['ckpt', 'meta'], 'readwrite');
     const done = new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onabort = () => reject(tx.error);
@@ -197,18 +205,26 @@ export async function corruptIdb(name, { pages = 3, bytes = 40, head = false, se
       return copy;
     };
     const damaged = [];
+    const meta = tx.objectStore('meta');
+    const headImage = await request(meta.get('head'));
     if (head) {
-      const meta = tx.objectStore('meta');
-      const image = await request(meta.get('head'));
-      meta.put(damage(image), 'head');
+      meta.put(damage(headImage), 'head');
       damaged.push(0);
     } else {
-      const store = tx.objectStore('pages');
+      // Layout 2: checkpoint page versions keyed [id, lsn]; damage each chosen page's current one.
+      const v = new DataView(headImage.buffer, headImage.byteOffset, headImage.byteLength);
+      const ckptLsn = v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
+      const store = tx.objectStore('ckpt');
       const keys = await request(store.getAllKeys());
-      const chosen = ids ?? Array.from({ length: pages }, () => keys[random() % keys.length]);
+      const current = new Map();
+      for (const [id, lsn] of keys) if (lsn <= ckptLsn) current.set(id, lsn);
+      const pageIds = [...current.keys()];
+      const chosen = ids ?? Array.from({ length: pages }, () => pageIds[random() % pageIds.length]);
       for (const id of new Set(chosen)) {
-        const image = await request(store.get(id));
-        store.put(damage(image), id);
+        if (!current.has(id)) continue;
+        const key = [id, current.get(id)];
+        const image = await request(store.get(key));
+        store.put(damage(image), key);
         damaged.push(id);
       }
     }
@@ -223,10 +239,14 @@ export async function corruptIdb(name, { pages = 3, bytes = 40, head = false, se
 export async function idbHeadLsn(name) {
   const idb = await rawOpen(name);
   try {
-    const image = await request(idb.transaction('meta').objectStore('meta').get('head'));
+    const tx = idb.transaction(['meta', 'log']);
+    const image = await request(tx.objectStore('meta').get('head'));
     if (!image) return null;
     const v = new DataView(image.buffer, image.byteOffset, image.byteLength);
-    return v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
+    const ckptLsn = v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
+    // Layout 2: the replica's LSN is the end of its log (its checkpoint's when the log is empty).
+    const last = await request(tx.objectStore('log').openKeyCursor(null, 'prev'));
+    return last && last.key[0] > ckptLsn ? last.key[0] : ckptLsn;
   } catch {
     return null;
   } finally {
@@ -236,7 +256,8 @@ export async function idbHeadLsn(name) {
 
 /**
  * What the replicas of `name` hold right now, read with raw IndexedDB (no
- * database is created): [{ name, absent?, lsn, pageCount, pages, dataLoss? }]
+ * database is created): [{ name, absent?, lsn (log end), ckptLsn, pageCount (checkpoint's),
+ * pages (page versions held), records (log chunks held), dataLoss? }]
  * plus the origin's database names. For diagnostics (crash.test.js).
  */
 export async function rawState(name) {
@@ -259,12 +280,15 @@ export async function rawState(name) {
       continue;
     }
     try {
-      const tx = idb.transaction(['meta', 'pages'], 'readonly');
+      const tx = idb.transaction(['meta', 'ckpt', 'log'], 'readonly');
       const image = await request(tx.objectStore('meta').get('head'));
-      out.pages = await request(tx.objectStore('pages').count());
+      out.pages = await request(tx.objectStore('ckpt').count());
+      out.records = await request(tx.objectStore('log').count());
+      const last = await request(tx.objectStore('log').openKeyCursor(null, 'prev'));
       if (image) {
         const v = new DataView(image.buffer, image.byteOffset, image.byteLength);
-        out.lsn = v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
+        out.ckptLsn = v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
+        out.lsn = last && last.key[0] > out.ckptLsn ? last.key[0] : out.ckptLsn;
         out.pageCount = v.getUint32(40, true);
       } else {
         out.lsn = null;
