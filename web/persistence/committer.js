@@ -233,6 +233,8 @@ export class Committer {
       this.#emit('commit', { lsn: entry.lsn, pages: entry.pageIds.length, bytes: entry.record.byteLength,
         operations: group.operations });
       group.resolve();
+      // Over the log limit: a checkpoint starts now and runs between the commits that follow.
+      if (this.#logBytes > this.#logLimit && !this.#checkpointing) this.#scheduleCheckpoint();
       this.#next();
     }, ({ failures }) => this.#rollback(entry, group, outcome, failures));
   }
