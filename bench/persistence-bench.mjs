@@ -1,4 +1,5 @@
-// Persistence benchmark in Debian's Chromium: pocketdynamo writing every
+// Persistence benchmark in Debian's Chromium (or the engine PD_BROWSER names:
+// firefox, webkit; see tests/browser/harness.js and bench/engines.mjs): pocketdynamo writing every
 // commit to three IndexedDB replicas (two must confirm, strict durability)
 // beside raw IndexedDB doing the equivalent work in one database, in the
 // same browser run, with the ratios.
@@ -61,8 +62,11 @@ const result = { items, sequential: SEQUENTIAL, unawaited: UNAWAITED, chromium: 
 
 try {
   let page = await freshPage();
-  result.chromium = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? navigator.userAgent);
-  log(`persistence benchmark: ${items.toLocaleString('en')} items of ~250 bytes, ${result.chromium}, ${os.cpus().length} CPU(s)`);
+  // The browser (the harness's PD_BROWSER engine: bench/engines.mjs runs this in each).
+  result.browser = await page.evaluate(() => navigator.userAgent.match(/(Chrome|Firefox)\/[\d.]+/)?.[0] ??
+    navigator.userAgent.match(/AppleWebKit\/[\d.]+/)?.[0] ?? navigator.userAgent);
+  result.chromium = result.browser;
+  log(`persistence benchmark: ${items.toLocaleString('en')} items of ~250 bytes, ${result.browser}, ${os.cpus().length} CPU(s)`);
 
   // pocketdynamo
   const pd = result.pocketdynamo;

@@ -10,6 +10,8 @@
 # with --quick when the comparison ran --quick, and bench/server-bench.mjs:
 # pocketdynamo's HTTP server beside dynalite's through the same SDK client
 # (bench/results/server_bench*.md; --quick: fewer requests).
+# Last, bench/engines.mjs: pocketdynamo and raw IndexedDB in Chromium, Firefox
+# and WebKit (bench/results/engines.*; --quick passed on).
 # The native core benchmark is `npm run bench:core`.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,3 +25,5 @@ echo
 node bench/idb-micro.mjs "${micro[@]}"
 echo
 node bench/server-bench.mjs "${micro[@]}"
+echo
+node bench/engines.mjs "${micro[@]}"

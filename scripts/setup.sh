@@ -10,7 +10,11 @@
 #      one is not installed here: the script says so and exits 1.
 #   2. apt packages (checked with dpkg-query): cmake make g++ emscripten
 #      nlohmann-json3-dev doctest-dev chromium python3-boto3 awscli (the last two:
-#      tests/js/server-clients.test.js talks to the server with them). make is listed because cmake
+#      tests/js/server-clients.test.js talks to the server with them),
+#      firefox-esr webkit2gtk-driver xvfb python3-gi gir1.2-webkit2-4.1
+#      gir1.2-gtk-3.0 (the browser suites' other engines: Firefox runs
+#      headless; WebKitGTK runs in tests/browser/webkit-browser.py, a GTK
+#      window, on an Xvfb display). make is listed because cmake
 #      only recommends it and we install without recommends. If any is
 #      missing: as root, `apt-get update` then `apt-get install`; otherwise
 #      print the exact command to run and exit 1.
@@ -37,7 +41,8 @@ for arg in "$@"; do
     *) echo "setup: unknown argument $arg (usage: scripts/setup.sh [--bench])" >&2; exit 2 ;;
   esac
 done
-apt_packages=(cmake make g++ emscripten nlohmann-json3-dev doctest-dev chromium python3-boto3 awscli)
+apt_packages=(cmake make g++ emscripten nlohmann-json3-dev doctest-dev chromium python3-boto3 awscli
+  firefox-esr webkit2gtk-driver xvfb python3-gi gir1.2-webkit2-4.1 gir1.2-gtk-3.0)
 min_node_major=20
 
 say() { echo "setup: $*" >&2; }

@@ -1,6 +1,7 @@
 // The test runner behind `npm test` (scripts/test.sh runs it).
 //
 //   node scripts/test.mjs [lint] [native] [wasm] [js] [browser] [--area NAME]...
+//                         [--browser chromium|firefox|webkit]...
 //
 // Parts, in this order (default: all five):
 //   lint     ESLint (eslint.config.js) over the JavaScript of web/ scripts/
@@ -13,7 +14,12 @@
 //            wasm-bindings/ (the package's module).
 //   js       when tests/js holds test files: `npm run build:js` if
 //            package.json defines it, then `node --test tests/js/`.
-//   browser  when tests/browser/*.test.js exist: `node --test` on them.
+//   browser  when tests/browser/*.test.js exist: `node --test` on them, once
+//            per browser engine (PD_BROWSER=chromium, firefox, webkit: see
+//            tests/browser/harness.js), one engine after the other (two
+//            cores: the engines in parallel would only slow each other).
+//            --browser NAME (repeatable) or PD_BROWSERS=name,name limits the
+//            engines (default: all three).
 // scripts/setup.sh always runs first. --area NAME (repeatable) limits the
 // doctest suites to those areas.
 //
@@ -40,27 +46,42 @@ const suiteTimeoutMs = Number(process.env.PD_SUITE_TIMEOUT || 900) * 1000;
 const logDir = path.join(repo, 'build', 'test-logs');
 const allParts = ['lint', 'native', 'wasm', 'js', 'browser'];
 const lintDirs = ['web', 'scripts', 'tests', 'bench', 'demo'];
+const allEngines = ['chromium', 'firefox', 'webkit'];
 
 // ---------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
   const parts = [];
   const areas = [];
+  let engines = (process.env.PD_BROWSERS || '').split(',').map((e) => e.trim()).filter(Boolean);
+  const fromArgs = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (allParts.includes(arg)) {
       parts.push(arg);
     } else if (arg === '--area' && i + 1 < argv.length) {
       areas.push(argv[++i]);
+    } else if (arg === '--browser' && i + 1 < argv.length) {
+      fromArgs.push(argv[++i]);
     } else if (arg === '-h' || arg === '--help') {
-      console.log('usage: npm test -- [lint] [native] [wasm] [js] [browser] [--area NAME]...');
+      console.log('usage: npm test -- [lint] [native] [wasm] [js] [browser] [--area NAME]... [--browser chromium|firefox|webkit]...');
       process.exit(0);
     } else {
       console.error(`test: unknown argument ${JSON.stringify(arg)} (see --help)`);
       process.exit(2);
     }
   }
-  return { parts: parts.length ? allParts.filter((p) => parts.includes(p)) : allParts, areas };
+  if (fromArgs.length) engines = fromArgs;
+  const unknown = engines.filter((e) => !allEngines.includes(e));
+  if (unknown.length) {
+    console.error(`test: unknown browser ${JSON.stringify(unknown[0])} (engines: ${allEngines.join(', ')})`);
+    process.exit(2);
+  }
+  return {
+    parts: parts.length ? allParts.filter((p) => parts.includes(p)) : allParts,
+    areas,
+    engines: engines.length ? allEngines.filter((e) => engines.includes(e)) : allEngines,
+  };
 }
 
 // ------------------------------------------------------------------ output
@@ -332,13 +353,13 @@ async function buildJsPackage() {
   return jsBuilt;
 }
 
-async function nodeTestPart(name, files) {
+async function nodeTestPart(name, files, env = {}) {
   if (!(await buildJsPackage())) {
     record(name, { failed: 1, note: 'not run: npm run build:js failed' });
     return;
   }
   console.log(`run   ${name}`);
-  const res = await run(nodeBin, ['--test', '--test-reporter=spec', ...files], { echo: true, timeoutMs: suiteTimeoutMs });
+  const res = await run(nodeBin, ['--test', '--test-reporter=spec', ...files], { echo: true, timeoutMs: suiteTimeoutMs, env });
   record(name, judge(res, nodeTestCounts(res.output)));
 }
 
@@ -359,13 +380,14 @@ async function lintPart() {
 // -------------------------------------------------------------------- main
 
 async function main() {
-  const { parts, areas: onlyAreas } = parseArgs(process.argv.slice(2));
+  const { parts, areas: onlyAreas, engines } = parseArgs(process.argv.slice(2));
   const areas = testAreas(onlyAreas);
   const partTimes = [];
   const started = Date.now();
   const doctests = parts.includes('native') || parts.includes('wasm');
   console.log(`pocketdynamo tests: ${parts.join(', ')}` +
-    (doctests ? `; doctest areas: ${areas.join(', ') || '(none)'}; builds -j${jobs}` : ''));
+    (doctests ? `; doctest areas: ${areas.join(', ') || '(none)'}; builds -j${jobs}` : '') +
+    (parts.includes('browser') ? `; browsers: ${engines.join(', ')}` : ''));
 
   heading('setup (scripts/setup.sh)');
   const setup = await run('bash', ['scripts/setup.sh'], { echo: true });
@@ -391,11 +413,20 @@ async function main() {
         if (hasTestFiles(path.join(repo, 'tests', 'js'))) await nodeTestPart('js/tests', ['tests/js/']);
         else console.log('skip  no test files in tests/js');
       } else if (part === 'browser') {
-        heading('browser: node --test tests/browser/*.test.js');
         const dir = path.join(repo, 'tests', 'browser');
         const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort() : [];
-        if (files.length) await nodeTestPart('browser/tests', files.map((f) => `tests/browser/${f}`));
-        else console.log('skip  no tests/browser/*.test.js');
+        for (const engine of engines) {
+          heading(`browser: node --test tests/browser/*.test.js in ${engine} (PD_BROWSER=${engine})`);
+          const engineStart = Date.now();
+          const engineCpu = childCpuMs();
+          if (files.length) {
+            await nodeTestPart(`browser/${engine}`, files.map((f) => `tests/browser/${f}`), { PD_BROWSER: engine });
+          } else {
+            console.log('skip  no tests/browser/*.test.js');
+          }
+          const cpuNow = childCpuMs();
+          partTimes.push([`  ${engine}`, Date.now() - engineStart, engineCpu == null || cpuNow == null ? null : cpuNow - engineCpu]);
+        }
       }
       const cpuNow = childCpuMs();
       partTimes.push([part, Date.now() - partStart, partCpu == null || cpuNow == null ? null : cpuNow - partCpu]);
@@ -408,8 +439,8 @@ async function main() {
     const counts = r.note || `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
     console.log(`${r.failed ? 'FAIL' : 'PASS'}  ${r.name.padEnd(width)}  ${seconds(r.ms).padStart(7)}  ${counts}`);
   }
-  for (const [part, ms, cpuMs] of partTimes) console.log(`time  ${part.padEnd(8)} ${took(ms, cpuMs)}`);
-  console.log(`time  total    ${took(Date.now() - started, childCpuMs())}`);
+  for (const [part, ms, cpuMs] of partTimes) console.log(`time  ${part.padEnd(10)} ${took(ms, cpuMs)}`);
+  console.log(`time  total      ${took(Date.now() - started, childCpuMs())}`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   console.log(`${passed} passed, ${failed} failed`);

@@ -41,6 +41,7 @@
 
 import { DatabaseBase, rememberStopped } from './database-base.js';
 import { PocketDynamoError, fromWire, isWireError } from './errors.js';
+import { askPersistence } from './persistence/ask-persistence.js';
 import { ReplicatedEngine } from './persistence/replicated-engine.js';
 import { parseStorage } from './persistence/select-store.js';
 import { EVENTS, runCall } from './rpc.js';
@@ -250,11 +251,27 @@ export class Database extends DatabaseBase {
   /** True if the data outlives this page/process (storage 'idb' and 'file'). */
   get persistent() { return this.#kind === 'idb' || this.#kind === 'file' || (this.#owner?.persistent ?? false); }
   /**
-   * Whether the browser granted persistent storage (navigator.storage.persist(),
-   * asked at open): true, false, or null where it was not asked (Node,
-   * workers, storage 'memory', or a tab that forwards to the owner).
+   * Whether the origin has persistent storage (navigator.storage.persisted(),
+   * read at open, which never prompts; updated by persist() and
+   * open({ persist: true })): true, false, or null where unknown (Node,
+   * storage other than 'idb', a browser without navigator.storage, a tab
+   * that forwards to the owner).
    */
   get persisted() { return this.#owner?.persisted ?? null; }
+
+  /**
+   * Asks the browser for persistent storage (navigator.storage.persist()) for
+   * the origin: the application's decision, best made from a user gesture,
+   * since Firefox shows the user a permission prompt (Chromium decides by
+   * itself). Resolves to true / false as the browser answers, or null where
+   * there is nothing to ask (see persisted; workers have no persist()).
+   * Updates persisted.
+   */
+  async persist() {
+    const answer = await askPersistence(this.#kind, { ask: true });
+    if (this.#owner !== null && answer !== null) this.#owner.persisted = answer;
+    return answer;
+  }
   /** 'owner' (this object holds the database) or 'forwarding' (another tab does). */
   get role() { return this.#client !== null ? 'forwarding' : 'owner'; }
   /** What open found in the replicas (owner only; null when forwarding): see types/database.d.ts. */

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { appPage, freshProfile, servePages, startChromium } from './harness.js';
+import { appPage, engineLimit, freshProfile, servePages, startChromium } from './harness.js';
 
 let server;
 let profile;
@@ -47,7 +47,7 @@ async function session(body) {
   }
 }
 
-test('a database the browser discarded is not reopened empty: DataLossError, then acceptDataLoss', async (t) => {
+test('a database the browser discarded is not reopened empty: DataLossError, then acceptDataLoss', { skip: engineLimit('leveldb') }, async (t) => {
   await session(async (page) => {
     const info = await page.evaluate(() => app.openDb('lost'));
     assert.equal(info.recovery.fresh, true);

@@ -1,6 +1,18 @@
-// The shared browser test harness: a static file server on 127.0.0.1 and
-// Debian's Chromium driven through playwright-core (never a downloaded
-// browser), headless, with its own profile directory.
+// The shared browser test harness: a static file server on 127.0.0.1 and a
+// browser, one of three engines chosen by PD_BROWSER (default chromium):
+//
+//   chromium  Debian's Chromium through playwright-core (CDP), headless
+//   firefox   Debian's firefox-esr through puppeteer-core (WebDriver BiDi),
+//             headless (harness-firefox.js)
+//   webkit    Debian's WebKitGTK MiniBrowser through its WebKitWebDriver
+//             (W3C WebDriver), on an Xvfb display (harness-webkit.js)
+//
+// never a downloaded browser, each with its own profile directory. Tests are
+// written once against Playwright's Page API; in Firefox and WebKit the page
+// is harness-page.js's EnginePage, which has the part of that API the suites
+// use. A test that needs what an engine cannot do skips with the reason:
+//
+//   test('...', { skip: engineLimit('cdp') }, async () => { ... });
 //
 //   const server = await serve({ '/': dir, '/dist/': distDir });   // { url, port, close() }
 //   const context = await launch();          // fresh profile, removed by close()
@@ -9,16 +21,18 @@
 //
 // For tests that restart or kill the browser (persistence, crashes):
 //
-//   const chrome = await startChromium({ profile });   // profile dir kept by the caller
-//   const page = await chrome.context.newPage();
-//   chrome.kill();                            // SIGKILL to Chromium's whole process group
-//   await chrome.close();                     // or a clean shutdown
-//   const again = await startChromium({ profile });    // same profile: same IndexedDB
+//   const browser = await startBrowser({ profile });   // profile dir kept by the caller
+//   const page = await browser.context.newPage();
+//   await browser.kill();                     // SIGKILL to the browser's whole process group
+//   await browser.close();                    // or a clean shutdown
+//   const again = await startBrowser({ profile });     // same profile: same IndexedDB
 //
-// Every launch uses the flags the project runs Chromium with (FLAGS below) and
-// a --user-data-dir of its own. IndexedDB is per origin, so a test that
-// restarts the browser keeps its server (same port) between the sessions.
-// tests/js reuses serve/launch/runPage from here (tests/js/support/browser.js).
+// (startChromium is the older name of startBrowser: it starts the selected
+// engine.) Every Chromium launch uses the flags the project runs Chromium
+// with (FLAGS below) and a --user-data-dir of its own. IndexedDB is per
+// origin, so a test that restarts the browser keeps its server (same port)
+// between the sessions. tests/js reuses serve/launch/runPage from here
+// (tests/js/support/browser.js).
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +41,43 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+
+/** The engines the harness drives, and the one this run uses (PD_BROWSER). */
+export const ENGINES = ['chromium', 'firefox', 'webkit'];
+export const ENGINE = process.env.PD_BROWSER || 'chromium';
+if (!ENGINES.includes(ENGINE)) {
+  throw new Error(`PD_BROWSER=${JSON.stringify(ENGINE)}: the harness drives ${ENGINES.join(', ')}`);
+}
+
+// What an engine cannot do that some suite needs: the reason, as the suite's skip message.
+const LIMITS = {
+  firefox: {
+    cdp: 'Firefox has no Chrome DevTools Protocol (used here for quota overrides and network byte counts)',
+    leveldb: "Firefox keeps IndexedDB in SQLite, not Chromium's LevelDB (the damage this test makes is LevelDB's)",
+  },
+  webkit: {
+    cdp: 'WebKitGTK has no Chrome DevTools Protocol (used here for quota overrides and network byte counts)',
+    leveldb: "WebKit keeps IndexedDB in SQLite, not Chromium's LevelDB (the damage this test makes is LevelDB's)",
+    download: 'WebDriver (classic) cannot see downloads in WebKitGTK',
+  },
+  chromium: {},
+};
+
+/**
+ * Why the engine of this run cannot run something that needs `feature`
+ * ('cdp', 'leveldb', 'download'), as a string for node:test's skip option,
+ * or false when it can.
+ */
+export function engineLimit(feature) {
+  const reason = LIMITS[ENGINE][feature];
+  return reason ? `${ENGINE}: ${reason}` : false;
+}
+
+// The runners for the other engines load only when used (their packages stay optional for Chromium).
+let firefoxRunner = null;
+let webkitRunner = null;
+const firefox = () => (firefoxRunner ??= import('./harness-firefox.js'));
+const webkit = () => (webkitRunner ??= import('./harness-webkit.js'));
 
 export const CHROMIUM = process.env.PD_CHROMIUM || '/usr/bin/chromium';
 export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -63,6 +114,12 @@ export async function serve(mounts, { port = 0 } = {}) {
     } catch {
       return notFound(res);
     }
+    if (ENGINE === 'webkit' && pathname === '/__pd/errors.js') {
+      return webkit().then(({ ERROR_SCRIPT }) => {
+        res.writeHead(200, { 'content-type': TYPES['.js'], 'cache-control': 'no-store' });
+        res.end(ERROR_SCRIPT);
+      });
+    }
     const prefix = prefixes.find((p) => pathname.startsWith(p));
     if (prefix === undefined) return notFound(res);
     const root = path.resolve(mounts[prefix]);
@@ -74,6 +131,14 @@ export async function serve(mounts, { port = 0 } = {}) {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
       });
+      // WebKit: the error recorder first in every page (harness-webkit.js), before any other script.
+      if (ENGINE === 'webkit' && path.extname(file) === '.html') {
+        const html = data.toString('utf8');
+        const at = html.search(/<head[^>]*>/i);
+        const tag = '<script src="/__pd/errors.js"></script>';
+        const end = at < 0 ? 0 : at + /<head[^>]*>/i.exec(html)[0].length;
+        return res.end(`${html.slice(0, end)}${tag}${html.slice(end)}`);
+      }
       res.end(data);
     });
   });
@@ -102,14 +167,25 @@ function requireChromium() {
 
 /** A new empty profile directory under the system temp dir. */
 export function freshProfile() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'pd-chromium-'));
+  return fs.mkdtempSync(path.join(os.tmpdir(), `pd-${ENGINE}-`));
 }
 
 /**
- * Debian's Chromium, headless, fresh profile. Resolves to a browser context
- * with newPage() and close() (close also removes the profile).
+ * The selected engine, fresh profile. Resolves to a browser context with
+ * newPage() and close() (close also removes the profile). options.prefs:
+ * Firefox prefs for the profile (ignored by the other engines).
  */
-export async function launch() {
+export async function launch(options = {}) {
+  if (ENGINE !== 'chromium') {
+    const profile = freshProfile();
+    const started = await startBrowser({ ...options, profile });
+    const { context } = started;
+    context.close = async () => {
+      await started.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    };
+    return context;
+  }
   requireChromium();
   const profile = freshProfile();
   const context = await chromium.launchPersistentContext(profile, {
@@ -126,17 +202,27 @@ export async function launch() {
 }
 
 /**
- * Starts Chromium as a child process of this test (its own process group)
- * with `profile` as --user-data-dir, and connects playwright to it over CDP.
- * Options: logFile (Chromium's stderr is written there; by default it is
- * discarded after startup), extraArgs (more command-line flags, e.g.
- * ['--enable-logging=stderr', '--v=0']).
+ * Starts the selected engine as a child process of this test (its own
+ * process group) on `profile` (Chromium: --user-data-dir, connected over CDP;
+ * Firefox: its profile directory; WebKit: its data directories).
+ * Chromium options: logFile (Chromium's stderr is written there; by default
+ * it is discarded after startup), extraArgs (more command-line flags, e.g.
+ * ['--enable-logging=stderr', '--v=0']). Firefox: prefs (profile prefs).
  * Resolves to { context, browser, pid, profile, kill(), close() }:
  *   context  the profile's default browser context (newPage(), pages())
  *   kill()   SIGKILL to every process of this Chromium; resolves once it exited
  *   close()  closes the browser cleanly (the profile stays: it is the caller's)
  */
-export async function startChromium({ profile, timeoutMs = 30_000, logFile = null, extraArgs = [] } = {}) {
+export async function startBrowser(options = {}) {
+  if (ENGINE === 'firefox') return (await firefox()).startFirefox(options);
+  if (ENGINE === 'webkit') return (await webkit()).startWebKit(options);
+  return startChromiumProcess(options);
+}
+
+/** The older name of startBrowser (it starts the engine PD_BROWSER selects). */
+export const startChromium = startBrowser;
+
+async function startChromiumProcess({ profile, timeoutMs = 30_000, logFile = null, extraArgs = [] } = {}) {
   requireChromium();
   if (!profile) throw new Error('startChromium: profile is required (freshProfile() makes one)');
   const child = spawn(CHROMIUM, [...FLAGS, ...extraArgs, `--user-data-dir=${profile}`, '--remote-debugging-port=0',

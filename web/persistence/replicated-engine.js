@@ -21,6 +21,7 @@
 
 import { Engine } from '../core/engine.js';
 import { PocketDynamoError } from '../errors.js';
+import { askPersistence } from './ask-persistence.js';
 import { Committer } from './committer.js';
 import { CoreAdapter } from './core-adapter.js';
 import { applyImageRecord, readRecordHeader } from './record.js';
@@ -29,21 +30,6 @@ import { recover } from './recovery.js';
 import { Repairer } from './repair.js';
 import { ReplicaSet } from './replica-set.js';
 import { loadStores, parseStorage } from './select-store.js';
-
-// Asks the browser to keep this origin's storage (no eviction under pressure).
-// true / false as the browser answers; null where there is nothing to ask
-// (Node, workers, storage 'memory').
-async function askPersistence(kind) {
-  if (kind !== 'idb') return null;
-  const storage = globalThis.navigator?.storage;
-  if (typeof storage?.persist !== 'function') return null;
-  try {
-    if (typeof storage.persisted === 'function' && await storage.persisted()) return true;
-    return await storage.persist();
-  } catch {
-    return false;
-  }
-}
 
 export class ReplicatedEngine {
   #release;
@@ -66,7 +52,7 @@ export class ReplicatedEngine {
     this.#repairer = repairer;
     this.kind = kind;                 // 'idb' | 'memory' | 'file' | 'custom'
     this.persistent = persistent;     // data outlives the process/page
-    this.persisted = persisted;       // navigator.storage.persist() granted (null: not asked)
+    this.persisted = persisted;       // persistent storage granted (askPersistence(); null: unknown)
     this.recovery = recovery;         // what open found (see open())
   }
 
@@ -123,7 +109,7 @@ export class ReplicatedEngine {
       checkpointChunkPages: options.checkpointChunkPages,
     });
     const repairer = new Repairer(committer, replicaSet, { emit: relay });
-    const persisted = await askPersistence(kind);
+    const persisted = await askPersistence(kind, { ask: options.persist === true });
     owner = new ReplicatedEngine({
       engine, stores, release, replicaSet, committer, repairer, kind, persistent, persisted,
       recovery: {

@@ -86,12 +86,25 @@ export interface DatabaseHandle {
   /** True if the data outlives this page/process (storage 'idb' and 'file'). */
   readonly persistent: boolean;
   /**
-   * Whether the browser granted persistent storage (navigator.storage.persist(),
-   * asked by open()): null where it was not asked (Node, workers, storage
-   * 'memory', a forwarding tab). Without it the browser may evict the data
-   * under storage pressure; keep a backup (snapshot(), exportTable()).
+   * Whether the origin has persistent storage (the browser will not evict its
+   * data under storage pressure): navigator.storage.persisted(), read by
+   * open() without asking (it never prompts), updated by persist() and
+   * open({ persist: true }). null where unknown: Node, storage other than
+   * 'idb', a browser without navigator.storage (WebKitGTK), a forwarding tab.
+   * Without it the browser may evict the data; keep a backup (snapshot(), exportTable()).
    */
   readonly persisted: boolean | null;
+  /**
+   * Asks the browser for persistent storage for the origin
+   * (navigator.storage.persist()). open() never asks by itself: Firefox
+   * answers with a permission prompt to the user, so ask when the user can
+   * see why (from a click, say). Chromium and Safari decide without a prompt.
+   * Resolves to true / false as the browser answers (a prompt the user
+   * dismisses is false), or null where there is nothing to ask (see
+   * persisted; a WorkerClient asks from its page, since workers have no
+   * persist()). Updates persisted.
+   */
+  persist(): Promise<boolean | null>;
   /** 'owner' if the database runs here (or, for a WorkerClient, in its worker), 'forwarding' if another tab runs it. */
   readonly role: 'owner' | 'forwarding';
   /** What open found in the replicas (null when forwarding). */

@@ -68,6 +68,14 @@ export interface OpenOptions {
    * dataLoss report (to the first open after the wipe) can detect the loss.
    */
   acceptDataLoss?: boolean;
+  /**
+   * Storage 'idb': ask the browser for persistent storage while opening
+   * (navigator.storage.persist(); the answer is Database.persisted). Default
+   * false: open() only reads the state, because Firefox answers the request
+   * with a permission prompt to the user; set it when the app has decided to
+   * ask (or call db.persist() later, from a user gesture).
+   */
+  persist?: boolean;
   /** Where to fetch (browser) or read (Node) pocketdynamo-core.wasm. Default: next to dist/core/module.js (import.meta.url). */
   wasmUrl?: string | URL;
   /** The wasm bytes themselves (then nothing is fetched or read). */

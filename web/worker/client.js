@@ -21,6 +21,7 @@
 
 import { DatabaseBase } from '../database-base.js';
 import { PocketDynamoError } from '../errors.js';
+import { askPersistence } from '../persistence/ask-persistence.js';
 import { EVENTS, cloneableOpenOptions, errorFromWire, eventFromWire } from '../rpc.js';
 import { TAG } from './protocol.js';
 
@@ -48,7 +49,19 @@ export class WorkerClient extends DatabaseBase {
     const sendable = cloneableOpenOptions(merged);
     const client = new WorkerClient(port);
     client.#info = await client.#call('open', { options: sendable });
+    // Workers have no navigator.storage.persist(): open({ persist: true }) asks from this page.
+    if (merged.persist === true) await client.persist();
     return client;
+  }
+
+  /**
+   * Asks for persistent storage for the origin from this page (workers have
+   * no navigator.storage.persist()): as Database.persist(). Updates persisted.
+   */
+  async persist() {
+    const answer = await askPersistence(this.storage, { ask: true });
+    if (answer !== null && this.#info) this.#info = { ...this.#info, persisted: answer };
+    return answer;
   }
 
   get name() { return this.#info?.name; }
