@@ -30,9 +30,16 @@ export class Repairer {
     this.#emit = emit;
   }
 
-  /** Called by the owner for every 'replica' event: wakes whenHealthy() callers. */
+  /**
+   * Called by the owner for every 'replica' event: wakes whenHealthy() callers,
+   * and schedules a repair (idempotent). A replica's write can fail after its
+   * commit already reached the quorum and the committer went idle (seen in
+   * Firefox: a write to a replica deleted behind the database's back fails
+   * late); nothing else would then start the repair.
+   */
   statusChanged() {
     for (const waiter of [...this.#waiters]) waiter.check();
+    if (!this.#closed) this.#committer.scheduleRepair();
   }
 
   /** Scans the given replicas in the background, then schedules repair. */
