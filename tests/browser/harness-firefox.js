@@ -8,6 +8,7 @@
 // prefs { 'dom.storageManager.prompt.testing': true, ...allow } itself.
 
 import fs from 'node:fs';
+import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { EnginePage } from './harness-page.js';
 
@@ -100,10 +101,19 @@ export async function startFirefox({ profile, prefs = {}, timeoutMs = 60_000 } =
     handleSIGHUP: false,
   });
   const child = browser.process();
+  // Once Firefox exited, puppeteer puts back the profile's prefs.js / user.js it had saved as
+  // *.puppeteer before the launch; the next launch on this profile must wait for that (it
+  // saves them again: both at once fail with ENOENT).
+  const restored = async () => {
+    for (let i = 0; i < 100; i++) {
+      if (!['prefs.js', 'user.js'].some((f) => fs.existsSync(path.join(profile, `${f}.puppeteer`)))) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
   const exited = new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', resolve);
-  });
+  }).then(restored);
   let gone = false;
   const kill = async () => {
     if (!gone) {
