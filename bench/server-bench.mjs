@@ -12,7 +12,9 @@
 // time from spawning the server process to its first answered ListTables
 // (polled every millisecond), median of several starts, and the same for
 // an in-process startServer() (pocketdynamo only: dynalite()'s is shown
-// too, in-process). Writes <out>.json and <out>.md and prints the table.
+// too, in-process), and how many fresh isolated databases (open() +
+// CreateTable + close(), or a whole server) can be made per second. Writes
+// <out>.json and <out>.md and prints the table.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -101,9 +103,22 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-async function timeRow(n, fn) {
+// CPU time (user + system, ms) the process has used so far, from /proc (Linux), or null.
+// Unlike wall time it hardly depends on what else the machine runs.
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;   // utime + stime, clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
+
+async function timeRow(n, fn, pid) {
   for (let i = 0; i < Math.min(100, n / 10); i++) await fn(i + 1e6);   // warm-up
   const lat = new Float64Array(n);
+  const cpu0 = cpuMs(pid);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const s = performance.now();
@@ -111,8 +126,12 @@ async function timeRow(n, fn) {
     lat[i] = performance.now() - s;
   }
   const total = performance.now() - t0;
+  const cpu1 = cpuMs(pid);
   const sorted = Array.from(lat).sort((a, b) => a - b);
-  return { ops: n / (total / 1000), p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+  return {
+    ops: n / (total / 1000), p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99),
+    serverCpuUsPerOp: cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) * 1000) / n,
+  };
 }
 
 async function benchEngine(engine) {
@@ -128,10 +147,10 @@ async function benchEngine(engine) {
     const payload = { S: 'x'.repeat(100) };
     result.PutItem = await timeRow(N, (i) => c.send(new PutItemCommand({
       TableName: 'Bench', Item: { pk: { S: `p${i % 1000}` }, sk: { N: String(i) }, v: payload, n: { N: String(i) } },
-    })));
+    })), child.pid);
     result.GetItem = await timeRow(N, (i) => c.send(new GetItemCommand({
       TableName: 'Bench', Key: { pk: { S: `p${i % 1000}` }, sk: { N: String(i % N) } },
-    })));
+    })), child.pid);
     for (let b = 0; b < 4; b++) {
       await c.send(new BatchWriteItemCommand({ RequestItems: { Bench: Array.from({ length: 25 }, (_, j) => ({
         PutRequest: { Item: { pk: { S: 'hundred' }, sk: { N: String(b * 25 + j) }, v: payload } },
@@ -142,12 +161,12 @@ async function benchEngine(engine) {
         TableName: 'Bench', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'hundred' } },
       }));
       if (r.Count !== 100) throw new Error(`${engine}: Query returned ${r.Count} items, not 100`);
-    });
+    }, child.pid);
     result.BatchWriteItem25 = await timeRow(Math.max(100, N / 5), (i) => c.send(new BatchWriteItemCommand({
       RequestItems: { Bench: Array.from({ length: 25 }, (_, j) => ({
         PutRequest: { Item: { pk: { S: `b${i % 100}` }, sk: { N: String(i * 25 + j) }, v: payload } },
       })) },
-    })));
+    })), child.pid);
   } finally {
     c.destroy();
     await stop(child);
@@ -192,6 +211,35 @@ async function inProcessStart(engine) {
   return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
 }
 
+// Fresh isolated databases (a test file that wants its own): open() + CreateTable + close(), and
+// startServer() + CreateTable over HTTP + close(), per second, in this process.
+async function freshRates() {
+  const { open } = await import('pocketdynamo');
+  const { startServer } = await import('pocketdynamo/server');
+  const table = {
+    TableName: 'Fresh', BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+  };
+  const count = quick ? 20 : 100;
+  let t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    const db = await open();
+    await db.send('CreateTable', table);
+    await db.close();
+  }
+  const databases = count / ((performance.now() - t0) / 1000);
+  t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    const server = await startServer();
+    const c = client(server.endpoint);
+    await c.send(new CreateTableCommand(table));
+    c.destroy();
+    await server.close();
+  }
+  const servers = count / ((performance.now() - t0) / 1000);
+  return { databasesPerSecond: databases, serversPerSecond: servers, count };
+}
+
 const engines = ['pocketdynamo', ...(dynaliteDir ? ['dynalite'] : [])];
 const results = { when: new Date().toISOString(), node: process.version, n: N, loadavg: (await import('node:os')).loadavg(), engines: {} };
 for (const engine of engines) {
@@ -200,25 +248,31 @@ for (const engine of engines) {
   results.engines[engine].startInProcess = await inProcessStart(engine);
 }
 
+results.fresh = await freshRates();
+
 const f = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const lines = [
   `# pocketdynamo server vs dynalite (${results.when}, Node ${process.version}, load ${results.loadavg.map((l) => l.toFixed(1)).join(' ')})`,
   '',
   `One AWS SDK v3 DynamoDBClient over HTTP on 127.0.0.1 (keep-alive), one request at a time; ${N} requests per row` +
-  ' (Query and BatchWriteItem: a fifth). Each server in its own process, in memory.',
+  ' (Query and BatchWriteItem: a fifth). Each server in its own process, in memory. Server CPU µs/op: the' +
+  " server process's user + system time over the row divided by its requests (from /proc; 10 ms ticks), which" +
+  ' depends far less on the machine\'s load than ops/s and latency do.',
   '',
-  `| row | ${engines.map((e) => `${e} ops/s | p50 ms | p99 ms`).join(' | ')} |`,
-  `|---|${engines.map(() => '---:|---:|---:').join('|')}|`,
+  `| row | ${engines.map((e) => `${e} ops/s | p50 ms | p99 ms | server CPU µs/op`).join(' | ')} |`,
+  `|---|${engines.map(() => '---:|---:|---:|---:').join('|')}|`,
 ];
 for (const row of ['PutItem', 'GetItem', 'Query100', 'BatchWriteItem25']) {
   lines.push(`| ${row} | ${engines.map((e) => {
     const r = results.engines[e][row];
-    return `${f(r.ops)} | ${f(r.p50, 2)} | ${f(r.p99, 2)}`;
+    return `${f(r.ops)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${r.serverCpuUsPerOp === null ? '-' : f(r.serverCpuUsPerOp)}`;
   }).join(' | ')} |`);
 }
 lines.push('', '| start-up to first answered request | ' + engines.join(' | ') + ' |', `|---|${engines.map(() => '---:').join('|')}|`);
 lines.push(`| new process (spawn -> ListTables answered), median of ${STARTS} | ${engines.map((e) => `${f(results.engines[e].startProcess.median, 1)} ms`).join(' | ')} |`);
 lines.push(`| in this process (create, listen, answer), median of ${STARTS} | ${engines.map((e) => `${f(results.engines[e].startInProcess.median, 1)} ms`).join(' | ')} |`);
+lines.push('', `Fresh isolated databases (in this process, ${results.fresh.count} each): open() + CreateTable + close() ` +
+  `${f(results.fresh.databasesPerSecond)}/s; startServer() + CreateTable over HTTP + close() ${f(results.fresh.serversPerSecond)}/s.`);
 const md = `${lines.join('\n')}\n`;
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(`${out}.json`, `${JSON.stringify(results, null, 2)}\n`);

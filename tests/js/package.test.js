@@ -78,6 +78,38 @@ test("the README's example runs as written, against the installed package", () =
   assert.equal(out.trim(), promised.trim());
 });
 
+test('installed, `npx pocketdynamo serve` answers DynamoDB requests and stops on Ctrl-C', async () => {
+  const { spawn } = await import('node:child_process');
+  // Its own process group, as in a terminal, where Ctrl-C signals npx and the server alike.
+  const child = spawn('npx', ['--no', 'pocketdynamo', 'serve', '--port', '0'],
+    { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  let out = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const endpoint = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /DynamoDB endpoint (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    exited.then((code) => reject(new Error(`npx pocketdynamo serve exited ${code}: ${stderr}`)));
+  });
+  const res = await fetch(endpoint, { method: 'POST', body: '{}',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' } });
+  assert.deepEqual(await res.json(), { TableNames: [] });
+  const stopped = new Promise((resolve) => child.stdout.on('end', resolve));
+  process.kill(-child.pid, 'SIGINT');
+  await Promise.all([exited, stopped]);
+  assert.match(out, /pocketdynamo: stopped\n$/);
+  await assert.rejects(fetch(endpoint), /fetch failed/);
+  const check = execFileSync(process.execPath, ['--input-type=module', '-e',
+    "const s = await import('pocketdynamo/server'); await import('pocketdynamo/vitest'); await import('pocketdynamo/jest'); " +
+    "const server = await s.startServer(); console.log(typeof server.endpoint); await server.close();"],
+  { cwd: project, encoding: 'utf8' });
+  assert.equal(check.trim(), 'string');
+});
+
 test('bundled with esbuild, it works in Chromium', async () => {
   fs.writeFileSync(path.join(project, 'app.js'), [
     "import { open } from 'pocketdynamo';",
