@@ -3,7 +3,7 @@
 // transactions, on 127.0.0.1 only; bounded in time (--seconds) and stops by
 // itself.
 //
-//   node bench/server-soak.mjs [--seconds 60] [--clients 50] [--path DIR]
+//   node bench/server-soak.mjs [--seconds 60] [--clients 50] [--keys 20] [--path DIR]
 //
 // The server runs as `pocketdynamo serve` (dist/server/cli.js) in its own
 // process (in memory, or --path DIR for file replicas); its resident memory
@@ -11,8 +11,8 @@
 //   - PutItem of a new key of its own, attribute_not_exists (never fails):
 //     the key and value are recorded when acknowledged;
 //   - DeleteItem of one of its acknowledged keys (recorded); a client holding
-//     200 keys deletes instead of putting, so the data stays bounded (about
-//     10,000 items) and memory can be seen to stay flat;
+//     --keys keys (default 20) deletes instead of putting, so the data stays
+//     bounded (about 1,000 items) and memory can be seen to stay flat;
 //   - optimistic increments of one of 20 shared counters: GetItem, then
 //     UpdateItem SET v = v + 1 with the condition v = <what was read>
 //     (ConditionalCheckFailedException is the expected failure when another
@@ -47,6 +47,7 @@ const arg = (name, fallback) => {
 const SECONDS = Math.min(600, Number(arg('--seconds', 60)));
 const CLIENTS = Math.min(200, Number(arg('--clients', 50)));
 const DATA = arg('--path', null);
+const KEYS = Math.max(1, Number(arg('--keys', 20)));   // keys a client holds at most
 const COUNTERS = 20;
 const ACCOUNTS = 10;
 const START_BALANCE = 1000;
@@ -114,7 +115,7 @@ async function clientLoop(id) {
   while (Date.now() < deadline) {
     const dice = rand(100);
     try {
-      if (dice < 30 && mine.length < 200) {
+      if (dice < 30 && mine.length < KEYS) {
         const sk = `k${seq++}`;
         const value = `${id}-${sk}-${rand(1e9)}`;
         await c.send(new PutItemCommand({ TableName: 'Soak', Item: { pk: S(`client${id}`), sk: S(sk), value: S(value) },
