@@ -3,7 +3,32 @@
 // IndexedDB (one database, one object store), timed with performance.now().
 // Every function resolves to plain numbers (milliseconds unless named otherwise).
 
-import { open } from '/dist/index.js';
+let { open } = await import('/dist/index.js');
+
+/** Uses the package at `url` (e.g. '/release/index.js', the release before, for --before) from now on. */
+export async function pdUse(url) {
+  ({ open } = await import(url));
+  return true;
+}
+
+/** navigator.storage.estimate().usage of this origin, bytes. */
+export async function usage() {
+  return (await navigator.storage.estimate()).usage;
+}
+
+/** Deletes the IndexedDB databases whose name starts with `prefix`. */
+export async function deleteDatabases(prefix) {
+  for (const { name } of await indexedDB.databases()) {
+    if (!name.startsWith(prefix)) continue;
+    await new Promise((resolve) => {
+      const r = indexedDB.deleteDatabase(name);
+      r.onsuccess = resolve;
+      r.onerror = resolve;
+      r.onblocked = resolve;
+    });
+  }
+  return true;
+}
 
 const TABLE = 'Bench';
 const BODY = 'b'.repeat(200);
@@ -63,7 +88,7 @@ export async function pdSequential(n, prefix = 'seq-') {
 
 export async function pdWhenHealthy() {
   const t = performance.now();
-  const replicas = await db.whenHealthy(120_000);
+  const replicas = await db.whenHealthy(600_000);
   return { ms: performance.now() - t, bytes: replicas[0].bytes, pages: replicas[0].pageCount };
 }
 
@@ -77,10 +102,12 @@ export async function pdReopen(name) {
   const t = performance.now();
   db = await open(name);
   const ms = performance.now() - t;
-  await db.whenHealthy(120_000);
+  const first = await db.send('GetItem', { TableName: TABLE, Key: { pk: { S: key('bulk-', 1) } } });
+  const firstReadMs = performance.now() - t;
+  await db.whenHealthy(600_000);
   const readyMs = performance.now() - t;
   const got = await db.send('GetItem', { TableName: TABLE, Key: { pk: { S: key('bulk-', 0) } } });
-  return { ms, readyMs, found: got.Item !== undefined };
+  return { ms, firstReadMs, readyMs, found: got.Item !== undefined && first.Item !== undefined };
 }
 
 // ------------------------------------------------------------- raw IndexedDB

@@ -42,12 +42,12 @@ export class CoreAdapter {
   get closed() { return this.#engine.closed; }
   get durableLsn() { return this.#engine.durableLsn; }
   get pageSize() { return this.#engine.pageSize; }
-  get durablePageCount() { return this.#records ? this.#engine.durablePageCount ?? this.#durablePageCount : this.#durablePageCount; }
+  get durablePageCount() { return this.#durablePageCount; }
   hasPendingCommit() { return this.#engine.hasPendingCommit(); }
 
   takeCommit() {
     if (this.#records) {
-      const commit = this.#engine.takeCommit();
+      const commit = this.#engine.takeCommit({ images: false, record: true });
       this.#inflight.push({ lsn: commit.lsn, pageCount: commit.pageCount });
       return commit;
     }
@@ -82,6 +82,7 @@ export class CoreAdapter {
     const out = new Map();
     if (this.#records) {
       const list = Uint32Array.from(ids);
+      if (list.length === 0) return out;
       const bytes = this.#engine.durableImages(list);
       const size = this.pageSize;
       for (let i = 0; i < list.length; i++) out.set(list[i], bytes.subarray(i * size, (i + 1) * size));
