@@ -14,7 +14,7 @@ import path from 'node:path';
 import { FileStore } from '../../web/persistence/file-store.js';
 import { MemoryStore, emptyDisk } from '../../web/persistence/memory-store.js';
 import { StoreError } from '../../web/persistence/page-store.js';
-import { crc32c, encodeImageRecord, readRecordHeader, sealPage } from '../../web/persistence/record.js';
+import { applyImageRecord, crc32c, encodeImageRecord, readRecordHeader, sealPage } from '../../web/persistence/record.js';
 
 const PAGE = 256;
 
@@ -263,4 +263,25 @@ test('crc32c and record headers', () => {
     assert.ok(readRecordHeader(copy).error, `a flipped bit at ${at} is found`);
   }
   assert.match(readRecordHeader(bytes.subarray(0, 40)).error, /shorter than its header/);
+});
+
+test('records of page deltas: encoded against the page as of prev_lsn, redone to the same image', () => {
+  const before = new Map([[0, meta(9, 4)], [1, page(1, 9, 1)], [3, page(3, 8, 3)]]);
+  const after0 = meta(10, 4);
+  const after1 = before.get(1).slice();
+  after1.fill(0x42, 100, 140);
+  sealPage(after1, 1, 10);
+  const after3 = page(3, 10, 0x33);
+  const images = new Uint8Array(3 * PAGE);
+  [after0, after1, after3].forEach((image, i) => images.set(image, i * PAGE));
+  const commit = { lsn: 10, prevLsn: 9, pageCount: 4, pageSize: PAGE, pageIds: Uint32Array.of(0, 1, 3), images };
+  const delta = encodeImageRecord(commit, (id) => before.get(id));
+  const whole = encodeImageRecord(commit);
+  assert.ok(delta.byteLength < whole.byteLength, `${delta.byteLength} bytes with deltas, ${whole.byteLength} without`);
+  const redone = new Map(before);
+  assert.equal(applyImageRecord(redone, delta), '');
+  assert.deepEqual(redone.get(0), after0);
+  assert.deepEqual(redone.get(1), after1);
+  assert.deepEqual(redone.get(3), after3);
+  assert.match(applyImageRecord(new Map(), delta), /a delta without the page it applies to/);
 });

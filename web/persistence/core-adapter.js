@@ -7,15 +7,20 @@
 //             (takeCommit().record, core/pager/log_record.h) and the durable
 //             image of any page (durableImages): used as they are.
 //   images    a core that hands out sealed page images only: the adapter
-//             encodes them as a record of IMAGE entries (record.js), and keeps
-//             the durable image of every page changed since the oldest
-//             checkpoint (those are what a checkpoint writes); a rebuild needs
-//             the whole database and waits until nothing is in flight
+//             encodes them as a record (record.js): a page whose durable image
+//             it holds (the page as of the commit's prev LSN: one commit is in
+//             flight at a time) becomes a DELTA entry of the bytes that
+//             changed, any other an IMAGE entry. It keeps the durable image of
+//             every page changed since the oldest checkpoint (what a
+//             checkpoint writes), and of others up to RETAIN_BYTES; a rebuild
+//             needs the whole database and waits until nothing is in flight
 //             (snapshot()).
 // Either way the records in the logs are the core's format, so a database
 // written by one kind opens with the other (given a core that redoes them).
 
 import { encodeImageRecord } from './record.js';
+
+const RETAIN_BYTES = 32 * 1024 * 1024;   // images mode: durable images kept beyond what checkpoints need
 
 export function engineHasRecords(engine) {
   return typeof engine.durableImages === 'function';
@@ -54,8 +59,11 @@ export class CoreAdapter {
     const commit = this.#engine.takeCommit();
     this.#inflight.push({ lsn: commit.lsn, pageCount: commit.pageCount, pageIds: commit.pageIds, images: commit.images,
       pageSize: commit.pageSize });
+    // The base of a delta must be the page as of prevLsn: only when nothing else is in flight.
+    const base = this.#inflight.length === 1 && this.#engine.durableLsn === commit.prevLsn
+      ? (id) => this.#pages.get(id) : undefined;
     return { lsn: commit.lsn, prevLsn: commit.prevLsn, pageCount: commit.pageCount, pageSize: commit.pageSize,
-      pageIds: commit.pageIds, record: encodeImageRecord(commit) };
+      pageIds: commit.pageIds, record: encodeImageRecord(commit, base) };
   }
 
   markDurable(lsn) {
@@ -120,7 +128,7 @@ export class CoreAdapter {
 
   /** Images mode: forget pages no checkpoint needs any more (ids not in keep). */
   retain(keep) {
-    if (this.#records) return;
+    if (this.#records || this.#pages.size * this.pageSize <= RETAIN_BYTES) return;
     for (const id of [...this.#pages.keys()]) if (!keep.has(id)) this.#pages.delete(id);
   }
 }

@@ -5,10 +5,12 @@
 //   readRecordHeader(bytes)        { lsn, prevLsn, pageSize, pageCount, pageIds, byteLength } | { error }
 //                                  (checks magic, version, flags, length, CRC and the page directory;
 //                                  not the entries: the core checks those when it redoes the record)
-//   encodeImageRecord(commit)      a PDRC record of IMAGE entries from a commit's sealed page images
-//                                  (engines that hand out images only: every page is written whole)
-//   applyImageRecord(pages, rec)   JS redo of a record made only of IMAGE entries onto a Map of page
-//                                  images; a record with DELTA entries needs the core (returns false)
+//   encodeImageRecord(commit, base?) a PDRC record from a commit's sealed page images (engines that
+//                                  hand out images only): a page whose image as of prev_lsn base(id)
+//                                  gives is a DELTA entry (the changed byte runs) when that is smaller,
+//                                  every other page an IMAGE entry
+//   applyImageRecord(pages, rec)   JS redo of a record onto a Map of page images (IMAGE and DELTA
+//                                  entries; a DELTA entry's page must be in the map as of prev_lsn)
 //   sealPage(image, id, lsn)       writes id, LSN and CRC as core/pager/page.cc Seal does
 //
 // Records are opaque to the stores; these helpers let the replica set learn
@@ -110,16 +112,70 @@ function putVarint(out, at, x) {
   return at;
 }
 
+// The runs of an entry turning `before` (null: a page of zeros) into `after`,
+// bytes 8..19 (LSN, CRC) left out: [[start, end], ...]. Gaps shorter than
+// MERGE_GAP bytes are bridged (a new run costs at least two varint bytes).
+const MERGE_GAP = 8;
+function diffRuns(before, after) {
+  const runs = [];
+  const n = after.length;
+  let i = 0;
+  while (i < n) {
+    if (i >= 8 && i < 20) { i = 20; continue; }
+    if ((before === null ? 0 : before[i]) === after[i]) { i++; continue; }
+    let end = i + 1;
+    let same = 0;
+    for (let j = end; j < n; j++) {
+      if (j >= 8 && j < 20) break;
+      if ((before === null ? 0 : before[j]) === after[j]) {
+        if (++same >= MERGE_GAP) break;
+      } else {
+        same = 0;
+        end = j + 1;
+      }
+    }
+    runs.push([i, end]);
+    i = end;
+  }
+  return runs;
+}
+
+function runsSize(runs) {
+  let size = varintSize(runs.length);
+  let pos = 0;
+  for (const [start, end] of runs) {
+    size += varintSize(start - pos) + varintSize(end - start) + (end - start);
+    pos = end;
+  }
+  return size;
+}
+
 /**
- * A record of IMAGE entries for a commit { lsn, prevLsn, pageCount, pageSize,
- * pageIds, images } (images: pageIds.length sealed pages of pageSize bytes).
+ * A record for a commit { lsn, prevLsn, pageCount, pageSize, pageIds, images }
+ * (images: pageIds.length sealed pages of pageSize bytes). base(id), when
+ * given, returns page id's image as of prevLsn (or undefined): such a page
+ * becomes a DELTA entry when that is smaller than an IMAGE entry.
  */
-export function encodeImageRecord({ lsn, prevLsn, pageCount, pageSize, pageIds, images }) {
+export function encodeImageRecord({ lsn, prevLsn, pageCount, pageSize, pageIds, images }, base = () => undefined) {
   const n = pageIds.length;
-  // Per page: kind, r = 2, run [skip 0, len 8], run [skip 12, len pageSize - 20]: bytes 8..19 are LSN and CRC.
-  const runHead = 1 + 1 + 1 + 1 + 1 + varintSize(pageSize - 20);
-  const perPage = runHead + 8 + (pageSize - 20);
-  const total = RECORD_HEADER + 4 * n + n * perPage;
+  const entries = [];
+  let total = RECORD_HEADER + 4 * n;
+  for (let i = 0; i < n; i++) {
+    const after = images.subarray(i * pageSize, (i + 1) * pageSize);
+    const image = diffRuns(null, after);
+    let kind = KIND_IMAGE;
+    let runs = image;
+    const before = base(pageIds[i]);
+    if (before instanceof Uint8Array && before.byteLength === pageSize) {
+      const delta = diffRuns(before, after);
+      if (runsSize(delta) < runsSize(image)) {
+        kind = KIND_DELTA;
+        runs = delta;
+      }
+    }
+    entries.push({ kind, runs, after });
+    total += 1 + runsSize(runs);
+  }
   const out = new Uint8Array(total);
   const v = new DataView(out.buffer);
   out.set(MAGIC, 0);
@@ -132,18 +188,17 @@ export function encodeImageRecord({ lsn, prevLsn, pageCount, pageSize, pageIds, 
   v.setUint32(40, n, true);
   let at = RECORD_HEADER;
   for (let i = 0; i < n; i++, at += 4) v.setUint32(at, pageIds[i], true);
-  for (let i = 0; i < n; i++) {
-    const image = images.subarray(i * pageSize, (i + 1) * pageSize);
-    out[at++] = KIND_IMAGE;
-    at = putVarint(out, at, 2);
-    at = putVarint(out, at, 0);
-    at = putVarint(out, at, 8);
-    out.set(image.subarray(0, 8), at);
-    at += 8;
-    at = putVarint(out, at, 12);
-    at = putVarint(out, at, pageSize - 20);
-    out.set(image.subarray(20), at);
-    at += pageSize - 20;
+  for (const { kind, runs, after } of entries) {
+    out[at++] = kind;
+    at = putVarint(out, at, runs.length);
+    let pos = 0;
+    for (const [start, end] of runs) {
+      at = putVarint(out, at, start - pos);
+      at = putVarint(out, at, end - start);
+      out.set(after.subarray(start, end), at);
+      at += end - start;
+      pos = end;
+    }
   }
   v.setUint32(12, recordCrc(out), true);
   return out;
@@ -171,10 +226,11 @@ function getVarint(bytes, at, limit) {
 }
 
 /**
- * Applies a record made only of IMAGE entries to `pages` (Map id ->
- * Uint8Array, replaced, never modified in place). Returns '' when applied,
- * 'delta' when the record holds DELTA entries (the core must redo it), or the
- * problem found. Pages beyond the record's page count are dropped.
+ * Applies a record to `pages` (Map id -> Uint8Array, replaced, never
+ * modified in place; a DELTA entry applies to the page the map holds, which
+ * must be the page as of the record's prev_lsn). Returns '' when applied, or
+ * the problem found (nothing changed then). Pages beyond the record's page
+ * count are dropped.
  */
 export function applyImageRecord(pages, bytes) {
   const header = readRecordHeader(bytes);
@@ -185,13 +241,16 @@ export function applyImageRecord(pages, bytes) {
   const built = [];
   for (const id of pageIds) {
     const kind = bytes[at++];
-    if (kind === KIND_DELTA) return 'delta';
-    if (kind !== KIND_IMAGE) return `record ${lsn}: page ${id}: unknown entry kind ${kind}`;
+    if (kind !== KIND_IMAGE && kind !== KIND_DELTA) return `record ${lsn}: page ${id}: unknown entry kind ${kind}`;
+    const base = pages.get(id);
+    if (kind === KIND_DELTA && !(base instanceof Uint8Array && base.byteLength === pageSize)) {
+      return `record ${lsn}: page ${id}: a delta without the page it applies to`;
+    }
     let read = getVarint(bytes, at, limit);
     if (read === null) return `record ${lsn}: page ${id}: bad run count`;
     let runs;
     [runs, at] = read;
-    const image = new Uint8Array(pageSize);
+    const image = kind === KIND_DELTA ? base.slice() : new Uint8Array(pageSize);
     let pos = 0;
     for (let r = 0; r < runs; r++) {
       let skip;
@@ -204,6 +263,7 @@ export function applyImageRecord(pages, bytes) {
       [length, at] = read;
       const start = pos + skip;
       if (length < 1 || start + length > pageSize || at + length > limit) return `record ${lsn}: page ${id}: run out of bounds`;
+      if (start < 20 && start + length > 8) return `record ${lsn}: page ${id}: a run over the LSN or CRC`;
       image.set(bytes.subarray(at, at + length), start);
       at += length;
       pos = start + length;

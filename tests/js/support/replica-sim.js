@@ -1,7 +1,8 @@
 // A deterministic simulation of the replica protocol (issue #13): the real
 // ReplicaSet, Committer (with its checkpointer) and recovery over three
 // fault-injecting MemoryStores, driven by a fake engine whose pages are small
-// random byte strings, all on a simulated clock. One seed = one run:
+// random byte strings (its records hold DELTA entries for pages that existed
+// before, IMAGE entries for new ones), all on a simulated clock. One seed = one run:
 //
 //   const outcome = await simulate(seed, { steps: 400 });   // { ok, seed, problem?, trace, stats }
 //
@@ -184,7 +185,10 @@ export class FakeEngine {
       images.set(this.#pages[id], i * PAGE_SIZE);
     });
     this.#inflight.push({ lsn, pages: this.#pages.slice() });
-    const record = encodeImageRecord({ lsn, prevLsn: lsn - 1, pageCount, pageSize: PAGE_SIZE, pageIds, images });
+    // Pages that existed at the durable LSN (= lsn - 1: one commit in flight) may be DELTA entries.
+    const durable = this.#durableLsn === lsn - 1 && this.#inflight.length === 1 ? this.#durable : [];
+    const record = encodeImageRecord({ lsn, prevLsn: lsn - 1, pageCount, pageSize: PAGE_SIZE, pageIds, images },
+      (id) => durable[id]);
     return { lsn, prevLsn: lsn - 1, pageCount, pageSize: PAGE_SIZE, pageIds, record };
   }
 
