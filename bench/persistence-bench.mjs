@@ -201,6 +201,10 @@ if (before) {
     '',
     `Commits: bulk load before ${b.bulk.commits}, after ${pd.bulk.commits}. After: ${pd.healthy.pages} pages per replica at the end.`,
     '',
+    'Storage is navigator.storage.estimate() before and after each case in one origin: it lags LevelDB\'s compaction ' +
+      '(the databases of earlier cases are deleted, and old page versions and log records wait for compaction), so ' +
+      'it is rough, and can even come out negative.',
+    '',
   ].join('\n');
   console.log('');
   console.log(md);
