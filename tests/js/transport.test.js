@@ -153,12 +153,15 @@ const expectedCalls = {
   whenHealthy: ['healthy', 'healthy', 'healthy'],
 };
 
+// Three memory replicas run by the replica set (storage 'custom'), whatever storage 'memory' runs.
+const replicaStores = () => [0, 1, 2].map((i) => new MemoryStore({ label: `replica #${i}` }));
+
 test('every call of the protocol answers the same in the owner, through a forwarding channel and through a worker', async () => {
-  const owner = await open('calls-owner', { storage: 'memory', ttlSweepIntervalMs: 0 });
+  const owner = await open('calls-owner', { stores: replicaStores(), ttlSweepIntervalMs: 0 });
   assert.deepEqual(await everyCall((name, args) => runCall(owner, name, args)), expectedCalls);
   await owner.close();
 
-  const served = await open('calls-tabs', { storage: 'memory', ttlSweepIntervalMs: 0 });
+  const served = await open('calls-tabs', { stores: replicaStores(), ttlSweepIntervalMs: 0 });
   const server = new ForwardingServer('calls-tabs', (name, args) => runCall(served, name, args));
   const client = new ForwardingClient('calls-tabs');
   try {
@@ -171,7 +174,7 @@ test('every call of the protocol answers the same in the owner, through a forwar
     await served.close();
   }
 
-  const { db, done } = await workerDb('calls-worker', { storage: 'memory', ttlSweepIntervalMs: 0 });
+  const { db, done } = await workerDb('calls-worker', { ttlSweepIntervalMs: 0 }, { options: { stores: replicaStores() } });
   try {
     const methods = {
       sendJson: ({ operation, json }) => db.sendJson(operation, json),
@@ -186,7 +189,7 @@ test('every call of the protocol answers the same in the owner, through a forwar
     };
     assert.deepEqual(await everyCall((name, args) => methods[name](args)), expectedCalls);
     assert.equal(db.role, 'owner');
-    assert.equal(db.storage, 'memory');
+    assert.equal(db.storage, 'custom');
     assert.equal(db.recovery.fresh, true);
   } finally {
     await done();
