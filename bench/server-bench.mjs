@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import {
   DynamoDBClient, CreateTableCommand, PutItemCommand, GetItemCommand, QueryCommand, BatchWriteItemCommand,
-  ListTablesCommand,
+  ListTablesCommand, waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -144,6 +144,8 @@ async function benchEngine(engine) {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
     }));
+    // dynalite keeps a new table CREATING for a while (its createTableMs treats 0 as unset).
+    await waitUntilTableExists({ client: c, minDelay: 0.1, maxDelay: 0.2, maxWaitTime: 60 }, { TableName: 'Bench' });
     const payload = { S: 'x'.repeat(100) };
     result.PutItem = await timeRow(N, (i) => c.send(new PutItemCommand({
       TableName: 'Bench', Item: { pk: { S: `p${i % 1000}` }, sk: { N: String(i) }, v: payload, n: { N: String(i) } },
