@@ -47,9 +47,6 @@ const logDir = path.join(repo, 'build', 'test-logs');
 const allParts = ['lint', 'native', 'wasm', 'js', 'browser'];
 const lintDirs = ['web', 'scripts', 'tests', 'bench', 'demo'];
 const allEngines = ['chromium', 'firefox', 'webkit'];
-// The engines npm test runs without --browser / PD_BROWSERS (Firefox and WebKit join once their
-// crash and playground suites pass here).
-const defaultEngines = ['chromium'];
 
 // ---------------------------------------------------------------- arguments
 
@@ -83,7 +80,7 @@ function parseArgs(argv) {
   return {
     parts: parts.length ? allParts.filter((p) => parts.includes(p)) : allParts,
     areas,
-    engines: engines.length ? allEngines.filter((e) => engines.includes(e)) : defaultEngines,
+    engines: engines.length ? allEngines.filter((e) => engines.includes(e)) : allEngines,
   };
 }
 

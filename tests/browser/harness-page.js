@@ -32,8 +32,28 @@ const DOM = String.raw`(() => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0;
   };
+  // Playwright's chained selectors: 'css >> text=Label' (the deepest elements under the
+  // previous match whose text contains Label, case-insensitively, whitespace collapsed).
+  const norm = (t) => (t || '').replace(/\s+/g, ' ').trim().toLowerCase();
+  const select = (selector) => {
+    let scope = [document];
+    for (const part of selector.split(' >> ')) {
+      const next = [];
+      for (const root of scope) {
+        if (part.startsWith('text=')) {
+          const want = norm(part.slice(5).replace(/^"(.*)"$/, '$1'));
+          const candidates = [...root.querySelectorAll('*')].filter((el) => norm(el.textContent).includes(want));
+          next.push(...candidates.filter((el) => ![...el.children].some((c) => norm(c.textContent).includes(want))));
+        } else {
+          next.push(...root.querySelectorAll(part));
+        }
+      }
+      scope = [...new Set(next)];
+    }
+    return scope;
+  };
   const all = (q) => {
-    let list = [...document.querySelectorAll(q.selector)];
+    let list = select(q.selector);
     if (q.hasText != null) list = list.filter((el) => (el.textContent || '').includes(q.hasText));
     if (q.index != null) list = q.index < 0 ? list.slice(q.index).slice(0, 1) : list.slice(q.index, q.index + 1);
     return list;

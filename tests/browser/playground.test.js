@@ -381,7 +381,8 @@ test('backups: create, list, describe, restore to a new table, delete', async ()
 test('replicas: damage one, see it rebuilt, nothing lost', async () => {
   await tab('replicas');
   await page.waitForSelector('[data-replica="2"]');
-  const before = await page.evaluate(() => window.playground.db.replicas());
+  // A checkpoint may still be writing (WebKit's commits are slow): healthy once it is done.
+  const before = await page.evaluate(() => window.playground.db.whenHealthy(60_000));
   assert.ok(before.every((r) => r.status === 'healthy' && r.pageCount > 0), JSON.stringify(before));
   await shots('replicas');
   await page.click('[data-replica="1"] >> text=Delete it');
