@@ -71,6 +71,12 @@ const OperationDef kOperations[] = {
      true},
     {"UpdateTimeToLive", &api::UpdateTimeToLiveSpec, &api::HandleUpdateTimeToLive, true},
     {"DescribeTimeToLive", &api::DescribeTimeToLiveSpec, &api::HandleDescribeTimeToLive, false},
+    // PartiQL (api/ops/execute_statement.cc); BatchExecuteStatement opens one
+    // pager operation per write statement itself.
+    {"ExecuteStatement", &api::ExecuteStatementSpec, &api::HandleExecuteStatement, true},
+    {"BatchExecuteStatement", &api::BatchExecuteStatementSpec, &api::HandleBatchExecuteStatement,
+     false},
+    {"ExecuteTransaction", &api::ExecuteTransactionSpec, &api::HandleExecuteTransaction, true},
     // The DynamoDB Streams service's operations.
     {"ListStreams", &api::ListStreamsSpec, &api::HandleListStreams, false},
     {"DescribeStream", &api::DescribeStreamSpec, &api::HandleDescribeStream, false},

@@ -61,6 +61,16 @@ DdbResult<nlohmann::json> HandleTransactWriteItems(Store& store, Context& ctx,
                                                    const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleTransactGetItems(Store& store, Context& ctx,
                                                  const nlohmann::json& request);
+// PartiQL (execute_statement.cc): statements lowered onto the handlers above.
+// BatchExecuteStatement runs each write statement as its own pager operation
+// (a failed statement changes nothing, the others stay): the engine lists it
+// as a read so that it is not wrapped in one operation.
+DdbResult<nlohmann::json> HandleExecuteStatement(Store& store, Context& ctx,
+                                                 const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleBatchExecuteStatement(Store& store, Context& ctx,
+                                                      const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleExecuteTransaction(Store& store, Context& ctx,
+                                                   const nlohmann::json& request);
 // Backups (create_backup.cc, describe_backup.cc, list_backups.cc,
 // delete_backup.cc, restore_table_from_backup.cc; table/backups.h).
 DdbResult<nlohmann::json> HandleCreateBackup(Store& store, Context& ctx, const nlohmann::json& request);

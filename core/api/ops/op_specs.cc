@@ -14,7 +14,8 @@ const std::vector<const OperationSpec*>& AllOperationSpecs() {
           &CreateBackupSpec(),   &DescribeBackupSpec(), &ListBackupsSpec(),
           &DeleteBackupSpec(),   &RestoreTableFromBackupSpec(),
           &UpdateTimeToLiveSpec(), &DescribeTimeToLiveSpec(), &ListStreamsSpec(),
-          &DescribeStreamSpec(),   &GetShardIteratorSpec(),   &GetRecordsSpec()};
+          &DescribeStreamSpec(),   &GetShardIteratorSpec(),   &GetRecordsSpec(),
+          &ExecuteStatementSpec(), &BatchExecuteStatementSpec(), &ExecuteTransactionSpec()};
   return *kAll;
 }
 

@@ -46,6 +46,10 @@ const OperationSpec& BatchWriteItemSpec();
 // Transactions (transact_specs.cc).
 const OperationSpec& TransactWriteItemsSpec();
 const OperationSpec& TransactGetItemsSpec();
+// PartiQL (execute_statement.cc).
+const OperationSpec& ExecuteStatementSpec();
+const OperationSpec& BatchExecuteStatementSpec();
+const OperationSpec& ExecuteTransactionSpec();
 // Backups (backup_specs.cc).
 const OperationSpec& CreateBackupSpec();
 const OperationSpec& DescribeBackupSpec();

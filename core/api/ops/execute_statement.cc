@@ -1,0 +1,401 @@
+// ExecuteStatement, BatchExecuteStatement and ExecuteTransaction: PartiQL
+// statements (partiql/partiql.h) lowered onto the existing operations
+// (partiql/lower.h) and run through their specs and handlers, so every rule
+// of GetItem / Query / Scan / PutItem / UpdateItem / DeleteItem /
+// TransactGetItems / TransactWriteItems applies unchanged.
+//
+// ExecuteStatement: parse ("Statement wasn't well formed, ..."), parameter
+// count ("Number of parameters in request and statement don't match."),
+// table (ResourceNotFoundException), index, lowering; then the operation.
+// A SELECT pages with Limit and NextToken: the token is base64 of
+// {"h": hash of the statement, "k": LastEvaluatedKey}; a token of another
+// statement is "NextToken does not match request", an undecodable one
+// "Invalid NextToken". INSERT of an existing key is DuplicateItemException;
+// UPDATE of a missing item ConditionalCheckFailedException; DELETE of a
+// missing item succeeds. RETURNING gives the item in Items.
+//
+// BatchExecuteStatement (1-25 statements, all reads or all writes): each
+// statement alone, a single-item read (GetItem) or write; one statement's
+// error is its Responses entry {Error: {Code, Message}, TableName?} and
+// changes nothing (each write statement runs as its own pager operation:
+// this handler opens and closes them, the engine registers it as a read).
+//
+// ExecuteTransaction (1-100 statements): all SELECTs -> TransactGetItems,
+// otherwise every statement a write or [NOT] EXISTS -> TransactWriteItems;
+// both kinds in one request is a ValidationException. INSERT's failed
+// condition is reported as DuplicateItem in CancellationReasons.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/ops/common_spec.h"
+#include "api/ops/handler_util.h"
+#include "api/ops/handlers.h"
+#include "api/ops/op_specs.h"
+#include "partiql/lower.h"
+#include "partiql/partiql.h"
+#include "table/limits.h"
+#include "util/base64.h"
+
+namespace pd {
+namespace api {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kDuplicate[] = "Duplicate primary key exists in table";
+constexpr uint32_t kMaxStatementLength = 8192;
+constexpr uint32_t kMaxBatchStatements = 25;
+constexpr uint32_t kMaxNextTokenLength = 32768;
+
+Param StatementParam() { return String("Statement").NotNull().Length(1, kMaxStatementLength); }
+Param ParametersParam() { return List("Parameters", AttributeValueParam()).MinLength(1); }
+
+// A statement parsed, checked against its parameters and its table, lowered.
+struct Prepared {
+  partiql::Statement st;
+  partiql::Lowered lowered;
+};
+
+std::string Hash(const std::string& text) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a 64
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  static const char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<size_t>(i)] = kHex[h & 15];
+  return out;
+}
+
+DdbResult<Prepared> Prepare(Store& store, const json& entry, partiql::Mode mode) {
+  const std::string text = entry.at("Statement").get<std::string>();
+  std::variant<partiql::Statement, std::string> parsed = partiql::Parse(text);
+  if (parsed.index() == 1) return DdbError::Validation(std::get<1>(std::move(parsed)));
+  Prepared p;
+  p.st = std::get<0>(std::move(parsed));
+  const json params = entry.contains("Parameters") ? entry.at("Parameters") : json::array();
+  if (params.size() < static_cast<size_t>(p.st.param_count)) {
+    return DdbError::Validation("Number of parameters in request and statement don't match.");
+  }
+  DdbResult<Table> table = OpenTableForItems(store, p.st.table);
+  if (!table.ok()) return table.take_error();
+  const TableDescription& d = table->description();
+  partiql::KeyNames keys{d.hash_key.name, d.range_key ? d.range_key->name : ""};
+  partiql::KeyNames index_keys;
+  const partiql::KeyNames* index = nullptr;
+  if (!p.st.index.empty()) {
+    const SecondaryIndex* si = d.FindIndex(p.st.index);
+    if (si == nullptr) {
+      return DdbError::Validation("The table does not have the specified index: " + p.st.index);
+    }
+    index_keys = {si->hash_name, si->range_name.value_or("")};
+    index = &index_keys;
+  }
+  std::variant<partiql::Lowered, DdbError> lowered = partiql::Lower(p.st, params, keys, index, mode);
+  if (lowered.index() == 1) return std::get<1>(std::move(lowered));
+  p.lowered = std::get<0>(std::move(lowered));
+  if (entry.contains("ReturnValuesOnConditionCheckFailure") && p.st.kind != partiql::Statement::kSelect) {
+    p.lowered.request["ReturnValuesOnConditionCheckFailure"] =
+        entry.at("ReturnValuesOnConditionCheckFailure");
+  }
+  return p;
+}
+
+// Runs one lowered single-table operation through its spec and handler.
+DdbResult<json> RunOperation(Store& store, Context& ctx, const std::string& op,
+                             const json& request) {
+  const OperationSpec* spec = FindOperationSpec(op);
+  StoreHandler handler = op == "Query"        ? &HandleQuery
+                         : op == "Scan"       ? &HandleScan
+                         : op == "GetItem"    ? &HandleGetItem
+                         : op == "PutItem"    ? &HandlePutItem
+                         : op == "UpdateItem" ? &HandleUpdateItem
+                                              : &HandleDeleteItem;
+  DdbResult<json> checked = ValidateRequest(*spec, request);
+  if (!checked.ok()) return checked.take_error();
+  return handler(store, ctx, *checked);
+}
+
+// Runs a prepared single statement; INSERT's failed condition becomes
+// DuplicateItemException. Returns the operation's response.
+DdbResult<json> RunPrepared(Store& store, Context& ctx, const Prepared& p) {
+  DdbResult<json> r = RunOperation(store, ctx, p.lowered.op, p.lowered.request);
+  if (!r.ok() && p.st.kind == partiql::Statement::kInsert &&
+      r.error().Is("ConditionalCheckFailedException")) {
+    return DdbError::DuplicateItem(kDuplicate);
+  }
+  return r;
+}
+
+// Items of a write statement's response: the RETURNING item, if any.
+json WriteItems(const json& response) {
+  json items = json::array();
+  if (response.contains("Attributes")) items.push_back(response.at("Attributes"));
+  return items;
+}
+
+std::string BatchErrorCode(const DdbError& e) {
+  if (e.Is("ValidationException")) return "ValidationError";
+  if (e.Is("InternalServerError")) return "InternalServerError";
+  const std::string suffix = "Exception";
+  if (e.type.size() > suffix.size() &&
+      e.type.compare(e.type.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    return e.type.substr(0, e.type.size() - suffix.size());
+  }
+  return e.type;
+}
+
+// Adds one operation's ConsumedCapacity to the per-table list.
+void MergeCapacity(json* list, const json& cc) {
+  for (json& have : *list) {
+    if (have.value("TableName", "") != cc.value("TableName", "")) continue;
+    for (auto it = cc.begin(); it != cc.end(); ++it) {
+      if (it.value().is_number()) {
+        have[it.key()] = have.value(it.key(), 0.0) + it.value().get<double>();
+      } else if (it.value().is_object() && it.key() == "Table") {
+        for (auto jt = it.value().begin(); jt != it.value().end(); ++jt) {
+          if (jt.value().is_number()) {
+            have["Table"][jt.key()] = have["Table"].value(jt.key(), 0.0) + jt.value().get<double>();
+          }
+        }
+      }
+    }
+    return;
+  }
+  list->push_back(cc);
+}
+
+bool IsRead(const partiql::Statement& st) { return st.kind == partiql::Statement::kSelect; }
+
+}  // namespace
+
+const OperationSpec& ExecuteStatementSpec() {
+  static const OperationSpec* const kSpec = new OperationSpec{
+      "ExecuteStatement",
+      Struct("", "ExecuteStatementInput",
+             {StatementParam(), ParametersParam(), ConsistentReadParam(),
+              String("NextToken").Length(1, kMaxNextTokenLength), ReturnConsumedCapacityParam(),
+              Integer("Limit").Min(1), ReturnValuesOnConditionCheckFailureParam()}),
+      nullptr};
+  return *kSpec;
+}
+
+const OperationSpec& BatchExecuteStatementSpec() {
+  static const OperationSpec* const kSpec = new OperationSpec{
+      "BatchExecuteStatement",
+      Struct("", "BatchExecuteStatementInput",
+             {List("Statements",
+                   Struct("", "BatchStatementRequest",
+                          {StatementParam(), ParametersParam(), ConsistentReadParam(),
+                           ReturnValuesOnConditionCheckFailureParam()}))
+                  .NotNull()
+                  .Length(1, kMaxBatchStatements),
+              ReturnConsumedCapacityParam()}),
+      nullptr};
+  return *kSpec;
+}
+
+const OperationSpec& ExecuteTransactionSpec() {
+  static const OperationSpec* const kSpec = new OperationSpec{
+      "ExecuteTransaction",
+      Struct("", "ExecuteTransactionInput",
+             {List("TransactStatements",
+                   Struct("", "ParameterizedStatement",
+                          {StatementParam(), ParametersParam(),
+                           ReturnValuesOnConditionCheckFailureParam()}))
+                  .NotNull()
+                  .Length(1, kMaxTransactionItems),
+              String("ClientRequestToken").Length(1, kMaxClientRequestTokenLength),
+              ReturnConsumedCapacityParam()}),
+      nullptr};
+  return *kSpec;
+}
+
+DdbResult<json> HandleExecuteStatement(Store& store, Context& ctx, const json& request) {
+  DdbResult<Prepared> p = Prepare(store, request, partiql::Mode::kSingle);
+  if (!p.ok()) return p.take_error();
+  json& r = p->lowered.request;
+  if (request.contains("ReturnConsumedCapacity")) {
+    r["ReturnConsumedCapacity"] = request.at("ReturnConsumedCapacity");
+  }
+  const std::string hash = Hash(request.at("Statement").get<std::string>());
+  const bool read = IsRead(p->st);
+  if (read) {
+    if (request.contains("ConsistentRead")) r["ConsistentRead"] = request.at("ConsistentRead");
+    if (request.contains("Limit")) r["Limit"] = request.at("Limit");
+    if (request.contains("NextToken")) {
+      Result<std::string> raw = Base64Decode(request.at("NextToken").get<std::string>());
+      json token = raw.ok() ? json::parse(*raw, nullptr, false) : json();
+      if (!token.is_object() || !token.contains("h") || !token.contains("k") ||
+          !token.at("k").is_object() || !token.at("h").is_string()) {
+        return DdbError::Validation("Invalid NextToken");
+      }
+      if (token.at("h").get<std::string>() != hash) {
+        return DdbError::Validation("NextToken does not match request");
+      }
+      r["ExclusiveStartKey"] = token.at("k");
+    }
+  }
+  DdbResult<json> out = RunPrepared(store, ctx, *p);
+  if (!out.ok()) return out.take_error();
+  json response = json::object();
+  if (read) {
+    response["Items"] = out->contains("Items") ? out->at("Items") : json::array();
+    if (out->contains("LastEvaluatedKey")) {
+      json token = {{"h", hash}, {"k", out->at("LastEvaluatedKey")}};
+      response["NextToken"] = Base64Encode(token.dump());
+      response["LastEvaluatedKey"] = out->at("LastEvaluatedKey");
+    }
+  } else {
+    response["Items"] = WriteItems(*out);
+  }
+  if (out->contains("ConsumedCapacity")) response["ConsumedCapacity"] = out->at("ConsumedCapacity");
+  return response;
+}
+
+DdbResult<json> HandleBatchExecuteStatement(Store& store, Context& ctx, const json& request) {
+  const json& statements = request.at("Statements");
+  std::vector<DdbResult<Prepared>> prepared;
+  bool reads = false, writes = false;
+  for (const json& s : statements) {
+    prepared.push_back(Prepare(store, s, partiql::Mode::kBatch));
+    if (prepared.back().ok()) (IsRead(prepared.back()->st) ? reads : writes) = true;
+  }
+  if (reads && writes) {
+    return DdbError::Validation(
+        "Unsupported operation: A batch must contain either all read statements or all write "
+        "statements");
+  }
+  Pager* pager = store.catalog->pager();
+  json responses = json::array();
+  json capacity = json::array();
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    json entry = json::object();
+    DdbResult<Prepared>& p = prepared[i];
+    std::optional<DdbError> error;
+    if (!p.ok()) {
+      error = p.error();
+      if (!p.error().Is("ValidationException")) {
+        std::variant<partiql::Statement, std::string> st =
+            partiql::Parse(statements[i].at("Statement").get<std::string>());
+        if (st.index() == 0) entry["TableName"] = std::get<0>(st).table;
+      }
+    } else {
+      entry["TableName"] = p->st.table;
+      json& r = p->lowered.request;
+      if (request.contains("ReturnConsumedCapacity")) {
+        r["ReturnConsumedCapacity"] = request.at("ReturnConsumedCapacity");
+      }
+      if (statements[i].contains("ConsistentRead") && IsRead(p->st)) {
+        r["ConsistentRead"] = statements[i].at("ConsistentRead");
+      }
+      // Each write statement is its own pager operation: its failure undoes
+      // only its own changes.
+      const bool write = !IsRead(p->st);
+      if (write) {
+        pager->BeginOperation();
+        store.change_log->BeginOperation();
+      }
+      DdbResult<json> out = DdbError::InternalServerError("not run");
+      try {
+        out = RunPrepared(store, ctx, *p);
+      } catch (...) {
+        if (write) {
+          pager->RollbackOperation();
+          store.change_log->RollbackOperation();
+        }
+        throw;
+      }
+      if (write) {
+        if (out.ok()) {
+          pager->EndOperation();
+        } else {
+          pager->RollbackOperation();
+          store.change_log->RollbackOperation();
+        }
+      }
+      if (!out.ok()) {
+        error = out.error();
+      } else {
+        if (out->contains("Item")) entry["Item"] = out->at("Item");
+        if (out->contains("ConsumedCapacity")) MergeCapacity(&capacity, out->at("ConsumedCapacity"));
+      }
+    }
+    if (error) {
+      json e = {{"Code", BatchErrorCode(*error)}, {"Message", error->message}};
+      if (error->item) e["Item"] = *error->item;
+      entry["Error"] = std::move(e);
+    }
+    responses.push_back(std::move(entry));
+  }
+  json response = {{"Responses", std::move(responses)}};
+  if (!capacity.empty()) response["ConsumedCapacity"] = std::move(capacity);
+  return response;
+}
+
+DdbResult<json> HandleExecuteTransaction(Store& store, Context& ctx, const json& request) {
+  std::vector<Prepared> prepared;
+  bool reads = false, writes = false;
+  for (const json& s : request.at("TransactStatements")) {
+    DdbResult<Prepared> p = Prepare(store, s, partiql::Mode::kTransaction);
+    if (!p.ok()) return p.take_error();
+    (IsRead(p->st) ? reads : writes) = true;
+    if (!p->st.returning.empty()) {
+      return DdbError::Validation("RETURNING is not supported in ExecuteTransaction");
+    }
+    prepared.push_back(std::move(p).value());
+  }
+  if (reads && writes) {
+    return DdbError::Validation(
+        "ExecuteTransaction API does not support both read and write operations in the same "
+        "request.");
+  }
+  json tx = json::object();
+  json items = json::array();
+  for (Prepared& p : prepared) {
+    json& r = p.lowered.request;
+    const std::string& op = p.lowered.op;
+    const char* action = op == "GetItem"      ? "Get"
+                         : op == "PutItem"    ? "Put"
+                         : op == "UpdateItem" ? "Update"
+                         : op == "DeleteItem" ? "Delete"
+                                              : "ConditionCheck";
+    items.push_back(json{{action, std::move(r)}});
+  }
+  tx["TransactItems"] = std::move(items);
+  if (request.contains("ReturnConsumedCapacity")) {
+    tx["ReturnConsumedCapacity"] = request.at("ReturnConsumedCapacity");
+  }
+  if (reads) {
+    DdbResult<json> checked = ValidateRequest(TransactGetItemsSpec(), tx);
+    if (!checked.ok()) return checked.take_error();
+    DdbResult<json> out = HandleTransactGetItems(store, ctx, *checked);
+    if (!out.ok()) return out.take_error();
+    json response = {{"Responses", out->contains("Responses") ? out->at("Responses") : json::array()}};
+    if (out->contains("ConsumedCapacity")) response["ConsumedCapacity"] = out->at("ConsumedCapacity");
+    return response;
+  }
+  if (request.contains("ClientRequestToken")) tx["ClientRequestToken"] = request.at("ClientRequestToken");
+  DdbResult<json> checked = ValidateRequest(TransactWriteItemsSpec(), tx);
+  if (!checked.ok()) return checked.take_error();
+  DdbResult<json> out = HandleTransactWriteItems(store, ctx, *checked);
+  if (!out.ok()) {
+    DdbError e = out.take_error();
+    if (!e.cancellation_reasons) return e;
+    std::vector<CancellationReason> reasons = *e.cancellation_reasons;
+    for (size_t i = 0; i < reasons.size() && i < prepared.size(); ++i) {
+      if (prepared[i].st.kind == partiql::Statement::kInsert &&
+          reasons[i].code == "ConditionalCheckFailed") {
+        reasons[i].code = "DuplicateItem";
+        reasons[i].message = kDuplicate;
+        reasons[i].item.reset();
+      }
+    }
+    return DdbError::TransactionCanceled(std::move(reasons));
+  }
+  json response = json::object();
+  if (out->contains("ConsumedCapacity")) response["ConsumedCapacity"] = out->at("ConsumedCapacity");
+  return response;
+}
+
+}  // namespace api
+}  // namespace pd
