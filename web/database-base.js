@@ -13,6 +13,7 @@
 
 import { createRequestHandler } from './aws-sdk/request-handler.js';
 import { Table } from './document/table.js';
+import { convertToAttr, unmarshall } from './document/marshall.js';
 import { startLive } from './live.js';
 import { PocketDynamoError, fromWire, isWireError } from './errors.js';
 import { TableExport } from './transfer/export.js';
@@ -138,6 +139,25 @@ export class DatabaseBase {
    */
   live(input, callback, options) {
     return startLive(this, input, callback, options);
+  }
+
+  /**
+   * One PartiQL statement (ExecuteStatement) with native values: `parameters`
+   * are marshalled as the document API does (one per `?`), the items come
+   * back unmarshalled. options: limit, nextToken, consistentRead,
+   * marshallOptions, unmarshallOptions. Resolves to { items, nextToken }
+   * (nextToken undefined on the last page).
+   */
+  async executeStatement(statement, parameters = [], options = {}) {
+    if (typeof statement !== 'string') throw new TypeError('executeStatement(statement, parameters): statement is a PartiQL string');
+    if (!Array.isArray(parameters)) throw new TypeError('executeStatement(statement, parameters): parameters is an array');
+    const input = { Statement: statement };
+    if (parameters.length) input.Parameters = parameters.map((v) => convertToAttr(v, options.marshallOptions));
+    if (options.limit !== undefined) input.Limit = options.limit;
+    if (options.nextToken !== undefined) input.NextToken = options.nextToken;
+    if (options.consistentRead) input.ConsistentRead = true;
+    const out = await this.send('ExecuteStatement', input);
+    return { items: out.Items.map((item) => unmarshall(item, options.unmarshallOptions)), nextToken: out.NextToken };
   }
 
   /** The document API for one table (document/table.js). */

@@ -14,7 +14,7 @@ export declare function open(name?: string, options?: Omit<OpenOptions, 'name'>)
 export declare function open(options: OpenOptions): Promise<Database>;
 
 export { Database, DatabaseBase } from './types/database.js';
-export type { DatabaseHandle } from './types/database.js';
+export type { DatabaseHandle, ExecuteStatementOptions } from './types/database.js';
 export type { OpenOptions, Snapshot } from './types/options.js';
 export { Table } from './types/table.js';
 export type {

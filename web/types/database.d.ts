@@ -8,6 +8,16 @@ import type { OpenOptions, Snapshot } from './options.js';
 import type { DatabaseEvents, RecoveryReport, ReplicaStatus } from './persistence.js';
 import type { ImportOptions, ImportResult, ImportSource, TableExport } from './transfer.js';
 import type { ChangeRecord, LiveOptions, LiveQuery } from './changes.js';
+import type { MarshallOptions, UnmarshallOptions } from './marshall.js';
+
+/** Options of DatabaseBase.executeStatement (ExecuteStatement's Limit, NextToken, ConsistentRead). */
+export interface ExecuteStatementOptions {
+  limit?: number;
+  nextToken?: string;
+  consistentRead?: boolean;
+  marshallOptions?: MarshallOptions;
+  unmarshallOptions?: UnmarshallOptions;
+}
 
 export declare abstract class DatabaseBase {
   /**
@@ -22,6 +32,13 @@ export declare abstract class DatabaseBase {
    * Rejects with the DynamoDB error class named by the response.
    */
   send<Output = Record<string, any>>(operation: string, input?: object): Promise<Output>;
+  /**
+   * One PartiQL statement through ExecuteStatement with native values: each
+   * parameter (one per `?`) is marshalled as the document API does and the
+   * items come back unmarshalled. See docs/partiql.md.
+   */
+  executeStatement<Item = Record<string, any>>(statement: string, parameters?: unknown[],
+    options?: ExecuteStatementOptions): Promise<{ items: Item[]; nextToken?: string }>;
 
   /**
    * The table as DynamoDB JSON lines (`{"Item": {...}}` per line, DynamoDB's
