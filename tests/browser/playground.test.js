@@ -190,6 +190,34 @@ test('console: BatchWriteItem, an error shown, history kept', async () => {
   await shots('console');
 });
 
+test('console: PartiQL mode, items, an error, history', async () => {
+  await page.selectOption('#c-mode', 'partiql');
+  assert.equal(await page.locator('#c-op').isVisible(), false);
+  await page.fill('#c-input', "SELECT id, n FROM Notes WHERE id = ? AND n BETWEEN 2 AND 4 ORDER BY n DESC");
+  await page.fill('#c-params', '[{"S": "a"}]');
+  await page.press('#c-input', 'Control+Enter');
+  await page.waitForFunction(() => /ExecuteStatement succeeded/.test(document.querySelector('#c-meta').textContent));
+  const out = await text('#c-output');
+  assert.match(out, /^3 items/);
+  assert.ok(out.indexOf('"4"') < out.indexOf('"2"'), out);
+  await page.fill('#c-input', "UPDATE Notes SET text = 'via PartiQL' WHERE id = 'a' AND n = 3 RETURNING MODIFIED NEW *");
+  await page.fill('#c-params', '');
+  await page.click('#c-run');
+  await page.waitForFunction(() => /via PartiQL/.test(document.querySelector('#c-output').textContent));
+  await page.fill('#c-input', 'SELECT * FROM Notes WHERE');
+  await page.click('#c-run');
+  await page.waitForSelector('#c-error:not([hidden])');
+  assert.match(await text('#c-error b'), /^ValidationException$/);
+  assert.match(await text('#c-error'), /Statement wasn't well formed, can't be processed: Unexpected end of statement/);
+  const history = await page.locator('#c-history li').allInnerTexts();
+  assert.equal(history.length, 5);
+  assert.match(history[0], /✗ PartiQL SELECT \* FROM Notes WHERE/);
+  await page.locator('#c-history button').nth(2).click();
+  assert.match(await page.inputValue('#c-params'), /"S": "a"/);
+  await shots('console-partiql');
+  await page.selectOption('#c-mode', 'json');
+});
+
 test('query: sort-key condition, paging, SDK code', async () => {
   await tab('query');
   await page.selectOption('#q-table', 'Notes');
@@ -424,7 +452,7 @@ test('reload: everything is still there; no foreign requests, no console errors'
   await page.waitForSelector('#grid tbody tr');
   assert.match(await text('#grid'), /edited text/);
   await tab('console');
-  assert.equal(await page.locator('#c-history li').count(), 2);
+  assert.equal(await page.locator('#c-history li').count(), 5);
   assert.deepEqual(foreign, []);
   assert.deepEqual(errors.list, []);
 });
