@@ -154,8 +154,9 @@ TEST_CASE("every operation has a spec") {
                          "CreateBackup", "DescribeBackup", "ListBackups", "DeleteBackup",
                          "RestoreTableFromBackup",
                          "UpdateTimeToLive", "DescribeTimeToLive", "ListStreams",
-                         "DescribeStream", "GetShardIterator", "GetRecords"};
-  CHECK(AllOperationSpecs().size() == 26);
+                         "DescribeStream", "GetShardIterator", "GetRecords",
+                         "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"};
+  CHECK(AllOperationSpecs().size() == 29);
   for (const char* name : names) {
     const OperationSpec* spec = FindOperationSpec(name);
     REQUIRE_MESSAGE(spec != nullptr, name);
