@@ -5,6 +5,11 @@
 #include <utility>
 #include <vector>
 
+// Not on a hot path: optimized for size in the wasm build (the package budget).
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 namespace pd {
 namespace partiql {
 namespace {
@@ -522,3 +527,7 @@ std::variant<Lowered, api::DdbError> Lower(const Statement& st, const json& para
 
 }  // namespace partiql
 }  // namespace pd
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

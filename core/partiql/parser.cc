@@ -9,6 +9,11 @@
 
 #include "partiql/partiql.h"
 
+// Not on a hot path: optimized for size in the wasm build (the package budget).
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 namespace pd {
 namespace partiql {
 namespace {
@@ -648,3 +653,7 @@ std::variant<Statement, std::string> Parse(std::string_view text) {
 
 }  // namespace partiql
 }  // namespace pd
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif

@@ -214,6 +214,9 @@ test('console: PartiQL mode, items, an error, history', async () => {
   assert.match(history[0], /✗ PartiQL SELECT \* FROM Notes WHERE/);
   await page.locator('#c-history button').nth(2).click();
   assert.match(await page.inputValue('#c-params'), /"S": "a"/);
+  await page.click('#c-run');
+  await page.waitForFunction(() => /^3 items/.test(document.querySelector('#c-output').textContent));
+  assert.equal(await page.isHidden('#c-error'), true);
   await shots('console-partiql');
   await page.selectOption('#c-mode', 'json');
 });
