@@ -1,4 +1,5 @@
-// A browser page using the AWS SDK v3 (bundled for the browser with esbuild)
+// A browser page (Chromium, Firefox or WebKit: PD_BROWSER, tests/browser/harness.js)
+// using the AWS SDK v3 (bundled for the browser with esbuild)
 // against pocketdynamo/server on another origin of 127.0.0.1: CORS preflight,
 // the SDK reading x-amzn-RequestId (exposed headers), errors with their
 // fields, and SigV4 signatures made in the browser checked by the server.
