@@ -444,4 +444,7 @@ test('createRequestListener mounts on a node:http server of your own; bad option
   assert.throws(() => createRequestListener({}), TypeError);
   assert.throws(() => createRequestListener(db, { maxBodyBytes: 0 }), TypeError);
   await assert.rejects(startServer({ requestTimeoutMs: -1 }), TypeError);
+  // Idle keep-alive connections are kept 10 minutes by default (Node's 5 s races SDK reuse).
+  await withServer({}, async (server) => assert.equal(server.httpServer.keepAliveTimeout, 600_000));
+  await withServer({ keepAliveTimeoutMs: 1000 }, async (server) => assert.equal(server.httpServer.keepAliveTimeout, 1000));
 });

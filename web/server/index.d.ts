@@ -36,6 +36,8 @@ export interface ServerOptions extends RequestListenerOptions {
   host?: string;
   /** A request whose headers and body have not arrived by then is answered 408 (default 60 000 ms). */
   requestTimeoutMs?: number;
+  /** Idle keep-alive connections are closed after this long (default 600 000 ms; close() closes them at once). */
+  keepAliveTimeoutMs?: number;
   /** close() waits this long for requests in flight before cutting connections (default 10 000 ms). */
   closeTimeoutMs?: number;
 }

@@ -54,6 +54,7 @@ import { checkSignature } from './sigv4.js';
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;   // DynamoDB's limit on a request
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 600_000;
 const JSON_TYPES = ['application/x-amz-json-1.0', 'application/json'];
 const DYNAMODB_PREFIX = 'DynamoDB_20120810.';
 const STREAMS_PREFIX = 'DynamoDBStreams_20120810.';
@@ -373,7 +374,8 @@ export class LocalDynamoServer {
  *   port          default 0 (a free port; see server.port); host default '127.0.0.1'
  *   credentials   { accessKeyId, secretAccessKey } or a list: only requests signed with one are
  *                 accepted (default: any request, signed or not)
- *   maxBodyBytes  default 16 MiB; requestTimeoutMs default 60 s; closeTimeoutMs default 10 s
+ *   maxBodyBytes  default 16 MiB; requestTimeoutMs default 60 s; closeTimeoutMs default 10 s;
+ *                 keepAliveTimeoutMs (idle keep-alive connections) default 10 minutes
  *   cors          default true
  * Resolves to a LocalDynamoServer once it listens.
  */
@@ -400,7 +402,9 @@ export async function startServer(options = {}) {
     requestTimeout: requestTimeoutMs,
     headersTimeout: requestTimeoutMs,
     connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(requestTimeoutMs / 4))),
-    keepAliveTimeout: 5000,
+    // Idle keep-alive connections stay open (Node's default closes them after 5 s, and an SDK
+    // that reuses one just as it closes gets ECONNRESET); close() closes them.
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   }, listener);
   const server = new LocalDynamoServer(httpServer, listener, db, ownsDb, closeTimeoutMs);
   try {
