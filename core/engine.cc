@@ -10,7 +10,8 @@
 // root slots exactly as they were. Reads run outside operations.
 //
 // Open = Pager::Load (every page image checked: CRC, id, type, LSN, free
-// list) + Catalog::Validate and Backups::Validate (every entry decodes, roots
+// list; then redo of the commit records given, pager/log_record.h) +
+// Catalog::Validate and Backups::Validate (every entry decodes, roots
 // in range and distinct); it does not walk the table trees. Check() does:
 // CheckDatabase over the catalog tree, every table tree, the request token
 // tree, the backups tree and every backup's item tree (no page lost or
@@ -198,7 +199,12 @@ Result<std::unique_ptr<Engine>> Engine::Create(uint32_t page_size) {
 }
 
 Result<std::unique_ptr<Engine>> Engine::Open(std::vector<std::string> images) {
-  Result<std::unique_ptr<Pager>> pager = Pager::Load(std::move(images));
+  return Open(std::move(images), {});
+}
+
+Result<std::unique_ptr<Engine>> Engine::Open(std::vector<std::string> images,
+                                             const std::vector<std::string>& records) {
+  Result<std::unique_ptr<Pager>> pager = Pager::Load(std::move(images), records);
   if (!pager.ok()) return pager.status();
   auto impl = std::make_unique<Impl>(std::move(pager).value());
   Status s = impl->catalog().Validate();
@@ -215,7 +221,9 @@ std::string Engine::Execute(std::string_view operation, std::string_view request
 }
 
 bool Engine::has_pending_commit() const { return impl_->pager().has_pending_changes(); }
-CommitBatch Engine::TakeCommit() { return impl_->pager().TakeCommit(); }
+CommitBatch Engine::TakeCommit(CommitOptions options) {
+  return impl_->pager().TakeCommit(options);
+}
 void Engine::MarkDurable(uint64_t lsn) { impl_->pager().MarkDurable(lsn); }
 void Engine::RollbackToDurable() {
   impl_->pager().RollbackToDurable();
@@ -226,6 +234,9 @@ uint64_t Engine::durable_lsn() const { return impl_->pager().durable_lsn(); }
 uint32_t Engine::page_size() const { return impl_->pager().page_size(); }
 uint32_t Engine::page_count() const { return impl_->pager().page_count(); }
 std::vector<std::string> Engine::SnapshotImages() const { return impl_->pager().SnapshotImages(); }
+Result<std::vector<std::string>> Engine::DurableImages(const std::vector<uint32_t>& ids) const {
+  return impl_->pager().DurableImages(ids);
+}
 
 Status Engine::Check() const {
   Catalog& catalog = impl_->catalog();  // Check only reads through it

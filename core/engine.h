@@ -5,7 +5,7 @@
 //   std::string out = engine->Execute("PutItem", R"({"TableName":"T",...})");
 //   if (engine->has_pending_commit()) {
 //     pd::CommitBatch batch = engine->TakeCommit();       // hand to persistence
-//     ... write batch.images to replicas ...
+//     ... append batch.record (or write batch.images) to replicas ...
 //     engine->MarkDurable(batch.lsn);                     // or RollbackToDurable()
 //   }
 //
@@ -68,6 +68,11 @@ class Engine {
   // A database from page images (images[i] is page i), as read from a replica.
   // Corruption (naming the page) if any page fails its checks.
   static Result<std::unique_ptr<Engine>> Open(std::vector<std::string> images);
+  // A database from a checkpoint's page images plus the commit records
+  // written since (Pager::Load with records: redo), as read from a replica
+  // holding a checkpoint and a log. Validation runs after redo.
+  static Result<std::unique_ptr<Engine>> Open(std::vector<std::string> images,
+                                              const std::vector<std::string>& records);
 
   ~Engine();
   Engine(const Engine&) = delete;
@@ -77,8 +82,9 @@ class Engine {
   std::string Execute(std::string_view operation, std::string_view request_json);
 
   bool has_pending_commit() const;
-  // REQUIRES: has_pending_commit().
-  CommitBatch TakeCommit();
+  // REQUIRES: has_pending_commit(). options: images and/or the commit
+  // record (pager/pager.h CommitOptions; default both).
+  CommitBatch TakeCommit(CommitOptions options = CommitOptions());
   void MarkDurable(uint64_t lsn);
   void RollbackToDurable();
   uint64_t lsn() const;
@@ -87,6 +93,10 @@ class Engine {
   uint32_t page_count() const;
   // Every page image as of lsn(). REQUIRES: !has_pending_commit().
   std::vector<std::string> SnapshotImages() const;
+  // Sealed images of pages `ids` as of durable_lsn(), callable at any time
+  // (batches in flight, pending changes): what a checkpoint writes
+  // (Pager::DurableImages).
+  Result<std::vector<std::string>> DurableImages(const std::vector<uint32_t>& ids) const;
 
   // Runs the integrity checker over every tree and the free list.
   Status Check() const;

@@ -43,6 +43,7 @@
 #include <utility>
 
 #include "pager/freelist.h"
+#include "pager/log_record.h"
 #include "pager/meta.h"
 #include "pager/page.h"
 
@@ -142,6 +143,73 @@ class Pager::Impl : public freelist::PageAccess {
     op_undo_used_ = 0;
     if (op_undo_.size() > kOpUndoKeep) op_undo_.resize(kOpUndoKeep);
     op_new_.clear();
+  }
+
+  // Redo of one checked record on top of the state at its prev_lsn (only
+  // while loading: no layer, nothing pending). On error the pager is left
+  // half-applied; Load discards it.
+  Status Redo(const DecodedRecord& rec, const std::string& where) {
+    const RecordHeader& h = rec.header;
+    auto bad = [&where](const std::string& what) {
+      return Status::Corruption(where + ": " + what);
+    };
+    if (h.page_size != page_size_) {
+      return bad("page size " + std::to_string(h.page_size) + ", the database's is " +
+                 std::to_string(page_size_));
+    }
+    const uint64_t current = page::Lsn(Page(0));
+    if (h.prev_lsn != current) {
+      return bad("follows LSN " + std::to_string(h.prev_lsn) + " but the database is at LSN " +
+                 std::to_string(current) + " (a record is missing)");
+    }
+    const uint32_t old_count = page_count();
+    if (h.page_count < old_count) {
+      return bad("page count " + std::to_string(h.page_count) + " < the database's " +
+                 std::to_string(old_count));
+    }
+    uint32_t grown = 0;
+    for (uint32_t id : h.page_ids) grown += id >= old_count ? 1 : 0;
+    if (grown != h.page_count - old_count) return bad("a new page has no entry");
+    while (slots_.size() < h.page_count) {
+      Slot slot;
+      slot.data.reset(new (std::nothrow) uint8_t[page_size_]);
+      if (!slot.data) return Status::OutOfSpace("out of memory for redo of a new page");
+      std::memset(slot.data.get(), 0, page_size_);
+      slots_.push_back(std::move(slot));
+    }
+    for (const RecordPage& e : rec.pages) {
+      if (e.id >= old_count && e.kind != RecordPageKind::kImage) {
+        return bad("page " + std::to_string(e.id) + ": a delta for a page that did not exist");
+      }
+      uint8_t* p = slots_[e.id].data.get();
+      ApplyRecordPage(e, p, page_size_);
+      page::Seal(p, page_size_, e.id, h.lsn);
+    }
+    for (const RecordPage& e : rec.pages) {
+      Status s = page::Check(e.id, Page(e.id), page_size_, h.lsn);
+      if (!s.ok()) return bad("after redo: " + s.message());
+    }
+    if (meta::PageCount(Page(0)) != h.page_count) {
+      return bad("meta page count " + std::to_string(meta::PageCount(Page(0))) +
+                 " but the record says " + std::to_string(h.page_count));
+    }
+    return Status::OK();
+  }
+
+  // Page id as of durable_lsn_: its before-image in the oldest undo layer
+  // that holds it, else its current bytes. nullptr if it did not exist then.
+  const uint8_t* DurablePage(uint32_t id) const {
+    for (const InFlight& batch : in_flight_) {
+      auto it = batch.undo.find(id);
+      if (it != batch.undo.end()) return Bytes(it->second);
+    }
+    auto it = pending_.find(id);
+    if (it != pending_.end()) return Bytes(it->second);
+    return id < slots_.size() ? Page(id) : nullptr;
+  }
+
+  static const uint8_t* Bytes(const std::string& image) {
+    return image.empty() ? nullptr : reinterpret_cast<const uint8_t*>(image.data());
   }
 
   // Undo buffers kept between operations, so that a typical operation
@@ -247,6 +315,30 @@ Result<std::unique_ptr<Pager>> Pager::Load(std::vector<std::string> images) {
   return std::unique_ptr<Pager>(new Pager(std::move(impl)));
 }
 
+Result<std::unique_ptr<Pager>> Pager::Load(std::vector<std::string> images,
+                                           const std::vector<std::string>& records) {
+  Result<std::unique_ptr<Pager>> loaded = Load(std::move(images));
+  if (!loaded.ok() || records.empty()) return loaded;
+  Impl& m = *loaded.value()->impl_;
+  bool applied = false;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const std::string where = "record " + std::to_string(i + 1) + " of " +
+                              std::to_string(records.size());
+    Result<DecodedRecord> rec = DecodeRecord(records[i]);
+    if (!rec.ok()) return Status::Corruption(where + ": " + rec.status().message());
+    if (rec->header.lsn <= page::Lsn(m.Page(0))) continue;  // already in the images
+    Status s = m.Redo(*rec, where + " (lsn " + std::to_string(rec->header.lsn) + ")");
+    if (!s.ok()) return s;
+    applied = true;
+  }
+  if (applied) {
+    Status s = freelist::Check(m);
+    if (!s.ok()) return Status::Corruption("after redo: " + s.message());
+    m.durable_lsn_ = page::Lsn(m.Page(0));
+  }
+  return loaded;
+}
+
 // ---------------------------------------------------------------------------
 // Pages
 
@@ -338,7 +430,7 @@ bool Pager::in_operation() const { return impl_->in_op_; }
 
 bool Pager::has_pending_changes() const { return !impl_->pending_.empty(); }
 
-CommitBatch Pager::TakeCommit() {
+CommitBatch Pager::TakeCommit(CommitOptions options) {
   Impl& m = *impl_;
   m.ClearOp();  // REQUIRES no open operation; an open one is kept, as EndOperation would
   m.Touch(0);   // every batch carries the new meta page
@@ -346,18 +438,30 @@ CommitBatch Pager::TakeCommit() {
   batch.prev_lsn = page::Lsn(m.Page(0));
   batch.lsn = batch.prev_lsn + 1;
   batch.page_count = m.page_count();
-  // Everything that may throw first: the copies and the in-flight entry.
+  // Everything that may throw first: the record, the copies and the
+  // in-flight entry.
   batch.page_ids = DirtyPageIds();
-  batch.images.reserve(batch.page_ids.size());
-  for (uint32_t id : batch.page_ids) {
-    batch.images.emplace_back(reinterpret_cast<const char*>(m.Page(id)), m.page_size_);
+  if (options.record) {
+    // Each page against its pending before-image: its image at the previous
+    // commit ("" for a page grown since, encoded as IMAGE).
+    RecordEncoder encoder(batch.lsn, m.page_size_, batch.page_count, batch.page_ids);
+    for (uint32_t id : batch.page_ids) {
+      encoder.AddPage(id, Impl::Bytes(m.pending_.find(id)->second), m.Page(id));
+    }
+    batch.record = encoder.Finish();
+  }
+  if (options.images) {
+    batch.images.reserve(batch.page_ids.size());
+    for (uint32_t id : batch.page_ids) {
+      batch.images.emplace_back(reinterpret_cast<const char*>(m.Page(id)), m.page_size_);
+    }
   }
   m.in_flight_.push_back(InFlight{batch.lsn, UndoLayer()});
   // Then seal in place; the copies differ only in the header's id/LSN/CRC.
   for (size_t i = 0; i < batch.page_ids.size(); ++i) {
     uint8_t* p = m.slots_[batch.page_ids[i]].data.get();
     page::Seal(p, m.page_size_, batch.page_ids[i], batch.lsn);
-    std::memcpy(&batch.images[i][0], p, kHeaderOwnerOffset);
+    if (options.images) std::memcpy(&batch.images[i][0], p, kHeaderOwnerOffset);
   }
   m.in_flight_.back().undo.swap(m.pending_);
   ++m.pending_epoch_;
@@ -381,6 +485,25 @@ void Pager::RollbackToDurable() {
   m.pending_.clear();
   m.in_flight_.clear();
   ++m.pending_epoch_;
+}
+
+Result<std::vector<std::string>> Pager::DurableImages(const std::vector<uint32_t>& ids) const {
+  const Impl& m = *impl_;
+  const uint32_t durable_count = meta::PageCount(m.DurablePage(0));
+  std::vector<std::string> images;
+  images.reserve(ids.size());
+  for (uint32_t id : ids) {
+    const uint8_t* p = id < durable_count ? m.DurablePage(id) : nullptr;
+    if (p == nullptr) {
+      return Status::InvalidArgument("page " + std::to_string(id) +
+                                     " is not in the durable database (page count " +
+                                     std::to_string(durable_count) + ")");
+    }
+    images.emplace_back(reinterpret_cast<const char*>(p), m.page_size_);
+    uint8_t* copy = reinterpret_cast<uint8_t*>(&images.back()[0]);
+    page::Seal(copy, m.page_size_, id, page::Lsn(copy));
+  }
+  return images;
 }
 
 std::vector<std::string> Pager::SnapshotImages() const {

@@ -29,7 +29,8 @@
 //      nothing.
 //   2. Pending: changes since the last TakeCommit() form the next commit.
 //   3. Durable: TakeCommit() hands out a CommitBatch (copies of every dirty
-//      page, sealed with the batch's LSN and CRC, plus the new meta page) and
+//      page, sealed with the batch's LSN and CRC, plus the new meta page,
+//      and/or one commit record of their byte changes) and
 //      starts a new pending set. Several batches may be in flight at once.
 //      MarkDurable(lsn) says the batch with that LSN reached a quorum of
 //      replicas. RollbackToDurable() discards every in-flight batch and every
@@ -43,7 +44,9 @@
 //   LSN is not newer than the meta's; then it walks the free list. A bad page
 //   is reported as Corruption whose message starts "page <id>: ", so the
 //   caller can fetch that page from another replica (VerifyPageImage below
-//   checks the replacement on its own).
+//   checks the replacement on its own). Load(images, records) then redoes
+//   commit records (pager/log_record.h) written since those images: the
+//   checkpoint + log open path.
 //
 // Running out of memory
 //   Page memory comes from a non-throwing allocation: Allocate() returns
@@ -88,14 +91,26 @@ Status VerifyPageImage(uint32_t id, const std::string& image, uint32_t page_size
 // Corruption("page 0: ...") if it is not a valid meta page.
 Result<MetaHead> ReadMetaHead(const std::string& image);
 
-// One commit as handed to persistence: every page image that changed since the
-// previous commit, and the meta page, all sealed (LSN and CRC set).
+// One commit as handed to persistence: the pages that changed since the
+// previous commit, and the meta page, either as sealed images (LSN and CRC
+// set) or as one commit record of their byte changes (pager/log_record.h),
+// or both (CommitOptions).
 struct CommitBatch {
   uint64_t lsn = 0;                  // LSN of this commit (previous LSN + 1)
   uint64_t prev_lsn = 0;             // the head LSN a replica must have to apply it
   uint32_t page_count = 0;           // pages in the database after this commit
   std::vector<uint32_t> page_ids;    // ids of the changed pages, ascending; includes 0 (meta)
   std::vector<std::string> images;   // images[i] is page page_ids[i], page_size bytes each
+                                     // (empty unless CommitOptions::images)
+  std::string record;                // the commit record (empty unless CommitOptions::record)
+};
+
+// What TakeCommit hands out besides the ids: the sealed images of the
+// changed pages, the commit record, both, or neither (an in-memory database
+// that only needs the commit to happen).
+struct CommitOptions {
+  bool images = true;
+  bool record = true;
 };
 
 class Pager {
@@ -112,6 +127,18 @@ class Pager {
   // wrong size (a truncated page) included; InvalidArgument if images is
   // empty; OutOfSpace if memory for the pages cannot be had.
   static Result<std::unique_ptr<Pager>> Load(std::vector<std::string> images);
+  // A database from a checkpoint's page images, then redo of commit records
+  // (pager/log_record.h) in order: a record whose lsn is <= the database's
+  // LSN at that point is skipped (already in the images); any other must
+  // follow it (prev_lsn == the current LSN) or Load fails. Each record is
+  // checked whole before it applies, and every page it writes is checked
+  // afterwards as Load checks images; the free list is checked at the end.
+  // The result is durable at the last record's LSN: byte for byte the pages
+  // of the pager that took those commits. Corruption "record ..." names the
+  // record (its position and LSN) when one is bad, out of order or does not
+  // fit the pages.
+  static Result<std::unique_ptr<Pager>> Load(std::vector<std::string> images,
+                                             const std::vector<std::string>& records);
 
   Pager(const Pager&) = delete;
   Pager& operator=(const Pager&) = delete;
@@ -168,7 +195,10 @@ class Pager {
   // set becomes an in-flight batch and a new, empty pending set starts.
   // REQUIRES: no operation open (an open one is ended, keeping its changes),
   // and has_pending_changes() (otherwise the batch holds only the meta page).
-  CommitBatch TakeCommit();
+  // The record, when asked for, is the byte changes of every page in the
+  // batch against its image at the previous commit (pager/log_record.h);
+  // images and record describe the same pages.
+  CommitBatch TakeCommit(CommitOptions options = CommitOptions());
   // The batch with this LSN is on a quorum of replicas. Batches become
   // durable in LSN order. REQUIRES: lsn is that of the oldest batch taken
   // and not yet durable. (Every in-flight batch with an LSN <= lsn becomes
@@ -186,6 +216,12 @@ class Pager {
   // far holds. Used by tests and by full replica rebuilds (which need
   // !has_pending_changes(); pending pages are not sealed yet).
   std::vector<std::string> SnapshotImages() const;
+
+  // Sealed images (LSN and CRC set) of pages `ids` as of durable_lsn(): what
+  // a replica holding exactly the durable commits holds, whatever is in
+  // flight or pending (what a checkpoint writes back). InvalidArgument if an
+  // id is not a page of the durable state (>= its page count).
+  Result<std::vector<std::string>> DurableImages(const std::vector<uint32_t>& ids) const;
 
  private:
   class Impl;
