@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "engine.h"
+#include "pager/log_record.h"
+#include "util/coding.h"
 
 namespace pd {
 namespace {
@@ -27,6 +29,19 @@ val ConcatenatedCopy(const std::vector<std::string>& images, uint32_t page_size)
   return out;
 }
 
+// Little-endian uint32 values laid end to end (a Uint32Array's bytes).
+std::vector<uint32_t> Uint32s(const std::string& bytes) {
+  std::vector<uint32_t> out(bytes.size() / 4);
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = DecodeFixed32(p + 4 * i);
+  return out;
+}
+
+val BytesCopy(const std::string& bytes) {
+  return val::global("Uint8Array").new_(emscripten::typed_memory_view(
+      bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data())));
+}
+
 class WasmEngine {
  public:
   // Each returns "" on success, else why not (the engine stays unset).
@@ -34,17 +49,31 @@ class WasmEngine {
   std::string Create(uint32_t page_size) {
     return Adopt(Engine::Create(page_size == 0 ? kDefaultPageSize : page_size));
   }
-  std::string Open(const std::string& pages, uint32_t page_size) {
+  // records: commit records laid end to end; record_lengths: their byte
+  // lengths (a Uint32Array's bytes), in order.
+  std::string Open(const std::string& pages, uint32_t page_size, const std::string& records,
+                   const std::string& record_lengths) {
     if (page_size == 0 || pages.size() % page_size != 0) return "page bytes are not whole pages";
     std::vector<std::string> images;
     for (size_t at = 0; at < pages.size(); at += page_size) images.push_back(pages.substr(at, page_size));
-    return Adopt(Engine::Open(std::move(images)));
+    std::vector<std::string> log;
+    size_t at = 0;
+    for (uint32_t length : Uint32s(record_lengths)) {
+      if (length > records.size() - at) return "record lengths exceed the record bytes";
+      log.push_back(records.substr(at, length));
+      at += length;
+    }
+    if (at != records.size()) return "record bytes beyond the record lengths";
+    return Adopt(Engine::Open(std::move(images), log));
   }
 
   std::string Execute(const std::string& op, const std::string& json) { return engine_->Execute(op, json); }
   bool HasPendingCommit() const { return engine_->has_pending_commit(); }
-  val TakeCommit() {
-    CommitBatch batch = engine_->TakeCommit();
+  val TakeCommit(bool images, bool record) {
+    CommitOptions options;
+    options.images = images;
+    options.record = record;
+    CommitBatch batch = engine_->TakeCommit(options);
     val out = val::object();
     out.set("lsn", static_cast<double>(batch.lsn));
     out.set("prevLsn", static_cast<double>(batch.prev_lsn));
@@ -52,12 +81,16 @@ class WasmEngine {
     out.set("pageSize", engine_->page_size());
     out.set("pageIds", val::global("Uint32Array").new_(
         emscripten::typed_memory_view(batch.page_ids.size(), batch.page_ids.data())));
-    out.set("images", ConcatenatedCopy(batch.images, engine_->page_size()));
+    if (images) out.set("images", ConcatenatedCopy(batch.images, engine_->page_size()));
+    if (record) out.set("record", BytesCopy(batch.record));
     return out;
   }
   // TakeCommit + MarkDurable without copying pages out (storage 'memory').
   double CommitInMemory() {
-    const uint64_t lsn = engine_->TakeCommit().lsn;
+    CommitOptions nothing;
+    nothing.images = false;
+    nothing.record = false;
+    const uint64_t lsn = engine_->TakeCommit(nothing).lsn;
     engine_->MarkDurable(lsn);
     return static_cast<double>(lsn);
   }
@@ -68,6 +101,13 @@ class WasmEngine {
   uint32_t PageSize() const { return engine_->page_size(); }
   uint32_t PageCount() const { return engine_->page_count(); }
   val Snapshot() const { return ConcatenatedCopy(engine_->SnapshotImages(), engine_->page_size()); }
+  // ids: a Uint32Array's bytes. The images laid end to end, or the Status
+  // text (a string) when an id is not a page of the durable database.
+  val DurableImages(const std::string& ids) const {
+    Result<std::vector<std::string>> images = engine_->DurableImages(Uint32s(ids));
+    if (!images.ok()) return val(images.status().ToString());
+    return ConcatenatedCopy(*images, engine_->page_size());
+  }
   std::string Check() const {
     const Status s = engine_->Check();
     return s.ok() ? "" : s.ToString();
@@ -120,6 +160,26 @@ val MetaHeadOf(const std::string& image) {
   return out;
 }
 
+// RecordHeaderOf: {lsn, prevLsn, pageCount, pageSize, pageIds: Uint32Array,
+// byteLength} of a whole commit record (every check of DecodeRecord), or
+// {error: Status text}.
+val RecordHeaderOf(const std::string& bytes) {
+  val out = val::object();
+  Result<RecordHeader> header = ReadRecordHeader(bytes);
+  if (!header.ok()) {
+    out.set("error", header.status().ToString());
+    return out;
+  }
+  out.set("lsn", static_cast<double>(header->lsn));
+  out.set("prevLsn", static_cast<double>(header->prev_lsn));
+  out.set("pageCount", header->page_count);
+  out.set("pageSize", header->page_size);
+  out.set("pageIds", val::global("Uint32Array").new_(
+      emscripten::typed_memory_view(header->page_ids.size(), header->page_ids.data())));
+  out.set("byteLength", header->byte_length);
+  return out;
+}
+
 }  // namespace
 }  // namespace pd
 
@@ -139,6 +199,7 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .function("pageSize", &pd::WasmEngine::PageSize)
       .function("pageCount", &pd::WasmEngine::PageCount)
       .function("snapshot", &pd::WasmEngine::Snapshot)
+      .function("durableImages", &pd::WasmEngine::DurableImages)
       .function("check", &pd::WasmEngine::Check)
       .function("setChangeFeed", &pd::WasmEngine::SetChangeFeed)
       .function("takeChanges", &pd::WasmEngine::TakeChanges)
@@ -146,4 +207,5 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .function("setNow", &pd::WasmEngine::SetNow);
   emscripten::function("verifyPageImage", &pd::VerifyPage);
   emscripten::function("readMetaHead", &pd::MetaHeadOf);
+  emscripten::function("readRecordHeader", &pd::RecordHeaderOf);
 }

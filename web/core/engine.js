@@ -7,7 +7,8 @@
 //   if (engine.hasPendingCommit()) engine.commitInMemory();
 //   engine.close();                 // frees the wasm side; further calls throw
 //
-// Page bytes (takeCommit().images, snapshot().pages) are copies owned by JS.
+// Page bytes (takeCommit().images, .record, snapshot().pages, durableImages())
+// are copies owned by JS.
 // Errors: create/open reject with an Error whose message is the core's Status
 // ("Corruption: page 3: ..."); execute never throws for DynamoDB errors (the
 // error JSON is its result); any call after close() throws PocketDynamoError.
@@ -23,8 +24,12 @@ export class Engine {
   }
 
   /**
-   * A new empty database, or (options.snapshot) one opened from page images.
-   * options: pageSize (default: the core's), snapshot { pageSize, pages: Uint8Array }, wasmUrl, wasmBinary.
+   * A new empty database, or (options.snapshot) one opened from page images,
+   * then (options.records) redo of the commit records written since them
+   * (core/pager/log_record.h): records of an LSN the images already hold are
+   * skipped, the others must follow one another.
+   * options: pageSize (default: the core's), snapshot { pageSize, pages: Uint8Array },
+   * records: [Uint8Array, ...] (only with snapshot), wasmUrl, wasmBinary.
    */
   static async create(options = {}) {
     const module = await loadModule(options);
@@ -34,7 +39,15 @@ export class Engine {
       if (options.snapshot) {
         const { pageSize, pages } = options.snapshot;
         if (!(pages instanceof Uint8Array)) throw new TypeError('snapshot.pages must be a Uint8Array');
-        problem = native.open(pages, pageSize >>> 0);
+        const records = options.records ?? [];
+        if (!Array.isArray(records) || !records.every((r) => r instanceof Uint8Array)) {
+          throw new TypeError('records must be an array of Uint8Array');
+        }
+        const lengths = Uint32Array.from(records, (r) => r.length);
+        const all = records.length === 1 ? records[0] : concat(records);
+        problem = native.open(pages, pageSize >>> 0, all, uint32Bytes(lengths));
+      } else if (options.records !== undefined) {
+        throw new TypeError('records need a snapshot to apply to');
       } else {
         problem = native.create(options.pageSize ?? 0);  // 0: the core's default
       }
@@ -61,6 +74,7 @@ export class Engine {
     return {
       verifyPageImage: (id, image, pageSize, maxLsn = -1) => module.verifyPageImage(id >>> 0, image, pageSize >>> 0, maxLsn),
       readMetaHead: (image) => module.readMetaHead(image),
+      readRecordHeader: (bytes) => module.readRecordHeader(bytes),
     };
   }
 
@@ -78,11 +92,16 @@ export class Engine {
 
   /**
    * Seals the pending changes as the next commit: { lsn, prevLsn, pageCount,
-   * pageSize, pageIds: Uint32Array, images: Uint8Array } where images holds
-   * pageIds.length pages of pageSize bytes, in pageIds order.
+   * pageSize, pageIds: Uint32Array, images: Uint8Array, record: Uint8Array }
+   * where images holds pageIds.length pages of pageSize bytes, in pageIds
+   * order, and record is the commit record of the same pages' changes
+   * (core/pager/log_record.h). options: { images = true, record = true }:
+   * false leaves that field out (and its cost).
    * REQUIRES: hasPendingCommit().
    */
-  takeCommit() { return this.#get().takeCommit(); }
+  takeCommit(options = {}) {
+    return this.#get().takeCommit(options.images !== false, options.record !== false);
+  }
 
   /** takeCommit() + markDurable() with nothing copied out (storage 'memory'). Returns the LSN. */
   commitInMemory() { return this.#get().commitInMemory(); }
@@ -98,6 +117,18 @@ export class Engine {
   snapshot() {
     const native = this.#get();
     return { pageSize: native.pageSize(), lsn: native.lsn(), pages: native.snapshot() };
+  }
+
+  /**
+   * Sealed images of pages `ids` (Uint32Array or array of page ids) as of
+   * durableLsn, whatever is in flight or pending: ids.length pages of
+   * pageSize bytes laid end to end, in ids order (what a checkpoint writes).
+   * Throws PocketDynamoError when an id is not a page of the durable database.
+   */
+  durableImages(ids) {
+    const out = this.#get().durableImages(uint32Bytes(Uint32Array.from(ids)));
+    if (typeof out === 'string') throw new PocketDynamoError(`durableImages: ${out}`);
+    return out;
   }
 
   /** The integrity check: '' when sound, else the problem found. */
@@ -127,4 +158,19 @@ export class Engine {
   }
 
   get closed() { return this.#native === null; }
+}
+
+// The bytes of a Uint32Array (little-endian on every platform wasm runs on).
+function uint32Bytes(array) {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
