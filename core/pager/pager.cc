@@ -57,6 +57,7 @@ struct Slot {
   std::unique_ptr<uint8_t[]> data;  // page_size bytes, owned
   uint64_t pending_epoch = 0;       // == Impl::pending_epoch_ iff in the pending layer
   uint64_t op_epoch = 0;            // == Impl::op_epoch_ iff covered by the open operation
+  bool crc_stale = false;           // the CRC field may not match: compute it before export
 };
 
 struct InFlight {
@@ -130,6 +131,15 @@ class Pager::Impl : public freelist::PageAccess {
 
   void Restore(uint32_t id, const std::string& image) {
     std::memcpy(slots_[id].data.get(), image.data(), page_size_);
+    slots_[id].crc_stale = true;  // the image may have been taken from a stale page
+  }
+
+  // Makes page id's CRC field match its bytes (lazy sealing, see TakeCommit).
+  void Reseal(uint32_t id) {
+    Slot& s = slots_[id];
+    if (!s.crc_stale) return;
+    EncodeFixed32(s.data.get() + kHeaderCrcOffset, page::ComputeCrc(s.data.get(), page_size_));
+    s.crc_stale = false;
   }
 
   void RestoreLayer(const UndoLayer& layer) {
@@ -458,10 +468,21 @@ CommitBatch Pager::TakeCommit(CommitOptions options) {
   }
   m.in_flight_.push_back(InFlight{batch.lsn, UndoLayer()});
   // Then seal in place; the copies differ only in the header's id/LSN/CRC.
+  // Without images nothing needs the CRC now: the page gets its id and LSN,
+  // and its CRC when an image of it leaves the pager (SnapshotImages,
+  // DurableImages), which saves a CRC of every dirty page per commit.
   for (size_t i = 0; i < batch.page_ids.size(); ++i) {
-    uint8_t* p = m.slots_[batch.page_ids[i]].data.get();
-    page::Seal(p, m.page_size_, batch.page_ids[i], batch.lsn);
-    if (options.images) std::memcpy(&batch.images[i][0], p, kHeaderOwnerOffset);
+    Slot& slot = m.slots_[batch.page_ids[i]];
+    uint8_t* p = slot.data.get();
+    if (options.images) {
+      page::Seal(p, m.page_size_, batch.page_ids[i], batch.lsn);
+      slot.crc_stale = false;
+      std::memcpy(&batch.images[i][0], p, kHeaderOwnerOffset);
+    } else {
+      EncodeFixed32(p + kHeaderIdOffset, batch.page_ids[i]);
+      EncodeFixed64(p + kHeaderLsnOffset, batch.lsn);
+      slot.crc_stale = true;
+    }
   }
   m.in_flight_.back().undo.swap(m.pending_);
   ++m.pending_epoch_;
@@ -509,8 +530,12 @@ Result<std::vector<std::string>> Pager::DurableImages(const std::vector<uint32_t
 std::vector<std::string> Pager::SnapshotImages() const {
   std::vector<std::string> images;
   images.reserve(impl_->slots_.size());
-  for (const Slot& slot : impl_->slots_) {
-    images.emplace_back(reinterpret_cast<const char*>(slot.data.get()), impl_->page_size_);
+  for (uint32_t id = 0; id < impl_->slots_.size(); ++id) {
+    // Pages committed without images get their CRC now; pending pages are
+    // not sealed (their bytes are copied as they are, as undo restores them).
+    if (impl_->slots_[id].pending_epoch != impl_->pending_epoch_) impl_->Reseal(id);
+    images.emplace_back(reinterpret_cast<const char*>(impl_->slots_[id].data.get()),
+                        impl_->page_size_);
   }
   return images;
 }

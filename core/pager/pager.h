@@ -9,7 +9,10 @@
 //   first kPageHeaderSize bytes of every page are the common header (id, type,
 //   LSN, CRC32C; pager/format.h); a page's owner may use the rest freely.
 //   The in-memory image of a page IS its persisted form: there is no separate
-//   serialisation step.
+//   serialisation step, except that a page committed without images
+//   (CommitOptions) gets its CRC only when an image of it leaves the pager
+//   (SnapshotImages, DurableImages): CRC32C of every dirty page at every
+//   commit was the largest single cost of a write.
 //
 // Pointers
 //   Get() and GetMutable() return pointers into pager-owned memory, valid
@@ -197,7 +200,8 @@ class Pager {
   // and has_pending_changes() (otherwise the batch holds only the meta page).
   // The record, when asked for, is the byte changes of every page in the
   // batch against its image at the previous commit (pager/log_record.h);
-  // images and record describe the same pages.
+  // images and record describe the same pages. Without images the pages get
+  // their id and LSN now and their CRC when exported (above).
   CommitBatch TakeCommit(CommitOptions options = CommitOptions());
   // The batch with this LSN is on a quorum of replicas. Batches become
   // durable in LSN order. REQUIRES: lsn is that of the oldest batch taken
