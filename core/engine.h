@@ -83,7 +83,7 @@ class Engine {
 
   bool has_pending_commit() const;
   // REQUIRES: has_pending_commit(). options: images and/or the commit
-  // record (pager/pager.h CommitOptions; default both).
+  // record (pager/pager.h CommitOptions; default images only).
   CommitBatch TakeCommit(CommitOptions options = CommitOptions());
   void MarkDurable(uint64_t lsn);
   void RollbackToDurable();

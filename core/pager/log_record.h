@@ -37,6 +37,15 @@
 // grown by the commit (id >= the page count before it) must be IMAGE; a page
 // listed but unchanged is an entry with no runs (its LSN still moves).
 //
+// Redo (Pager::Load(images, records)): records apply in order; a record
+// whose lsn <= the meta page's LSN is skipped (the images hold it), any
+// other must have prev_lsn == the meta page's LSN. The images other than
+// page 0 may be newer than page 0, up to the last record's LSN (a fuzzy
+// checkpoint that wrote some pages and crashed before its head, page 0,
+// was replaced): an entry for a page whose LSN is already >= the record's
+// lsn is skipped, since that page image holds it. After redo no page may be
+// newer than page 0.
+//
 // Decoding checks everything above (magic, version, flags, length, CRC,
 // order and range of ids, kinds, run bounds) and returns Corruption
 // ("record: <what>"), never reading outside the bytes given. A record of a

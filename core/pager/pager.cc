@@ -187,16 +187,19 @@ class Pager::Impl : public freelist::PageAccess {
       std::memset(slot.data.get(), 0, page_size_);
       slots_.push_back(std::move(slot));
     }
+    applied_.clear();
     for (const RecordPage& e : rec.pages) {
       if (e.id >= old_count && e.kind != RecordPageKind::kImage) {
         return bad("page " + std::to_string(e.id) + ": a delta for a page that did not exist");
       }
       uint8_t* p = slots_[e.id].data.get();
+      if (e.id < old_count && page::Lsn(p) >= h.lsn) continue;  // a newer checkpoint image
       ApplyRecordPage(e, p, page_size_);
       page::Seal(p, page_size_, e.id, h.lsn);
+      applied_.push_back(e.id);
     }
-    for (const RecordPage& e : rec.pages) {
-      Status s = page::Check(e.id, Page(e.id), page_size_, h.lsn);
+    for (uint32_t id : applied_) {
+      Status s = page::Check(id, Page(id), page_size_, h.lsn);
       if (!s.ok()) return bad("after redo: " + s.message());
     }
     if (meta::PageCount(Page(0)) != h.page_count) {
@@ -222,6 +225,8 @@ class Pager::Impl : public freelist::PageAccess {
     return image.empty() ? nullptr : reinterpret_cast<const uint8_t*>(image.data());
   }
 
+  std::vector<uint32_t> applied_;  // Redo's scratch: the pages a record wrote
+
   // Undo buffers kept between operations, so that a typical operation
   // (a handful of pages) allocates nothing.
   static constexpr size_t kOpUndoKeep = 32;
@@ -243,6 +248,12 @@ class Pager::Impl : public freelist::PageAccess {
 
 // ---------------------------------------------------------------------------
 // Free functions
+
+namespace {
+const uint8_t* Bytes(const std::string& image) {
+  return reinterpret_cast<const uint8_t*>(image.data());
+}
+}  // namespace
 
 Status VerifyPageImage(uint32_t id, const std::string& image, uint32_t page_size,
                        uint64_t max_lsn) {
@@ -296,6 +307,16 @@ Result<std::unique_ptr<Pager>> Pager::Create(uint32_t page_size) {
 }
 
 Result<std::unique_ptr<Pager>> Pager::Load(std::vector<std::string> images) {
+  return Load(std::move(images), {});
+}
+
+// Loads images, then redoes records (pager/log_record.h "Redo"). Page images
+// other than page 0 may be newer than page 0 (a checkpoint that wrote pages
+// but did not flip its head), up to the last record's LSN; redo skips the
+// entries of a page already at or past a record's LSN, and the free list is
+// checked once redo is done.
+Result<std::unique_ptr<Pager>> Pager::Load(std::vector<std::string> images,
+                                           const std::vector<std::string>& records) {
   if (images.empty()) return Status::InvalidArgument("no page images");
   Result<MetaHead> head = ReadMetaHead(images[0]);
   if (!head.ok()) return head.status();
@@ -304,13 +325,28 @@ Result<std::unique_ptr<Pager>> Pager::Load(std::vector<std::string> images) {
     return Status::Corruption("page 0: page count " + std::to_string(head->page_count) +
                               " but " + std::to_string(images.size()) + " images");
   }
+  // Every record is checked whole before any page is loaded.
+  std::vector<DecodedRecord> decoded;
+  decoded.reserve(records.size());
+  uint64_t max_lsn = head->lsn;
+  for (size_t i = 0; i < records.size(); ++i) {
+    Result<DecodedRecord> rec = DecodeRecord(records[i]);
+    if (!rec.ok()) {
+      return Status::Corruption("record " + std::to_string(i + 1) + " of " +
+                                std::to_string(records.size()) + ": " + rec.status().message());
+    }
+    max_lsn = std::max(max_lsn, rec->header.lsn);
+    decoded.push_back(std::move(rec).value());
+  }
   auto impl = std::make_unique<Impl>(page_size);
   impl->slots_.reserve(images.size());
+  uint64_t newest_page = 0;  // the highest page LSN among the images
   for (size_t i = 0; i < images.size(); ++i) {
     uint32_t id = static_cast<uint32_t>(i);
     if (id != 0) {
-      Status s = VerifyPageImage(id, images[i], page_size, head->lsn);
+      Status s = VerifyPageImage(id, images[i], page_size, max_lsn);
       if (!s.ok()) return s;
+      newest_page = std::max(newest_page, page::Lsn(Bytes(images[i])));
     }
     Slot slot;
     slot.data.reset(new (std::nothrow) uint8_t[page_size]);
@@ -319,34 +355,24 @@ Result<std::unique_ptr<Pager>> Pager::Load(std::vector<std::string> images) {
     std::string().swap(images[i]);  // release the source as we go
     impl->slots_.push_back(std::move(slot));
   }
-  Status s = freelist::Check(*impl);
-  if (!s.ok()) return s;
-  impl->durable_lsn_ = head->lsn;
-  return std::unique_ptr<Pager>(new Pager(std::move(impl)));
-}
-
-Result<std::unique_ptr<Pager>> Pager::Load(std::vector<std::string> images,
-                                           const std::vector<std::string>& records) {
-  Result<std::unique_ptr<Pager>> loaded = Load(std::move(images));
-  if (!loaded.ok() || records.empty()) return loaded;
-  Impl& m = *loaded.value()->impl_;
-  bool applied = false;
-  for (size_t i = 0; i < records.size(); ++i) {
-    const std::string where = "record " + std::to_string(i + 1) + " of " +
-                              std::to_string(records.size());
-    Result<DecodedRecord> rec = DecodeRecord(records[i]);
-    if (!rec.ok()) return Status::Corruption(where + ": " + rec.status().message());
-    if (rec->header.lsn <= page::Lsn(m.Page(0))) continue;  // already in the images
-    Status s = m.Redo(*rec, where + " (lsn " + std::to_string(rec->header.lsn) + ")");
+  for (size_t i = 0; i < decoded.size(); ++i) {
+    const DecodedRecord& rec = decoded[i];
+    if (rec.header.lsn <= page::Lsn(impl->Page(0))) continue;  // already in the images
+    Status s = impl->Redo(rec, "record " + std::to_string(i + 1) + " of " +
+                                   std::to_string(records.size()) + " (lsn " +
+                                   std::to_string(rec.header.lsn) + ")");
     if (!s.ok()) return s;
-    applied = true;
   }
-  if (applied) {
-    Status s = freelist::Check(m);
-    if (!s.ok()) return Status::Corruption("after redo: " + s.message());
-    m.durable_lsn_ = page::Lsn(m.Page(0));
+  const uint64_t lsn = page::Lsn(impl->Page(0));
+  if (newest_page > lsn) {
+    return Status::Corruption("a page image has LSN " + std::to_string(newest_page) +
+                              ", newer than the database's LSN " + std::to_string(lsn) +
+                              (records.empty() ? "" : " after redo (records are missing)"));
   }
-  return loaded;
+  Status s = freelist::Check(*impl);
+  if (!s.ok()) return decoded.empty() ? s : Status::Corruption("after redo: " + s.message());
+  impl->durable_lsn_ = lsn;
+  return std::unique_ptr<Pager>(new Pager(std::move(impl)));
 }
 
 // ---------------------------------------------------------------------------

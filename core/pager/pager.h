@@ -110,10 +110,11 @@ struct CommitBatch {
 
 // What TakeCommit hands out besides the ids: the sealed images of the
 // changed pages, the commit record, both, or neither (an in-memory database
-// that only needs the commit to happen).
+// that only needs the commit to happen). The default is what TakeCommit
+// always handed out: images.
 struct CommitOptions {
   bool images = true;
-  bool record = true;
+  bool record = false;
 };
 
 class Pager {

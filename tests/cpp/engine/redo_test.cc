@@ -38,7 +38,10 @@ TEST_CASE("Open from a checkpoint and the records since gives the same database"
   std::vector<std::string> checkpoint;
   uint64_t checkpoint_lsn = 0;
   auto commit = [&]() {
-    CommitBatch batch = db.engine().TakeCommit();
+    CommitOptions both;
+    both.images = true;
+    both.record = true;
+    CommitBatch batch = db.engine().TakeCommit(both);
     REQUIRE(!batch.record.empty());
     db.engine().MarkDurable(batch.lsn);
     log.push_back(batch.record);
