@@ -101,6 +101,14 @@ class WasmEngine {
   uint32_t PageSize() const { return engine_->page_size(); }
   uint32_t PageCount() const { return engine_->page_count(); }
   val Snapshot() const { return ConcatenatedCopy(engine_->SnapshotImages(), engine_->page_size()); }
+  // The page count of the durable database (its meta page as of
+  // durable_lsn()).
+  uint32_t DurablePageCount() const {
+    Result<std::vector<std::string>> meta = engine_->DurableImages({0});
+    if (!meta.ok()) return 0;
+    Result<MetaHead> head = ReadMetaHead((*meta)[0]);
+    return head.ok() ? head->page_count : 0;
+  }
   // ids: a Uint32Array's bytes. The images laid end to end, or the Status
   // text (a string) when an id is not a page of the durable database.
   val DurableImages(const std::string& ids) const {
@@ -200,6 +208,7 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .function("pageCount", &pd::WasmEngine::PageCount)
       .function("snapshot", &pd::WasmEngine::Snapshot)
       .function("durableImages", &pd::WasmEngine::DurableImages)
+      .function("durablePageCount", &pd::WasmEngine::DurablePageCount)
       .function("check", &pd::WasmEngine::Check)
       .function("setChangeFeed", &pd::WasmEngine::SetChangeFeed)
       .function("takeChanges", &pd::WasmEngine::TakeChanges)

@@ -79,9 +79,11 @@ test('durableImages: the durable pages while commits are in flight and writes pe
   engine.commitInMemory();
   const durable = engine.snapshot();
   const ids = Uint32Array.from({ length: engine.pageCount }, (_, i) => i);
-  for (let i = 0; i < 40; i++) ok(engine, 'PutItem', put(i));
+  for (let i = 0; i < 200; i++) ok(engine, 'PutItem', put(i));  // ~23 KB: the table's pages split
   const inFlight = engine.takeCommit({ images: false, record: true });
   ok(engine, 'PutItem', put(99));  // pending
+  assert.equal(engine.durablePageCount, durable.pages.length / durable.pageSize);
+  assert.ok(engine.pageCount > engine.durablePageCount);
   const images = engine.durableImages(ids);
   assert.deepEqual(images, durable.pages);
   assert.equal(tools.readMetaHead(images.subarray(0, durable.pageSize)).lsn, engine.durableLsn);

@@ -131,6 +131,9 @@ export class Engine {
     return out;
   }
 
+  /** Pages in the database as of durableLsn (the page count a checkpoint at durableLsn has). */
+  get durablePageCount() { return this.#get().durablePageCount(); }
+
   /** The integrity check: '' when sound, else the problem found. */
   check() { return this.#get().check(); }
 
