@@ -7,13 +7,13 @@ import { PocketDynamoError } from 'pocketdynamo';
 import { Engine } from '../../dist/core/engine.js';
 
 const table = JSON.stringify({
-  TableName: 'T',
+  TableName: 'Tbl',
   BillingMode: 'PAY_PER_REQUEST',
   KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
   AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
 });
-const put = (i, pad = 'x') => JSON.stringify({ TableName: 'T', Item: { pk: { S: `k${i}` }, pad: { S: pad.repeat(100) } } });
-const get = (i) => JSON.stringify({ TableName: 'T', Key: { pk: { S: `k${i}` } }, ConsistentRead: true });
+const put = (i, pad = 'x') => JSON.stringify({ TableName: 'Tbl', Item: { pk: { S: `k${i}` }, pad: { S: pad.repeat(100) } } });
+const get = (i) => JSON.stringify({ TableName: 'Tbl', Key: { pk: { S: `k${i}` } }, ConsistentRead: true });
 
 function ok(engine, op, body) {
   const out = engine.execute(op, body);
