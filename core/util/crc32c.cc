@@ -1,10 +1,26 @@
-// Slicing-by-8 CRC32C. kTables.t[0] is the classic byte-at-a-time table;
-// kTables.t[k][b] is the CRC of byte b followed by k zero bytes, so eight
-// input bytes fold in with eight lookups. The tables are built at compile
-// time. The loop uses plain arrays and no helper calls so that unoptimised
+// CRC32C, two implementations with the same results:
+//   - portable slicing-by-8 (every platform, and the only one in wasm32):
+//     t[0] is the classic byte-at-a-time table; t[k][b] is the CRC of byte b
+//     followed by k zero bytes, so eight input bytes fold in with eight
+//     lookups. The tables (8 KiB) are built on first use rather than at
+//     compile time, which keeps them out of the wasm module's data section
+//     (they do not compress: ~7 KB of the gzipped package).
+//   - x86-64 natively: the SSE4.2 crc32 instruction (8 bytes per
+//     instruction), used when the CPU reports SSE4.2 at run time
+//     (__builtin_cpu_supports); the file is compiled for baseline x86-64, only
+//     the one function is compiled for SSE4.2. About 15-20x the portable
+//     loop on 8 KiB pages.
+// The loops use plain arrays and no helper calls so that unoptimised
 // sanitizer builds (CMAKE_BUILD_TYPE=Debug) stay usable: every commit and
 // every load checksums every page it touches.
 #include "util/crc32c.h"
+
+#include <cstring>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__EMSCRIPTEN__)
+#define PD_CRC32C_SSE42 1
+#include <nmmintrin.h>
+#endif
 
 namespace pd {
 namespace crc32c {
@@ -16,7 +32,7 @@ struct Tables {
   uint32_t t[8][256];  // t[k][b]: CRC contribution of byte b followed by k zero bytes
 };
 
-constexpr Tables MakeTables() {
+Tables MakeTables() {
   Tables tables{};
   for (uint32_t b = 0; b < 256; ++b) {
     uint32_t c = b;
@@ -31,12 +47,42 @@ constexpr Tables MakeTables() {
   return tables;
 }
 
-constexpr Tables kTables = MakeTables();
+const Tables& GetTables() {
+  static const Tables tables = MakeTables();
+  return tables;
+}
+
+#ifdef PD_CRC32C_SSE42
+bool DetectSse42() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sse4.2");
+}
+
+const bool kHaveSse42 = DetectSse42();
+
+__attribute__((target("sse4.2"))) uint32_t ExtendSse42(uint32_t crc, const uint8_t* data,
+                                                       size_t n) {
+  uint64_t c = ~crc;
+  const uint8_t* p = data;
+  const uint8_t* end = data + n;
+  while (end - p >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);  // any alignment; x86 is little-endian, as the tables assume
+    c = _mm_crc32_u64(c, word);
+    p += 8;
+  }
+  uint32_t c32 = static_cast<uint32_t>(c);
+  while (p < end) c32 = _mm_crc32_u8(c32, *p++);
+  return ~c32;
+}
+#endif
 
 }  // namespace
 
-uint32_t Extend(uint32_t crc, const uint8_t* data, size_t n) {
-  const uint32_t(*t)[256] = kTables.t;
+namespace internal {
+
+uint32_t ExtendPortable(uint32_t crc, const uint8_t* data, size_t n) {
+  const uint32_t(*t)[256] = GetTables().t;
   uint32_t c = ~crc;
   const uint8_t* p = data;
   const uint8_t* end = data + n;
@@ -51,6 +97,30 @@ uint32_t Extend(uint32_t crc, const uint8_t* data, size_t n) {
   }
   while (p < end) c = (c >> 8) ^ t[0][(c ^ *p++) & 0xff];
   return ~c;
+}
+
+bool HardwareAvailable() {
+#ifdef PD_CRC32C_SSE42
+  return kHaveSse42;
+#else
+  return false;
+#endif
+}
+
+uint32_t ExtendHardware(uint32_t crc, const uint8_t* data, size_t n) {
+#ifdef PD_CRC32C_SSE42
+  if (kHaveSse42) return ExtendSse42(crc, data, n);
+#endif
+  return ExtendPortable(crc, data, n);
+}
+
+}  // namespace internal
+
+uint32_t Extend(uint32_t crc, const uint8_t* data, size_t n) {
+#ifdef PD_CRC32C_SSE42
+  if (kHaveSse42) return ExtendSse42(crc, data, n);
+#endif
+  return internal::ExtendPortable(crc, data, n);
 }
 
 }  // namespace crc32c
