@@ -76,6 +76,8 @@ async function freshPage(use = '/dist/index.js') {
   return page;
 }
 
+// Bytes stored between two navigator.storage.estimate() readings; NaN where the engine has none (WebKitGTK).
+const usedSince = (before, after) => (before == null || after == null ? NaN : after - before);
 const log = (text) => { if (!asJson) console.log(text); };
 const loadStart = os.loadavg();
 const result = { items, sequential: SEQUENTIAL, unawaited: UNAWAITED, chromium: '', pocketdynamo: {}, raw: {},
@@ -95,7 +97,7 @@ async function pdCases(pd, use, name, label) {
   log(`  ${label} un-awaited: ${pd.unawaited.ms.toFixed(0)} ms in ${pd.unawaited.commits} commits`);
   pd.healthy = await page.evaluate(() => bench.pdWhenHealthy());
   await page.evaluate(() => bench.pdClose());
-  pd.storageBytes = (await page.evaluate(() => bench.usage())) - usage0;
+  pd.storageBytes = usedSince(usage0, await page.evaluate(() => bench.usage()));
   await page.close();
   page = await freshPage(use);
   pd.open = await page.evaluate((n) => bench.pdReopen(n), name);
@@ -131,7 +133,7 @@ try {
   raw.unawaited = await page.evaluate((n) => bench.rawUnawaited(n), UNAWAITED);
   log(`  raw IndexedDB un-awaited: ${raw.unawaited.ms.toFixed(0)} ms`);
   await page.evaluate(() => bench.rawClose());
-  raw.storageBytes = (await page.evaluate(() => bench.usage())) - usage0;
+  raw.storageBytes = usedSince(usage0, await page.evaluate(() => bench.usage()));
   await page.close();
   page = await freshPage();
   raw.open = await page.evaluate(() => bench.rawReopen('raw-bench'));

@@ -11,8 +11,9 @@ export async function pdUse(url) {
   return true;
 }
 
-/** navigator.storage.estimate().usage of this origin, bytes. */
+/** navigator.storage.estimate().usage of this origin, bytes; null where the engine has no navigator.storage (WebKitGTK). */
 export async function usage() {
+  if (typeof navigator.storage?.estimate !== 'function') return null;
   return (await navigator.storage.estimate()).usage;
 }
 
