@@ -166,7 +166,7 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
       await page.evaluate((prefix) => app.streamWrites(prefix), `r${String(round).padStart(2, '0')}-`);
       // Firefox and WebKit take longer to start and to finish a checkpoint (WebKitGTK: a commit
       // of a few hundred puts takes ~1.5 s here): longer waits, so that checkpoints complete.
-      const slow = { chromium: 1, firefox: 3, webkit: 6 }[ENGINE];
+      const slow = { chromium: 1, firefox: 5, webkit: 6 }[ENGINE];
       const waitMs = random() < 0.15 ? Math.floor(random() * 30) : (300 + Math.floor(random() * 1500)) * slow;
       await new Promise((resolve) => setTimeout(resolve, waitMs));
       if (LOGDIR) {
