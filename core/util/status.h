@@ -2,6 +2,9 @@
 // btree, table) report failure. A Status is either OK or carries a kind and a
 // message. Bad bytes are a Corruption value, never an assert or a crash.
 // DynamoDB's own errors are a different type (api::DdbError) made only in api/.
+// Both types are [[nodiscard]]: a call whose Status or Result is ignored does
+// not compile (-Werror); a result that is truly not needed is cast to void,
+// with a comment saying why.
 //
 //   Status s = tree.Put(key, value);
 //   if (!s.ok()) return s;
@@ -18,7 +21,7 @@
 
 namespace pd {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code { kOk, kNotFound, kCorruption, kInvalidArgument, kOutOfSpace };
 
@@ -63,7 +66,7 @@ class Status {
 // A value or the Status saying why there is none.
 // REQUIRES: a Result built from a Status is built from a non-OK one.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}                 // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}         // NOLINT: implicit by design
