@@ -14,7 +14,8 @@
 #      firefox-esr webkit2gtk-driver xvfb python3-gi gir1.2-webkit2-4.1
 #      gir1.2-gtk-3.0 (the browser suites' other engines: Firefox runs
 #      headless; WebKitGTK runs in tests/browser/webkit-browser.py, a GTK
-#      window, on an Xvfb display). make is listed because cmake
+#      window, on an Xvfb display), clang-format (the C++ format check,
+#      scripts/check-format.sh). make is listed because cmake
 #      only recommends it and we install without recommends. If any is
 #      missing: as root, `apt-get update` then `apt-get install`; otherwise
 #      print the exact command to run and exit 1.
@@ -42,7 +43,7 @@ for arg in "$@"; do
   esac
 done
 apt_packages=(cmake make g++ emscripten nlohmann-json3-dev doctest-dev chromium python3-boto3 awscli
-  firefox-esr webkit2gtk-driver xvfb python3-gi gir1.2-webkit2-4.1 gir1.2-gtk-3.0)
+  firefox-esr webkit2gtk-driver xvfb python3-gi gir1.2-webkit2-4.1 gir1.2-gtk-3.0 clang-format)
 min_node_major=20
 
 say() { echo "setup: $*" >&2; }

@@ -5,7 +5,11 @@
 //
 // Parts, in this order (default: all five):
 //   lint     ESLint (eslint.config.js) over the JavaScript of web/ scripts/
-//            tests/ bench/ demo/; each error counts as one failed test.
+//            tests/ bench/ demo/, each problem one failed test; then one test
+//            each: scripts/check-format.sh (clang-format over the C++ lines
+//            changed since that script was added), scripts/check-commits.mjs
+//            (commit subjects since it was added at most 72 characters) and
+//            scripts/check-layers.mjs (core/ includes follow the layer map).
 //   native   configure build/native (Debug, ASan + UBSan), build pd_core, then
 //            for each tests/cpp/<area>/ holding *_test.cc: build <area>_test
 //            and run it.
@@ -375,6 +379,15 @@ async function lintPart() {
   const failed = res.code === 0 ? 0 : Math.max(1, problems ? Number(problems[2]) + Number(problems[3]) : 1);
   record('lint', { passed: failed ? 0 : 1, failed, ms: res.ms, cpuMs: res.cpuMs,
     note: res.code === 0 || problems ? '' : `eslint failed (${exitText(res)})` });
+  const format = await run('bash', ['scripts/check-format.sh'], { echo: true, timeoutMs: suiteTimeoutMs });
+  record('lint/c++ format', { passed: format.code === 0 ? 1 : 0, failed: format.code === 0 ? 0 : 1,
+    ms: format.ms, cpuMs: format.cpuMs });
+  const commits = await run(nodeBin, ['scripts/check-commits.mjs'], { echo: true, timeoutMs: suiteTimeoutMs });
+  record('lint/commit subjects', { passed: commits.code === 0 ? 1 : 0, failed: commits.code === 0 ? 0 : 1,
+    ms: commits.ms, cpuMs: commits.cpuMs });
+  const layers = await run(nodeBin, ['scripts/check-layers.mjs'], { echo: true, timeoutMs: suiteTimeoutMs });
+  record('lint/core layers', { passed: layers.code === 0 ? 1 : 0, failed: layers.code === 0 ? 0 : 1,
+    ms: layers.ms, cpuMs: layers.cpuMs });
 }
 
 // -------------------------------------------------------------------- main
