@@ -102,7 +102,7 @@ class Engine::Impl {
   }
 
   std::string Execute(std::string_view operation, std::string_view request_json) {
-    return dispatcher_.ExecuteToWire(ctx_, operation, request_json).dump();
+    return dispatcher_.ExecuteToText(ctx_, operation, request_json);
   }
 
   Pager& pager() { return *pager_; }

@@ -5,6 +5,8 @@
 #include <exception>
 #include <utility>
 
+#include "api/response_text.h"
+
 namespace pd {
 namespace api {
 
@@ -45,6 +47,13 @@ DdbResult<json> Dispatcher::Run(Context& ctx, const Operation& op, const json& r
 
 DdbResult<json> Dispatcher::Execute(Context& ctx, std::string_view operation,
                                     std::string_view body) const {
+  DdbResult<json> result = ExecuteRaw(ctx, operation, body);
+  if (result.ok() && IsResponseText(*result)) return ResponseDom(std::move(result).value());
+  return result;
+}
+
+DdbResult<json> Dispatcher::ExecuteRaw(Context& ctx, std::string_view operation,
+                                       std::string_view body) const {
   try {
     json request;
     if (!body.empty()) {
@@ -66,7 +75,9 @@ DdbResult<json> Dispatcher::ExecuteJson(Context& ctx, std::string_view operation
                                         const json& request) const {
   const Operation* op = Find(operation);
   if (op == nullptr) return DdbError::UnknownOperation();
-  return Run(ctx, *op, request);
+  DdbResult<json> result = Run(ctx, *op, request);
+  if (result.ok() && IsResponseText(*result)) return ResponseDom(std::move(result).value());
+  return result;
 }
 
 json Dispatcher::ExecuteToWire(Context& ctx, std::string_view operation,
@@ -74,6 +85,13 @@ json Dispatcher::ExecuteToWire(Context& ctx, std::string_view operation,
   DdbResult<json> result = Execute(ctx, operation, body);
   if (!result.ok()) return result.error().ToJson();
   return std::move(result).value();
+}
+
+std::string Dispatcher::ExecuteToText(Context& ctx, std::string_view operation,
+                                      std::string_view body) const {
+  DdbResult<json> result = ExecuteRaw(ctx, operation, body);
+  if (!result.ok()) return result.error().ToJson().dump();
+  return ResponseWire(std::move(result).value());
 }
 
 }  // namespace api

@@ -50,8 +50,9 @@ struct Context {
   int64_t NowMs() const;
 };
 
-// Runs one validated request. Returns the response object (DynamoDB JSON)
-// or the DdbError to send.
+// Runs one validated request. Returns the response object (DynamoDB JSON),
+// or the response text the handler wrote itself (api/response_text.h
+// ResponseText: a top-level JSON string), or the DdbError to send.
 using Handler = std::function<DdbResult<nlohmann::json>(Context&, const nlohmann::json& request)>;
 
 struct Operation {
@@ -65,7 +66,9 @@ class Dispatcher {
   // REQUIRES: operation names are unique and every handler is non-empty.
   explicit Dispatcher(std::vector<Operation> operations);
 
-  // Runs `operation` on the raw request body (JSON text).
+  // Runs `operation` on the raw request body (JSON text). The DOM entry
+  // points (Execute, ExecuteJson, ExecuteToWire) always return a response
+  // object: text a handler wrote itself is parsed for them.
   DdbResult<nlohmann::json> Execute(Context& ctx, std::string_view operation,
                                     std::string_view body) const;
   // Same, for a request that is already parsed.
@@ -74,6 +77,9 @@ class Dispatcher {
   // Execute, then the wire form: the response, or DdbError::ToJson().
   nlohmann::json ExecuteToWire(Context& ctx, std::string_view operation,
                                std::string_view body) const;
+  // The wire text of ExecuteToWire, without a DOM where the handler wrote
+  // its response as text: ExecuteToWire(...).dump(), byte for byte.
+  std::string ExecuteToText(Context& ctx, std::string_view operation, std::string_view body) const;
 
   // True if `operation` is served.
   bool Serves(std::string_view operation) const { return Find(operation) != nullptr; }
@@ -82,6 +88,9 @@ class Dispatcher {
   const Operation* Find(std::string_view operation) const;
   DdbResult<nlohmann::json> Run(Context& ctx, const Operation& op,
                                 const nlohmann::json& request) const;
+  // Execute without parsing pre-written response text.
+  DdbResult<nlohmann::json> ExecuteRaw(Context& ctx, std::string_view operation,
+                                       std::string_view body) const;
 
   std::vector<Operation> operations_;  // sorted by name
 };

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "api/index_read.h"
+#include "api/response_text.h"
 #include "expr/evaluate.h"
 #include "expr/projection.h"
 #include "value/json_codec.h"
@@ -69,9 +70,12 @@ Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& 
     if (options.filter == nullptr || expr::Evaluate(*options.filter, *visible)) {
       ++page.count;
       if (!options.count_only) {
-        page.items.push_back(ItemToJson(options.projection != nullptr
-                                            ? expr::Project(*visible, options.projection->paths)
-                                            : *visible));
+        if (page.count > 1) page.items.push_back(',');
+        if (options.projection != nullptr) {
+          AppendItemJson(expr::Project(*visible, options.projection->paths), &page.items);
+        } else {
+          AppendItemJson(*visible, &page.items);
+        }
       }
     }
     const bool full = (options.limit && page.scanned_count >= *options.limit) ||
@@ -100,11 +104,19 @@ Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& 
 
 json PageResponse(const Table& table, Page page, const PageOptions& options, CapacityReport report,
                   bool consistent) {
-  json response = json::object();
-  if (!options.count_only) response["Items"] = std::move(page.items);
-  response["Count"] = page.count;
-  response["ScannedCount"] = page.scanned_count;
-  if (page.last_evaluated) response["LastEvaluatedKey"] = ItemToJson(*page.last_evaluated);
+  ObjectText response;  // written as text (api/response_text.h)
+  if (!options.count_only) {
+    page.items.insert(page.items.begin(), '[');
+    page.items.push_back(']');
+    response.Add("Items", std::move(page.items));
+  }
+  response.Add("Count", std::to_string(page.count));
+  response.Add("ScannedCount", std::to_string(page.scanned_count));
+  if (page.last_evaluated) {
+    std::string key;
+    AppendItemJson(*page.last_evaluated, &key);
+    response.Add("LastEvaluatedKey", std::move(key));
+  }
   std::optional<json> cc;
   if (options.index == nullptr) {
     cc = ConsumedCapacityJson(report, table.name(), ReadUnitsForBytes(page.bytes_read, consistent));
@@ -115,8 +127,8 @@ json PageResponse(const Table& table, Page page, const PageOptions& options, Cap
                               {{options.index->name, options.index->is_global(),
                                 ReadUnitsForBytes(page.bytes_read, consistent)}});
   }
-  if (cc) response["ConsumedCapacity"] = *cc;
-  return response;
+  if (cc) response.Add("ConsumedCapacity", cc->dump());
+  return ResponseText(response.Finish());
 }
 
 DdbResult<std::optional<AttributeMap>> DecodeStartKey(const json& request) {

@@ -73,8 +73,8 @@ struct PageOptions {
 
 // One page of results.
 struct Page {
-  nlohmann::json items = nlohmann::json::array();  // matching items (projected), DynamoDB JSON;
-                                                   // stays empty when count_only
+  std::string items;  // matching items (projected) as DynamoDB JSON text, comma-separated
+                      // (the Items array without its brackets); empty when count_only
   uint64_t count = 0;                              // items that passed the filter
   uint64_t scanned_count = 0;                      // items evaluated
   uint64_t bytes_read = 0;                         // sum of ItemSize over the items (index
@@ -99,8 +99,9 @@ Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& 
 
 // The response members of a page: Items (unless count_only), Count,
 // ScannedCount, LastEvaluatedKey (the table's key attributes) and
-// ConsumedCapacity (per `report`; `consistent` = ConsistentRead). Takes the
-// page by value so its items move into the response. For an index read
+// ConsumedCapacity (per `report`; `consistent` = ConsistentRead), written as
+// text (api/response_text.h ResponseText). Takes the page by value so its
+// items move into the response. For an index read
 // (options.index) the capacity is split as api/capacity.h says.
 nlohmann::json PageResponse(const Table& table, Page page, const PageOptions& options,
                             CapacityReport report, bool consistent);

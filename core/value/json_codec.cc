@@ -575,4 +575,6 @@ void AppendValue(const AttributeValue& value, std::string* out) {
 
 void AppendItemJson(const Item& item, std::string* out) { AppendMap(item, out); }
 
+void AppendJsonString(std::string_view s, std::string* out) { AppendString(s, out); }
+
 }  // namespace pd

@@ -50,10 +50,10 @@
 #ifndef PD_VALUE_JSON_CODEC_H_
 #define PD_VALUE_JSON_CODEC_H_
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "value/attribute_value.h"
 #include "value/item.h"
@@ -99,6 +99,11 @@ nlohmann::json ItemToJson(const Item& item);
 // throws (a string that is not valid UTF-8) this throws the same exception,
 // leaving *out with part of the text.
 void AppendItemJson(const Item& item, std::string* out);
+
+// Appends `s` as a quoted JSON string, byte for byte as nlohmann's dump()
+// writes it (same escaping; throws where dump() throws, for text that is not
+// valid UTF-8, leaving *out with part of the text).
+void AppendJsonString(std::string_view s, std::string* out);
 
 }  // namespace pd
 

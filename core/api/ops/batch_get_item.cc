@@ -40,6 +40,7 @@
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/paging.h"
+#include "api/response_text.h"
 #include "expr/projection.h"
 #include "table/limits.h"
 #include "value/json_codec.h"
@@ -105,14 +106,17 @@ DdbResult<json> HandleBatchGetItem(Store& store, Context& ctx, const json& reque
     }
   }
 
-  json responses = json::object();
+  std::string responses = "{";  // written as text (api/response_text.h), tables in name order
   json unprocessed = json::object();
   json capacity = json::array();
   const CapacityReport report = CapacityReportOf(request);
   uint64_t response_bytes = 0;
   bool full = false;  // the 16 MB limit was reached: the rest is unprocessed
   for (TableGets& gets : tables) {
-    json found = json::array();
+    if (responses.size() > 1) responses.push_back(',');
+    AppendJsonString(gets.name, &responses);
+    responses.append(":[");
+    bool first = true;
     double units = 0;
     size_t processed = 0;
     for (size_t i = 0; i < gets.keys.size(); ++i) {
@@ -133,19 +137,23 @@ DdbResult<json> HandleBatchGetItem(Store& store, Context& ctx, const json& reque
         }
         response_bytes += returned_size;
         size = ItemSize(**item);
-        found.push_back(ItemToJson(returned));
+        if (!first) responses.push_back(',');
+        first = false;
+        AppendItemJson(returned, &responses);
       }
       units += ReadUnits(size, gets.consistent);
       ++processed;
     }
-    responses[gets.name] = std::move(found);
+    responses.push_back(']');
     if (processed == 0) continue;  // nothing read, nothing charged
     if (auto cc = ConsumedCapacityJson(report, gets.name, units)) capacity.push_back(*cc);
   }
-  json response = {{"Responses", std::move(responses)},
-                   {"UnprocessedKeys", std::move(unprocessed)}};
-  if (report != CapacityReport::kNone) response["ConsumedCapacity"] = std::move(capacity);
-  return response;
+  responses.push_back('}');
+  ObjectText response;
+  response.Add("Responses", std::move(responses));
+  response.Add("UnprocessedKeys", unprocessed.dump());
+  if (report != CapacityReport::kNone) response.Add("ConsumedCapacity", capacity.dump());
+  return ResponseText(response.Finish());
 }
 
 }  // namespace api

@@ -11,7 +11,9 @@
 #include "api/capacity.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
+#include "api/response_text.h"
 #include "expr/evaluate.h"
+#include "value/json_codec.h"
 
 namespace pd {
 namespace api {
@@ -40,18 +42,20 @@ DdbResult<json> HandleDeleteItem(Store& store, Context& ctx, const json& request
   Status s = table->Delete(*key, *old);
   if (!s.ok()) return StorageError(s);
 
-  json response = json::object();
+  ObjectText response;  // written as text (api/response_text.h)
   if (*old && StringMember(request, "ReturnValues") == "ALL_OLD") {
-    response["Attributes"] = ItemJson(**old);
+    std::string text;
+    AppendItemJson(**old, &text);
+    response.Add("Attributes", std::move(text));
   }
   std::optional<uint64_t> old_size;
   if (*old) old_size = ItemSize(**old);
   if (auto cc = ConsumedCapacityJson(
           CapacityReportOf(request), table->name(), WriteUnits(old_size, std::nullopt),
           IndexWriteUnits(table->description(), *old ? &**old : nullptr, nullptr))) {
-    response["ConsumedCapacity"] = *cc;
+    response.Add("ConsumedCapacity", cc->dump());
   }
-  return response;
+  return ResponseText(response.Finish());
 }
 
 }  // namespace api

@@ -14,7 +14,9 @@
 #include "api/capacity.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
+#include "api/response_text.h"
 #include "expr/projection.h"
+#include "value/json_codec.h"
 
 namespace pd {
 namespace api {
@@ -38,20 +40,22 @@ DdbResult<json> HandleGetItem(Store& store, Context& ctx, const json& request) {
   Result<std::optional<Item>> item = table->Get(*key);
   if (!item.ok()) return StorageError(item.status());
 
-  json response = json::object();
+  ObjectText response;  // written as text (api/response_text.h)
   std::optional<uint64_t> size;
   if (*item) {
     size = ItemSize(**item);
-    response["Item"] = ItemJson(projection ? expr::Project(**item, projection->paths) : **item);
+    std::string text;
+    AppendItemJson(projection ? expr::Project(**item, projection->paths) : **item, &text);
+    response.Add("Item", std::move(text));
   }
   auto consistent = request.find("ConsistentRead");
   const bool is_consistent =
       consistent != request.end() && consistent->is_boolean() && consistent->get<bool>();
   if (auto cc = ConsumedCapacityJson(CapacityReportOf(request), table->name(),
                                      ReadUnits(size, is_consistent))) {
-    response["ConsumedCapacity"] = *cc;
+    response.Add("ConsumedCapacity", cc->dump());
   }
-  return response;
+  return ResponseText(response.Finish());
 }
 
 }  // namespace api

@@ -35,8 +35,10 @@
 #include "api/capacity.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
+#include "api/response_text.h"
 #include "expr/projection.h"
 #include "table/limits.h"
+#include "value/json_codec.h"
 
 namespace pd {
 namespace api {
@@ -90,37 +92,42 @@ DdbResult<json> HandleTransactGetItems(Store& store, Context& ctx, const json& r
     }
   }
 
-  json responses = json::array();
+  std::string responses = "[";          // written as text (api/response_text.h)
   std::map<std::string, double> units;  // table name -> capacity units
   uint64_t total_size = 0;
   for (const Get& get : gets) {
     Result<std::optional<Item>> item = get.table->Get(get.key);
     if (!item.ok()) return StorageError(item.status());
-    json entry = json::object();
+    if (responses.size() > 1) responses.push_back(',');
     std::optional<uint64_t> size;
     if (*item) {
       size = ItemSize(**item);
       total_size += *size;
-      entry["Item"] =
-          ItemJson(get.projection ? expr::Project(**item, get.projection->paths) : **item);
+      responses.append("{\"Item\":");
+      AppendItemJson(get.projection ? expr::Project(**item, get.projection->paths) : **item,
+                     &responses);
+      responses.push_back('}');
+    } else {
+      responses.append("{}");
     }
     units[get.table->name()] += kTransactionFactor * ReadUnits(size, /*consistent=*/true);
-    responses.push_back(std::move(entry));
   }
   if (total_size > kMaxTransactionSizeBytes) {
     return DdbError::Validation(
         "Transaction request size exceeds the maximum allowed size of 4 MB");
   }
-  json response = {{"Responses", std::move(responses)}};
+  responses.push_back(']');
+  ObjectText response;
+  response.Add("Responses", std::move(responses));
   const CapacityReport report = CapacityReportOf(request);
   if (report != CapacityReport::kNone) {
     json list = json::array();
     for (const auto& [table, u] : units) {
       if (auto cc = ConsumedCapacityJson(report, table, u)) list.push_back(*cc);
     }
-    response["ConsumedCapacity"] = std::move(list);
+    response.Add("ConsumedCapacity", list.dump());
   }
-  return response;
+  return ResponseText(response.Finish());
 }
 
 }  // namespace api

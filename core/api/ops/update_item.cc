@@ -26,10 +26,12 @@
 #include "api/capacity.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
+#include "api/response_text.h"
 #include "expr/evaluate.h"
 #include "expr/projection.h"
 #include "expr/update.h"
 #include "table/limits.h"
+#include "value/json_codec.h"
 
 namespace pd {
 namespace api {
@@ -77,7 +79,7 @@ DdbResult<json> HandleUpdateItem(Store& store, Context& ctx, const json& request
   Status s = table->Put(*key, item, *old);
   if (!s.ok()) return StorageError(s);
 
-  json response = json::object();
+  ObjectText response;  // written as text (api/response_text.h)
   const std::string return_values = StringMember(request, "ReturnValues", "NONE");
   std::optional<Item> attributes;
   if (return_values == "ALL_OLD") {
@@ -89,15 +91,19 @@ DdbResult<json> HandleUpdateItem(Store& store, Context& ctx, const json& request
   } else if (return_values == "UPDATED_NEW") {
     attributes = expr::Project(item, changed.new_paths);
   }
-  if (attributes && !attributes->empty()) response["Attributes"] = ItemJson(*attributes);
+  if (attributes && !attributes->empty()) {
+    std::string text;
+    AppendItemJson(*attributes, &text);
+    response.Add("Attributes", std::move(text));
+  }
   std::optional<uint64_t> old_size;
   if (*old) old_size = ItemSize(**old);
   if (auto cc = ConsumedCapacityJson(
           CapacityReportOf(request), table->name(), WriteUnits(old_size, new_size),
           IndexWriteUnits(table->description(), *old ? &**old : nullptr, &item))) {
-    response["ConsumedCapacity"] = *cc;
+    response.Add("ConsumedCapacity", cc->dump());
   }
-  return response;
+  return ResponseText(response.Finish());
 }
 
 }  // namespace api

@@ -66,6 +66,9 @@ class TestDb {
     std::string out = engine_->Execute(op, body);
     json parsed = json::parse(out, nullptr, false);
     REQUIRE_MESSAGE(!parsed.is_discarded(), "response is not JSON: " << out);
+    // Responses written as text (api/response_text.h) must be byte for byte
+    // what dump() writes: members in name order, dump()'s escaping.
+    REQUIRE_MESSAGE(parsed.dump() == out, "response is not in dump()'s form: " << out);
     return parsed;
   }
   json Exec(const std::string& op, const json& request) { return ExecRaw(op, request.dump()); }
