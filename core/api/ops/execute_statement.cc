@@ -33,6 +33,7 @@
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/ops/op_specs.h"
+#include "api/response_text.h"
 #include "partiql/lower.h"
 #include "partiql/partiql.h"
 #include "table/limits.h"
@@ -118,7 +119,10 @@ DdbResult<json> RunOperation(Store& store, Context& ctx, const std::string& op,
                                               : &HandleDeleteItem;
   DdbResult<json> checked = ValidateRequest(*spec, request);
   if (!checked.ok()) return checked.take_error();
-  return handler(store, ctx, *checked);
+  DdbResult<json> out = handler(store, ctx, *checked);
+  // Item handlers write their response as text (api/response_text.h): as an object here.
+  if (out.ok() && IsResponseText(*out)) return ResponseDom(std::move(out).value());
+  return out;
 }
 
 // Runs a prepared single statement; INSERT's failed condition becomes
@@ -377,6 +381,8 @@ DdbResult<json> HandleExecuteTransaction(Store& store, Context& ctx, const json&
     DdbResult<json> checked = ValidateRequest(TransactGetItemsSpec(), tx);
     if (!checked.ok()) return checked.take_error();
     DdbResult<json> out = HandleTransactGetItems(store, ctx, *checked);
+    if (out.ok() && IsResponseText(*out))
+      out = ResponseDom(std::move(out).value());  // text -> object
     if (!out.ok()) return out.take_error();
     json response = {{"Responses", out->contains("Responses") ? out->at("Responses") : json::array()}};
     if (out->contains("ConsumedCapacity")) response["ConsumedCapacity"] = out->at("ConsumedCapacity");
