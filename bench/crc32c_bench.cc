@@ -1,4 +1,4 @@
-// CRC32C throughput (util/crc32c.h), natively: the portable slicing-by-8
+// CRC32C throughput (util/crc32c.h), natively: the portable slicing-by-16
 // loop (what wasm runs) and Extend (the SSE4.2 instruction when the CPU has
 // it), over 8 KiB pages. CPU time of the process, so other load counts less.
 //

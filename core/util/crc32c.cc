@@ -1,10 +1,11 @@
 // CRC32C, two implementations with the same results:
-//   - portable slicing-by-8 (every platform, and the only one in wasm32):
+//   - portable slicing-by-16 (every platform, and the only one in wasm32):
 //     t[0] is the classic byte-at-a-time table; t[k][b] is the CRC of byte b
-//     followed by k zero bytes, so eight input bytes fold in with eight
-//     lookups. The tables (8 KiB) are built on first use rather than at
-//     compile time, which keeps them out of the wasm module's data section
-//     (they do not compress: ~7 KB of the gzipped package).
+//     followed by k zero bytes, so sixteen input bytes fold in with sixteen
+//     independent lookups (in wasm ~1.1-1.3x slicing-by-8's rate). The
+//     tables (16 KiB) are built on first use rather than at compile time,
+//     which keeps them out of the wasm module's data section (they do not
+//     compress).
 //   - x86-64 natively: the SSE4.2 crc32 instruction (8 bytes per
 //     instruction), used when the CPU reports SSE4.2 at run time
 //     (__builtin_cpu_supports); the file is compiled for baseline x86-64, only
@@ -28,8 +29,10 @@ namespace {
 
 constexpr uint32_t kPoly = 0x82F63B78u;  // reflected Castagnoli polynomial
 
+constexpr int kSlices = 16;
+
 struct Tables {
-  uint32_t t[8][256];  // t[k][b]: CRC contribution of byte b followed by k zero bytes
+  uint32_t t[kSlices][256];  // t[k][b]: CRC contribution of byte b followed by k zero bytes
 };
 
 Tables MakeTables() {
@@ -40,7 +43,7 @@ Tables MakeTables() {
     tables.t[0][b] = c;
   }
   for (uint32_t b = 0; b < 256; ++b) {
-    for (int k = 1; k < 8; ++k) {
+    for (int k = 1; k < kSlices; ++k) {
       tables.t[k][b] = (tables.t[k - 1][b] >> 8) ^ tables.t[0][tables.t[k - 1][b] & 0xff];
     }
   }
@@ -86,14 +89,15 @@ uint32_t ExtendPortable(uint32_t crc, const uint8_t* data, size_t n) {
   uint32_t c = ~crc;
   const uint8_t* p = data;
   const uint8_t* end = data + n;
-  // Eight bytes per step while at least eight remain, then byte by byte.
-  while (end - p >= 8) {
+  // Sixteen bytes per step while at least sixteen remain, then byte by byte.
+  while (end - p >= 16) {
     uint32_t lo = (static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
                    (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24)) ^
                   c;
-    c = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
-        t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
-    p += 8;
+    c = t[15][lo & 0xff] ^ t[14][(lo >> 8) & 0xff] ^ t[13][(lo >> 16) & 0xff] ^ t[12][lo >> 24] ^
+        t[11][p[4]] ^ t[10][p[5]] ^ t[9][p[6]] ^ t[8][p[7]] ^ t[7][p[8]] ^ t[6][p[9]] ^
+        t[5][p[10]] ^ t[4][p[11]] ^ t[3][p[12]] ^ t[2][p[13]] ^ t[1][p[14]] ^ t[0][p[15]];
+    p += 16;
   }
   while (p < end) c = (c >> 8) ^ t[0][(c ^ *p++) & 0xff];
   return ~c;

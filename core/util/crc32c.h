@@ -4,7 +4,7 @@
 //   uint32_t c = crc32c::Value(data, n);          // or pd::Crc32c(data, n)
 //   uint32_t c2 = crc32c::Extend(c, more, m);     // == Value(data ++ more)
 //
-// Portable table-driven (slicing-by-8) code in wasm32 and wherever the CPU
+// Portable table-driven (slicing-by-16) code in wasm32 and wherever the CPU
 // has no CRC32C instruction; natively on x86-64 the SSE4.2 crc32 instruction
 // when the CPU has it (detected at run time). Both give the same results.
 // Known vector:
@@ -28,7 +28,7 @@ inline uint32_t Value(const uint8_t* data, size_t n) { return Extend(0, data, n)
 
 // The two implementations behind Extend, for tests and benchmarks.
 namespace internal {
-uint32_t ExtendPortable(uint32_t crc, const uint8_t* data, size_t n);  // slicing-by-8
+uint32_t ExtendPortable(uint32_t crc, const uint8_t* data, size_t n);  // slicing-by-16
 bool HardwareAvailable();  // true when Extend uses the CPU's instruction
 // The CPU's instruction when HardwareAvailable(), else ExtendPortable.
 uint32_t ExtendHardware(uint32_t crc, const uint8_t* data, size_t n);

@@ -1,7 +1,7 @@
 // util/crc32c.h: known vectors, Extend composition, and agreement with a
 // bit-at-a-time reference and the byte-at-a-time table code over random
 // buffers, lengths and alignments, for every implementation (the portable
-// slicing-by-8 and, natively on x86-64 with SSE4.2, the CPU instruction).
+// slicing-by-16 and, natively on x86-64 with SSE4.2, the CPU instruction).
 #include "util/crc32c.h"
 
 #include <doctest/doctest.h>
