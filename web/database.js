@@ -6,10 +6,11 @@
 // other one closes.
 //
 // Storage (web/persistence/select-store.js): 'idb' (IndexedDB, the default in
-// browsers and workers), 'memory' (the default in Node: three in-memory
-// replicas, gone with the object), 'file' (Node: open({ path })), or three
-// PageStores of your own (open({ stores })). Every write is durable on two of
-// the three replicas before its promise resolves (group commit,
+// browsers and workers), 'memory' (the default in Node: one copy of the pages
+// in the wasm heap, no replicas, gone with the object:
+// web/persistence/memory-engine.js), 'file' (Node: open({ path })), or three
+// PageStores of your own (open({ stores })). With replicas, every write is
+// durable on two of the three before its promise resolves (group commit,
 // web/persistence/committer.js); a write that cannot be made durable rejects
 // and is undone, with every operation applied after it.
 //
@@ -42,6 +43,7 @@
 import { DatabaseBase, rememberStopped } from './database-base.js';
 import { PocketDynamoError, fromWire, isWireError } from './errors.js';
 import { askPersistence } from './persistence/ask-persistence.js';
+import { MemoryEngine } from './persistence/memory-engine.js';
 import { ReplicatedEngine } from './persistence/replicated-engine.js';
 import { parseStorage } from './persistence/select-store.js';
 import { EVENTS, runCall } from './rpc.js';
@@ -60,7 +62,7 @@ export class Database extends DatabaseBase {
   #name;
   #options;
   #kind;                  // 'idb' | 'memory' | 'file' | 'custom'
-  #owner = null;          // ReplicatedEngine while this object owns the database
+  #owner = null;          // ReplicatedEngine (MemoryEngine for storage 'memory') while this object owns the database
   #client = null;         // ForwardingClient while another context owns it
   #server = null;         // ForwardingServer answering other contexts (storage 'idb')
   #lock = null;           // OwnerLock held while owner (storage 'idb')
@@ -139,7 +141,9 @@ export class Database extends DatabaseBase {
       takeover.promise.then((lock) => this.#takeOver(lock), () => {});
       return;
     }
-    this.#owner = await ReplicatedEngine.open(this.#options, (name, detail) => this.#relay(name, detail));
+    // Storage 'memory': one copy of the pages, no replicas (persistence/memory-engine.js).
+    const Owner = this.#kind === 'memory' ? MemoryEngine : ReplicatedEngine;
+    this.#owner = await Owner.open(this.#options, (name, detail) => this.#relay(name, detail));
     this.#ownerStarted();
   }
 

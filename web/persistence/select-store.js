@@ -8,8 +8,11 @@
 // Kinds:
 //   'idb'     three IndexedDB databases '<name>#0..2' (idb-store.js). The
 //             default wherever indexedDB exists (browsers, workers).
-//   'memory'  three MemoryStores (memory-store.js): data lives as long as the
-//             database object. The default where there is no IndexedDB (Node).
+//   'memory'  data lives as long as the database object. The default where
+//             there is no IndexedDB (Node). database.js opens it without
+//             stores or replicas (memory-engine.js: one copy of the pages);
+//             loadStores still gives three MemoryStores for it, for callers
+//             that want the replica protocol in memory.
 //   'file'    three directories under options.path (file-store.js, Node only;
 //             imported lazily, mapped to false in package.json "browser").
 //   'custom'  options.stores: three PageStore objects given by the caller

@@ -1,0 +1,115 @@
+// MemoryEngine: the owner object (ReplicatedEngine's interface) of a database
+// opened with storage 'memory'. The core engine alone: every page lives once,
+// in the wasm heap, and there are no replicas and no replica protocol. Commits
+// are grouped as the replicated committer groups them (the operations of one
+// macrotask share one commit; a write resolves once its commit is taken) but a
+// commit is engine.commitInMemory(): TakeCommit + MarkDurable in the core,
+// without copying page images out to JS. What the core keeps besides the
+// pages is the undo of the commit being built (pager/pager.h), released by
+// each commit.
+//
+//   const owner = await MemoryEngine.open(options, emit);
+//   owner.engine.execute(...); await owner.afterOperation();
+//
+// Events: 'commit' { lsn, pages: 0 (no page is written anywhere), operations }.
+// replicas(), verify() and whenHealthy() report no replicas ([]). Tests that
+// need replica faults use open({ stores: [...] }) with MemoryStores
+// (memory-store.js), which runs the full protocol.
+
+import { Engine } from '../core/engine.js';
+
+const RESOLVED = Promise.resolve();
+
+// Runs fn on a later macrotask (after every microtask queued now), as the
+// committer does: setImmediate in Node, else a MessageChannel (setTimeout(0)
+// may wait 4 ms).
+let channel = null;
+const queue = [];
+function nextMacrotask(fn) {
+  if (typeof setImmediate === 'function') {
+    setImmediate(fn);
+  } else if (typeof MessageChannel === 'function') {
+    if (channel === null) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => queue.shift()?.();
+    }
+    queue.push(fn);
+    channel.port2.postMessage(null);
+  } else {
+    setTimeout(fn, 0);
+  }
+}
+
+export class MemoryEngine {
+  #emit;
+  #group = null;       // { promise, resolve, operations } of the operations waiting for the next commit
+  #closed = false;
+
+  commits = 0;
+
+  constructor(engine, emit) {
+    this.engine = engine;
+    this.#emit = emit;
+    this.kind = 'memory';
+    this.persistent = false;
+    this.persisted = null;
+    this.recovery = { fresh: true, source: null, lsn: engine.lsn, replaced: [], discarded: [], skipped: [],
+      dataLoss: null };
+  }
+
+  /** A new in-memory database (or one loaded from options.snapshot). */
+  static async open(options, emit = () => {}) {
+    const engine = await Engine.create({ wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary,
+      pageSize: options.pageSize, snapshot: options.snapshot });
+    return new MemoryEngine(engine, emit);
+  }
+
+  /** The promise that the operation just run is committed (see the header). */
+  afterOperation() {
+    if (this.engine.closed || !this.engine.hasPendingCommit()) return this.#group?.promise ?? RESOLVED;
+    if (this.#group === null) {
+      let resolve;
+      const promise = new Promise((res) => { resolve = res; });
+      this.#group = { promise, resolve, operations: 0 };
+      nextMacrotask(() => this.#commit());
+    }
+    this.#group.operations++;
+    return this.#group.promise;
+  }
+
+  #commit() {
+    const group = this.#group;
+    this.#group = null;
+    if (group === null) return;
+    if (!this.engine.closed && this.engine.hasPendingCommit()) {
+      const lsn = this.engine.commitInMemory();
+      this.commits++;
+      this.#emit('commit', { lsn, pages: 0, operations: group.operations });
+    }
+    group.resolve();
+  }
+
+  /** Never set: an in-memory commit cannot fail. */
+  get fatal() { return null; }
+  /** Resolves when no commit is pending. */
+  drain() {
+    if (this.#group === null) return RESOLVED;
+    return this.#group.promise;
+  }
+  /** No replicas. */
+  replicas() { return []; }
+  verify() { return RESOLVED; }
+  whenHealthy() { return Promise.resolve([]); }
+  pauseRepair() {}
+  statusChanged() {}
+  /** { commits, rollbacks } so far. */
+  stats() { return { commits: this.commits, rollbacks: 0 }; }
+
+  /** Commits what is pending and closes the engine. Idempotent. */
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.drain();
+    this.engine.close();
+  }
+}
