@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -68,6 +69,23 @@ class WasmEngine {
   }
 
   std::string Execute(const std::string& op, const std::string& json) { return engine_->Execute(op, json); }
+  // Execute without embind's per-byte string marshalling (web/core/engine.js):
+  // JS writes the request's UTF-8 into RequestBuffer(capacity) (TextEncoder
+  // encodeInto on HEAPU8), ExecuteBuffered(op, length) runs it and keeps the
+  // response text until the next call; it is ResponseData()'s bytes (the size
+  // ExecuteBuffered returned), which JS decodes from HEAPU8 with TextDecoder.
+  // The addresses stay valid until the next call of the same function.
+  uint32_t RequestBuffer(uint32_t capacity) {
+    if (request_.size() < capacity) request_.resize(capacity);
+    return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(request_.data()));
+  }
+  uint32_t ExecuteBuffered(const std::string& op, uint32_t length) {
+    response_ = engine_->Execute(op, std::string_view(request_.data(), length));
+    return static_cast<uint32_t>(response_.size());
+  }
+  uint32_t ResponseData() const {
+    return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(response_.data()));
+  }
   bool HasPendingCommit() const { return engine_->has_pending_commit(); }
   val TakeCommit(bool images, bool record) {
     CommitOptions options;
@@ -141,6 +159,8 @@ class WasmEngine {
     return "";
   }
   std::unique_ptr<Engine> engine_;  // null until Create/Open succeeds
+  std::string request_;             // RequestBuffer: the last request's bytes (ExecuteBuffered)
+  std::string response_;            // the last ExecuteBuffered response
   double now_ms_ = -1;              // the clock SetNow installed (ms since the epoch)
 };
 
@@ -197,6 +217,9 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .function("create", &pd::WasmEngine::Create)
       .function("open", &pd::WasmEngine::Open)
       .function("execute", &pd::WasmEngine::Execute)
+      .function("requestBuffer", &pd::WasmEngine::RequestBuffer)
+      .function("executeBuffered", &pd::WasmEngine::ExecuteBuffered)
+      .function("responseData", &pd::WasmEngine::ResponseData)
       .function("hasPendingCommit", &pd::WasmEngine::HasPendingCommit)
       .function("takeCommit", &pd::WasmEngine::TakeCommit)
       .function("commitInMemory", &pd::WasmEngine::CommitInMemory)

@@ -16,11 +16,19 @@
 import { PocketDynamoError } from '../errors.js';
 import { loadModule } from './module.js';
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const MAX_REQUEST_BUFFER = 1 << 20;  // bytes of request buffer execute() keeps in wasm memory
+
 export class Engine {
   #native;  // embind Engine, null once closed
+  #module;  // the Module (HEAPU8: wasm memory; a new view after each growth)
+  #requestAt = 0;        // address of the core's request buffer (requestBuffer)
+  #requestCapacity = 0;  // its size in bytes
 
-  constructor(native) {
+  constructor(native, module) {
     this.#native = native;
+    this.#module = module;
   }
 
   /**
@@ -59,7 +67,7 @@ export class Engine {
       native.delete();
       throw new PocketDynamoError(`Cannot open the database: ${problem}`);
     }
-    return new Engine(native);
+    return new Engine(native, module);
   }
 
   /**
@@ -83,9 +91,32 @@ export class Engine {
     return this.#native;
   }
 
-  /** Runs one operation: response JSON text, or the error JSON text. */
+  /**
+   * Runs one operation: response JSON text, or the error JSON text. The
+   * request's UTF-8 is written straight into wasm memory (TextEncoder
+   * encodeInto) and the response decoded from it (TextDecoder), instead of
+   * embind's byte-by-byte string copies. Requests over 1 MiB of UTF-8 (the
+   * buffer is kept for the next call), and strings that are not well-formed
+   * UTF-16 (a lone surrogate, which encodeInto would replace) or where
+   * isWellFormed() is missing take embind's path, so the core sees the same
+   * bytes either way.
+   */
   execute(operation, requestJson) {
-    return this.#get().execute(operation, requestJson);
+    const native = this.#get();
+    const capacity = requestJson.length * 3;  // UTF-8 bytes per UTF-16 unit: at most 3
+    if (capacity > MAX_REQUEST_BUFFER || typeof requestJson.isWellFormed !== 'function' || !requestJson.isWellFormed()) {
+      return native.execute(operation, requestJson);
+    }
+    const module = this.#module;
+    if (capacity > this.#requestCapacity) {
+      this.#requestAt = native.requestBuffer(capacity);
+      this.#requestCapacity = capacity;
+    }
+    const at = this.#requestAt;
+    const { written } = encoder.encodeInto(requestJson, module.HEAPU8.subarray(at, at + capacity));
+    const size = native.executeBuffered(operation, written);
+    const response = native.responseData();
+    return decoder.decode(module.HEAPU8.subarray(response, response + size));
   }
 
   hasPendingCommit() { return this.#get().hasPendingCommit(); }
