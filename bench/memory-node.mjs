@@ -1,9 +1,10 @@
 // Memory of an in-memory database in Node (issue #16): loads N items of
 // ~250 bytes (default 100,000, ~25 MB of item data) with BatchWriteItem (25
 // per call, awaited) into a database opened with storage 'memory', then
-// reports, after a full GC: the process's RSS, ArrayBuffers (which count the
-// wasm memory) and heap, and the wasm memory's size, each as MB and as a
-// multiple of the item data.
+// reports, after a full GC: the process's RSS, ArrayBuffers (Node does not
+// count the wasm memory in them), the wasm memory's size (caught from
+// WebAssembly.instantiate) and the JS heap, in MB, and wasm memory plus
+// ArrayBuffers as a multiple of the item data.
 //
 //   node --expose-gc bench/memory-node.mjs [--items 100000] [--dist DIR]...
 //
@@ -27,6 +28,17 @@ const items = Number(arg('--items', 100_000));
 const MB = 1024 * 1024;
 
 async function measure(dist) {
+  // The wasm memory of every instance created (the database's engine).
+  const memories = [];
+  const instantiate = WebAssembly.instantiate;
+  WebAssembly.instantiate = async function (...params) {
+    const result = await instantiate.apply(this, params);
+    const instance = result.instance ?? result;
+    for (const value of Object.values(instance.exports ?? {})) {
+      if (value instanceof WebAssembly.Memory) memories.push(value);
+    }
+    return result;
+  };
   const { open } = await import(pathToFileURL(path.join(dist, 'index.js')).href);
   const gc = globalThis.gc ?? (() => {});
   gc();
@@ -51,7 +63,13 @@ async function measure(dist) {
     await db.send('BatchWriteItem', { RequestItems: { Items: puts } });
   }
   const loadS = (performance.now() - started) / 1000;
-  const count = (await db.send('Scan', { TableName: 'Items', Select: 'COUNT' })).Count;
+  let count = 0;
+  let start;
+  do {
+    const page = await db.send('Scan', { TableName: 'Items', Select: 'COUNT', ExclusiveStartKey: start });
+    count += page.Count;
+    start = page.LastEvaluatedKey;
+  } while (start);
   gc();
   await new Promise((resolve) => setTimeout(resolve, 50));
   gc();
@@ -59,6 +77,7 @@ async function measure(dist) {
   const out = {
     dist, items, count, dataMB: dataBytes / MB, loadS,
     rssMB: after.rss / MB, arrayBuffersMB: after.arrayBuffers / MB, heapUsedMB: after.heapUsed / MB,
+    wasmMB: memories.reduce((n, m) => n + m.buffer.byteLength, 0) / MB,
     baseRssMB: base.rss / MB, baseArrayBuffersMB: base.arrayBuffers / MB,
   };
   await db.close();
@@ -83,9 +102,9 @@ if (args.includes('--child')) {
   }
   console.log(`\n${items} items (${results[0].dataMB.toFixed(1)} MB of item data), BatchWriteItem x25, storage 'memory'; ` +
     `load average ${load.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after`);
-  console.log('dist | RSS MB | ArrayBuffers MB | heap MB | RSS / data | load s');
+  console.log('dist | RSS MB | ArrayBuffers MB | wasm memory MB | JS heap MB | (wasm + ArrayBuffers) / data | load s');
   for (const r of results) {
-    console.log(`${r.dist} | ${r.rssMB.toFixed(0)} | ${r.arrayBuffersMB.toFixed(0)} | ${r.heapUsedMB.toFixed(0)} | ` +
-      `${(r.rssMB / r.dataMB).toFixed(1)}x | ${r.loadS.toFixed(1)}`);
+    console.log(`${r.dist} | ${r.rssMB.toFixed(0)} | ${r.arrayBuffersMB.toFixed(0)} | ${r.wasmMB.toFixed(0)} | ` +
+      `${r.heapUsedMB.toFixed(0)} | ${((r.wasmMB + r.arrayBuffersMB) / r.dataMB).toFixed(1)}x | ${r.loadS.toFixed(1)}`);
   }
 }
