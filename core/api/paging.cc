@@ -81,18 +81,14 @@ Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& 
     const bool full = (options.limit && page.scanned_count >= *options.limit) ||
                       page.bytes_read >= options.max_bytes;
     if (full) {
-      // Look one item ahead: a LastEvaluatedKey only when something follows.
-      std::string last(it->key());
-      Status s = it->Next();
-      if (!s.ok()) return s;
-      if (it->Valid()) {
-        if (options.index != nullptr) {
-          page.last_evaluated = IndexKeyItem(table, *options.index, *item);
-        } else {
-          Result<PrimaryKey> key = table.DecodeKey(last);
-          if (!key.ok()) return key.status();
-          page.last_evaluated = table.KeyItem(*key);
-        }
+      // DynamoDB stops here without looking ahead: the key is returned even
+      // when this was the range's last item (the next page is then empty).
+      if (options.index != nullptr) {
+        page.last_evaluated = IndexKeyItem(table, *options.index, *item);
+      } else {
+        Result<PrimaryKey> key = table.DecodeKey(it->key());
+        if (!key.ok()) return key.status();
+        page.last_evaluated = table.KeyItem(*key);
       }
       return page;
     }

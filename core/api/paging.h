@@ -23,11 +23,10 @@
 //     item when any is left).
 //   - LastEvaluatedKey is the primary key of the last item evaluated (matched
 //     by the filter or not), present exactly when Limit or the 1 MB limit
-//     stopped the page while more items remain in the range. DynamoDB itself
-//     may also return it when the page ended exactly at the end of the range
-//     ("LastEvaluatedKey ... does not necessarily mean that there is more
-//     data"); pocketdynamo looks one item ahead and leaves it out then, which
-//     the API contract allows and saves the caller an empty round trip.
+//     stopped the page. DynamoDB does not look ahead: a page that stops on
+//     the range's last item still carries the key ("LastEvaluatedKey ... does
+//     not necessarily mean that there is more data"), and the next page is
+//     empty without one.
 //     Passing it back as ExclusiveStartKey continues right after that item.
 //   - Count: items that passed the filter; ScannedCount: items evaluated.
 //   - ConsumedCapacity: read units for the total bytes evaluated, rounded up
@@ -82,8 +81,8 @@ struct Page {
   uint64_t fetched_bytes = 0;                      // sum of ItemSize of table items fetched
                                                    // for index entries (fetch_from_table)
   std::optional<Item> last_evaluated;  // LastEvaluatedKey's attributes (table keys, plus the
-                                       // index keys for an index); set iff the page stopped
-                                       // before the range's end
+                                       // index keys for an index); set iff Limit or 1 MB
+                                       // stopped the page
 };
 
 // Limit and Select COUNT from a request that passed the Query/Scan spec;

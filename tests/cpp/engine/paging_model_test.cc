@@ -320,23 +320,23 @@ class PagingModel {
       if (limit) CHECK(k <= static_cast<size_t>(*limit));
       if (k > 0) CHECK(bytes_before_last < kPageBytes);  // never read past the 1 MB mark
       const bool stopped = (limit && k == static_cast<size_t>(*limit)) || bytes >= kPageBytes;
+      // DynamoDB returns the key exactly when Limit or 1 MB stopped the page,
+      // even on the range's last item (no look-ahead).
+      CHECK(r.contains("LastEvaluatedKey") == (k > 0 && stopped));
       if (r.contains("LastEvaluatedKey")) {
         REQUIRE(k > 0);
-        CHECK(stopped);
         if (bytes >= kPageBytes)
           ++byte_stops_;
         else
           ++limit_stops_;
-        CHECK(pos + k < seq.size());
+        CHECK(pos + k <= seq.size());
         CHECK(r["LastEvaluatedKey"] == KeyOf(*seq[pos + k - 1]));
         request["ExclusiveStartKey"] = r["LastEvaluatedKey"];
         pos += k;
         continue;
       }
-      // The last page: it ends at the end, and it only stopped early if it
-      // had nothing left anyway.
+      // The last page: it ends at the end.
       CHECK(pos + k == seq.size());
-      CHECK((k > 0 || pos == seq.size()));
       pos += k;
       break;
     }

@@ -291,9 +291,15 @@ TEST_CASE("Query Limit, LastEvaluatedKey and ExclusiveStartKey") {
   r = db.Ok("Query", request);
   CHECK(SortKeys(r) == Keys{"5"});
   CHECK(!r.contains("LastEvaluatedKey"));
-  // A Limit that ends exactly at the last item gives no LastEvaluatedKey.
-  CHECK(
-      !db.Ok("Query", Q("pk = :p", {{":p", S("a")}}, {{"Limit", 5}})).contains("LastEvaluatedKey"));
+  // A Limit that ends exactly at the last item still returns its key, as
+  // DynamoDB does (it stops at Limit without looking ahead); the next page
+  // is empty and has none.
+  request = Q("pk = :p", {{":p", S("a")}}, {{"Limit", 5}});
+  r = db.Ok("Query", request);
+  CHECK(SortKeys(r) == Keys{"1", "2", "3", "4", "5"});
+  CHECK(r["LastEvaluatedKey"] == json{{"pk", S("a")}, {"sk", N("5")}});
+  request["ExclusiveStartKey"] = r["LastEvaluatedKey"];
+  CHECK(db.Ok("Query", request) == json{{"Items", json::array()}, {"Count", 0}, {"ScannedCount", 0}});
   // Backwards.
   request = Q("pk = :p", {{":p", S("a")}}, {{"Limit", 3}, {"ScanIndexForward", false}});
   r = db.Ok("Query", request);

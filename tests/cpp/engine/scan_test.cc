@@ -85,6 +85,20 @@ TEST_CASE("Scan returns every item once, in key order") {
         json{{"Items", json::array()}, {"Count", 0}, {"ScannedCount", 0}});
 }
 
+TEST_CASE("Scan Limit ending on the last item returns LastEvaluatedKey; the next page is empty") {
+  TestDb db;
+  Fill(db);
+  json request = {{"TableName", "Tbl"}, {"Limit", 30}};
+  json r = db.Ok("Scan", request);
+  CHECK(r["Count"] == 30);
+  REQUIRE(r.contains("LastEvaluatedKey"));
+  CHECK(r["LastEvaluatedKey"] == json{{"pk", r["Items"][29]["pk"]}, {"sk", r["Items"][29]["sk"]}});
+  request["ExclusiveStartKey"] = r["LastEvaluatedKey"];
+  CHECK(db.Ok("Scan", request) == json{{"Items", json::array()}, {"Count", 0}, {"ScannedCount", 0}});
+  // A Limit above the item count reads to the end: no key.
+  CHECK(!db.Ok("Scan", {{"TableName", "Tbl"}, {"Limit", 31}}).contains("LastEvaluatedKey"));
+}
+
 TEST_CASE("Scan filters may use key attributes; projections") {
   TestDb db;
   Fill(db);
@@ -247,6 +261,21 @@ TEST_CASE("Scan pages stop at 1 MB; ConsumedCapacity") {
   }
   CHECK(pages == 5);  // 6 + 6 + 6 + 6 + 1
   CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == 25);
+  // A page that reaches 1 MB on the table's last item still returns its key
+  // (DynamoDB does not look ahead); the page after it is empty.
+  db.Ok("DeleteItem", {{"TableName", "Tbl"}, {"Key", {{"id", N(ids.back())}}}});
+  request.erase("ExclusiveStartKey");
+  ids.clear();
+  for (pages = 0;; ++pages) {
+    r = db.Ok("Scan", request);
+    REQUIRE(pages < 10);
+    if (!r.contains("LastEvaluatedKey")) break;
+    CHECK(r["ScannedCount"] == 6);
+    request["ExclusiveStartKey"] = r["LastEvaluatedKey"];
+  }
+  CHECK(pages == 4);  // 6 + 6 + 6 + 6, then an empty page
+  CHECK(r["ScannedCount"] == 0);
+  CHECK(r["Items"] == json::array());
 
   TestDb small;
   small.CreateTable("Small", "id", "S");
