@@ -234,9 +234,13 @@ class ConditionChecker {
     switch (c->kind) {
       case Condition::Kind::kCompare:
         Distinct(CompareOpText(c->op), c->operands, &leaf);
+        if (c->op != CompareOp::kEq && c->op != CompareOp::kNe) {
+          OrderableOperands(CompareOpText(c->op), c->operands, &leaf);
+        }
         break;
       case Condition::Kind::kBetween:
         Distinct("BETWEEN", c->operands, &leaf);
+        OrderableOperands("BETWEEN", c->operands, &leaf);
         BetweenBounds(c->operands[1], c->operands[2], &leaf);
         break;
       case Condition::Kind::kIn:
@@ -306,6 +310,24 @@ class ConditionChecker {
                "The first operand must be distinct from the remaining operands for this operator "
                "or function; operator: " +
                    op + ", first operand: " + first.path.ToString(),
+               o.offset);
+        return;
+      }
+    }
+  }
+
+  // <, <=, >, >= and BETWEEN order only S, N and B: an operand whose type is
+  // known before any item is read (a value, size()) and is another type is
+  // rejected up front, as DynamoDB does, rather than never matching. Key
+  // conditions keep their own message (ExtractKeyCondition).
+  void OrderableOperands(const char* op, const std::vector<Operand>& operands, Leaf* leaf) {
+    if (kind_ == ExpressionKind::kKeyCondition) return;
+    for (const Operand& o : operands) {
+      const std::string type = TypeOf(o);
+      if (!type.empty() && type != "S" && type != "N" && type != "B") {
+        Record(&leaf->function,
+               std::string(kOperandTypeMessage) + "operator or function: " + op +
+                   ", operand type: " + type,
                o.offset);
         return;
       }

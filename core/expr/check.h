@@ -32,7 +32,9 @@
 //           for this operator or function; operator: =, first operand: [a]"
 //        d. operand errors: "Operator or function requires a document path;
 //           operator or function: f", "Incorrect operand type for operator or
-//           function; operator or function: f, operand type: T", "Invalid
+//           function; operator or function: f, operand type: T" (also for
+//           <, <=, >, >=, BETWEEN given a value or size() of a type other
+//           than S, N, B, outside key conditions), "Invalid
 //           attribute type name found; ...", and BETWEEN bounds of different
 //           types or with lower > upper ("The BETWEEN operator requires upper
 //           bound to be greater than or equal to lower bound; lower bound

@@ -25,11 +25,23 @@ class OperandValue {
   bool has_computed_ = false;                 // which member holds the value
 };
 
+// UTF-16 code units of UTF-8 text, as DynamoDB's size() counts a string:
+// one per character, two for a character outside the Basic Multilingual
+// Plane (a 4-byte UTF-8 sequence). Stored strings are valid UTF-8.
+int64_t Utf16Units(const std::string& utf8) {
+  int64_t units = 0;
+  for (unsigned char c : utf8) {
+    if ((c & 0xC0) != 0x80) ++units;  // a lead byte starts a character
+    if (c >= 0xF0) ++units;           // 4-byte sequence: a surrogate pair
+  }
+  return units;
+}
+
 // size() of a value, or false for types that have none.
 bool SizeOf(const AttributeValue& v, int64_t* out) {
   switch (v.type()) {
     case AttributeType::kS:
-      *out = static_cast<int64_t>(v.s().size());
+      *out = Utf16Units(v.s());
       return true;
     case AttributeType::kB:
       *out = static_cast<int64_t>(v.b().size());

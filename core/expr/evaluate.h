@@ -9,7 +9,8 @@
 //              numerically; sets as sets); any types may be compared
 //   a <> b     NOT (a = b): true when either side is missing
 //   < <= > >=  both present, the same type, and that type S, N or B
-//              (S and B by unsigned bytes, N numerically); else false
+//              (S and B by unsigned bytes, N numerically); else false.
+//              A value operand of another type is rejected by Check.
 //   BETWEEN    a present and low <= a <= high under the rule above
 //   IN         a present and equal to one of the listed values
 //   attribute_exists(p) / attribute_not_exists(p)
@@ -18,7 +19,8 @@
 //   contains(a, b)         a S and b S: substring; a B and b B: byte
 //                          substring; a a set and b an element of its type
 //                          in it; a L and some element equal to b
-//   size(a)    S: UTF-8 bytes; B: bytes; SS/NS/BS: members; M: entries;
+//   size(a)    S: UTF-16 code units (a character outside the BMP counts 2,
+//              as DynamoDB counts); B: bytes; SS/NS/BS: members; M: entries;
 //              L: elements; missing for other types (comparisons false)
 //   AND OR NOT as usual.
 // Evaluation cannot fail: every error DynamoDB reports about a condition is

@@ -185,15 +185,51 @@ TEST_CASE("check: BETWEEN bounds are checked when both are values") {
   CHECK(CheckCond("a BETWEEN :n1 AND :s", env) ==
         CE("The BETWEEN operator requires same data type for lower and upper bounds; lower "
            "bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: {S:abc}"));
+  // A bound that is not S, N or B is an operand type error, found first.
   CHECK(CheckCond("a BETWEEN :s AND :t", env) ==
-        CE("The BETWEEN operator requires same data type for lower and upper bounds; lower "
-           "bound operand: AttributeValue: {S:abc}, upper bound operand: AttributeValue: "
-           "{BOOL:true}"));
+        CE("Incorrect operand type for operator or function; operator or function: BETWEEN, "
+           "operand type: BOOL"));
   // A bound from the item is only known per item.
   CHECK(CheckCond("a BETWEEN b AND :n1", env) == "OK");
   CHECK(CheckCond("a BETWEEN a AND :n1", env) ==
         CE("The first operand must be distinct from the remaining operands for this operator "
            "or function; operator: BETWEEN, first operand: [a]"));
+}
+
+TEST_CASE("check: <, <=, >, >= and BETWEEN reject operands of a type that has no order") {
+  const Env env = MakeEnv("{}", kValues);
+  struct Case {
+    const char* text;  // condition
+    const char* op;    // operator DynamoDB names
+    const char* type;  // operand type DynamoDB names
+  };
+  const Case cases[] = {
+      {"a < :bool", "<", "BOOL"},        {"a <= :null", "<=", "NULL"},
+      {":ss > a", ">", "SS"},            {"a >= :ns", ">=", "NS"},
+      {"a < :l", "<", "L"},              {"a > :m", ">", "M"},
+      {"a BETWEEN :bool AND :n", "BETWEEN", "BOOL"},
+      {"a BETWEEN :n AND :m", "BETWEEN", "M"},
+      {":l BETWEEN a AND b", "BETWEEN", "L"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    CHECK(CheckCond(c.text, env) ==
+          CE(std::string("Incorrect operand type for operator or function; operator or "
+                         "function: ") +
+             c.op + ", operand type: " + c.type));
+  }
+  // The same in a FilterExpression, with its prefix.
+  CHECK(CheckCond("a < :bool", env, ExpressionKind::kFilter) ==
+        "Invalid FilterExpression: Incorrect operand type for operator or function; operator or "
+        "function: <, operand type: BOOL");
+  // S, N, B, size() and paths are orderable or known only per item; = and <>
+  // take any type.
+  CHECK(CheckCond("a < :s AND a <= :n AND a > :b AND size(a) >= :one AND a < b", env) == "OK");
+  CHECK(CheckCond("a = :bool AND a <> :m AND a = :ss AND a <> :null", env) == "OK");
+  // An undefined value is reported before the operand type.
+  CHECK(CheckCond("a < :nope AND b < :bool", env) ==
+        CE("An expression attribute value used in expression is not defined; attribute value: "
+           ":nope"));
 }
 
 TEST_CASE("check: IN takes at most 100 values") {
