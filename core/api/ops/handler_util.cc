@@ -155,6 +155,14 @@ DdbError BatchItemKeyError(const Status& s) {
   return StorageError(s);
 }
 
+bool IsTransactionKeyError(const Status& s) {
+  if (!s.IsInvalidArgument()) return false;
+  const std::string& m = s.message();
+  return m == "The provided key element does not match the schema" ||
+         m.find("Missing the key ") != std::string::npos ||
+         m.find("Type mismatch for key ") != std::string::npos;
+}
+
 std::optional<DdbError> CheckKeyUpdates(const Table& table, const expr::UpdateExpression& update) {
   const KeyAttribute* keys[2] = {&table.hash_key(),
                                  table.range_key() ? &*table.range_key() : nullptr};

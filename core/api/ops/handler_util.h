@@ -89,6 +89,14 @@ class RequestExpressions {
 // REQUIRES: !s.ok().
 DdbError BatchItemKeyError(const Status& s);
 
+// True for the key errors DynamoDB finds only while a transaction runs: a
+// key attribute missing or of another type (KeyFromItem's "Missing the key"
+// / "Type mismatch for key", KeyFromKeyMap's "The provided key element does
+// not match the schema"). TransactWriteItems and TransactGetItems report them
+// as a ValidationError cancellation reason at the action's position; empty
+// values and oversized keys stay request-level ValidationExceptions.
+bool IsTransactionKeyError(const Status& s);
+
 // UpdateExpression actions on key attributes (UpdateItem, transaction
 // Update), the first one per key attribute, partition key first:
 //   "One or more parameter values were invalid: Cannot update attribute <k>.

@@ -6,9 +6,13 @@
 //   1. every action's ProjectionExpression and ExpressionAttributeNames, in
 //      action order (the GetItem messages);
 //   2. every action in order: its table (ResourceNotFoundException "Requested
-//      resource not found"), its Key against the key schema (table/table.h),
-//      and an item named by an earlier action: "Transaction request cannot
-//      include multiple operations on one item";
+//      resource not found") and its Key's values (empty, too long:
+//      table/table.h); then a Key with a missing, extra or mistyped attribute
+//      in any action cancels the transaction as DynamoDB does:
+//      TransactionCanceledException with the reason ValidationError "The
+//      provided key element does not match the schema" at that action and
+//      None elsewhere; then an item named by two actions: "Transaction
+//      request cannot include multiple operations on one item";
 //   3. after reading: the items read may not exceed 4 MB together
 //      (table/limits.h kMaxTransactionSizeBytes, whole items): "Transaction
 //      request size exceeds the maximum allowed size of 4 MB"
@@ -72,6 +76,9 @@ DdbResult<json> HandleTransactGetItems(Store& store, Context& ctx, const json& r
   }
   std::map<std::string, Table> tables;
   std::set<std::string> targets;  // table name + '\0' + encoded key of each action's item
+  std::vector<CancellationReason> key_reasons(gets.size(), CancellationReason{"None", "", {}});
+  bool key_problems = false;  // some action's key does not match its table's schema
+  bool repeated = false;      // some item is named by two actions
   for (Get& get : gets) {
     const std::string name = get.body->at("TableName").get<std::string>();
     auto found = tables.find(name);
@@ -84,12 +91,21 @@ DdbResult<json> HandleTransactGetItems(Store& store, Context& ctx, const json& r
     DdbResult<AttributeMap> key_map = DecodeKeyMember(*get.body);
     if (!key_map.ok()) return key_map.take_error();
     Result<PrimaryKey> key = get.table->KeyFromKeyMap(*key_map);
+    if (!key.ok() && IsTransactionKeyError(key.status())) {
+      key_problems = true;
+      CancellationReason& reason = key_reasons[&get - gets.data()];
+      reason.code = "ValidationError";
+      reason.message = key.status().message();
+      continue;
+    }
     if (!key.ok()) return StorageError(key.status());
     get.key = std::move(key).value();
-    if (!targets.insert(name + '\0' + get.key.encoded).second) {
-      return DdbError::Validation(
-          "Transaction request cannot include multiple operations on one item");
-    }
+    if (!targets.insert(name + '\0' + get.key.encoded).second) repeated = true;
+  }
+  if (key_problems) return DdbError::TransactionCanceled(std::move(key_reasons));
+  if (repeated) {
+    return DdbError::Validation(
+        "Transaction request cannot include multiple operations on one item");
   }
 
   std::string responses = "[";          // written as text (api/response_text.h)

@@ -12,17 +12,23 @@
 //      each action's placeholders defined and used (ValidationException,
 //      the single-item operations' messages);
 //   3. every action in order: its table (ResourceNotFoundException
-//      "Requested resource not found"), its key (Put's item: a missing or
-//      mistyped key attribute is "The provided key element does not match the
-//      schema"; Key maps: table/table.h), Update actions on key attributes
-//      (as UpdateItem), and an item named by an earlier action:
-//      "Transaction request cannot include multiple operations on one item";
+//      "Requested resource not found"), its key's values (empty, too long:
+//      table/table.h, a ValidationException), Update actions on key
+//      attributes (as UpdateItem); then, over all actions, a key attribute
+//      missing or of another type cancels the transaction
+//      (TransactionCanceledException with a ValidationError reason at that
+//      action, None elsewhere: "One or more parameter values were invalid:
+//      Type mismatch for key pk expected: S actual: N" / "... Missing the key
+//      pk in the item" for a Put item, "The provided key element does not
+//      match the schema" for a Key map), as DynamoDB reports it; then an item
+//      named by two actions: "Transaction request cannot include multiple
+//      operations on one item";
 //   4. the aggregate size: Put items plus the keys of the other actions may
 //      not exceed 4 MB (table/limits.h kMaxTransactionSizeBytes):
 //      "Transaction request size exceeds the maximum allowed size of 4 MB"
 //      (pocketdynamo's wording: the text DynamoDB uses could not be
 //      confirmed).
-// All of these are ValidationExceptions raised before any item is read.
+// All of these are raised before any item is read.
 //
 // Replay: a token seen with this very request within its 10 minutes returns
 // success without writing anything; ConsumedCapacity then reports the read
@@ -119,9 +125,11 @@ std::optional<DdbError> ParseAction(const json& transact_item, Action* action) {
 }
 
 // Step 3 for one action: table, key, key updates. Returns the action's size
-// for step 4 (the Put item, or the key).
+// for step 4 (the Put item, or the key). A key attribute missing or of
+// another type is not an error here: *key_problem gets its message and the
+// action has no key.
 DdbResult<uint64_t> ResolveAction(Store& store, std::map<std::string, Table>* tables,
-                                  Action* action) {
+                                  Action* action, std::string* key_problem) {
   const std::string name = action->body->at("TableName").get<std::string>();
   auto found = tables->find(name);
   if (found == tables->end()) {
@@ -135,7 +143,11 @@ DdbResult<uint64_t> ResolveAction(Store& store, std::map<std::string, Table>* ta
       return DdbError::Validation(err->message);
     }
     Result<PrimaryKey> key = action->table->KeyFromItem(action->next);
-    if (!key.ok()) return BatchItemKeyError(key.status());
+    if (!key.ok() && IsTransactionKeyError(key.status())) {
+      *key_problem = key.status().message();
+      return ItemSize(action->next);
+    }
+    if (!key.ok()) return StorageError(key.status());
     if (Status s = action->table->CheckIndexKeys(action->next); !s.ok()) return StorageError(s);
     action->key = std::move(key).value();
     return ItemSize(action->next);
@@ -143,6 +155,10 @@ DdbResult<uint64_t> ResolveAction(Store& store, std::map<std::string, Table>* ta
   DdbResult<AttributeMap> key_map = DecodeKeyMember(*action->body);
   if (!key_map.ok()) return key_map.take_error();
   Result<PrimaryKey> key = action->table->KeyFromKeyMap(*key_map);
+  if (!key.ok() && IsTransactionKeyError(key.status())) {
+    *key_problem = key.status().message();
+    return ItemSize(*key_map);
+  }
   if (!key.ok()) return StorageError(key.status());
   action->key = std::move(key).value();
   if (action->update) PD_RETURN_IF_DDB_ERROR(CheckKeyUpdates(*action->table, *action->update));
@@ -249,14 +265,27 @@ DdbResult<json> HandleTransactWriteItems(Store& store, Context& ctx, const json&
   std::map<std::string, Table> tables;
   std::set<std::string> targets;  // table name + '\0' + encoded key of each action's item
   uint64_t total_size = 0;
+  std::vector<CancellationReason> key_reasons(actions.size(), CancellationReason{"None", "", {}});
+  bool key_problems = false;  // some action's key does not match its table's schema
+  bool repeated = false;      // some item is the target of two actions
   for (Action& action : actions) {
-    DdbResult<uint64_t> size = ResolveAction(store, &tables, &action);
+    std::string key_problem;
+    DdbResult<uint64_t> size = ResolveAction(store, &tables, &action, &key_problem);
     if (!size.ok()) return size.take_error();
     total_size += *size;
-    if (!targets.insert(action.table->name() + '\0' + action.key.encoded).second) {
-      return DdbError::Validation(
-          "Transaction request cannot include multiple operations on one item");
+    if (!key_problem.empty()) {
+      key_problems = true;
+      CancellationReason& reason = key_reasons[&action - actions.data()];
+      reason.code = "ValidationError";
+      reason.message = std::move(key_problem);
+      continue;
     }
+    if (!targets.insert(action.table->name() + '\0' + action.key.encoded).second) repeated = true;
+  }
+  if (key_problems) return DdbError::TransactionCanceled(std::move(key_reasons));
+  if (repeated) {
+    return DdbError::Validation(
+        "Transaction request cannot include multiple operations on one item");
   }
   if (total_size > kMaxTransactionSizeBytes) {
     return DdbError::Validation(

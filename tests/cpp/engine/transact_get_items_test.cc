@@ -49,9 +49,30 @@ TEST_CASE("TransactGetItems validation: all or nothing") {
   const json ok = GetAction("Users", {{"id", S("u1")}});
   db.ExpectError("TransactGetItems", tx(json::array({ok, GetAction("Nope", {{"id", S("u1")}})})),
                  "ResourceNotFoundException", "Requested resource not found");
-  db.ExpectError("TransactGetItems",
-                 tx(json::array({ok, GetAction("Orders", {{"user", S("u1")}})})), v,
-                 "The provided key element does not match the schema");
+  // A Key that does not match the schema cancels the transaction with a
+  // ValidationError reason at that action, as DynamoDB reports it, even when
+  // another action repeats an item.
+  json r = db.Exec("TransactGetItems",
+                   tx(json::array({ok, GetAction("Orders", {{"user", S("u1")}}), ok})));
+  CHECK(ErrorType(r) == "TransactionCanceledException");
+  CHECK(ErrorMessage(r) ==
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [None, "
+        "ValidationError, None]");
+  CHECK(r["CancellationReasons"] ==
+        json::array({{{"Code", "None"}},
+                     {{"Code", "ValidationError"},
+                      {"Message", "The provided key element does not match the schema"}},
+                     {{"Code", "None"}}}));
+  r = db.Exec("TransactGetItems", tx(json::array({GetAction("Users", json::object())})));
+  CHECK(r["CancellationReasons"] ==
+        json::array({{{"Code", "ValidationError"},
+                      {"Message", "The provided key element does not match the schema"}}}));
+  CHECK(db.Exec("TransactGetItems", tx(json::array({GetAction("Users", {{"id", N("1")}})})))
+            ["CancellationReasons"][0]["Code"] == "ValidationError");
+  // An empty key value is a request-level error.
+  db.ExpectError("TransactGetItems", tx(json::array({ok, GetAction("Users", {{"id", S("")}})})), v,
+                 "One or more parameter values are not valid. The AttributeValue for a key "
+                 "attribute cannot contain an empty string value. Key: id");
   db.ExpectError("TransactGetItems", tx(json::array({ok, ok})), v,
                  "Transaction request cannot include multiple operations on one item");
   db.ExpectError("TransactGetItems",

@@ -210,15 +210,34 @@ class TxModel {
       }
       return;
     }
-    // Validation in action order: a bad key or a repeated item.
+    // A key that does not match its table's schema cancels the transaction
+    // with a ValidationError at that action (DynamoDB finds these while the
+    // transaction runs); then a repeated item is a ValidationException.
+    json key_reasons = json::array();
+    bool bad_keys = false;
+    for (const Act& act : acts) {
+      if (!act.bad_key) {
+        key_reasons.push_back({{"Code", "None"}});
+        continue;
+      }
+      bad_keys = true;
+      std::string message = "The provided key element does not match the schema";
+      if (act.body.begin().key() == "Put") {
+        message = act.table == "Aaa" ? "One or more parameter values were invalid: Type mismatch "
+                                       "for key id expected: S actual: N"
+                                     : "One or more parameter values were invalid: Missing the "
+                                       "key sk in the item";
+      }
+      key_reasons.push_back({{"Code", "ValidationError"}, {"Message", message}});
+    }
+    if (bad_keys) {
+      ++counts_.invalid;
+      CHECK(ErrorType(r) == "TransactionCanceledException");
+      CHECK(r["CancellationReasons"] == key_reasons);
+      return;
+    }
     std::vector<std::string> seen;
     for (const Act& act : acts) {
-      if (act.bad_key) {
-        ++counts_.invalid;
-        CHECK(ErrorType(r) == "ValidationException");
-        CHECK(ErrorMessage(r) == "The provided key element does not match the schema");
-        return;
-      }
       const std::string target = act.table + KeyText(act.table, act.key);
       if (std::find(seen.begin(), seen.end(), target) != seen.end()) {
         ++counts_.invalid;
