@@ -252,10 +252,13 @@ class ConstraintChecker {
 
   // Checks one member. `value` is nullptr when absent. `element` marks list
   // elements, which must not be null.
+  // `written_parent` is the same path with member names as written, for
+  // the members whose length errors current DynamoDB reports unechoed.
   void Check(const Param& spec, const json* value, const std::string& parent,
-             const std::string& attr, bool element) {
+             const std::string& attr, bool element, const std::string& written_parent = "") {
     if (value != nullptr && value->is_null()) value = nullptr;
     const std::string path = parent.empty() ? LowerFirst(attr) : parent + "." + LowerFirst(attr);
+    const std::string written = parent.empty() ? attr : written_parent + "." + attr;
     if (full()) return;
     if ((spec.not_null || element) && value == nullptr) {
       Fail(nullptr, path, "Member must not be null");
@@ -279,14 +282,20 @@ class ConstraintChecker {
     }
     if (spec.min_length || spec.max_length) {
       uint64_t length = Length(*value);
+      // Current DynamoDB words some collection lengths without the value and
+      // with the member names as written ("Value at 'RequestItems' ...").
+      const json* shown = spec.unechoed_length ? nullptr : value;
+      const std::string& where = spec.unechoed_length ? written : path;
       if (spec.min_length && length < *spec.min_length) {
-        Fail(value, path,
+        Fail(shown, where,
              "Member must have length greater than or equal to " +
-                 std::to_string(*spec.min_length));
+                 std::to_string(*spec.min_length),
+             spec.unechoed_length);
       }
       if (spec.max_length && length > *spec.max_length) {
-        Fail(value, path,
-             "Member must have length less than or equal to " + std::to_string(*spec.max_length));
+        Fail(shown, where,
+             "Member must have length less than or equal to " + std::to_string(*spec.max_length),
+             spec.unechoed_length);
       }
     }
     if (!spec.enum_values.empty() && value->is_string()) {
@@ -318,30 +327,32 @@ class ConstraintChecker {
         }
       }
     }
-    CheckChildren(spec, *value, path);
+    CheckChildren(spec, *value, path, written);
   }
 
  private:
-  void CheckChildren(const Param& spec, const json& value, const std::string& path) {
+  void CheckChildren(const Param& spec, const json& value, const std::string& path,
+                     const std::string& written) {
     switch (spec.type) {
       case ParamType::kStruct:
         if (!value.is_object()) return;
         for (const Param& member : spec.children) {
           auto it = value.find(member.name);
-          Check(member, it == value.end() ? nullptr : &*it, path, member.name, false);
+          Check(member, it == value.end() ? nullptr : &*it, path, member.name, false, written);
         }
         return;
       case ParamType::kList:
         if (!value.is_array()) return;
         for (size_t i = 0; i < value.size(); ++i) {
-          Check(spec.children.at(0), &value[i], path + "." + std::to_string(i + 1), "member",
-                true);
+          const std::string index = "." + std::to_string(i + 1);
+          Check(spec.children.at(0), &value[i], path + index, "member", true, written + index);
         }
         return;
       case ParamType::kMap:
         if (!value.is_object()) return;
         for (auto it = value.rbegin(); it != value.rend(); ++it) {
-          Check(spec.children.at(0), &*it, path + "." + it.key(), "member", false);
+          const std::string key = "." + it.key();
+          Check(spec.children.at(0), &*it, path + key, "member", false, written + key);
         }
         return;
       default:
@@ -388,15 +399,29 @@ class ConstraintChecker {
     return out;
   }
 
-  void Fail(const json* value, const std::string& path, const std::string& constraint) {
+  // `unechoed`: "Value at '<path>' ..." without the value.
+  void Fail(const json* value, const std::string& path, const std::string& constraint,
+            bool unechoed = false) {
     if (full()) return;
-    std::string shown = value == nullptr ? "null" : "'" + ValueToMessageString(*value) + "'";
-    errors_.push_back("Value " + shown + " at '" + path + "' failed to satisfy constraint: " +
+    std::string shown =
+        unechoed ? "" : value == nullptr ? " null" : " '" + ValueToMessageString(*value) + "'";
+    errors_.push_back("Value" + shown + " at '" + path + "' failed to satisfy constraint: " +
                       constraint);
   }
 
   std::vector<std::string> errors_;  // at most kMaxListedValidationErrors, in check order
 };
+
+// "1 validation error detected: E" / "N validation errors detected: E1; E2".
+std::string Aggregate(const std::vector<std::string>& errors) {
+  std::string message = std::to_string(errors.size()) + " validation error" +
+                        (errors.size() > 1 ? "s" : "") + " detected: ";
+  for (size_t i = 0; i < errors.size(); ++i) {
+    if (i > 0) message += "; ";
+    message += errors[i];
+  }
+  return message;
+}
 
 }  // namespace
 
@@ -494,31 +519,24 @@ std::optional<DdbError> CheckConstraints(const Param& input, const json& normali
       return DdbError::Validation("The parameter '" + member.name +
                                   "' is required but was not present in the request");
     }
-    if (member.table_name && value != nullptr && value->is_string()) {
-      uint32_t length = Utf16Length(value->get_ref<const std::string&>());
-      if (length < kMinTableNameLength || length > kMaxTableNameLength) {
-        return DdbError::Validation(member.name + " must be at least " +
-                                    std::to_string(kMinTableNameLength) +
-                                    " characters long and at most " +
-                                    std::to_string(kMaxTableNameLength) + " characters long");
-      }
+    if (member.table_name && value != nullptr) {
+      Param name = member;  // its own constraints plus DynamoDB's 3-255 characters
+      name.min_length = kMinTableNameLength;
+      name.max_length = kMaxTableNameLength;
+      ConstraintChecker alone;
+      alone.Check(name, value, "", member.name, false);
+      if (!alone.errors().empty()) return DdbError::Validation(Aggregate(alone.errors()));
     }
   }
   // 2b: everything else, aggregated.
   ConstraintChecker checker;
   for (const Param& member : input.children) {
+    if (member.table_name) continue;  // checked in 2a
     auto it = normalized.find(member.name);
     checker.Check(member, it == normalized.end() ? nullptr : &*it, "", member.name, false);
   }
-  const std::vector<std::string>& errors = checker.errors();
-  if (errors.empty()) return std::nullopt;
-  std::string message = std::to_string(errors.size()) + " validation error" +
-                        (errors.size() > 1 ? "s" : "") + " detected: ";
-  for (size_t i = 0; i < errors.size(); ++i) {
-    if (i > 0) message += "; ";
-    message += errors[i];
-  }
-  return DdbError::Validation(std::move(message));
+  if (checker.errors().empty()) return std::nullopt;
+  return DdbError::Validation(Aggregate(checker.errors()));
 }
 
 DdbResult<json> ValidateRequest(const OperationSpec& spec, const json& request) {

@@ -54,7 +54,11 @@
 //     a. top-level members marked `required` / `table_name`, in spec order,
 //        each failing alone and at once:
 //          "The parameter 'TableName' is required but was not present in the request"
-//          "TableName must be at least 3 characters long and at most 255 characters long"
+//        and a `table_name` member's own constraints (pattern, 3-255
+//        characters) reported alone in the aggregated form of (b), as
+//        current DynamoDB does for the table operations:
+//          "1 validation error detected: Value 'ab' at 'tableName' failed to
+//           satisfy constraint: Member must have length greater than or equal to 3"
 //     b. every other constraint, depth first in spec order; per member in the
 //        order not-null, min/max value, pattern, min/max length, enum, map
 //        keys, map values, children (map values in reverse key order, as
@@ -63,6 +67,11 @@
 //        with <v> null or quoted ('abc', '[a, b]', '{"k":1}') and <path> the
 //        lowerFirst member names joined by '.', list elements as
 //        <list>.<1-based index>.member and map values as <map>.<key>.member.
+//        A member marked unechoed_length reports its length errors as
+//          Value at '<Path>' failed to satisfy constraint: <constraint>
+//        with the member names as written ("RequestItems.T.member.Keys"), as
+//        current DynamoDB does for BatchGetItem's and BatchWriteItem's
+//        RequestItems and Keys.
 //        At most 10 are collected; the message is
 //          "1 validation error detected: E" / "N validation errors detected: E1; E2; ..."
 //
@@ -123,8 +132,10 @@ struct Param {
   ParamType type = ParamType::kString;  // JSON shape
   std::string class_name;   // kStruct: DynamoDB model class ("KeySchemaElement")
   bool required = false;    // top level: "The parameter 'X' is required ..." at once
-  bool table_name = false;  // top level: "X must be at least 3 characters long ..." at once
+  bool table_name = false;  // top level: its constraints + 3-255 characters, reported alone
   bool not_null = false;    // "Member must not be null"
+  bool unechoed_length = false;  // length errors as "Value at '<Path>' ..." (names as written,
+                                 // no value), as current DynamoDB words some collections
   std::optional<int64_t> min_value;    // "Member must have value greater than or equal to N"
   std::optional<int64_t> max_value;    // "Member must have value less than or equal to N"
   const Pattern* pattern = nullptr;    // "Member must satisfy regular expression pattern: P"
@@ -139,6 +150,7 @@ struct Param {
   Param&& Required() && { required = true; return std::move(*this); }
   Param&& TableName() && { table_name = true; return std::move(*this); }
   Param&& NotNull() && { not_null = true; return std::move(*this); }
+  Param&& UnechoedLength() && { unechoed_length = true; return std::move(*this); }
   Param&& Min(int64_t v) && { min_value = v; return std::move(*this); }
   Param&& Max(int64_t v) && { max_value = v; return std::move(*this); }
   Param&& Matches(const Pattern& p) && { pattern = &p; return std::move(*this); }

@@ -22,6 +22,18 @@ namespace {
 const char kMissingAttribute[] =
     "The provided expression refers to an attribute that does not exist in the item";
 const char kWrongType[] = "An operand in the update expression has an incorrect data type";
+
+// a + b or a - b as SET and ADD compute them. DynamoDB reports a result that
+// needs more than 38 significant digits as an overflow here (a number
+// written directly gets the "38 significant digits" message instead).
+Result<Decimal> Arithmetic(const Decimal& a, const Decimal& b, bool subtract) {
+  NumberError error = NumberError::kNone;
+  Result<Decimal> r = subtract ? Decimal::Subtract(a, b, &error) : Decimal::Add(a, b, &error);
+  if (!r.ok() && error == NumberError::kTooManyDigits) {
+    return Status::InvalidArgument(NumberErrorMessage(NumberError::kOverflow, ""));
+  }
+  return r;
+}
 const char kInvalidPath[] =
     "The document path provided in the update expression is invalid for update";
 
@@ -44,8 +56,7 @@ Result<AttributeValue> ComputeValue(const Operand& o, const Item& item) {
         if (!v->is(AttributeType::kN)) return Status::InvalidArgument(kWrongType);
         terms[i] = v->n();
       }
-      Result<Decimal> sum = o.kind == Operand::Kind::kPlus ? Decimal::Add(terms[0], terms[1])
-                                                           : Decimal::Subtract(terms[0], terms[1]);
+      Result<Decimal> sum = Arithmetic(terms[0], terms[1], o.kind == Operand::Kind::kMinus);
       if (!sum.ok()) return sum.status();
       return AttributeValue::N(*sum);
     }
@@ -225,7 +236,7 @@ Status ApplyUpdate(const UpdateExpression& update, Item* item, UpdateResult* res
         } else if (existing->type() != operand.type()) {
           return Status::InvalidArgument(kWrongType);
         } else if (operand.is(AttributeType::kN)) {
-          Result<Decimal> sum = Decimal::Add(existing->n(), operand.n());
+          Result<Decimal> sum = Arithmetic(existing->n(), operand.n(), /*subtract=*/false);
           if (!sum.ok()) return sum.status();
           writes.push_back({&a.path, AttributeValue::N(*sum)});
         } else {

@@ -28,8 +28,10 @@
 //   "The provided expression refers to an attribute that does not exist in the item"
 //   "An operand in the update expression has an incorrect data type"
 //   "The document path provided in the update expression is invalid for update"
-//   Decimal's "Number overflow. ..." / "Number underflow. ..." /
-//   "Attempting to store more than 38 significant digits in a Number".
+//   Decimal's "Number overflow. ..." / "Number underflow. ..." for a + / -
+//   / ADD result out of range; a result needing more than 38 significant
+//   digits is also "Number overflow. Attempting to store a number with
+//   magnitude larger than supported range", as DynamoDB reports it.
 // On error *item is unchanged. Item-level limits (400 KB, nesting depth 32,
 // key attributes) are the table/API layer's to check on the result.
 //

@@ -126,7 +126,7 @@ describe('CreateTable / DescribeTable / ListTables / DeleteTable', () => {
     await rejectsWith(db.send('DescribeTable', {}), ValidationException,
       "The parameter 'TableName' is required but was not present in the request");
     await rejectsWith(db.send('CreateTable', tableSpec('ab')), ValidationException,
-      'TableName must be at least 3 characters long and at most 255 characters long');
+      "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3");
   });
 });
 

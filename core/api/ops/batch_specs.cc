@@ -89,11 +89,13 @@ const OperationSpec& BatchGetItemSpec() {
                   Struct("", "KeysAndAttributes",
                          {List("Keys", Map("", AttributeValueParam()))
                               .NotNull()
-                              .Length(1, kMaxBatchGetKeys),
+                              .Length(1, kMaxBatchGetKeys)
+                              .UnechoedLength(),
                           AttributesToGetParam(), ConsistentReadParam(),
                           ProjectionExpressionParam(), ExpressionAttributeNamesParam()}))
                   .NotNull()
                   .MinLength(1)
+                  .UnechoedLength()
                   .Keys(TableNameKeys())}),
       &BatchGetItemCustom};
   return *kSpec;
@@ -116,6 +118,7 @@ const OperationSpec& BatchWriteItemSpec() {
                                           {AttributeMapParam("Item").NotNull()})})))
                   .NotNull()
                   .MinLength(1)
+                  .UnechoedLength()
                   .Keys(TableNameKeys())
                   .Values(values)}),
       &BatchWriteItemCustom};

@@ -135,7 +135,10 @@ TEST_CASE("dispatcher: request path and error order") {
   DdbResult<json> r = d.ExecuteJson(ctx, "DescribeTable", json{{"TableName", "a;"}});
   REQUIRE(!r.ok());
   CHECK(r.error().message ==
-        "TableName must be at least 3 characters long and at most 255 characters long");
+        "2 validation errors detected: Value 'a;' at 'tableName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a;' at "
+        "'tableName' failed to satisfy constraint: Member must have length greater than or "
+        "equal to 3");
   CHECK(d.Serves("Throws"));
   CHECK(!d.Serves("throws"));
 }

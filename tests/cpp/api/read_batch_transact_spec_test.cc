@@ -190,16 +190,21 @@ TEST_CASE("BatchGetItem") {
   ExpectValidation(s, json::object(),
                    "1 validation error detected: Value null at 'requestItems' failed to satisfy "
                    "constraint: Member must not be null");
+  // Current DynamoDB words the RequestItems and Keys lengths without the
+  // value and with the names as written.
   ExpectValidation(s, json{{"RequestItems", json::object()}},
-                   "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy "
+                   "1 validation error detected: Value at 'RequestItems' failed to satisfy "
                    "constraint: Member must have length greater than or equal to 1");
+  ExpectValidation(s, json{{"RequestItems", {{"abc", {{"Keys", json::array()}}}}}},
+                   "1 validation error detected: Value at 'RequestItems.abc.member.Keys' failed "
+                   "to satisfy constraint: Member must have length greater than or equal to 1");
   ExpectValidation(s, json{{"RequestItems", {{"a", {{"Keys", json::array()}}}}}},
                    "2 validation errors detected: "
                    "Value '{\"a\":{\"Keys\":[]}}' at 'requestItems' failed to satisfy constraint: "
                    "Map keys must satisfy constraint: [Member must have length less than or equal "
                    "to 255, Member must have length greater than or equal to 3, Member must "
                    "satisfy regular expression pattern: [a-zA-Z0-9_.-]+]; "
-                   "Value '[]' at 'requestItems.a.member.keys' failed to satisfy constraint: "
+                   "Value at 'RequestItems.a.member.Keys' failed to satisfy constraint: "
                    "Member must have length greater than or equal to 1");
   json key = {{"a", {{"S", "x"}}}};
   ExpectValidation(s, json{{"RequestItems", {{"abc", {{"Keys", {key, key}}}}}}},
@@ -207,9 +212,8 @@ TEST_CASE("BatchGetItem") {
   json keys = json::array();
   for (int i = 0; i < 101; ++i) keys.push_back({{"a", {{"N", std::to_string(i)}}}});
   ExpectValidationSet(s, json{{"RequestItems", {{"abc", {{"Keys", keys}}}}}},
-                      {"Value '" + ValueToMessageString(keys) +
-                       "' at 'requestItems.abc.member.keys' failed to satisfy constraint: Member "
-                       "must have length less than or equal to 100"});
+                      {"Value at 'RequestItems.abc.member.Keys' failed to satisfy constraint: "
+                       "Member must have length less than or equal to 100"});
   json half1 = json::array(), half2 = json::array();
   for (int i = 0; i < 51; ++i) {
     half1.push_back({{"a", {{"N", std::to_string(i)}}}});
@@ -262,6 +266,9 @@ TEST_CASE("BatchWriteItem") {
   const std::string values_constraint =
       "Map value must satisfy constraint: [Member must have length less than or equal to 25, "
       "Member must have length greater than or equal to 1]";
+  ExpectValidation(s, json{{"RequestItems", json::object()}},
+                   "1 validation error detected: Value at 'RequestItems' failed to satisfy "
+                   "constraint: Member must have length greater than or equal to 1");
   ExpectValidationSet(s, json{{"RequestItems", {{"a", json::array()}}}},
                       {"Value '{\"a\":[]}' at 'requestItems' failed to satisfy constraint: " +
                            keys_constraint,

@@ -108,10 +108,19 @@ TEST_CASE("huge numbers clamp instead of overflowing") {
 TEST_CASE("required and table-name members fail alone") {
   ExpectValidation(TestSpec(), json::object(),
                    "The parameter 'Name' is required but was not present in the request");
+  // A table-name member's own errors (pattern, 3-255), alone, aggregated.
   ExpectValidation(TestSpec(), json{{"Name", "ab"}, {"Count", 0}},
-                   "Name must be at least 3 characters long and at most 255 characters long");
+                   "1 validation error detected: Value 'ab' at 'name' failed to satisfy "
+                   "constraint: Member must have length greater than or equal to 3");
   ExpectValidation(TestSpec(), json{{"Name", std::string(256, 'a')}},
-                   "Name must be at least 3 characters long and at most 255 characters long");
+                   "1 validation error detected: Value '" + std::string(256, 'a') +
+                       "' at 'name' failed to satisfy constraint: Member must have length less "
+                       "than or equal to 255");
+  ExpectValidation(TestSpec(), json{{"Name", "a;"}, {"Count", 0}},
+                   "2 validation errors detected: Value 'a;' at 'name' failed to satisfy "
+                   "constraint: Member must satisfy regular expression pattern: "
+                   "[a-zA-Z0-9_.-]+; Value 'a;' at 'name' failed to satisfy constraint: Member "
+                   "must have length greater than or equal to 3");
 }
 
 TEST_CASE("aggregated messages: order, quoting, singular and plural") {

@@ -20,15 +20,22 @@ TEST_CASE("DescribeTable and DeleteTable") {
     AssertType(*s, "TableName", "String");
     ExpectValidation(*s, json::object(),
                      "The parameter 'TableName' is required but was not present in the request");
+    // Current DynamoDB reports the table name's constraints alone, in the
+    // aggregated form.
     ExpectValidation(*s, json{{"TableName", ""}},
-                     "TableName must be at least 3 characters long and at most 255 characters "
-                     "long");
+                     "2 validation errors detected: Value '' at 'tableName' failed to satisfy "
+                     "constraint: Member must satisfy regular expression pattern: "
+                     "[a-zA-Z0-9_.-]+; Value '' at 'tableName' failed to satisfy constraint: "
+                     "Member must have length greater than or equal to 3");
     ExpectValidation(*s, json{{"TableName", "a;"}},
-                     "TableName must be at least 3 characters long and at most 255 characters "
-                     "long");
+                     "2 validation errors detected: Value 'a;' at 'tableName' failed to satisfy "
+                     "constraint: Member must satisfy regular expression pattern: "
+                     "[a-zA-Z0-9_.-]+; Value 'a;' at 'tableName' failed to satisfy constraint: "
+                     "Member must have length greater than or equal to 3");
     ExpectValidation(*s, json{{"TableName", std::string(256, 'a')}},
-                     "TableName must be at least 3 characters long and at most 255 characters "
-                     "long");
+                     "1 validation error detected: Value '" + std::string(256, 'a') +
+                         "' at 'tableName' failed to satisfy constraint: Member must have length "
+                         "less than or equal to 255");
     ExpectValidation(*s, json{{"TableName", "abc;"}},
                      "1 validation error detected: Value 'abc;' at 'tableName' failed to satisfy "
                      "constraint: Member must satisfy regular expression pattern: "
@@ -89,13 +96,15 @@ TEST_CASE("UpdateTable") {
   ExpectValidation(s, json::object(),
                    "The parameter 'TableName' is required but was not present in the request");
   ExpectValidation(s, json{{"TableName", "ab"}},
-                   "TableName must be at least 3 characters long and at most 255 characters "
-                   "long");
+                   "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy "
+                   "constraint: Member must have length greater than or equal to 3");
+  // The table name's errors come alone, before any other member's.
+  ExpectValidation(s, json{{"TableName", "abc;"}, {"ProvisionedThroughput", json::object()}},
+                   "1 validation error detected: Value 'abc;' at 'tableName' failed to satisfy "
+                   "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
   ExpectValidationSet(
-      s, json{{"TableName", "abc;"}, {"ProvisionedThroughput", json::object()}},
-      {"Value 'abc;' at 'tableName' failed to satisfy constraint: Member must satisfy regular "
-       "expression pattern: [a-zA-Z0-9_.-]+",
-       "Value null at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: "
+      s, json{{"TableName", "abc"}, {"ProvisionedThroughput", json::object()}},
+      {       "Value null at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: "
        "Member must not be null",
        "Value null at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: "
        "Member must not be null"});

@@ -109,7 +109,7 @@ TEST_CASE("BatchGetItem validation") {
       "Invalid ProjectionExpression: An expression attribute name used in the "
       "document path is not defined; attribute name: #zz");
   db.ExpectError("BatchGetItem", {{"RequestItems", json::object()}}, v,
-                 "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy "
+                 "1 validation error detected: Value at 'RequestItems' failed to satisfy "
                  "constraint: Member must have length greater than or equal to 1");
 }
 

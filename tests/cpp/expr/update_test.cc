@@ -106,8 +106,12 @@ TEST_CASE("update: SET arithmetic is exact decimal arithmetic") {
   CHECK(Apply("SET n = :1 - s", R"({"s": {"SS": ["1"]}})") == kType);
   CHECK(Apply("SET n = n + :big", R"({"n": {"N": "1E+125"}})") ==
         "Number overflow. Attempting to store a number with magnitude larger than supported range");
+  // A result needing more than 38 significant digits is an overflow, as
+  // DynamoDB words it for arithmetic.
   CHECK(Apply("SET n = n + :01", R"({"n": {"N": "1E+37"}})") ==
-        "Attempting to store more than 38 significant digits in a Number");
+        "Number overflow. Attempting to store a number with magnitude larger than supported range");
+  CHECK(Apply("SET n = n - :01", R"({"n": {"N": "1E+38"}})") ==
+        "Number overflow. Attempting to store a number with magnitude larger than supported range");
   CHECK(Apply("SET n = if_not_exists(n, :1) + :2", "{}") == J(R"({"n": {"N": "3"}})"));
   CHECK(Apply("SET n = if_not_exists(n, :1) + :2", R"({"n": {"N": "10"}})") ==
         J(R"({"n": {"N": "12"}})"));
@@ -180,6 +184,8 @@ TEST_CASE("update: ADD numbers and sets") {
   CHECK(Apply("ADD n :2", R"({"n": {"SS": ["x"]}})") == kType);
   CHECK(Apply("ADD m.n :1", "{}") == kPath);
   CHECK(Apply("ADD n :big", R"({"n": {"N": "1E+125"}})") ==
+        "Number overflow. Attempting to store a number with magnitude larger than supported range");
+  CHECK(Apply("ADD n :01", R"({"n": {"N": "1E+37"}})") ==
         "Number overflow. Attempting to store a number with magnitude larger than supported range");
 }
 
