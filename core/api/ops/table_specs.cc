@@ -126,8 +126,10 @@ const OperationSpec& CreateTableSpec() {
       "CreateTable",
       Struct("", "CreateTableInput",
              {AttributeDefinitionsParam().NotNull(), TableTableNameParam(), BillingModeParam(),
-              ProvisionedThroughputParam(), KeySchemaParam(true), LocalSecondaryIndexesParam(),
-              GlobalSecondaryIndexesParam(), StreamSpecificationParam(), TagsParam(),
+              ProvisionedThroughputParam(), KeySchemaParam(true),
+              // Current DynamoDB reports GSI errors before LSI errors.
+              GlobalSecondaryIndexesParam(), LocalSecondaryIndexesParam(),
+              StreamSpecificationParam(), TagsParam(),
               TableClassParam(), DeletionProtectionParam()}),
       &CreateTableCustom};
   return *kSpec;

@@ -87,6 +87,33 @@ TEST_CASE("CreateTable validations: table name") {
                    "1 validation error detected: Value 'abc;' at 'tableName' " + pattern);
 }
 
+TEST_CASE("CreateTable validations: GSI errors come before LSI errors, whatever the order") {
+  // As current DynamoDB reports them (captured by the dynamodb-conformance
+  // suite in two regions): the GSI's error first, even when the request
+  // lists the LSI first or its name sorts first.
+  auto index = [](const std::string& name, const char* range) {
+    json keys = json::array({{{"AttributeName", "pk"}, {"KeyType", "HASH"}}});
+    if (range != nullptr) keys.push_back({{"AttributeName", range}, {"KeyType", "RANGE"}});
+    return json{{"IndexName", name}, {"KeySchema", keys}, {"Projection", {{"ProjectionType", "ALL"}}}};
+  };
+  auto too_short = [](const std::string& name, const std::string& member) {
+    return "Value '" + name + "' at '" + member +
+           ".1.member.indexName' failed to satisfy constraint: Member must have length greater "
+           "than or equal to 3";
+  };
+  for (const auto& [lsi, gsi] : {std::pair<std::string, std::string>{"l1", "g1"}, {"aa", "zz"}}) {
+    json request = {{"TableName", "abc"},
+                    {"BillingMode", "PAY_PER_REQUEST"},
+                    {"AttributeDefinitions", {{{"AttributeName", "pk"}, {"AttributeType", "S"}}}},
+                    {"KeySchema", {{{"AttributeName", "pk"}, {"KeyType", "HASH"}}}},
+                    {"LocalSecondaryIndexes", {index(lsi, "lr")}},
+                    {"GlobalSecondaryIndexes", {index(gsi, nullptr)}}};
+    ExpectValidation(S(), request,
+                     "2 validation errors detected: " + too_short(gsi, "globalSecondaryIndexes") +
+                         "; " + too_short(lsi, "localSecondaryIndexes"));
+  }
+}
+
 TEST_CASE("CreateTable validations: aggregated member errors") {
   ExpectValidationSet(S(), json{{"TableName", "abc"}},
                       {"Value null at 'attributeDefinitions' failed to satisfy constraint: "
