@@ -189,7 +189,10 @@ struct ProjectionExpression {
 // checked key condition: one or two parts, each on a distinct top-level
 // attribute, in textual order. Values point into the caller's value map.
 struct KeyCondition {
-  enum class Op : uint8_t { kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith };
+  enum class Op : uint8_t {
+    kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith,
+    kNotIndexable,  // legacy KeyConditions only (NE, IN, NULL, ...): Query rejects it
+  };
   struct Part {
     std::string attribute;                  // key attribute name (placeholders substituted)
     Op op = Op::kEq;                        // comparison, normalised so the key is on the left

@@ -32,6 +32,8 @@ const char* LegacyName(KeyCondition::Op op) {
       return "BETWEEN";
     case KeyCondition::Op::kBeginsWith:
       return "BEGINS_WITH";
+    case KeyCondition::Op::kNotIndexable:
+      return "?";
   }
   return "?";
 }

@@ -28,6 +28,7 @@ std::optional<DdbError> BatchGetItemCustom(const json& request) {
     const json& entry = *table;
     PD_RETURN_IF_DDB_ERROR(
         CheckExpressionParams(entry, {"ProjectionExpression"}, {"AttributesToGet"}));
+    PD_RETURN_IF_DDB_ERROR(CheckAttributesToGet(entry));
     std::vector<Item> seen;
     for (const json& key : entry.at("Keys")) {
       Item decoded;
@@ -43,8 +44,6 @@ std::optional<DdbError> BatchGetItemCustom(const json& request) {
         return DdbError::Validation("Too many items requested for the BatchGetItem call");
       }
     }
-    PD_RETURN_IF_DDB_ERROR(
-        RejectLegacyParams(entry, {{"AttributesToGet", "ProjectionExpression"}}));
     PD_RETURN_IF_DDB_ERROR(CheckExpressionAttributes(entry));
   }
   return std::nullopt;

@@ -79,12 +79,44 @@ std::optional<DdbError> CheckExpressionParams(const nlohmann::json& request,
                                               std::initializer_list<const char*> expressions,
                                               std::initializer_list<const char*> legacy);
 
-// pocketdynamo implements only the expression forms. The first legacy
-// parameter present (in the order given) is rejected with
-//   "<Legacy> is not supported by pocketdynamo: use <Replacement> instead"
-using LegacyParam = std::pair<const char*, const char*>;  // (legacy name, replacement)
-std::optional<DdbError> RejectLegacyParams(const nlohmann::json& request,
-                                           std::initializer_list<LegacyParam> legacy);
+// The legacy (pre-expression) parameters' rules, as DynamoDB reports them
+// (dynalite's validateAttributeConditions / validateConditions); the handlers
+// then translate them into expression trees (expr/legacy.h).
+//
+// Expected, per attribute in name order:
+//   "One or more parameter values were invalid: Value and AttributeValueList
+//    cannot be used together for Attribute: a"
+//   "... Exists and ComparisonOperator cannot be used together for Attribute: a"
+//   "... Value or AttributeValueList must be used with ComparisonOperator: EQ
+//    for Attribute: a"
+//   "... Invalid number of argument(s) for the EQ ComparisonOperator"
+//   "... AttributeValues inside AttributeValueList must be of same type"
+//   "The BETWEEN condition was provided a range where the lower bound is
+//    greater than the upper bound"
+//   "... AttributeValueList can only be used with a ComparisonOperator for
+//    Attribute: a"
+//   "... Value must be provided when Exists is true|null for Attribute: a"
+//   "... Value cannot be used when Exists is false for Attribute: a"
+//   and every value's own AttributeValue errors.
+std::optional<DdbError> CheckExpected(const nlohmann::json& request);
+// QueryFilter, ScanFilter or KeyConditions (request[member], if present),
+// per attribute in name order: the values' own errors, the number of values
+// per ComparisonOperator, one type among them, the types each operator takes
+//   "One or more parameter values were invalid: ComparisonOperator LT is not
+//    valid for BOOL AttributeValue type"
+// and BETWEEN's bounds in order.
+std::optional<DdbError> CheckConditionMap(const nlohmann::json& request, const char* member);
+// AttributeUpdates, per attribute in name order:
+//   the value's own errors;
+//   "One or more parameter values were invalid: Only DELETE action is allowed
+//    when no attribute value is specified"
+//   "... DELETE action with value is not supported for the type S"
+//   "... ADD action is not supported for the type S"
+std::optional<DdbError> CheckAttributeUpdates(const nlohmann::json& request);
+// AttributesToGet naming an attribute twice:
+//   "One or more parameter values were invalid: Duplicate value in attribute
+//    name: a"
+std::optional<DdbError> CheckAttributesToGet(const nlohmann::json& request);
 
 // Decodes one AttributeValue (value/json_codec.h) and applies the document
 // depth limit. The error message gets `prefix` in front ("" for none).

@@ -99,11 +99,58 @@ expr::CheckContext RequestExpressions::Context() {
   return ctx;
 }
 
+namespace {
+
+// A legacy condition map (Expected, QueryFilter, ScanFilter, KeyConditions)
+// as expr::LegacyConditions, in attribute-name order. The spec validated it.
+std::optional<DdbError> LegacyConditions(const json& map,
+                                         std::vector<expr::LegacyCondition>* out) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    expr::LegacyCondition c;
+    c.attribute = it.key();
+    const json& body = *it;
+    json list = json::array();
+    if (body.contains("ComparisonOperator")) {
+      c.op = body["ComparisonOperator"].get<std::string>();
+      if (body.contains("AttributeValueList")) list = body["AttributeValueList"];
+      else if (body.contains("Value")) list.push_back(body["Value"]);
+    } else if (body.contains("Exists") && !body["Exists"].get<bool>()) {
+      c.op = "NULL";  // Expected {Exists: false}
+    } else {
+      c.op = "EQ";  // Expected {Value: v} / {Exists: true, Value: v}
+      if (body.contains("Value")) list.push_back(body["Value"]);
+    }
+    for (const json& v : list) {
+      AttributeValue value;
+      if (auto err = AttributeValueFromJson(v, &value)) return DdbError::Validation(err->message);
+      c.values.push_back(std::move(value));
+    }
+    out->push_back(std::move(c));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<DdbError> RequestExpressions::ParseCondition(const json& request, const char* member,
                                                            std::optional<expr::Condition>* out) {
   out->reset();
   auto it = request.find(member);
-  if (it == request.end() || !it->is_string()) return std::nullopt;
+  if (it == request.end() || !it->is_string()) {
+    const std::string_view role(member);
+    const char* legacy = role == "ConditionExpression" ? "Expected"
+                         : role == "FilterExpression"
+                             ? (request.contains("QueryFilter") ? "QueryFilter" : "ScanFilter")
+                             : nullptr;
+    auto map = legacy != nullptr ? request.find(legacy) : request.end();
+    if (map == request.end() || !map->is_object() || map->empty()) return std::nullopt;
+    std::vector<expr::LegacyCondition> conditions;
+    PD_RETURN_IF_DDB_ERROR(LegacyConditions(*map, &conditions));
+    out->emplace(expr::ConditionFromLegacy(
+        conditions, StringMember(request, "ConditionalOperator", "AND") == "OR",
+        &legacy_values_));
+    return std::nullopt;
+  }
   const std::string_view name(member);
   expr::ExpressionKind kind = expr::ExpressionKind::kCondition;
   if (name == "FilterExpression") kind = expr::ExpressionKind::kFilter;
@@ -118,8 +165,29 @@ std::optional<DdbError> RequestExpressions::ParseCondition(const json& request, 
 std::optional<DdbError> RequestExpressions::ParseUpdate(const json& request,
                                                         std::optional<expr::UpdateExpression>* out) {
   out->reset();
+  legacy_update_ = false;
   auto it = request.find("UpdateExpression");
-  if (it == request.end() || !it->is_string()) return std::nullopt;
+  if (it == request.end() || !it->is_string()) {
+    auto updates = request.find("AttributeUpdates");
+    if (updates == request.end() || !updates->is_object()) return std::nullopt;
+    std::vector<expr::LegacyUpdate> legacy;
+    for (auto u = updates->begin(); u != updates->end(); ++u) {
+      expr::LegacyUpdate lu;
+      lu.attribute = u.key();
+      lu.action = u->value("Action", "PUT");
+      if (u->contains("Value")) {
+        AttributeValue value;
+        if (auto err = AttributeValueFromJson((*u)["Value"], &value)) {
+          return DdbError::Validation(err->message);
+        }
+        lu.value = std::move(value);
+      }
+      legacy.push_back(std::move(lu));
+    }
+    out->emplace(expr::UpdateFromLegacy(legacy, &legacy_values_));
+    legacy_update_ = true;
+    return std::nullopt;
+  }
   Result<expr::UpdateExpression> u =
       expr::ParseAndCheckUpdate(it->get_ref<const std::string&>(), Context());
   if (!u.ok()) return DdbError::Validation(u.status().message());
@@ -131,11 +199,27 @@ std::optional<DdbError> RequestExpressions::ParseProjection(
     const json& request, std::optional<expr::ProjectionExpression>* out) {
   out->reset();
   auto it = request.find("ProjectionExpression");
-  if (it == request.end() || !it->is_string()) return std::nullopt;
+  if (it == request.end() || !it->is_string()) {
+    auto names = request.find("AttributesToGet");
+    if (names == request.end() || !names->is_array()) return std::nullopt;
+    out->emplace(expr::ProjectionFromNames(names->get<std::vector<std::string>>()));
+    return std::nullopt;
+  }
   Result<expr::ProjectionExpression> p =
       expr::ParseAndCheckProjection(it->get_ref<const std::string&>(), Context());
   if (!p.ok()) return DdbError::Validation(p.status().message());
   out->emplace(std::move(p).value());
+  return std::nullopt;
+}
+
+std::optional<DdbError> RequestExpressions::LegacyKeyCondition(const json& request,
+                                                               expr::KeyCondition* out) {
+  std::vector<expr::LegacyCondition> conditions;
+  auto map = request.find("KeyConditions");
+  if (map != request.end() && map->is_object()) {
+    PD_RETURN_IF_DDB_ERROR(LegacyConditions(*map, &conditions));
+  }
+  *out = expr::KeyConditionFromLegacy(conditions, &legacy_values_);
   return std::nullopt;
 }
 

@@ -27,6 +27,7 @@
 #include "api/ops/handlers.h"
 #include "expr/ast.h"
 #include "expr/check.h"
+#include "expr/legacy.h"
 #include "table/table.h"
 #include "util/status.h"
 #include "value/item.h"
@@ -62,13 +63,24 @@ class RequestExpressions {
 
   // Parses and checks request[member] if present (*out = nullopt if absent).
   // `member` names the expression kind: "ConditionExpression",
-  // "FilterExpression" or "KeyConditionExpression".
+  // "FilterExpression" or "KeyConditionExpression". Without it, the legacy
+  // parameter of the same role is translated (expr/legacy.h), as validated
+  // by the spec: Expected (+ ConditionalOperator) for ConditionExpression,
+  // QueryFilter / ScanFilter (+ ConditionalOperator) for FilterExpression,
+  // AttributeUpdates for UpdateExpression, AttributesToGet for
+  // ProjectionExpression.
   std::optional<DdbError> ParseCondition(const nlohmann::json& request, const char* member,
                                          std::optional<expr::Condition>* out);
   std::optional<DdbError> ParseUpdate(const nlohmann::json& request,
                                       std::optional<expr::UpdateExpression>* out);
   std::optional<DdbError> ParseProjection(const nlohmann::json& request,
                                           std::optional<expr::ProjectionExpression>* out);
+  // KeyConditions translated (Query without KeyConditionExpression).
+  std::optional<DdbError> LegacyKeyCondition(const nlohmann::json& request,
+                                             expr::KeyCondition* out);
+  // Whether the last ParseUpdate translated AttributeUpdates (its errors then
+  // take the legacy wording: expr::LegacyUpdateMessage).
+  bool legacy_update() const { return legacy_update_; }
 
   // After every expression of the request was parsed: DynamoDB's unused
   // ExpressionAttributeNames / ExpressionAttributeValues errors.
@@ -80,6 +92,8 @@ class RequestExpressions {
   std::optional<expr::NameMap> names_;    // ExpressionAttributeNames, if given
   std::optional<expr::ValueMap> values_;  // ExpressionAttributeValues, if given
   expr::PlaceholderUse use_;              // placeholders the parsed expressions used
+  expr::LegacyValues legacy_values_;      // values the legacy trees point at
+  bool legacy_update_ = false;            // ParseUpdate translated AttributeUpdates
 };
 
 // KeyFromItem's error for an item written by BatchWriteItem (PutRequest) or

@@ -22,8 +22,8 @@ std::optional<DdbError> CheckReturnValuesAllOldOrNone(const json& request) {
   return std::nullopt;
 }
 
-// Legacy parameters are rejected at the point where DynamoDB starts checking
-// them, so every error DynamoDB reports before that point comes out the same.
+// Legacy parameters are checked where DynamoDB checks them (dynalite's
+// validations/<op>.js order); the handlers translate them (expr/legacy.h).
 
 std::optional<DdbError> PutItemCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(CheckExpressionParams(request, {"ConditionExpression"}, {"Expected"}));
@@ -31,8 +31,7 @@ std::optional<DdbError> PutItemCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(DecodeItem(request.at("Item"), &item));
   PD_RETURN_IF_DDB_ERROR(CheckReturnValuesAllOldOrNone(request));
   PD_RETURN_IF_DDB_ERROR(CheckItemSize(item));
-  PD_RETURN_IF_DDB_ERROR(RejectLegacyParams(
-      request, {{"Expected", "ConditionExpression"}, {"ConditionalOperator", "ConditionExpression"}}));
+  PD_RETURN_IF_DDB_ERROR(CheckExpected(request));
   return CheckExpressionAttributes(request);
 }
 
@@ -40,8 +39,7 @@ std::optional<DdbError> GetItemCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(
       CheckExpressionParams(request, {"ProjectionExpression"}, {"AttributesToGet"}));
   PD_RETURN_IF_DDB_ERROR(CheckAttributeMap(request.at("Key")));
-  PD_RETURN_IF_DDB_ERROR(
-      RejectLegacyParams(request, {{"AttributesToGet", "ProjectionExpression"}}));
+  PD_RETURN_IF_DDB_ERROR(CheckAttributesToGet(request));
   return CheckExpressionAttributes(request);
 }
 
@@ -49,8 +47,7 @@ std::optional<DdbError> DeleteItemCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(CheckExpressionParams(request, {"ConditionExpression"}, {"Expected"}));
   PD_RETURN_IF_DDB_ERROR(CheckAttributeMap(request.at("Key")));
   PD_RETURN_IF_DDB_ERROR(CheckReturnValuesAllOldOrNone(request));
-  PD_RETURN_IF_DDB_ERROR(RejectLegacyParams(
-      request, {{"Expected", "ConditionExpression"}, {"ConditionalOperator", "ConditionExpression"}}));
+  PD_RETURN_IF_DDB_ERROR(CheckExpected(request));
   return CheckExpressionAttributes(request);
 }
 
@@ -58,9 +55,8 @@ std::optional<DdbError> UpdateItemCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(CheckExpressionParams(request, {"UpdateExpression", "ConditionExpression"},
                                                {"AttributeUpdates", "Expected"}));
   PD_RETURN_IF_DDB_ERROR(CheckAttributeMap(request.at("Key")));
-  PD_RETURN_IF_DDB_ERROR(RejectLegacyParams(request, {{"AttributeUpdates", "UpdateExpression"},
-                                                      {"Expected", "ConditionExpression"},
-                                                      {"ConditionalOperator", "ConditionExpression"}}));
+  PD_RETURN_IF_DDB_ERROR(CheckAttributeUpdates(request));
+  PD_RETURN_IF_DDB_ERROR(CheckExpected(request));
   return CheckExpressionAttributes(request);
 }
 

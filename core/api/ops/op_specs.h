@@ -10,9 +10,9 @@
 // table (BatchWriteItem) or across a transaction.
 //
 // Legacy parameters (AttributesToGet, Expected, ConditionalOperator,
-// AttributeUpdates, KeyConditions, QueryFilter, ScanFilter) are declared, so
-// their JSON types and enums are checked as DynamoDB does, and then rejected
-// with a ValidationException naming the expression parameter to use.
+// AttributeUpdates, KeyConditions, QueryFilter, ScanFilter) are declared and
+// checked as DynamoDB does (api/ops/common_spec.h); the handlers translate
+// them into expression trees (expr/legacy.h).
 //
 // Each accessor returns a process-lifetime singleton.
 #ifndef PD_API_OPS_OP_SPECS_H_

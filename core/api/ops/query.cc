@@ -102,6 +102,8 @@ SortKeyOp ToSortKeyOp(expr::KeyCondition::Op op) {
       return SortKeyOp::kBetween;
     case expr::KeyCondition::Op::kBeginsWith:
       return SortKeyOp::kBeginsWith;
+    case expr::KeyCondition::Op::kNotIndexable:
+      break;  // rejected by MatchKeys
   }
   return SortKeyOp::kEq;
 }
@@ -154,6 +156,9 @@ std::optional<DdbError> MatchKeys(const Table& table, const SecondaryIndex* inde
         return DdbError::Validation("Query condition missed key schema element: " + key.name);
       }
       continue;
+    }
+    if (part->op == expr::KeyCondition::Op::kNotIndexable) {  // legacy KeyConditions only
+      return DdbError::Validation("Attempted conditional constraint is not an indexable operation");
     }
     if (!ValuesOfType(*part, key.type)) {
       return DdbError::Validation(
@@ -208,7 +213,8 @@ std::optional<DdbError> MatchKeys(const Table& table, const SecondaryIndex* inde
 // Step 6 of the order above.
 std::optional<DdbError> CheckPaths(const Table& table, const SecondaryIndex* index,
                                    const std::optional<expr::ProjectionExpression>& projection,
-                                   const std::optional<expr::Condition>& filter) {
+                                   const std::optional<expr::Condition>& filter,
+                                   const char* filter_name) {
   if (projection) PD_RETURN_IF_DDB_ERROR(CheckNestedKeyPaths(table, projection->paths));
   if (!filter) return std::nullopt;
   const std::vector<expr::Path> paths = ConditionPaths(*filter);
@@ -219,10 +225,10 @@ std::optional<DdbError> CheckPaths(const Table& table, const SecondaryIndex* ind
     if (key == nullptr) continue;
     for (const expr::Path& path : paths) {
       if (path.elements.front().name == *key) {
-        return DdbError::Validation(
-            "Filter Expression can only contain non-primary key attributes: Primary key "
-            "attribute: " +
-            *key);
+        return DdbError::Validation(std::string(filter_name) +
+                                    " can only contain non-primary key attributes: Primary key "
+                                    "attribute: " +
+                                    *key);
       }
     }
   }
@@ -241,13 +247,17 @@ DdbResult<json> HandleQuery(Store& store, Context& ctx, const json& request) {
   std::optional<expr::ProjectionExpression> projection;
   PD_RETURN_IF_DDB_ERROR(exprs.ParseProjection(request, &projection));
   PD_RETURN_IF_DDB_ERROR(exprs.CheckAllUsed());
-  if (!key_condition) {  // the spec requires it; kept for handlers called without one
+  Result<expr::KeyCondition> kc = expr::KeyCondition();
+  if (key_condition) {
+    kc = expr::ExtractKeyCondition(*key_condition);
+    if (!kc.ok()) return DdbError::Validation(kc.status().message());
+  } else if (request.contains("KeyConditions")) {  // legacy, validated by the spec
+    PD_RETURN_IF_DDB_ERROR(exprs.LegacyKeyCondition(request, &*kc));
+  } else {  // the spec requires one; kept for handlers called without one
     return DdbError::Validation(
         "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
         "request.");
   }
-  Result<expr::KeyCondition> kc = expr::ExtractKeyCondition(*key_condition);
-  if (!kc.ok()) return DdbError::Validation(kc.status().message());
 
   DdbResult<Table> table = OpenTableForItems(store, request.at("TableName").get<std::string>());
   if (!table.ok()) return table.take_error();
@@ -257,7 +267,9 @@ DdbResult<json> HandleQuery(Store& store, Context& ctx, const json& request) {
   if (!start.ok()) return start.take_error();
   QueryKeys keys;
   PD_RETURN_IF_DDB_ERROR(MatchKeys(*table, *index, *kc, *start, &keys));
-  PD_RETURN_IF_DDB_ERROR(CheckPaths(*table, *index, projection, filter));
+  PD_RETURN_IF_DDB_ERROR(CheckPaths(*table, *index, projection, filter,
+                                    request.contains("QueryFilter") ? "QueryFilter"
+                                                                    : "Filter Expression"));
 
   PageOptions options = PageOptionsOf(request);
   options.filter = filter ? &*filter : nullptr;

@@ -19,17 +19,15 @@ std::optional<DdbError> CheckStartKey(const json& request) {
   return CheckAttributeMap(*it, kStartKeyPrefix);
 }
 
-// Legacy parameters are rejected at the point where DynamoDB starts checking
-// them (QueryFilter/ScanFilter conditions early, KeyConditions after the
-// expressions), so every error DynamoDB reports before that point comes out
-// the same.
+// Legacy parameters are checked where DynamoDB checks them (QueryFilter /
+// ScanFilter conditions early, KeyConditions after the expressions); the
+// handlers translate them (expr/legacy.h).
 std::optional<DdbError> QueryCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(CheckExpressionParams(
       request, {"ProjectionExpression", "FilterExpression", "KeyConditionExpression"},
       {"AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"}));
-  PD_RETURN_IF_DDB_ERROR(RejectLegacyParams(request, {{"QueryFilter", "FilterExpression"},
-                                                      {"ConditionalOperator", "FilterExpression"},
-                                                      {"AttributesToGet", "ProjectionExpression"}}));
+  PD_RETURN_IF_DDB_ERROR(CheckConditionMap(request, "QueryFilter"));
+  PD_RETURN_IF_DDB_ERROR(CheckAttributesToGet(request));
   PD_RETURN_IF_DDB_ERROR(CheckStartKey(request));
   if (!Has(request, "KeyConditionExpression") && !Has(request, "KeyConditions")) {
     return DdbError::Validation(
@@ -37,8 +35,11 @@ std::optional<DdbError> QueryCustom(const json& request) {
         "request.");
   }
   PD_RETURN_IF_DDB_ERROR(CheckExpressionAttributes(request));
-  PD_RETURN_IF_DDB_ERROR(
-      RejectLegacyParams(request, {{"KeyConditions", "KeyConditionExpression"}}));
+  if (!Has(request, "KeyConditionExpression")) {
+    PD_RETURN_IF_DDB_ERROR(CheckConditionMap(request, "KeyConditions"));
+    const size_t n = request.at("KeyConditions").size();
+    if (n != 1 && n != 2) return DdbError::Validation("Conditions can be of length 1 or 2 only");
+  }
   return CheckSelect(request);
 }
 
@@ -46,9 +47,8 @@ std::optional<DdbError> ScanCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(
       CheckExpressionParams(request, {"ProjectionExpression", "FilterExpression"},
                             {"AttributesToGet", "ScanFilter", "ConditionalOperator"}));
-  PD_RETURN_IF_DDB_ERROR(RejectLegacyParams(request, {{"AttributesToGet", "ProjectionExpression"},
-                                                      {"ScanFilter", "FilterExpression"},
-                                                      {"ConditionalOperator", "FilterExpression"}}));
+  PD_RETURN_IF_DDB_ERROR(CheckAttributesToGet(request));
+  PD_RETURN_IF_DDB_ERROR(CheckConditionMap(request, "ScanFilter"));
   PD_RETURN_IF_DDB_ERROR(CheckStartKey(request));
   const bool has_segment = Has(request, "Segment");
   const bool has_total = Has(request, "TotalSegments");

@@ -65,7 +65,10 @@ DdbResult<json> HandleUpdateItem(Store& store, Context& ctx, const json& request
   expr::UpdateResult changed;
   if (update) {
     Status s = expr::ApplyUpdate(*update, &item, &changed);
-    if (!s.ok()) return DdbError::Validation(s.message());
+    if (!s.ok()) {
+      return DdbError::Validation(exprs.legacy_update() ? expr::LegacyUpdateMessage(s.message())
+                                                        : s.message());
+    }
   }
   if (NestingDepth(item) > kMaxDocumentDepth) {
     return DdbError::Validation(
