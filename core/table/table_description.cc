@@ -69,6 +69,7 @@ constexpr uint8_t kSectionIndexes = 1;
 constexpr uint8_t kSectionStream = 2;
 constexpr uint8_t kSectionTimeToLive = 3;
 constexpr uint8_t kSectionRestore = 4;
+constexpr uint8_t kSectionPointInTimeRecovery = 5;
 
 void PutSection(std::string* dst, uint8_t tag, const std::string& bytes) {
   dst->push_back(static_cast<char>(tag));
@@ -465,6 +466,12 @@ std::string TableDescription::Encode() const {
     PutString(&section, ttl.attribute_name);
     PutSection(&out, kSectionTimeToLive, section);
   }
+  if (pitr.enabled) {
+    std::string section;
+    PutVarint64(&section, static_cast<uint64_t>(pitr.recovery_period_days));
+    PutFixed64(&section, static_cast<uint64_t>(pitr.enabled_time_ms));
+    PutSection(&out, kSectionPointInTimeRecovery, section);
+  }
   return out;
 }
 
@@ -582,6 +589,19 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
         if (!sr.done()) return Status::Corruption("table description: trailing bytes in section 3");
         break;
       }
+      case kSectionPointInTimeRecovery: {
+        Reader sr(section);
+        uint64_t days = 0;
+        d.pitr.enabled = true;
+        PD_TRY(sr.Varint("recovery period", &days));
+        PD_TRY(sr.Signed64("pitr enabled time", &d.pitr.enabled_time_ms));
+        if (days < 1 || days > 35 || d.pitr.enabled_time_ms <= 0) {
+          return Status::Corruption("table description: bad point-in-time recovery setting");
+        }
+        d.pitr.recovery_period_days = static_cast<int64_t>(days);
+        if (!sr.done()) return Status::Corruption("table description: trailing bytes in section 5");
+        break;
+      }
       default:
         return Status::Corruption("table description: unknown section tag " + std::to_string(tag));
     }
@@ -601,7 +621,7 @@ bool TableDescription::operator==(const TableDescription& o) const {
          write_capacity_units == o.write_capacity_units && item_count == o.item_count &&
          size_bytes == o.size_bytes && table_class == o.table_class &&
          deletion_protection == o.deletion_protection && tags == o.tags && indexes == o.indexes &&
-         restore == o.restore && stream == o.stream && ttl == o.ttl;
+         restore == o.restore && stream == o.stream && ttl == o.ttl && pitr == o.pitr;
 }
 
 }  // namespace pd

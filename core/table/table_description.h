@@ -44,6 +44,11 @@
 //              attribute_name:str (1-255 bytes)
 //     tag 4  restore summary (a table made by RestoreTableFromBackup):
 //            source_backup_arn:str source_table_arn:str restore_time_ms:fixed64
+//     tag 5  point-in-time recovery setting, present iff enabled
+//            (UpdateContinuousBackups): recovery_period_days:varint (1-35)
+//            enabled_time_ms:fixed64 (int64, > 0: EarliestRestorableDateTime)
+//            A database written with tag 5 fails to open in a version that
+//            does not know it ("unknown section tag 5"), as for any section.
 //   Decode rejects unknown and duplicate tags, sections that do not decode
 //   whole, and anything else Encode cannot produce. An entry without
 //   sections is a table without indexes (the form before sections existed).
@@ -133,6 +138,19 @@ struct TimeToLiveSettings {
   }
 };
 
+// UpdateContinuousBackups' PointInTimeRecoverySpecification as it stands.
+// Only the setting: point-in-time restore itself is not implemented.
+struct PointInTimeRecoverySettings {
+  bool enabled = false;                // PointInTimeRecoveryStatus ENABLED (else DISABLED)
+  int64_t recovery_period_days = 35;   // RecoveryPeriodInDays while enabled, 1-35
+  int64_t enabled_time_ms = 0;         // when it was enabled, ms since the epoch; 0 if disabled
+
+  bool operator==(const PointInTimeRecoverySettings& o) const {
+    return enabled == o.enabled && recovery_period_days == o.recovery_period_days &&
+           enabled_time_ms == o.enabled_time_ms;
+  }
+};
+
 // "2026-11-26T07:39:09.123": a stream label (UTC, milliseconds).
 std::string StreamLabel(int64_t ms);
 
@@ -158,6 +176,7 @@ struct TableDescription {
                                         // their counts are live, like item_count
   StreamSettings stream;                // StreamSpecification and the latest stream
   TimeToLiveSettings ttl;               // UpdateTimeToLive's settings
+  PointInTimeRecoverySettings pitr;     // UpdateContinuousBackups' setting
 
   // "arn:aws:dynamodb:local:000000000000:table/<name>".
   std::string Arn() const;

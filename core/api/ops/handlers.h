@@ -82,6 +82,19 @@ DdbResult<nlohmann::json> HandleRestoreTableFromBackup(Store& store, Context& ct
 // Time to live (time_to_live.cc).
 DdbResult<nlohmann::json> HandleUpdateTimeToLive(Store& store, Context& ctx, const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleDescribeTimeToLive(Store& store, Context& ctx, const nlohmann::json& request);
+// Tags (tags.cc).
+DdbResult<nlohmann::json> HandleTagResource(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleUntagResource(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleListTagsOfResource(Store& store, Context& ctx,
+                                                   const nlohmann::json& request);
+// Continuous backups, limits, endpoints (continuous_backups.cc).
+DdbResult<nlohmann::json> HandleDescribeContinuousBackups(Store& store, Context& ctx,
+                                                          const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleUpdateContinuousBackups(Store& store, Context& ctx,
+                                                        const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleDescribeLimits(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleDescribeEndpoints(Store& store, Context& ctx,
+                                                  const nlohmann::json& request);
 // DynamoDB Streams (streams.cc).
 DdbResult<nlohmann::json> HandleListStreams(Store& store, Context& ctx, const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleDescribeStream(Store& store, Context& ctx, const nlohmann::json& request);

@@ -15,7 +15,10 @@ const std::vector<const OperationSpec*>& AllOperationSpecs() {
           &DeleteBackupSpec(),   &RestoreTableFromBackupSpec(),
           &UpdateTimeToLiveSpec(), &DescribeTimeToLiveSpec(), &ListStreamsSpec(),
           &DescribeStreamSpec(),   &GetShardIteratorSpec(),   &GetRecordsSpec(),
-          &ExecuteStatementSpec(), &BatchExecuteStatementSpec(), &ExecuteTransactionSpec()};
+          &ExecuteStatementSpec(), &BatchExecuteStatementSpec(), &ExecuteTransactionSpec(),
+          &TagResourceSpec(),      &UntagResourceSpec(),      &ListTagsOfResourceSpec(),
+          &DescribeContinuousBackupsSpec(), &UpdateContinuousBackupsSpec(),
+          &DescribeLimitsSpec(),   &DescribeEndpointsSpec()};
   return *kAll;
 }
 

@@ -59,6 +59,15 @@ const OperationSpec& RestoreTableFromBackupSpec();
 // Time to live (time_to_live.cc).
 const OperationSpec& UpdateTimeToLiveSpec();
 const OperationSpec& DescribeTimeToLiveSpec();
+// Tags (tags.cc).
+const OperationSpec& TagResourceSpec();
+const OperationSpec& UntagResourceSpec();
+const OperationSpec& ListTagsOfResourceSpec();
+// Continuous backups, limits, endpoints (continuous_backups.cc).
+const OperationSpec& DescribeContinuousBackupsSpec();
+const OperationSpec& UpdateContinuousBackupsSpec();
+const OperationSpec& DescribeLimitsSpec();
+const OperationSpec& DescribeEndpointsSpec();
 // DynamoDB Streams (streams.cc).
 const OperationSpec& ListStreamsSpec();
 const OperationSpec& DescribeStreamSpec();

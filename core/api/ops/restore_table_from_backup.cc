@@ -48,6 +48,7 @@ DdbResult<TableDescription> RestoredDescription(const BackupEntry& backup,
   d.deletion_protection = false;
   d.stream = StreamSettings();     // DynamoDB restores neither streams nor TTL settings:
   d.ttl = TimeToLiveSettings();    // they are set up again on the new table
+  d.pitr = PointInTimeRecoverySettings();  // nor point-in-time recovery
   d.restore = RestoreSummary{backup.arn, backup.table.Arn(), now_ms};
 
   const std::string mode_override = StringMember(request, "BillingModeOverride");
