@@ -27,9 +27,9 @@
 // there when it throttles them, and pocketdynamo has no throughput limits to
 // throttle by. ConsumedCapacity: one entry per table, the sum of each
 // write's units as PutItem / DeleteItem charge them (larger of old and new
-// item, 1 KB units, at least 1). ReturnItemCollectionMetrics is accepted;
-// item collection metrics exist only for tables with local secondary
-// indexes, which arrive with the index work, so none is returned.
+// item, 1 KB units, at least 1). ItemCollectionMetrics with
+// ReturnItemCollectionMetrics SIZE, per table with a local secondary index
+// (api/item_collection.h).
 #include <optional>
 #include <set>
 #include <string>
@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "api/capacity.h"
+#include "api/item_collection.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "value/json_codec.h"
@@ -101,6 +102,7 @@ DdbResult<json> HandleBatchWriteItem(Store& store, Context& ctx, const json& req
 
   const CapacityReport report = CapacityReportOf(request);
   json capacity = json::array();
+  std::vector<CollectionWrite> collections;  // ReturnItemCollectionMetrics
   for (TableWrites& tw : tables) {
     double units = 0;
     std::vector<IndexUnits> index_units;  // charged to the table's indexes
@@ -118,6 +120,7 @@ DdbResult<json> HandleBatchWriteItem(Store& store, Context& ctx, const json& req
         s = tw.table->Delete(write.key, *old);
       }
       if (!s.ok()) return StorageError(s);
+      collections.push_back({&*tw.table, write.key.pk});
       units += WriteUnits(old_size, new_size);
       AddIndexUnits(&index_units, IndexWriteUnits(tw.table->description(), *old ? &**old : nullptr,
                                                   write.put ? &*write.put : nullptr));
@@ -128,6 +131,9 @@ DdbResult<json> HandleBatchWriteItem(Store& store, Context& ctx, const json& req
   }
   json response = {{"UnprocessedItems", json::object()}};
   if (report != CapacityReport::kNone) response["ConsumedCapacity"] = std::move(capacity);
+  Result<std::optional<json>> metrics = ItemCollectionMetricsPerTable(request, collections);
+  if (!metrics.ok()) return StorageError(metrics.status());
+  if (*metrics) response["ItemCollectionMetrics"] = std::move(**metrics);
   return response;
 }
 

@@ -9,6 +9,7 @@
 // if there was one) and ConsumedCapacity (write units of the deleted item;
 // 1 when nothing was deleted).
 #include "api/capacity.h"
+#include "api/item_collection.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/response_text.h"
@@ -54,6 +55,11 @@ DdbResult<json> HandleDeleteItem(Store& store, Context& ctx, const json& request
           CapacityReportOf(request), table->name(), WriteUnits(old_size, std::nullopt),
           IndexWriteUnits(table->description(), *old ? &**old : nullptr, nullptr))) {
     response.Add("ConsumedCapacity", cc->dump());
+  }
+  if (WantsItemCollectionMetrics(request, *table)) {
+    Result<json> metrics = ItemCollectionMetricsJson(*table, key->pk);
+    if (!metrics.ok()) return StorageError(metrics.status());
+    response.Add("ItemCollectionMetrics", metrics->dump());
   }
   return ResponseText(response.Finish());
 }

@@ -13,6 +13,7 @@
 // only if there was one) and ConsumedCapacity (write units of the larger of
 // the old and new item).
 #include "api/capacity.h"
+#include "api/item_collection.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/response_text.h"
@@ -59,6 +60,11 @@ DdbResult<json> HandlePutItem(Store& store, Context& ctx, const json& request) {
           CapacityReportOf(request), table->name(), WriteUnits(old_size, ItemSize(item)),
           IndexWriteUnits(table->description(), *old ? &**old : nullptr, &item))) {
     response.Add("ConsumedCapacity", cc->dump());
+  }
+  if (WantsItemCollectionMetrics(request, *table)) {
+    Result<json> metrics = ItemCollectionMetricsJson(*table, key->pk);
+    if (!metrics.ok()) return StorageError(metrics.status());
+    response.Add("ItemCollectionMetrics", metrics->dump());
   }
   return ResponseText(response.Finish());
 }

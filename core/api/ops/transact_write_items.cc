@@ -56,8 +56,8 @@
 // Response: {} plus ConsumedCapacity, one entry per table in name order:
 // twice the single-item units (2 write units per started KB of the larger of
 // old and new item for Put/Update/Delete; 2 read units per started 4 KB for
-// ConditionCheck, 2 for a missing item). ItemCollectionMetrics: none (no
-// local secondary indexes yet). With a ClientRequestToken, the token and a
+// ConditionCheck, 2 for a missing item). ItemCollectionMetrics per table
+// with a local secondary index when asked for SIZE (api/item_collection.h). With a ClientRequestToken, the token and a
 // fingerprint of the request are recorded in the same pager operation.
 #include <map>
 #include <memory>
@@ -68,6 +68,7 @@
 #include <vector>
 
 #include "api/capacity.h"
+#include "api/item_collection.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "expr/evaluate.h"
@@ -317,9 +318,11 @@ DdbResult<json> HandleTransactWriteItems(Store& store, Context& ctx, const json&
     reasons.push_back(std::move(reason).value());
   }
   if (cancelled) return DdbError::TransactionCanceled(std::move(reasons));
+  std::vector<CollectionWrite> collections;  // ReturnItemCollectionMetrics
   for (const Action& action : actions) {
     DdbResult<double> u = ApplyAction(action);
     if (!u.ok()) return u.take_error();
+    if (action.kind != Kind::kConditionCheck) collections.push_back({action.table, action.key.pk});
     units[action.table->name()] += *u;
     if (action.kind != Kind::kConditionCheck) {
       const Item* now = action.kind == Kind::kDelete ? nullptr : &action.next;
@@ -336,6 +339,9 @@ DdbResult<json> HandleTransactWriteItems(Store& store, Context& ctx, const json&
   if (report != CapacityReport::kNone) {
     response["ConsumedCapacity"] = CapacityList(report, units, index_units);
   }
+  Result<std::optional<json>> metrics = ItemCollectionMetricsPerTable(request, collections);
+  if (!metrics.ok()) return StorageError(metrics.status());
+  if (*metrics) response["ItemCollectionMetrics"] = std::move(**metrics);
   return response;
 }
 

@@ -20,10 +20,13 @@
 // if any; UPDATED_OLD: the old values of the paths the actions named, if
 // any; ALL_NEW: the new item; UPDATED_NEW: the new values of the paths
 // SET/ADD/DELETE wrote; Attributes is left out when it would be empty) and
-// ConsumedCapacity (write units of the larger of old and new item).
+// ConsumedCapacity (write units of the larger of old and new item) and,
+// with ReturnItemCollectionMetrics SIZE on a table with a local secondary
+// index, ItemCollectionMetrics (api/item_collection.h).
 #include <string>
 
 #include "api/capacity.h"
+#include "api/item_collection.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/response_text.h"
@@ -105,6 +108,11 @@ DdbResult<json> HandleUpdateItem(Store& store, Context& ctx, const json& request
           CapacityReportOf(request), table->name(), WriteUnits(old_size, new_size),
           IndexWriteUnits(table->description(), *old ? &**old : nullptr, &item))) {
     response.Add("ConsumedCapacity", cc->dump());
+  }
+  if (WantsItemCollectionMetrics(request, *table)) {
+    Result<json> metrics = ItemCollectionMetricsJson(*table, key->pk);
+    if (!metrics.ok()) return StorageError(metrics.status());
+    response.Add("ItemCollectionMetrics", metrics->dump());
   }
   return ResponseText(response.Finish());
 }
