@@ -92,7 +92,8 @@ PageOptions PageOptionsOf(const nlohmann::json& request);
 // Reads one page starting at the iterator's position (the caller has called
 // SeekToStart or SeekAfter and checked its status). Returns Corruption if a
 // stored item or key does not decode (or an index entry's table item is
-// missing). The iterator is left past the page. With options.index the
+// missing). The iterator is left on the page's last item when Limit or
+// 1 MB stopped it, past the range otherwise. With options.index the
 // iterator walks that index's tree (api/index_read.h).
 Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& options);
 
