@@ -210,11 +210,20 @@ TEST_CASE("legacy AttributesToGet on GetItem, BatchGetItem, Query and Scan") {
                      {{"RequestItems", {{"T", {{"Keys", {Key("a", 2)}}, {"AttributesToGet", {"n"}}}}}}});
   CHECK(batch["Responses"]["T"] == json::array({{{"n", N("20")}}}));
   json q = db.Ok("Query", {{"TableName", "T"},
-                           {"KeyConditionExpression", "pk = :p"},
-                           {"ExpressionAttributeValues", {{":p", S("a")}}},
+                           {"KeyConditions", {{"pk", Cond("EQ", {S("a")})}}},
                            {"AttributesToGet", {"sk"}},
                            {"Limit", 2}});
   CHECK(q["Items"] == json::array({{{"sk", N("1")}}, {{"sk", N("2")}}}));
+  // With a KeyConditionExpression it is the expression/non-expression mix.
+  db.ExpectError("Query",
+                 {{"TableName", "T"},
+                  {"KeyConditionExpression", "pk = :p"},
+                  {"ExpressionAttributeValues", {{":p", S("a")}}},
+                  {"AttributesToGet", {"sk"}}},
+                 v,
+                 "Can not use both expression and non-expression parameters in the same request: "
+                 "Non-expression parameters: {AttributesToGet} Expression parameters: "
+                 "{KeyConditionExpression}");
   json s = db.Ok("Scan", {{"TableName", "T"}, {"AttributesToGet", {"pk"}}, {"Select", "SPECIFIC_ATTRIBUTES"}});
   CHECK(s["Count"] == 6);
   for (const json& item : s["Items"]) CHECK(item.size() == 1);

@@ -86,10 +86,11 @@ TEST_CASE("tags: DynamoDB's errors in its order, and the 50-tag limit") {
   // Lengths: key 1-128, value 0-256, aggregated.
   db.ExpectError("TagResource",
                  {{"ResourceArn", kArn}, {"Tags", Tags({{"", std::string(257, 'v').c_str()}})}}, v,
-                 "2 validation errors detected: Value '" + std::string(257, 'v') +
+                 "2 validation errors detected: Value '' at 'tags.1.member.key' failed to "
+                 "satisfy constraint: Member must have length greater than or equal to 1; Value '" +
+                     std::string(257, 'v') +
                      "' at 'tags.1.member.value' failed to satisfy constraint: Member must have "
-                     "length less than or equal to 256; Value '' at 'tags.1.member.key' failed to "
-                     "satisfy constraint: Member must have length greater than or equal to 1");
+                     "length less than or equal to 256");
   // 50 tags at most, counting the ones the table has; a failed request
   // changes nothing.
   json fifty = json::array();
