@@ -52,19 +52,19 @@ TEST_CASE("TransactGetItems validation: all or nothing") {
   // A Key that does not match the schema cancels the transaction with a
   // ValidationError reason at that action, as DynamoDB reports it, even when
   // another action repeats an item.
-  json r = db.Exec("TransactGetItems",
-                   tx(json::array({ok, GetAction("Orders", {{"user", S("u1")}}), ok})));
-  CHECK(ErrorType(r) == "TransactionCanceledException");
-  CHECK(ErrorMessage(r) ==
+  json cancelled = db.Exec("TransactGetItems",
+                           tx(json::array({ok, GetAction("Orders", {{"user", S("u1")}}), ok})));
+  CHECK(ErrorType(cancelled) == "TransactionCanceledException");
+  CHECK(ErrorMessage(cancelled) ==
         "Transaction cancelled, please refer cancellation reasons for specific reasons [None, "
         "ValidationError, None]");
-  CHECK(r["CancellationReasons"] ==
+  CHECK(cancelled["CancellationReasons"] ==
         json::array({{{"Code", "None"}},
                      {{"Code", "ValidationError"},
                       {"Message", "The provided key element does not match the schema"}},
                      {{"Code", "None"}}}));
-  r = db.Exec("TransactGetItems", tx(json::array({GetAction("Users", json::object())})));
-  CHECK(r["CancellationReasons"] ==
+  cancelled = db.Exec("TransactGetItems", tx(json::array({GetAction("Users", json::object())})));
+  CHECK(cancelled["CancellationReasons"] ==
         json::array({{{"Code", "ValidationError"},
                       {"Message", "The provided key element does not match the schema"}}}));
   CHECK(db.Exec("TransactGetItems", tx(json::array({GetAction("Users", {{"id", N("1")}})})))
