@@ -16,19 +16,19 @@ namespace {
 
 const std::string v = "ValidationException";
 
-// Table "T" (pk S, sk N): pk "a" sk 1..5 with n = sk * 10, s = "x<sk>",
+// Table "Tbl" (pk S, sk N): pk "a" sk 1..5 with n = sk * 10, s = "x<sk>",
 // odd items carry tag SS {odd}; pk "b" sk 1.
 void Fill(TestDb& db) {
-  db.CreateTable("T", "pk", "S", "sk", "N");
+  db.CreateTable("Tbl", "pk", "S", "sk", "N");
   for (int i = 1; i <= 5; ++i) {
     json item = {{"pk", S("a")},
                  {"sk", N(std::to_string(i))},
                  {"n", N(std::to_string(i * 10))},
                  {"s", S("x" + std::to_string(i))}};
     if (i % 2 == 1) item["tag"] = {{"SS", {"odd"}}};
-    db.Put("T", item);
+    db.Put("Tbl", item);
   }
-  db.Put("T", {{"pk", S("b")}, {"sk", N("1")}});
+  db.Put("Tbl", {{"pk", S("b")}, {"sk", N("1")}});
 }
 
 json Key(const std::string& pk, int sk) { return {{"pk", S(pk)}, {"sk", N(std::to_string(sk))}}; }
@@ -90,7 +90,7 @@ TEST_CASE("legacy Expected: every comparison operator decides the write like its
   for (const Case& c : cases) {
     CAPTURE(c.what);
     CAPTURE(c.expected.dump());
-    json request = {{"TableName", "T"},
+    json request = {{"TableName", "Tbl"},
                     {"Key", Key("a", 3)},
                     {"AttributeUpdates", {{"w", {{"Value", N("1")}}}}},
                     {"Expected", c.expected}};
@@ -108,18 +108,18 @@ TEST_CASE("legacy Expected with ConditionalOperator, on PutItem and DeleteItem")
   TestDb db;
   Fill(db);
   const json one_true = {{"n", Cond("EQ", {N("10")})}, {"s", Cond("EQ", {S("nope")})}};
-  json put = {{"TableName", "T"}, {"Item", Key("a", 1)}, {"Expected", one_true}};
+  json put = {{"TableName", "Tbl"}, {"Item", Key("a", 1)}, {"Expected", one_true}};
   db.ExpectError("PutItem", put, "ConditionalCheckFailedException",
                  "The conditional request failed");  // AND is the default
   put["ConditionalOperator"] = "AND";
   db.ExpectError("PutItem", put, "ConditionalCheckFailedException",
                  "The conditional request failed");
-  CHECK(db.Get("T", Key("a", 1))["n"] == N("10"));
+  CHECK(db.Get("Tbl", Key("a", 1))["n"] == N("10"));
   put["ConditionalOperator"] = "OR";
   db.Ok("PutItem", put);
-  CHECK(!db.Get("T", Key("a", 1)).contains("n"));  // replaced by the bare key
+  CHECK(!db.Get("Tbl", Key("a", 1)).contains("n"));  // replaced by the bare key
   // DeleteItem, with ReturnValues.
-  json del = {{"TableName", "T"},
+  json del = {{"TableName", "Tbl"},
               {"Key", Key("a", 2)},
               {"Expected", {{"n", {{"Exists", false}}}}},
               {"ReturnValues", "ALL_OLD"}};
@@ -127,20 +127,20 @@ TEST_CASE("legacy Expected with ConditionalOperator, on PutItem and DeleteItem")
                  "The conditional request failed");
   del["Expected"] = {{"n", Cond("GE", {N("20")})}};
   CHECK(db.Ok("DeleteItem", del)["Attributes"]["n"] == N("20"));
-  CHECK(db.Get("T", Key("a", 2)).is_null());
+  CHECK(db.Get("Tbl", Key("a", 2)).is_null());
   // Expected on an item that does not exist: only absence holds.
   db.ExpectError("PutItem",
-                 {{"TableName", "T"}, {"Item", Key("c", 1)}, {"Expected", {{"n", {{"Value", N("1")}}}}}},
+                 {{"TableName", "Tbl"}, {"Item", Key("c", 1)}, {"Expected", {{"n", {{"Value", N("1")}}}}}},
                  "ConditionalCheckFailedException", "The conditional request failed");
   db.Ok("PutItem",
-        {{"TableName", "T"}, {"Item", Key("c", 1)}, {"Expected", {{"pk", {{"Exists", false}}}}}});
+        {{"TableName", "Tbl"}, {"Item", Key("c", 1)}, {"Expected", {{"pk", {{"Exists", false}}}}}});
   CHECK(db.CheckText() == "OK");
 }
 
 TEST_CASE("legacy AttributeUpdates: PUT, ADD and DELETE like SET, ADD, DELETE and REMOVE") {
   TestDb db;
   Fill(db);
-  json request = {{"TableName", "T"},
+  json request = {{"TableName", "Tbl"},
                   {"Key", Key("a", 1)},
                   {"ReturnValues", "ALL_NEW"},
                   {"AttributeUpdates",
@@ -168,55 +168,55 @@ TEST_CASE("legacy AttributeUpdates: PUT, ADD and DELETE like SET, ADD, DELETE an
   request["ReturnValues"] = "UPDATED_OLD";
   r = db.Ok("UpdateItem", request);
   CHECK(r["Attributes"] == json{{"tag", {{"SS", {"new"}}}}});
-  CHECK(!db.Get("T", Key("a", 1)).contains("tag"));  // an emptied set is removed
+  CHECK(!db.Get("Tbl", Key("a", 1)).contains("tag"));  // an emptied set is removed
   // An upsert: the item is created from its key.
-  db.Ok("UpdateItem", {{"TableName", "T"},
+  db.Ok("UpdateItem", {{"TableName", "Tbl"},
                        {"Key", Key("z", 9)},
                        {"AttributeUpdates", {{"n", {{"Action", "ADD"}, {"Value", N("2")}}}}}});
-  CHECK(db.Get("T", Key("z", 9)) == json{{"pk", S("z")}, {"sk", N("9")}, {"n", N("2")}});
+  CHECK(db.Get("Tbl", Key("z", 9)) == json{{"pk", S("z")}, {"sk", N("9")}, {"n", N("2")}});
   // DynamoDB's legacy wording for a type clash, and the key rule.
   db.ExpectError("UpdateItem",
-                 {{"TableName", "T"},
+                 {{"TableName", "Tbl"},
                   {"Key", Key("a", 3)},
                   {"AttributeUpdates", {{"s", {{"Action", "ADD"}, {"Value", N("1")}}}}}},
                  v, "Type mismatch for attribute to update");
   db.ExpectError("UpdateItem",
-                 {{"TableName", "T"},
+                 {{"TableName", "Tbl"},
                   {"Key", Key("a", 3)},
                   {"AttributeUpdates", {{"s", {{"Action", "DELETE"}, {"Value", {{"NS", {"1"}}}}}}}}},
                  v, "Type mismatch for attribute to update");
   db.ExpectError("UpdateItem",
-                 {{"TableName", "T"},
+                 {{"TableName", "Tbl"},
                   {"Key", Key("a", 3)},
                   {"AttributeUpdates", {{"s", {{"Action", "ADD"}, {"Value", {{"L", {S("q")}}}}}}}}},
                  v, "Type mismatch for attribute to update");
   db.ExpectError("UpdateItem",
-                 {{"TableName", "T"},
+                 {{"TableName", "Tbl"},
                   {"Key", Key("a", 3)},
                   {"AttributeUpdates", {{"sk", {{"Value", N("7")}}}}}},
                  v,
                  "One or more parameter values were invalid: Cannot update attribute sk. This "
                  "attribute is part of the key");
-  CHECK(db.Get("T", Key("a", 3))["s"] == S("x3"));  // nothing changed
+  CHECK(db.Get("Tbl", Key("a", 3))["s"] == S("x3"));  // nothing changed
   CHECK(db.CheckText() == "OK");
 }
 
 TEST_CASE("legacy AttributesToGet on GetItem, BatchGetItem, Query and Scan") {
   TestDb db;
   Fill(db);
-  CHECK(db.Ok("GetItem", {{"TableName", "T"}, {"Key", Key("a", 3)}, {"AttributesToGet", {"s", "tag", "nope"}}})
+  CHECK(db.Ok("GetItem", {{"TableName", "Tbl"}, {"Key", Key("a", 3)}, {"AttributesToGet", {"s", "tag", "nope"}}})
             ["Item"] == json{{"s", S("x3")}, {"tag", {{"SS", {"odd"}}}}});
   json batch = db.Ok("BatchGetItem",
-                     {{"RequestItems", {{"T", {{"Keys", {Key("a", 2)}}, {"AttributesToGet", {"n"}}}}}}});
-  CHECK(batch["Responses"]["T"] == json::array({{{"n", N("20")}}}));
-  json q = db.Ok("Query", {{"TableName", "T"},
+                     {{"RequestItems", {{"Tbl", {{"Keys", {Key("a", 2)}}, {"AttributesToGet", {"n"}}}}}}});
+  CHECK(batch["Responses"]["Tbl"] == json::array({{{"n", N("20")}}}));
+  json q = db.Ok("Query", {{"TableName", "Tbl"},
                            {"KeyConditions", {{"pk", Cond("EQ", {S("a")})}}},
                            {"AttributesToGet", {"sk"}},
                            {"Limit", 2}});
   CHECK(q["Items"] == json::array({{{"sk", N("1")}}, {{"sk", N("2")}}}));
   // With a KeyConditionExpression it is the expression/non-expression mix.
   db.ExpectError("Query",
-                 {{"TableName", "T"},
+                 {{"TableName", "Tbl"},
                   {"KeyConditionExpression", "pk = :p"},
                   {"ExpressionAttributeValues", {{":p", S("a")}}},
                   {"AttributesToGet", {"sk"}}},
@@ -224,7 +224,7 @@ TEST_CASE("legacy AttributesToGet on GetItem, BatchGetItem, Query and Scan") {
                  "Can not use both expression and non-expression parameters in the same request: "
                  "Non-expression parameters: {AttributesToGet} Expression parameters: "
                  "{KeyConditionExpression}");
-  json s = db.Ok("Scan", {{"TableName", "T"}, {"AttributesToGet", {"pk"}}, {"Select", "SPECIFIC_ATTRIBUTES"}});
+  json s = db.Ok("Scan", {{"TableName", "Tbl"}, {"AttributesToGet", {"pk"}}, {"Select", "SPECIFIC_ATTRIBUTES"}});
   CHECK(s["Count"] == 6);
   for (const json& item : s["Items"]) CHECK(item.size() == 1);
 }
@@ -233,7 +233,7 @@ TEST_CASE("legacy KeyConditions and QueryFilter") {
   TestDb db;
   Fill(db);
   auto query = [&](json key_conditions, json extra = json::object()) {
-    json r = {{"TableName", "T"}, {"KeyConditions", std::move(key_conditions)}};
+    json r = {{"TableName", "Tbl"}, {"KeyConditions", std::move(key_conditions)}};
     for (auto it = extra.begin(); it != extra.end(); ++it) r[it.key()] = it.value();
     return r;
   };
@@ -293,17 +293,17 @@ TEST_CASE("legacy KeyConditions and QueryFilter") {
 TEST_CASE("legacy ScanFilter") {
   TestDb db;
   Fill(db);
-  json r = db.Ok("Scan", {{"TableName", "T"},
+  json r = db.Ok("Scan", {{"TableName", "Tbl"},
                           {"ScanFilter", {{"s", Cond("BEGINS_WITH", {S("x")})}, {"n", Cond("LE", {N("20")})}}}});
   CHECK(r["Count"] == 2);
-  r = db.Ok("Scan", {{"TableName", "T"},
+  r = db.Ok("Scan", {{"TableName", "Tbl"},
                      {"ScanFilter", {{"s", Cond("BEGINS_WITH", {S("x")})}, {"n", Cond("LE", {N("20")})}}},
                      {"ConditionalOperator", "OR"}});
   CHECK(r["Count"] == 5);
   // Scan filters may test the key.
-  r = db.Ok("Scan", {{"TableName", "T"}, {"ScanFilter", {{"pk", Cond("EQ", {S("b")})}}}});
+  r = db.Ok("Scan", {{"TableName", "Tbl"}, {"ScanFilter", {{"pk", Cond("EQ", {S("b")})}}}});
   CHECK(r["Count"] == 1);
-  r = db.Ok("Scan", {{"TableName", "T"}, {"ScanFilter", {{"tag", Cond("NULL")}}}, {"Select", "COUNT"}});
+  r = db.Ok("Scan", {{"TableName", "Tbl"}, {"ScanFilter", {{"tag", Cond("NULL")}}}, {"Select", "COUNT"}});
   CHECK(r["Count"] == 3);
 }
 
@@ -311,7 +311,7 @@ TEST_CASE("legacy parameters do not mix with expressions") {
   TestDb db;
   Fill(db);
   db.ExpectError("PutItem",
-                 {{"TableName", "T"},
+                 {{"TableName", "Tbl"},
                   {"Item", Key("a", 1)},
                   {"Expected", {{"n", {{"Exists", false}}}}},
                   {"ConditionExpression", "attribute_not_exists(n)"}},
@@ -320,14 +320,14 @@ TEST_CASE("legacy parameters do not mix with expressions") {
                  "Non-expression parameters: {Expected} Expression parameters: "
                  "{ConditionExpression}");
   db.ExpectError("Scan",
-                 {{"TableName", "T"}, {"AttributesToGet", {"n"}}, {"FilterExpression", "n > :x"},
+                 {{"TableName", "Tbl"}, {"AttributesToGet", {"n"}}, {"FilterExpression", "n > :x"},
                   {"ExpressionAttributeValues", {{":x", N("1")}}}},
                  v,
                  "Can not use both expression and non-expression parameters in the same request: "
                  "Non-expression parameters: {AttributesToGet} Expression parameters: "
                  "{FilterExpression}");
   db.ExpectError("Query",
-                 {{"TableName", "T"},
+                 {{"TableName", "Tbl"},
                   {"KeyConditions", {{"pk", Cond("EQ", {S("a")})}}},
                   {"KeyConditionExpression", "pk = :p"},
                   {"ExpressionAttributeValues", {{":p", S("a")}}}},

@@ -105,7 +105,7 @@ TEST_CASE("tags: DynamoDB's errors in its order, and the 50-tag limit") {
                  "Invalid NextToken: x");
   // A restored table starts without tags (as DynamoDB restores them).
   const std::string backup =
-      db.Ok("CreateBackup", {{"TableName", "Tbl"}, {"BackupName", "b1"}})["BackupDetails"]["BackupArn"];
+      db.Ok("CreateBackup", {{"TableName", "Tbl"}, {"BackupName", "bk1"}})["BackupDetails"]["BackupArn"];
   db.Ok("RestoreTableFromBackup", {{"TargetTableName", "Tbl2"}, {"BackupArn", backup}});
   CHECK(List(db, "arn:aws:dynamodb:local:000000000000:table/Tbl2") == json::array());
 }
