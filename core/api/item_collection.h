@@ -18,10 +18,9 @@
 #ifndef PD_API_ITEM_COLLECTION_H_
 #define PD_API_ITEM_COLLECTION_H_
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "table/table.h"
 #include "util/status.h"

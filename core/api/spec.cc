@@ -288,8 +288,7 @@ class ConstraintChecker {
       const std::string& where = spec.unechoed_length ? written : path;
       if (spec.min_length && length < *spec.min_length) {
         Fail(shown, where,
-             "Member must have length greater than or equal to " +
-                 std::to_string(*spec.min_length),
+             "Member must have length greater than or equal to " + std::to_string(*spec.min_length),
              spec.unechoed_length);
       }
       if (spec.max_length && length > *spec.max_length) {
@@ -403,10 +402,11 @@ class ConstraintChecker {
   void Fail(const json* value, const std::string& path, const std::string& constraint,
             bool unechoed = false) {
     if (full()) return;
-    std::string shown =
-        unechoed ? "" : value == nullptr ? " null" : " '" + ValueToMessageString(*value) + "'";
-    errors_.push_back("Value" + shown + " at '" + path + "' failed to satisfy constraint: " +
-                      constraint);
+    std::string shown = unechoed           ? ""
+                        : value == nullptr ? " null"
+                                           : " '" + ValueToMessageString(*value) + "'";
+    errors_.push_back("Value" + shown + " at '" + path +
+                      "' failed to satisfy constraint: " + constraint);
   }
 
   std::vector<std::string> errors_;  // at most kMaxListedValidationErrors, in check order

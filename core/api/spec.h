@@ -150,7 +150,10 @@ struct Param {
   Param&& Required() && { required = true; return std::move(*this); }
   Param&& TableName() && { table_name = true; return std::move(*this); }
   Param&& NotNull() && { not_null = true; return std::move(*this); }
-  Param&& UnechoedLength() && { unechoed_length = true; return std::move(*this); }
+  Param&& UnechoedLength() && {
+    unechoed_length = true;
+    return std::move(*this);
+  }
   Param&& Min(int64_t v) && { min_value = v; return std::move(*this); }
   Param&& Max(int64_t v) && { max_value = v; return std::move(*this); }
   Param&& Matches(const Pattern& p) && { pattern = &p; return std::move(*this); }

@@ -190,7 +190,13 @@ struct ProjectionExpression {
 // attribute, in textual order. Values point into the caller's value map.
 struct KeyCondition {
   enum class Op : uint8_t {
-    kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith,
+    kEq,
+    kLt,
+    kLe,
+    kGt,
+    kGe,
+    kBetween,
+    kBeginsWith,
     kNotIndexable,  // legacy KeyConditions only (NE, IN, NULL, ...): Query rejects it
   };
   struct Part {

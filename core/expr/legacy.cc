@@ -110,9 +110,9 @@ UpdateExpression UpdateFromLegacy(const std::vector<LegacyUpdate>& updates, Lega
     } else if (lu.action == "ADD" && lu.value && lu.value->is(AttributeType::kL)) {
       // ADD of a list appends: SET a = list_append(if_not_exists(a, []), v).
       a.kind = UpdateAction::Kind::kSet;
-      Operand start = FunctionOperand(
-          Function::kIfNotExists, "if_not_exists",
-          {PathOperand(lu.attribute), ValueOperand(AttributeValue::L({}), store)});
+      Operand start =
+          FunctionOperand(Function::kIfNotExists, "if_not_exists",
+                          {PathOperand(lu.attribute), ValueOperand(AttributeValue::L({}), store)});
       a.value = FunctionOperand(Function::kListAppend, "list_append",
                                 {std::move(start), ValueOperand(*lu.value, store)});
     } else if (lu.action == "ADD") {

@@ -57,8 +57,8 @@ struct LegacyCondition {
 
 // One AttributeUpdates entry.
 struct LegacyUpdate {
-  std::string attribute;               // top-level attribute name
-  std::string action;                  // "PUT", "ADD" or "DELETE"
+  std::string attribute;                // top-level attribute name
+  std::string action;                   // "PUT", "ADD" or "DELETE"
   std::optional<AttributeValue> value;  // Value, if given
 };
 

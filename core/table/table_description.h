@@ -141,9 +141,9 @@ struct TimeToLiveSettings {
 // UpdateContinuousBackups' PointInTimeRecoverySpecification as it stands.
 // Only the setting: point-in-time restore itself is not implemented.
 struct PointInTimeRecoverySettings {
-  bool enabled = false;                // PointInTimeRecoveryStatus ENABLED (else DISABLED)
-  int64_t recovery_period_days = 35;   // RecoveryPeriodInDays while enabled, 1-35
-  int64_t enabled_time_ms = 0;         // when it was enabled, ms since the epoch; 0 if disabled
+  bool enabled = false;               // PointInTimeRecoveryStatus ENABLED (else DISABLED)
+  int64_t recovery_period_days = 35;  // RecoveryPeriodInDays while enabled, 1-35
+  int64_t enabled_time_ms = 0;        // when it was enabled, ms since the epoch; 0 if disabled
 
   bool operator==(const PointInTimeRecoverySettings& o) const {
     return enabled == o.enabled && recovery_period_days == o.recovery_period_days &&

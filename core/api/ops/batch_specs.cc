@@ -109,12 +109,11 @@ const OperationSpec& BatchWriteItemSpec() {
       "BatchWriteItem",
       Struct("", "BatchWriteItemInput",
              {ReturnConsumedCapacityParam(), ReturnItemCollectionMetricsParam(),
-              Map("RequestItems",
-                  List("", Struct("", "WriteRequest",
-                                  {Struct("DeleteRequest", "DeleteRequest",
-                                          {AttributeMapParam("Key").NotNull()}),
-                                   Struct("PutRequest", "PutRequest",
-                                          {AttributeMapParam("Item").NotNull()})})))
+              Map("RequestItems", List("", Struct("", "WriteRequest",
+                                                  {Struct("DeleteRequest", "DeleteRequest",
+                                                          {AttributeMapParam("Key").NotNull()}),
+                                                   Struct("PutRequest", "PutRequest",
+                                                          {AttributeMapParam("Item").NotNull()})})))
                   .NotNull()
                   .MinLength(1)
                   .UnechoedLength()

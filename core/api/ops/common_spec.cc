@@ -298,8 +298,9 @@ std::optional<DdbError> CheckExpected(const json& request) {
                                     "ComparisonOperator: " +
                                     op + " for Attribute: " + key);
       }
-      const json list = has_list ? c["AttributeValueList"]
-                                 : has_value ? json::array({c["Value"]}) : json::array();
+      const json list = has_list    ? c["AttributeValueList"]
+                        : has_value ? json::array({c["Value"]})
+                                    : json::array();
       for (const json& v : list) PD_RETURN_IF_DDB_ERROR(CheckAttributeValue(v));
       PD_RETURN_IF_DDB_ERROR(CheckValueList(list, op));
       if (!list.empty()) {
@@ -319,9 +320,9 @@ std::optional<DdbError> CheckExpected(const json& request) {
             (c.contains("Exists") ? "true" : "null") + " for Attribute: " + key);
       }
       if (!exists && has_value) {
-        return DdbError::Validation(std::string(kInvalidValues) +
-                                    "Value cannot be used when Exists is false for Attribute: " +
-                                    key);
+        return DdbError::Validation(
+            std::string(kInvalidValues) +
+            "Value cannot be used when Exists is false for Attribute: " + key);
       }
       if (has_value) PD_RETURN_IF_DDB_ERROR(CheckAttributeValue(c["Value"]));
     }

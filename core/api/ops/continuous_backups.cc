@@ -65,10 +65,9 @@ json Description(const PointInTimeRecoverySettings& pitr, int64_t now_ms) {
 }  // namespace
 
 const OperationSpec& DescribeContinuousBackupsSpec() {
-  static const OperationSpec* const kSpec =
-      new OperationSpec{"DescribeContinuousBackups",
-                        Struct("", "DescribeContinuousBackupsInput", {TableTableNameParam()}),
-                        nullptr};
+  static const OperationSpec* const kSpec = new OperationSpec{
+      "DescribeContinuousBackups",
+      Struct("", "DescribeContinuousBackupsInput", {TableTableNameParam()}), nullptr};
   return *kSpec;
 }
 
@@ -97,8 +96,7 @@ const OperationSpec& DescribeEndpointsSpec() {
   return *kSpec;
 }
 
-DdbResult<json> HandleDescribeContinuousBackups(Store& store, Context& ctx,
-                                                const json& request) {
+DdbResult<json> HandleDescribeContinuousBackups(Store& store, Context& ctx, const json& request) {
   DdbResult<CatalogEntry> entry = FindTable(store, request.at("TableName").get<std::string>());
   if (!entry.ok()) return entry.take_error();
   return Description(entry->description.pitr, ctx.NowMs());

@@ -103,8 +103,7 @@ namespace {
 
 // A legacy condition map (Expected, QueryFilter, ScanFilter, KeyConditions)
 // as expr::LegacyConditions, in attribute-name order. The spec validated it.
-std::optional<DdbError> LegacyConditions(const json& map,
-                                         std::vector<expr::LegacyCondition>* out) {
+std::optional<DdbError> LegacyConditions(const json& map, std::vector<expr::LegacyCondition>* out) {
   for (auto it = map.begin(); it != map.end(); ++it) {
     expr::LegacyCondition c;
     c.attribute = it.key();
@@ -112,8 +111,10 @@ std::optional<DdbError> LegacyConditions(const json& map,
     json list = json::array();
     if (body.contains("ComparisonOperator")) {
       c.op = body["ComparisonOperator"].get<std::string>();
-      if (body.contains("AttributeValueList")) list = body["AttributeValueList"];
-      else if (body.contains("Value")) list.push_back(body["Value"]);
+      if (body.contains("AttributeValueList"))
+        list = body["AttributeValueList"];
+      else if (body.contains("Value"))
+        list.push_back(body["Value"]);
     } else if (body.contains("Exists") && !body["Exists"].get<bool>()) {
       c.op = "NULL";  // Expected {Exists: false}
     } else {
@@ -147,8 +148,7 @@ std::optional<DdbError> RequestExpressions::ParseCondition(const json& request, 
     std::vector<expr::LegacyCondition> conditions;
     PD_RETURN_IF_DDB_ERROR(LegacyConditions(*map, &conditions));
     out->emplace(expr::ConditionFromLegacy(
-        conditions, StringMember(request, "ConditionalOperator", "AND") == "OR",
-        &legacy_values_));
+        conditions, StringMember(request, "ConditionalOperator", "AND") == "OR", &legacy_values_));
     return std::nullopt;
   }
   const std::string_view name(member);

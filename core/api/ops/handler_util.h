@@ -17,11 +17,10 @@
 #ifndef PD_API_OPS_HANDLER_UTIL_H_
 #define PD_API_OPS_HANDLER_UTIL_H_
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "api/error.h"
 #include "api/ops/handlers.h"

@@ -83,8 +83,10 @@ DdbResult<nlohmann::json> HandleRestoreTableFromBackup(Store& store, Context& ct
 DdbResult<nlohmann::json> HandleUpdateTimeToLive(Store& store, Context& ctx, const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleDescribeTimeToLive(Store& store, Context& ctx, const nlohmann::json& request);
 // Tags (tags.cc).
-DdbResult<nlohmann::json> HandleTagResource(Store& store, Context& ctx, const nlohmann::json& request);
-DdbResult<nlohmann::json> HandleUntagResource(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleTagResource(Store& store, Context& ctx,
+                                            const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleUntagResource(Store& store, Context& ctx,
+                                              const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleListTagsOfResource(Store& store, Context& ctx,
                                                    const nlohmann::json& request);
 // Continuous backups, limits, endpoints (continuous_backups.cc).
@@ -92,7 +94,8 @@ DdbResult<nlohmann::json> HandleDescribeContinuousBackups(Store& store, Context&
                                                           const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleUpdateContinuousBackups(Store& store, Context& ctx,
                                                         const nlohmann::json& request);
-DdbResult<nlohmann::json> HandleDescribeLimits(Store& store, Context& ctx, const nlohmann::json& request);
+DdbResult<nlohmann::json> HandleDescribeLimits(Store& store, Context& ctx,
+                                               const nlohmann::json& request);
 DdbResult<nlohmann::json> HandleDescribeEndpoints(Store& store, Context& ctx,
                                                   const nlohmann::json& request);
 // DynamoDB Streams (streams.cc).

@@ -267,9 +267,9 @@ DdbResult<json> HandleQuery(Store& store, Context& ctx, const json& request) {
   if (!start.ok()) return start.take_error();
   QueryKeys keys;
   PD_RETURN_IF_DDB_ERROR(MatchKeys(*table, *index, *kc, *start, &keys));
-  PD_RETURN_IF_DDB_ERROR(CheckPaths(*table, *index, projection, filter,
-                                    request.contains("QueryFilter") ? "QueryFilter"
-                                                                    : "Filter Expression"));
+  PD_RETURN_IF_DDB_ERROR(
+      CheckPaths(*table, *index, projection, filter,
+                 request.contains("QueryFilter") ? "QueryFilter" : "Filter Expression"));
 
   PageOptions options = PageOptionsOf(request);
   options.filter = filter ? &*filter : nullptr;

@@ -124,13 +124,13 @@ Param GlobalSecondaryIndexUpdatesParam() {
 const OperationSpec& CreateTableSpec() {
   static const OperationSpec* const kSpec = new OperationSpec{
       "CreateTable",
-      Struct("", "CreateTableInput",
-             {AttributeDefinitionsParam().NotNull(), TableTableNameParam(), BillingModeParam(),
-              ProvisionedThroughputParam(), KeySchemaParam(true),
-              // Current DynamoDB reports GSI errors before LSI errors.
-              GlobalSecondaryIndexesParam(), LocalSecondaryIndexesParam(),
-              StreamSpecificationParam(), TagsParam(),
-              TableClassParam(), DeletionProtectionParam()}),
+      Struct(
+          "", "CreateTableInput",
+          {AttributeDefinitionsParam().NotNull(), TableTableNameParam(), BillingModeParam(),
+           ProvisionedThroughputParam(), KeySchemaParam(true),
+           // Current DynamoDB reports GSI errors before LSI errors.
+           GlobalSecondaryIndexesParam(), LocalSecondaryIndexesParam(), StreamSpecificationParam(),
+           TagsParam(), TableClassParam(), DeletionProtectionParam()}),
       &CreateTableCustom};
   return *kSpec;
 }

@@ -131,16 +131,14 @@ DdbResult<CatalogEntry> TableOfArn(Store& store, const std::string& arn, bool un
 
 const OperationSpec& TagResourceSpec() {
   static const OperationSpec* const kSpec = new OperationSpec{
-      "TagResource",
-      Struct("", "TagResourceInput", {String("ResourceArn"), TagListParam()}),
+      "TagResource", Struct("", "TagResourceInput", {String("ResourceArn"), TagListParam()}),
       &TagResourceCustom};
   return *kSpec;
 }
 
 const OperationSpec& UntagResourceSpec() {
   static const OperationSpec* const kSpec = new OperationSpec{
-      "UntagResource",
-      Struct("", "UntagResourceInput", {String("ResourceArn"), TagKeysParam()}),
+      "UntagResource", Struct("", "UntagResourceInput", {String("ResourceArn"), TagKeysParam()}),
       &UntagResourceCustom};
   return *kSpec;
 }

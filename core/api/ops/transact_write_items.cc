@@ -57,8 +57,9 @@
 // twice the single-item units (2 write units per started KB of the larger of
 // old and new item for Put/Update/Delete; 2 read units per started 4 KB for
 // ConditionCheck, 2 for a missing item). ItemCollectionMetrics per table
-// with a local secondary index when asked for SIZE (api/item_collection.h). With a ClientRequestToken, the token and a
-// fingerprint of the request are recorded in the same pager operation.
+// with a local secondary index when asked for SIZE (api/item_collection.h). With a
+// ClientRequestToken, the token and a fingerprint of the request are recorded in the same pager
+// operation.
 #include <map>
 #include <memory>
 #include <optional>

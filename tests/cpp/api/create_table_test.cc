@@ -94,7 +94,8 @@ TEST_CASE("CreateTable validations: GSI errors come before LSI errors, whatever 
   auto index = [](const std::string& name, const char* range) {
     json keys = json::array({{{"AttributeName", "pk"}, {"KeyType", "HASH"}}});
     if (range != nullptr) keys.push_back({{"AttributeName", range}, {"KeyType", "RANGE"}});
-    return json{{"IndexName", name}, {"KeySchema", keys}, {"Projection", {{"ProjectionType", "ALL"}}}};
+    return json{
+        {"IndexName", name}, {"KeySchema", keys}, {"Projection", {{"ProjectionType", "ALL"}}}};
   };
   auto too_short = [](const std::string& name, const std::string& member) {
     return "Value '" + name + "' at '" + member +

@@ -239,10 +239,10 @@ TEST_CASE("GetItem") {
                    "ExpressionAttributeNames can only be specified when using expressions");
   CheckBadValues(s, json{{"TableName", "abc"}, {"AttributesToGet", {"a", "a"}}}, "Key");
   ExpectOk(s, json{{"TableName", "abc"}, {"Key", json::object()}, {"AttributesToGet", {"a"}}});
-  ExpectValidation(s,
-                   json{{"TableName", "abc"}, {"Key", json::object()}, {"AttributesToGet", {"a", "a"}}},
-                   "One or more parameter values were invalid: Duplicate value in attribute name: "
-                   "a");
+  ExpectValidation(
+      s, json{{"TableName", "abc"}, {"Key", json::object()}, {"AttributesToGet", {"a", "a"}}},
+      "One or more parameter values were invalid: Duplicate value in attribute name: "
+      "a");
   ExpectValidation(s,
                    json{{"TableName", "abc"},
                         {"Key", json::object()},

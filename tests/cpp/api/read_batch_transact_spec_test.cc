@@ -156,7 +156,8 @@ TEST_CASE("Scan") {
                    "The Segment parameter is zero-based and must be less than parameter "
                    "TotalSegments: Segment: 2 is not less than TotalSegments: 2");
   ExpectOk(s, json{{"TableName", "abc"}, {"Segment", 1}, {"TotalSegments", 2}});
-  ExpectOk(s, json{{"TableName", "abc"}, {"ScanFilter", {{"a", {{"ComparisonOperator", "NULL"}}}}}});
+  ExpectOk(s,
+           json{{"TableName", "abc"}, {"ScanFilter", {{"a", {{"ComparisonOperator", "NULL"}}}}}});
   ExpectValidation(s,
                    json{{"TableName", "abc"},
                         {"ScanFilter", {{"a", {{"ComparisonOperator", "NULL"}}}}},
@@ -221,10 +222,10 @@ TEST_CASE("BatchGetItem") {
   ExpectValidation(s, json{{"RequestItems", {{"abc", {{"Keys", {{{"a", {{"SS", json::array()}}}}}}}}}}},
                    "One or more parameter values were invalid: An string set  may not be empty");
   ExpectOk(s, json{{"RequestItems", {{"abc", {{"Keys", {key}}, {"AttributesToGet", {"a"}}}}}}});
-  ExpectValidation(s,
-                   json{{"RequestItems", {{"abc", {{"Keys", {key}}, {"AttributesToGet", {"a", "a"}}}}}}},
-                   "One or more parameter values were invalid: Duplicate value in attribute name: "
-                   "a");
+  ExpectValidation(
+      s, json{{"RequestItems", {{"abc", {{"Keys", {key}}, {"AttributesToGet", {"a", "a"}}}}}}},
+      "One or more parameter values were invalid: Duplicate value in attribute name: "
+      "a");
   ExpectValidation(s,
                    json{{"RequestItems",
                          {{"abc", {{"Keys", {key}}, {"ExpressionAttributeNames", {{"#a", "a"}}}}}}}},

@@ -104,7 +104,7 @@ TEST_CASE("UpdateTable") {
                    "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
   ExpectValidationSet(
       s, json{{"TableName", "abc"}, {"ProvisionedThroughput", json::object()}},
-      {       "Value null at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: "
+      {"Value null at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: "
        "Member must not be null",
        "Value null at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: "
        "Member must not be null"});

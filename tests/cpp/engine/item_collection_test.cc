@@ -16,19 +16,21 @@ namespace {
 // "Lsi" (pk S, sk N) with local index "byV" on v (N), projecting ALL; and
 // "Plain" (pk S, sk N) without indexes.
 void Fill(TestDb& db) {
-  db.Ok("CreateTable",
-        {{"TableName", "Lsi"},
-         {"BillingMode", "PAY_PER_REQUEST"},
-         {"KeySchema", {{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
-                        {{"AttributeName", "sk"}, {"KeyType", "RANGE"}}}},
-         {"AttributeDefinitions", {{{"AttributeName", "pk"}, {"AttributeType", "S"}},
-                                   {{"AttributeName", "sk"}, {"AttributeType", "N"}},
-                                   {{"AttributeName", "v"}, {"AttributeType", "N"}}}},
-         {"LocalSecondaryIndexes",
-          {{{"IndexName", "byV"},
-            {"KeySchema", {{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
-                           {{"AttributeName", "v"}, {"KeyType", "RANGE"}}}},
-            {"Projection", {{"ProjectionType", "ALL"}}}}}}});
+  db.Ok("CreateTable", {{"TableName", "Lsi"},
+                        {"BillingMode", "PAY_PER_REQUEST"},
+                        {"KeySchema",
+                         {{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
+                          {{"AttributeName", "sk"}, {"KeyType", "RANGE"}}}},
+                        {"AttributeDefinitions",
+                         {{{"AttributeName", "pk"}, {"AttributeType", "S"}},
+                          {{"AttributeName", "sk"}, {"AttributeType", "N"}},
+                          {{"AttributeName", "v"}, {"AttributeType", "N"}}}},
+                        {"LocalSecondaryIndexes",
+                         {{{"IndexName", "byV"},
+                           {"KeySchema",
+                            {{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
+                             {{"AttributeName", "v"}, {"KeyType", "RANGE"}}}},
+                           {"Projection", {{"ProjectionType", "ALL"}}}}}}});
   db.CreateTable("Plain", "pk", "S", "sk", "N");
 }
 
@@ -43,14 +45,16 @@ json Metrics(const std::string& pk) {
 TEST_CASE("ItemCollectionMetrics on single-item writes") {
   TestDb db;
   Fill(db);
-  json put = {{"TableName", "Lsi"}, {"Item", Item("a", 1, 5)}, {"ReturnItemCollectionMetrics", "SIZE"}};
+  json put = {
+      {"TableName", "Lsi"}, {"Item", Item("a", 1, 5)}, {"ReturnItemCollectionMetrics", "SIZE"}};
   CHECK(db.Ok("PutItem", put)["ItemCollectionMetrics"] == Metrics("a"));
   put["ReturnItemCollectionMetrics"] = "NONE";
   CHECK(!db.Ok("PutItem", put).contains("ItemCollectionMetrics"));
   put.erase("ReturnItemCollectionMetrics");
   CHECK(!db.Ok("PutItem", put).contains("ItemCollectionMetrics"));
   // No local secondary index: nothing, as DynamoDB.
-  CHECK(!db.Ok("PutItem", {{"TableName", "Plain"}, {"Item", Item("a", 1, 5)},
+  CHECK(!db.Ok("PutItem", {{"TableName", "Plain"},
+                           {"Item", Item("a", 1, 5)},
                            {"ReturnItemCollectionMetrics", "SIZE"}})
              .contains("ItemCollectionMetrics"));
   json update = {{"TableName", "Lsi"},
@@ -70,9 +74,10 @@ TEST_CASE("ItemCollectionMetrics on BatchWriteItem and TransactWriteItems, per t
   TestDb db;
   Fill(db);
   json batch = {{"RequestItems",
-                 {{"Lsi", {{{"PutRequest", {{"Item", Item("a", 1, 1)}}}},
-                           {{"PutRequest", {{"Item", Item("a", 2, 2)}}}},
-                           {{"PutRequest", {{"Item", Item("c", 1, 3)}}}}}},
+                 {{"Lsi",
+                   {{{"PutRequest", {{"Item", Item("a", 1, 1)}}}},
+                    {{"PutRequest", {{"Item", Item("a", 2, 2)}}}},
+                    {{"PutRequest", {{"Item", Item("c", 1, 3)}}}}}},
                   {"Plain", {{{"PutRequest", {{"Item", Item("a", 1, 1)}}}}}}}},
                 {"ReturnItemCollectionMetrics", "SIZE"}};
   json r = db.Ok("BatchWriteItem", batch);
@@ -101,7 +106,8 @@ TEST_CASE("SizeEstimateRangeGB brackets the collection in whole gigabytes") {
   for (int i = 1; i <= 2; ++i) {
     json item = Item("big", i, i);
     item["pad"] = S(std::string(300000, 'x'));
-    json r = db.Ok("PutItem", {{"TableName", "Lsi"}, {"Item", item}, {"ReturnItemCollectionMetrics", "SIZE"}});
+    json r = db.Ok("PutItem",
+                   {{"TableName", "Lsi"}, {"Item", item}, {"ReturnItemCollectionMetrics", "SIZE"}});
     CHECK(r["ItemCollectionMetrics"]["SizeEstimateRangeGB"] == json::array({0.0, 1.0}));
   }
 }

@@ -129,9 +129,10 @@ TEST_CASE("legacy Expected with ConditionalOperator, on PutItem and DeleteItem")
   CHECK(db.Ok("DeleteItem", del)["Attributes"]["n"] == N("20"));
   CHECK(db.Get("Tbl", Key("a", 2)).is_null());
   // Expected on an item that does not exist: only absence holds.
-  db.ExpectError("PutItem",
-                 {{"TableName", "Tbl"}, {"Item", Key("c", 1)}, {"Expected", {{"n", {{"Value", N("1")}}}}}},
-                 "ConditionalCheckFailedException", "The conditional request failed");
+  db.ExpectError(
+      "PutItem",
+      {{"TableName", "Tbl"}, {"Item", Key("c", 1)}, {"Expected", {{"n", {{"Value", N("1")}}}}}},
+      "ConditionalCheckFailedException", "The conditional request failed");
   db.Ok("PutItem",
         {{"TableName", "Tbl"}, {"Item", Key("c", 1)}, {"Expected", {{"pk", {{"Exists", false}}}}}});
   CHECK(db.CheckText() == "OK");
@@ -159,8 +160,9 @@ TEST_CASE("legacy AttributeUpdates: PUT, ADD and DELETE like SET, ADD, DELETE an
                                 {"fresh", S("v")},
                                 {"count", N("1")}});
   // ADD to a list appends; DELETE of set elements; UPDATED_OLD / UPDATED_NEW.
-  request["AttributeUpdates"] = {{"l", {{"Action", "ADD"}, {"Value", {{"L", {S("q")}}}}}},
-                                 {"tag", {{"Action", "DELETE"}, {"Value", {{"SS", {"odd", "zzz"}}}}}}};
+  request["AttributeUpdates"] = {
+      {"l", {{"Action", "ADD"}, {"Value", {{"L", {S("q")}}}}}},
+      {"tag", {{"Action", "DELETE"}, {"Value", {{"SS", {"odd", "zzz"}}}}}}};
   request["ReturnValues"] = "UPDATED_NEW";
   r = db.Ok("UpdateItem", request);
   CHECK(r["Attributes"] == json{{"l", {{"L", {S("p"), S("q")}}}}, {"tag", {{"SS", {"new"}}}}});
@@ -180,11 +182,12 @@ TEST_CASE("legacy AttributeUpdates: PUT, ADD and DELETE like SET, ADD, DELETE an
                   {"Key", Key("a", 3)},
                   {"AttributeUpdates", {{"s", {{"Action", "ADD"}, {"Value", N("1")}}}}}},
                  v, "Type mismatch for attribute to update");
-  db.ExpectError("UpdateItem",
-                 {{"TableName", "Tbl"},
-                  {"Key", Key("a", 3)},
-                  {"AttributeUpdates", {{"s", {{"Action", "DELETE"}, {"Value", {{"NS", {"1"}}}}}}}}},
-                 v, "Type mismatch for attribute to update");
+  db.ExpectError(
+      "UpdateItem",
+      {{"TableName", "Tbl"},
+       {"Key", Key("a", 3)},
+       {"AttributeUpdates", {{"s", {{"Action", "DELETE"}, {"Value", {{"NS", {"1"}}}}}}}}},
+      v, "Type mismatch for attribute to update");
   db.ExpectError("UpdateItem",
                  {{"TableName", "Tbl"},
                   {"Key", Key("a", 3)},
@@ -204,10 +207,13 @@ TEST_CASE("legacy AttributeUpdates: PUT, ADD and DELETE like SET, ADD, DELETE an
 TEST_CASE("legacy AttributesToGet on GetItem, BatchGetItem, Query and Scan") {
   TestDb db;
   Fill(db);
-  CHECK(db.Ok("GetItem", {{"TableName", "Tbl"}, {"Key", Key("a", 3)}, {"AttributesToGet", {"s", "tag", "nope"}}})
-            ["Item"] == json{{"s", S("x3")}, {"tag", {{"SS", {"odd"}}}}});
-  json batch = db.Ok("BatchGetItem",
-                     {{"RequestItems", {{"Tbl", {{"Keys", {Key("a", 2)}}, {"AttributesToGet", {"n"}}}}}}});
+  CHECK(db.Ok("GetItem", {{"TableName", "Tbl"},
+                          {"Key", Key("a", 3)},
+                          {"AttributesToGet", {"s", "tag", "nope"}}})["Item"] ==
+        json{{"s", S("x3")}, {"tag", {{"SS", {"odd"}}}}});
+  json batch =
+      db.Ok("BatchGetItem",
+            {{"RequestItems", {{"Tbl", {{"Keys", {Key("a", 2)}}, {"AttributesToGet", {"n"}}}}}}});
   CHECK(batch["Responses"]["Tbl"] == json::array({{{"n", N("20")}}}));
   json q = db.Ok("Query", {{"TableName", "Tbl"},
                            {"KeyConditions", {{"pk", Cond("EQ", {S("a")})}}},
@@ -224,7 +230,9 @@ TEST_CASE("legacy AttributesToGet on GetItem, BatchGetItem, Query and Scan") {
                  "Can not use both expression and non-expression parameters in the same request: "
                  "Non-expression parameters: {AttributesToGet} Expression parameters: "
                  "{KeyConditionExpression}");
-  json s = db.Ok("Scan", {{"TableName", "Tbl"}, {"AttributesToGet", {"pk"}}, {"Select", "SPECIFIC_ATTRIBUTES"}});
+  json s =
+      db.Ok("Scan",
+            {{"TableName", "Tbl"}, {"AttributesToGet", {"pk"}}, {"Select", "SPECIFIC_ATTRIBUTES"}});
   CHECK(s["Count"] == 6);
   for (const json& item : s["Items"]) CHECK(item.size() == 1);
 }
@@ -244,12 +252,9 @@ TEST_CASE("legacy KeyConditions and QueryFilter") {
     Keys expected;  // sort keys returned
   };
   const std::vector<Case> cases = {
-      {Cond("EQ", {N("3")}), {"3"}},
-      {Cond("LT", {N("3")}), {"1", "2"}},
-      {Cond("LE", {N("3")}), {"1", "2", "3"}},
-      {Cond("GT", {N("3")}), {"4", "5"}},
-      {Cond("GE", {N("3")}), {"3", "4", "5"}},
-      {Cond("BETWEEN", {N("2"), N("4")}), {"2", "3", "4"}},
+      {Cond("EQ", {N("3")}), {"3"}},           {Cond("LT", {N("3")}), {"1", "2"}},
+      {Cond("LE", {N("3")}), {"1", "2", "3"}}, {Cond("GT", {N("3")}), {"4", "5"}},
+      {Cond("GE", {N("3")}), {"3", "4", "5"}}, {Cond("BETWEEN", {N("2"), N("4")}), {"2", "3", "4"}},
   };
   for (const Case& c : cases) {
     CAPTURE(c.sk.dump());
@@ -258,11 +263,14 @@ TEST_CASE("legacy KeyConditions and QueryFilter") {
     CHECK(SortKeys(db.Ok("Query", query(kc))) == c.expected);
   }
   // QueryFilter (after Limit, like a FilterExpression), ConditionalOperator.
-  json r = db.Ok("Query", query(pk_a, {{"QueryFilter", {{"n", Cond("GT", {N("20")})}, {"tag", Cond("NOT_NULL")}}}}));
+  json r = db.Ok(
+      "Query",
+      query(pk_a, {{"QueryFilter", {{"n", Cond("GT", {N("20")})}, {"tag", Cond("NOT_NULL")}}}}));
   CHECK(SortKeys(r) == Keys{"3", "5"});
   CHECK(r["ScannedCount"] == 5);
-  r = db.Ok("Query", query(pk_a, {{"QueryFilter", {{"n", Cond("GT", {N("20")})}, {"tag", Cond("NOT_NULL")}}},
-                                  {"ConditionalOperator", "OR"}}));
+  r = db.Ok("Query",
+            query(pk_a, {{"QueryFilter", {{"n", Cond("GT", {N("20")})}, {"tag", Cond("NOT_NULL")}}},
+                         {"ConditionalOperator", "OR"}}));
   CHECK(SortKeys(r) == Keys{"1", "3", "4", "5"});
   r = db.Ok("Query", query(pk_a, {{"QueryFilter", {{"n", Cond("GT", {N("20")})}}}, {"Limit", 2}}));
   CHECK(r["Count"] == 0);
@@ -293,17 +301,21 @@ TEST_CASE("legacy KeyConditions and QueryFilter") {
 TEST_CASE("legacy ScanFilter") {
   TestDb db;
   Fill(db);
-  json r = db.Ok("Scan", {{"TableName", "Tbl"},
-                          {"ScanFilter", {{"s", Cond("BEGINS_WITH", {S("x")})}, {"n", Cond("LE", {N("20")})}}}});
+  json r =
+      db.Ok("Scan",
+            {{"TableName", "Tbl"},
+             {"ScanFilter", {{"s", Cond("BEGINS_WITH", {S("x")})}, {"n", Cond("LE", {N("20")})}}}});
   CHECK(r["Count"] == 2);
-  r = db.Ok("Scan", {{"TableName", "Tbl"},
-                     {"ScanFilter", {{"s", Cond("BEGINS_WITH", {S("x")})}, {"n", Cond("LE", {N("20")})}}},
-                     {"ConditionalOperator", "OR"}});
+  r = db.Ok("Scan",
+            {{"TableName", "Tbl"},
+             {"ScanFilter", {{"s", Cond("BEGINS_WITH", {S("x")})}, {"n", Cond("LE", {N("20")})}}},
+             {"ConditionalOperator", "OR"}});
   CHECK(r["Count"] == 5);
   // Scan filters may test the key.
   r = db.Ok("Scan", {{"TableName", "Tbl"}, {"ScanFilter", {{"pk", Cond("EQ", {S("b")})}}}});
   CHECK(r["Count"] == 1);
-  r = db.Ok("Scan", {{"TableName", "Tbl"}, {"ScanFilter", {{"tag", Cond("NULL")}}}, {"Select", "COUNT"}});
+  r = db.Ok("Scan",
+            {{"TableName", "Tbl"}, {"ScanFilter", {{"tag", Cond("NULL")}}}, {"Select", "COUNT"}});
   CHECK(r["Count"] == 3);
 }
 
@@ -320,7 +332,9 @@ TEST_CASE("legacy parameters do not mix with expressions") {
                  "Non-expression parameters: {Expected} Expression parameters: "
                  "{ConditionExpression}");
   db.ExpectError("Scan",
-                 {{"TableName", "Tbl"}, {"AttributesToGet", {"n"}}, {"FilterExpression", "n > :x"},
+                 {{"TableName", "Tbl"},
+                  {"AttributesToGet", {"n"}},
+                  {"FilterExpression", "n > :x"},
                   {"ExpressionAttributeValues", {{":x", N("1")}}}},
                  v,
                  "Can not use both expression and non-expression parameters in the same request: "

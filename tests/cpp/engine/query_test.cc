@@ -299,7 +299,8 @@ TEST_CASE("Query Limit, LastEvaluatedKey and ExclusiveStartKey") {
   CHECK(SortKeys(r) == Keys{"1", "2", "3", "4", "5"});
   CHECK(r["LastEvaluatedKey"] == json{{"pk", S("a")}, {"sk", N("5")}});
   request["ExclusiveStartKey"] = r["LastEvaluatedKey"];
-  CHECK(db.Ok("Query", request) == json{{"Items", json::array()}, {"Count", 0}, {"ScannedCount", 0}});
+  CHECK(db.Ok("Query", request) ==
+        json{{"Items", json::array()}, {"Count", 0}, {"ScannedCount", 0}});
   // Backwards.
   request = Q("pk = :p", {{":p", S("a")}}, {{"Limit", 3}, {"ScanIndexForward", false}});
   r = db.Ok("Query", request);

@@ -96,7 +96,8 @@ TEST_CASE("Scan Limit ending on the last item returns LastEvaluatedKey; the next
   REQUIRE(r.contains("LastEvaluatedKey"));
   CHECK(r["LastEvaluatedKey"] == json{{"pk", r["Items"][29]["pk"]}, {"sk", r["Items"][29]["sk"]}});
   request["ExclusiveStartKey"] = r["LastEvaluatedKey"];
-  CHECK(db.Ok("Scan", request) == json{{"Items", json::array()}, {"Count", 0}, {"ScannedCount", 0}});
+  CHECK(db.Ok("Scan", request) ==
+        json{{"Items", json::array()}, {"Count", 0}, {"ScannedCount", 0}});
   // A Limit above the item count reads to the end: no key.
   CHECK(!db.Ok("Scan", {{"TableName", "Tbl"}, {"Limit", 31}}).contains("LastEvaluatedKey"));
 }

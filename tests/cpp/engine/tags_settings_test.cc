@@ -36,8 +36,8 @@ TEST_CASE("tags: CreateTable's tags read back; TagResource sets, UntagResource r
   const json arn = db.Ok("CreateTable", create)["TableDescription"]["TableArn"];
   CHECK(arn == kArn);
   CHECK(List(db) == Tags({{"team", "core"}, {"env", "test"}}));
-  CHECK(db.Ok("TagResource", {{"ResourceArn", kArn}, {"Tags", Tags({{"env", "prod"}, {"owner", ""}})}}) ==
-        json::object());
+  CHECK(db.Ok("TagResource", {{"ResourceArn", kArn},
+                              {"Tags", Tags({{"env", "prod"}, {"owner", ""}})}}) == json::object());
   CHECK(List(db) == Tags({{"team", "core"}, {"env", "prod"}, {"owner", ""}}));
   CHECK(db.Ok("UntagResource", {{"ResourceArn", kArn}, {"TagKeys", {"team", "nope"}}}) ==
         json::object());
@@ -62,10 +62,10 @@ TEST_CASE("tags: DynamoDB's errors in its order, and the 50-tag limit") {
   db.ExpectError("UntagResource", {{"ResourceArn", kArn}}, v,
                  "1 validation error detected: Value null at 'tagKeys' failed to satisfy "
                  "constraint: Member must not be null");
-  for (const std::string bad : {"Tbl", "arn:aws:dynamodb:local:000000000000:backup/x",
-                                "arn:aws:dynamodb:local:acct:table/Tbl",
-                                "arn:aws:s3:local:000000000000:table/Tbl",
-                                "arn:aws:dynamodb:local:000000000000:table/a;b"}) {
+  for (const std::string bad :
+       {"Tbl", "arn:aws:dynamodb:local:000000000000:backup/x",
+        "arn:aws:dynamodb:local:acct:table/Tbl", "arn:aws:s3:local:000000000000:table/Tbl",
+        "arn:aws:dynamodb:local:000000000000:table/a;b"}) {
     db.ExpectError("TagResource", {{"ResourceArn", bad}, {"Tags", Tags({{"a", "b"}})}}, v,
                    "Invalid TableArn: Invalid ResourceArn provided as input " + bad);
     db.ExpectError("ListTagsOfResource", {{"ResourceArn", bad}}, v,
@@ -104,8 +104,8 @@ TEST_CASE("tags: DynamoDB's errors in its order, and the 50-tag limit") {
   db.ExpectError("ListTagsOfResource", {{"ResourceArn", kArn}, {"NextToken", "x"}}, v,
                  "Invalid NextToken: x");
   // A restored table starts without tags (as DynamoDB restores them).
-  const std::string backup =
-      db.Ok("CreateBackup", {{"TableName", "Tbl"}, {"BackupName", "bk1"}})["BackupDetails"]["BackupArn"];
+  const std::string backup = db.Ok(
+      "CreateBackup", {{"TableName", "Tbl"}, {"BackupName", "bk1"}})["BackupDetails"]["BackupArn"];
   db.Ok("RestoreTableFromBackup", {{"TargetTableName", "Tbl2"}, {"BackupArn", backup}});
   CHECK(List(db, "arn:aws:dynamodb:local:000000000000:table/Tbl2") == json::array());
 }
@@ -113,10 +113,10 @@ TEST_CASE("tags: DynamoDB's errors in its order, and the 50-tag limit") {
 TEST_CASE("continuous backups: the point-in-time recovery setting is stored and reported") {
   TestDb db;
   db.CreateTable("Tbl", "pk", "S");
-  const json disabled = {{"ContinuousBackupsDescription",
-                          {{"ContinuousBackupsStatus", "ENABLED"},
-                           {"PointInTimeRecoveryDescription",
-                            {{"PointInTimeRecoveryStatus", "DISABLED"}}}}}};
+  const json disabled = {
+      {"ContinuousBackupsDescription",
+       {{"ContinuousBackupsStatus", "ENABLED"},
+        {"PointInTimeRecoveryDescription", {{"PointInTimeRecoveryStatus", "DISABLED"}}}}}};
   CHECK(db.Ok("DescribeContinuousBackups", {{"TableName", "Tbl"}}) == disabled);
   json r = db.Ok("UpdateContinuousBackups",
                  {{"TableName", "Tbl"},
@@ -135,13 +135,15 @@ TEST_CASE("continuous backups: the point-in-time recovery setting is stored and 
             {{"TableName", "Tbl"},
              {"PointInTimeRecoverySpecification",
               {{"PointInTimeRecoveryEnabled", true}, {"RecoveryPeriodInDays", 7}}}});
-  CHECK(r["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["RecoveryPeriodInDays"] ==
-        7);
+  CHECK(
+      r["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["RecoveryPeriodInDays"] ==
+      7);
   db.CommitAll();
   TestDb reopened(Engine::Open(db.engine().SnapshotImages()).value());
-  CHECK(reopened.Ok("DescribeContinuousBackups", {{"TableName", "Tbl"}})
-            ["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
-            ["RecoveryPeriodInDays"] == 7);
+  CHECK(reopened.Ok(
+            "DescribeContinuousBackups",
+            {{"TableName", "Tbl"}})["ContinuousBackupsDescription"]
+                                   ["PointInTimeRecoveryDescription"]["RecoveryPeriodInDays"] == 7);
   CHECK(reopened.CheckText() == "OK");
   db.Ok("UpdateContinuousBackups",
         {{"TableName", "Tbl"},
@@ -171,13 +173,13 @@ TEST_CASE("continuous backups: the point-in-time recovery setting is stored and 
 
 TEST_CASE("DescribeLimits and DescribeEndpoints") {
   TestDb db;
-  CHECK(db.Ok("DescribeLimits", json::object()) ==
-        json{{"AccountMaxReadCapacityUnits", 80000},
-             {"AccountMaxWriteCapacityUnits", 80000},
-             {"TableMaxReadCapacityUnits", 40000},
-             {"TableMaxWriteCapacityUnits", 40000}});
+  CHECK(db.Ok("DescribeLimits", json::object()) == json{{"AccountMaxReadCapacityUnits", 80000},
+                                                        {"AccountMaxWriteCapacityUnits", 80000},
+                                                        {"TableMaxReadCapacityUnits", 40000},
+                                                        {"TableMaxWriteCapacityUnits", 40000}});
   CHECK(db.Ok("DescribeEndpoints", json::object()) ==
-        json{{"Endpoints", json::array({{{"Address", "localhost"}, {"CachePeriodInMinutes", 1440}}})}});
+        json{{"Endpoints",
+              json::array({{{"Address", "localhost"}, {"CachePeriodInMinutes", 1440}}})}});
 }
 
 }  // namespace

@@ -67,8 +67,10 @@ TEST_CASE("TransactGetItems validation: all or nothing") {
   CHECK(cancelled["CancellationReasons"] ==
         json::array({{{"Code", "ValidationError"},
                       {"Message", "The provided key element does not match the schema"}}}));
-  CHECK(db.Exec("TransactGetItems", tx(json::array({GetAction("Users", {{"id", N("1")}})})))
-            ["CancellationReasons"][0]["Code"] == "ValidationError");
+  CHECK(db.Exec("TransactGetItems",
+                tx(json::array(
+                    {GetAction("Users", {{"id", N("1")}})})))["CancellationReasons"][0]["Code"] ==
+        "ValidationError");
   // An empty key value is a request-level error.
   db.ExpectError("TransactGetItems", tx(json::array({ok, GetAction("Users", {{"id", S("")}})})), v,
                  "One or more parameter values are not valid. The AttributeValue for a key "

@@ -185,7 +185,9 @@ TEST_CASE("TransactWriteItems validation errors come before anything runs") {
     return r["CancellationReasons"];
   };
   const json none = {{"Code", "None"}};
-  auto invalid = [](const std::string& m) { return json{{"Code", "ValidationError"}, {"Message", m}}; };
+  auto invalid = [](const std::string& m) {
+    return json{{"Code", "ValidationError"}, {"Message", m}};
+  };
   CHECK(reasons(json::array({ok_put, put("Log", {{"pk", S("p")}})})) ==
         json::array({none, invalid("One or more parameter values were invalid: Missing the key n "
                                    "in the item")}));
@@ -199,7 +201,8 @@ TEST_CASE("TransactWriteItems validation errors come before anything runs") {
         json::array({invalid("The provided key element does not match the schema"), none, none}));
   CHECK(db.Ok("Scan", {{"TableName", "Log"}, {"Select", "COUNT"}})["Count"] == 0);
   // An empty key value stays a request-level ValidationException.
-  db.ExpectError("TransactWriteItems", Tx(json::array({ok_put, put("Log", {{"pk", S("")}, {"n", N("1")}})})), v,
+  db.ExpectError("TransactWriteItems",
+                 Tx(json::array({ok_put, put("Log", {{"pk", S("")}, {"n", N("1")}})})), v,
                  "One or more parameter values are not valid. The AttributeValue for a key "
                  "attribute cannot contain an empty string value. Key: pk");
   db.ExpectError("TransactWriteItems", Tx(json::array({ok_put, del("Nope", {{"id", S("a")}})})),

@@ -204,9 +204,12 @@ TEST_CASE("check: <, <=, >, >= and BETWEEN reject operands of a type that has no
     const char* type;  // operand type DynamoDB names
   };
   const Case cases[] = {
-      {"a < :bool", "<", "BOOL"},        {"a <= :null", "<=", "NULL"},
-      {":ss > a", ">", "SS"},            {"a >= :ns", ">=", "NS"},
-      {"a < :l", "<", "L"},              {"a > :m", ">", "M"},
+      {"a < :bool", "<", "BOOL"},
+      {"a <= :null", "<=", "NULL"},
+      {":ss > a", ">", "SS"},
+      {"a >= :ns", ">=", "NS"},
+      {"a < :l", "<", "L"},
+      {"a > :m", ">", "M"},
       {"a BETWEEN :bool AND :n", "BETWEEN", "BOOL"},
       {"a BETWEEN :n AND :m", "BETWEEN", "M"},
       {":l BETWEEN a AND b", "BETWEEN", "L"},

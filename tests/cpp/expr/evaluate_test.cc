@@ -102,7 +102,7 @@ TEST_CASE("evaluate: ordering only between S, N or B of the same type") {
   CHECK(!Eval("a < :5s"));
   CHECK(!Eval("a > :5s"));
   CHECK(!Eval("s >= :5"));
-  CHECK(!Eval("t < s"));   // BOOL attribute: no order (a BOOL value is rejected by Check)
+  CHECK(!Eval("t < s"));  // BOOL attribute: no order (a BOOL value is rejected by Check)
   CHECK(!Eval("ss <= s"));
   CHECK(!Eval("l > l[1]"));
   CHECK(!Eval("nope < :5"));
