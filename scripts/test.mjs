@@ -22,8 +22,12 @@
 //            per browser engine (PD_BROWSER=chromium, firefox, webkit: see
 //            tests/browser/harness.js), one engine after the other (two
 //            cores: the engines in parallel would only slow each other).
-//            --browser NAME (repeatable) or PD_BROWSERS=name,name limits the
-//            engines (default: all three).
+//            --browser NAME (repeatable) or PD_BROWSERS=name,name picks the
+//            engines (PD_BROWSERS=all: all three). Default: Chromium only,
+//            because Firefox and WebKit each add about as much time as the
+//            Chromium pass and the whole run must stay under 30 minutes on
+//            two cores; `npm run test:engines` runs the browser suites in
+//            all three.
 // scripts/setup.sh always runs first. --area NAME (repeatable) limits the
 // doctest suites to those areas.
 //
@@ -51,6 +55,7 @@ const logDir = path.join(repo, 'build', 'test-logs');
 const allParts = ['lint', 'native', 'wasm', 'js', 'browser'];
 const lintDirs = ['web', 'scripts', 'tests', 'bench', 'demo'];
 const allEngines = ['chromium', 'firefox', 'webkit'];
+const defaultEngines = ['chromium'];   // see the header: time budget
 
 // ---------------------------------------------------------------- arguments
 
@@ -58,6 +63,7 @@ function parseArgs(argv) {
   const parts = [];
   const areas = [];
   let engines = (process.env.PD_BROWSERS || '').split(',').map((e) => e.trim()).filter(Boolean);
+  if (engines.length === 1 && engines[0] === 'all') engines = [...allEngines];
   const fromArgs = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -68,14 +74,14 @@ function parseArgs(argv) {
     } else if (arg === '--browser' && i + 1 < argv.length) {
       fromArgs.push(argv[++i]);
     } else if (arg === '-h' || arg === '--help') {
-      console.log('usage: npm test -- [lint] [native] [wasm] [js] [browser] [--area NAME]... [--browser chromium|firefox|webkit]...');
+      console.log('usage: npm test -- [lint] [native] [wasm] [js] [browser] [--area NAME]... [--browser chromium|firefox|webkit|all]...');
       process.exit(0);
     } else {
       console.error(`test: unknown argument ${JSON.stringify(arg)} (see --help)`);
       process.exit(2);
     }
   }
-  if (fromArgs.length) engines = fromArgs;
+  if (fromArgs.length) engines = fromArgs.includes('all') ? [...allEngines] : fromArgs;
   const unknown = engines.filter((e) => !allEngines.includes(e));
   if (unknown.length) {
     console.error(`test: unknown browser ${JSON.stringify(unknown[0])} (engines: ${allEngines.join(', ')})`);
@@ -84,7 +90,7 @@ function parseArgs(argv) {
   return {
     parts: parts.length ? allParts.filter((p) => parts.includes(p)) : allParts,
     areas,
-    engines: engines.length ? allEngines.filter((e) => engines.includes(e)) : allEngines,
+    engines: engines.length ? allEngines.filter((e) => engines.includes(e)) : defaultEngines,
   };
 }
 
