@@ -33,9 +33,16 @@ void Fill(TestDb& db) {
 
 json Key(const std::string& pk, int sk) { return {{"pk", S(pk)}, {"sk", N(std::to_string(sk))}}; }
 
-json Cond(const std::string& op, json values = json::array()) {
+// A legacy condition. The values come as a std::vector: a braced list of one
+// json in a json parameter is that json itself under clang (the wasm build)
+// but a one-element array under g++.
+json Cond(const std::string& op, std::vector<json> values = {}) {
   json c = {{"ComparisonOperator", op}};
-  if (!values.empty()) c["AttributeValueList"] = std::move(values);
+  if (!values.empty()) {
+    json list = json::array();
+    for (json& v : values) list.push_back(std::move(v));
+    c["AttributeValueList"] = std::move(list);
+  }
   return c;
 }
 
