@@ -95,7 +95,7 @@ test('create table: inline validation error, then success', async () => {
   await page.waitForSelector('#create-error:not([hidden])');
   const error = await text('#create-error');
   assert.match(error, /^ValidationException/);
-  assert.match(error, /TableName must be at least 3 characters long/);
+  assert.match(error, /Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3/);
   await page.fill('#create-form [name=name]', 'Notes');
   await page.fill('#create-form [name=pk]', 'id');
   await page.fill('#create-form [name=sk]', 'n');
