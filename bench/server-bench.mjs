@@ -17,8 +17,8 @@
 // <out>.json and <out>.md and prints the table.
 
 import { spawn } from 'node:child_process';
+import { freePort } from './support/free-port.mjs';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -49,17 +49,6 @@ const ENGINES = {
   dynalite: (port) => [path.join(dynaliteDir, 'cli.js'), '--port', String(port), '--createTableMs', '0',
     '--deleteTableMs', '0', '--updateTableMs', '0'],
 };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function client(endpoint) {
   return new DynamoDBClient({ endpoint, region: 'local', credentials: CREDS, maxAttempts: 1 });

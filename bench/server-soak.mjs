@@ -30,8 +30,8 @@
 // mismatch, makes the exit status 1. Prints the figures as JSON.
 
 import { spawn } from 'node:child_process';
+import { freePort } from './support/free-port.mjs';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -52,17 +52,6 @@ const KEYS = Math.max(1, Number(arg('--keys', 20)));   // keys a client holds at
 const COUNTERS = 20;
 const ACCOUNTS = 10;
 const START_BALANCE = 3;   // small: transfers out of an empty account are cancelled (an expected failure)
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function rssKiB(pid) {
   try {
