@@ -290,11 +290,36 @@ export class FileStore {
   readPages(ids) {
     return this.#run(async () => {
       const out = new Map();
+      out.ckptLsn = -1;
       const image = await this.#readHeadImage();
       if (image === null) return out;
+      out.ckptLsn = pageLsn(image);
       if (ids === undefined || ids.includes(0)) out.set(0, image.slice());
       const { pageSize } = headFromMeta(image);
       if (!(pageSize > 0)) return out;
+      if (ids !== undefined) {
+        // A few pages (a page fault): positional reads, not the whole file.
+        let fh;
+        try {
+          fh = await fsp.open(this.#file('pages'), 'r');
+        } catch (error) {
+          if (error.code === 'ENOENT') return out;
+          throw ioError(this, error, 'reading the pages');
+        }
+        try {
+          for (const id of ids) {
+            if (!(id > 0) || out.has(id)) continue;
+            const page = new Uint8Array(pageSize);
+            const { bytesRead } = await fh.read(page, 0, pageSize, id * pageSize);
+            if (bytesRead === pageSize) out.set(id, page);
+          }
+        } catch (error) {
+          throw ioError(this, error, 'reading the pages');
+        } finally {
+          await fh.close();
+        }
+        return out;
+      }
       let bytes;
       try {
         bytes = new Uint8Array(await fsp.readFile(this.#file('pages')));
@@ -303,10 +328,7 @@ export class FileStore {
         throw ioError(this, error, 'reading the pages');
       }
       const held = Math.floor(bytes.byteLength / pageSize);
-      const wanted = ids ?? Array.from({ length: Math.max(0, held - 1) }, (_, i) => i + 1);
-      for (const id of wanted) {
-        if (id > 0 && id < held) out.set(id, bytes.slice(id * pageSize, (id + 1) * pageSize));
-      }
+      for (let id = 1; id < held; id++) out.set(id, bytes.slice(id * pageSize, (id + 1) * pageSize));
       return out;
     });
   }

@@ -240,12 +240,14 @@ export class IdbStore {
   readPages(ids) {
     return this.#transact('readonly', (tx, fail, setResult) => {
       const out = new Map();
+      out.ckptLsn = -1;
       setResult(out);
       const ckpt = tx.objectStore('ckpt');
       tx.objectStore('meta').get('head').onsuccess = (event) => {
         const head = event.target.result;
         if (!(head instanceof Uint8Array)) return;
         const lsn = headFromMeta(head).lsn;
+        out.ckptLsn = lsn;
         if (ids === undefined || ids.includes(0)) out.set(0, head);
         if (ids === undefined) {
           const keys = ckpt.getAllKeys();

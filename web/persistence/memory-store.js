@@ -137,8 +137,10 @@ export class MemoryStore {
   readPages(ids) {
     return this.#run('read', () => {
       const out = new Map();
+      out.ckptLsn = -1;
       if (this.#disk.head === null) return out;
       const ckpt = this.#ckptLsn();
+      out.ckptLsn = ckpt;
       const wanted = ids ?? [0, ...[...this.#disk.versions.keys()].sort((a, b) => a - b)];
       for (const id of wanted) {
         const image = this.#image(id, ckpt);

@@ -38,8 +38,15 @@
 //                                  the raw image, or null when pages or records exist without any head
 //                                  (then lsn and ckptLsn are -1): a damaged store.
 //   readPages(ids?) -> Map<id, Uint8Array>
-//                                  the checkpoint images of `ids` that the store holds (all when ids is
-//                                  omitted), page 0 being the head's meta image. Images are not checked.
+//                                  the checkpoint images of `ids` (an array of page ids) that the store
+//                                  holds (all when ids is omitted), page 0 being the head's meta image:
+//                                  per id the newest version whose LSN is <= ckptLsn. Images are not
+//                                  checked. The Map's `ckptLsn` property is the LSN of the head the
+//                                  images belong to, read in the same transaction (-1: no head), so a
+//                                  caller can tell a replica whose checkpoint moved (or went back: a
+//                                  restored old copy) since it last looked. One IndexedDB transaction;
+//                                  files read only the pages asked for (the page fault path,
+//                                  page-fetcher.js, reads a few pages at a time).
 //   readLog(afterLsn) -> [{ lsn, prevLsn, record }]
 //                                  the records after afterLsn (default: ckptLsn) in LSN order, as far as
 //                                  they follow each other and pass the store's own check (a CRC32C kept

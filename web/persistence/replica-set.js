@@ -92,6 +92,7 @@ export class ReplicaSet {
       retryAt: 0,             // now() value before which it is not retried
       reason: states[index].reason ?? '',
       lastKind: null,         // kind of the last StoreError
+      damagedLater: null,     // a page read found damage during a write (pageDamaged)
       pageCount: states[index].pageCount ?? 0,
       pageSize: states[index].pageSize ?? 0,
     }));
@@ -185,6 +186,35 @@ export class ReplicaSet {
     return min === Infinity ? this.#durable : min;
   }
 
+  /**
+   * The replicas to read a faulted page from, in order (page-fetcher.js):
+   * healthy ones first, then others with a known state, then the rest (the
+   * fetcher checks each read's checkpoint LSN, so a wrong one is never used).
+   */
+  readOrder() {
+    const rank = (r) => (this.#status(r) === 'healthy' ? 0 : r.end !== null ? 1 : 2);
+    return [...this.#replicas].sort((a, b) => rank(a) - rank(b) || a.index - b.index).map((r) => r.index);
+  }
+
+  /**
+   * A page read from replica `index` was damaged, missing or refused by the
+   * core (id null: the replica's head is not one pages can be read from):
+   * its state is no longer trusted and the background repair rebuilds it.
+   */
+  pageDamaged(index, id, problem) {
+    const r = this.#replicas[index];
+    const reason = id === null ? problem : `page ${id} is damaged (${problem})`;
+    if (r.writes > 0) {
+      r.damagedLater = reason;   // applied when its writes finish (#issue)
+      return;
+    }
+    if (r.end === null) return;
+    r.end = null;
+    r.tail = null;
+    r.reason = reason;
+    this.#refresh(r);
+  }
+
   /** True if some replica is not healthy and nothing is being written to it. */
   needsRepair() {
     return this.#replicas.some((r) => r.writes === 0 && this.#status(r) !== 'healthy');
@@ -256,6 +286,13 @@ export class ReplicaSet {
       r.lastKind = null;
       r.reason = '';
       if (r.writes === 0) r.repairing = false;
+      if (r.writes === 0 && r.damagedLater) {
+        // A page read found damage while this write was under way: rebuild it (pageDamaged).
+        r.end = null;
+        r.tail = null;
+        r.reason = r.damagedLater;
+        r.damagedLater = null;
+      }
       this.#refresh(r);
       return { ok: true, index: r.index };
     }, (error) => {

@@ -1,0 +1,254 @@
+// Page faults (web/persistence/page-fetcher.js): the stores' readPages(ids)
+// (one read, the checkpoint version, the head's LSN beside it), the
+// PageFetcher's checks (a damaged, missing or refused page is read from the
+// next replica; a replica whose checkpoint the core cannot bring forward is
+// not read from; a page sound nowhere fails clearly) and runWithPages' loop
+// (retry until no fault, bounded when the core keeps faulting on a page).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileStore } from '../../web/persistence/file-store.js';
+import { MemoryStore, copyDisk } from '../../web/persistence/memory-store.js';
+import { MAX_SAME_PAGE, PageFetcher, isPageFault, runWithPages } from '../../web/persistence/page-fetcher.js';
+import { StoreError } from '../../web/persistence/page-store.js';
+import { sealPage } from '../../web/persistence/record.js';
+import { fakeTools } from './support/replica-sim.js';
+
+const PAGE = 256;
+
+function meta(lsn, pageCount) {
+  const image = new Uint8Array(PAGE);
+  const v = new DataView(image.buffer);
+  image[4] = 1;
+  v.setUint32(24, 0x4d455441, true);
+  v.setUint32(36, PAGE, true);
+  v.setUint32(40, pageCount, true);
+  return sealPage(image, 0, lsn);
+}
+
+function page(id, lsn, fill) {
+  const image = new Uint8Array(PAGE);
+  image.fill(fill, 30, 200);
+  return sealPage(image, id, lsn);
+}
+
+// A checkpoint at `lsn` of `count` pages; page i holds byte (i + salt).
+function checkpoint(lsn, count, salt = 0) {
+  return { meta: meta(lsn, count), pages: Array.from({ length: count - 1 }, (_, i) => [i + 1, page(i + 1, lsn, i + 1 + salt)]) };
+}
+
+async function threeStores(ckpt) {
+  const stores = [0, 1, 2].map((i) => new MemoryStore({ label: `replica #${i}` }));
+  for (const s of stores) {
+    await s.open();
+    await s.writeFull(ckpt.meta, ckpt.pages);
+  }
+  return stores;
+}
+
+// The replica set as the fetcher sees it.
+function replicaView({ min = 0, durable = 100, order = [0, 1, 2] } = {}) {
+  const damaged = [];
+  return {
+    damaged,
+    readOrder: () => order,
+    minCheckpointLsn: () => min,
+    durableLsn: durable,
+    pageDamaged: (index, id, problem) => damaged.push({ index, id, problem }),
+  };
+}
+
+// An install that accepts every page (or refuses those `refuse(id, image)` names) and keeps them.
+function installer(refuse = () => '') {
+  const installed = new Map();
+  const calls = [];
+  const install = (ids, images) => {
+    calls.push(Array.from(ids));
+    return Array.from(ids, (id, i) => {
+      const image = images.slice(i * PAGE, (i + 1) * PAGE);
+      const problem = refuse(id, image);
+      if (problem === '') installed.set(id, image);
+      return problem;
+    });
+  };
+  return { install, installed, calls };
+}
+
+test('readPages(ids): the checkpoint versions asked for, with the head LSN they belong to', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-paging-'));
+  try {
+    for (const store of [new MemoryStore(), new FileStore(path.join(dir, 'r'))]) {
+      await store.open();
+      const empty = await store.readPages([1]);
+      assert.equal(empty.ckptLsn, -1, 'an empty store has no head');
+      assert.equal(empty.size, 0);
+      const first = checkpoint(5, 6);
+      await store.writeFull(first.meta, first.pages);
+      let read = await store.readPages([4, 2]);
+      assert.equal(read.ckptLsn, 5);
+      assert.deepEqual([...read.keys()].sort(), [2, 4], 'only the pages asked for');
+      assert.deepEqual(read.get(4), first.pages[3][1]);
+      // A newer version written but not flipped stays invisible; after the flip it is the one read.
+      const newer = page(4, 9, 0x77);
+      await store.appendRecords([9, 8, 7, 6].reverse().map((lsn) => ({ lsn, prevLsn: lsn - 1, record: recordStub(lsn) })), 5);
+      await store.writePages([[4, newer]]);
+      read = await store.readPages([4]);
+      assert.deepEqual(read.get(4), first.pages[3][1], 'not flipped yet: the old version');
+      await store.flipHead(meta(9, 6), new Map([[4, 9]]));
+      read = await store.readPages([0, 4, 3]);
+      assert.equal(read.ckptLsn, 9);
+      assert.deepEqual(read.get(4), newer);
+      assert.deepEqual(read.get(3), first.pages[2][1], 'an unchanged page keeps its old version');
+      assert.equal(fakeTools.readMetaHead(read.get(0)).lsn, 9, 'page 0 is the head');
+      await store.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// A record the stores accept (they check only LSNs and a CRC they compute themselves).
+function recordStub(lsn) {
+  const bytes = new Uint8Array(48);
+  new DataView(bytes.buffer).setUint32(16, lsn, true);
+  return bytes;
+}
+
+test('PageFetcher: pages and read-ahead in one read from the first replica', async () => {
+  const stores = await threeStores(checkpoint(10, 12));
+  const replicas = replicaView({ min: 10, durable: 10 });
+  const { install, installed, calls } = installer();
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  const reads = stores.map((s) => s.writes);
+  await fetcher.fetch([3, 5], [7, 5]);
+  assert.deepEqual([...installed.keys()].sort((a, b) => a - b), [3, 5, 7]);
+  assert.deepEqual(calls, [[3, 5, 7]], 'one installPages call');
+  assert.equal(fetcher.reads, 1, 'one store read');
+  assert.deepEqual(stores.map((s) => s.writes), reads, 'reading writes nothing');
+  assert.equal(replicas.damaged.length, 0);
+});
+
+test('PageFetcher: a damaged page comes from the next replica, which is reported', async () => {
+  const stores = await threeStores(checkpoint(10, 12));
+  stores[0].damagePage(3);
+  const replicas = replicaView({ min: 10, durable: 10 });
+  const { install, installed } = installer();
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  await fetcher.fetch([3, 5]);
+  assert.deepEqual(installed.get(3), (await stores[1].readPages([3])).get(3), 'the sound copy');
+  assert.equal(fakeTools.verifyPageImage(3, installed.get(3), PAGE, 10), '');
+  assert.deepEqual(replicas.damaged.map(({ index, id }) => [index, id]), [[0, 3]]);
+  assert.match(replicas.damaged[0].problem, /checksum/);
+  assert.equal(fetcher.reads, 2, 'the second read asks only for what is still missing');
+});
+
+test('PageFetcher: a page the core refuses is read from the next replica', async () => {
+  const stores = await threeStores(checkpoint(10, 12));
+  const replicas = replicaView({ min: 10, durable: 10 });
+  let refusals = 0;
+  const { install, installed } = installer((id) => (id === 5 && refusals++ === 0 ? 'page 5: LSN 10 newer than 9' : ''));
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  await fetcher.fetch([5]);
+  assert.ok(installed.has(5));
+  assert.deepEqual(replicas.damaged, [{ index: 0, id: 5, problem: 'page 5: LSN 10 newer than 9' }]);
+  assert.equal(fetcher.rejected, 1);
+});
+
+test('PageFetcher: a replica restored from an old copy (checkpoint before the records kept) is not read', async () => {
+  const old = checkpoint(4, 12, 50);
+  const stores = await threeStores(checkpoint(10, 12));
+  const restored = new MemoryStore({ label: 'replica #0' });
+  await restored.open();
+  await restored.writeFull(old.meta, old.pages);
+  stores[0] = new MemoryStore({ label: 'replica #0', disk: copyDisk(restored.disk) });
+  const replicas = replicaView({ min: 8, durable: 12 });
+  const { install, installed } = installer();
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  await fetcher.fetch([2]);
+  assert.deepEqual(installed.get(2), page(2, 10, 2), 'from replica #1, not the old copy');
+  assert.equal(replicas.damaged[0].index, 0);
+  assert.equal(replicas.damaged[0].id, null);
+  assert.match(replicas.damaged[0].problem, /checkpoint is at LSN 4, outside the 8\.\.12/);
+});
+
+test('PageFetcher: a page damaged on every replica fails clearly; read-ahead failures are silent', async () => {
+  const stores = await threeStores(checkpoint(10, 12));
+  for (const s of stores) s.damagePage(6);
+  stores[1].dropPage(6);
+  stores[0].damagePage(9);
+  const replicas = replicaView({ min: 10, durable: 10 });
+  const { install, installed } = installer();
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  await assert.rejects(fetcher.fetch([6, 2], [9]), (error) => {
+    assert.equal(error.name, 'PocketDynamoError');
+    assert.equal(error.reason, 'corruption');
+    assert.deepEqual(error.pages, [6]);
+    assert.match(error.message, /page 6: replica #0: page 6: checksum mismatch; replica #1: page 6: missing; replica #2/);
+    assert.match(error.message, /nothing was changed/);
+    return true;
+  });
+  assert.ok(installed.has(2), 'the sound page was installed');
+  assert.equal(installed.has(9), false, 'a damaged read-ahead page is never installed (nor read again elsewhere)');
+  assert.ok(!replicas.damaged.some((d) => d.id === 9), 'read-ahead problems are not reported');
+});
+
+test('PageFetcher: an unreadable replica is skipped; none readable fails as io', async () => {
+  const stores = await threeStores(checkpoint(10, 12));
+  const failing = (s) => { s.readPages = () => Promise.reject(new StoreError('io', `${s.describe()}: disk gone`)); };
+  failing(stores[0]);
+  const replicas = replicaView({ min: 10, durable: 10 });
+  const { install, installed } = installer();
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  await fetcher.fetch([4]);
+  assert.ok(installed.has(4));
+  failing(stores[1]);
+  failing(stores[2]);
+  await assert.rejects(fetcher.fetch([5]), (error) => error.reason === 'io' && /no replica answered/.test(error.message) &&
+    /disk gone/.test(error.message));
+});
+
+// A core stand-in with a tiny cache: a call on pages it lacks throws PageFault.
+class PagedCore {
+  resident = new Set([0]);
+  faults = 0;
+  need(ids) {
+    const lacking = ids.filter((id) => !this.resident.has(id));
+    if (lacking.length) {
+      this.faults++;
+      throw Object.assign(new Error(`page fault: ${lacking}`), { name: 'PageFault', ids: Uint32Array.from(lacking),
+        readAhead: new Uint32Array(0) });
+    }
+    return ids.length;
+  }
+}
+
+test('runWithPages: retries until the pages are there; other errors pass; no fetcher runs once', async () => {
+  const core = new PagedCore();
+  const fetched = [];
+  const fetcher = { fetch: async (ids) => { fetched.push(ids); for (const id of ids) core.resident.add(id); } };
+  assert.equal(await runWithPages(() => core.need([1, 2]) + core.need([3]), fetcher), 3);
+  assert.deepEqual(fetched, [[1, 2], [3]]);
+  assert.equal(core.faults, 2);
+  await assert.rejects(runWithPages(() => { throw new TypeError('not a fault'); }, fetcher), TypeError);
+  const fault = await runWithPages(() => core.need([9]), null).catch((e) => e);
+  assert.ok(isPageFault(fault), 'without a fetcher a fault is not resolved (the engine holds every page)');
+});
+
+test('runWithPages: a core that keeps faulting on one page fails clearly instead of looping', async () => {
+  const core = new PagedCore();
+  const fetcher = { fetch: async () => {} };   // installs, but the core evicts it again at once
+  await assert.rejects(runWithPages(() => core.need([7]), fetcher), (error) => {
+    assert.match(error.message, /needs page 7 again after it was read and installed \d+ times/);
+    assert.match(error.message, /cacheBytes/);
+    return true;
+  });
+  assert.equal(core.faults, MAX_SAME_PAGE + 1);
+});
+
+test('runWithPages: a fetch failure is the call\'s failure', async () => {
+  const core = new PagedCore();
+  const fetcher = { fetch: async () => { throw Object.assign(new Error('damaged everywhere'), { reason: 'corruption' }); } };
+  await assert.rejects(runWithPages(() => core.need([4]), fetcher), /damaged everywhere/);
+});

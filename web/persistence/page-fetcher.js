@@ -1,0 +1,196 @@
+// Page faults: how the pages a bounded core cache lacks come back from the
+// replicas (issue #13 step 2, docs/design.md "Page faults").
+//
+// With a bounded page cache the core does not hold every page. An engine
+// call that needs a page it lacks throws a PageFault (error.name 'PageFault',
+// error.ids: the pages, error.readAhead: pages a scan will want next) after
+// undoing everything the call did; runWithPages() catches it, has the
+// PageFetcher read the pages from a replica and install them in the core
+// (engine.installPages), and runs the call again:
+//
+//   const fetcher = new PageFetcher({ stores, tools, pageSize, install, replicas });
+//   const text = await runWithPages(() => engine.execute(op, json), fetcher);
+//
+// PageFetcher.fetch(ids, readAhead) reads the pages from the replicas in
+// the order replicas.readOrder() gives (healthy ones first), all the ids of
+// one round in ONE store read (one IndexedDB transaction), read-ahead pages
+// with them. Each page is the replica's checkpoint version (page-store.js
+// readPages). It is used only if:
+//   - the replica's head, read in that same transaction, is a checkpoint the
+//     core can bring forward: ckptLsn >= replicas.minCheckpointLsn() (the
+//     core keeps the commit records after that LSN and redoes the ones after
+//     the image's LSN when it installs it: engine.releaseRecordsThrough) and
+//     <= the durable LSN. A replica restored behind the database's back from
+//     an old copy, or one whose checkpoint is somehow ahead, is not read
+//     from (replicas.pageDamaged reports it);
+//   - the image passes the page check (tools.verifyPageImage: size, CRC, id,
+//     type, LSN <= the replica's checkpoint);
+//   - the core accepts it (install returns '' for it: the core checks again
+//     against what it knows).
+// A page that fails any of these is read from the next replica, and the
+// replica that gave it is reported (replicas.pageDamaged(index, id, problem))
+// so that the background repair rebuilds it. A page no replica can give
+// rejects the fetch with a PocketDynamoError (reason 'corruption', pages:
+// the ids) naming each replica's problem; the call that faulted then fails
+// with it, changing nothing (the core undid it). Read-ahead pages that fail
+// are left out silently (nobody needs them yet).
+//
+// runWithPages bounds the retries: a call that faults on the same page
+// again after it was installed MAX_SAME_PAGE times (the cache cannot hold
+// what one operation needs, or the core evicts what it was just given)
+// rejects with a PocketDynamoError saying so, instead of looping.
+
+import { PocketDynamoError } from '../errors.js';
+import { StoreError } from './page-store.js';
+
+export const MAX_SAME_PAGE = 4;     // faults on one page within one call before giving up
+export const MAX_ROUNDS = 10_000;   // faults within one call before giving up (a scan faults leaf by leaf)
+
+/** True if `error` is the core's page fault (see the header). */
+export function isPageFault(error) {
+  return error !== null && typeof error === 'object' && error.name === 'PageFault' && error.ids !== undefined;
+}
+
+/**
+ * Runs fn() (synchronous: one engine call, or a few made together) until it
+ * completes without a page fault, fetching what each fault names in between.
+ * fetcher: a PageFetcher, or null when the engine holds every page (then fn
+ * runs once and a PageFault is a bug, thrown as it is). Resolves to fn()'s value.
+ */
+export async function runWithPages(fn, fetcher) {
+  if (fetcher === null || fetcher === undefined) return fn();
+  const faults = new Map();   // page id -> times the call faulted on it
+  for (let round = 0; ; round++) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!isPageFault(error)) throw error;
+      const ids = Array.from(error.ids);
+      if (ids.length === 0) throw new PocketDynamoError('The core reported a page fault that names no page');
+      for (const id of ids) {
+        const n = (faults.get(id) ?? 0) + 1;
+        faults.set(id, n);
+        if (n > MAX_SAME_PAGE) {
+          throw new PocketDynamoError(`The operation needs page ${id} again after it was read and installed ` +
+              `${n - 1} times: the page cache cannot hold the pages one operation needs (open with a larger ` +
+              'cacheBytes); nothing was changed', { cause: error });
+        }
+      }
+      if (round >= MAX_ROUNDS) {
+        throw new PocketDynamoError(`The operation faulted ${round} times without completing; nothing was changed`,
+          { cause: error });
+      }
+      await fetcher.fetch(ids, Array.from(error.readAhead ?? []));
+    }
+  }
+}
+
+export class PageFetcher {
+  #stores;
+  #tools;
+  #pageSize;
+  #install;
+  #replicas;
+  reads = 0;        // store reads issued
+  pages = 0;        // pages installed
+  rejected = 0;     // page images refused (check or core), read again elsewhere
+
+  /**
+   * stores: PageStore[3]; tools: { verifyPageImage }; pageSize;
+   * install(ids: Uint32Array, images: Uint8Array) -> string[] ('' = installed, else the problem);
+   * replicas: { readOrder() -> indexes to try in order, minCheckpointLsn(), durableLsn,
+   *             pageDamaged(index, id, problem) } (the ReplicaSet).
+   */
+  constructor({ stores, tools, pageSize, install, replicas }) {
+    this.#stores = stores;
+    this.#tools = tools;
+    this.#pageSize = pageSize;
+    this.#install = install;
+    this.#replicas = replicas;
+  }
+
+  /**
+   * Reads pages `ids` (and, best effort, `readAhead`) from the replicas and
+   * installs them. Resolves once every id is installed; rejects with a
+   * PocketDynamoError (reason 'corruption') when some page is sound on no
+   * replica, or (reason 'io') when no replica could be read at all.
+   */
+  async fetch(ids, readAhead = []) {
+    const missing = new Set(ids);
+    let ahead = readAhead.filter((id) => !missing.has(id));
+    const problems = new Map();   // id -> [text per replica]
+    const unreadable = [];
+    const note = (id, text) => {
+      if (!problems.has(id)) problems.set(id, []);
+      problems.get(id).push(text);
+    };
+    for (const index of this.#replicas.readOrder()) {
+      if (missing.size === 0) break;
+      const store = this.#stores[index];
+      const wanted = [...missing, ...ahead];
+      let read;
+      try {
+        this.reads++;
+        read = await store.readPages(wanted);
+      } catch (error) {
+        if (!(error instanceof StoreError)) throw error;
+        unreadable.push(`replica #${index}: ${error.message}`);
+        continue;
+      }
+      const ckpt = read.ckptLsn;
+      const low = this.#replicas.minCheckpointLsn();
+      const high = this.#replicas.durableLsn;
+      if (!(ckpt >= low && ckpt <= high)) {
+        const why = ckpt < 0 ? 'it has no head'
+          : `its checkpoint is at LSN ${ckpt}, outside the ${low}..${high} the core can bring forward`;
+        for (const id of missing) note(id, `replica #${index}: ${why}`);
+        this.#replicas.pageDamaged(index, null, `a page read found ${why}`);
+        continue;
+      }
+      const ids2 = [];
+      const images = [];
+      for (const id of wanted) {
+        const image = read.get(id);
+        const required = missing.has(id);
+        const problem = image === undefined ? `page ${id}: missing`
+          : this.#tools.verifyPageImage(id, image, this.#pageSize, ckpt);
+        if (problem !== '') {
+          if (required) {
+            this.rejected++;
+            note(id, `replica #${index}: ${problem}`);
+            this.#replicas.pageDamaged(index, id, problem);
+          }
+          continue;
+        }
+        ids2.push(id);
+        images.push(image);
+      }
+      ahead = [];   // read-ahead rides along with the first read only
+      if (ids2.length === 0) continue;
+      const all = new Uint8Array(ids2.length * this.#pageSize);
+      images.forEach((image, i) => all.set(image, i * this.#pageSize));
+      const results = this.#install(Uint32Array.from(ids2), all);
+      ids2.forEach((id, i) => {
+        const problem = results[i] ?? 'no answer from installPages';
+        if (problem === '') {
+          this.pages++;
+          missing.delete(id);
+        } else if (missing.has(id)) {
+          this.rejected++;
+          note(id, `replica #${index}: ${problem}`);
+          this.#replicas.pageDamaged(index, id, problem);
+        }
+      });
+    }
+    if (missing.size === 0) return;
+    const list = [...missing];
+    if (problems.size === 0 && unreadable.length > 0) {
+      throw Object.assign(new PocketDynamoError(`Page(s) ${list.join(', ')} could not be read: no replica answered ` +
+          `(${unreadable.join('; ')}); nothing was changed, try again`), { reason: 'io', pages: list });
+    }
+    const detail = list.slice(0, 8).map((id) => `page ${id}: ${(problems.get(id) ?? ['not read']).join('; ')}`);
+    throw Object.assign(new PocketDynamoError(`Page(s) ${list.join(', ')} of the database are damaged or missing on ` +
+        `every replica (${[...detail, ...unreadable].join(' | ')}); the operation was not run, nothing was changed`),
+    { reason: 'corruption', pages: list });
+  }
+}
