@@ -133,6 +133,15 @@ export class DatabaseBase {
   }
 
   /**
+   * Syncs a table with a remote DynamoDB table (docs/sync.md). Implemented
+   * by Database, in the context that owns the database.
+   */
+  async sync(options) {
+    throw new PocketDynamoError(`${this.constructor.name} cannot run db.sync(): the sync runs on a Database from ` +
+        'open() in the context that owns it (the AWS SDK client it needs cannot cross to a worker)');
+  }
+
+  /**
    * A live Query or Scan (live.js): calls callback(response) now and after
    * every committed change that could change the response. Returns
    * { stop(), refresh(), ready, result }.

@@ -49,8 +49,10 @@ import { parseStorage } from './persistence/select-store.js';
 import { EVENTS, runCall } from './rpc.js';
 import { ForwardingClient, ForwardingServer, channelsAvailable } from './tabs/forwarding.js';
 import { locksAvailable, tryAcquire, waitFor } from './tabs/owner-lock.js';
+import { EXCLUSIVE } from './sync/exclusive.js';
+import { startSync } from './sync/sync.js';
 import { EXPORT_PAGE_ITEMS, lastEvaluatedKey } from './transfer/export.js';
-import { isErrorText } from './wire.js';
+import { encodeRequest, isErrorText } from './wire.js';
 
 const OPENING = Symbol('Database.open');
 const DEFAULT_FORWARD_TIMEOUT_MS = 3000;
@@ -401,6 +403,53 @@ export class Database extends DatabaseBase {
       trimmed += result.Trimmed;
       if (!result.More) return { deleted, trimmed };
     }
+  }
+
+  /**
+   * One exclusive turn of the queue (sync/exclusive.js): fn(exec) with no
+   * other operation in between, its writes in one commit; resolves to fn's
+   * result once durable (rejects with what fn threw, after committing the
+   * writes it made). Owner only: the sync runs where the database is.
+   */
+  [EXCLUSIVE](fn) {
+    if (this.#closed) return Promise.reject(new PocketDynamoError('The database is closed'));
+    if (this.#broken) return Promise.reject(this.#broken);
+    if (this.#client !== null || this.#switching !== null) {
+      return Promise.reject(new PocketDynamoError(`Database "${this.#name}": sync runs in the context that owns ` +
+          'the database, and another tab owns it'));
+    }
+    const owner = this.#owner;
+    const step = this.#enqueue(() => {
+      this.#tick(owner);
+      let result;
+      let error = null;
+      try {
+        result = fn((operation, input) => JSON.parse(owner.engine.execute(String(operation), encodeRequest(input))));
+      } catch (e) {
+        error = e;
+      }
+      const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
+      return { result, error, changes, durable: owner.afterOperation() };
+    });
+    return step.then(({ result, error, changes, durable }) => durable.then(() => {
+      this.#publish(changes);
+      if (error !== null) throw error;
+      return result;
+    }));
+  }
+
+  /**
+   * Keeps table options.table in step with a remote DynamoDB table through
+   * the AWS SDK client options.remote (docs/sync.md). Resolves to the Sync
+   * (web/sync/sync.js) once set up; sync.ready resolves after the first
+   * complete round. Owner only.
+   */
+  sync(options) {
+    if (this.#client !== null) {
+      return Promise.reject(new PocketDynamoError(`Database "${this.#name}": db.sync() runs in the tab that owns ` +
+          'the database; this tab forwards to another one'));
+    }
+    return startSync(this, options);
   }
 
   /**

@@ -28,6 +28,7 @@ export type {
   TableExport, ExportOutputOptions, ImportSource, ImportOptions, ImportProgress, ImportResult, ImportErrorFields,
 } from './types/transfer.js';
 export type { ChangeRecord, LiveQuery, LiveOptions, WireItem, WireValue } from './types/changes.js';
+export type { Sync, SyncOptions, SyncScope, SyncState, SyncConflict, SyncEvents, SyncRemoteClient } from './types/sync.js';
 export * from './types/errors.js';
 export { MemoryStore, StoreError } from './types/persistence.js';
 export type {

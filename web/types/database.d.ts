@@ -9,6 +9,7 @@ import type { DatabaseEvents, RecoveryReport, ReplicaStatus } from './persistenc
 import type { ImportOptions, ImportResult, ImportSource, TableExport } from './transfer.js';
 import type { ChangeRecord, LiveOptions, LiveQuery } from './changes.js';
 import type { MarshallOptions, UnmarshallOptions } from './marshall.js';
+import type { Sync, SyncOptions } from './sync.js';
 
 /** Options of DatabaseBase.executeStatement (ExecuteStatement's Limit, NextToken, ConsistentRead). */
 export interface ExecuteStatementOptions {
@@ -74,6 +75,13 @@ export declare abstract class DatabaseBase {
    */
   live<Output = Record<string, any>>(input: { TableName: string; [member: string]: any },
     callback: (result: Output) => void, options?: LiveOptions): LiveQuery<Output>;
+
+  /**
+   * Keeps a table in step with a remote DynamoDB table (docs/sync.md).
+   * Works on a Database that owns its data (Node, a worker's own Database,
+   * the owning tab); rejects elsewhere.
+   */
+  sync<Item = Record<string, any>>(options: SyncOptions<Item>): Promise<Sync<Item>>;
 
   /** The document API for one table. */
   table<Item extends object = Record<string, any>, Key extends object = Partial<Item>>(

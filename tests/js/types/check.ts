@@ -6,7 +6,7 @@ import {
   ConditionalCheckFailedException, DynamoDBError, PocketDynamoError, DataLossError, ValidationException,
   type AttributeMap, type Page, type Snapshot, MemoryStore, type ReplicaStatus,
   type TableExport, type ImportResult, type ImportProgress, type ImportErrorFields,
-  type ChangeRecord, type LiveQuery, type DatabaseHandle,
+  type ChangeRecord, type LiveQuery, type DatabaseHandle, type Sync, type SyncState,
 } from 'pocketdynamo';
 import { WorkerClient, serveDatabase } from 'pocketdynamo/worker';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -98,6 +98,23 @@ async function main(): Promise<void> {
     credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
   const doc = DynamoDBDocumentClient.from(client);
   await client2.send(new GetItemCommand({ TableName: 'Orders', Key: { pk: { S: 'u#1' }, sk: { S: 'o#1' } } }));
+
+  // db.sync (docs/sync.md)
+  const sync: Sync<{ pk: string; text?: string }> = await db.sync<{ pk: string; text?: string }>({
+    table: 'Orders', remote: new DynamoDBClient({ region: 'eu-west-1' }), scope: { partitionKeys: ['u#1'] },
+    resolve: (local, theirs) => (local && theirs ? { ...theirs, ...local } : local ?? theirs),
+  });
+  await sync.ready;
+  const syncState: SyncState = sync.state;
+  const pendingCount: number = sync.pending;
+  sync.on('conflict', (c) => { const w: 'local' | 'remote' | 'merged' = c.winner; void [w, c.local?.text]; });
+  sync.on('progress', (p) => void p.loaded);
+  // @ts-expect-error no such sync event
+  sync.on('bogus', () => {});
+  // @ts-expect-error remote is required
+  await db.sync({ table: 'Orders' });
+  sync.pause(); sync.resume(); await sync.syncNow(); await sync.stop();
+  void [syncState, pendingCount];
 
   const exported: TableExport = await db.exportTable('Orders');
   const count: number = exported.itemCount;

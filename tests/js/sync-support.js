@@ -1,0 +1,151 @@
+// Helpers of the sync tests (tests/js/sync*.test.js) and bench/sync-bench.mjs:
+// dynalite on 127.0.0.1 as the remote (stoppable and restartable on the same
+// port, its data kept), a client for it, tables on both sides.
+import net from 'node:net';
+import { BatchWriteItemCommand, DynamoDBClient, CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { open } from 'pocketdynamo';
+
+/**
+ * dynalite in this process behind a TCP proxy on 127.0.0.1 that can be
+ * stopped (connections cut, new ones refused) and started again on the same
+ * port, dynalite and its data untouched: { endpoint, port, client(), stop(),
+ * start(), close() }.
+ */
+export async function startRemote() {
+  const { default: dynalite } = await import('dynalite');
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const target = server.address().port;
+  const sockets = new Set();
+  const proxy = net.createServer((socket) => {
+    const upstream = net.connect(target, '127.0.0.1');
+    sockets.add(socket).add(upstream);
+    const drop = () => { socket.destroy(); upstream.destroy(); sockets.delete(socket); sockets.delete(upstream); };
+    socket.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    socket.pipe(upstream).pipe(socket);
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const port = proxy.address().port;
+  const clients = [];
+  const remote = {
+    port,
+    endpoint: `http://127.0.0.1:${port}`,
+    running: true,
+    /** A new DynamoDBClient for it (no retries: the sync retries). */
+    client() {
+      const c = new DynamoDBClient({ endpoint: remote.endpoint, region: 'us-east-1', maxAttempts: 1,
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } });
+      clients.push(c);
+      return c;
+    },
+    /** The endpoint goes away: open connections are cut and new ones refused; the data stays. */
+    async stop() {
+      const closed = new Promise((resolve) => proxy.close(resolve));
+      for (const s of sockets) s.destroy();
+      await closed;
+      remote.running = false;
+    },
+    /** The endpoint comes back on the same port. */
+    async start() {
+      await new Promise((resolve, reject) => { proxy.once('error', reject); proxy.listen(port, '127.0.0.1', resolve); });
+      remote.running = true;
+    },
+    async close() {
+      for (const c of clients) c.destroy();
+      if (remote.running) await remote.stop();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  return remote;
+}
+
+/** CreateTable input: pk (S) + sk (S), with an LSI 'byTime' on _t when asked. */
+export function syncTableSpec(name, { lsi = false } = {}) {
+  const spec = {
+    TableName: name, BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+  };
+  if (lsi) {
+    spec.AttributeDefinitions.push({ AttributeName: '_t', AttributeType: 'N' });
+    spec.LocalSecondaryIndexes = [{ IndexName: 'byTime', Projection: { ProjectionType: 'ALL' },
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: '_t', KeyType: 'RANGE' }] }];
+  }
+  return spec;
+}
+
+let tables = 0;
+/** A fresh remote table (unique name) on `remote`; returns its name. */
+export async function remoteTable(remote, options) {
+  const name = `sync${process.pid}_${++tables}`;
+  const client = remote.client();
+  await client.send(new CreateTableCommand(syncTableSpec(name, options)));
+  return name;
+}
+
+/** A local in-memory database with table `name`. */
+export async function localDb(name = 'Notes', options = {}) {
+  const db = await open(`sync-${Math.random()}`, { storage: 'memory', ttlSweepIntervalMs: 0, ...options });
+  await db.send('CreateTable', syncTableSpec(name));
+  return db;
+}
+
+/** Every item of a remote table (DynamoDB JSON, SDK form), sorted by pk, sk. */
+export async function remoteItems(client, table) {
+  const items = [];
+  let start;
+  do {
+    const out = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...out.Items);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => (a.pk.S + '\u0000' + a.sk.S < b.pk.S + '\u0000' + b.sk.S ? -1 : 1));
+}
+
+/** Every item of a local table, sorted by pk, sk. */
+export async function localItems(db, table) {
+  const items = [];
+  let start;
+  do {
+    const out = await db.send('Scan', { TableName: table, ExclusiveStartKey: start });
+    items.push(...out.Items);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => (a.pk.S + '\u0000' + a.sk.S < b.pk.S + '\u0000' + b.sk.S ? -1 : 1));
+}
+
+/** A remote item without the sync's attributes (null for a tombstone). */
+export function content(item) {
+  if (!item || item._del?.BOOL) return null;
+  const { _v, _w, _t, _del, ...rest } = item;
+  return rest;
+}
+
+/** Resolves once predicate() is true (polled every 5 ms); rejects after timeoutMs with `what`. */
+export async function until(predicate, what, timeoutMs = 5000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Writes items (SDK form) to a remote table with BatchWriteItem, 25 at a time, 8 batches in flight. */
+export async function putAll(client, table, items) {
+  const batches = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let requests = batches[next++].map((Item) => ({ PutRequest: { Item } }));
+      while (requests.length) {
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
+        requests = out.UnprocessedItems?.[table] ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}

@@ -1,0 +1,265 @@
+// db.sync() against dynalite on 127.0.0.1 (docs/sync.md): push, pull,
+// hydrate with paging and progress, deletes as tombstones, conflicts with
+// the default rule and a resolver, scope by partition keys, the remote
+// stopped and started again, exactly-once after a lost state update.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PutItemCommand, GetItemCommand, DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { content, putAll, localDb, localItems, remoteItems, remoteTable, startRemote, until } from './sync-support.js';
+
+let remote;
+before(async () => { remote = await startRemote(); });
+after(async () => { await remote?.close(); });
+
+const item = (pk, sk, extra = {}) => ({ pk: { S: pk }, sk: { S: sk }, ...extra });
+
+test('push: local writes reach the remote with versions; a delete becomes a tombstone', async () => {
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const db = await localDb();
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000 });
+  await sync.ready;
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'a', { text: { S: 'hello' } }) });
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'b', { n: { N: '1' } }) });
+  await sync.syncNow();
+  let items = await remoteItems(client, table);
+  assert.deepEqual(items.map(content), [item('u1', 'a', { text: { S: 'hello' } }), item('u1', 'b', { n: { N: '1' } })]);
+  assert.deepEqual(items.map((i) => i._v.N), ['1', '1']);
+  assert.ok(items.every((i) => i._w.S === sync.writer && Number(i._t.N) > 0));
+  await db.send('UpdateItem', { TableName: 'Notes', Key: item('u1', 'a'), UpdateExpression: 'SET #t = :t',
+    ExpressionAttributeNames: { '#t': 'text' }, ExpressionAttributeValues: { ':t': { S: 'again' } } });
+  await db.send('DeleteItem', { TableName: 'Notes', Key: item('u1', 'b') });
+  await sync.syncNow();
+  items = await remoteItems(client, table);
+  assert.deepEqual(items.map((i) => [i.sk.S, i._v.N, i._del?.BOOL ?? false, i.text?.S]),
+    [['a', '2', false, 'again'], ['b', '2', true, undefined]]);
+  assert.equal(sync.state, 'idle');
+  assert.equal(sync.pending, 0);
+  assert.ok(sync.lastSyncedAt > 0);
+  await sync.stop();
+  assert.equal(sync.state, 'stopped');
+  await db.close();
+});
+
+test('pull: remote changes and tombstones arrive; the sync state is not in the user table', async () => {
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const db = await localDb();
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000 });
+  await sync.ready;
+  const now = Date.now();
+  await client.send(new PutItemCommand({ TableName: table,
+    Item: item('u1', 'x', { v: { S: 'remote' }, _v: { N: '1' }, _w: { S: 'other' }, _t: { N: String(now) } }) }));
+  await client.send(new PutItemCommand({ TableName: table,
+    Item: item('u1', 'y', { _v: { N: '3' }, _w: { S: 'other' }, _t: { N: String(now) }, _del: { BOOL: true } }) }));
+  await sync.syncNow();
+  assert.deepEqual(await localItems(db, 'Notes'), [item('u1', 'x', { v: { S: 'remote' } })]);
+  // A remote change to x, then its deletion.
+  await client.send(new PutItemCommand({ TableName: table,
+    Item: item('u1', 'x', { v: { S: 'changed' }, _v: { N: '2' }, _w: { S: 'other' }, _t: { N: String(now + 1) } }) }));
+  await sync.syncNow();
+  assert.deepEqual(await localItems(db, 'Notes'), [item('u1', 'x', { v: { S: 'changed' } })]);
+  await client.send(new PutItemCommand({ TableName: table,
+    Item: item('u1', 'x', { _v: { N: '3' }, _w: { S: 'other' }, _t: { N: String(now + 2) }, _del: { BOOL: true } }) }));
+  await sync.syncNow();
+  assert.deepEqual(await localItems(db, 'Notes'), []);
+  // Nothing was pushed back: the remote still has the other writer's versions.
+  assert.deepEqual((await remoteItems(client, table)).map((i) => [i.sk.S, i._v.N, i._w.S]), [['x', '3', 'other'], ['y', '3', 'other']]);
+  await sync.stop();
+  await db.close();
+});
+
+test('hydrate: a remote table of 1,234 items in pages of 100, with progress events', async () => {
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const seed = Array.from({ length: 1234 }, (_, i) => item(`p${i % 7}`, `s${i}`,
+    { i: { N: String(i) }, _v: { N: '1' }, _w: { S: 'seed' }, _t: { N: '1000' } }));
+  await putAll(client, table, seed);
+  const db = await localDb();
+  const progress = [];
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pageSize: 100, pullIntervalMs: 60_000 });
+  sync.on('progress', (p) => progress.push(p));
+  await sync.ready;
+  assert.equal((await localItems(db, 'Notes')).length, 1234);
+  assert.ok(progress.length >= 13, `${progress.length} progress events`);
+  assert.deepEqual(progress.at(-1), { loaded: 1234, pages: progress.length - 1, done: true });
+  for (let i = 1; i < progress.length; i++) assert.ok(progress[i].loaded >= progress[i - 1].loaded);
+  // Hydrated items are clean: nothing is pushed back.
+  const pushes = [];
+  sync.on('push', (p) => pushes.push(p));
+  await sync.syncNow();
+  assert.deepEqual(pushes, []);
+  assert.ok((await remoteItems(client, table)).every((i) => i._w.S === 'seed'));
+  await sync.stop();
+  await db.close();
+});
+
+// A remote write by another writer, as the sync protocol has it: version + 1, conditional.
+async function remoteWrite(client, table, key, attrs, { writer = 'other', del = false } = {}) {
+  const current = (await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+  const base = Number(current?._v?.N ?? 0);
+  const stamp = { _v: { N: String(base + 1) }, _w: { S: writer }, _t: { N: String(Date.now()) } };
+  await client.send(new PutItemCommand({ TableName: table, Item: del ? { ...key, ...stamp, _del: { BOOL: true } } : { ...key, ...attrs, ...stamp },
+    ConditionExpression: base === 0 ? 'attribute_not_exists(#v)' : '#v = :b', ExpressionAttributeNames: { '#v': '_v' },
+    ...(base === 0 ? {} : { ExpressionAttributeValues: { ':b': { N: String(base) } } }) }));
+  return base + 1;
+}
+
+async function syncedPair(options = {}) {
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const db = await localDb();
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000, ...options });
+  const conflicts = [];
+  sync.on('conflict', (c) => conflicts.push(c));
+  await sync.ready;
+  return { client, table, db, sync, conflicts };
+}
+
+test('conflicts, default rule: the higher version wins; a tie goes to the higher writer id', async () => {
+  const { client, table, db, sync, conflicts } = await syncedPair();
+  const a = item('u1', 'a');
+  await db.send('PutItem', { TableName: 'Notes', Item: { ...a, text: { S: 'v1' } } });
+  await sync.syncNow();                                              // remote a: v1
+  sync.pause();
+  await remoteWrite(client, table, a, { text: { S: 'remote v2' } }, { writer: '~high' });
+  await remoteWrite(client, table, a, { text: { S: 'remote v3' } }, { writer: '~high' });
+  await db.send('PutItem', { TableName: 'Notes', Item: { ...a, text: { S: 'local' } } });   // would be v2 < v3
+  sync.resume();
+  await sync.syncNow();
+  assert.deepEqual((await localItems(db, 'Notes')).map((i) => i.text.S), ['remote v3']);
+  assert.deepEqual(conflicts.map((c) => [c.key.sk, c.local.text, c.remote.text, c.winner]), [['a', 'local', 'remote v3', 'remote']]);
+  // A tie (both at v4): the higher writer id wins. '!' sorts below every writer id the sync makes.
+  sync.pause();
+  await remoteWrite(client, table, a, { text: { S: 'low writer' } }, { writer: '!low' });
+  await db.send('PutItem', { TableName: 'Notes', Item: { ...a, text: { S: 'mine' } } });
+  sync.resume();
+  await sync.syncNow();
+  assert.equal(conflicts.at(-1).winner, 'local');
+  const [r] = await remoteItems(client, table);
+  assert.deepEqual([r.text.S, r._v.N, r._w.S], ['mine', '5', sync.writer]);
+  assert.deepEqual((await localItems(db, 'Notes')).map((i) => i.text.S), ['mine']);
+  await sync.stop();
+  await db.close();
+});
+
+test('conflicts found by a push (the remote changed after the last pull) and a custom resolver', async () => {
+  const merges = [];
+  const { client, table, db, sync, conflicts } = await syncedPair({
+    resolve: async (local, remoteItem) => {
+      merges.push([local, remoteItem]);
+      return { ...remoteItem, ...local, tags: [...new Set([...(remoteItem?.tags ?? []), ...(local?.tags ?? [])])].sort() };
+    },
+  });
+  const a = item('u1', 'a');
+  await db.send('PutItem', { TableName: 'Notes', Item: { ...a, tags: { L: [{ S: 'x' }] } } });
+  await sync.syncNow();
+  // The remote moves on while the sync is idle (no pull until the interval); the next local write's push fails its
+  // condition, reads the remote item and resolves.
+  await remoteWrite(client, table, a, { tags: { L: [{ S: 'y' }] }, seen: { BOOL: true } });
+  const pushed = new Promise((resolve) => sync.on('push', resolve));
+  await db.send('PutItem', { TableName: 'Notes', Item: { ...a, tags: { L: [{ S: 'x' }, { S: 'z' }] } } });
+  await pushed;
+  assert.equal(merges.length, 1);
+  assert.deepEqual(conflicts.map((c) => c.winner), ['merged']);
+  const [r] = await remoteItems(client, table);
+  assert.deepEqual([r.tags.L.map((t) => t.S), r.seen.BOOL, r._v.N], [['x', 'y', 'z'], true, '3']);
+  assert.deepEqual(content(r), (await localItems(db, 'Notes'))[0]);
+  await sync.stop();
+  await db.close();
+});
+
+test('scope by partition keys: only those items are pulled and pushed (incremental pull on an LSI of _t)', async () => {
+  const client = remote.client();
+  const table = await remoteTable(remote, { lsi: true });
+  for (const pk of ['u1', 'u2', 'u3']) await remoteWrite(client, table, item(pk, 'a'), { who: { S: pk } });
+  const db = await localDb();
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000,
+    scope: { partitionKeys: ['u1', 'u3'] }, changeIndex: 'byTime' });
+  await sync.ready;
+  assert.deepEqual((await localItems(db, 'Notes')).map((i) => i.pk.S), ['u1', 'u3']);
+  await remoteWrite(client, table, item('u2', 'b'), { who: { S: 'u2' } });
+  await remoteWrite(client, table, item('u3', 'b'), { who: { S: 'u3' } });
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u2', 'local') });
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'local') });
+  await sync.syncNow();
+  assert.deepEqual((await localItems(db, 'Notes')).map((i) => `${i.pk.S}/${i.sk.S}`), ['u1/a', 'u1/local', 'u2/local', 'u3/a', 'u3/b']);
+  assert.deepEqual((await remoteItems(client, table)).map((i) => `${i.pk.S}/${i.sk.S}`), ['u1/a', 'u1/local', 'u2/a', 'u2/b', 'u3/a', 'u3/b']);
+  await sync.stop();
+  await db.close();
+  await assert.rejects(db.sync({ table: 'Notes', remote: client, scope: { query: {} } }), /closed|not implemented/);
+});
+
+test('options are checked; a query scope is refused as not implemented yet', async () => {
+  const db = await localDb();
+  const client = remote.client();
+  await assert.rejects(db.sync({ table: 'Notes' }), (e) => e instanceof TypeError && /remote is an AWS SDK v3/.test(e.message));
+  await assert.rejects(db.sync({ table: 'Notes', remote: client, bogus: 1 }), /unknown option "bogus"/);
+  await assert.rejects(db.sync({ table: 'Notes', remote: client, scope: { query: { KeyConditionExpression: 'pk = :p' } } }),
+    /scope \{ query \} is not implemented yet/);
+  await assert.rejects(db.sync({ table: 'Missing', remote: client }), (e) => e.name === 'ResourceNotFoundException');
+  await db.close();
+});
+
+test('offline: the remote stopped, writes wait in the outbox; back online they are pushed', async () => {
+  const { client, table, db, sync } = await syncedPair();
+  const states = [];
+  sync.on('state', ({ state }) => states.push(state));
+  await remote.stop();
+  try {
+    for (let i = 0; i < 5; i++) await db.send('PutItem', { TableName: 'Notes', Item: item('u1', `k${i}`, { i: { N: String(i) } }) });
+    await until(() => sync.state === 'offline', 'state offline');
+    assert.ok(sync.pending >= 5, `pending ${sync.pending}`);
+  } finally {
+    await remote.start();
+  }
+  await until(async () => (await remoteItems(client, table)).length === 5, 'the 5 items on the remote', 10_000);
+  await until(() => sync.state === 'idle', 'state idle');
+  assert.ok(states.includes('offline') && states.indexOf('offline') < states.lastIndexOf('idle'), states.join(' '));
+  assert.ok((await remoteItems(client, table)).every((i) => i._v.N === '1'));
+  await sync.stop();
+  await db.close();
+});
+
+test('exactly once: a push that reached the remote but whose state update was lost is not written again', async () => {
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const db = await localDb();
+  let sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000 });
+  await sync.ready;
+  await sync.stop();
+  const writer = sync.writer;
+  const a = item('u1', 'a', { x: { N: '1' } });
+  await db.send('PutItem', { TableName: 'Notes', Item: a });
+  // What the stopped sync would have written, as if a crash came between the remote's answer and the state update.
+  await client.send(new PutItemCommand({ TableName: table, Item: { ...a, _v: { N: '1' }, _w: { S: writer }, _t: { N: '12345' } } }));
+  sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000 });
+  const events = [];
+  sync.on('conflict', (c) => events.push(c));
+  sync.on('push', (p) => events.push(p));
+  await sync.ready;
+  assert.equal(sync.writer, writer);
+  let [r] = await remoteItems(client, table);
+  assert.deepEqual([r._v.N, r._t.N], ['1', '12345']);
+  assert.deepEqual(events, []);
+  await db.send('UpdateItem', { TableName: 'Notes', Key: item('u1', 'a'), UpdateExpression: 'SET x = :x',
+    ExpressionAttributeValues: { ':x': { N: '2' } } });
+  await sync.syncNow();
+  [r] = await remoteItems(client, table);
+  assert.deepEqual([r._v.N, r.x.N], ['2', '2']);
+  await sync.stop();
+  await db.close();
+});
+
+test('a remote item deleted outright (not by a sync) is written anew by the next local change', async () => {
+  const { client, table, db, sync } = await syncedPair();
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'a', { x: { N: '1' } }) });
+  await sync.syncNow();
+  await client.send(new DeleteItemCommand({ TableName: table, Key: item('u1', 'a') }));
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'a', { x: { N: '2' } }) });
+  await sync.syncNow();
+  const [r] = await remoteItems(client, table);
+  assert.deepEqual([r.x.N, r._v.N], ['2', '2']);
+  await sync.stop();
+  await db.close();
+});

@@ -1,0 +1,683 @@
+// Sync: keeps a local table in step with a remote DynamoDB table reached
+// through an AWS SDK v3 DynamoDBClient the application gives (docs/sync.md
+// has the design: data on each side, outbox, push, pull, conflicts, states).
+//
+//   const sync = await db.sync({ table: 'Notes', remote: new DynamoDBClient({...}) });
+//   await sync.ready;  sync.on('conflict', fn);  await sync.syncNow();  await sync.stop();
+//
+// The outbox is the set of dirty keys: a key whose local item differs from
+// the content recorded in the sync state table (META) when it was last
+// reconciled with the remote. The local table's stream (written by the core
+// in the same commit as each item) says which keys to look at; every read
+// and write of local state that must agree runs in one exclusive turn of the
+// database's queue (exclusive.js), committed as one.
+
+import { DynamoDBError, PocketDynamoError } from '../errors.js';
+import { convertToAttr, unmarshall, marshall } from '../document/marshall.js';
+import { EXCLUSIVE } from './exclusive.js';
+import {
+  DELETED, TIME, VERSION, WRITER, canonicalItem, fromSdk, hashItem, keyOf, toSdk, userContent,
+} from './items.js';
+
+/** The local table holding every sync's state (docs/sync.md). */
+export const META_TABLE = '_pocketdynamo_sync';
+const STATES = Object.freeze(['starting', 'pulling', 'pushing', 'idle', 'offline', 'error', 'paused', 'stopped']);
+const EVENTS = Object.freeze(['state', 'progress', 'push', 'pull', 'conflict', 'error']);
+const MAX_BACKOFF_MS = 30_000;
+const FIRST_BACKOFF_MS = 250;
+const RECORDS_PAGE = 1000;
+const MAX_KEY_ATTEMPTS = 8;
+const OPTION_NAMES = new Set(['table', 'remote', 'remoteTable', 'scope', 'changeIndex', 'resolve', 'sdk', 'pageSize',
+  'pullIntervalMs', 'overlapMs', 'concurrency', 'clock']);
+
+function check(condition, message) {
+  if (!condition) throw new TypeError(`db.sync(options): ${message}`);
+}
+
+/** Starts a sync of db (a Database owning its data) as options say; resolves to the Sync. */
+export async function startSync(db, options) {
+  check(options !== null && typeof options === 'object', 'options is an object');
+  for (const name of Object.keys(options)) check(OPTION_NAMES.has(name), `unknown option "${name}"`);
+  check(typeof options.table === 'string' && options.table.length > 0, 'table is the local table name');
+  check(options.table !== META_TABLE, `table ${META_TABLE} holds the sync state and cannot be synced`);
+  check(options.remote && typeof options.remote.send === 'function',
+      'remote is an AWS SDK v3 DynamoDBClient (its credentials are used as they are; none are stored)');
+  check(options.remoteTable === undefined || (typeof options.remoteTable === 'string' && options.remoteTable.length > 0),
+      'remoteTable is a table name');
+  check(options.resolve === undefined || typeof options.resolve === 'function', 'resolve is a function (local, remote) => item');
+  for (const name of ['pageSize', 'pullIntervalMs', 'overlapMs', 'concurrency']) {
+    check(options[name] === undefined || (Number.isInteger(options[name]) && options[name] >= (name === 'overlapMs' ? 0 : 1)),
+        `${name} is a positive integer`);
+  }
+  const scope = options.scope ?? null;
+  if (scope !== null) {
+    check(typeof scope === 'object', 'scope is { partitionKeys: [...] } (or omitted for the whole table)');
+    if (scope.query !== undefined) {
+      throw new PocketDynamoError('db.sync(): scope { query } is not implemented yet; use { partitionKeys } ' +
+          'or the whole table (docs/sync.md)');
+    }
+    check(Array.isArray(scope.partitionKeys) && scope.partitionKeys.length > 0,
+        'scope.partitionKeys is a non-empty array of partition key values');
+  }
+  let sdk = options.sdk;
+  if (sdk === undefined) {
+    try {
+      sdk = await import('@aws-sdk/client-dynamodb');
+    } catch (error) {
+      throw new PocketDynamoError('db.sync(): @aws-sdk/client-dynamodb could not be imported here; pass its ' +
+          `module as options.sdk (${error.message})`, { cause: error });
+    }
+  }
+  const sync = new Sync(db, options, sdk);
+  await sync._setUp();
+  return sync;
+}
+
+/** True for an error with no HTTP answer: the remote could not be reached. */
+function isNetworkError(error) {
+  return error?.$metadata?.httpStatusCode === undefined && error?.$response === undefined &&
+      !(error instanceof PocketDynamoError) && !(error instanceof DynamoDBError) && !(error instanceof TypeError);
+}
+
+function throwIfError(response, what) {
+  if (response && typeof response.__type === 'string') {
+    throw new PocketDynamoError(`sync: ${what} failed locally: ${response.__type.split('#').pop()}: ${response.message}`);
+  }
+  return response;
+}
+
+export class Sync {
+  #db;
+  #table;
+  #remote;
+  #remoteTable;
+  #sdk;
+  #resolve;
+  #scope;            // Set of canonical partition key values, or null for the whole table
+  #changeIndex;
+  #pageSize;
+  #pullIntervalMs;
+  #overlapMs;
+  #concurrency;
+  #clock;
+  #keyNames = [];    // local key schema: [partition, sort?]
+  #writer = '';
+  #state = 'starting';
+  #listeners = new Map();
+  #paused = false;
+  #stopped = false;
+  #wakeUp = null;    // resolve of the loop's current wait
+  #wantPull = true;
+  #wantPush = true;
+  #loop = null;
+  #unsubscribe = null;
+  #onOnline = null;
+  #pendingHint = 0;
+  #waiters = [];     // { round, resolve, reject } of syncNow() calls
+  #round = 0;        // rounds started
+  #readyResolve;
+  #readyReject;
+  #backoff = FIRST_BACKOFF_MS;
+
+  /** Resolves after the first complete round (hydrated and pushed); rejects if stopped before. */
+  ready;
+  /** Time (ms since the epoch) the last round ended with nothing left to push, or null. */
+  lastSyncedAt = null;
+
+  constructor(db, options, sdk) {
+    this.#db = db;
+    this.#table = options.table;
+    this.#remote = options.remote;
+    this.#remoteTable = options.remoteTable ?? options.table;
+    this.#sdk = sdk;
+    this.#resolve = options.resolve ?? null;
+    this.#changeIndex = options.changeIndex ?? null;
+    this.#pageSize = options.pageSize ?? 500;
+    this.#pullIntervalMs = options.pullIntervalMs ?? 2000;
+    this.#overlapMs = options.overlapMs ?? 300_000;
+    this.#concurrency = options.concurrency ?? 8;
+    this.#clock = options.clock ?? (() => Date.now());
+    this.#scope = options.scope ? new Set(options.scope.partitionKeys.map((v) => canonicalItem({ v: convertToAttr(v) }))) : null;
+    this.ready = new Promise((resolve, reject) => { this.#readyResolve = resolve; this.#readyReject = reject; });
+    this.ready.catch(() => {});
+  }
+
+  /** The current state: 'starting', 'pulling', 'pushing', 'idle', 'offline', 'error', 'paused' or 'stopped'. */
+  get state() { return this.#state; }
+  /** Local changes not yet pushed: records of local writes (this sync's own included) since the last push round that ended. */
+  get pending() { return this.#pendingHint; }
+  /** This database's writer id (the `_w` of the remote items it writes). */
+  get writer() { return this.#writer; }
+  /** The local table synced. */
+  get table() { return this.#table; }
+
+  /** Subscribes fn to an event ('state', 'progress', 'push', 'pull', 'conflict', 'error'); returns the unsubscribe function. */
+  on(name, fn) {
+    if (!EVENTS.includes(name)) throw new TypeError(`Unknown sync event ${JSON.stringify(name)}; events: ${EVENTS.join(', ')}`);
+    if (typeof fn !== 'function') throw new TypeError('sync.on(name, fn): fn must be a function');
+    if (!this.#listeners.has(name)) this.#listeners.set(name, new Set());
+    this.#listeners.get(name).add(fn);
+    return () => this.#listeners.get(name)?.delete(fn);
+  }
+
+  #emit(name, detail) {
+    for (const fn of this.#listeners.get(name) ?? []) {
+      try {
+        fn(detail);
+      } catch (error) {
+        queueMicrotask(() => { throw error; });
+      }
+    }
+  }
+
+  #setState(state) {
+    if (this.#state === state || this.#state === 'stopped') return;
+    this.#state = state;
+    this.#emit('state', { state });
+  }
+
+  // ---- setup --------------------------------------------------------------------------------
+
+  /** Creates the state table, enables the local stream, reads the writer id; starts the loop. */
+  async _setUp() {
+    const db = this.#db;
+    const described = await db.send('DescribeTable', { TableName: this.#table });
+    const schema = described.Table.KeySchema;
+    this.#keyNames = [schema.find((k) => k.KeyType === 'HASH').AttributeName];
+    const range = schema.find((k) => k.KeyType === 'RANGE');
+    if (range) this.#keyNames.push(range.AttributeName);
+    if (!described.Table.StreamSpecification?.StreamEnabled) {
+      await db.send('UpdateTable', { TableName: this.#table,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
+    }
+    try {
+      await db.send('CreateTable', { TableName: META_TABLE, BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }] });
+    } catch (error) {
+      if (error.name !== 'ResourceInUseException') throw error;
+    }
+    const fresh = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    this.#writer = await this.#turn((exec) => {
+      const row = throwIfError(exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey('writer') }), 'reading the writer id');
+      if (row.Item) return row.Item.w.S;
+      throwIfError(exec('PutItem', { TableName: META_TABLE, Item: { ...this.#metaKey('writer'), w: { S: fresh } } }), 'writing the writer id');
+      return fresh;
+    });
+    this.#unsubscribe = db.subscribe(this.#table, (records) => {
+      this.#pendingHint += records.length;
+      this.#wake('push');
+    });
+    if (typeof globalThis.addEventListener === 'function') {
+      this.#onOnline = () => this.#wake('all');
+      globalThis.addEventListener('online', this.#onOnline);
+    }
+    this.#loop = this.#run();
+  }
+
+  // ---- control -------------------------------------------------------------------------------
+
+  /** Stops after the round in progress; resume() continues. */
+  pause() {
+    if (this.#stopped) return;
+    this.#paused = true;
+    if (this.#state === 'idle' || this.#state === 'offline' || this.#state === 'error') this.#setState('paused');
+    this.#wake(null);
+  }
+
+  /** Continues after pause(), with a round now. */
+  resume() {
+    if (this.#stopped || !this.#paused) return;
+    this.#paused = false;
+    this.#wake('all');
+  }
+
+  /**
+   * Runs a complete round (pull, then push) now; resolves when one that
+   * started after this call ends with nothing left to push, rejects if the
+   * sync stops first.
+   */
+  syncNow() {
+    if (this.#stopped) return Promise.reject(new PocketDynamoError('sync: stopped'));
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ round: this.#round + 1, resolve, reject });
+      this.#wake('all');
+    });
+  }
+
+  /** Stops the sync (the round in progress ends first); what is not pushed stays in the outbox. Idempotent. */
+  async stop() {
+    if (this.#stopped) return this.#loop?.catch(() => {});
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    if (this.#onOnline) globalThis.removeEventListener('online', this.#onOnline);
+    this.#wake(null);
+    await this.#loop?.catch(() => {});
+    this.#setState('stopped');
+    this.#state = 'stopped';
+    const stopped = new PocketDynamoError('sync: stopped');
+    this.#readyReject(stopped);
+    for (const w of this.#waiters.splice(0)) w.reject(stopped);
+  }
+
+  #wake(what) {
+    if (what === 'push' || what === 'all') this.#wantPush = true;
+    if (what === 'all') this.#wantPull = true;
+    const wake = this.#wakeUp;
+    this.#wakeUp = null;
+    wake?.();
+  }
+
+  #sleep(ms) {
+    return new Promise((resolve) => {
+      const timer = ms === Infinity ? null : setTimeout(() => { this.#wakeUp = null; this.#wantPull = true; resolve(); }, ms);
+      this.#wakeUp = () => { if (timer !== null) clearTimeout(timer); resolve(); };
+    });
+  }
+
+  // ---- the loop ------------------------------------------------------------------------------
+
+  async #run() {
+    let first = true;
+    while (!this.#stopped) {
+      if (this.#paused) {
+        this.#setState('paused');
+        await this.#sleep(Infinity);
+        continue;
+      }
+      if (!this.#wantPull && !this.#wantPush) {
+        this.#setState('idle');
+        await this.#sleep(this.#pullIntervalMs);
+        continue;
+      }
+      const round = ++this.#round;
+      const full = this.#wantPull;
+      try {
+        if (this.#wantPull) {
+          this.#wantPull = false;
+          this.#setState('pulling');
+          await this.#pullRound();
+        }
+        if (this.#stopped) break;
+        this.#wantPush = false;
+        this.#setState('pushing');
+        await this.#pushRound();
+        this.#backoff = FIRST_BACKOFF_MS;
+        this.lastSyncedAt = this.#clock();
+        if (first && full) {
+          first = false;
+          this.#readyResolve();
+        }
+        if (full) {
+          const done = this.#waiters.filter((w) => w.round <= round);
+          this.#waiters = this.#waiters.filter((w) => w.round > round);
+          for (const w of done) w.resolve();
+        }
+      } catch (error) {
+        if (this.#stopped) break;
+        this.#wantPull = this.#wantPull || full;
+        this.#wantPush = true;
+        this.#setState(isNetworkError(error) ? 'offline' : 'error');
+        this.#emit('error', { error });
+        const delay = this.#backoff * (0.8 + Math.random() * 0.4);
+        this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
+        await this.#sleep(delay);
+        this.#wantPush = true;
+        this.#wantPull = this.#wantPull || full;
+      }
+    }
+  }
+
+  // ---- local state ---------------------------------------------------------------------------
+
+  #turn(fn) {
+    return this.#db[EXCLUSIVE](fn);
+  }
+
+  #metaKey(sk) {
+    return { pk: { S: this.#table }, sk: { S: sk } };
+  }
+
+  #keyText(key) {
+    return `k#${canonicalItem(key)}`;
+  }
+
+  #inScope(key) {
+    return this.#scope === null || this.#scope.has(canonicalItem({ v: key[this.#keyNames[0]] }));
+  }
+
+  // In a turn: the local item (or null) and its state row { v, h } (or null).
+  #readLocal(exec, key) {
+    const item = throwIfError(exec('GetItem', { TableName: this.#table, Key: key, ConsistentRead: true }), 'GetItem').Item ?? null;
+    const row = throwIfError(exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey(this.#keyText(key)) }), 'GetItem').Item;
+    const meta = row ? { v: Number(row.v.N), h: row.h.S } : null;
+    return { item, meta };
+  }
+
+  // In a turn: writes the local item (null: deletes it) and returns its hash as stored.
+  #writeLocal(exec, key, content) {
+    if (content === null) {
+      throwIfError(exec('DeleteItem', { TableName: this.#table, Key: key }), 'DeleteItem');
+      return '-';
+    }
+    throwIfError(exec('PutItem', { TableName: this.#table, Item: content }), 'PutItem');
+    const back = exec('GetItem', { TableName: this.#table, Key: key, ConsistentRead: true }).Item ?? null;
+    return hashItem(back);
+  }
+
+  #writeMeta(exec, key, v, h) {
+    throwIfError(exec('PutItem', { TableName: META_TABLE,
+      Item: { ...this.#metaKey(this.#keyText(key)), v: { N: String(v) }, h: { S: h } } }), 'PutItem');
+  }
+
+  static #same(a, b) {
+    return (a === null && b === null) || (a !== null && b !== null && a.v === b.v && a.h === b.h);
+  }
+
+  // ---- remote --------------------------------------------------------------------------------
+
+  #send(name, input) {
+    const Command = this.#sdk[`${name}Command`];
+    if (typeof Command !== 'function') throw new PocketDynamoError(`sync: options.sdk has no ${name}Command`);
+    return this.#remote.send(new Command({ TableName: this.#remoteTable, ...input }));
+  }
+
+  // ---- pull ----------------------------------------------------------------------------------
+
+  async #pullRound() {
+    const row = await this.#turn((exec) => exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey('pull') }).Item ?? null);
+    const hydrating = row === null;
+    const since = hydrating ? null : Number(row.since.N) - this.#overlapMs;
+    let maxTime = hydrating ? 0 : Number(row.since.N);
+    const progress = { loaded: 0, pages: 0, done: false };
+    let applied = 0;
+    for await (const page of this.#remotePages(since)) {
+      const items = page.map(fromSdk);
+      for (const item of items) {
+        const t = Number(item[TIME]?.N ?? 0);
+        if (t > maxTime) maxTime = t;
+      }
+      applied += await this.#applyPage(items);
+      if (hydrating) {
+        progress.loaded += items.length;
+        progress.pages += 1;
+        this.#emit('progress', { ...progress });
+      }
+    }
+    if (hydrating) this.#emit('progress', { ...progress, done: true });
+    await this.#turn((exec) => throwIfError(exec('PutItem', { TableName: META_TABLE,
+      Item: { ...this.#metaKey('pull'), since: { N: String(maxTime) } } }), 'PutItem'));
+    if (applied > 0) this.#emit('pull', { count: applied });
+  }
+
+  // Pages of remote items (SDK form) in scope, changed after `since` (null: all).
+  async* #remotePages(since) {
+    const names = { '#t': TIME };
+    const values = since === null ? {} : { ':since': { N: String(since) } };
+    const requests = [];
+    if (this.#scope === null) {
+      requests.push(['Scan', since === null ? {} : { FilterExpression: '#t > :since' }]);
+    } else {
+      for (const text of this.#scope) {
+        const pkValue = JSON.parse(text).v;
+        const input = { KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': this.#keyNames[0] },
+          ExpressionAttributeValues: { ':pk': toSdk({ x: pkValue }).x } };
+        if (since !== null) {
+          input.ExpressionAttributeNames['#t'] = TIME;
+          input.ExpressionAttributeValues[':since'] = values[':since'];
+          if (this.#changeIndex !== null) {
+            input.IndexName = this.#changeIndex;
+            input.KeyConditionExpression += ' AND #t > :since';
+          } else {
+            input.FilterExpression = '#t > :since';
+          }
+        }
+        requests.push(['Query', input]);
+      }
+    }
+    for (const [operation, base] of requests) {
+      const input = { ...base, Limit: this.#pageSize };
+      if (operation === 'Scan' && since !== null) {
+        input.ExpressionAttributeNames = names;
+        input.ExpressionAttributeValues = values;
+      }
+      for (;;) {
+        const out = await this.#send(operation, input);
+        if (out.Items?.length) yield out.Items;
+        if (!out.LastEvaluatedKey) break;
+        input.ExclusiveStartKey = out.LastEvaluatedKey;
+      }
+    }
+  }
+
+  // Applies remote items (wire form): clean keys in one turn, conflicts one by one. Returns the count applied.
+  async #applyPage(items) {
+    const inScope = items.filter((item) => this.#inScope(keyOf(item, this.#keyNames)));
+    const conflicts = await this.#turn((exec) => {
+      const later = [];
+      for (const remote of inScope) {
+        const key = keyOf(remote, this.#keyNames);
+        const { item, meta } = this.#readLocal(exec, key);
+        // Already have it (or a newer one). An item without _v (written by something else) is version 0.
+        if (meta !== null && Number(remote[VERSION]?.N ?? 0) <= meta.v) continue;
+        if (hashItem(item) !== (meta?.h ?? '-')) {
+          later.push(remote);
+          continue;
+        }
+        const h = this.#writeLocal(exec, key, userContent(remote));
+        this.#writeMeta(exec, key, Number(remote[VERSION]?.N ?? 0), h);
+      }
+      return later;
+    });
+    let applied = inScope.length - conflicts.length;
+    for (const remote of conflicts) {
+      if (await this.#reconcileRemote(keyOf(remote, this.#keyNames), remote)) applied++;
+    }
+    return applied;
+  }
+
+  /**
+   * The remote item `remote` (wire form, null if missing) for `key`:
+   * applies it to a clean key, resolves it against a dirty one. Returns
+   * true if local state changed.
+   */
+  async #reconcileRemote(key, remote) {
+    const remoteV = Number(remote?.[VERSION]?.N ?? 0);
+    const remoteContent = userContent(remote);
+    for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
+      const seen = await this.#turn((exec) => this.#readLocal(exec, key));
+      const v = seen.meta?.v ?? 0;
+      if (seen.meta !== null && remoteV <= v) return false;
+      const dirty = hashItem(seen.item) !== (seen.meta?.h ?? '-');
+      let outcome;  // { content, winner }
+      if (!dirty) {
+        outcome = { content: remoteContent, winner: null };
+      } else if (remote?.[WRITER]?.S === this.#writer && remoteV === v + 1) {
+        // Our own push whose state update was lost (a crash): record it, the local item stays dirty if it changed since.
+        outcome = { content: seen.item, winner: 'own' };
+      } else if (this.#resolve !== null) {
+        const merged = await this.#resolve(seen.item === null ? null : unmarshall(seen.item),
+            remoteContent === null ? null : unmarshall(remoteContent));
+        const content = merged === null || merged === undefined ? null : marshall(merged, { removeUndefinedValues: true });
+        const h = hashItem(content);
+        outcome = { content, winner: h === hashItem(remoteContent) ? 'remote' : h === hashItem(seen.item) ? 'local' : 'merged' };
+      } else {
+        const mine = v + 1;
+        const theirs = remote?.[WRITER]?.S ?? '';
+        const localWins = mine > remoteV || (mine === remoteV && this.#writer > theirs);
+        outcome = localWins ? { content: seen.item, winner: 'local' } : { content: remoteContent, winner: 'remote' };
+      }
+      const done = await this.#turn((exec) => {
+        const now = this.#readLocal(exec, key);
+        if (hashItem(now.item) !== hashItem(seen.item) || !Sync.#same(now.meta, seen.meta)) return false;  // changed: again
+        let h = hashItem(outcome.content);
+        if (h !== hashItem(seen.item)) h = this.#writeLocal(exec, key, outcome.content);
+        // The state records the remote's content at remoteV: a local result that differs is dirty and pushed next.
+        const remoteH = outcome.winner === null || outcome.winner === 'remote' ? h : hashItem(remoteContent);
+        this.#writeMeta(exec, key, remoteV, remoteH);
+        return true;
+      });
+      if (!done) continue;
+      if (outcome.winner !== null && outcome.winner !== 'own') {
+        this.#emit('conflict', {
+          key: unmarshall(key),
+          local: seen.item === null ? null : unmarshall(seen.item),
+          remote: remoteContent === null ? null : unmarshall(remoteContent),
+          winner: outcome.winner,
+        });
+      }
+      return true;
+    }
+    throw new PocketDynamoError(`sync: the local item ${canonicalItem(key)} kept changing while its conflict was resolved`);
+  }
+
+  // ---- push ----------------------------------------------------------------------------------
+
+  async #pushRound() {
+    const seen = this.#pendingHint;  // records of local writes up to now; those arriving meanwhile stay pending
+    const described = await this.#db.send('DescribeTable', { TableName: this.#table });
+    const arn = described.Table.LatestStreamArn;
+    if (!described.Table.StreamSpecification?.StreamEnabled || !arn) {
+      throw new PocketDynamoError(`sync: the stream of table ${this.#table} was disabled; the sync needs it (docs/sync.md)`);
+    }
+    const cursorRow = await this.#turn((exec) => exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey('cursor') }).Item ?? null);
+    let start = null;
+    if (cursorRow !== null && cursorRow.arn.S === arn) {
+      start = { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: cursorRow.seq.S };
+    }
+    const stream = await this.#db.send('DescribeStream', { StreamArn: arn });
+    const shardId = stream.StreamDescription.Shards[0].ShardId;
+    let iterator;
+    if (start !== null) {
+      try {
+        iterator = (await this.#db.send('GetShardIterator', { StreamArn: arn, ShardId: shardId, ...start })).ShardIterator;
+      } catch (error) {
+        if (error.name !== 'TrimmedDataAccessException') throw error;
+        start = null;
+      }
+    }
+    let pushed = 0;
+    if (start === null) {
+      // No cursor, or the records after it are gone: every local item and state row is looked at.
+      pushed += await this.#reconcileAll();
+      iterator = (await this.#db.send('GetShardIterator', { StreamArn: arn, ShardId: shardId,
+        ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+    }
+    for (;;) {
+      let page;
+      try {
+        page = await this.#db.send('GetRecords', { ShardIterator: iterator, Limit: RECORDS_PAGE });
+      } catch (error) {
+        if (error.name !== 'TrimmedDataAccessException') throw error;
+        pushed += await this.#reconcileAll();
+        iterator = (await this.#db.send('GetShardIterator', { StreamArn: arn, ShardId: shardId,
+          ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+        continue;
+      }
+      if (page.Records.length === 0) break;
+      const keys = new Map();
+      for (const record of page.Records) {
+        const key = record.dynamodb.Keys;
+        if (this.#inScope(key)) keys.set(canonicalItem(key), key);
+      }
+      pushed += await this.#pushKeys([...keys.values()]);
+      const seq = page.Records[page.Records.length - 1].dynamodb.SequenceNumber;
+      await this.#turn((exec) => throwIfError(exec('PutItem', { TableName: META_TABLE,
+        Item: { ...this.#metaKey('cursor'), arn: { S: arn }, seq: { S: seq } } }), 'PutItem'));
+      iterator = page.NextShardIterator;
+      if (!iterator) break;
+    }
+    this.#pendingHint = Math.max(0, this.#pendingHint - seen);
+    if (pushed > 0) this.#emit('push', { count: pushed });
+  }
+
+  // Every local item in scope and every state row: the keys to push. Returns the count pushed.
+  async #reconcileAll() {
+    const keys = new Map();
+    let start;
+    do {
+      const out = await this.#db.send('Scan', { TableName: this.#table, ExclusiveStartKey: start,
+        ProjectionExpression: this.#keyNames.map((_, i) => `#k${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(this.#keyNames.map((n, i) => [`#k${i}`, n])) });
+      for (const item of out.Items) {
+        const key = keyOf(item, this.#keyNames);
+        if (this.#inScope(key)) keys.set(canonicalItem(key), key);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    do {
+      const out = await this.#db.send('Query', { TableName: META_TABLE, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :k)',
+        ExpressionAttributeValues: { ':pk': { S: this.#table }, ':k': { S: 'k#' } }, ExclusiveStartKey: start });
+      for (const row of out.Items) {
+        const key = JSON.parse(row.sk.S.slice(2));
+        if (this.#inScope(key)) keys.set(canonicalItem(key), key);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return this.#pushKeys([...keys.values()]);
+  }
+
+  // Pushes the dirty ones of `keys` (found in one turn), `concurrency` at a time; resolves to the count written.
+  async #pushKeys(all) {
+    const keys = await this.#turn((exec) => all.map((key) => ({ key, seen: this.#readLocal(exec, key) }))
+        .filter(({ seen }) => hashItem(seen.item) !== (seen.meta?.h ?? '-')));
+    let next = 0;
+    let written = 0;
+    let failure = null;
+    const worker = async () => {
+      while (next < keys.length && failure === null && !this.#stopped) {
+        const { key, seen } = keys[next++];
+        try {
+          if (await this.#pushKey(key, seen)) written++;
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, keys.length) }, worker));
+    if (failure !== null) throw failure;
+    return written;
+  }
+
+  // Pushes one key if dirty. Returns true if it wrote to the remote.
+  async #pushKey(key, seen) {
+    let gone = false;  // the remote item vanished (deleted by something that is not a sync): write it anew
+    for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
+      const { item, meta } = attempt === 0 ? seen : await this.#turn((exec) => this.#readLocal(exec, key));
+      const h = hashItem(item);
+      if (h === (meta?.h ?? '-')) return false;                // clean
+      const base = meta?.v ?? 0;
+      const version = base + 1;
+      const stamp = { [VERSION]: { N: String(version) }, [WRITER]: { S: this.#writer }, [TIME]: { N: String(this.#clock()) } };
+      const remoteItem = item === null ? { ...key, ...stamp, [DELETED]: { BOOL: true } } : { ...item, ...stamp };
+      const condition = base === 0 || gone
+        ? { ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': VERSION } }
+        : { ConditionExpression: '#v = :base', ExpressionAttributeNames: { '#v': VERSION },
+          ExpressionAttributeValues: { ':base': { N: String(base) } } };
+      try {
+        await this.#send('PutItem', { Item: toSdk(remoteItem), ...condition });
+      } catch (error) {
+        if (error.name === 'ConditionalCheckFailedException') {
+          const current = await this.#send('GetItem', { Key: toSdk(key), ConsistentRead: true });
+          gone = current.Item === undefined;
+          if (!gone) await this.#reconcileRemote(key, fromSdk(current.Item));
+          continue;
+        }
+        if (error.name === 'ValidationException' || error.name === 'ItemCollectionSizeLimitExceededException') {
+          // This item cannot be written there; reported, and the rest goes on. It is retried when it changes again.
+          this.#emit('error', { error, key: unmarshall(key) });
+          return false;
+        }
+        throw error;
+      }
+      await this.#turn((exec) => {
+        const now = this.#readLocal(exec, key);
+        if ((now.meta?.v ?? 0) === base) this.#writeMeta(exec, key, version, h);
+      });
+      return true;
+    }
+    throw new PocketDynamoError(`sync: pushing ${canonicalItem(key)} kept conflicting (${MAX_KEY_ATTEMPTS} attempts)`);
+  }
+}
+
+export { STATES as SYNC_STATES };

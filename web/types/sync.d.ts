@@ -1,0 +1,84 @@
+// db.sync(): a local table kept in step with a remote DynamoDB table
+// (docs/sync.md).
+
+/** What db.sync() needs of the remote: an AWS SDK v3 DynamoDBClient (anything with its send()). */
+export interface SyncRemoteClient {
+  send(command: any, options?: any): Promise<any>;
+}
+
+/** Which items are synced: omitted for the whole table. */
+export interface SyncScope {
+  /** Partition key values (plain JS values: string, number, Uint8Array). */
+  partitionKeys: Array<string | number | Uint8Array>;
+}
+
+export interface SyncOptions<Item = Record<string, any>> {
+  /** The local table (it gets a stream, KEYS_ONLY, if it has none). */
+  table: string;
+  /** The remote: your DynamoDBClient, with your credentials (none are stored). */
+  remote: SyncRemoteClient;
+  /** The remote table's name (default: the local table's). Same key schema. */
+  remoteTable?: string;
+  /** Default: the whole table. */
+  scope?: SyncScope;
+  /** A local secondary index of the remote table with sort key `_t`, for incremental Queries of a partition scope. */
+  changeIndex?: string;
+  /**
+   * Merges a conflict: the local and remote items (null when deleted) ->
+   * the item to keep (null: deleted). Default: the higher version wins, a
+   * tie goes to the higher writer id.
+   */
+  resolve?: (local: Item | null, remote: Item | null) => Item | null | Promise<Item | null>;
+  /** The @aws-sdk/client-dynamodb module, where a dynamic import() of it does not work (default: imported). */
+  sdk?: Record<string, any>;
+  /** Items per remote page when pulling (default 500). */
+  pageSize?: number;
+  /** How often remote changes are pulled, ms (default 2000). */
+  pullIntervalMs?: number;
+  /** How far back before the last change time seen a pull looks, ms (default 300000: writers' clock skew). */
+  overlapMs?: number;
+  /** Keys pushed at a time (default 8). */
+  concurrency?: number;
+  /** The clock for `_t` (ms since the epoch; default Date.now). */
+  clock?: () => number;
+}
+
+export type SyncState = 'starting' | 'pulling' | 'pushing' | 'idle' | 'offline' | 'error' | 'paused' | 'stopped';
+
+export interface SyncConflict<Item = Record<string, any>> {
+  key: Record<string, any>;
+  local: Item | null;
+  remote: Item | null;
+  winner: 'local' | 'remote' | 'merged';
+}
+
+export interface SyncEvents<Item = Record<string, any>> {
+  state: { state: SyncState };
+  /** Hydration (the first pull), per page and once more with done: true. */
+  progress: { loaded: number; pages: number; done: boolean };
+  push: { count: number };
+  pull: { count: number };
+  conflict: SyncConflict<Item>;
+  /** A failed round (retried with back-off), or one item the remote refused (key set; skipped until it changes). */
+  error: { error: Error; key?: Record<string, any> };
+}
+
+export declare class Sync<Item = Record<string, any>> {
+  /** Resolves after the first complete round (hydrated, then pushed); rejects if stopped first. */
+  readonly ready: Promise<void>;
+  readonly state: SyncState;
+  /** Local changes not yet pushed (records of writes since the last push round that ended). */
+  readonly pending: number;
+  /** When the last round ended (ms since the epoch), or null. */
+  readonly lastSyncedAt: number | null;
+  /** This database's writer id (`_w` on the remote items it writes). */
+  readonly writer: string;
+  readonly table: string;
+  on<K extends keyof SyncEvents<Item>>(name: K, fn: (detail: SyncEvents<Item>[K]) => void): () => void;
+  pause(): void;
+  resume(): void;
+  /** A complete round (pull, push) now; resolves when one started after the call ends. */
+  syncNow(): Promise<void>;
+  /** Stops; what is not pushed stays in the outbox for the next sync. */
+  stop(): Promise<void>;
+}
