@@ -44,6 +44,7 @@ import { DatabaseBase, rememberStopped } from './database-base.js';
 import { PocketDynamoError, fromWire, isWireError } from './errors.js';
 import { askPersistence } from './persistence/ask-persistence.js';
 import { MemoryEngine } from './persistence/memory-engine.js';
+import { runWithPages } from './persistence/page-fetcher.js';
 import { ReplicatedEngine } from './persistence/replicated-engine.js';
 import { parseStorage } from './persistence/select-store.js';
 import { EVENTS, runCall } from './rpc.js';
@@ -59,6 +60,14 @@ const DEFAULT_FORWARD_TIMEOUT_MS = 3000;
 const DEFAULT_TTL_SWEEP_INTERVAL_MS = 10_000;
 const SWEEP_STEP_ITEMS = 100;   // expired items one sweep step deletes at most
 const NO_CHANGES = [];
+
+// Runs fn (one engine call) on the owner's engine: with a bounded page cache,
+// through the fault loop (persistence/page-fetcher.js: a page the core lacks
+// is read from a replica and the call runs again); otherwise at once.
+function paged(owner, fn) {
+  const fetcher = owner.pageFetcher ?? null;
+  return fetcher === null ? fn() : runWithPages(fn, fetcher);
+}
 
 export class Database extends DatabaseBase {
   #name;
@@ -314,9 +323,9 @@ export class Database extends DatabaseBase {
     const owner = this.#owner;
     switch (call) {
       case 'sendJson': {
-        const step = this.#enqueue(() => {
+        const step = this.#enqueue(async () => {
           this.#tick(owner);
-          const text = owner.engine.execute(String(args.operation), String(args.json));
+          const text = await paged(owner, () => owner.engine.execute(String(args.operation), String(args.json)));
           const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
           return { text, changes, durable: owner.afterOperation() };
         });
@@ -335,7 +344,8 @@ export class Database extends DatabaseBase {
           const request = { TableName: String(args.tableName), Limit: EXPORT_PAGE_ITEMS };
           const pages = [];
           for (;;) {
-            const text = owner.engine.execute('Scan', JSON.stringify(request));
+            const json = JSON.stringify(request);
+            const text = await paged(owner, () => owner.engine.execute('Scan', json));
             pages.push(text);
             if (isErrorText(text)) break;
             const last = lastEvaluatedKey(text);
@@ -351,12 +361,13 @@ export class Database extends DatabaseBase {
         // In order, in one turn of the queue, up to the first error; one durability wait for all.
         // Nothing runs once a sequence with the same stop key stopped (transfer/import.js).
         const key = args.stopKey ?? null;
-        const step = this.#enqueue(() => {
+        const step = this.#enqueue(async () => {
           this.#tick(owner);
           const texts = [];
           if (key !== null && this.#stoppedSequences.has(key)) return { texts, changes: NO_CHANGES, durable: Promise.resolve() };
           for (const { operation, json } of args.calls) {
-            const text = owner.engine.execute(String(operation), String(json));
+            // Each operation on its own: a fault undoes only the one that faulted.
+            const text = await paged(owner, () => owner.engine.execute(String(operation), String(json)));
             texts.push(text);
             if (isErrorText(text)) {
               if (key !== null) rememberStopped(this.#stoppedSequences, key);
@@ -371,12 +382,12 @@ export class Database extends DatabaseBase {
           return texts;
         }));
       }
-      case 'check': return this.#enqueue(() => owner.engine.check());
+      case 'check': return this.#enqueue(() => paged(owner, () => owner.engine.check()));
       case 'snapshot':
         // A durable state: wait for commits with the queue held, so nothing new is applied meanwhile.
         return this.#enqueue(async () => {
           await owner.drain();
-          return owner.engine.snapshot();
+          return paged(owner, () => owner.engine.snapshot());
         });
       case 'whenHealthy': return owner.whenHealthy(args.timeoutMs);
       case 'replicas': return Promise.resolve(owner.replicas());
@@ -390,9 +401,9 @@ export class Database extends DatabaseBase {
     let deleted = 0;
     let trimmed = 0;
     for (;;) {
-      const { result, changes, durable } = await this.#enqueue(() => {
+      const { result, changes, durable } = await this.#enqueue(async () => {
         this.#tick(owner);
-        const result = owner.engine.sweepExpired(SWEEP_STEP_ITEMS);
+        const result = await paged(owner, () => owner.engine.sweepExpired(SWEEP_STEP_ITEMS));
         const changes = owner.engine.takeChanges();
         return { result, changes, durable: owner.afterOperation() };
       });

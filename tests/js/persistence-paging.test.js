@@ -252,3 +252,25 @@ test('runWithPages: a fetch failure is the call\'s failure', async () => {
   const fetcher = { fetch: async () => { throw Object.assign(new Error('damaged everywhere'), { reason: 'corruption' }); } };
   await assert.rejects(runWithPages(() => core.need([4]), fetcher), /damaged everywhere/);
 });
+
+test('open({ cacheBytes }): checked, and refused clearly by a core without a page cache', async () => {
+  const { open, MemoryStore: Store, PocketDynamoError } = await import('pocketdynamo');
+  const { Engine } = await import('../../dist/core/engine.js');
+  const stores = () => [new Store(), new Store(), new Store()];
+  for (const bad of [0, -5, 1.5, '64MiB', Number.NaN]) {
+    await assert.rejects(open({ stores: stores(), cacheBytes: bad }), (error) => error instanceof PocketDynamoError &&
+      /cacheBytes must be a positive whole number of bytes/.test(error.message));
+  }
+  await assert.rejects(open({ storage: 'memory', cacheBytes: 1 << 20 }), /storage 'memory' keeps every page in memory/);
+  const engine = await Engine.create({});
+  const hasCache = typeof engine.installPages === 'function';
+  engine.close();
+  if (!hasCache) {
+    // This build of the core keeps every page: the option is refused, never silently ignored.
+    await assert.rejects(open({ stores: stores(), cacheBytes: 1 << 20 }), (error) =>
+      /cacheBytes need a core with a bounded page cache, which this build of the core does not have/.test(error.message));
+  } else {
+    const db = await open({ stores: stores(), cacheBytes: 1 << 20 });
+    await db.close();
+  }
+});

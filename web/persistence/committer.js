@@ -140,6 +140,9 @@ export class Committer {
   #checkpointing = null;  // Promise of the checkpoint under way
   #checkpointQueue = null;  // Set of page ids still to write (while checkpointing)
   #idleTimer = null;
+  #onRelease;             // (lsn) => void: the core dropped the records up to lsn
+  #released = -1;         // the last LSN passed to core.releaseRecordsThrough
+  #withPages;             // (fn) => Promise of fn()'s value, page faults resolved (page-fetcher.js runWithPages)
 
   commits = 0;            // commits that reached the quorum
   rollbacks = 0;          // commits that did not
@@ -149,11 +152,15 @@ export class Committer {
    * core: the engine adapter (see the header); replicas: a ReplicaSet;
    * options: emit, logLimitBytes, checkpointIdleMs, checkpointChunkPages,
    * records (the log recovery read: [{ lsn, record, pageIds }], after the oldest checkpoint),
-   * timers ({ now, setTimeout, clearTimeout, macrotask }: the simulation's clock).
+   * timers ({ now, setTimeout, clearTimeout, macrotask }: the simulation's clock),
+   * withPages (runs a synchronous core call, resolving page faults: page-fetcher.js runWithPages;
+   * default: the core holds every page), onRelease(lsn) (after core.releaseRecordsThrough(lsn)).
    */
   constructor(core, replicas, { emit = () => {}, logLimitBytes = DEFAULT_LOG_LIMIT_BYTES,
     checkpointIdleMs = DEFAULT_CHECKPOINT_IDLE_MS, checkpointChunkPages = DEFAULT_CHECKPOINT_CHUNK_PAGES,
-    records = [], timers = REAL_TIMERS } = {}) {
+    records = [], timers = REAL_TIMERS, withPages = async (fn) => fn(), onRelease = () => {} } = {}) {
+    this.#withPages = withPages;
+    this.#onRelease = onRelease;
     this.#core = core;
     this.#replicas = replicas;
     this.#emit = emit;
@@ -358,6 +365,13 @@ export class Committer {
   #trimPageLog() {
     const keepAfter = this.#replicas.minCheckpointLsn();
     while (this.#pageLog.length && this.#pageLog[0].lsn <= keepAfter) this.#logBytes -= this.#pageLog.shift().bytes;
+    // A core with a page cache keeps the records after the oldest checkpoint pages may be read from.
+    if (typeof this.#core.releaseRecordsThrough === 'function' && Number.isFinite(keepAfter) &&
+        keepAfter > this.#released) {
+      this.#released = keepAfter;
+      this.#core.releaseRecordsThrough(keepAfter);
+      this.#onRelease(keepAfter);
+    }
     if (typeof this.#core.retain === 'function') {
       const keep = new Set([0]);
       for (const { pageIds } of this.#pageLog) for (const id of pageIds) keep.add(id);
@@ -424,23 +438,29 @@ export class Committer {
     let meta = null;
     while (meta === null) {
       if (targets.length === 0 || this.#fatal || this.#core.closed) return null;
-      const pageCount = this.#core.durablePageCount;
-      for (const id of queue) if (id >= pageCount) queue.delete(id);   // the database shrank
-      // The last chunk: whatever is left, with the meta page, all at the durable LSN of this moment
-      // (no await between: every page changed up to it has its image as of it). Taken once the
-      // queue is small, or after a few passes if commits keep changing pages faster than chunks go.
-      const last = queue.size <= this.#chunkPages * 4 || chunks >= firstPass + 8;
-      const chunk = [];
-      for (const id of queue) {
-        if (!last && chunk.length >= this.#chunkPages) break;
-        chunk.push(id);
-      }
-      for (const id of chunk) queue.delete(id);
-      const images = this.#core.durableImages(chunk);
-      if (last) {
-        meta = this.#core.durableImages([0]).get(0);
-        this.#checkpointQueue = null;
-      }
+      // One synchronous step (retried whole if the core faults on a page it must read back first:
+      // commits may change the queue while the pages are read).
+      const taken = await this.#withPages(() => {
+        const pageCount = this.#core.durablePageCount;
+        for (const id of queue) if (id >= pageCount) queue.delete(id);   // the database shrank
+        // The last chunk: whatever is left, with the meta page, all at the durable LSN of this moment
+        // (no await between: every page changed up to it has its image as of it). Taken once the
+        // queue is small, or after a few passes if commits keep changing pages faster than chunks go.
+        const last = queue.size <= this.#chunkPages * 4 || chunks >= firstPass + 8;
+        const chunk = [];
+        for (const id of queue) {
+          if (!last && chunk.length >= this.#chunkPages) break;
+          chunk.push(id);
+        }
+        const chunkImages = this.#core.durableImages(chunk);
+        const chunkMeta = last ? this.#core.durableImages([0]).get(0) : null;
+        for (const id of chunk) queue.delete(id);
+        if (last) this.#checkpointQueue = null;
+        return { images: chunkImages, meta: chunkMeta };
+      });
+      if (this.#fatal || this.#core.closed) return null;
+      const { images } = taken;
+      if (taken.meta !== null) meta = taken.meta;
       for (const [id, image] of images) written.set(id, pageLsn(image));
       pages += images.size;
       chunks++;

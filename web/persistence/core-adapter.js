@@ -126,6 +126,16 @@ export class CoreAdapter {
     return out;
   }
 
+  /**
+   * A core with a page cache: the records up to `lsn` are no longer needed to
+   * bring a page read from a replica forward (every replica pages are read
+   * from has its checkpoint at or after it). Absent otherwise.
+   */
+  get releaseRecordsThrough() {
+    if (typeof this.#engine.releaseRecordsThrough !== 'function') return undefined;
+    return (lsn) => this.#engine.releaseRecordsThrough(lsn);
+  }
+
   /** Images mode: forget pages no checkpoint needs any more (ids not in keep). */
   retain(keep) {
     if (this.#records || this.#pages.size * this.pageSize <= RETAIN_BYTES) return;

@@ -17,6 +17,8 @@
 // (memory-store.js), which runs the full protocol.
 
 import { Engine } from '../core/engine.js';
+import { PocketDynamoError } from '../errors.js';
+import { cacheOptions } from './page-fetcher.js';
 
 const RESOLVED = Promise.resolve();
 
@@ -59,6 +61,11 @@ export class MemoryEngine {
 
   /** A new in-memory database (or one loaded from options.snapshot). */
   static async open(options, emit = () => {}) {
+    const cache = cacheOptions(options);
+    if (cache.cacheBytes !== undefined) {
+      throw new PocketDynamoError("open(): cacheBytes is for databases with replicas; storage 'memory' keeps every " +
+          'page in memory (there is nowhere to read an evicted page back from)');
+    }
     const engine = await Engine.create({ wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary,
       pageSize: options.pageSize, snapshot: options.snapshot });
     return new MemoryEngine(engine, emit);

@@ -46,6 +46,17 @@ import { StoreError } from './page-store.js';
 export const MAX_SAME_PAGE = 4;     // faults on one page within one call before giving up
 export const MAX_ROUNDS = 10_000;   // faults within one call before giving up (a scan faults leaf by leaf)
 
+/**
+ * The LSN after which `records` ([{ lsn }] ascending, as recovery returns
+ * them) hold every record up to `lsn`: the oldest checkpoint a page may be
+ * read from when the core starts with these records.
+ */
+export function recordsBase(records, lsn) {
+  let base = lsn;
+  for (let i = records.length - 1; i >= 0 && records[i].lsn === base; i--) base--;
+  return base;
+}
+
 /** True if `error` is the core's page fault (see the header). */
 export function isPageFault(error) {
   return error !== null && typeof error === 'object' && error.name === 'PageFault' && error.ids !== undefined;
@@ -91,6 +102,7 @@ export class PageFetcher {
   #pageSize;
   #install;
   #replicas;
+  #released;        // the core keeps the records after this LSN (releaseThrough)
   reads = 0;        // store reads issued
   pages = 0;        // pages installed
   rejected = 0;     // page images refused (check or core), read again elsewhere
@@ -99,15 +111,24 @@ export class PageFetcher {
    * stores: PageStore[3]; tools: { verifyPageImage }; pageSize;
    * install(ids: Uint32Array, images: Uint8Array) -> string[] ('' = installed, else the problem);
    * replicas: { readOrder() -> indexes to try in order, minCheckpointLsn(), durableLsn,
-   *             pageDamaged(index, id, problem) } (the ReplicaSet).
+   *             pageDamaged(index, id, problem) } (the ReplicaSet);
+   * released: the LSN after which the core holds every durable record (recordsBase()).
    */
-  constructor({ stores, tools, pageSize, install, replicas }) {
+  constructor({ stores, tools, pageSize, install, replicas, released = 0 }) {
+    this.#released = released;
     this.#stores = stores;
     this.#tools = tools;
     this.#pageSize = pageSize;
     this.#install = install;
     this.#replicas = replicas;
   }
+
+  /** The core was told to drop the records up to lsn: older checkpoints are no longer read from. */
+  releaseThrough(lsn) {
+    if (lsn > this.#released) this.#released = lsn;
+  }
+
+  get released() { return this.#released; }
 
   /**
    * Reads pages `ids` (and, best effort, `readAhead`) from the replicas and
@@ -138,7 +159,7 @@ export class PageFetcher {
         continue;
       }
       const ckpt = read.ckptLsn;
-      const low = this.#replicas.minCheckpointLsn();
+      const low = Math.max(this.#replicas.minCheckpointLsn(), this.#released);
       const high = this.#replicas.durableLsn;
       if (!(ckpt >= low && ckpt <= high)) {
         const why = ckpt < 0 ? 'it has no head'
@@ -193,4 +214,38 @@ export class PageFetcher {
         `every replica (${[...detail, ...unreadable].join(' | ')}); the operation was not run, nothing was changed`),
     { reason: 'corruption', pages: list });
   }
+}
+
+/**
+ * The page-cache options of open() for Engine.create: { cacheBytes,
+ * chaosPaging } as given (chaosPaging also from the environment variable
+ * PD_CHAOS_PAGING=1 in Node, so that the JS suites run in that mode without
+ * a change). Throws PocketDynamoError for a cacheBytes that is not a positive
+ * whole number of bytes.
+ */
+export function cacheOptions(options) {
+  const out = {};
+  if (options.cacheBytes !== undefined) {
+    const n = options.cacheBytes;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {
+      throw new PocketDynamoError(`open(): cacheBytes must be a positive whole number of bytes, not ${String(n)}`);
+    }
+    out.cacheBytes = n;
+  }
+  const env = globalThis.process?.env?.PD_CHAOS_PAGING;
+  if (options.chaosPaging === true || (options.chaosPaging === undefined && env === '1')) out.chaosPaging = true;
+  return out;
+}
+
+/**
+ * After Engine.create with cacheOptions(): a core without a page cache (no
+ * installPages) cannot honour them; say so instead of ignoring them.
+ */
+export function checkCacheSupport(engine, cache) {
+  if (typeof engine.installPages === 'function' || Object.keys(cache).length === 0) return;
+  engine.close();
+  const what = Object.keys(cache).map((k) => (k === 'chaosPaging' && globalThis.process?.env?.PD_CHAOS_PAGING === '1'
+    ? 'chaosPaging (PD_CHAOS_PAGING=1)' : k)).join(' and ');
+  throw new PocketDynamoError(`open(): ${what} need a core with a bounded page cache, which this build of the ` +
+      'core does not have (it keeps every page in memory); open without them');
 }

@@ -252,7 +252,15 @@ export class ReplicaSet {
       }
     }
     // A rebuild: every page at the durable LSN, then the commit on top.
-    const images = this.#core.allDurableImages();
+    let images;
+    try {
+      images = this.#core.allDurableImages();
+    } catch (error) {
+      // A core with a bounded page cache lacks some page: a whole rebuild is not possible from the
+      // core now (see docs/design.md "Page faults"); the replica stays behind and is retried.
+      if (error?.name !== 'PageFault') throw error;
+      images = null;
+    }
     if (images === null) return null;   // the engine cannot give them now: repair later
     const meta = images.get(0);
     const pages = [...images].filter(([id]) => id !== 0);

@@ -26,6 +26,7 @@ import { Committer } from './committer.js';
 import { CoreAdapter } from './core-adapter.js';
 import { applyImageRecord, readRecordHeader } from './record.js';
 import { markerFor } from './marker.js';
+import { PageFetcher, cacheOptions, checkCacheSupport, recordsBase, runWithPages } from './page-fetcher.js';
 import { recover } from './recovery.js';
 import { Repairer } from './repair.js';
 import { ReplicaSet } from './replica-set.js';
@@ -54,6 +55,7 @@ export class ReplicatedEngine {
     this.persistent = persistent;     // data outlives the process/page
     this.persisted = persisted;       // persistent storage granted (askPersistence(); null: unknown)
     this.recovery = recovery;         // what open found (see open())
+    this.pageFetcher = null;          // PageFetcher when the core has a bounded page cache (page-fetcher.js)
   }
 
   /**
@@ -64,7 +66,8 @@ export class ReplicatedEngine {
    */
   static async open(options, emit = () => {}) {
     const parsed = parseStorage(options);
-    const engineOptions = { wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary };
+    const cache = cacheOptions(options);
+    const engineOptions = { wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary, ...cache };
     const tools = withRecordTools(await Engine.pageTools(engineOptions));
     const { kind, persistent, stores, release } = await loadStores(parsed, options);
     const marker = kind === 'idb' ? markerFor(parsed.name) : null;
@@ -93,6 +96,13 @@ export class ReplicatedEngine {
       throw error;
     }
     const { engine } = result;
+    try {
+      checkCacheSupport(engine, cache);
+    } catch (error) {
+      await Promise.allSettled(stores.map((s) => s.close()));
+      await release();
+      throw error;
+    }
     const core = new CoreAdapter(engine, { seedPages, fresh: result.fresh && !options.snapshot });
     let owner = null;
     const relay = (name, detail) => {
@@ -101,7 +111,14 @@ export class ReplicatedEngine {
     };
     const replicaSet = new ReplicaSet(stores, result.states, { durableLsn: engine.durableLsn, emit: relay, tools, core,
       records: result.records });
+    // A core with a bounded page cache: pages it lacks come from the replicas (page-fetcher.js).
+    const pageFetcher = typeof engine.installPages === 'function'
+      ? new PageFetcher({ stores, tools, pageSize: engine.pageSize, replicas: replicaSet,
+        install: (ids, images) => engine.installPages(ids, images), released: recordsBase(result.records, result.lsn) })
+      : null;
     const committer = new Committer(core, replicaSet, {
+      withPages: (fn) => runWithPages(fn, pageFetcher),
+      onRelease: (lsn) => pageFetcher?.releaseThrough(lsn),
       emit: relay,
       records: result.records,
       logLimitBytes: options.logLimitBytes,
@@ -118,6 +135,7 @@ export class ReplicatedEngine {
       },
       marker,
     });
+    owner.pageFetcher = pageFetcher;
     if (result.fresh && options.snapshot) {
       // The snapshot must be durable before open() resolves: write it everywhere now.
       await replicaSet.repair();

@@ -47,6 +47,19 @@ export interface OpenOptions {
    * checkpoint, between commits (default 32). Small values are for tests.
    */
   logLimitBytes?: number;
+  /**
+   * Bytes of page cache in the core (databases with replicas): pages beyond it
+   * are read back from a replica when an operation needs them. Needs a core
+   * built with the bounded page cache; a core without one rejects open() with
+   * an error saying so (never ignored). Not for storage 'memory'.
+   */
+  cacheBytes?: number;
+  /**
+   * Tests: a tiny cache where every page read misses once (also set by the
+   * environment variable PD_CHAOS_PAGING=1 in Node). Needs the bounded page
+   * cache, as cacheBytes.
+   */
+  chaosPaging?: boolean;
   checkpointIdleMs?: number;
   checkpointChunkPages?: number;
   /** Page size in bytes for a new database: a power of two in [4096, 65536]; default: the core's (8192). */

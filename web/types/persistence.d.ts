@@ -73,8 +73,14 @@ export interface DatabaseEvents {
  * two replicas (it was undone, with every operation applied after it).
  */
 export interface PersistenceError extends PocketDynamoError {
-  /** 'quota' when a replica ran out of storage space, else the first failure's kind. */
-  reason: 'quota' | 'io' | 'closed' | 'stale' | 'skipped';
+  /**
+   * 'quota' when a replica ran out of storage space, else the first failure's
+   * kind; 'corruption' when a page the core needed (page cache) is damaged or
+   * missing on every replica (then `pages` names them).
+   */
+  reason: 'quota' | 'io' | 'closed' | 'stale' | 'skipped' | 'corruption';
+  /** reason 'corruption': the page ids no replica could give. */
+  pages?: number[];
   /** True when storage quota was the cause (the message starts "Storage quota exceeded"). */
   quotaExceeded: boolean;
   /** Each replica's failure. */
@@ -113,8 +119,12 @@ export interface PageStore {
   open?(): Promise<void>;
   /** null when the store is empty. */
   readHead(): Promise<StoreHead | null>;
-  /** Checkpoint images of `ids` (all held when omitted), page 0 being the head. */
-  readPages(ids?: number[]): Promise<Map<number, Uint8Array>>;
+  /**
+   * Checkpoint images of `ids` (all held when omitted), page 0 being the head;
+   * the Map's ckptLsn is the head's LSN they belong to (-1: no head), read in
+   * the same transaction (the page fault path checks it).
+   */
+  readPages(ids?: number[]): Promise<Map<number, Uint8Array> & { ckptLsn?: number }>;
   /** The sound records after afterLsn (default: the checkpoint's LSN), in order. */
   readLog(afterLsn?: number): Promise<StoreRecord[]>;
   /**

@@ -28,6 +28,7 @@
 
 import { Committer } from '../../../web/persistence/committer.js';
 import { copyDisk, emptyDisk, MemoryStore } from '../../../web/persistence/memory-store.js';
+import { PageFetcher, recordsBase, runWithPages } from '../../../web/persistence/page-fetcher.js';
 import { pageLsn } from '../../../web/persistence/page-store.js';
 import { applyImageRecord, crc32c, encodeImageRecord, readRecordHeader, sealPage } from '../../../web/persistence/record.js';
 import { recover } from '../../../web/persistence/recovery.js';
@@ -88,20 +89,44 @@ export const fakeTools = {
   readRecordHeader,
 };
 
+/** The fake core's page fault (what web/core/engine.js throws for a page the cache lacks). */
+function pageFault(ids) {
+  return Object.assign(new Error(`page fault: ${ids.join(', ')}`), { name: 'PageFault', ids: Uint32Array.from(ids),
+    readAhead: new Uint32Array(0) });
+}
+
 /**
  * The engine as the committer sees it (committer.js header), with pages
  * that are random bytes: write() changes 1-3 pages (sometimes adds or drops
  * the last one), takeCommit() seals them into an IMAGE record.
+ *
+ * Paging mode (pager()): a bounded cache as storage-core's: only resident
+ * pages may be read; evict(rng) drops pages that are neither pending, in
+ * flight nor younger than the oldest checkpoint pages are read from (no page
+ * is dropped in that mode); a call on a page not resident throws PageFault
+ * before changing anything. installPages() redoes the retained records after
+ * the image's LSN onto it (per-page replay) and compares the result with the
+ * truth it keeps: an image that would give a wrong page is a VIOLATION (the JS
+ * side must never hand one over: it is what the simulation checks).
  */
 export class FakeEngine {
   #pages;                 // current pages (Uint8Array[]), sealed at their last commit
   #durable;               // pages at the durable LSN
-  #inflight = [];         // [{ lsn, pages }] taken, not yet durable
+  #inflight = [];         // [{ lsn, pages, record }] taken, not yet durable
   #dirty = new Set();
   #lsn;
   #durableLsn;
   closed = false;
   baseMeta = null;
+  // paging mode
+  #paging = false;
+  #resident = null;       // Set of resident page ids
+  #born = new Map();      // id -> LSN at which the page is known to exist (conservative)
+  #records = [];          // [{ lsn, record }] durable records after #released
+  #released = 0;
+  refuse = null;          // (id) => '' | problem: a refusal of the core's own checks (the simulation's rng)
+  violations = [];        // wrong pages it was given (must stay empty)
+  installs = 0;
 
   constructor(pages, lsn) {
     this.#pages = pages;
@@ -125,10 +150,12 @@ export class FakeEngine {
       const problem = checkImage(id, map.get(id), lsn);
       if (problem) throw new Error(`Corruption: ${problem}`);
     }
+    const born = new Map([...map].map(([id, image]) => [id, pageLsn(image)]));
     for (const { record } of records) {
       const problem = applyImageRecord(map, record);
       if (problem) throw new Error(`Corruption: record: ${problem}`);
       lsn = readRecordHeader(record).lsn;
+      for (const id of readRecordHeader(record).pageIds) if (!born.has(id)) born.set(id, lsn);
     }
     const count = new DataView(map.get(0).buffer, map.get(0).byteOffset, PAGE_SIZE).getUint32(40, true);
     const list = [];
@@ -138,7 +165,85 @@ export class FakeEngine {
       if (problem) throw new Error(`Corruption: ${problem || `page ${id}: missing`}`);
       list.push(image);
     }
-    return new FakeEngine(list, lsn);
+    const engine = new FakeEngine(list, lsn);
+    engine.#born = born;
+    return engine;
+  }
+
+  /**
+   * Paging mode from now on (every page resident until evict() drops some).
+   * records: the durable records after the oldest replica checkpoint ([{ lsn, record }]).
+   */
+  pager(records, releasedThrough) {
+    this.#paging = true;
+    this.#released = releasedThrough;
+    this.#records = records.filter((r) => r.lsn > releasedThrough).map(({ lsn, record }) => ({ lsn, record }));
+    this.#resident = new Set(this.#pages.map((_, id) => id));
+    if (this.#pages.length === 1) this.#born.set(0, 0);
+  }
+
+  get paging() { return this.#paging; }
+
+  // Throws PageFault if some of ids (< the page count) are not resident.
+  #need(ids) {
+    if (!this.#paging) return;
+    const lacking = ids.filter((id) => id < this.#pages.length && !this.#resident.has(id));
+    if (lacking.length) throw pageFault(lacking);
+  }
+
+  /** Drops up to `count` evictable pages (see the header). */
+  evict(rng, count) {
+    if (!this.#paging) return 0;
+    const pinned = new Set([0, ...this.#dirty]);
+    for (const { pages } of this.#inflight) for (let id = 0; id < pages.length; id++) if (pages[id] !== this.#durable[id]) pinned.add(id);
+    const candidates = [...this.#resident].filter((id) => !pinned.has(id) && (this.#born.get(id) ?? Infinity) <= this.#released);
+    let n = 0;
+    while (n < count && candidates.length) {
+      this.#resident.delete(candidates.splice(rng.int(candidates.length), 1)[0]);
+      n++;
+    }
+    return n;
+  }
+
+  /** The core's installPages: per page '' or the problem (see the header). */
+  installPages(ids, images) {
+    return Array.from(ids, (id, i) => {
+      const image = images.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
+      const problem = checkImage(id, image, this.#durableLsn);
+      if (problem) return problem;
+      const refused = this.refuse?.(id) ?? '';
+      if (refused) return refused;
+      if (this.#resident.has(id) || id >= this.#pages.length) return '';   // nothing to do
+      // Per-page replay of the retained records after the image's LSN.
+      let page = image;
+      for (const { lsn, record } of this.#records) {
+        if (lsn <= pageLsn(page)) continue;
+        const header = readRecordHeader(record);
+        if (!header.pageIds.includes(id)) continue;
+        const map = new Map(Array.from(header.pageIds, (p) => [p, p === id ? page : new Uint8Array(PAGE_SIZE)]));
+        const bad = applyImageRecord(map, record);
+        if (bad) return `page ${id}: redo of record ${lsn}: ${bad}`;
+        page = map.get(id);
+      }
+      if (!samePage(page, this.#durable[id])) {
+        this.violations.push(`page ${id}: an image at LSN ${pageLsn(image)} (records kept after ` +
+          `${this.#released}) does not give the durable page at ${this.#durableLsn}`);
+        return `page ${id}: wrong image`;
+      }
+      this.#resident.add(id);
+      this.installs++;
+      return '';
+    });
+  }
+
+  /** The records up to lsn are no longer kept (no page is read from a checkpoint before it). */
+  releaseRecordsThrough(lsn) {
+    if (lsn < this.#released) {
+      this.violations.push(`releaseRecordsThrough(${lsn}) after ${this.#released}`);
+      return;
+    }
+    this.#released = lsn;
+    this.#records = this.#records.filter((r) => r.lsn > lsn);
   }
 
   get pageSize() { return PAGE_SIZE; }
@@ -152,25 +257,57 @@ export class FakeEngine {
   /** The current pages (copies). */
   pages() { return this.#pages.map((p) => p.slice()); }
 
-  write(rng) {
-    const n = this.#pages.length;
+  /** A write as a plan drawn from rng (applyWrite runs it; a fault leaves nothing changed). */
+  planWrite(rng) {
+    let n = this.#pages.length;
+    let grow = false;
+    let shrink = false;
     if (n < 24 && (n === 1 || rng.chance(0.2))) {
+      grow = true;
+      n++;
+    } else if (n > 4 && rng.chance(0.05) && !this.#paging) {
+      shrink = true;
+      n--;
+    }
+    const changes = [];
+    const count = 1 + rng.int(3);
+    for (let i = 0; i < count && n > 1; i++) {
+      const id = 1 + rng.int(n - 1);
+      const at = 24 + rng.int(PAGE_SIZE - 40);
+      const bytes = [];
+      for (let k = 0; k < 8; k++) bytes.push(rng.int(256));
+      changes.push({ id, at, bytes });
+    }
+    return { grow, shrink, changes };
+  }
+
+  applyWrite(plan) {
+    // Planned earlier (paging: before the operations queued ahead of it ran): fit it to the pages now.
+    const n = this.#pages.length;
+    const grow = plan.grow && n < 24;
+    const shrink = plan.shrink && n > 4;
+    const limit = grow ? n + 1 : shrink ? n - 1 : n;
+    const changes = plan.changes.filter((c) => c.id < limit);
+    this.#need(changes.map((c) => c.id).filter((id) => !(grow && id === n)));
+    if (grow) {
       this.#pages.push(new Uint8Array(PAGE_SIZE));
       this.#dirty.add(n);
-    } else if (n > 4 && rng.chance(0.05)) {
+      this.#resident?.add(n);
+    } else if (shrink) {
       this.#pages.pop();
       this.#dirty.delete(n - 1);
     }
-    const count = 1 + rng.int(3);
-    for (let i = 0; i < count && this.#pages.length > 1; i++) {
-      const id = 1 + rng.int(this.#pages.length - 1);
+    for (const { id, at, bytes } of changes) {
       const image = this.#pages[id].slice();
-      const at = 24 + rng.int(PAGE_SIZE - 40);
-      for (let k = 0; k < 8; k++) image[at + k] = rng.int(256);
+      image.set(bytes, at);
       this.#pages[id] = image;
       this.#dirty.add(id);
     }
     this.#dirty.add(0);
+  }
+
+  write(rng) {
+    this.applyWrite(this.planWrite(rng));
   }
 
   takeCommit() {
@@ -183,17 +320,22 @@ export class FakeEngine {
     pageIds.forEach((id, i) => {
       if (id !== 0) this.#pages[id] = sealPage(this.#pages[id].slice(), id, lsn);
       images.set(this.#pages[id], i * PAGE_SIZE);
+      if (!this.#born.has(id)) this.#born.set(id, lsn);
     });
-    this.#inflight.push({ lsn, pages: this.#pages.slice() });
     // Pages that existed at the durable LSN (= lsn - 1: one commit in flight) may be DELTA entries.
-    const durable = this.#durableLsn === lsn - 1 && this.#inflight.length === 1 ? this.#durable : [];
+    const durable = this.#durableLsn === lsn - 1 && this.#inflight.length === 0 ? this.#durable : [];
     const record = encodeImageRecord({ lsn, prevLsn: lsn - 1, pageCount, pageSize: PAGE_SIZE, pageIds, images },
       (id) => durable[id]);
+    this.#inflight.push({ lsn, pages: this.#pages.slice(), record });
     return { lsn, prevLsn: lsn - 1, pageCount, pageSize: PAGE_SIZE, pageIds, record };
   }
 
   markDurable(lsn) {
-    while (this.#inflight.length && this.#inflight[0].lsn <= lsn) this.#durable = this.#inflight.shift().pages;
+    while (this.#inflight.length && this.#inflight[0].lsn <= lsn) {
+      const done = this.#inflight.shift();
+      this.#durable = done.pages;
+      if (this.#paging) this.#records.push({ lsn: done.lsn, record: done.record });
+    }
     this.#durableLsn = lsn;
   }
 
@@ -202,17 +344,27 @@ export class FakeEngine {
     this.#dirty.clear();
     this.#pages = this.#durable.slice();
     this.#lsn = this.#durableLsn;
+    for (const [id, lsn] of this.#born) if (lsn > this.#durableLsn) this.#born.delete(id);
+    if (this.#resident) for (const id of [...this.#resident]) if (id >= this.#pages.length) this.#resident.delete(id);
   }
 
   durableImages(ids) {
+    this.#need(ids.filter((id) => id < this.#durable.length));
     const out = new Map();
     for (const id of ids) if (id < this.#durable.length) out.set(id, this.#durable[id]);
     return out;
   }
 
   allDurableImages() {
+    this.#need(this.#durable.map((_, id) => id));
     return new Map(this.#durable.map((image, id) => [id, image]));
   }
+}
+
+function samePage(a, b) {
+  if (!a || !b || a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 // What a disk holds, read as recovery would, redone up to `upto` at most:
@@ -271,10 +423,14 @@ function samePages(map, list) {
  * Runs one seed. options: steps (default 300), logLimitBytes (default 2 KiB:
  * frequent checkpoints), crashChance (per step, default 0.02), faultChance
  * (per applied operation, default 0.08), chunkPages (pages per checkpoint
- * write, default 3), quorum (default 2; 1 only to show the checker catches it). Resolves to { ok, seed, problem?, trace, stats }.
+ * write, default 3), quorum (default 2; 1 only to show the checker catches it), paging (a bounded cache:
+ * pages evicted between calls, faults read back through the real PageFetcher, a replica restored from an
+ * old copy or bit-flipped during the session, the core refusing some pages; the fake core checks every
+ * page it is given against the truth), checkpointCheck (default true; false makes the fetcher read from
+ * any checkpoint, only to show the checker catches it). Resolves to { ok, seed, problem?, trace, stats }.
  */
 export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashChance = 0.02, faultChance = 0.08,
-  chunkPages = 3, quorum = 2 } = {}) {
+  chunkPages = 3, quorum = 2, paging = false, checkpointCheck = true } = {}) {
   const rng = prng(seed);
   const trace = [];
   const note = (text) => { trace.push(text); if (trace.length > (process.env.PD_SIM_DEBUG ? 400 : 60)) trace.shift(); };
@@ -282,7 +438,8 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
   const states = new Map();          // lsn -> pages (Uint8Array[]) the engine had right after that commit
   let lastAcked = 0;
   let lastTaken = 0;
-  const stats = { sessions: 0, acked: 0, rollbacks: 0, checkpoints: 0, faults: 0, crashes: 0, damage: 0, steps: 0 };
+  const stats = { sessions: 0, acked: 0, rollbacks: 0, checkpoints: 0, faults: 0, crashes: 0, damage: 0, steps: 0,
+    pageFaults: 0, pagesInstalled: 0, pagesRejected: 0, pageErrors: 0, evicted: 0, staleReads: 0 };
   let oldCopy = null;                // { index, disk } a copy of a replica taken earlier
 
   const fail = (problem) => ({ ok: false, seed, problem, trace, stats });
@@ -347,7 +504,42 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
         if (name === 'replica') note(`replica #${detail.index}: ${detail.status} at ${detail.lsn}${detail.reason ? ` (${detail.reason})` : ''}`);
       },
     });
+    // Paging: a bounded cache over the replicas (page-fetcher.js), evictions between calls.
+    let fetcher = null;
+    let pagedCalls = 0;
+    const withPages = async (fn) => {
+      pagedCalls++;
+      try {
+        return await runWithPages(() => {
+          try {
+            return fn();
+          } catch (error) {
+            if (error?.name === 'PageFault') stats.pageFaults++;
+            throw error;
+          }
+        }, fetcher);
+      } finally {
+        pagedCalls--;
+      }
+    };
+    if (paging) {
+      const released = recordsBase(opened.records, opened.lsn);
+      engine.pager(opened.records, released);
+      engine.refuse = (id) => (rng.chance(0.03) ? `page ${id}: refused by the core (injected)` : '');
+      // The replica set as the fetcher sees it, with the read order drawn by the rng (any replica may be asked first).
+      const view = {
+        readOrder: () => { const order = replicaSet.readOrder(); const k = rng.int(3); return [...order.slice(k), ...order.slice(0, k)]; },
+        minCheckpointLsn: () => (checkpointCheck ? replicaSet.minCheckpointLsn() : -1),
+        get durableLsn() { return replicaSet.durableLsn; },
+        pageDamaged: (...args) => replicaSet.pageDamaged(...args),
+      };
+      fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE_SIZE, replicas: view,
+        released: checkpointCheck ? released : -1,
+        install: (ids, images) => engine.installPages(ids, images) });
+    }
+    let opTail = Promise.resolve();
     const committer = new Committer(engine, replicaSet, {
+      withPages, onRelease: (lsn) => { if (checkpointCheck) fetcher?.releaseThrough(lsn); },
       records: opened.records, logLimitBytes, checkpointIdleMs: 40, checkpointChunkPages: chunkPages, timers: sim,
       emit: (name, detail) => {
         if (name === 'checkpoint') { stats.checkpoints++; note(`checkpoint at ${detail.lsn} on ${detail.replicas}`); }
@@ -367,11 +559,28 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
       const roll = rng.next();
       if (roll < 0.3 && !committer.fatal) {
         const ops = 1 + rng.int(3);
+        const ack = () => committer.afterOperation().then(() => {
+          if (engine.durableLsn > lastAcked) { lastAcked = engine.durableLsn; stats.acked++; }
+        }, () => {});
         for (let k = 0; k < ops; k++) {
-          engine.write(rng);
-          committer.afterOperation().then(() => {
-            if (engine.durableLsn > lastAcked) { lastAcked = engine.durableLsn; stats.acked++; }
-          }, () => {});
+          if (!paging) {
+            engine.write(rng);
+            ack();
+            continue;
+          }
+          // One operation at a time, as the Database's queue runs them; a fault reads pages first.
+          const plan = engine.planWrite(rng);
+          opTail = opTail.then(async () => {
+            if (committer.fatal) return;
+            try {
+              await withPages(() => engine.applyWrite(plan));
+            } catch (error) {
+              stats.pageErrors++;
+              note(`write failed: ${error.message}`);
+              return;
+            }
+            ack();
+          });
         }
       } else if (roll < 0.8 && pending.length) {
         const { op, resolve } = pending.splice(rng.int(pending.length), 1)[0];
@@ -397,6 +606,32 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
           t.fn();
         }
       }
+      if (paging && pagedCalls === 0 && rng.chance(0.5)) stats.evicted += engine.evict(rng, 1 + rng.int(12));
+      if (paging && rng.chance(0.03)) {
+        const index = rng.int(3);
+        oldCopy = { index, disk: copyDisk(disks[index]) };
+      }
+      if (paging && rng.chance(0.04) && !pending.some((p) => p.op.kind === 'write')) {
+        // One replica goes bad behind the session's back while the two others hold every acknowledged
+        // commit: restored from an old copy (its pages must not be used unless its checkpoint is one the
+        // core can bring forward) or a bit flipped in a checkpoint page (caught by the page check).
+        const i = rng.int(3);
+        if (disks.filter((d, k) => k !== i && holds(d, lastAcked, states, true)).length >= 2) {
+          if (oldCopy && oldCopy.index === i && rng.chance(0.5)) {
+            Object.assign(disks[i], copyDisk(oldCopy.disk));
+            stats.staleReads++;
+            note(`replica #${i} restored from an old copy during the session`);
+          } else if (disks[i].versions.size) {
+            const byLsn = disks[i].versions.get(rng.pick([...disks[i].versions.keys()]));
+            const l = rng.pick([...byLsn.keys()]);
+            const copy = byLsn.get(l).slice();
+            copy[24 + rng.int(PAGE_SIZE - 24)] ^= 1 << rng.int(8);
+            byLsn.set(l, copy);
+            stats.staleReads++;
+            note(`replica #${i}: a bit flipped in a page during the session`);
+          }
+        }
+      }
       // Macrotasks (commit starts) run in order, as the event loop would.
       while (macro.length) macro.shift()();
       await settle();
@@ -406,9 +641,14 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
         if (process.env.PD_SIM_DEBUG) note(`step ${step}: disks ${disks.map((d) => { const st = diskState(d); return st ? `${st.ckpt}..${st.end}${st.damaged ? '!' : ''}` : 'x'; }).join(' ')}, acked ${lastAcked}`);
         if (holding < 2) return fail(`step ${step}: acknowledged LSN ${lastAcked} is on ${holding} replica(s)`);
       }
+      if (engine.violations.length) return fail(`step ${step}: the core was given a wrong page: ${engine.violations[0]}`);
       if (rng.chance(crashChance)) crashed = true;
     }
     // The kill: nothing pending applies any more.
+    if (fetcher) {
+      stats.pagesInstalled += fetcher.pages;
+      stats.pagesRejected += fetcher.rejected;
+    }
     for (const store of stores) store.crash();
     for (const { resolve } of pending) resolve();
     pending = [];
