@@ -49,12 +49,11 @@ async function threeStores(ckpt) {
 }
 
 // The replica set as the fetcher sees it.
-function replicaView({ min = 0, durable = 100, order = [0, 1, 2] } = {}) {
+function replicaView({ durable = 100, order = [0, 1, 2] } = {}) {
   const damaged = [];
   return {
     damaged,
     readOrder: () => order,
-    minCheckpointLsn: () => min,
     durableLsn: durable,
     pageDamaged: (index, id, problem) => damaged.push({ index, id, problem }),
   };
@@ -118,9 +117,9 @@ function recordStub(lsn) {
 
 test('PageFetcher: pages and read-ahead in one read from the first replica', async () => {
   const stores = await threeStores(checkpoint(10, 12));
-  const replicas = replicaView({ min: 10, durable: 10 });
+  const replicas = replicaView({ durable: 10 });
   const { install, installed, calls } = installer();
-  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10 });
   const reads = stores.map((s) => s.writes);
   await fetcher.fetch([3, 5], [7, 5]);
   assert.deepEqual([...installed.keys()].sort((a, b) => a - b), [3, 5, 7]);
@@ -133,9 +132,9 @@ test('PageFetcher: pages and read-ahead in one read from the first replica', asy
 test('PageFetcher: a damaged page comes from the next replica, which is reported', async () => {
   const stores = await threeStores(checkpoint(10, 12));
   stores[0].damagePage(3);
-  const replicas = replicaView({ min: 10, durable: 10 });
+  const replicas = replicaView({ durable: 10 });
   const { install, installed } = installer();
-  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10 });
   await fetcher.fetch([3, 5]);
   assert.deepEqual(installed.get(3), (await stores[1].readPages([3])).get(3), 'the sound copy');
   assert.equal(fakeTools.verifyPageImage(3, installed.get(3), PAGE, 10), '');
@@ -146,10 +145,10 @@ test('PageFetcher: a damaged page comes from the next replica, which is reported
 
 test('PageFetcher: a page the core refuses is read from the next replica', async () => {
   const stores = await threeStores(checkpoint(10, 12));
-  const replicas = replicaView({ min: 10, durable: 10 });
+  const replicas = replicaView({ durable: 10 });
   let refusals = 0;
   const { install, installed } = installer((id) => (id === 5 && refusals++ === 0 ? 'page 5: LSN 10 newer than 9' : ''));
-  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10 });
   await fetcher.fetch([5]);
   assert.ok(installed.has(5));
   assert.deepEqual(replicas.damaged, [{ index: 0, id: 5, problem: 'page 5: LSN 10 newer than 9' }]);
@@ -163,9 +162,9 @@ test('PageFetcher: a replica restored from an old copy (checkpoint before the re
   await restored.open();
   await restored.writeFull(old.meta, old.pages);
   stores[0] = new MemoryStore({ label: 'replica #0', disk: copyDisk(restored.disk) });
-  const replicas = replicaView({ min: 8, durable: 12 });
+  const replicas = replicaView({ durable: 12 });
   const { install, installed } = installer();
-  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 8 });
   await fetcher.fetch([2]);
   assert.deepEqual(installed.get(2), page(2, 10, 2), 'from replica #1, not the old copy');
   assert.equal(replicas.damaged[0].index, 0);
@@ -173,14 +172,43 @@ test('PageFetcher: a replica restored from an old copy (checkpoint before the re
   assert.match(replicas.damaged[0].problem, /checkpoint is at LSN 4, outside the 8\.\.12/);
 });
 
+test('PageFetcher: records released later refuse a checkpoint before them', async () => {
+  const stores = await threeStores(checkpoint(10, 12));
+  const newer = checkpoint(14, 12, 7);
+  await stores[2].writeFull(newer.meta, newer.pages);
+  const replicas = replicaView({ durable: 14 });
+  const { install, installed } = installer();
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10 });
+  await fetcher.fetch([2]);
+  assert.deepEqual(installed.get(2), page(2, 10, 2), 'checkpoint 10 is readable while the core keeps records after 10');
+  fetcher.releaseThrough(14);
+  fetcher.releaseThrough(12);   // never goes back
+  assert.equal(fetcher.released, 14);
+  installed.clear();
+  await fetcher.fetch([3]);
+  assert.deepEqual(installed.get(3), page(3, 14, 10), 'only replica #2 (checkpoint 14) qualifies now');
+  assert.deepEqual(replicas.damaged.map((d) => d.index), [0, 1]);
+});
+
+test('PageFetcher: a page created after the replica\'s checkpoint goes to the core as an all-zero image', async () => {
+  const stores = await threeStores(checkpoint(10, 6));
+  const replicas = replicaView({ durable: 12 });
+  const { install, installed } = installer();
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10 });
+  await fetcher.fetch([8, 3]);
+  assert.deepEqual(installed.get(8), new Uint8Array(PAGE), 'page 8 is past the checkpoint\'s 6 pages');
+  assert.deepEqual(installed.get(3), page(3, 10, 3));
+  assert.equal(replicas.damaged.length, 0);
+});
+
 test('PageFetcher: a page damaged on every replica fails clearly; read-ahead failures are silent', async () => {
   const stores = await threeStores(checkpoint(10, 12));
   for (const s of stores) s.damagePage(6);
   stores[1].dropPage(6);
   stores[0].damagePage(9);
-  const replicas = replicaView({ min: 10, durable: 10 });
+  const replicas = replicaView({ durable: 10 });
   const { install, installed } = installer();
-  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10 });
   await assert.rejects(fetcher.fetch([6, 2], [9]), (error) => {
     assert.equal(error.name, 'PocketDynamoError');
     assert.equal(error.reason, 'corruption');
@@ -198,9 +226,9 @@ test('PageFetcher: an unreadable replica is skipped; none readable fails as io',
   const stores = await threeStores(checkpoint(10, 12));
   const failing = (s) => { s.readPages = () => Promise.reject(new StoreError('io', `${s.describe()}: disk gone`)); };
   failing(stores[0]);
-  const replicas = replicaView({ min: 10, durable: 10 });
+  const replicas = replicaView({ durable: 10 });
   const { install, installed } = installer();
-  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas });
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10 });
   await fetcher.fetch([4]);
   assert.ok(installed.has(4));
   failing(stores[1]);

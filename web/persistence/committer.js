@@ -54,6 +54,7 @@
 
 import { PocketDynamoError } from '../errors.js';
 import { headFromMeta, pageLsn } from './page-store.js';
+import { recordsBase } from './page-fetcher.js';
 
 const headPageCount = (meta) => headFromMeta(meta).pageCount;
 
@@ -134,6 +135,7 @@ export class Committer {
   // checkpointer
   #pageLog = [];          // [{ lsn, pageIds, bytes }] of durable records after the oldest replica checkpoint
   #logBytes = 0;
+  #pageLogBase;           // #pageLog holds every durable record after this LSN (a checkpoint's pages: changes since)
   #logLimit;
   #idleMs;
   #chunkPages;
@@ -154,13 +156,17 @@ export class Committer {
    * records (the log recovery read: [{ lsn, record, pageIds }], after the oldest checkpoint),
    * timers ({ now, setTimeout, clearTimeout, macrotask }: the simulation's clock),
    * withPages (runs a synchronous core call, resolving page faults: page-fetcher.js runWithPages;
-   * default: the core holds every page), onRelease(lsn) (after core.releaseRecordsThrough(lsn)).
+   * default: the core holds every page), onRelease(lsn) (after core.releaseRecordsThrough(lsn)),
+   * releasedThrough (the LSN after which the core was given the records at open).
    */
   constructor(core, replicas, { emit = () => {}, logLimitBytes = DEFAULT_LOG_LIMIT_BYTES,
     checkpointIdleMs = DEFAULT_CHECKPOINT_IDLE_MS, checkpointChunkPages = DEFAULT_CHECKPOINT_CHUNK_PAGES,
-    records = [], timers = REAL_TIMERS, withPages = async (fn) => fn(), onRelease = () => {} } = {}) {
+    records = [], timers = REAL_TIMERS, withPages = async (fn) => fn(), onRelease = () => {},
+    releasedThrough = -1 } = {}) {
     this.#withPages = withPages;
     this.#onRelease = onRelease;
+    this.#released = releasedThrough;
+    this.#pageLogBase = recordsBase(records, core.durableLsn);
     this.#core = core;
     this.#replicas = replicas;
     this.#emit = emit;
@@ -365,12 +371,15 @@ export class Committer {
   #trimPageLog() {
     const keepAfter = this.#replicas.minCheckpointLsn();
     while (this.#pageLog.length && this.#pageLog[0].lsn <= keepAfter) this.#logBytes -= this.#pageLog.shift().bytes;
-    // A core with a page cache keeps the records after the oldest checkpoint pages may be read from.
-    if (typeof this.#core.releaseRecordsThrough === 'function' && Number.isFinite(keepAfter) &&
-        keepAfter > this.#released) {
-      this.#released = keepAfter;
-      this.#core.releaseRecordsThrough(keepAfter);
-      this.#onRelease(keepAfter);
+    if (Number.isFinite(keepAfter) && keepAfter > this.#pageLogBase) this.#pageLogBase = keepAfter;
+    // A core with a page cache keeps the records after the oldest checkpoint pages may be read from
+    // (of any replica: not only those with a known state, whose minimum is the durable LSN when none is).
+    const through = Math.min(keepAfter, this.#replicas.oldestCheckpointLsn?.() ?? keepAfter);
+    if (typeof this.#core.releaseRecordsThrough === 'function' && Number.isFinite(through) &&
+        through > this.#released) {
+      this.#released = through;
+      this.#core.releaseRecordsThrough(through);
+      this.#onRelease(through);
     }
     if (typeof this.#core.retain === 'function') {
       const keep = new Set([0]);
@@ -428,6 +437,7 @@ export class Committer {
   async #runCheckpoint() {
     if (this.#pageLog.length === 0 || this.#fatal || this.#core.closed) return null;
     const queue = new Set();
+    const base = this.#pageLogBase;   // the pages changed after it are written (a replica checkpointed before it is not flipped)
     for (const { pageIds } of this.#pageLog) for (const id of pageIds) if (id !== 0) queue.add(id);
     this.#checkpointQueue = queue;
     const written = new Map();
@@ -468,7 +478,7 @@ export class Committer {
     }
     const lsn = pageLsn(meta);
     for (const id of written.keys()) if (id >= headPageCount(meta)) written.delete(id);
-    const flipped = await this.#replicas.flipCheckpoint(targets, meta, written);
+    const flipped = await this.#replicas.flipCheckpoint(targets, meta, written, base);
     this.#trimPageLog();
     if (flipped.length === 0) return null;
     this.checkpoints++;

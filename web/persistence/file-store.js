@@ -61,6 +61,29 @@ const WAL_HEADER = 32;
 const FRAME_MAGIC = 0x474c4450;   // "PDLG" as u32 LE
 const FRAME_HEADER = 28;
 
+// Log frames (see the header) for records [{ lsn, prevLsn, record }] written at byte `at` of the log:
+// { buffers, added: [{ lsn, prevLsn, offset, length, crc }], size }.
+function logFrames(entries, at) {
+  const buffers = [];
+  const added = [];
+  let size = 0;
+  for (const { lsn, prevLsn, record } of entries) {
+    const header = new Uint8Array(FRAME_HEADER);
+    const v = new DataView(header.buffer);
+    v.setUint32(0, FRAME_MAGIC, true);
+    v.setUint32(4, lsn % 2 ** 32, true);
+    v.setUint32(8, Math.floor(lsn / 2 ** 32), true);
+    v.setUint32(12, prevLsn % 2 ** 32, true);
+    v.setUint32(16, Math.floor(prevLsn / 2 ** 32), true);
+    v.setUint32(20, record.byteLength, true);
+    v.setUint32(24, crc32c(record), true);
+    buffers.push(header, record);
+    added.push({ lsn, prevLsn, offset: at + size, length: record.byteLength, crc: v.getUint32(24, true) });
+    size += FRAME_HEADER + record.byteLength;
+  }
+  return { buffers, added, size };
+}
+
 function u64(v, offset) {
   return v.getUint32(offset, true) + v.getUint32(offset + 4, true) * 2 ** 32;
 }
@@ -295,7 +318,8 @@ export class FileStore {
       if (image === null) return out;
       out.ckptLsn = pageLsn(image);
       if (ids === undefined || ids.includes(0)) out.set(0, image.slice());
-      const { pageSize } = headFromMeta(image);
+      const { pageSize, pageCount } = headFromMeta(image);
+      out.pageCount = pageCount;
       if (!(pageSize > 0)) return out;
       if (ids !== undefined) {
         // A few pages (a page fault): positional reads, not the whole file.
@@ -308,7 +332,7 @@ export class FileStore {
         }
         try {
           for (const id of ids) {
-            if (!(id > 0) || out.has(id)) continue;
+            if (!(id > 0) || id >= pageCount || out.has(id)) continue;
             const page = new Uint8Array(pageSize);
             const { bytesRead } = await fh.read(page, 0, pageSize, id * pageSize);
             if (bytesRead === pageSize) out.set(id, page);
@@ -372,23 +396,7 @@ export class FileStore {
           await this.#replaceHead(base);
           image = base;
         }
-        const buffers = [];
-        let size = 0;
-        const added = [];
-        for (const { lsn, prevLsn, record } of entries) {
-          const header = new Uint8Array(FRAME_HEADER);
-          const v = new DataView(header.buffer);
-          v.setUint32(0, FRAME_MAGIC, true);
-          v.setUint32(4, lsn % 2 ** 32, true);
-          v.setUint32(8, Math.floor(lsn / 2 ** 32), true);
-          v.setUint32(12, prevLsn % 2 ** 32, true);
-          v.setUint32(16, Math.floor(prevLsn / 2 ** 32), true);
-          v.setUint32(20, record.byteLength, true);
-          v.setUint32(24, crc32c(record), true);
-          buffers.push(header, record);
-          added.push({ lsn, prevLsn, offset: this.#logSize + size, length: record.byteLength, crc: v.getUint32(24, true) });
-          size += FRAME_HEADER + record.byteLength;
-        }
+        const { buffers, added, size } = logFrames(entries, this.#logSize);
         const fh = await fsp.open(this.#file('log'), fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
         try {
           await fh.writev(buffers, this.#logSize);
@@ -503,7 +511,7 @@ export class FileStore {
     });
   }
 
-  writeFull(meta, pages) {
+  writeFull(meta, pages, records = []) {
     return this.#run(async () => {
       try {
         await fsp.rm(this.#file('head'), { force: true });
@@ -518,6 +526,14 @@ export class FileStore {
         for (let id = 1; id < pageCount; id++) buffers[id] ??= new Uint8Array(pageSize);
         await this.#writeDurably('pages.tmp', buffers.slice(0, pageCount));
         await fsp.rename(this.#file('pages.tmp'), this.#file('pages'));
+        if (records.length > 0) {
+          // The records after the checkpoint, before the head: until the head is back the replica is
+          // headless (damaged), never at a state short of them.
+          const frames = logFrames(records, 0);
+          await this.#writeDurably('log', frames.buffers);
+          this.#log = frames.added;
+          this.#logSize = frames.size;
+        }
         await this.#replaceHead(meta);
       } catch (error) {
         throw ioError(this, error, 'rebuilding the replica', 'unknown');

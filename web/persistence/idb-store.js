@@ -248,6 +248,7 @@ export class IdbStore {
         if (!(head instanceof Uint8Array)) return;
         const lsn = headFromMeta(head).lsn;
         out.ckptLsn = lsn;
+        out.pageCount = headFromMeta(head).pageCount;
         if (ids === undefined || ids.includes(0)) out.set(0, head);
         if (ids === undefined) {
           const keys = ckpt.getAllKeys();
@@ -330,15 +331,7 @@ export class IdbStore {
           meta.put(ownedCopy(base), 'head');
         }
       });
-      const log = tx.objectStore('log');
-      for (const { lsn, prevLsn, record } of entries) {
-        const crc = crc32c(record);
-        const count = Math.max(1, Math.ceil(record.byteLength / CHUNK_BYTES));
-        for (let chunk = 0; chunk < count; chunk++) {
-          const bytes = record.slice(chunk * CHUNK_BYTES, Math.min(record.byteLength, (chunk + 1) * CHUNK_BYTES));
-          log.put({ lsn, prevLsn, chunk, count, crc, bytes }, [lsn, chunk]);
-        }
-      }
+      putRecords(tx.objectStore('log'), entries);
     });
   }
 
@@ -374,7 +367,7 @@ export class IdbStore {
     });
   }
 
-  writeFull(meta, pages) {
+  writeFull(meta, pages, records = []) {
     return this.#transact('readwrite', (tx, fail) => {
       const { pageCount, pageSize } = headFromMeta(meta);
       const quota = this.#quota(pageCount * pageSize);
@@ -388,6 +381,7 @@ export class IdbStore {
       tx.objectStore('meta').clear();
       for (const [id, image] of pages) if (id !== 0) ckpt.put(ownedCopy(image), [id, pageLsn(image)]);
       tx.objectStore('meta').put(ownedCopy(meta), 'head');
+      putRecords(tx.objectStore('log'), records);
     });
   }
 
@@ -427,6 +421,18 @@ function storeError(store, error, doing) {
     return new StoreError('closed', `${store.describe()} is closing or closed (${detail})`, { cause: error });
   }
   return new StoreError('io', `${store.describe()}: ${doing} failed (${detail})`, { cause: error });
+}
+
+// Puts records [{ lsn, prevLsn, record }] into the log object store, in chunks (see the header).
+function putRecords(log, entries) {
+  for (const { lsn, prevLsn, record } of entries) {
+    const crc = crc32c(record);
+    const count = Math.max(1, Math.ceil(record.byteLength / CHUNK_BYTES));
+    for (let chunk = 0; chunk < count; chunk++) {
+      const bytes = record.slice(chunk * CHUNK_BYTES, Math.min(record.byteLength, (chunk + 1) * CHUNK_BYTES));
+      log.put({ lsn, prevLsn, chunk, count, crc, bytes }, [lsn, chunk]);
+    }
+  }
 }
 
 function concat(parts) {

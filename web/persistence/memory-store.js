@@ -31,7 +31,7 @@
 // on one database), asynchronously. Stored images are the caller's bytes
 // (never modified by anyone); reads return copies.
 
-import { STORE_FORMAT, StoreError, formatError, headWithLog, missingHead, pageLsn } from './page-store.js';
+import { STORE_FORMAT, StoreError, formatError, headFromMeta, headWithLog, missingHead, pageLsn } from './page-store.js';
 import { crc32c } from './record.js';
 
 /** An empty disk: what a MemoryStore holds. format: the layout version (tests write 1 or 3 to check them). */
@@ -141,6 +141,7 @@ export class MemoryStore {
       if (this.#disk.head === null) return out;
       const ckpt = this.#ckptLsn();
       out.ckptLsn = ckpt;
+      out.pageCount = headFromMeta(this.#disk.head).pageCount;
       const wanted = ids ?? [0, ...[...this.#disk.versions.keys()].sort((a, b) => a - b)];
       for (const id of wanted) {
         const image = this.#image(id, ckpt);
@@ -262,13 +263,16 @@ export class MemoryStore {
     });
   }
 
-  writeFull(meta, pages) {
+  writeFull(meta, pages, records = []) {
     return this.#run('write', () => {
       this.#inject(metaDatabaseBytes(meta));
       this.#disk.versions = new Map(pages.filter(([id]) => id !== 0)
         .map(([id, image]) => [id, new Map([[pageLsn(image), image]])]));
       this.#disk.head = meta;
-      this.#disk.log = [];
+      this.#disk.log = records.map(({ lsn, prevLsn, record }) => {
+        const kept = record.slice();
+        return { lsn, prevLsn, record: kept, crc: recordCrc(kept) };
+      });
       this.#afterApply();
     });
   }

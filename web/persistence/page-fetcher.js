@@ -3,7 +3,7 @@
 //
 // With a bounded page cache the core does not hold every page. An engine
 // call that needs a page it lacks throws a PageFault (error.name 'PageFault',
-// error.ids: the pages, error.readAhead: pages a scan will want next) after
+// error.ids: the pages, error.hints (or readAhead): pages a scan will want next) after
 // undoing everything the call did; runWithPages() catches it, has the
 // PageFetcher read the pages from a replica and install them in the core
 // (engine.installPages), and runs the call again:
@@ -15,12 +15,14 @@
 // the order replicas.readOrder() gives (healthy ones first), all the ids of
 // one round in ONE store read (one IndexedDB transaction), read-ahead pages
 // with them. Each page is the replica's checkpoint version (page-store.js
-// readPages). It is used only if:
+// readPages); a page id at or beyond that checkpoint's page count (created
+// since) is handed over as an all-zero image, which the core rebuilds from
+// the records it keeps. A page is used only if:
 //   - the replica's head, read in that same transaction, is a checkpoint the
-//     core can bring forward: ckptLsn >= replicas.minCheckpointLsn() (the
-//     core keeps the commit records after that LSN and redoes the ones after
-//     the image's LSN when it installs it: engine.releaseRecordsThrough) and
-//     <= the durable LSN. A replica restored behind the database's back from
+//     core can bring forward: ckptLsn >= `released` (the core keeps the
+//     commit records after that LSN, recordsBase() at open, then what the
+//     committer passes to engine.releaseRecordsThrough, and redoes the ones
+//     after the image's LSN when it installs it) and <= the durable LSN. A replica restored behind the database's back from
 //     an old copy, or one whose checkpoint is somehow ahead, is not read
 //     from (replicas.pageDamaged reports it);
 //   - the image passes the page check (tools.verifyPageImage: size, CRC, id,
@@ -91,7 +93,7 @@ export async function runWithPages(fn, fetcher) {
         throw new PocketDynamoError(`The operation faulted ${round} times without completing; nothing was changed`,
           { cause: error });
       }
-      await fetcher.fetch(ids, Array.from(error.readAhead ?? []));
+      await fetcher.fetch(ids, Array.from(error.readAhead ?? error.hints ?? []));
     }
   }
 }
@@ -110,7 +112,7 @@ export class PageFetcher {
   /**
    * stores: PageStore[3]; tools: { verifyPageImage }; pageSize;
    * install(ids: Uint32Array, images: Uint8Array) -> string[] ('' = installed, else the problem);
-   * replicas: { readOrder() -> indexes to try in order, minCheckpointLsn(), durableLsn,
+   * replicas: { readOrder() -> indexes to try in order, durableLsn,
    *             pageDamaged(index, id, problem) } (the ReplicaSet);
    * released: the LSN after which the core holds every durable record (recordsBase()).
    */
@@ -159,7 +161,7 @@ export class PageFetcher {
         continue;
       }
       const ckpt = read.ckptLsn;
-      const low = Math.max(this.#replicas.minCheckpointLsn(), this.#released);
+      const low = this.#released;
       const high = this.#replicas.durableLsn;
       if (!(ckpt >= low && ckpt <= high)) {
         const why = ckpt < 0 ? 'it has no head'
@@ -173,6 +175,13 @@ export class PageFetcher {
       for (const id of wanted) {
         const image = read.get(id);
         const required = missing.has(id);
+        if (read.pageCount >= 1 && id >= read.pageCount) {
+          // Not in this checkpoint (created after it): an all-zero image, which the core rebuilds
+          // from the records it keeps (they hold the page's creation).
+          ids2.push(id);
+          images.push(new Uint8Array(this.#pageSize));
+          continue;
+        }
         const problem = image === undefined ? `page ${id}: missing`
           : this.#tools.verifyPageImage(id, image, this.#pageSize, ckpt);
         if (problem !== '') {

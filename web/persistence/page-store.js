@@ -42,7 +42,8 @@
 //                                  holds (all when ids is omitted), page 0 being the head's meta image:
 //                                  per id the newest version whose LSN is <= ckptLsn. Images are not
 //                                  checked. The Map's `ckptLsn` property is the LSN of the head the
-//                                  images belong to, read in the same transaction (-1: no head), so a
+//                                  images belong to, read in the same transaction (-1: no head), and
+//                                  `pageCount` that head's page count (ids at or past it are absent), so a
 //                                  caller can tell a replica whose checkpoint moved (or went back: a
 //                                  restored old copy) since it last looked. One IndexedDB transaction;
 //                                  files read only the pages asked for (the page fault path,
@@ -67,9 +68,11 @@
 //                                  >= the new page count. Rejects 'stale' (nothing changed) unless the
 //                                  store's end is >= D and its ckptLsn <= D. REQUIRES: every page that
 //                                  changed between the old ckptLsn and D has a version written.
-//   writeFull(meta, pages)         replaces everything: head = meta, pages [[id, image]] every page 1 ..
-//                                  pageCount-1 (a rebuild), empty log. Atomic where the medium allows
-//                                  (IndexedDB); otherwise the store has no head until it is complete.
+//   writeFull(meta, pages, records?) replaces everything: head = meta, pages [[id, image]] every page 1 ..
+//                                  pageCount-1 (a rebuild), and a log of `records` (default none: empty;
+//                                  [{ lsn, prevLsn, record }] following meta's LSN: a copy of a peer's
+//                                  checkpoint and log). Atomic where the medium allows (IndexedDB,
+//                                  memory); otherwise the store has no head until it is complete.
 //   clear()                        removes everything (the store becomes empty).
 //   close()                        releases the medium; later calls reject with kind 'closed'.
 //   destroy()                      close() and delete the medium (database / directory).

@@ -65,6 +65,7 @@ export class ReplicaSet {
   #ringBytes = 0;
   #ringLimit;
   #quorum;                // QUORUM (a test of the simulation's checker lowers it to show it is caught)
+  #checkpointGenerations = new Map();   // index -> generation of the checkpoint's targets
 
   /**
    * stores: PageStore[3]; states[i]: { end, ckptLsn, pageCount, pageSize, reason } from
@@ -93,6 +94,8 @@ export class ReplicaSet {
       reason: states[index].reason ?? '',
       lastKind: null,         // kind of the last StoreError
       damagedLater: null,     // a page read found damage during a write (pageDamaged)
+      copyFromPeer: false,    // a rebuild needs a peer's copy (the core cannot give every page)
+      generation: 0,          // rebuilds (writeFull) issued to it: a checkpoint under way skips a rebuilt replica
       pageCount: states[index].pageCount ?? 0,
       pageSize: states[index].pageSize ?? 0,
     }));
@@ -215,6 +218,17 @@ export class ReplicaSet {
     this.#refresh(r);
   }
 
+  /**
+   * The oldest checkpoint LSN this session knows of ANY replica, a known
+   * state or not (a replica marked damaged may still serve pages, and one
+   * being rebuilt gets a newer checkpoint): the core keeps the records after
+   * it, so that a page read from any replica's checkpoint can be brought
+   * forward (committer.js releaseRecordsThrough).
+   */
+  oldestCheckpointLsn() {
+    return Math.min(this.#durable, ...this.#replicas.map((r) => r.ckptLsn));
+  }
+
   /** True if some replica is not healthy and nothing is being written to it. */
   needsRepair() {
     return this.#replicas.some((r) => r.writes === 0 && this.#status(r) !== 'healthy');
@@ -256,9 +270,10 @@ export class ReplicaSet {
     try {
       images = this.#core.allDurableImages();
     } catch (error) {
-      // A core with a bounded page cache lacks some page: a whole rebuild is not possible from the
-      // core now (see docs/design.md "Page faults"); the replica stays behind and is retried.
+      // A core with a bounded page cache lacks some page: it cannot give every durable image;
+      // the background repair copies a healthy peer's checkpoint and log instead (#copyFromPeer).
       if (error?.name !== 'PageFault') throw error;
+      r.copyFromPeer = true;
       images = null;
     }
     if (images === null) return null;   // the engine cannot give them now: repair later
@@ -274,6 +289,7 @@ export class ReplicaSet {
   }
 
   #issue(r, write) {
+    if (write.kind === 'full') r.generation++;
     r.writes++;
     r.tail = write.lsn;
     if (write.kind !== 'commit') r.repairing = true;
@@ -448,9 +464,52 @@ export class ReplicaSet {
       }
       const plan = this.#plan(r, null);
       if (plan !== null) jobs.push(Promise.all(plan.map((w) => this.#issue(r, w))));
+      else if (r.copyFromPeer) jobs.push(this.#copyFromPeer(r));
     }
     await Promise.all(jobs);
     return jobs.length;
+  }
+
+  // A rebuild without the core (a core with a page cache cannot give every page): a healthy
+  // peer's checkpoint (every page checked) and its records up to the durable LSN, written as
+  // the replica's whole new state (writeFull, then the records). Nothing is written unless the
+  // peer's pages and records are sound and complete.
+  async #copyFromPeer(r) {
+    const target = this.#durable;
+    for (const peer of this.#replicas) {
+      if (peer === r || peer.end === null || peer.end < target) continue;
+      let pages;
+      let records;
+      try {
+        pages = await peer.store.readPages();
+        records = await peer.store.readLog(pages.ckptLsn);
+      } catch {
+        continue;
+      }
+      const meta = pages.get(0);
+      const head = meta ? this.#tools.readMetaHead(meta) : { error: 'no head' };
+      if (head.error !== undefined || head.lsn !== pages.ckptLsn || head.lsn > target) continue;
+      let sound = true;
+      for (let id = 1; id < head.pageCount && sound; id++) {
+        const image = pages.get(id);
+        sound = image !== undefined && this.#tools.verifyPageImage(id, image, head.pageSize, head.lsn) === '';
+      }
+      const wanted = records.filter((e) => e.lsn <= target);
+      if (!sound || wanted.length !== target - head.lsn ||
+          wanted.some((e, i) => e.lsn !== head.lsn + 1 + i || this.#tools.readRecordHeader(e.record).error !== undefined)) {
+        continue;
+      }
+      if (r.writes > 0 || r.end !== null) return;   // things moved meanwhile
+      r.copyFromPeer = false;
+      for (const e of wanted) this.remember(e);
+      const list = [...pages].filter(([id]) => id !== 0 && id < head.pageCount);
+      // One write (atomic in IndexedDB and memory): the replica never holds less than before but its
+      // own state at once; a file replica is headless (damaged) until the write is complete.
+      const pageCount = wanted.length ? recordPageCount(wanted[wanted.length - 1].record) : head.pageCount;
+      await this.#issue(r, { kind: 'full', lsn: target, ckptLsn: head.lsn, pageCount,
+        run: () => r.store.writeFull(meta, list, wanted) });
+      return;
+    }
   }
 
   // Catch-up of r from a healthy peer's log; a rebuild when no peer has the records.
@@ -476,6 +535,7 @@ export class ReplicaSet {
     }
     const plan = this.#plan(r, null);
     if (plan !== null) await Promise.all(plan.map((w) => this.#issue(r, w)));
+    else if (r.copyFromPeer && r.end === null) await this.#copyFromPeer(r);
   }
 
   // A replica whose last write failed (outcome none) but that holds the
@@ -507,12 +567,20 @@ export class ReplicaSet {
 
   /** Replicas a checkpoint may write to now: a known state, not failing. */
   checkpointTargets() {
-    return this.#replicas.filter((r) => r.end !== null && r.failures === 0).map((r) => r.index);
+    const targets = this.#replicas.filter((r) => r.end !== null && r.failures === 0);
+    this.#checkpointGenerations = new Map(targets.map((r) => [r.index, r.generation]));
+    return targets.map((r) => r.index);
+  }
+
+  // The targets not rebuilt since checkpointTargets(): a rebuild replaces every page version, so the
+  // versions this checkpoint wrote before it are gone and its head must not flip there.
+  #unchanged(indexes) {
+    return indexes.filter((i) => this.#checkpointGenerations.get(i) === this.#replicas[i].generation);
   }
 
   /** Writes one chunk of checkpoint page versions to the given replicas: resolves to the indexes that took it. */
   async writeCheckpointPages(indexes, pages) {
-    const outcomes = await Promise.all(indexes.map((i) => {
+    const outcomes = await Promise.all(this.#unchanged(indexes).map((i) => {
       const r = this.#replicas[i];
       return this.#issue(r, { kind: 'checkpoint', lsn: r.tail, run: () => r.store.writePages(pages) })
         .then((result) => (result.ok ? i : -1));
@@ -522,14 +590,26 @@ export class ReplicaSet {
 
   /**
    * Flips the head of the given replicas to `meta` (at LSN D, written: Map
-   * id -> version LSN) where their end has reached D. Resolves to the indexes
-   * flipped.
+   * id -> version LSN: every page changed after `base`) where their end has
+   * reached D and their checkpoint is at or after base. Resolves to the
+   * indexes flipped.
    */
-  async flipCheckpoint(indexes, meta, written) {
+  async flipCheckpoint(indexes, meta, written, base = -Infinity) {
     const lsn = pageLsn(meta);
-    const outcomes = await Promise.all(indexes.map(async (i) => {
+    const outcomes = await Promise.all(this.#unchanged(indexes).map(async (i) => {
       const r = this.#replicas[i];
       if (r.end === null || r.tail < lsn || r.ckptLsn > lsn) return -1;
+      if (r.ckptLsn < base) {
+        // Its checkpoint is older than the changes this checkpoint wrote (it came back after the
+        // page log moved past it): flipping would leave pages changed in between old. Rebuild it.
+        if (r.writes === 0) {
+          r.end = null;
+          r.tail = null;
+          r.reason = `its checkpoint (LSN ${r.ckptLsn}) is older than the last checkpoint's changes (after LSN ${base})`;
+          this.#refresh(r);
+        }
+        return -1;
+      }
       const result = await this.#issue(r, { kind: 'checkpoint', lsn: r.tail, run: () => r.store.flipHead(meta, written) });
       if (!result.ok) return -1;
       r.ckptLsn = lsn;

@@ -119,6 +119,7 @@ export class ReplicatedEngine {
     const committer = new Committer(core, replicaSet, {
       withPages: (fn) => runWithPages(fn, pageFetcher),
       onRelease: (lsn) => pageFetcher?.releaseThrough(lsn),
+      releasedThrough: recordsBase(result.records, result.lsn),
       emit: relay,
       records: result.records,
       logLimitBytes: options.logLimitBytes,

@@ -138,8 +138,8 @@ export interface PageStore {
   writePages(pages: [number, Uint8Array][]): Promise<void>;
   /** Makes `meta` (at LSN D) the head; drops records <= D and the versions `written` replaces. */
   flipHead(meta: Uint8Array, written: Map<number, number>): Promise<void>;
-  /** Replaces everything with a complete set of pages (a rebuild). */
-  writeFull(meta: Uint8Array, pages: [number, Uint8Array][]): Promise<void>;
+  /** Replaces everything with a complete set of pages (a rebuild) and the log `records` (default: none). */
+  writeFull(meta: Uint8Array, pages: [number, Uint8Array][], records?: StoreRecord[]): Promise<void>;
   clear(): Promise<void>;
   close(): Promise<void>;
   destroy(): Promise<void>;

@@ -101,9 +101,8 @@ function pageFault(ids) {
  * the last one), takeCommit() seals them into an IMAGE record.
  *
  * Paging mode (pager()): a bounded cache as storage-core's: only resident
- * pages may be read; evict(rng) drops pages that are neither pending, in
- * flight nor younger than the oldest checkpoint pages are read from (no page
- * is dropped in that mode); a call on a page not resident throws PageFault
+ * pages may be read; evict(rng) drops pages that are neither page 0, pending
+ * nor in flight; a call on a page not resident throws PageFault
  * before changing anything. installPages() redoes the retained records after
  * the image's LSN onto it (per-page replay) and compares the result with the
  * truth it keeps: an image that would give a wrong page is a VIOLATION (the JS
@@ -121,7 +120,6 @@ export class FakeEngine {
   // paging mode
   #paging = false;
   #resident = null;       // Set of resident page ids
-  #born = new Map();      // id -> LSN at which the page is known to exist (conservative)
   #records = [];          // [{ lsn, record }] durable records after #released
   #released = 0;
   refuse = null;          // (id) => '' | problem: a refusal of the core's own checks (the simulation's rng)
@@ -150,12 +148,10 @@ export class FakeEngine {
       const problem = checkImage(id, map.get(id), lsn);
       if (problem) throw new Error(`Corruption: ${problem}`);
     }
-    const born = new Map([...map].map(([id, image]) => [id, pageLsn(image)]));
     for (const { record } of records) {
       const problem = applyImageRecord(map, record);
       if (problem) throw new Error(`Corruption: record: ${problem}`);
       lsn = readRecordHeader(record).lsn;
-      for (const id of readRecordHeader(record).pageIds) if (!born.has(id)) born.set(id, lsn);
     }
     const count = new DataView(map.get(0).buffer, map.get(0).byteOffset, PAGE_SIZE).getUint32(40, true);
     const list = [];
@@ -165,9 +161,7 @@ export class FakeEngine {
       if (problem) throw new Error(`Corruption: ${problem || `page ${id}: missing`}`);
       list.push(image);
     }
-    const engine = new FakeEngine(list, lsn);
-    engine.#born = born;
-    return engine;
+    return new FakeEngine(list, lsn);
   }
 
   /**
@@ -179,7 +173,6 @@ export class FakeEngine {
     this.#released = releasedThrough;
     this.#records = records.filter((r) => r.lsn > releasedThrough).map(({ lsn, record }) => ({ lsn, record }));
     this.#resident = new Set(this.#pages.map((_, id) => id));
-    if (this.#pages.length === 1) this.#born.set(0, 0);
   }
 
   get paging() { return this.#paging; }
@@ -196,7 +189,7 @@ export class FakeEngine {
     if (!this.#paging) return 0;
     const pinned = new Set([0, ...this.#dirty]);
     for (const { pages } of this.#inflight) for (let id = 0; id < pages.length; id++) if (pages[id] !== this.#durable[id]) pinned.add(id);
-    const candidates = [...this.#resident].filter((id) => !pinned.has(id) && (this.#born.get(id) ?? Infinity) <= this.#released);
+    const candidates = [...this.#resident].filter((id) => !pinned.has(id));
     let n = 0;
     while (n < count && candidates.length) {
       this.#resident.delete(candidates.splice(rng.int(candidates.length), 1)[0]);
@@ -209,7 +202,9 @@ export class FakeEngine {
   installPages(ids, images) {
     return Array.from(ids, (id, i) => {
       const image = images.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
-      const problem = checkImage(id, image, this.#durableLsn);
+      // All zeros: the checkpoint it was read from has no such page; rebuilt from the records alone.
+      const zero = image.every((b) => b === 0);
+      const problem = zero ? '' : checkImage(id, image, this.#durableLsn);
       if (problem) return problem;
       const refused = this.refuse?.(id) ?? '';
       if (refused) return refused;
@@ -217,7 +212,7 @@ export class FakeEngine {
       // Per-page replay of the retained records after the image's LSN.
       let page = image;
       for (const { lsn, record } of this.#records) {
-        if (lsn <= pageLsn(page)) continue;
+        if (!zero && lsn <= pageLsn(page)) continue;
         const header = readRecordHeader(record);
         if (!header.pageIds.includes(id)) continue;
         const map = new Map(Array.from(header.pageIds, (p) => [p, p === id ? page : new Uint8Array(PAGE_SIZE)]));
@@ -320,7 +315,6 @@ export class FakeEngine {
     pageIds.forEach((id, i) => {
       if (id !== 0) this.#pages[id] = sealPage(this.#pages[id].slice(), id, lsn);
       images.set(this.#pages[id], i * PAGE_SIZE);
-      if (!this.#born.has(id)) this.#born.set(id, lsn);
     });
     // Pages that existed at the durable LSN (= lsn - 1: one commit in flight) may be DELTA entries.
     const durable = this.#durableLsn === lsn - 1 && this.#inflight.length === 0 ? this.#durable : [];
@@ -344,7 +338,6 @@ export class FakeEngine {
     this.#dirty.clear();
     this.#pages = this.#durable.slice();
     this.#lsn = this.#durableLsn;
-    for (const [id, lsn] of this.#born) if (lsn > this.#durableLsn) this.#born.delete(id);
     if (this.#resident) for (const id of [...this.#resident]) if (id >= this.#pages.length) this.#resident.delete(id);
   }
 
@@ -529,7 +522,6 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
       // The replica set as the fetcher sees it, with the read order drawn by the rng (any replica may be asked first).
       const view = {
         readOrder: () => { const order = replicaSet.readOrder(); const k = rng.int(3); return [...order.slice(k), ...order.slice(0, k)]; },
-        minCheckpointLsn: () => (checkpointCheck ? replicaSet.minCheckpointLsn() : -1),
         get durableLsn() { return replicaSet.durableLsn; },
         pageDamaged: (...args) => replicaSet.pageDamaged(...args),
       };
@@ -537,9 +529,24 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
         released: checkpointCheck ? released : -1,
         install: (ids, images) => engine.installPages(ids, images) });
     }
+    // An injected stale read (below): the replica's next readPages(ids) answers from this old disk.
+    const staleFrom = [null, null, null];
+    if (paging) {
+      stores.forEach((store, i) => {
+        const real = store.readPages.bind(store);
+        store.readPages = async (ids) => {
+          const out = await real(ids);
+          const old = staleFrom[i];
+          if (ids === undefined || old === null) return out;
+          staleFrom[i] = null;
+          return new MemoryStore({ label: `old copy of replica #${i}`, disk: old }).readPages(ids);
+        };
+      });
+    }
     let opTail = Promise.resolve();
     const committer = new Committer(engine, replicaSet, {
       withPages, onRelease: (lsn) => { if (checkpointCheck) fetcher?.releaseThrough(lsn); },
+      releasedThrough: recordsBase(opened.records, opened.lsn),
       records: opened.records, logLimitBytes, checkpointIdleMs: 40, checkpointChunkPages: chunkPages, timers: sim,
       emit: (name, detail) => {
         if (name === 'checkpoint') { stats.checkpoints++; note(`checkpoint at ${detail.lsn} on ${detail.replicas}`); }
@@ -611,24 +618,29 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
         const index = rng.int(3);
         oldCopy = { index, disk: copyDisk(disks[index]) };
       }
-      if (paging && rng.chance(0.04) && !pending.some((p) => p.op.kind === 'write')) {
+      if (paging && rng.chance(0.08) && !pending.some((p) => p.op.kind === 'write') &&
+          replicaSet.status().every((r) => r.status === 'healthy')) {
         // One replica goes bad behind the session's back while the two others hold every acknowledged
-        // commit: restored from an old copy (its pages must not be used unless its checkpoint is one the
-        // core can bring forward) or a bit flipped in a checkpoint page (caught by the page check).
+        // commit: its next page read answers from an old copy of it (its pages must not be used unless
+        // that checkpoint is one the core can bring forward), or a bit flips in a page of its current
+        // checkpoint (caught by the page check).
         const i = rng.int(3);
         if (disks.filter((d, k) => k !== i && holds(d, lastAcked, states, true)).length >= 2) {
-          if (oldCopy && oldCopy.index === i && rng.chance(0.5)) {
-            Object.assign(disks[i], copyDisk(oldCopy.disk));
+          if (oldCopy && rng.chance(0.5)) {
+            staleFrom[i] = copyDisk(oldCopy.disk);   // an old copy of some replica: an old checkpoint of the history
             stats.staleReads++;
-            note(`replica #${i} restored from an old copy during the session`);
-          } else if (disks[i].versions.size) {
+            note(`replica #${i}: its next page read answers from an old copy`);
+          } else if (disks[i].versions.size && disks[i].head !== null) {
+            const ckpt = pageLsn(disks[i].head);
             const byLsn = disks[i].versions.get(rng.pick([...disks[i].versions.keys()]));
-            const l = rng.pick([...byLsn.keys()]);
-            const copy = byLsn.get(l).slice();
-            copy[24 + rng.int(PAGE_SIZE - 24)] ^= 1 << rng.int(8);
-            byLsn.set(l, copy);
-            stats.staleReads++;
-            note(`replica #${i}: a bit flipped in a page during the session`);
+            const visible = Math.max(-1, ...[...byLsn.keys()].filter((l) => l <= ckpt));
+            if (visible >= 0) {
+              const copy = byLsn.get(visible).slice();
+              copy[24 + rng.int(PAGE_SIZE - 24)] ^= 1 << rng.int(8);
+              byLsn.set(visible, copy);
+              stats.staleReads++;
+              note(`replica #${i}: a bit flipped in a checkpoint page during the session`);
+            }
           }
         }
       }
