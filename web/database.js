@@ -430,6 +430,12 @@ export class Database extends DatabaseBase {
           'the database, and another tab owns it'));
     }
     const owner = this.#owner;
+    if (owner.pageFetcher) {
+      // exec() is synchronous: a page fault in the middle of fn could not be resolved without
+      // re-running the calls before it (storage-web: exec must become async for a paged core).
+      return Promise.reject(new PocketDynamoError(`Database "${this.#name}": sync does not run yet with a core ` +
+          'page cache (open without cacheBytes / chaosPaging)'));
+    }
     const step = this.#enqueue(() => {
       this.#tick(owner);
       let result;
