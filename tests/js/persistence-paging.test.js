@@ -302,3 +302,46 @@ test('open({ cacheBytes }): checked, and refused clearly by a core without a pag
     await db.close();
   }
 });
+
+test('recovery with a paged core (openLazy): the chosen meta page and the records, no other page read', async () => {
+  const { recover } = await import('../../web/persistence/recovery.js');
+  const { encodeImageRecord } = await import('../../web/persistence/record.js');
+  const base = checkpoint(5, 4);
+  const stores = await threeStores(base);
+  // Records 6..8, each rewriting page 1 (an IMAGE entry) and the meta page.
+  const entries = [6, 7, 8].map((lsn) => {
+    const images = new Uint8Array(2 * PAGE);
+    images.set(meta(lsn, 4), 0);
+    images.set(page(1, lsn, lsn), PAGE);
+    const record = encodeImageRecord({ lsn, prevLsn: lsn - 1, pageCount: 4, pageSize: PAGE, pageIds: Uint32Array.from([0, 1]), images });
+    return { lsn, prevLsn: lsn - 1, record };
+  });
+  for (const s of stores) await s.appendRecords(entries, 5);
+  // Replica #0 checkpoints at 8 (its log empties); #1 and #2 keep checkpoint 5 and the records.
+  await stores[0].writePages([[1, page(1, 8, 8)]]);
+  await stores[0].flipHead(meta(8, 4), new Map([[1, 8]]));
+  const reads = [];
+  for (const [i, s] of stores.entries()) {
+    const real = s.readPages.bind(s);
+    s.readPages = (ids) => { reads.push([i, ids]); return real(ids); };
+  }
+  let given = null;
+  const result = await recover(stores, fakeTools, {
+    name: 'lazy',
+    openEngine: () => { throw new Error('a paged core is never opened from every page'); },
+    createEngine: () => { throw new Error('not a new database'); },
+    openLazy: async (snapshot, records) => {
+      given = { snapshot, records };
+      return { pageSize: PAGE, close() {} };
+    },
+  });
+  assert.equal(result.lsn, 8);
+  assert.equal(result.source, 0, 'the newest checkpoint among those reaching LSN 8');
+  assert.deepEqual(reads, [[0, [0]]], 'one read: the chosen replica\'s meta page');
+  assert.equal(fakeTools.readMetaHead(given.snapshot.meta).lsn, 8);
+  assert.equal(given.snapshot.pageSize, PAGE);
+  assert.deepEqual(given.records.map((r) => r.lsn), [6, 7, 8],
+    'the records back to the oldest checkpoint, so pages may come from the replicas at checkpoint 5 too');
+  assert.deepEqual(result.states.map((st) => [st.end, st.ckptLsn]), [[8, 8], [8, 5], [8, 5]]);
+  assert.deepEqual(result.replaced, []);
+});

@@ -23,6 +23,10 @@
 //      If that fails, fall back to the next candidate.
 //   4. When any page came from another replica, run the full integrity
 //      check too. The first candidate that passes is the database.
+//   With a core that has a page cache (openLazy), step 3 reads only the
+//   chosen replica's meta page and hands the core the records; every other
+//   page is read, checked and (if bad) taken from another replica when the
+//   core first needs it (page-fetcher.js), so open costs the heads and logs.
 //   0. All three empty: a new database, UNLESS the marker (marker.js, outside
 //      IndexedDB) or a store's dataLoss report (idb-store.js) says it held
 //      data: then the browser discarded the origin's IndexedDB storage and
@@ -62,11 +66,14 @@ import { StoreError, pageHeader } from './page-store.js';
  * stores: PageStore[3]; tools: { verifyPageImage, readMetaHead, readRecordHeader };
  * openEngine({ pageSize, pages }, records) -> Promise<engine> (the checkpoint images
  * with the records [{ lsn, record }] redone; rejects with the core's Status text in
- * the message); createEngine() -> Promise<engine> for a new database; marker:
+ * the message); createEngine() -> Promise<engine> for a new database; openLazy({ meta, pageSize },
+ * records) -> Promise<engine> (a core with a page cache: opened from the chosen checkpoint's meta
+ * page and the records alone, no page read; pages are checked when they fault in); marker:
  * marker.js's { read, write, clear } or null; acceptDataLoss: start empty even then.
  * Resolves to { engine, fresh, source, lsn, states, records, replaced, discarded, heads, dataLoss }.
  */
-export async function recover(stores, tools, { name, openEngine, createEngine, marker = null, acceptDataLoss = false }) {
+export async function recover(stores, tools, { name, openEngine, createEngine, openLazy = null, marker = null,
+  acceptDataLoss = false }) {
   const heads = await Promise.all(stores.map((store, index) => readHead(store, index, tools)));
   const newer = heads.find((h) => h.format);
   if (newer) {
@@ -128,7 +135,9 @@ export async function recover(stores, tools, { name, openEngine, createEngine, m
     for (let lsn = chosen.ckptLsn + 1; lsn <= chosen.reach; lsn++) records.push(byLsn.get(lsn));
     let loaded;
     try {
-      loaded = await loadFrom(chosen, stores, heads, tools, (snapshot) => openEngine(snapshot, records));
+      loaded = openLazy !== null
+        ? await lazyFrom(chosen, stores, byLsn, openLazy)
+        : await loadFrom(chosen, stores, heads, tools, (snapshot) => openEngine(snapshot, records));
     } catch (error) {
       if (error instanceof StoreError) {
         // Unreadable is not damaged: falling back would discard what it holds. Change nothing.
@@ -234,6 +243,23 @@ async function readHead(store, index, tools) {
     if (error instanceof StoreError && error.kind === 'format') return { index, reason: error.message, format: true };
     return { index, reason: `unreadable: ${error?.message ?? error}` };
   }
+}
+
+// A lazy open (a core with a page cache): the chosen replica's meta page and
+// the records, nothing else; pages fault in later (page-fetcher.js), checked
+// then. The records given start as far back as the logs hold them without a
+// gap (before the chosen checkpoint when others are older), so that a page may
+// be read from any replica whose checkpoint is at or after their start.
+async function lazyFrom(chosen, stores, byLsn, openLazy) {
+  let base = chosen.reach;
+  while (base > 0 && byLsn.has(base)) base--;
+  const records = [];
+  for (let lsn = base + 1; lsn <= chosen.reach; lsn++) records.push(byLsn.get(lsn));
+  const read = await stores[chosen.index].readPages([0]);
+  const meta = read.get(0);
+  if (meta === undefined) throw new Error('its head went missing');
+  const engine = await openLazy({ meta, pageSize: chosen.pageSize }, records);
+  return { engine, replaced: [] };
 }
 
 // Loads the chosen replica's pages, replacing bad ones from peers, and opens

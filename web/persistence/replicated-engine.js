@@ -32,6 +32,9 @@ import { Repairer } from './repair.js';
 import { ReplicaSet } from './replica-set.js';
 import { loadStores, parseStorage } from './select-store.js';
 
+/** The page cache of a core that has one, when open() names none (issue #13). */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
 export class ReplicatedEngine {
   #release;
   #replicaSet;
@@ -67,6 +70,9 @@ export class ReplicatedEngine {
   static async open(options, emit = () => {}) {
     const parsed = parseStorage(options);
     const cache = cacheOptions(options);
+    // A core with a bounded page cache opens lazily (heads + logs only) with the default cache.
+    const pagedCore = typeof Engine.prototype.installPages === 'function';
+    if (pagedCore && cache.cacheBytes === undefined) cache.cacheBytes = DEFAULT_CACHE_BYTES;
     const engineOptions = { wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary, ...cache };
     const tools = withRecordTools(await Engine.pageTools(engineOptions));
     const { kind, persistent, stores, release } = await loadStores(parsed, options);
@@ -84,6 +90,10 @@ export class ReplicatedEngine {
           return opened.engine;
         },
         createEngine: () => Engine.create({ ...engineOptions, pageSize: options.pageSize, snapshot: options.snapshot }),
+        openLazy: pagedCore
+          ? ({ meta, pageSize }, records) => Engine.create({ ...engineOptions, lazy: { meta, pageSize },
+            records: records.map((r) => r.record) })
+          : null,
       });
       if (options.snapshot && !result.fresh) {
         result.engine.close();

@@ -168,11 +168,37 @@ export class FakeEngine {
    * Paging mode from now on (every page resident until evict() drops some).
    * records: the durable records after the oldest replica checkpoint ([{ lsn, record }]).
    */
-  pager(records, releasedThrough) {
+  pager(records, releasedThrough, lazy = false) {
     this.#paging = true;
     this.#released = releasedThrough;
     this.#records = records.filter((r) => r.lsn > releasedThrough).map(({ lsn, record }) => ({ lsn, record }));
-    this.#resident = new Set(this.#pages.map((_, id) => id));
+    this.#resident = lazy ? new Set([0]) : new Set(this.#pages.map((_, id) => id));
+  }
+
+  /**
+   * A lazy open (core with a page cache): the meta page and the records only, every other page
+   * faults in. `truth`: the pages the simulation knows the database had at the records' end (the
+   * fake needs them to check what it is given); the meta page the records give must be truth[0].
+   */
+  static openLazy(meta, records, truth) {
+    const problem = checkImage(0, meta, -1);
+    if (problem) throw new Error(`Corruption: ${problem}`);
+    let head = meta;
+    for (const { record } of records) {
+      const header = readRecordHeader(record);
+      if (header.error) throw new Error(`Corruption: record: ${header.error}`);
+      if (header.lsn <= pageLsn(head)) continue;
+      if (header.prevLsn !== pageLsn(head)) throw new Error(`Corruption: record ${header.lsn} does not follow ${pageLsn(head)}`);
+      const map = new Map(Array.from(header.pageIds, (p) => [p, p === 0 ? head : new Uint8Array(PAGE_SIZE)]));
+      const bad = applyImageRecord(map, record);
+      if (bad) throw new Error(`Corruption: record: ${bad}`);
+      head = map.get(0);
+    }
+    const lsn = pageLsn(head);
+    const engine = new FakeEngine(truth ? truth.map((p) => p.slice()) : [head], lsn);
+    if (!truth || !samePage(head, truth[0])) engine.violations.push(`lazy open at LSN ${lsn}: the meta page differs from the truth`);
+    engine.pager(records, records.length ? records[0].lsn - 1 : lsn, true);
+    return engine;
   }
 
   get paging() { return this.#paging; }
@@ -462,6 +488,11 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
       name: 'sim',
       openEngine: async (snapshot, records) => FakeEngine.open(snapshot, records),
       createEngine: async () => FakeEngine.fresh(),
+      // Paging: a lazy open, as with a core that has a page cache.
+      openLazy: paging ? async ({ meta }, records) => {
+        const at = records.length ? records[records.length - 1].lsn : pageLsn(meta);
+        return FakeEngine.openLazy(meta, records, at === 0 ? [metaImage(0, 1)] : states.get(at));
+      } : null,
     }).then((r) => { opened = r; }, (e) => { openError = e; });
     for (let guard = 0; opened === null && openError === null; guard++) {
       await settle();
@@ -517,7 +548,7 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
     };
     if (paging) {
       const released = recordsBase(opened.records, opened.lsn);
-      engine.pager(opened.records, released);
+      if (!engine.paging) engine.pager(opened.records, released);
       engine.refuse = (id) => (rng.chance(0.03) ? `page ${id}: refused by the core (injected)` : '');
       // The replica set as the fetcher sees it, with the read order drawn by the rng (any replica may be asked first).
       const view = {
