@@ -121,3 +121,32 @@ test("storage 'memory' stays available and keeps nothing", async () => {
   assert.equal(await page.evaluate(() => app.count()), 0);
   await page.close();
 });
+
+test('IdbStore.readPages(ids): the checkpoint pages asked for, in one read, with the head they belong to', async () => {
+  const page = await appPage(chrome.context, server.url);
+  await page.evaluate(() => app.openDb('faults'));
+  await page.evaluate(() => app.putMany('f', 0, 300));
+  await page.evaluate(() => app.close());   // close() writes a checkpoint: every page is in the ckpt store
+  const got = await page.evaluate(async () => {
+    const { IdbStore } = await import('/dist/persistence/idb-store.js');
+    const store = new IdbStore('faults#1');
+    await store.open();
+    const head = await store.readHead();
+    const all = await store.readPages();
+    const some = await store.readPages([2, 0, head.pageCount + 5]);
+    const same = [0, 2].every((id) => some.get(id).every((b, i) => b === all.get(id)[i]));
+    await store.close();
+    return { head: { ckptLsn: head.ckptLsn, pageCount: head.pageCount }, all: { size: all.size, ckptLsn: all.ckptLsn },
+      some: { ids: [...some.keys()].sort((a, b) => a - b), ckptLsn: some.ckptLsn, pageCount: some.pageCount }, same };
+  });
+  assert.ok(got.head.pageCount > 3, JSON.stringify(got));
+  assert.equal(got.all.size, got.head.pageCount, 'every page of the checkpoint');
+  assert.equal(got.all.ckptLsn, got.head.ckptLsn);
+  assert.deepEqual(got.some.ids, [0, 2], 'only the ids asked for; none past the page count');
+  assert.equal(got.some.ckptLsn, got.head.ckptLsn);
+  assert.equal(got.some.pageCount, got.head.pageCount);
+  assert.equal(got.same, true, 'the same images as the full read');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
