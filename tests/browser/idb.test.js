@@ -122,7 +122,7 @@ test("storage 'memory' stays available and keeps nothing", async () => {
   await page.close();
 });
 
-test('IdbStore.readPages(ids): the checkpoint pages asked for, in one read, with the head they belong to', async () => {
+test('IdbStore.readPages(ids) with the head they belong to; the scrub position and repairPage', async () => {
   const page = await appPage(chrome.context, server.url);
   await page.evaluate(() => app.openDb('faults'));
   await page.evaluate(() => app.putMany('f', 0, 300));
@@ -135,9 +135,17 @@ test('IdbStore.readPages(ids): the checkpoint pages asked for, in one read, with
     const all = await store.readPages();
     const some = await store.readPages([2, 0, head.pageCount + 5]);
     const same = [0, 2].every((id) => some.get(id).every((b, i) => b === all.get(id)[i]));
+    // The scrub's position and in-place repair (scrub.js).
+    const before = await store.readScrub();
+    await store.writeScrub({ id: 3 });
+    const after = await store.readScrub();
+    const image = all.get(2).slice();
+    await store.repairPage(2, image, head.ckptLsn);
+    const stale = await store.repairPage(2, image, head.ckptLsn - 1).then(() => 'written', (e) => e.kind);
     await store.close();
     return { head: { ckptLsn: head.ckptLsn, pageCount: head.pageCount }, all: { size: all.size, ckptLsn: all.ckptLsn },
-      some: { ids: [...some.keys()].sort((a, b) => a - b), ckptLsn: some.ckptLsn, pageCount: some.pageCount }, same };
+      some: { ids: [...some.keys()].sort((a, b) => a - b), ckptLsn: some.ckptLsn, pageCount: some.pageCount }, same,
+      scrub: { before, after, stale } };
   });
   assert.ok(got.head.pageCount > 3, JSON.stringify(got));
   assert.equal(got.all.size, got.head.pageCount, 'every page of the checkpoint');
@@ -146,6 +154,7 @@ test('IdbStore.readPages(ids): the checkpoint pages asked for, in one read, with
   assert.equal(got.some.ckptLsn, got.head.ckptLsn);
   assert.equal(got.some.pageCount, got.head.pageCount);
   assert.equal(got.same, true, 'the same images as the full read');
+  assert.deepEqual(got.scrub, { before: null, after: { id: 3 }, stale: 'stale' });
   assert.deepEqual(page.errors, []);
   await page.close();
 });

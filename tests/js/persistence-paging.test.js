@@ -345,3 +345,66 @@ test('recovery with a paged core (openLazy): the chosen meta page and the record
   assert.deepEqual(result.states.map((st) => [st.end, st.ckptLsn]), [[8, 8], [8, 5], [8, 5]]);
   assert.deepEqual(result.replaced, []);
 });
+
+test('Scrubber: checks a replica a chunk at a time, repairs from a peer, saves where it stopped', async () => {
+  const { Scrubber } = await import('../../web/persistence/scrub.js');
+  const stores = await threeStores(checkpoint(10, 12));
+  stores[0].damagePage(3);
+  stores[0].dropPage(5);
+  const replicas = replicaView();
+  const scrubber = new Scrubber({ stores, tools: fakeTools, replicas, chunkPages: 4 });
+  assert.deepEqual(await scrubber.step(), { index: 0, from: 1, to: 5, bad: [3], repaired: [3] });
+  assert.deepEqual(await stores[0].readScrub(), { id: 5 }, 'the position is kept in the replica');
+  // A new scrubber (a reload) goes on from there.
+  const again = new Scrubber({ stores, tools: fakeTools, replicas, chunkPages: 4 });
+  assert.deepEqual(await again.step(), { index: 0, from: 5, to: 9, bad: [5], repaired: [5] });
+  assert.deepEqual(await again.step(), { index: 0, from: 9, to: 12, bad: [], repaired: [] });
+  assert.deepEqual(await stores[0].readScrub(), { id: 1 }, 'at the end it starts over');
+  assert.equal((await again.step()).index, 1, "then the next replica's turn");
+  const read = await stores[0].readPages([3, 5]);
+  for (const id of [3, 5]) assert.equal(fakeTools.verifyPageImage(id, read.get(id), PAGE, 10), '', `page ${id} repaired`);
+  assert.deepEqual(read.get(3), page(3, 10, 3));
+  assert.equal(replicas.damaged.length, 0);
+});
+
+test('Scrubber: a peer at another checkpoint repairs only the very same image; else the replica is rebuilt', async () => {
+  const { Scrubber } = await import('../../web/persistence/scrub.js');
+  const stores = await threeStores(checkpoint(10, 6));
+  // Replicas #1 and #2 checkpoint at 12, where page 2 changed and page 4 did not.
+  for (const s of stores.slice(1)) {
+    await s.appendRecords([11, 12].map((lsn) => ({ lsn, prevLsn: lsn - 1, record: recordStub(lsn) })), 10);
+    await s.writePages([[2, page(2, 12, 0x42)]]);
+    await s.flipHead(meta(12, 6), new Map([[2, 12]]));
+  }
+  stores[0].damagePage(4, 100);   // header readable: id, LSN 10, CRC
+  stores[0].damagePage(2, 100);
+  const replicas = replicaView();
+  const scrubber = new Scrubber({ stores, tools: fakeTools, replicas, chunkPages: 8 });
+  const step = await scrubber.step();
+  assert.deepEqual(step.bad, [2, 4]);
+  assert.deepEqual(step.repaired, [4], 'page 4 is the same image on the peers');
+  assert.deepEqual((await stores[0].readPages([4])).get(4), page(4, 10, 4));
+  assert.deepEqual(replicas.damaged.map((d) => [d.index, d.id]), [[0, 2]], 'page 2 differs there: rebuild replica #0');
+});
+
+test('FileStore: repairPage writes the checkpoint image in place, refuses once the checkpoint moved; scrub position', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-scrub-'));
+  try {
+    const store = new FileStore(path.join(dir, 'r'));
+    await store.open();
+    assert.equal(await store.readScrub(), null);
+    const ckpt = checkpoint(5, 6);
+    await store.writeFull(ckpt.meta, ckpt.pages);
+    await store.repairPage(3, page(3, 5, 0x33), 5);
+    assert.deepEqual((await store.readPages([3])).get(3), page(3, 5, 0x33));
+    await assert.rejects(store.repairPage(3, page(3, 5, 0x34), 4), (e) => e.kind === 'stale');
+    await store.writeScrub({ id: 4 });
+    await store.close();
+    const reopened = new FileStore(path.join(dir, 'r'));
+    await reopened.open();
+    assert.deepEqual(await reopened.readScrub(), { id: 4 });
+    await reopened.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

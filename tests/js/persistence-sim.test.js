@@ -57,10 +57,13 @@ test('the checker catches a protocol that acknowledges on one replica', async ()
 
 test('the checker catches a page fetcher that reads from a checkpoint the core cannot bring forward', async () => {
   let caught = 0;
-  for (const seed of [44, 48, 52]) {
+  // A seed where an old checkpoint's page reaches the core unless the fetcher refuses it (found by
+  // running seeds with checkpointCheck: false; a change to the simulation's schedule may move it).
+  for (const seed of [42]) {
     const outcome = await simulate(seed, { steps: 250, paging: true, checkpointCheck: false });
     if (!outcome.ok && /wrong page/.test(outcome.problem)) caught++;
   }
-  assert.ok(caught > 0, 'pages of a replica restored from an old copy must reach the fake core in some seed');
+  assert.ok(caught > 0, 'pages of an old checkpoint must reach the fake core in this seed when the fetcher does not ' +
+    'check (if the simulation changed, pick a new seed: loop simulate(seed, { paging: true, checkpointCheck: false }))');
 });
 

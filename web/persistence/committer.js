@@ -357,6 +357,11 @@ export class Committer {
     }
   }
 
+  /** True when no commit is in flight, scheduled or pending (a background step may use the stores). */
+  get idle() {
+    return !this.#busy && !this.#scheduled && !this.#closed && !this.#core.closed && !this.#core.hasPendingCommit();
+  }
+
   /** True while a background repair is writing. */
   get repairing() { return this.#repairing; }
 

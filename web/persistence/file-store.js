@@ -122,7 +122,7 @@ export class FileStore {
         await fsp.mkdir(this.#dir, { recursive: true });
         await this.#readFormat();
         if (this.#format > STORE_FORMAT) throw formatError(this.describe(), this.#format);
-        for (const name of ['head.tmp', 'pages.tmp', 'log.tmp', 'next']) await fsp.rm(this.#file(name), { force: true });
+        for (const name of ['head.tmp', 'pages.tmp', 'log.tmp', 'scrub.tmp', 'next']) await fsp.rm(this.#file(name), { force: true });
         if (this.#format === 1) await this.#upgradeFromLayout1();
         this.#head = undefined;
         await this.#finishCheckpoint();
@@ -451,6 +451,53 @@ export class FileStore {
         }
       } catch (error) {
         throw ioError(this, error, 'writing checkpoint pages', 'none');
+      }
+    });
+  }
+
+  repairPage(id, image, expectCkptLsn) {
+    return this.#run(async () => {
+      const head = await this.#readHeadImage();
+      if (head === null || pageLsn(head) !== expectCkptLsn) {
+        throw new StoreError('stale', `${this.describe()}: its checkpoint moved (LSN ${head === null ? null : pageLsn(head)}, ` +
+            `not ${expectCkptLsn})`);
+      }
+      const { pageSize, pageCount } = headFromMeta(head);
+      if (!(id > 0 && id < pageCount) || image.byteLength !== pageSize) {
+        throw new StoreError('io', `${this.describe()}: page ${id} cannot be repaired (outside the checkpoint)`);
+      }
+      try {
+        const fh = await fsp.open(this.#file('pages'), 'r+');
+        try {
+          await fh.write(image, 0, pageSize, id * pageSize);
+          await fh.datasync();
+        } finally {
+          await fh.close();
+        }
+      } catch (error) {
+        throw ioError(this, error, 'repairing a page', 'unknown');
+      }
+    });
+  }
+
+  readScrub() {
+    return this.#run(async () => {
+      try {
+        const value = JSON.parse(await fsp.readFile(this.#file('scrub'), 'utf8'));
+        return Number.isSafeInteger(value?.id) ? { id: value.id } : null;
+      } catch {
+        return null;   // none yet, or unreadable: start from the beginning
+      }
+    });
+  }
+
+  writeScrub(position) {
+    return this.#run(async () => {
+      try {
+        await fsp.writeFile(this.#file('scrub.tmp'), JSON.stringify({ id: position.id }));
+        await fsp.rename(this.#file('scrub.tmp'), this.#file('scrub'));
+      } catch (error) {
+        throw ioError(this, error, 'saving the scrub position', 'none');
       }
     });
   }

@@ -348,6 +348,36 @@ export class IdbStore {
     });
   }
 
+  repairPage(id, image, expectCkptLsn) {
+    return this.#transact('readwrite', (tx, fail) => {
+      tx.objectStore('meta').get('head').onsuccess = (event) => {
+        const head = event.target.result;
+        const ckpt = head instanceof Uint8Array ? headFromMeta(head).lsn : null;
+        if (ckpt !== expectCkptLsn) {
+          fail(new StoreError('stale', `${this.describe()}: its checkpoint moved (LSN ${ckpt}, not ${expectCkptLsn})`));
+          return;
+        }
+        tx.objectStore('ckpt').put(ownedCopy(image), [id, pageLsn(image)]);
+      };
+    });
+  }
+
+  readScrub() {
+    return this.#transact('readonly', (tx, fail, setResult) => {
+      setResult(null);
+      tx.objectStore('meta').get('scrub').onsuccess = (event) => {
+        const value = event.target.result;
+        if (value && typeof value === 'object' && Number.isSafeInteger(value.id)) setResult({ id: value.id });
+      };
+    });
+  }
+
+  writeScrub(position) {
+    return this.#transact('readwrite', (tx) => {
+      tx.objectStore('meta').put({ id: position.id }, 'scrub');
+    });
+  }
+
   flipHead(meta, written) {
     return this.#transact('readwrite', (tx, fail) => {
       const lsn = pageLsn(meta);

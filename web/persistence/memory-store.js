@@ -277,6 +277,29 @@ export class MemoryStore {
     });
   }
 
+  repairPage(id, image, expectCkptLsn) {
+    return this.#run('write', () => {
+      if (this.#ckptLsn() !== expectCkptLsn || this.#disk.head === null) {
+        throw new StoreError('stale', `${this.#label}: its checkpoint moved (LSN ${this.#ckptLsn()}, not ${expectCkptLsn})`);
+      }
+      this.#inject(0);
+      let byLsn = this.#disk.versions.get(id);
+      if (!byLsn) this.#disk.versions.set(id, (byLsn = new Map()));
+      byLsn.set(pageLsn(image), image.slice());
+      this.#afterApply();
+    });
+  }
+
+  readScrub() {
+    return this.#run('read', () => (this.#disk.scrub ? { ...this.#disk.scrub } : null));
+  }
+
+  writeScrub(position) {
+    return this.#run('write', () => {
+      this.#disk.scrub = { ...position };
+    });
+  }
+
   clear() {
     return this.#run('write', () => {
       if (this.faults.failClears > 0) {
@@ -379,5 +402,6 @@ export function copyDisk(disk) {
     head: disk.head,
     versions: new Map([...disk.versions].map(([id, byLsn]) => [id, new Map(byLsn)])),
     log: disk.log.map((e) => ({ ...e })),
+    scrub: disk.scrub ? { ...disk.scrub } : undefined,
   };
 }

@@ -73,6 +73,11 @@
 //                                  [{ lsn, prevLsn, record }] following meta's LSN: a copy of a peer's
 //                                  checkpoint and log). Atomic where the medium allows (IndexedDB,
 //                                  memory); otherwise the store has no head until it is complete.
+//   repairPage(id, image, ckptLsn) replaces the checkpoint version of page id whose LSN is image's (a
+//                                  damaged one) with `image`, if the store's checkpoint is still at
+//                                  ckptLsn (else 'stale', nothing written). Used by the scrub (scrub.js).
+//   readScrub() -> { id } | null   where the background scrub stopped; writeScrub({ id }) saves it (a
+//                                  hint: a lost position only repeats a step). Optional for other stores.
 //   clear()                        removes everything (the store becomes empty).
 //   close()                        releases the medium; later calls reject with kind 'closed'.
 //   destroy()                      close() and delete the medium (database / directory).

@@ -29,6 +29,7 @@ import { markerFor } from './marker.js';
 import { PageFetcher, cacheOptions, checkCacheSupport, recordsBase, runWithPages } from './page-fetcher.js';
 import { recover } from './recovery.js';
 import { Repairer } from './repair.js';
+import { Scrubber } from './scrub.js';
 import { ReplicaSet } from './replica-set.js';
 import { loadStores, parseStorage } from './select-store.js';
 
@@ -40,6 +41,7 @@ export class ReplicatedEngine {
   #replicaSet;
   #committer;
   #repairer;
+  #scrubber = null;       // Scrubber (a core with a page cache: open reads no page)
   #closed = false;
   #marker;                // marker.js object (storage 'idb': localStorage, or OPFS in a worker), or null
   #markerPending;         // the marker is still to be written at the first durable LSN >= 1
@@ -158,6 +160,14 @@ export class ReplicatedEngine {
       }
     }
     await owner.#noteDurable();   // a database that already holds data (also one made before markers existed)
+    if (pageFetcher !== null) {
+      // Open read no page: a rate-limited scrub checks (and repairs) every page of every replica,
+      // resuming where it stopped (scrub.js), instead of reading the peers whole now.
+      owner.#scrubber = new Scrubber({ stores, tools, replicas: replicaSet, idle: () => committer.idle, emit: relay });
+      owner.#scrubber.start();
+      repairer.start([]).catch((error) => relay('error', { error }));
+      return owner;
+    }
     const scan = result.fresh ? [] : [0, 1, 2].filter((i) => i !== result.source);
     repairer.start(scan).catch((error) => relay('error', { error }));
     return owner;
@@ -225,6 +235,7 @@ export class ReplicatedEngine {
     if (this.#marker && this.engine.durableLsn >= 1) {
       await Promise.resolve(this.#marker.write(this.engine.durableLsn)).catch(() => {});
     }
+    await this.#scrubber?.close();
     await this.#repairer.close();
     await this.#replicaSet.close();
     await this.#release();

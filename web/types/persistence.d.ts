@@ -140,6 +140,11 @@ export interface PageStore {
   flipHead(meta: Uint8Array, written: Map<number, number>): Promise<void>;
   /** Replaces everything with a complete set of pages (a rebuild) and the log `records` (default: none). */
   writeFull(meta: Uint8Array, pages: [number, Uint8Array][], records?: StoreRecord[]): Promise<void>;
+  /** Replaces the damaged checkpoint version of page `id` (image's LSN) if the checkpoint is still at ckptLsn. */
+  repairPage?(id: number, image: Uint8Array, ckptLsn: number): Promise<void>;
+  /** Where the background scrub stopped (a hint kept in the replica). */
+  readScrub?(): Promise<{ id: number } | null>;
+  writeScrub?(position: { id: number }): Promise<void>;
   clear(): Promise<void>;
   close(): Promise<void>;
   destroy(): Promise<void>;

@@ -33,6 +33,7 @@ import { pageLsn } from '../../../web/persistence/page-store.js';
 import { applyImageRecord, crc32c, encodeImageRecord, readRecordHeader, sealPage } from '../../../web/persistence/record.js';
 import { recover } from '../../../web/persistence/recovery.js';
 import { ReplicaSet } from '../../../web/persistence/replica-set.js';
+import { Scrubber } from '../../../web/persistence/scrub.js';
 
 const PAGE_SIZE = 256;
 
@@ -458,7 +459,7 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
   let lastAcked = 0;
   let lastTaken = 0;
   const stats = { sessions: 0, acked: 0, rollbacks: 0, checkpoints: 0, faults: 0, crashes: 0, damage: 0, steps: 0,
-    pageFaults: 0, pagesInstalled: 0, pagesRejected: 0, pageErrors: 0, evicted: 0, staleReads: 0 };
+    pageFaults: 0, pagesInstalled: 0, pagesRejected: 0, pageErrors: 0, evicted: 0, staleReads: 0, scrubRepairs: 0 };
   let oldCopy = null;                // { index, disk } a copy of a replica taken earlier
 
   const fail = (problem) => ({ ok: false, seed, problem, trace, stats });
@@ -575,6 +576,9 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
       });
     }
     let opTail = Promise.resolve();
+    // Paging: the background scrub, a step now and then (its reads and repairs go through the same io).
+    const scrubber = paging ? new Scrubber({ stores, tools: fakeTools, replicas: replicaSet, chunkPages: 4 }) : null;
+    let scrubbing = false;
     const committer = new Committer(engine, replicaSet, {
       withPages, onRelease: (lsn) => { if (checkpointCheck) fetcher?.releaseThrough(lsn); },
       releasedThrough: recordsBase(opened.records, opened.lsn),
@@ -645,6 +649,13 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
         }
       }
       if (paging && pagedCalls === 0 && rng.chance(0.5)) stats.evicted += engine.evict(rng, 1 + rng.int(12));
+      if (scrubber && !scrubbing && rng.chance(0.1)) {
+        scrubbing = true;
+        scrubber.step().then((done) => {
+          scrubbing = false;
+          if (done?.repaired.length) { stats.scrubRepairs += done.repaired.length; note(`scrub repaired ${done.repaired} on replica #${done.index}`); }
+        }, () => { scrubbing = false; });
+      }
       if (paging && rng.chance(0.03)) {
         const index = rng.int(3);
         oldCopy = { index, disk: copyDisk(disks[index]) };
