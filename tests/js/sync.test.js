@@ -69,20 +69,20 @@ test('pull: remote changes and tombstones arrive; the sync state is not in the u
   await db.close();
 });
 
-test('hydrate: a remote table of 1,234 items in pages of 100, with progress events', async () => {
+test('hydrate: a remote table of 617 items in pages of 50, with progress events', async () => {
   const client = remote.client();
   const table = await remoteTable(remote);
-  const seed = Array.from({ length: 1234 }, (_, i) => item(`p${i % 7}`, `s${i}`,
+  const seed = Array.from({ length: 617 }, (_, i) => item(`p${i % 7}`, `s${i}`,
     { i: { N: String(i) }, _v: { N: '1' }, _w: { S: 'seed' }, _t: { N: '1000' } }));
   await putAll(client, table, seed);
   const db = await localDb();
   const progress = [];
-  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pageSize: 100, pullIntervalMs: 60_000 });
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pageSize: 50, pullIntervalMs: 60_000 });
   sync.on('progress', (p) => progress.push(p));
   await sync.ready;
-  assert.equal((await localItems(db, 'Notes')).length, 1234);
+  assert.equal((await localItems(db, 'Notes')).length, 617);
   assert.ok(progress.length >= 13, `${progress.length} progress events`);
-  assert.deepEqual(progress.at(-1), { loaded: 1234, pages: progress.length - 1, done: true });
+  assert.deepEqual(progress.at(-1), { loaded: 617, pages: progress.length - 1, done: true });
   for (let i = 1; i < progress.length; i++) assert.ok(progress[i].loaded >= progress[i - 1].loaded);
   // Hydrated items are clean: nothing is pushed back.
   const pushes = [];
@@ -262,4 +262,20 @@ test('a remote item deleted outright (not by a sync) is written anew by the next
   assert.deepEqual([r.x.N, r._v.N], ['2', '2']);
   await sync.stop();
   await db.close();
+});
+
+test('closing the database stops its sync; a state format it does not know is refused', async () => {
+  const { db, sync } = await syncedPair();
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'a') });
+  await db.close();
+  await until(() => sync.state === 'stopped', 'state stopped');
+  await assert.rejects(sync.syncNow(), /sync: stopped/);
+  const db2 = await localDb();
+  const first = await db2.sync({ table: 'Notes', remote: remote.client(), remoteTable: await remoteTable(remote) });
+  await first.stop();
+  await db2.send('UpdateItem', { TableName: '_pocketdynamo_sync', Key: { pk: { S: 'Notes' }, sk: { S: 'writer' } },
+    UpdateExpression: 'SET f = :f', ExpressionAttributeValues: { ':f': { N: '2' } } });
+  await assert.rejects(db2.sync({ table: 'Notes', remote: remote.client() }),
+    /the sync state of table Notes has format 2; this version reads format 1/);
+  await db2.close();
 });

@@ -21,6 +21,7 @@ import {
 
 /** The local table holding every sync's state (docs/sync.md). */
 export const META_TABLE = '_pocketdynamo_sync';
+const STATE_FORMAT = 1;   // the rows of META_TABLE (docs/formats.md); in the 'writer' row as f
 const STATES = Object.freeze(['starting', 'pulling', 'pushing', 'idle', 'offline', 'error', 'paused', 'stopped']);
 const EVENTS = Object.freeze(['state', 'progress', 'push', 'pull', 'conflict', 'error']);
 const MAX_BACKOFF_MS = 30_000;
@@ -73,6 +74,14 @@ export async function startSync(db, options) {
   return sync;
 }
 
+// A push round cut short by pause() or stop(): the cursor stays before what was not pushed.
+class Interrupted extends Error {
+  constructor(written) {
+    super('sync: interrupted');
+    this.written = written;
+  }
+}
+
 /** True for an error with no HTTP answer: the remote could not be reached. */
 function isNetworkError(error) {
   return error?.$metadata?.httpStatusCode === undefined && error?.$response === undefined &&
@@ -118,6 +127,8 @@ export class Sync {
   #readyResolve;
   #readyReject;
   #backoff = FIRST_BACKOFF_MS;
+  #stream = null;    // { arn, shardId } of the local table's stream (described again after a failed round)
+  #iterator = null;  // GetRecords iterator where the last round stopped (valid 15 minutes)
 
   /** Resolves after the first complete round (hydrated and pushed); rejects if stopped before. */
   ready;
@@ -200,8 +211,16 @@ export class Sync {
     const fresh = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     this.#writer = await this.#turn((exec) => {
       const row = throwIfError(exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey('writer') }), 'reading the writer id');
-      if (row.Item) return row.Item.w.S;
-      throwIfError(exec('PutItem', { TableName: META_TABLE, Item: { ...this.#metaKey('writer'), w: { S: fresh } } }), 'writing the writer id');
+      if (row.Item) {
+        const format = Number(row.Item.f?.N ?? 0);
+        if (format !== STATE_FORMAT) {
+          throw new PocketDynamoError(`sync: the sync state of table ${this.#table} has format ${format}; this version ` +
+              `reads format ${STATE_FORMAT} (docs/formats.md)`);
+        }
+        return row.Item.w.S;
+      }
+      throwIfError(exec('PutItem', { TableName: META_TABLE,
+        Item: { ...this.#metaKey('writer'), w: { S: fresh }, f: { N: String(STATE_FORMAT) } } }), 'writing the writer id');
       return fresh;
     });
     this.#unsubscribe = db.subscribe(this.#table, (records) => {
@@ -271,6 +290,7 @@ export class Sync {
   #sleep(ms) {
     return new Promise((resolve) => {
       const timer = ms === Infinity ? null : setTimeout(() => { this.#wakeUp = null; this.#wantPull = true; resolve(); }, ms);
+      timer?.unref?.();   // as the database's own timers: a running sync does not keep Node alive
       this.#wakeUp = () => { if (timer !== null) clearTimeout(timer); resolve(); };
     });
   }
@@ -293,6 +313,7 @@ export class Sync {
       const round = ++this.#round;
       const full = this.#wantPull;
       try {
+        if (this.#stopped || this.#paused) continue;
         if (this.#wantPull) {
           this.#wantPull = false;
           this.#setState('pulling');
@@ -314,7 +335,18 @@ export class Sync {
           for (const w of done) w.resolve();
         }
       } catch (error) {
+        this.#stream = null;
+        this.#iterator = null;
         if (this.#stopped) break;
+        if (this.#db.closed) {   // the database was closed under the sync: it stops
+          void this.stop();
+          break;
+        }
+        if (error instanceof Interrupted) {
+          this.#wantPush = true;
+          this.#wantPull = this.#wantPull || full;
+          continue;
+        }
         this.#wantPull = this.#wantPull || full;
         this.#wantPush = true;
         this.#setState(isNetworkError(error) ? 'offline' : 'error');
@@ -535,55 +567,58 @@ export class Sync {
 
   async #pushRound() {
     const seen = this.#pendingHint;  // records of local writes up to now; those arriving meanwhile stay pending
-    const described = await this.#db.send('DescribeTable', { TableName: this.#table });
-    const arn = described.Table.LatestStreamArn;
-    if (!described.Table.StreamSpecification?.StreamEnabled || !arn) {
-      throw new PocketDynamoError(`sync: the stream of table ${this.#table} was disabled; the sync needs it (docs/sync.md)`);
+    if (this.#stream === null) {
+      const described = await this.#db.send('DescribeTable', { TableName: this.#table });
+      const arn = described.Table.LatestStreamArn;
+      if (!described.Table.StreamSpecification?.StreamEnabled || !arn) {
+        throw new PocketDynamoError(`sync: the stream of table ${this.#table} was disabled; the sync needs it (docs/sync.md)`);
+      }
+      const stream = await this.#db.send('DescribeStream', { StreamArn: arn });
+      this.#stream = { arn, shardId: stream.StreamDescription.Shards[0].ShardId };
+      this.#iterator = null;
     }
-    const cursorRow = await this.#turn((exec) => exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey('cursor') }).Item ?? null);
-    let start = null;
-    if (cursorRow !== null && cursorRow.arn.S === arn) {
-      start = { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: cursorRow.seq.S };
-    }
-    const stream = await this.#db.send('DescribeStream', { StreamArn: arn });
-    const shardId = stream.StreamDescription.Shards[0].ShardId;
-    let iterator;
-    if (start !== null) {
+    const { arn, shardId } = this.#stream;
+    let pushed = 0;
+    let iterator = this.#iterator;
+    this.#iterator = null;            // kept only when this round reads to the end
+    const fromStart = async () => {   // no cursor, or the records after it are gone: every key is looked at
+      pushed += await this.#reconcileAll();
+      return (await this.#db.send('GetShardIterator', { StreamArn: arn, ShardId: shardId,
+        ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+    };
+    const fromCursor = async () => {
+      const row = await this.#turn((exec) => exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey('cursor') }).Item ?? null);
+      if (row === null || row.arn.S !== arn) return fromStart();
       try {
-        iterator = (await this.#db.send('GetShardIterator', { StreamArn: arn, ShardId: shardId, ...start })).ShardIterator;
+        return (await this.#db.send('GetShardIterator', { StreamArn: arn, ShardId: shardId,
+          ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: row.seq.S })).ShardIterator;
       } catch (error) {
         if (error.name !== 'TrimmedDataAccessException') throw error;
-        start = null;
+        return fromStart();
       }
-    }
-    let pushed = 0;
-    if (start === null) {
-      // No cursor, or the records after it are gone: every local item and state row is looked at.
-      pushed += await this.#reconcileAll();
-      iterator = (await this.#db.send('GetShardIterator', { StreamArn: arn, ShardId: shardId,
-        ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
-    }
+    };
+    if (iterator === null) iterator = await fromCursor();
     for (;;) {
       let page;
       try {
         page = await this.#db.send('GetRecords', { ShardIterator: iterator, Limit: RECORDS_PAGE });
       } catch (error) {
-        if (error.name !== 'TrimmedDataAccessException') throw error;
-        pushed += await this.#reconcileAll();
-        iterator = (await this.#db.send('GetShardIterator', { StreamArn: arn, ShardId: shardId,
-          ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+        if (error.name === 'TrimmedDataAccessException') iterator = await fromStart();
+        else if (error.name === 'ExpiredIteratorException') iterator = await fromCursor();
+        else throw error;
         continue;
       }
-      if (page.Records.length === 0) break;
+      if (page.Records.length === 0) {
+        this.#iterator = page.NextShardIterator ?? null;
+        break;
+      }
       const keys = new Map();
       for (const record of page.Records) {
         const key = record.dynamodb.Keys;
         if (this.#inScope(key)) keys.set(canonicalItem(key), key);
       }
-      pushed += await this.#pushKeys([...keys.values()]);
       const seq = page.Records[page.Records.length - 1].dynamodb.SequenceNumber;
-      await this.#turn((exec) => throwIfError(exec('PutItem', { TableName: META_TABLE,
-        Item: { ...this.#metaKey('cursor'), arn: { S: arn }, seq: { S: seq } } }), 'PutItem'));
+      pushed += await this.#pushKeys([...keys.values()], { arn, seq });
       iterator = page.NextShardIterator;
       if (!iterator) break;
     }
@@ -617,35 +652,54 @@ export class Sync {
     return this.#pushKeys([...keys.values()]);
   }
 
-  // Pushes the dirty ones of `keys` (found in one turn), `concurrency` at a time; resolves to the count written.
-  async #pushKeys(all) {
+  /**
+   * Pushes the dirty ones of `all` (found in one turn), `concurrency` at a
+   * time; then records their new versions, and the stream cursor when given
+   * ({ arn, seq }), in one turn. Resolves to the count written.
+   */
+  async #pushKeys(all, cursor = null) {
     const keys = await this.#turn((exec) => all.map((key) => ({ key, seen: this.#readLocal(exec, key) }))
         .filter(({ seen }) => hashItem(seen.item) !== (seen.meta?.h ?? '-')));
     let next = 0;
-    let written = 0;
+    const written = [];  // { key, base, version, h } of the remote writes made
     let failure = null;
     const worker = async () => {
-      while (next < keys.length && failure === null && !this.#stopped) {
+      while (next < keys.length && failure === null && !this.#stopped && !this.#paused) {
         const { key, seen } = keys[next++];
         try {
-          if (await this.#pushKey(key, seen)) written++;
+          const done = await this.#pushKey(key, seen);
+          if (done !== null) written.push(done);
         } catch (error) {
           failure ??= error;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, keys.length) }, worker));
+    // What reached the remote is recorded even when something failed (were it not, the next round would find
+    // these writes on the remote as its own and record them then).
+    const complete = failure === null && next >= keys.length;
+    await this.#turn((exec) => {
+      for (const { key, base, version, h } of written) {
+        const now = this.#readLocal(exec, key);
+        if ((now.meta?.v ?? 0) === base) this.#writeMeta(exec, key, version, h);
+      }
+      if (complete && cursor !== null) {
+        throwIfError(exec('PutItem', { TableName: META_TABLE,
+          Item: { ...this.#metaKey('cursor'), arn: { S: cursor.arn }, seq: { S: cursor.seq } } }), 'PutItem');
+      }
+    });
     if (failure !== null) throw failure;
-    return written;
+    if (!complete) throw new Interrupted(written.length);   // paused or stopped: the rest stays in the outbox
+    return written.length;
   }
 
-  // Pushes one key if dirty. Returns true if it wrote to the remote.
+  // Pushes one key if dirty. Returns { key, base, version, h } of the write it made, or null.
   async #pushKey(key, seen) {
     let gone = false;  // the remote item vanished (deleted by something that is not a sync): write it anew
     for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
       const { item, meta } = attempt === 0 ? seen : await this.#turn((exec) => this.#readLocal(exec, key));
       const h = hashItem(item);
-      if (h === (meta?.h ?? '-')) return false;                // clean
+      if (h === (meta?.h ?? '-')) return null;                 // clean
       const base = meta?.v ?? 0;
       const version = base + 1;
       const stamp = { [VERSION]: { N: String(version) }, [WRITER]: { S: this.#writer }, [TIME]: { N: String(this.#clock()) } };
@@ -666,15 +720,11 @@ export class Sync {
         if (error.name === 'ValidationException' || error.name === 'ItemCollectionSizeLimitExceededException') {
           // This item cannot be written there; reported, and the rest goes on. It is retried when it changes again.
           this.#emit('error', { error, key: unmarshall(key) });
-          return false;
+          return null;
         }
         throw error;
       }
-      await this.#turn((exec) => {
-        const now = this.#readLocal(exec, key);
-        if ((now.meta?.v ?? 0) === base) this.#writeMeta(exec, key, version, h);
-      });
-      return true;
+      return { key, base, version, h };
     }
     throw new PocketDynamoError(`sync: pushing ${canonicalItem(key)} kept conflicting (${MAX_KEY_ATTEMPTS} attempts)`);
   }
