@@ -1,21 +1,37 @@
 // Helpers of the sync tests (tests/js/sync*.test.js) and bench/sync-bench.mjs:
 // dynalite on 127.0.0.1 as the remote (stoppable and restartable on the same
 // port, its data kept), a client for it, tables on both sides.
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { BatchWriteItemCommand, DynamoDBClient, CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { open } from 'pocketdynamo';
 
 /**
- * dynalite in this process behind a TCP proxy on 127.0.0.1 that can be
+ * dynalite (in this process, or with childProcess: true in its own) behind a TCP proxy on 127.0.0.1 that can be
  * stopped (connections cut, new ones refused) and started again on the same
  * port, dynalite and its data untouched: { endpoint, port, client(), stop(),
  * start(), close() }.
  */
-export async function startRemote() {
-  const { default: dynalite } = await import('dynalite');
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const target = server.address().port;
+export async function startRemote({ childProcess = false } = {}) {
+  let target;
+  let closeServer;
+  if (childProcess) {
+    // dynalite in its own process (benchmarks: its work does not share this process's event loop).
+    const child = spawn(process.execPath, ['--input-type=module', '-e',
+      "const { default: d } = await import('dynalite'); const s = d({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });" +
+      " s.listen(0, '127.0.0.1', () => console.log(s.address().port));"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    target = await new Promise((resolve, reject) => {
+      child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+      child.once('exit', (code) => reject(new Error(`dynalite exited (${code})`)));
+    });
+    closeServer = () => new Promise((resolve) => { child.once('exit', resolve); child.kill(); });
+  } else {
+    const { default: dynalite } = await import('dynalite');
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    target = server.address().port;
+    closeServer = () => new Promise((resolve) => server.close(resolve));
+  }
   const sockets = new Set();
   const proxy = net.createServer((socket) => {
     const upstream = net.connect(target, '127.0.0.1');
@@ -55,7 +71,7 @@ export async function startRemote() {
     async close() {
       for (const c of clients) c.destroy();
       if (remote.running) await remote.stop();
-      await new Promise((resolve) => server.close(resolve));
+      await closeServer();
     },
   };
   return remote;
@@ -148,4 +164,41 @@ export async function putAll(client, table, items) {
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+/**
+ * The writes of the crash test: n items k0..k(n-1) in partition 'c' (n: i),
+ * every third one updated (n + 1000), every fifth one deleted, interleaved.
+ * [[operation, input]].
+ */
+export function crashPlan(n) {
+  const plan = [];
+  const key = (i) => ({ pk: { S: 'c' }, sk: { S: `k${String(i).padStart(4, '0')}` } });
+  for (let i = 0; i < n; i++) {
+    plan.push(['PutItem', { TableName: 'Notes', Item: { ...key(i), n: { N: String(i) } } }]);
+    const j = i - 7;   // a few items back, so that some of these hit keys already pushed
+    if (j >= 0 && j % 3 === 0) {
+      plan.push(['UpdateItem', { TableName: 'Notes', Key: key(j), UpdateExpression: 'SET n = n + :k',
+        ExpressionAttributeValues: { ':k': { N: '1000' } } }]);
+    }
+    if (j >= 0 && j % 5 === 0) plan.push(['DeleteItem', { TableName: 'Notes', Key: key(j) }]);
+  }
+  return plan;
+}
+
+/** The local items the crash plan leaves (wire form, sorted) and each key's count of writes. */
+export function crashExpected(n) {
+  const items = new Map();
+  const writes = new Map();
+  for (const [operation, input] of crashPlan(n)) {
+    const sk = (input.Item ?? input.Key).sk.S;
+    writes.set(sk, (writes.get(sk) ?? 0) + 1);
+    if (operation === 'PutItem') items.set(sk, input.Item);
+    else if (operation === 'DeleteItem') items.delete(sk);
+    else {
+      const it = items.get(sk);
+      if (it) items.set(sk, { ...it, n: { N: String(Number(it.n.N) + 1000) } });
+    }
+  }
+  return { items: [...items.values()].sort((a, b) => (a.sk.S < b.sk.S ? -1 : 1)), writes };
 }
