@@ -1,0 +1,157 @@
+// db.sync() measured against dynalite on 127.0.0.1 (issue #18): items/s to
+// hydrate and to push N items (default 10,000), the latency from a local
+// write to the remote's acknowledgement with the sync running, and the cost
+// of the sync on a local PutItem (sync off vs on, interleaved, same run).
+// Not a test. Writes bench/results/sync.md (with the machine's load).
+//
+//   npm run build:js && node bench/sync-bench.mjs [--items N] [--out FILE]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { localDb, putAll, remoteItems, remoteTable, startRemote } from '../tests/js/sync-support.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const arg = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
+const N = Number(arg('--items', 10_000));
+const OUT = arg('--out', path.join(repo, 'bench/results/sync.md'));
+const item = (pk, sk, extra = {}) => ({ pk: { S: pk }, sk: { S: sk }, ...extra });
+const payload = (i) => ({ n: { N: String(i) }, text: { S: `item ${i} `.padEnd(100, 'x') } });
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const lines = [];
+const say = (s) => { console.log(s); lines.push(s); };
+
+const remote = await startRemote({ childProcess: true });
+const loadBefore = load();
+
+// 0. The remote's own ceiling: conditional PutItems straight from the SDK, 8 at a time (what a push does).
+{
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const n = Math.min(N, 2000);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next < n) {
+      const i = next++;
+      await client.send(new PutItemCommand({ TableName: table, Item: item(`p${i % 50}`, `s${i}`, { ...payload(i), _v: { N: '1' } }),
+        ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': '_v' } }));
+    }
+  }));
+  say(`the remote alone: ${(n / ((performance.now() - t0) / 1000)).toFixed(0)} conditional PutItem/s from the SDK, 8 at a time (${n} items)`);
+}
+
+// 1. Hydrate: N items on the remote, a fresh local database.
+{
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  await putAll(client, table, Array.from({ length: N }, (_, i) => item(`p${i % 50}`, `s${i}`,
+    { ...payload(i), _v: { N: '1' }, _w: { S: 'seed' }, _t: { N: '1000' } })));
+  const db = await localDb();
+  const t0 = performance.now();
+  let hydrated = 0;
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000, pageSize: 1000 });
+  sync.on('progress', (p) => { if (p.done) hydrated = performance.now() - t0; });
+  await sync.ready;
+  const ready = performance.now() - t0;
+  say(`hydrate ${N} items: ${(N / (hydrated / 1000)).toFixed(0)} items/s (${hydrated.toFixed(0)} ms to the last page; ` +
+      `${ready.toFixed(0)} ms until ready, with the first push round checking every key)`);
+  await sync.stop();
+  await db.close();
+}
+
+// 2. Push: N local writes (BatchWriteItem, 25 per call) with the sync running; until the remote has all.
+{
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const db = await localDb();
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000 });
+  await sync.ready;
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += 25) {
+    const batch = [];
+    for (let j = i; j < Math.min(N, i + 25); j++) batch.push({ PutRequest: { Item: item(`p${j % 50}`, `s${j}`, payload(j)) } });
+    await db.send('BatchWriteItem', { RequestItems: { Notes: batch } });
+  }
+  const written = performance.now() - t0;
+  await sync.syncNow();
+  const pushed = performance.now() - t0;
+  const count = (await remoteItems(client, table)).length;
+  if (count !== N) throw new Error(`push: the remote has ${count} items, not ${N}`);
+  say(`push ${N} items: ${(N / (pushed / 1000)).toFixed(0)} items/s (local writes done at ${written.toFixed(0)} ms, ` +
+      `all on the remote at ${pushed.toFixed(0)} ms; concurrency 8)`);
+  await sync.stop();
+  await db.close();
+}
+
+// 3. Latency: one local PutItem at a time, sync idle, until its push is acknowledged (the 'push' event).
+{
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const db = await localDb();
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000 });
+  await sync.ready;
+  const times = [];
+  for (let i = 0; i < 100; i++) {
+    const pushed = new Promise((resolve) => { const off = sync.on('push', () => { off(); resolve(); }); });
+    const t0 = performance.now();
+    await db.send('PutItem', { TableName: 'Notes', Item: item('lat', `s${i}`, payload(i)) });
+    await pushed;
+    times.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  say(`local write -> on the remote (100 writes, one at a time): median ${pct(times, 0.5).toFixed(1)} ms, ` +
+      `p95 ${pct(times, 0.95).toFixed(1)} ms`);
+  await sync.stop();
+  await db.close();
+}
+
+// 4. Cost on a local PutItem: databases with the sync off, paused (the outbox is recorded: the stream record, the
+// change feed; nothing is pushed) and on (pushing meanwhile), interleaved rounds of 2,000 PutItems.
+{
+  const client = remote.client();
+  const off = await localDb();
+  const paused = await localDb();
+  const on = await localDb();
+  const pausedSync = await paused.sync({ table: 'Notes', remote: client, remoteTable: await remoteTable(remote), pullIntervalMs: 60_000 });
+  await pausedSync.ready;
+  pausedSync.pause();
+  const sync = await on.sync({ table: 'Notes', remote: client, remoteTable: await remoteTable(remote), pullIntervalMs: 60_000 });
+  await sync.ready;
+  const perPut = { off: [], paused: [], on: [] };
+  for (let round = 0; round < 3; round++) {
+    for (const [name, db] of [['off', off], ['paused', paused], ['on', on]]) {
+      const t0 = performance.now();
+      for (let i = 0; i < 2000; i++) {
+        await db.send('PutItem', { TableName: 'Notes', Item: item(`p${i % 50}`, `r${round}-${i}`, payload(i)) });
+      }
+      perPut[name].push(((performance.now() - t0) * 1000) / 2000);
+    }
+  }
+  await sync.syncNow();
+  const best = (xs) => Math.min(...xs);
+  const all = (name) => perPut[name].map((x) => x.toFixed(0)).join('/');
+  say(`local PutItem, awaited one at a time (memory storage): sync off ${best(perPut.off).toFixed(0)} µs, ` +
+      `paused (outbox recorded) ${best(perPut.paused).toFixed(0)} µs, on (pushing meanwhile, same event loop) ` +
+      `${best(perPut.on).toFixed(0)} µs (best of 3 rounds of 2,000; all rounds: off ${all('off')}, paused ${all('paused')}, on ${all('on')})`);
+  await sync.stop();
+  await pausedSync.stop();
+  await off.close();
+  await paused.close();
+  await on.close();
+}
+
+await remote.close();
+const header = [
+  '# db.sync() benchmark (bench/sync-bench.mjs)',
+  '',
+  `${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ` +
+    `load average before ${loadBefore}, after ${load()}; remote: dynalite in a child process on 127.0.0.1 (through a TCP proxy in this one).`,
+  '',
+];
+fs.mkdirSync(path.dirname(OUT), { recursive: true });
+fs.writeFileSync(OUT, `${header.join('\n')}${lines.map((l) => `- ${l}`).join('\n')}\n`);
+console.log(`wrote ${path.relative(repo, OUT)}`);
