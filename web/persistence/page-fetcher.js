@@ -167,7 +167,8 @@ export class PageFetcher {
         const why = ckpt < 0 ? 'it has no head'
           : `its checkpoint is at LSN ${ckpt}, outside the ${low}..${high} the core can bring forward`;
         for (const id of missing) note(id, `replica #${index}: ${why}`);
-        this.#replicas.pageDamaged(index, null, `a page read found ${why}`);
+        // An older checkpoint is no damage (the replica set knows it); one that moved behind its back is.
+        this.#replicas.pageDamaged(index, null, `a page read found ${why}`, ckpt);
         continue;
       }
       const ids2 = [];

@@ -70,7 +70,8 @@ import { StoreError, pageHeader } from './page-store.js';
  * records) -> Promise<engine> (a core with a page cache: opened from the chosen checkpoint's meta
  * page and the records alone, no page read; pages are checked when they fault in); marker:
  * marker.js's { read, write, clear } or null; acceptDataLoss: start empty even then.
- * Resolves to { engine, fresh, source, lsn, states, records, replaced, discarded, heads, dataLoss }.
+ * Resolves to { engine, fresh, source, lsn, states, records, replaced, discarded, heads, dataLoss, lazyBase }
+ * (lazyBase: after a lazy open, the LSN after which the core was given every record).
  */
 export async function recover(stores, tools, { name, openEngine, createEngine, openLazy = null, marker = null,
   acceptDataLoss = false }) {
@@ -179,7 +180,7 @@ export async function recover(stores, tools, { name, openEngine, createEngine, o
       .map((st) => st.ckptLsn), chosen.ckptLsn);
     const kept = [...byLsn.values()].filter((e) => e.lsn > oldest && e.lsn <= lsn).sort((x, y) => x.lsn - y.lsn);
     return {
-      engine: loaded.engine, fresh: false, source: chosen.index, lsn, states, records: kept,
+      engine: loaded.engine, fresh: false, source: chosen.index, lsn, states, records: kept, lazyBase: loaded.lazyBase,
       replaced: loaded.replaced, discarded, heads, skipped: failures, dataLoss: null,
     };
   }
@@ -246,20 +247,20 @@ async function readHead(store, index, tools) {
 }
 
 // A lazy open (a core with a page cache): the chosen replica's meta page and
-// the records, nothing else; pages fault in later (page-fetcher.js), checked
-// then. The records given start as far back as the logs hold them without a
-// gap (before the chosen checkpoint when others are older), so that a page may
-// be read from any replica whose checkpoint is at or after their start.
+// the records after its checkpoint, nothing else; pages fault in later
+// (page-fetcher.js), checked then, from replicas whose checkpoint is at or
+// after the chosen one's (lazyBase: the core keeps the records after it).
+// (Records from before the chosen checkpoint would let older checkpoints
+// serve pages too; the core's lazy open takes the records after its meta.)
 async function lazyFrom(chosen, stores, byLsn, openLazy) {
-  let base = chosen.reach;
-  while (base > 0 && byLsn.has(base)) base--;
+  const base = chosen.ckptLsn;
   const records = [];
   for (let lsn = base + 1; lsn <= chosen.reach; lsn++) records.push(byLsn.get(lsn));
   const read = await stores[chosen.index].readPages([0]);
   const meta = read.get(0);
   if (meta === undefined) throw new Error('its head went missing');
   const engine = await openLazy({ meta, pageSize: chosen.pageSize }, records);
-  return { engine, replaced: [] };
+  return { engine, replaced: [], lazyBase: base };
 }
 
 // Loads the chosen replica's pages, replacing bad ones from peers, and opens

@@ -201,11 +201,14 @@ export class ReplicaSet {
 
   /**
    * A page read from replica `index` was damaged, missing or refused by the
-   * core (id null: the replica's head is not one pages can be read from):
-   * its state is no longer trusted and the background repair rebuilds it.
+   * core (id null: the replica's head is not one pages can be read from;
+   * ckptLsn: the head's LSN, no damage when it is where this session left
+   * it): its state is no longer trusted and the background repair rebuilds it.
    */
-  pageDamaged(index, id, problem) {
+  pageDamaged(index, id, problem, ckptLsn = undefined) {
     const r = this.#replicas[index];
+    // A checkpoint the core cannot use but that is where this session left it: not damage.
+    if (id === null && ckptLsn !== undefined && ckptLsn === r.ckptLsn) return;
     const reason = id === null ? problem : `page ${id} is damaged (${problem})`;
     if (r.writes > 0) {
       r.damagedLater = reason;   // applied when its writes finish (#issue)

@@ -548,7 +548,7 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
       }
     };
     if (paging) {
-      const released = recordsBase(opened.records, opened.lsn);
+      const released = opened.lazyBase ?? recordsBase(opened.records, opened.lsn);
       if (!engine.paging) engine.pager(opened.records, released);
       engine.refuse = (id) => (rng.chance(0.03) ? `page ${id}: refused by the core (injected)` : '');
       // The replica set as the fetcher sees it, with the read order drawn by the rng (any replica may be asked first).
@@ -576,12 +576,13 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
       });
     }
     let opTail = Promise.resolve();
+    let unexpected = null;
     // Paging: the background scrub, a step now and then (its reads and repairs go through the same io).
     const scrubber = paging ? new Scrubber({ stores, tools: fakeTools, replicas: replicaSet, chunkPages: 4 }) : null;
     let scrubbing = false;
     const committer = new Committer(engine, replicaSet, {
       withPages, onRelease: (lsn) => { if (checkpointCheck) fetcher?.releaseThrough(lsn); },
-      releasedThrough: recordsBase(opened.records, opened.lsn),
+      releasedThrough: opened.lazyBase ?? recordsBase(opened.records, opened.lsn),
       records: opened.records, logLimitBytes, checkpointIdleMs: 40, checkpointChunkPages: chunkPages, timers: sim,
       emit: (name, detail) => {
         if (name === 'checkpoint') { stats.checkpoints++; note(`checkpoint at ${detail.lsn} on ${detail.replicas}`); }
@@ -617,8 +618,11 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
             try {
               await withPages(() => engine.applyWrite(plan));
             } catch (error) {
+              // A page sound on no replica that may serve it (a refused only copy) fails the operation
+              // cleanly; anything else (a loop, an unreadable store) is a bug.
               stats.pageErrors++;
               note(`write failed: ${error.message}`);
+              if (error.reason !== 'corruption') unexpected ??= `a write failed: ${error.message}`;
               return;
             }
             ack();
@@ -696,6 +700,7 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
         if (holding < 2) return fail(`step ${step}: acknowledged LSN ${lastAcked} is on ${holding} replica(s)`);
       }
       if (engine.violations.length) return fail(`step ${step}: the core was given a wrong page: ${engine.violations[0]}`);
+      if (unexpected) return fail(`step ${step}: ${unexpected}`);
       if (rng.chance(crashChance)) crashed = true;
     }
     // The kill: nothing pending applies any more.
