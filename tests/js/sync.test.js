@@ -279,3 +279,35 @@ test('closing the database stops its sync; a state format it does not know is re
     /the sync state of table Notes has format 2; this version reads format 1/);
   await db2.close();
 });
+
+test('an item the remote refuses is reported with its key and does not stall the others', async () => {
+  const client = remote.client();
+  const table = `sync${process.pid}_refuse`;
+  const { CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
+  // The remote indexes g as a number: a local item with g a string passes locally, not there.
+  await client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'g', AttributeType: 'N' }],
+    GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }] }));
+  const db = await localDb();
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000 });
+  await sync.ready;
+  const errors = [];
+  sync.on('error', (e) => errors.push(e));
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'a', { g: { N: '1' } }) });
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'bad', { g: { S: 'not a number' } }) });
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'c', { g: { N: '3' } }) });
+  await sync.syncNow();
+  assert.deepEqual((await remoteItems(client, table)).map((i) => i.sk.S), ['a', 'c']);
+  assert.equal(errors.length, 1);
+  assert.deepEqual(errors[0].key, { pk: 'u1', sk: 'bad' });
+  assert.equal(errors[0].error.name, 'ValidationException');
+  assert.equal(sync.state, 'idle');
+  // Fixed locally, it goes.
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'bad', { g: { N: '2' } }) });
+  await sync.syncNow();
+  assert.deepEqual((await remoteItems(client, table)).map((i) => i.sk.S), ['a', 'bad', 'c']);
+  await sync.stop();
+  await db.close();
+});
