@@ -1,0 +1,105 @@
+// db.sync() in a browser page (issue #18): an IndexedDB database in
+// Chromium syncing with dynalite over HTTP on 127.0.0.1 (dynalite answers
+// CORS), the AWS SDK bundled for the browser by esbuild and found by the
+// sync's import('@aws-sdk/client-dynamodb') through an import map. The page
+// writes 60 items, pausing the sync halfway, and is reloaded with its outbox
+// not empty; after the reload a new sync pushes each item once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { DIST, launch, serve, watchErrors } from './harness.js';
+import { content, remoteItems, remoteTable, startRemote } from '../js/sync-support.js';
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "@aws-sdk/client-dynamodb": "/sdk/client-dynamodb.js" } }</script>
+<script type="module">
+import { open } from '/dist/index.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+let db = null;
+let sync = null;
+window.app = {
+  async start(endpoint, remoteTable) {
+    db = await open('sync-browser');
+    try {
+      await db.send('CreateTable', { TableName: 'Notes', BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }] });
+    } catch (error) {
+      if (error.name !== 'ResourceInUseException') throw error;
+    }
+    const remote = new DynamoDBClient({ endpoint, region: 'us-east-1', maxAttempts: 1,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    sync = await db.sync({ table: 'Notes', remote, remoteTable, pullIntervalMs: 60000 });
+    await sync.ready;
+    return { role: db.role, storage: db.storage, writer: sync.writer };
+  },
+  async write(n) {
+    for (let i = 0; i < n; i++) {
+      if (i === Math.floor(n / 2)) sync.pause();
+      await db.send('PutItem', { TableName: 'Notes', Item: { pk: { S: 'b' }, sk: { S: 'k' + String(i).padStart(3, '0') }, i: { N: String(i) } } });
+    }
+    return sync.pending;
+  },
+  async finish() {
+    await sync.syncNow();
+    const out = await db.send('Scan', { TableName: 'Notes' });
+    return { local: out.Items.length, state: sync.state };
+  },
+};
+window.__ready = true;
+</script>`;
+
+let remote;
+let server;
+let context;
+let dir;
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-sync-browser-'));
+  fs.writeFileSync(path.join(dir, 'sync.html'), PAGE);
+  await build({ stdin: { contents: "export * from '@aws-sdk/client-dynamodb';", resolveDir: process.cwd() },
+    bundle: true, format: 'esm', platform: 'browser', outfile: path.join(dir, 'sdk', 'client-dynamodb.js'), logLevel: 'error' });
+  remote = await startRemote();
+  server = await serve({ '/': dir, '/dist/': DIST });
+  context = await launch();
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  await remote?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a page syncs with dynalite over HTTP and survives a reload with a non-empty outbox', async () => {
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const page = await context.newPage();
+  const errors = watchErrors(page).list;
+  await page.goto(`${server.url}/sync.html`);
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 30_000 });
+  const started = await page.evaluate(([e, t]) => window.app.start(e, t), [remote.endpoint, table]);
+  assert.equal(started.storage, 'idb');
+  assert.equal(started.role, 'owner');
+  const pending = await page.evaluate(() => window.app.write(60));
+  assert.ok(pending > 0, 'the outbox is not empty at the reload');
+  const before = (await remoteItems(client, table)).length;
+  assert.ok(before < 60, `${before} items were already on the remote`);
+  await page.reload();
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 30_000 });
+  const again = await page.evaluate(([e, t]) => window.app.start(e, t), [remote.endpoint, table]);
+  assert.equal(again.writer, started.writer);
+  const done = await page.evaluate(() => window.app.finish());
+  assert.deepEqual(done, { local: 60, state: 'idle' });
+  const items = await remoteItems(client, table);
+  assert.equal(items.length, 60);
+  assert.ok(items.every((it) => it._v.N === '1' && it._w.S === started.writer));
+  assert.deepEqual(items.map((it) => Number(content(it).i.N)), Array.from({ length: 60 }, (_, i) => i));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
