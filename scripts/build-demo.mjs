@@ -1,7 +1,8 @@
 // Writes the playground as a static site to dist-demo/ (or the directory
 // given as the first argument): demo/ as is, plus the built package (dist/,
 // from `npm run build:js`) at pkg/dist/, the layout demo/app.js imports
-// ('./pkg/dist/index.js') and that `npm start` serves (/pkg/). Every URL in
+// ('./pkg/dist/index.js') and that `npm start` serves (/pkg/), and a browser
+// bundle of @aws-sdk/client-dynamodb at pkg/sdk/ for demo/sync.html. Every URL in
 // the site is relative, so the folder can be hosted under any path.
 // Exit status non-zero (with the reason) when dist/ is missing.
 
@@ -24,6 +25,11 @@ fs.cpSync(dist, path.join(tmp, 'pkg', 'dist'), {
   recursive: true,
   filter: (src) => !src.endsWith('.d.ts') && !src.includes(`${path.sep}types`),
 });
+// The sync demo (demo/sync.html) takes the AWS SDK from a browser bundle beside the package.
+const { build } = await import('esbuild');
+await build({ stdin: { contents: "export * from '@aws-sdk/client-dynamodb';", resolveDir: repo }, bundle: true,
+  format: 'esm', platform: 'browser', minify: true, outfile: path.join(tmp, 'pkg', 'sdk', 'client-dynamodb.js'),
+  logLevel: 'error' });
 fs.rmSync(out, { recursive: true, force: true });
 fs.renameSync(tmp, out);
 let bytes = 0;

@@ -3,14 +3,19 @@
 // CORS), the AWS SDK bundled for the browser by esbuild and found by the
 // sync's import('@aws-sdk/client-dynamodb') through an import map. The page
 // writes 60 items, pausing the sync halfway, and is reloaded with its outbox
-// not empty; after the reload a new sync pushes each item once.
+// not empty; after the reload a new sync pushes each item once. Then the
+// demo (demo/sync.html, built by scripts/build-demo.mjs) in two browser
+// profiles syncing through `pocketdynamo serve`'s server: a note added in one
+// appears in the other, a delete in the other removes it in the first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { DIST, launch, serve, watchErrors } from './harness.js';
+import { startServer } from 'pocketdynamo/server';
+import { DIST, REPO, launch, serve, watchErrors } from './harness.js';
 import { content, remoteItems, remoteTable, startRemote } from '../js/sync-support.js';
 
 const PAGE = `<!doctype html>
@@ -102,4 +107,42 @@ test('a page syncs with dynalite over HTTP and survives a reload with a non-empt
   assert.deepEqual(items.map((it) => Number(content(it).i.N)), Array.from({ length: 60 }, (_, i) => i));
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('the sync demo in two browser profiles, through a local pocketdynamo server', async () => {
+  const site = path.join(dir, 'demo-site');
+  execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build-demo.mjs'), site], { stdio: 'pipe' });
+  const demo = await serve({ '/': site });
+  const endpoint = await startServer({ port: 0 });
+  const other = await launch();
+  try {
+    const pages = [];
+    for (const ctx of [context, other]) {
+      const page = await ctx.newPage();
+      page.errors = watchErrors(page).list;
+      await page.goto(`${demo.url}/sync.html`);
+      await page.fill('#connect [name=endpoint]', endpoint.endpoint);
+      await page.fill('#connect [name=table]', 'DemoNotes');
+      await page.click('#connect button');
+      await page.waitForFunction(() => /^Sync idle/.test(document.getElementById('status').textContent), null, { timeout: 30_000 });
+      pages.push(page);
+    }
+    const [a, b] = pages;
+    const notes = (page) => page.evaluate(() => [...document.querySelectorAll('#notes li')].map((li) => li.firstChild.textContent));
+    await a.fill('#add [name=text]', 'hello from profile A');
+    await a.click('#add button');
+    await b.waitForFunction(() => document.querySelectorAll('#notes li').length === 1, null, { timeout: 20_000 });
+    assert.deepEqual(await notes(b), ['hello from profile A']);
+    await b.click('#notes li button');
+    await a.waitForFunction(() => document.querySelectorAll('#notes li').length === 0, null, { timeout: 20_000 });
+    const remoteNotes = await endpoint.db.send('Scan', { TableName: 'DemoNotes' });
+    assert.deepEqual(remoteNotes.Items.map((i) => i._del?.BOOL), [true]);
+    // DynamoDB errors are HTTP 400s, which the browser logs (the second profile's CreateTable of the existing table).
+    assert.deepEqual([...a.errors, ...b.errors].filter((e) => !/status of 400/.test(e)), []);
+    for (const page of pages) await page.close();
+  } finally {
+    await other.close();
+    await endpoint.close();
+    await demo.close();
+  }
 });
