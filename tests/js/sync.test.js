@@ -311,3 +311,25 @@ test('an item the remote refuses is reported with its key and does not stall the
   await sync.stop();
   await db.close();
 });
+
+test('a resolver that returns null deletes on both sides; a transport without the database refuses', async () => {
+  const { client, table, db, sync, conflicts } = await syncedPair({ resolve: () => null });
+  const a = item('u1', 'a');
+  await db.send('PutItem', { TableName: 'Notes', Item: { ...a, x: { N: '1' } } });
+  await sync.syncNow();
+  sync.pause();
+  await remoteWrite(client, table, a, { x: { N: '2' } });
+  await db.send('PutItem', { TableName: 'Notes', Item: { ...a, x: { N: '3' } } });
+  sync.resume();
+  await sync.syncNow();
+  assert.deepEqual(conflicts.map((c) => [c.local.x, c.remote.x, c.winner]), [[3, 2, 'merged']]);
+  assert.deepEqual(await localItems(db, 'Notes'), []);
+  const [r] = await remoteItems(client, table);
+  assert.deepEqual([r._del?.BOOL, r._v.N, r.x], [true, '3', undefined]);
+  await sync.stop();
+  await db.close();
+  const { DatabaseBase } = await import('pocketdynamo');
+  class Elsewhere extends DatabaseBase {}
+  await assert.rejects(new Elsewhere().sync({ table: 'Notes', remote: client }),
+    /Elsewhere cannot run db.sync\(\): the sync runs on a Database from open\(\) in the context that owns it/);
+});
