@@ -333,3 +333,26 @@ test('a resolver that returns null deletes on both sides; a transport without th
   await assert.rejects(new Elsewhere().sync({ table: 'Notes', remote: client }),
     /Elsewhere cannot run db.sync\(\): the sync runs on a Database from open\(\) in the context that owns it/);
 });
+
+test('offline longer than the stream keeps records (24 h): the outbox is found by a full reconcile', async () => {
+  const clock = { now: Date.now() };
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const db = await localDb('Notes', { clock: () => clock.now });
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000 });
+  await sync.ready;
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'first') });
+  await sync.syncNow();                       // the cursor is past 'first'
+  sync.pause();
+  for (const sk of ['a', 'b', 'c']) await db.send('PutItem', { TableName: 'Notes', Item: item('u1', sk) });
+  await db.send('DeleteItem', { TableName: 'Notes', Key: item('u1', 'first') });
+  clock.now += 25 * 3600 * 1000;
+  const { trimmed } = await db.sweepExpired();
+  assert.ok(trimmed >= 5, `${trimmed} stream records trimmed`);
+  sync.resume();
+  await sync.syncNow();
+  assert.deepEqual((await remoteItems(client, table)).map((i) => [i.sk.S, i._v.N, i._del?.BOOL ?? false]),
+    [['a', '1', false], ['b', '1', false], ['c', '1', false], ['first', '2', true]]);
+  await sync.stop();
+  await db.close();
+});
