@@ -187,16 +187,20 @@ test('scope by partition keys: only those items are pulled and pushed (increment
   assert.deepEqual((await remoteItems(client, table)).map((i) => `${i.pk.S}/${i.sk.S}`), ['u1/a', 'u1/local', 'u2/a', 'u2/b', 'u3/a', 'u3/b']);
   await sync.stop();
   await db.close();
-  await assert.rejects(db.sync({ table: 'Notes', remote: client, scope: { query: {} } }), /closed|not implemented/);
+  await assert.rejects(db.sync({ table: 'Notes', remote: client }), /closed/);
 });
 
-test('options are checked; a query scope is refused as not implemented yet', async () => {
+test('options are checked; a query scope on an index is refused as not implemented yet', async () => {
   const db = await localDb();
   const client = remote.client();
   await assert.rejects(db.sync({ table: 'Notes' }), (e) => e instanceof TypeError && /remote is an AWS SDK v3/.test(e.message));
   await assert.rejects(db.sync({ table: 'Notes', remote: client, bogus: 1 }), /unknown option "bogus"/);
-  await assert.rejects(db.sync({ table: 'Notes', remote: client, scope: { query: { KeyConditionExpression: 'pk = :p' } } }),
-    /scope \{ query \} is not implemented yet/);
+  await assert.rejects(db.sync({ table: 'Notes', remote: client,
+    scope: { query: { IndexName: 'byTime', KeyConditionExpression: 'pk = :p' } } }), /on an index \(IndexName\) is not implemented yet/);
+  await assert.rejects(db.sync({ table: 'Notes', remote: client, scope: { query: { KeyConditionExpression: 'sk = :s',
+    ExpressionAttributeValues: { ':s': { S: 'x' } } } } }), /the key condition must be pk = :value/);
+  await assert.rejects(db.sync({ table: 'Notes', remote: client, scope: { query: { KeyConditionExpression: 'pk = :p OR sk = :s',
+    ExpressionAttributeValues: { ':p': { S: 'x' }, ':s': { S: 'x' } } } } }), /expected AND at "OR sk = :s"/);
   await assert.rejects(db.sync({ table: 'Missing', remote: client }), (e) => e.name === 'ResourceNotFoundException');
   await db.close();
 });
@@ -353,6 +357,33 @@ test('offline longer than the stream keeps records (24 h): the outbox is found b
   await sync.syncNow();
   assert.deepEqual((await remoteItems(client, table)).map((i) => [i.sk.S, i._v.N, i._del?.BOOL ?? false]),
     [['a', '1', false], ['b', '1', false], ['c', '1', false], ['first', '2', true]]);
+  await sync.stop();
+  await db.close();
+});
+
+test('scope by a Query: pk = :p AND begins_with(sk, :s) on both sides', async () => {
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  for (const [pk, sk] of [['u1', 'note#1'], ['u1', 'note#2'], ['u1', 'todo#1'], ['u2', 'note#1']]) {
+    await remoteWrite(client, table, item(pk, sk), { x: { S: `${pk}/${sk}` } });
+  }
+  const db = await localDb();
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000,
+    scope: { query: { KeyConditionExpression: '#p = :p AND begins_with(sk, :s)', ExpressionAttributeNames: { '#p': 'pk' },
+      ExpressionAttributeValues: { ':p': { S: 'u1' }, ':s': { S: 'note#' } } } } });
+  await sync.ready;
+  const keys = async (items) => items.map((i) => `${i.pk.S}/${i.sk.S}`);
+  assert.deepEqual(await keys(await localItems(db, 'Notes')), ['u1/note#1', 'u1/note#2']);
+  await remoteWrite(client, table, item('u1', 'note#3'), {});
+  await remoteWrite(client, table, item('u1', 'todo#2'), {});
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'note#9') });
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'todo#9') });
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u3', 'note#1') });
+  await sync.syncNow();
+  assert.deepEqual(await keys(await localItems(db, 'Notes')),
+    ['u1/note#1', 'u1/note#2', 'u1/note#3', 'u1/note#9', 'u1/todo#9', 'u3/note#1']);
+  assert.deepEqual(await keys(await remoteItems(client, table)),
+    ['u1/note#1', 'u1/note#2', 'u1/note#3', 'u1/note#9', 'u1/todo#1', 'u1/todo#2', 'u2/note#1']);
   await sync.stop();
   await db.close();
 });

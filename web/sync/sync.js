@@ -15,6 +15,7 @@
 import { DynamoDBError, PocketDynamoError } from '../errors.js';
 import { convertToAttr, unmarshall, marshall } from '../document/marshall.js';
 import { EXCLUSIVE } from './exclusive.js';
+import { keyConditionTest } from './scope.js';
 import {
   DELETED, TIME, VERSION, WRITER, canonicalItem, fromSdk, hashItem, keyOf, toSdk, userContent,
 } from './items.js';
@@ -52,13 +53,19 @@ export async function startSync(db, options) {
   }
   const scope = options.scope ?? null;
   if (scope !== null) {
-    check(typeof scope === 'object', 'scope is { partitionKeys: [...] } (or omitted for the whole table)');
+    check(typeof scope === 'object', 'scope is { partitionKeys: [...] } or { query: {...} } (or omitted for the whole table)');
     if (scope.query !== undefined) {
-      throw new PocketDynamoError('db.sync(): scope { query } is not implemented yet; use { partitionKeys } ' +
-          'or the whole table (docs/sync.md)');
+      check(scope.partitionKeys === undefined, 'scope has partitionKeys or query, not both');
+      check(scope.query !== null && typeof scope.query === 'object' && typeof scope.query.KeyConditionExpression === 'string',
+          'scope.query is { KeyConditionExpression, ExpressionAttributeNames?, ExpressionAttributeValues? }');
+      if (scope.query.IndexName !== undefined) {
+        throw new PocketDynamoError('db.sync(): scope.query on an index (IndexName) is not implemented yet; ' +
+            'a key condition on the table is (docs/sync.md)');
+      }
+    } else {
+      check(Array.isArray(scope.partitionKeys) && scope.partitionKeys.length > 0,
+          'scope.partitionKeys is a non-empty array of partition key values');
     }
-    check(Array.isArray(scope.partitionKeys) && scope.partitionKeys.length > 0,
-        'scope.partitionKeys is a non-empty array of partition key values');
   }
   let sdk = options.sdk;
   if (sdk === undefined) {
@@ -102,7 +109,9 @@ export class Sync {
   #remoteTable;
   #sdk;
   #resolve;
-  #scope;            // Set of canonical partition key values, or null for the whole table
+  #scope;            // Set of canonical partition key values, or null
+  #query = null;     // scope.query (values in wire form), or null
+  #queryTest = null; // its key test (scope.js)
   #changeIndex;
   #pageSize;
   #pullIntervalMs;
@@ -148,7 +157,10 @@ export class Sync {
     this.#overlapMs = options.overlapMs ?? 300_000;
     this.#concurrency = options.concurrency ?? 8;
     this.#clock = options.clock ?? (() => Date.now());
-    this.#scope = options.scope ? new Set(options.scope.partitionKeys.map((v) => canonicalItem({ v: convertToAttr(v) }))) : null;
+    this.#scope = options.scope?.partitionKeys
+      ? new Set(options.scope.partitionKeys.map((v) => canonicalItem({ v: convertToAttr(v) }))) : null;
+    this.#query = options.scope?.query ? { ...options.scope.query,
+      ExpressionAttributeValues: fromSdk(options.scope.query.ExpressionAttributeValues ?? {}) } : null;
     this.ready = new Promise((resolve, reject) => { this.#readyResolve = resolve; this.#readyReject = reject; });
     this.ready.catch(() => {});
   }
@@ -197,6 +209,7 @@ export class Sync {
     this.#keyNames = [schema.find((k) => k.KeyType === 'HASH').AttributeName];
     const range = schema.find((k) => k.KeyType === 'RANGE');
     if (range) this.#keyNames.push(range.AttributeName);
+    if (this.#query !== null) this.#queryTest = keyConditionTest(this.#query, this.#keyNames);
     if (!described.Table.StreamSpecification?.StreamEnabled) {
       await db.send('UpdateTable', { TableName: this.#table,
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
@@ -375,6 +388,7 @@ export class Sync {
   }
 
   #inScope(key) {
+    if (this.#queryTest !== null) return this.#queryTest(key);
     return this.#scope === null || this.#scope.has(canonicalItem({ v: key[this.#keyNames[0]] }));
   }
 
@@ -447,7 +461,18 @@ export class Sync {
     const names = { '#t': TIME };
     const values = since === null ? {} : { ':since': { N: String(since) } };
     const requests = [];
-    if (this.#scope === null) {
+    if (this.#query !== null) {
+      const q = this.#query;
+      const input = { KeyConditionExpression: q.KeyConditionExpression,
+        ExpressionAttributeValues: toSdk(q.ExpressionAttributeValues) };
+      if (q.ExpressionAttributeNames) input.ExpressionAttributeNames = { ...q.ExpressionAttributeNames };
+      if (since !== null) {
+        input.ExpressionAttributeNames = { ...input.ExpressionAttributeNames, '#pd_sync_t': TIME };
+        input.ExpressionAttributeValues[':pd_sync_since'] = values[':since'];
+        input.FilterExpression = '#pd_sync_t > :pd_sync_since';
+      }
+      requests.push(['Query', input]);
+    } else if (this.#scope === null) {
       requests.push(['Scan', since === null ? {} : { FilterExpression: '#t > :since' }]);
     } else {
       for (const text of this.#scope) {

@@ -7,10 +7,16 @@ export interface SyncRemoteClient {
 }
 
 /** Which items are synced: omitted for the whole table. */
-export interface SyncScope {
+export type SyncScope =
   /** Partition key values (plain JS values: string, number, Uint8Array). */
-  partitionKeys: Array<string | number | Uint8Array>;
-}
+  | { partitionKeys: Array<string | number | Uint8Array>; query?: undefined }
+  /**
+   * A Query's key condition on the table: `pk = :v`, optionally AND one sort
+   * key condition (=, <, <=, >, >=, BETWEEN, begins_with). Values in
+   * DynamoDB JSON. On an index (IndexName): not implemented yet.
+   */
+  | { query: { KeyConditionExpression: string; ExpressionAttributeNames?: Record<string, string>;
+      ExpressionAttributeValues?: Record<string, any> }; partitionKeys?: undefined };
 
 export interface SyncOptions<Item = Record<string, any>> {
   /** The local table (it gets a stream, KEYS_ONLY, if it has none). */
