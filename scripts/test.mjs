@@ -15,7 +15,11 @@
 //            and run it.
 //   wasm     the same in build/wasm with Emscripten (scripts/build-wasm.sh),
 //            each suite run as `node <area>_test.js`; then the targets in
-//            wasm-bindings/ (the package's module).
+//            wasm-bindings/ (the package's module). By default only the
+//            areas about what differs in wasm (api, keys, pager, value); the
+//            others run natively under ASan and in wasm through the package's
+//            module (js, browser parts). PD_WASM_AREAS=all (npm run
+//            test:engines) or a list, or --area, picks others.
 //   js       when tests/js holds test files: `npm run build:js` if
 //            package.json defines it, then `node --test tests/js/`.
 //   browser  when tests/browser/*.test.js exist: `node --test` on them, once
@@ -23,11 +27,18 @@
 //            tests/browser/harness.js), one engine after the other (two
 //            cores: the engines in parallel would only slow each other).
 //            --browser NAME (repeatable) or PD_BROWSERS=name,name picks the
-//            engines (PD_BROWSERS=all: all three). Default: Chromium only,
-//            because Firefox and WebKit each add about as much time as the
-//            Chromium pass and the whole run must stay under 30 minutes on
-//            two cores; `npm run test:engines` runs the browser suites in
-//            all three.
+//            engines (PD_BROWSERS=all: every suite in all three); NAME:lean
+//            runs an engine's lean suite. Default: every suite in Chromium,
+//            the lean suite in Firefox and in WebKit (chromium,firefox:lean,
+//            webkit:lean): idb, persist, replicas, migration, crash (3
+//            SIGKILL rounds, PD_CRASH_KILLS), server, then the playground's
+//            first three steps. A full Firefox or WebKit pass costs about
+//            as much as Chromium's (6-7 min); the lean ones 3-4 min and
+//            2-3 min (loaded machine). `npm run test:engines` runs
+//            everything in all three.
+// Time budget: the whole run must stay under 30 minutes on two cores, and
+// the builds are most of it: precompiled headers (PD_PCH), -g1 in the ASan
+// build, wasm suites linked at -O1 (CMakeLists.txt, tests/cpp/).
 // scripts/setup.sh always runs first. --area NAME (repeatable) limits the
 // doctest suites to those areas.
 //
@@ -54,8 +65,21 @@ const suiteTimeoutMs = Number(process.env.PD_SUITE_TIMEOUT || 900) * 1000;
 const logDir = path.join(repo, 'build', 'test-logs');
 const allParts = ['lint', 'native', 'wasm', 'js', 'browser'];
 const lintDirs = ['web', 'scripts', 'tests', 'bench', 'demo'];
+// The doctest suites the wasm part builds and runs by default: the ones about
+// what differs in wasm (32-bit sizes, the value and key encodings, the pager's
+// memory and the JSON API at the boundary). The other areas run natively under
+// ASan, and in wasm through the package's module in the js and browser parts;
+// PD_WASM_AREAS=all (npm run test:engines) builds and runs every one.
+const defaultWasmAreas = ['api', 'keys', 'pager', 'value'];
 const allEngines = ['chromium', 'firefox', 'webkit'];
-const defaultEngines = ['chromium'];   // see the header: time budget
+// Default: Chromium's full set, Firefox's and WebKit's lean suites (header: time budget).
+const defaultEngines = ['chromium', 'firefox:lean', 'webkit:lean'];
+// The lean per-engine suite: where the engines differ (IndexedDB persistence
+// and reload, persist(), replicas and repair, migration, SIGKILLs mid-write,
+// the server's CORS page), then the playground's first steps.
+const leanFiles = ['idb', 'persist', 'replicas', 'migration', 'crash', 'server'];
+const leanPlayground = '^(loads fast|create table|items: create)';
+const leanKills = '3'; // SIGKILL rounds of crash.test.js in a lean suite (about 30 s each)
 
 // ---------------------------------------------------------------- arguments
 
@@ -72,9 +96,9 @@ function parseArgs(argv) {
     } else if (arg === '--area' && i + 1 < argv.length) {
       areas.push(argv[++i]);
     } else if (arg === '--browser' && i + 1 < argv.length) {
-      fromArgs.push(argv[++i]);
+      fromArgs.push(...argv[++i].split(','));
     } else if (arg === '-h' || arg === '--help') {
-      console.log('usage: npm test -- [lint] [native] [wasm] [js] [browser] [--area NAME]... [--browser chromium|firefox|webkit|all]...');
+      console.log('usage: npm test -- [lint] [native] [wasm] [js] [browser] [--area NAME]... [--browser chromium|firefox|webkit|all|NAME:lean]...');
       process.exit(0);
     } else {
       console.error(`test: unknown argument ${JSON.stringify(arg)} (see --help)`);
@@ -82,15 +106,20 @@ function parseArgs(argv) {
     }
   }
   if (fromArgs.length) engines = fromArgs.includes('all') ? [...allEngines] : fromArgs;
-  const unknown = engines.filter((e) => !allEngines.includes(e));
-  if (unknown.length) {
-    console.error(`test: unknown browser ${JSON.stringify(unknown[0])} (engines: ${allEngines.join(', ')})`);
-    process.exit(2);
-  }
+  if (!engines.length) engines = defaultEngines;
+  // 'name' runs every browser suite in that engine, 'name:lean' the lean set.
+  const specs = engines.map((e) => {
+    const [engine, mode = 'full', extra] = e.split(':');
+    if (!allEngines.includes(engine) || !['full', 'lean'].includes(mode) || extra !== undefined) {
+      console.error(`test: unknown browser ${JSON.stringify(e)} (engines: ${allEngines.join(', ')}, each optionally :lean)`);
+      process.exit(2);
+    }
+    return { engine, lean: mode === 'lean' };
+  });
   return {
     parts: parts.length ? allParts.filter((p) => parts.includes(p)) : allParts,
     areas,
-    engines: engines.length ? allEngines.filter((e) => engines.includes(e)) : defaultEngines,
+    engines: allEngines.map((name) => specs.filter((s) => s.engine === name).at(-1)).filter(Boolean),
   };
 }
 
@@ -306,6 +335,15 @@ const nodeBin = process.execPath;
 
 async function doctestPart(part, areas) {
   const native = part === 'native';
+  if (!native) {
+    const chosen = (process.env.PD_WASM_AREAS || '').split(',').map((a) => a.trim()).filter(Boolean);
+    if (!areas.explicit && !chosen.includes('all')) {
+      const wanted = chosen.length ? chosen : defaultWasmAreas;
+      const left = areas.filter((a) => !wanted.includes(a));
+      areas = areas.filter((a) => wanted.includes(a));
+      if (left.length) console.log(`skip  wasm suites ${left.join(', ')}: native only by default (PD_WASM_AREAS=all runs them)`);
+    }
+  }
   const dir = path.join(repo, 'build', part);
   const configured = native
     ? await buildStep(`${part}/configure`, 'cmake', ['--preset', 'native-asan', '-B', dir])   // CMakePresets.json
@@ -363,13 +401,13 @@ async function buildJsPackage() {
   return jsBuilt;
 }
 
-async function nodeTestPart(name, files, env = {}) {
+async function nodeTestPart(name, files, env = {}, options = []) {
   if (!(await buildJsPackage())) {
     record(name, { failed: 1, note: 'not run: npm run build:js failed' });
     return;
   }
   console.log(`run   ${name}`);
-  const res = await run(nodeBin, ['--test', '--test-reporter=spec', ...files], { echo: true, timeoutMs: suiteTimeoutMs, env });
+  const res = await run(nodeBin, ['--test', '--test-reporter=spec', ...options, ...files], { echo: true, timeoutMs: suiteTimeoutMs, env });
   record(name, judge(res, nodeTestCounts(res.output)));
 }
 
@@ -401,12 +439,13 @@ async function lintPart() {
 async function main() {
   const { parts, areas: onlyAreas, engines } = parseArgs(process.argv.slice(2));
   const areas = testAreas(onlyAreas);
+  areas.explicit = onlyAreas.length > 0; // --area given: the wasm part runs those too
   const partTimes = [];
   const started = Date.now();
   const doctests = parts.includes('native') || parts.includes('wasm');
   console.log(`pocketdynamo tests: ${parts.join(', ')}` +
     (doctests ? `; doctest areas: ${areas.join(', ') || '(none)'}; builds -j${jobs}` : '') +
-    (parts.includes('browser') ? `; browsers: ${engines.join(', ')}` : ''));
+    (parts.includes('browser') ? `; browsers: ${engines.map((e) => e.engine + (e.lean ? ' (lean)' : '')).join(', ')}` : ''));
 
   heading('setup (scripts/setup.sh)');
   const setup = await run('bash', ['scripts/setup.sh'], { echo: true });
@@ -434,17 +473,27 @@ async function main() {
       } else if (part === 'browser') {
         const dir = path.join(repo, 'tests', 'browser');
         const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort() : [];
-        for (const engine of engines) {
-          heading(`browser: node --test tests/browser/*.test.js in ${engine} (PD_BROWSER=${engine})`);
+        for (const { engine, lean } of engines) {
+          const env = { PD_BROWSER: engine };
           const engineStart = Date.now();
           const engineCpu = childCpuMs();
-          if (files.length) {
-            await nodeTestPart(`browser/${engine}`, files.map((f) => `tests/browser/${f}`), { PD_BROWSER: engine });
-          } else {
+          if (!files.length) {
+            heading(`browser: ${engine}`);
             console.log('skip  no tests/browser/*.test.js');
+          } else if (lean) {
+            const chosen = leanFiles.filter((f) => files.includes(`${f}.test.js`)).map((f) => `tests/browser/${f}.test.js`);
+            heading(`browser: the lean suite in ${engine} (PD_BROWSER=${engine})`);
+            await nodeTestPart(`browser/${engine} (lean)`, chosen, { ...env, PD_CRASH_KILLS: process.env.PD_CRASH_KILLS || leanKills });
+            if (files.includes('playground.test.js')) {
+              await nodeTestPart(`browser/${engine} playground smoke`, ['tests/browser/playground.test.js'], env,
+                [`--test-name-pattern=${leanPlayground}`]);
+            }
+          } else {
+            heading(`browser: node --test tests/browser/*.test.js in ${engine} (PD_BROWSER=${engine})`);
+            await nodeTestPart(`browser/${engine}`, files.map((f) => `tests/browser/${f}`), env);
           }
           const cpuNow = childCpuMs();
-          partTimes.push([`  ${engine}`, Date.now() - engineStart, engineCpu == null || cpuNow == null ? null : cpuNow - engineCpu]);
+          partTimes.push([`  ${engine}${lean ? ' lean' : ''}`, Date.now() - engineStart, engineCpu == null || cpuNow == null ? null : cpuNow - engineCpu]);
         }
       }
       const cpuNow = childCpuMs();
