@@ -25,6 +25,8 @@
 #include "engine.h"
 
 #include <exception>
+#include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "api/dispatch.h"
@@ -96,6 +98,13 @@ const OperationDef kOperations[] = {
 
 constexpr uint32_t kSweepExaminePerDelete = 16;  // items examined per item the sweep may delete
 
+uint64_t native_faults_resolved = 0;  // pages installed from native backings, all engines
+
+EngineOptions& DefaultOptionsRef() {
+  static EngineOptions options;
+  return options;
+}
+
 }  // namespace
 
 class Engine::Impl {
@@ -110,8 +119,57 @@ class Engine::Impl {
     store_.change_log = &change_log_;
   }
 
+  // Paged mode: each attempt in an execute bracket; a fault undoes it all
+  // (pages, change log memory) and is resolved natively or reported.
   std::string Execute(std::string_view operation, std::string_view request_json) {
-    return dispatcher_.ExecuteToText(ctx_, operation, request_json);
+    last_fault_.clear();
+    if (!paged()) return dispatcher_.ExecuteToText(ctx_, operation, request_json);
+    for (;;) {
+      const ChangeLog::Mark mark = change_log_.mark();
+      pager_->BeginExecute();
+      std::string out = dispatcher_.ExecuteToText(ctx_, operation, request_json);
+      std::vector<uint32_t> faults = pager_->TakeFaults();
+      if (faults.empty()) {
+        pager_->EndExecute();
+        AfterCall();
+        return out;
+      }
+      pager_->RollbackExecute();
+      change_log_.RollbackTo(mark);
+      if (!Resolve(std::move(faults))) return FaultJson();
+    }
+  }
+
+  void set_options(const EngineOptions& options) {
+    options_ = options;
+    uint64_t bytes = options.cache_bytes;
+    if (options.chaos_paging && bytes == 0) bytes = pager_->page_size();
+    pager_->set_cache_bytes(bytes);
+  }
+  bool paged() const { return pager_->cache_bytes() > 0; }
+  const std::vector<uint32_t>& last_fault() const { return last_fault_; }
+
+  // A call that only reads pages (Check, DurableImages, SnapshotImages):
+  // run `read` until it completes without a fault; false when a fault could
+  // not be resolved here (last_fault_ and *status say so).
+  template <typename F>
+  bool Reading(F read, Status* status) {
+    last_fault_.clear();
+    for (;;) {
+      try {
+        read();
+      } catch (const PageFault&) {
+      }
+      std::vector<uint32_t> faults = pager_->TakeFaults();
+      if (faults.empty()) {
+        AfterCall();
+        return true;
+      }
+      if (!Resolve(std::move(faults))) {
+        *status = resolve_error_.ok() ? FaultStatus() : resolve_error_;
+        return false;
+      }
+    }
   }
 
   Pager& pager() { return *pager_; }
@@ -124,6 +182,30 @@ class Engine::Impl {
   }
 
   std::string SweepExpired(uint32_t max_items) {
+    last_fault_.clear();
+    for (;;) {
+      const ChangeLog::Mark mark = change_log_.mark();
+      const SweepCursor cursor = sweep_cursor_;
+      pager_->BeginExecute();
+      std::string out;
+      try {
+        out = SweepOnce(max_items);
+      } catch (const PageFault&) {
+      }
+      std::vector<uint32_t> faults = pager_->TakeFaults();
+      if (faults.empty()) {
+        pager_->EndExecute();
+        AfterCall();
+        return out;
+      }
+      pager_->RollbackExecute();
+      change_log_.RollbackTo(mark);
+      sweep_cursor_ = cursor;
+      if (!Resolve(std::move(faults))) return FaultJson();
+    }
+  }
+
+  std::string SweepOnce(uint32_t max_items) {
     const int64_t now = ctx_.NowMs();
     pager_->BeginOperation();
     change_log_.BeginOperation();
@@ -189,6 +271,60 @@ class Engine::Impl {
     return ops;
   }
 
+  // Eviction, between calls (paged mode only).
+  void AfterCall() {
+    if (!paged()) return;
+    if (!options_.native_backing) {
+      pager_->Evict(options_.chaos_paging);
+      return;
+    }
+    pager_->Evict(options_.chaos_paging, [this](uint32_t id, const uint8_t* image) {
+      backing_.emplace(id, std::string(reinterpret_cast<const char*>(image), pager_->page_size()));
+    });
+  }
+
+  // After a fault was undone: installs the pages from the native backing
+  // (true: call again), else records the fault (false).
+  bool Resolve(std::vector<uint32_t> ids) {
+    resolve_error_ = Status::OK();
+    if (options_.native_backing) {
+      for (uint32_t id : ids) {
+        auto it = backing_.find(id);
+        Status s =
+            pager_->resident(id)
+                ? Status::Corruption("page " + std::to_string(id) + ": faulted while resident")
+                : pager_->InstallPage(id, it != backing_.end()
+                                              ? it->second
+                                              : std::string(pager_->page_size(), '\0'));
+        if (!s.ok()) {
+          resolve_error_ = s;
+          break;
+        }
+        ++native_faults_resolved;
+      }
+      if (resolve_error_.ok()) return true;
+    }
+    last_fault_ = std::move(ids);
+    return false;
+  }
+
+  std::string FaultJson() const {
+    if (!resolve_error_.ok()) {
+      return api::DdbError::InternalServerError(resolve_error_.ToString()).ToJson().dump();
+    }
+    return nlohmann::json{{"__type", "pocketdynamo#PageFault"},
+                          {"message", "pages not in the cache: install them and call again"},
+                          {"ids", last_fault_},
+                          {"hints", nlohmann::json::array()}}
+        .dump();
+  }
+
+  Status FaultStatus() const {
+    std::string ids;
+    for (uint32_t id : last_fault_) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+    return Status::NotFound("PageFault: pages not in the cache: " + ids);
+  }
+
   std::unique_ptr<Pager> pager_;  // the database's pages
   Catalog catalog_;               // handle on pager_'s catalog tree
   ChangeLog change_log_;          // streams tree + change feed (table/stream_log.h)
@@ -196,6 +332,10 @@ class Engine::Impl {
   api::Store store_;              // what handlers work on (points at catalog_, change_log_)
   api::Context ctx_;              // clock for handlers
   api::Dispatcher dispatcher_;    // operation name -> spec + handler (bound to this)
+  EngineOptions options_;         // paging options (set_options)
+  std::unordered_map<uint32_t, std::string> backing_;  // native_backing: first evicted images
+  std::vector<uint32_t> last_fault_;                   // ids the last call lacked
+  Status resolve_error_;                               // why native resolution failed
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -204,7 +344,27 @@ Engine::~Engine() = default;
 Result<std::unique_ptr<Engine>> Engine::Create(uint32_t page_size) {
   Result<std::unique_ptr<Pager>> pager = Pager::Create(page_size);
   if (!pager.ok()) return pager.status();
-  return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(std::move(pager).value())));
+  auto engine =
+      std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(std::move(pager).value())));
+  engine->set_options(DefaultOptions());
+  return Result<std::unique_ptr<Engine>>(std::move(engine));
+}
+
+void Engine::SetDefaultOptions(const EngineOptions& options) { DefaultOptionsRef() = options; }
+EngineOptions Engine::DefaultOptions() { return DefaultOptionsRef(); }
+uint64_t Engine::NativeFaultsResolved() { return native_faults_resolved; }
+
+Result<std::unique_ptr<Engine>> Engine::OpenLazy(const std::string& meta,
+                                                 const std::vector<std::string>& records,
+                                                 const EngineOptions& options) {
+  Result<std::unique_ptr<Pager>> pager = Pager::LoadLazy(meta, records);
+  if (!pager.ok()) return pager.status();
+  auto engine =
+      std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(std::move(pager).value())));
+  EngineOptions paged = options;
+  if (paged.cache_bytes == 0) paged.cache_bytes = Pager::kDefaultCacheBytes;
+  engine->set_options(paged);
+  return Result<std::unique_ptr<Engine>>(std::move(engine));
 }
 
 Result<std::unique_ptr<Engine>> Engine::Open(std::vector<std::string> images) {
@@ -222,8 +382,18 @@ Result<std::unique_ptr<Engine>> Engine::Open(std::vector<std::string> images,
   if (!catalog_roots.ok()) return catalog_roots.status();
   s = Backups(&impl->pager()).Validate(*catalog_roots);
   if (!s.ok()) return s;
-  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+  auto engine = std::unique_ptr<Engine>(new Engine(std::move(impl)));
+  engine->set_options(DefaultOptions());
+  return Result<std::unique_ptr<Engine>>(std::move(engine));
 }
+
+void Engine::set_options(const EngineOptions& options) { impl_->set_options(options); }
+Status Engine::InstallPage(uint32_t id, const std::string& image) {
+  return impl_->pager().InstallPage(id, image);
+}
+void Engine::ReleaseRecordsThrough(uint64_t lsn) { impl_->pager().ReleaseRecordsThrough(lsn); }
+CacheStats Engine::cache_stats() const { return impl_->pager().cache_stats(); }
+const std::vector<uint32_t>& Engine::last_fault() const { return impl_->last_fault(); }
 
 std::string Engine::Execute(std::string_view operation, std::string_view request_json) {
   return impl_->Execute(operation, request_json);
@@ -242,12 +412,27 @@ uint64_t Engine::lsn() const { return impl_->pager().lsn(); }
 uint64_t Engine::durable_lsn() const { return impl_->pager().durable_lsn(); }
 uint32_t Engine::page_size() const { return impl_->pager().page_size(); }
 uint32_t Engine::page_count() const { return impl_->pager().page_count(); }
-std::vector<std::string> Engine::SnapshotImages() const { return impl_->pager().SnapshotImages(); }
+std::vector<std::string> Engine::SnapshotImages() const {
+  std::vector<std::string> images;
+  Status s;
+  impl_->Reading([&] { images = impl_->pager().SnapshotImages(); }, &s);
+  return images;  // empty after an unresolved fault (last_fault())
+}
 Result<std::vector<std::string>> Engine::DurableImages(const std::vector<uint32_t>& ids) const {
-  return impl_->pager().DurableImages(ids);
+  std::optional<Result<std::vector<std::string>>> images;
+  Status s;
+  if (!impl_->Reading([&] { images = impl_->pager().DurableImages(ids); }, &s)) return s;
+  return std::move(*images);
 }
 
 Status Engine::Check() const {
+  Status result;
+  Status s;
+  if (!impl_->Reading([&] { result = CheckNow(); }, &s)) return s;
+  return result;
+}
+
+Status Engine::CheckNow() const {
   Catalog& catalog = impl_->catalog();  // Check only reads through it
   Status s = catalog.Validate();
   if (!s.ok()) return s;

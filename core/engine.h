@@ -40,6 +40,20 @@
 //   and trims stream records older than 24 hours; all as one write
 //   operation (one unit in the next commit).
 //
+// Bounded cache (paged mode, pager/pager.h "Bounded cache")
+//   With EngineOptions::cache_bytes > 0 pages may be evicted between calls.
+//   A call that needs a page that is not resident is undone completely
+//   (pages, change feed entries and eventID counter, TTL sweep cursor) and
+//   reports the missing ids: Execute and SweepExpired return
+//   {"__type":"pocketdynamo#PageFault","message":...,"ids":[...],"hints":[...]};
+//   Check, DurableImages and SnapshotImages return a NotFound status whose
+//   message starts "PageFault"; last_fault() holds the ids either way. The
+//   caller installs the pages (InstallPage) and calls again. Chaos paging
+//   (EngineOptions::chaos_paging): every evictable page is evicted after
+//   every call; with native_backing, the engine keeps every evicted image
+//   (the first one of each page, so later changes come back by per-page
+//   replay) and resolves its own faults, so every call still answers.
+//
 // Thread safety: none. The engine is synchronous and deterministic; callers
 // serialise access.
 #ifndef PD_ENGINE_H_
@@ -57,8 +71,21 @@
 
 namespace pd {
 
+struct EngineOptions {
+  uint64_t cache_bytes = 0;     // 0: unbounded, every page stays resident
+  bool chaos_paging = false;    // evict every evictable page after every call
+  bool native_backing = false;  // resolve faults from the engine's own copies (tests)
+};
+
 class Engine {
  public:
+  // What Create and Open apply (tests: the doctest main sets chaos paging
+  // from the environment variable PD_CHAOS_PAGING=1).
+  static void SetDefaultOptions(const EngineOptions& options);
+  static EngineOptions DefaultOptions();
+  // Pages installed from native backings so far, over every engine (tests).
+  static uint64_t NativeFaultsResolved();
+
   // Milliseconds since the Unix epoch; injectable so tests control time
   // (CreationDateTime, idempotency windows, TTL).
   using Clock = std::function<int64_t()>;
@@ -73,6 +100,12 @@ class Engine {
   // holding a checkpoint and a log. Validation runs after redo.
   static Result<std::unique_ptr<Engine>> Open(std::vector<std::string> images,
                                               const std::vector<std::string>& records);
+
+  // Lazy open (paged mode): the checkpoint's meta page and the commit records
+  // since (Pager::LoadLazy); no validation (it would read pages: Check does).
+  static Result<std::unique_ptr<Engine>> OpenLazy(const std::string& meta,
+                                                  const std::vector<std::string>& records,
+                                                  const EngineOptions& options);
 
   ~Engine();
   Engine(const Engine&) = delete;
@@ -98,6 +131,13 @@ class Engine {
   // (Pager::DurableImages).
   Result<std::vector<std::string>> DurableImages(const std::vector<uint32_t>& ids) const;
 
+  // Paging (above).
+  void set_options(const EngineOptions& options);
+  Status InstallPage(uint32_t id, const std::string& image);
+  void ReleaseRecordsThrough(uint64_t lsn);
+  CacheStats cache_stats() const;
+  const std::vector<uint32_t>& last_fault() const;
+
   // Runs the integrity checker over every tree and the free list.
   Status Check() const;
 
@@ -116,6 +156,7 @@ class Engine {
 
  private:
   class Impl;
+  Status CheckNow() const;
   explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

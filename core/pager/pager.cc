@@ -26,6 +26,8 @@
 //   RollbackToDurable: restore pending, then Bk .. B1. A page dirtied again
 //                      after B1 was taken ends with B1's before-image, i.e.
 //                      its durable image. Cost: pages touched since durable.
+//   RollbackExecute:   the execute bracket is a second operation layer
+//                      (exec_undo_, exec_new_) that survives EndOperation.
 //   MarkDurable(B1):   drop B1's layer; the durable state is now B1's, and
 //                      B2's before-images (taken after B1) are exactly the
 //                      images as of B1. Cost: O(1) plus freeing memory.
@@ -33,6 +35,12 @@
 // Per-page epochs make Touch O(1) on the hot path: slot.pending_epoch ==
 // pending_epoch_ means "already in the pending layer", slot.op_epoch ==
 // op_epoch_ means "already covered by the open operation".
+//
+// Paged mode (pager.h "Bounded cache"): a slot whose data is null is not
+// resident; Page() and Touch() throw PageFault for it. Pages in an undo layer
+// are pinned, so restores only ever write resident pages. Retained records
+// (retained_, oldest first) are the commits since the last release, decoded
+// in place, for per-page replay in InstallPage.
 #include "pager/pager.h"
 
 #include <algorithm>
@@ -54,10 +62,20 @@ namespace {
 using UndoLayer = std::unordered_map<uint32_t, std::string>;  // page id -> before-image ("" = new)
 
 struct Slot {
-  std::unique_ptr<uint8_t[]> data;  // page_size bytes, owned
+  std::unique_ptr<uint8_t[]> data;  // page_size bytes, owned; null = not resident
   uint64_t pending_epoch = 0;       // == Impl::pending_epoch_ iff in the pending layer
   uint64_t op_epoch = 0;            // == Impl::op_epoch_ iff covered by the open operation
+  uint64_t exec_epoch = 0;          // == Impl::exec_epoch_ iff covered by the execute bracket
+  uint64_t inflight_lsn = 0;  // newest in-flight batch holding the page (pinned while > durable)
+  uint64_t known_lsn = 0;     // page LSN when last evicted or per the records; 0 = unknown
+  mutable uint64_t last_use = 0;    // LRU tick of the last Get/GetMutable
   bool crc_stale = false;           // the CRC field may not match: compute it before export
+};
+
+// A commit record kept for per-page replay; rec points into bytes.
+struct Retained {
+  std::string bytes;
+  DecodedRecord rec;
 };
 
 struct InFlight {
@@ -74,12 +92,36 @@ class Pager::Impl : public freelist::PageAccess {
   // --- PageAccess ---
   uint32_t page_size() const override { return page_size_; }
   uint32_t page_count() const override { return static_cast<uint32_t>(slots_.size()); }
-  const uint8_t* Page(uint32_t id) const override { return slots_[id].data.get(); }
+  const uint8_t* Page(uint32_t id) const override {
+    const uint8_t* p = slots_[id].data.get();
+    if (p == nullptr) Fault(id);
+    return p;
+  }
+  [[noreturn]] void Fault(uint32_t id) const {
+    faults_.push_back(id);
+    ++misses_;
+    throw PageFault{{id}, {}};
+  }
+  bool Pinned(uint32_t id) const {
+    const Slot& s = slots_[id];
+    return id == 0 || s.pending_epoch == pending_epoch_ || s.inflight_lsn > durable_lsn_ ||
+           page::Type(s.data.get()) == PageType::kBtreeInterior;
+  }
   // Exception safety: each step that can throw (std::bad_alloc) comes before
   // the bookkeeping it would make inconsistent. An id in op_new_ without a
   // pending entry is skipped by RollbackOperation.
   uint8_t* Touch(uint32_t id) override {
     Slot& s = slots_[id];
+    if (!s.data) Fault(id);
+    if (in_exec_ && s.exec_epoch != exec_epoch_) {
+      if (s.pending_epoch == pending_epoch_) {
+        exec_undo_.emplace_back(
+            id, std::string(reinterpret_cast<const char*>(s.data.get()), page_size_));
+      } else {
+        exec_new_.push_back(id);
+      }
+      s.exec_epoch = exec_epoch_;
+    }
     if (s.pending_epoch != pending_epoch_) {
       std::string before(reinterpret_cast<const char*>(s.data.get()), page_size_);
       if (in_op_) op_new_.push_back(id);
@@ -112,9 +154,11 @@ class Pager::Impl : public freelist::PageAccess {
     std::memset(slot.data.get(), 0, page_size_);
     slot.pending_epoch = pending_epoch_;
     slot.op_epoch = op_epoch_;
+    slot.exec_epoch = exec_epoch_;
     // Steps that may throw, each leaving nothing inconsistent behind ...
     if (slots_.size() == slots_.capacity()) slots_.reserve(slots_.capacity() * 2 + 16);
     uint8_t* meta_page = Touch(0);
+    if (in_exec_) exec_new_.push_back(id);
     if (in_op_) op_new_.push_back(id);
     pending_.emplace(id, std::string());
     // ... then the ones that cannot.
@@ -126,6 +170,7 @@ class Pager::Impl : public freelist::PageAccess {
   // Drops pages beyond the meta page's page count (after a restore).
   void TruncateToMeta() {
     uint32_t count = meta::PageCount(Page(0));
+    for (size_t id = count; id < slots_.size(); ++id) nonresident_ -= slots_[id].data ? 0 : 1;
     if (count < slots_.size()) slots_.resize(count);
   }
 
@@ -137,15 +182,26 @@ class Pager::Impl : public freelist::PageAccess {
   // Makes page id's CRC field match its bytes (lazy sealing, see TakeCommit).
   void Reseal(uint32_t id) {
     Slot& s = slots_[id];
-    if (!s.crc_stale) return;
+    if (!s.crc_stale || !s.data) return;
     EncodeFixed32(s.data.get() + kHeaderCrcOffset, page::ComputeCrc(s.data.get(), page_size_));
     s.crc_stale = false;
   }
 
   void RestoreLayer(const UndoLayer& layer) {
-    for (const auto& [id, image] : layer) {
-      if (!image.empty()) Restore(id, image);
+    for (const auto& entry : layer) {
+      if (entry.first < slots_.size()) slots_[entry.first].inflight_lsn = 0;
+      if (!entry.second.empty()) Restore(entry.first, entry.second);
     }
+  }
+
+  // Restores the pages of pending-layer entry `id` first dirtied inside a
+  // bracket (operation or execute) and drops it from the pending layer.
+  void DropNewPending(uint32_t id) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;  // already undone by an operation rollback
+    if (!it->second.empty()) Restore(id, it->second);
+    pending_.erase(it);
+    if (id < slots_.size()) slots_[id].pending_epoch = 0;
   }
 
   void ClearOp() {
@@ -244,6 +300,23 @@ class Pager::Impl : public freelist::PageAccess {
   std::vector<std::pair<uint32_t, std::string>> op_undo_;
   size_t op_undo_used_ = 0;       // entries of op_undo_ in use
   std::vector<uint32_t> op_new_;  // pages first dirtied (or grown) inside the operation
+  // The execute bracket: like the operation's, (id, image at BeginExecute)
+  // for pages pending then, and the pages first dirtied inside it.
+  bool in_exec_ = false;
+  uint64_t exec_epoch_ = 1;
+  std::vector<std::pair<uint32_t, std::string>> exec_undo_;
+  std::vector<uint32_t> exec_new_;
+
+  // Paged mode.
+  uint64_t cache_bytes_ = 0;              // 0 = unbounded
+  uint32_t nonresident_ = 0;              // slots with no data
+  std::deque<Retained> retained_;         // records for per-page replay, oldest first
+  uint64_t retained_bytes_ = 0;           // their bytes
+  mutable std::vector<uint32_t> faults_;  // ids faulted since TakeFaults
+  mutable uint64_t tick_ = 0;             // LRU clock
+  mutable uint64_t hits_ = 0;
+  mutable uint64_t misses_ = 0;
+  uint64_t evictions_ = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -384,12 +457,19 @@ uint64_t Pager::lsn() const { return page::Lsn(impl_->Page(0)); }
 uint64_t Pager::durable_lsn() const { return impl_->durable_lsn_; }
 
 const uint8_t* Pager::Get(uint32_t id) const {
-  return id < impl_->page_count() ? impl_->Page(id) : nullptr;
+  if (id >= impl_->page_count()) return nullptr;
+  const uint8_t* p = impl_->Page(id);
+  impl_->slots_[id].last_use = ++impl_->tick_;
+  ++impl_->hits_;
+  return p;
 }
 
 uint8_t* Pager::GetMutable(uint32_t id) {
   if (id == 0 || id >= impl_->page_count()) return nullptr;
-  return impl_->Touch(id);
+  uint8_t* p = impl_->Touch(id);
+  impl_->slots_[id].last_use = ++impl_->tick_;
+  ++impl_->hits_;
+  return p;
 }
 
 Result<uint32_t> Pager::Allocate(PageType type) {
@@ -448,15 +528,35 @@ void Pager::RollbackOperation() {
   Impl& m = *impl_;
   if (!m.in_op_) return;
   for (size_t i = 0; i < m.op_undo_used_; ++i) m.Restore(m.op_undo_[i].first, m.op_undo_[i].second);
-  for (uint32_t id : m.op_new_) {
-    auto it = m.pending_.find(id);
-    if (it == m.pending_.end()) continue;  // cannot happen: op_new_ is a subset of pending_
-    if (!it->second.empty()) m.Restore(id, it->second);
-    m.pending_.erase(it);
-    if (id < m.slots_.size()) m.slots_[id].pending_epoch = 0;
-  }
+  for (uint32_t id : m.op_new_) m.DropNewPending(id);
   m.TruncateToMeta();
   m.ClearOp();
+}
+
+void Pager::BeginExecute() {
+  Impl& m = *impl_;
+  if (m.in_exec_) return;
+  m.in_exec_ = true;
+  ++m.exec_epoch_;
+}
+
+void Pager::EndExecute() {
+  Impl& m = *impl_;
+  m.in_exec_ = false;
+  m.exec_undo_.clear();
+  m.exec_new_.clear();
+}
+
+void Pager::RollbackExecute() {
+  Impl& m = *impl_;
+  if (!m.in_exec_) return;
+  RollbackOperation();
+  for (auto it = m.exec_undo_.rbegin(); it != m.exec_undo_.rend(); ++it) {
+    m.Restore(it->first, it->second);
+  }
+  for (uint32_t id : m.exec_new_) m.DropNewPending(id);
+  m.TruncateToMeta();
+  EndExecute();
 }
 
 bool Pager::in_operation() const { return impl_->in_op_; }
@@ -477,7 +577,8 @@ CommitBatch Pager::TakeCommit(CommitOptions options) {
   // Everything that may throw first: the record, the copies and the
   // in-flight entry.
   batch.page_ids = DirtyPageIds();
-  if (options.record) {
+  const bool retain = m.cache_bytes_ > 0;  // paged mode: keep the record for per-page replay
+  if (options.record || retain) {
     // Each page against its pending before-image: its image at the previous
     // commit ("" for a page grown since, encoded as IMAGE).
     RecordEncoder encoder(batch.lsn, m.page_size_, batch.page_count, batch.page_ids);
@@ -485,6 +586,17 @@ CommitBatch Pager::TakeCommit(CommitOptions options) {
       encoder.AddPage(id, Impl::Bytes(m.pending_.find(id)->second), m.Page(id));
     }
     batch.record = encoder.Finish();
+  }
+  if (retain) {
+    Retained kept;
+    kept.bytes = options.record ? batch.record : std::move(batch.record);
+    Result<DecodedRecord> rec = DecodeRecord(kept.bytes);  // points into kept.bytes' buffer
+    if (rec.ok()) {
+      kept.rec = std::move(rec).value();
+      m.retained_bytes_ += kept.bytes.size();
+      m.retained_.push_back(std::move(kept));
+    }
+    if (!options.record) batch.record.clear();
   }
   if (options.images) {
     batch.images.reserve(batch.page_ids.size());
@@ -499,6 +611,7 @@ CommitBatch Pager::TakeCommit(CommitOptions options) {
   // DurableImages), which saves a CRC of every dirty page per commit.
   for (size_t i = 0; i < batch.page_ids.size(); ++i) {
     Slot& slot = m.slots_[batch.page_ids[i]];
+    slot.inflight_lsn = batch.lsn;
     uint8_t* p = slot.data.get();
     if (options.images) {
       page::Seal(p, m.page_size_, batch.page_ids[i], batch.lsn);
@@ -532,6 +645,10 @@ void Pager::RollbackToDurable() {
   m.pending_.clear();
   m.in_flight_.clear();
   ++m.pending_epoch_;
+  while (!m.retained_.empty() && m.retained_.back().rec.header.lsn > m.durable_lsn_) {
+    m.retained_bytes_ -= m.retained_.back().bytes.size();
+    m.retained_.pop_back();
+  }
 }
 
 Result<std::vector<std::string>> Pager::DurableImages(const std::vector<uint32_t>& ids) const {
@@ -560,10 +677,198 @@ std::vector<std::string> Pager::SnapshotImages() const {
     // Pages committed without images get their CRC now; pending pages are
     // not sealed (their bytes are copied as they are, as undo restores them).
     if (impl_->slots_[id].pending_epoch != impl_->pending_epoch_) impl_->Reseal(id);
-    images.emplace_back(reinterpret_cast<const char*>(impl_->slots_[id].data.get()),
-                        impl_->page_size_);
+    images.emplace_back(reinterpret_cast<const char*>(impl_->Page(id)), impl_->page_size_);
   }
   return images;
+}
+
+// ---------------------------------------------------------------------------
+// Bounded cache
+
+Result<std::unique_ptr<Pager>> Pager::LoadLazy(const std::string& meta_image,
+                                               const std::vector<std::string>& records) {
+  Result<MetaHead> head = ReadMetaHead(meta_image);
+  if (!head.ok()) return head.status();
+  const uint32_t page_size = head->page_size;
+  auto impl = std::make_unique<Impl>(page_size);
+  Impl& m = *impl;
+  Slot meta_slot;
+  meta_slot.data.reset(new (std::nothrow) uint8_t[page_size]);
+  if (!meta_slot.data) return Status::OutOfSpace("out of memory for the meta page");
+  std::memcpy(meta_slot.data.get(), meta_image.data(), page_size);
+  m.slots_.push_back(std::move(meta_slot));
+  m.slots_.resize(head->page_count);
+  m.nonresident_ = head->page_count - 1;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const std::string where =
+        "record " + std::to_string(i + 1) + " of " + std::to_string(records.size());
+    Retained kept;
+    kept.bytes = records[i];
+    Result<DecodedRecord> rec = DecodeRecord(kept.bytes);
+    if (!rec.ok()) return Status::Corruption(where + ": " + rec.status().message());
+    const RecordHeader& h = rec->header;
+    uint8_t* meta_page = m.slots_[0].data.get();
+    const uint64_t current = page::Lsn(meta_page);
+    auto bad = [&](const std::string& what) {
+      return Status::Corruption(where + " (lsn " + std::to_string(h.lsn) + "): " + what);
+    };
+    if (!m.retained_.empty() && h.prev_lsn != m.retained_.back().rec.header.lsn) {
+      return bad("does not follow the previous record (lsn " +
+                 std::to_string(m.retained_.back().rec.header.lsn) + ")");
+    }
+    if (h.lsn <= current) {
+      // Already in the meta page, maybe not in an older checkpoint's pages:
+      // retained for replay only.
+      for (uint32_t id : h.page_ids) {
+        if (id < m.slots_.size()) m.slots_[id].known_lsn = h.lsn;
+      }
+      kept.rec = std::move(rec).value();
+      m.retained_bytes_ += kept.bytes.size();
+      m.retained_.push_back(std::move(kept));
+      continue;
+    }
+    if (h.page_size != page_size) return bad("page size " + std::to_string(h.page_size));
+    if (h.prev_lsn != current) {
+      return bad("follows LSN " + std::to_string(h.prev_lsn) + " but the database is at LSN " +
+                 std::to_string(current) + " (a record is missing)");
+    }
+    if (h.page_count < m.slots_.size()) return bad("page count shrinks");
+    if (h.page_ids.empty() || h.page_ids[0] != 0) return bad("no meta page entry");
+    m.nonresident_ += h.page_count - static_cast<uint32_t>(m.slots_.size());
+    m.slots_.resize(h.page_count);
+    ApplyRecordPage(rec->pages[0], meta_page, page_size);
+    page::Seal(meta_page, page_size, 0, h.lsn);
+    Status s = page::Check(0, meta_page, page_size, h.lsn);
+    if (!s.ok()) return bad("after redo: " + s.message());
+    if (meta::PageCount(meta_page) != h.page_count) return bad("meta page count disagrees");
+    for (uint32_t id : h.page_ids) m.slots_[id].known_lsn = h.lsn;
+    kept.rec = std::move(rec).value();
+    m.retained_bytes_ += kept.bytes.size();
+    m.retained_.push_back(std::move(kept));
+  }
+  m.durable_lsn_ = page::Lsn(m.slots_[0].data.get());
+  m.cache_bytes_ = kDefaultCacheBytes;
+  return std::unique_ptr<Pager>(new Pager(std::move(impl)));
+}
+
+void Pager::set_cache_bytes(uint64_t bytes) { impl_->cache_bytes_ = bytes; }
+uint64_t Pager::cache_bytes() const { return impl_->cache_bytes_; }
+bool Pager::resident(uint32_t id) const {
+  return id < impl_->page_count() && impl_->slots_[id].data != nullptr;
+}
+
+Status Pager::InstallPage(uint32_t id, const std::string& image) {
+  Impl& m = *impl_;
+  const std::string name = "page " + std::to_string(id) + ": ";
+  if (id >= m.page_count()) {
+    return Status::InvalidArgument(name + "not a page of the database (page count " +
+                                   std::to_string(m.page_count()) + ")");
+  }
+  Slot& slot = m.slots_[id];
+  if (slot.data) return Status::OK();
+  if (image.size() != m.page_size_) {
+    return Status::Corruption(name + "image is " + std::to_string(image.size()) +
+                              " bytes, expected " + std::to_string(m.page_size_));
+  }
+  const uint64_t max_lsn = page::Lsn(m.Page(0));
+  const bool absent = std::all_of(image.begin(), image.end(), [](char c) { return c == 0; });
+  if (!absent) {
+    Status s = page::Check(id, Bytes(image), m.page_size_, max_lsn);
+    if (!s.ok()) return s;
+  }
+  std::unique_ptr<uint8_t[]> data(new (std::nothrow) uint8_t[m.page_size_]);
+  if (!data) return Status::OutOfSpace(name + "out of memory");
+  std::memcpy(data.get(), image.data(), m.page_size_);
+  uint64_t at = absent ? 0 : page::Lsn(data.get());
+  bool replayed = false;
+  for (const Retained& r : m.retained_) {
+    const RecordHeader& h = r.rec.header;
+    if (h.lsn <= at) continue;
+    auto it = std::lower_bound(h.page_ids.begin(), h.page_ids.end(), id);
+    if (it == h.page_ids.end() || *it != id) continue;
+    const RecordPage& entry = r.rec.pages[it - h.page_ids.begin()];
+    if (absent && !replayed && entry.kind != RecordPageKind::kImage) break;
+    ApplyRecordPage(entry, data.get(), m.page_size_);
+    page::Seal(data.get(), m.page_size_, id, h.lsn);
+    at = h.lsn;
+    replayed = true;
+  }
+  if (absent && !replayed) {
+    return Status::Corruption(name + "no image and no retained record creates the page");
+  }
+  if (replayed) {
+    Status s = page::Check(id, data.get(), m.page_size_, max_lsn);
+    if (!s.ok()) return Status::Corruption(name + "after replay: " + s.message());
+  }
+  if (slot.known_lsn != 0 && at != slot.known_lsn) {
+    return Status::Corruption(name + "LSN " + std::to_string(at) + " after replay, expected " +
+                              std::to_string(slot.known_lsn) +
+                              " (the image is older than the retained records reach)");
+  }
+  slot.data = std::move(data);
+  slot.crc_stale = false;
+  slot.last_use = ++m.tick_;
+  --m.nonresident_;
+  return Status::OK();
+}
+
+size_t Pager::Evict(bool all, const std::function<void(uint32_t, const uint8_t*)>& sink) {
+  Impl& m = *impl_;
+  if (m.cache_bytes_ == 0 || m.in_op_ || m.in_exec_) return 0;
+  uint64_t resident = uint64_t{m.page_count() - m.nonresident_} * m.page_size_;
+  if (!all && resident <= m.cache_bytes_) return 0;
+  std::vector<std::pair<uint64_t, uint32_t>> candidates;  // (last use, id)
+  for (uint32_t id = 1; id < m.page_count(); ++id) {
+    if (m.slots_[id].data && !m.Pinned(id)) candidates.emplace_back(m.slots_[id].last_use, id);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  // Down to 7/8 of the budget, so that eviction does not run after every operation.
+  const uint64_t target = all ? 0 : m.cache_bytes_ - m.cache_bytes_ / 8;
+  size_t evicted = 0;
+  for (const auto& c : candidates) {
+    if (resident <= target) break;
+    Slot& slot = m.slots_[c.second];
+    m.Reseal(c.second);
+    if (sink) sink(c.second, slot.data.get());
+    slot.known_lsn = page::Lsn(slot.data.get());
+    slot.data.reset();
+    ++m.nonresident_;
+    resident -= m.page_size_;
+    ++evicted;
+  }
+  m.evictions_ += evicted;
+  return evicted;
+}
+
+void Pager::ReleaseRecordsThrough(uint64_t lsn) {
+  Impl& m = *impl_;
+  while (!m.retained_.empty() && m.retained_.front().rec.header.lsn <= lsn) {
+    m.retained_bytes_ -= m.retained_.front().bytes.size();
+    m.retained_.pop_front();
+  }
+}
+
+CacheStats Pager::cache_stats() const {
+  const Impl& m = *impl_;
+  CacheStats stats;
+  for (uint32_t id = 0; id < m.page_count(); ++id) {
+    if (!m.slots_[id].data) continue;
+    stats.resident_bytes += m.page_size_;
+    if (m.Pinned(id)) stats.pinned_bytes += m.page_size_;
+  }
+  stats.hits = m.hits_;
+  stats.misses = m.misses_;
+  stats.evictions = m.evictions_;
+  stats.retained_record_bytes = m.retained_bytes_;
+  return stats;
+}
+
+std::vector<uint32_t> Pager::TakeFaults() {
+  std::vector<uint32_t> ids;
+  ids.swap(impl_->faults_);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
 }
 
 }  // namespace pd

@@ -58,11 +58,28 @@
 //   page, page count, free list, root or LSN (at most it left an unchanged
 //   page in the dirty set), so the caller can still RollbackOperation().
 //
+// Bounded cache (paged mode)
+//   With set_cache_bytes(n > 0) the pager holds at most about n bytes of
+//   pages between operations: Evict() drops resident pages that are not
+//   pinned, least recently used first. Pinned: page 0, B+tree interior
+//   pages, pages in the pending set or an in-flight batch, pages touched by
+//   the open operation or execute bracket. Any access to a page that is not
+//   resident (Get, GetMutable, Allocate and Free through the free list,
+//   DurableImages, SnapshotImages) throws PageFault naming it, and the id is
+//   also remembered until TakeFaults(), so a caller that swallowed the
+//   exception still sees it. The caller rolls back (RollbackExecute), has the
+//   page read, InstallPage()s it and runs the operation again. Per-page
+//   replay: in paged mode every TakeCommit also builds the commit record and
+//   retains it (until ReleaseRecordsThrough), and InstallPage applies every
+//   retained entry of that page newer than the image, so any durable page can
+//   be evicted and its checkpoint image + the log tail rebuild it.
+//
 // Thread safety: none; the core is single-threaded.
 #ifndef PD_PAGER_PAGER_H_
 #define PD_PAGER_PAGER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -117,6 +134,24 @@ struct CommitOptions {
   bool record = false;
 };
 
+// Thrown when a page is not resident (paged mode). Not a std::exception, so
+// that handlers catching those do not mistake it for a failure; the pager
+// also records the ids (Pager::TakeFaults) in case a catch (...) swallows it.
+struct PageFault {
+  std::vector<uint32_t> ids;    // pages the operation lacked
+  std::vector<uint32_t> hints;  // pages it will probably need next (read-ahead), may be empty
+};
+
+// Cache figures (Pager::cache_stats).
+struct CacheStats {
+  uint64_t resident_bytes = 0;         // page memory held
+  uint64_t pinned_bytes = 0;           // of which cannot be evicted now
+  uint64_t hits = 0;                   // accesses to resident pages (Get/GetMutable)
+  uint64_t misses = 0;                 // faults raised
+  uint64_t evictions = 0;              // pages evicted
+  uint64_t retained_record_bytes = 0;  // commit records kept for per-page replay
+};
+
 class Pager {
  public:
   // A new empty database: the meta page only (sealed), LSN 0, nothing dirty.
@@ -143,6 +178,16 @@ class Pager {
   // fit the pages.
   static Result<std::unique_ptr<Pager>> Load(std::vector<std::string> images,
                                              const std::vector<std::string>& records);
+
+  // Lazy open (paged mode): only the checkpoint's meta page and the commit
+  // records written since; every other page is installed on demand
+  // (InstallPage). Records are checked whole and must follow one another;
+  // those newer than the meta page are applied to page 0 in order; all are
+  // retained for per-page replay (records older than the meta page serve
+  // pages read from an older checkpoint). Corruption as for Load. The pager starts
+  // with cache_bytes = kDefaultCacheBytes (set_cache_bytes to change).
+  static Result<std::unique_ptr<Pager>> LoadLazy(const std::string& meta,
+                                                 const std::vector<std::string>& records);
 
   Pager(const Pager&) = delete;
   Pager& operator=(const Pager&) = delete;
@@ -215,6 +260,40 @@ class Pager {
   // the pages changed since then. REQUIRES: no operation open (an open one
   // is discarded along with everything else).
   void RollbackToDurable();
+
+  // --- bounded cache (paged mode, above) ---
+  static constexpr uint64_t kDefaultCacheBytes = 64ull << 20;
+  // 0 (the default after Create/Load) = unbounded: nothing is evicted and no
+  // record is retained. Any other value turns paged mode on.
+  void set_cache_bytes(uint64_t bytes);
+  uint64_t cache_bytes() const;
+  bool resident(uint32_t id) const;  // false for ids >= page_count()
+  // Puts page id in the cache from `image`: checked (size, CRC, id, type,
+  // LSN <= lsn()), then every retained record entry for the page newer than
+  // the image applied, and the result checked against the LSN the pager last
+  // knew for that page. An all-zero image means the page source has no such
+  // page: it is rebuilt from the retained records alone. Already resident:
+  // OK, nothing changes. Corruption("page <id>: ...") when the image is
+  // rejected (nothing changes then); InvalidArgument for an id out of range.
+  Status InstallPage(uint32_t id, const std::string& image);
+  // Between operations (REQUIRES: none open): evicts unpinned pages, least
+  // recently used first, until resident bytes <= cache_bytes() (all of them
+  // when `all`). `sink`, when set, sees each evicted page's sealed image.
+  // Returns the number of pages evicted. No-op unless in paged mode.
+  size_t Evict(bool all = false,
+               const std::function<void(uint32_t, const uint8_t*)>& sink = nullptr);
+  // Retained records with lsn <= lsn are dropped.
+  void ReleaseRecordsThrough(uint64_t lsn);
+  CacheStats cache_stats() const;
+  // Ids of the pages that faulted since the last call, ascending, distinct.
+  std::vector<uint32_t> TakeFaults();
+  // An execute bracket around operations (REQUIRES: none open): after
+  // BeginExecute, RollbackExecute undoes every page change since, even of
+  // operations ended inside it (BatchExecuteStatement's statements), and an
+  // open operation; EndExecute keeps them. Brackets do not nest.
+  void BeginExecute();
+  void EndExecute();
+  void RollbackExecute();
 
   // Every page image as held in memory. When !has_pending_changes() these
   // are all sealed, as of lsn(): what a replica holding every batch taken so

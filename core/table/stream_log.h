@@ -113,6 +113,19 @@ class ChangeLog {
   void set_feed_enabled(bool on) { feed_enabled_ = on; }
   bool feed_enabled() const { return feed_enabled_; }
   // Operation boundaries, called by the engine around every write operation.
+  // Everything in memory a call may change (feed, eventID counter, the TTL
+  // sweep's flag), to undo a call that page-faulted (engine.cc).
+  struct Mark {
+    size_t feed = 0;
+    uint64_t feed_counter = 0;
+    bool service_deletes = false;
+  };
+  Mark mark() const { return Mark{feed_.size(), feed_counter_, service_deletes_}; }
+  void RollbackTo(const Mark& m) {
+    feed_.resize(m.feed);
+    feed_counter_ = m.feed_counter;
+    service_deletes_ = m.service_deletes;
+  }
   void BeginOperation() { feed_mark_ = feed_.size(); }
   void RollbackOperation() { feed_.resize(feed_mark_); }
   // The changes of the operations since the last call, as a JSON array of
