@@ -45,7 +45,7 @@ export class Scrubber {
    * ({ setTimeout, clearTimeout }).
    */
   constructor({ stores, tools, replicas, idle = () => true, emit = () => {}, chunkPages = SCRUB_CHUNK_PAGES,
-    intervalMs = SCRUB_INTERVAL_MS, timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout } }) {
+    intervalMs = SCRUB_INTERVAL_MS, timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) } }) {
     this.#stores = stores;
     this.#tools = tools;
     this.#replicas = replicas;
