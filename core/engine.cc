@@ -119,25 +119,13 @@ class Engine::Impl {
     store_.change_log = &change_log_;
   }
 
-  // Paged mode: each attempt in an execute bracket; a fault undoes it all
-  // (pages, change log memory) and is resolved natively or reported.
+  // Paged mode: each attempt in an execute bracket (Bracketed below).
   std::string Execute(std::string_view operation, std::string_view request_json) {
-    last_fault_.clear();
-    if (!paged()) return dispatcher_.ExecuteToText(ctx_, operation, request_json);
-    for (;;) {
-      const ChangeLog::Mark mark = change_log_.mark();
-      pager_->BeginExecute();
-      std::string out = dispatcher_.ExecuteToText(ctx_, operation, request_json);
-      std::vector<uint32_t> faults = pager_->TakeFaults();
-      if (faults.empty()) {
-        pager_->EndExecute();
-        AfterCall();
-        return out;
-      }
-      pager_->RollbackExecute();
-      change_log_.RollbackTo(mark);
-      if (!Resolve(std::move(faults))) return FaultJson();
+    if (!paged()) {
+      last_fault_.clear();
+      return dispatcher_.ExecuteToText(ctx_, operation, request_json);
     }
+    return Bracketed([&] { return dispatcher_.ExecuteToText(ctx_, operation, request_json); });
   }
 
   void set_options(const EngineOptions& options) {
@@ -182,6 +170,15 @@ class Engine::Impl {
   }
 
   std::string SweepExpired(uint32_t max_items) {
+    return Bracketed([&] { return SweepOnce(max_items); });
+  }
+
+  // Runs `attempt` (a call that may write) in an execute bracket until it
+  // completes without a page fault: a fault undoes the attempt (pages, the
+  // change log's memory, the TTL sweep cursor) and is resolved natively, or
+  // reported as FaultJson() when it cannot be resolved here.
+  template <typename F>
+  std::string Bracketed(F attempt) {
     last_fault_.clear();
     for (;;) {
       const ChangeLog::Mark mark = change_log_.mark();
@@ -189,7 +186,7 @@ class Engine::Impl {
       pager_->BeginExecute();
       std::string out;
       try {
-        out = SweepOnce(max_items);
+        out = attempt();
       } catch (const PageFault&) {
       }
       std::vector<uint32_t> faults = pager_->TakeFaults();
