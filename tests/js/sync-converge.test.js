@@ -1,25 +1,15 @@
 // db.sync() convergence: two local databases and a third writer on the remote
 // table write the same keys at random, concurrently, with their syncs
-// running; after quiescence all three hold the same items. Seeded (mulberry32).
+// running; after quiescence all three hold the same items. Seeded (prng in support/replica-sim.js).
 // PD_SYNC_SEEDS=n runs n seeds, PD_SYNC_STEPS=m steps per seed (default 1 x 100).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { prng } from './support/replica-sim.js';
 import { content, localDb, localItems, remoteItems, remoteTable, startRemote } from './sync-support.js';
 
 const SEEDS = Number(process.env.PD_SYNC_SEEDS ?? 1);
 const STEPS = Number(process.env.PD_SYNC_STEPS ?? 100);
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The remote's own writer, by the protocol (docs/sync.md): version + 1, conditional; retried on a conflict.
 async function remoteWriter(client, table, key, attrs, del) {
@@ -52,7 +42,7 @@ function normal(item) {
 for (let seed = 1; seed <= SEEDS; seed++) {
   test(`convergence, seed ${seed}: two local databases and a remote writer, ${STEPS} random writes`, async () => {
     const remote = await startRemote();
-    const rand = mulberry32(seed);
+    const rand = prng(seed).next;
     const pick = (n) => Math.floor(rand() * n);
     try {
       const client = remote.client();
