@@ -14,14 +14,7 @@
 #include "btree/btree.h"
 #include "btree/check.h"
 #include "pager/pager.h"
-
-// REQUIRE that a Status-returning expression is OK, showing the status if not.
-#define PD_REQUIRE_OK(expr)                      \
-  do {                                           \
-    ::pd::Status _pd_s = (expr);                 \
-    INFO(#expr << " -> " << _pd_s.ToString());   \
-    REQUIRE(_pd_s.ok());                         \
-  } while (0)
+#include "support/require_ok.h"
 
 namespace pd {
 namespace testing {

@@ -15,18 +15,12 @@
 
 #include "pager/page.h"
 #include "pager/pager.h"
+#include "support/require_ok.h"
 
 namespace pd {
 namespace {
 
 constexpr uint32_t kPageSize = 4096;
-
-#define PD_REQUIRE_OK(expr)                    \
-  do {                                         \
-    ::pd::Status _pd_s = (expr);               \
-    INFO(#expr << " -> " << _pd_s.ToString()); \
-    REQUIRE(_pd_s.ok());                       \
-  } while (0)
 
 std::unique_ptr<Pager> NewPager() {
   Result<std::unique_ptr<Pager>> r = Pager::Create(kPageSize);
