@@ -417,10 +417,13 @@ export class Database extends DatabaseBase {
   }
 
   /**
-   * One exclusive turn of the queue (sync/exclusive.js): fn(exec) with no
-   * other operation in between, its writes in one commit; resolves to fn's
-   * result once durable (rejects with what fn threw, after committing the
-   * writes it made). Owner only: the sync runs where the database is.
+   * One exclusive turn of the queue (sync/exclusive.js): await fn(exec) with
+   * no other operation in between, its writes committed together; resolves
+   * to fn's result once durable (rejects with what fn threw, after committing
+   * the writes it made). exec(operation, input) resolves to the response
+   * object; with a core page cache each call runs through the fault loop
+   * (a faulted call changed nothing and runs again once its pages are in).
+   * Owner only: the sync runs where the database is.
    */
   [EXCLUSIVE](fn) {
     if (this.#closed) return Promise.reject(new PocketDynamoError('The database is closed'));
@@ -430,18 +433,27 @@ export class Database extends DatabaseBase {
           'the database, and another tab owns it'));
     }
     const owner = this.#owner;
-    if (owner.pageFetcher) {
-      // exec() is synchronous: a page fault in the middle of fn could not be resolved without
-      // re-running the calls before it (storage-web: exec must become async for a paged core).
-      return Promise.reject(new PocketDynamoError(`Database "${this.#name}": sync does not run yet with a core ` +
-          'page cache (open without cacheBytes / chaosPaging)'));
-    }
-    const step = this.#enqueue(() => {
+    const step = this.#enqueue(async () => {
       this.#tick(owner);
+      // A page fetch yields to the event loop, where a commit that fails rolls the core back to its
+      // durable state, undoing this turn's earlier calls: the turn then stops before its next call
+      // (what it wrote after that point would rest on writes that are gone).
+      const rollbacks = owner.stats().rollbacks;
+      const exec = async (operation, input) => {
+        const json = encodeRequest(input);
+        const text = await paged(owner, () => {
+          if (owner.stats().rollbacks !== rollbacks) {
+            throw new PocketDynamoError(`Database "${this.#name}": a failed commit undid part of the sync's ` +
+                'exclusive turn; it stops here and starts again');
+          }
+          return owner.engine.execute(String(operation), json);
+        });
+        return JSON.parse(text);
+      };
       let result;
       let error = null;
       try {
-        result = fn((operation, input) => JSON.parse(owner.engine.execute(String(operation), encodeRequest(input))));
+        result = await fn(exec);
       } catch (e) {
         error = e;
       }

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { BatchWriteItemCommand, DynamoDBClient, CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { open } from 'pocketdynamo';
+import { MemoryStore } from '../../dist/persistence/memory-store.js';
 
 /**
  * dynalite (in this process, or with childProcess: true in its own) behind a TCP proxy on 127.0.0.1 that can be
@@ -101,9 +102,16 @@ export async function remoteTable(remote, options) {
   return name;
 }
 
-/** A local in-memory database with table `name`. */
+/**
+ * A local in-memory database with table `name`. With PD_CHAOS_PAGING=1: on
+ * three in-memory replicas (storage 'memory' has no page cache), checkpointed
+ * when idle, so that chaos paging evicts pages and the sync's turns fault.
+ */
 export async function localDb(name = 'Notes', options = {}) {
-  const db = await open(`sync-${Math.random()}`, { storage: 'memory', ttlSweepIntervalMs: 0, ...options });
+  const storage = process.env.PD_CHAOS_PAGING === '1'
+    ? { stores: [0, 1, 2].map((i) => new MemoryStore({ label: `replica #${i}` })), checkpointIdleMs: 5 }
+    : { storage: 'memory' };
+  const db = await open(`sync-${Math.random()}`, { ...storage, ttlSweepIntervalMs: 0, ...options });
   await db.send('CreateTable', syncTableSpec(name));
   return db;
 }

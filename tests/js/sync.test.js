@@ -143,6 +143,24 @@ test('conflicts, default rule: the higher version wins; a tie goes to the higher
   await db.close();
 });
 
+test('the same change on both sides is no conflict: recorded as reconciled, not pushed again', async () => {
+  const { client, table, db, sync, conflicts } = await syncedPair();
+  const a = item('u1', 'a');
+  await db.send('PutItem', { TableName: 'Notes', Item: { ...a, text: { S: 'v1' } } });
+  await sync.syncNow();                                              // remote a: v1
+  sync.pause();
+  await remoteWrite(client, table, a, { text: { S: 'same' } }, { writer: '~high' });       // remote v2
+  await db.send('PutItem', { TableName: 'Notes', Item: { ...a, text: { S: 'same' } } });   // local, dirty
+  sync.resume();
+  await sync.syncNow();
+  assert.deepEqual(conflicts, []);
+  const [r] = await remoteItems(client, table);
+  assert.deepEqual([r.text.S, r._v.N, r._w.S], ['same', '2', '~high']);   // not written again
+  assert.deepEqual((await localItems(db, 'Notes')).map((i) => i.text.S), ['same']);
+  await sync.stop();
+  await db.close();
+});
+
 test('conflicts found by a push (the remote changed after the last pull) and a custom resolver', async () => {
   const merges = [];
   const { client, table, db, sync, conflicts } = await syncedPair({

@@ -222,8 +222,8 @@ export class Sync {
       if (error.name !== 'ResourceInUseException') throw error;
     }
     const fresh = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-    this.#writer = await this.#turn((exec) => {
-      const row = throwIfError(exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey('writer') }), 'reading the writer id');
+    this.#writer = await this.#turn(async (exec) => {
+      const row = throwIfError(await exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey('writer') }), 'reading the writer id');
       if (row.Item) {
         const format = Number(row.Item.f?.N ?? 0);
         if (format !== STATE_FORMAT) {
@@ -232,7 +232,7 @@ export class Sync {
         }
         return row.Item.w.S;
       }
-      throwIfError(exec('PutItem', { TableName: META_TABLE,
+      throwIfError(await exec('PutItem', { TableName: META_TABLE,
         Item: { ...this.#metaKey('writer'), w: { S: fresh }, f: { N: String(STATE_FORMAT) } } }), 'writing the writer id');
       return fresh;
     });
@@ -393,26 +393,28 @@ export class Sync {
   }
 
   // In a turn: the local item (or null) and its state row { v, h } (or null).
-  #readLocal(exec, key) {
-    const item = throwIfError(exec('GetItem', { TableName: this.#table, Key: key, ConsistentRead: true }), 'GetItem').Item ?? null;
-    const row = throwIfError(exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey(this.#keyText(key)) }), 'GetItem').Item;
+  async #readLocal(exec, key) {
+    const item = throwIfError(await exec('GetItem', { TableName: this.#table, Key: key, ConsistentRead: true }),
+        'GetItem').Item ?? null;
+    const row = throwIfError(await exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey(this.#keyText(key)) }), 'GetItem').Item;
     const meta = row ? { v: Number(row.v.N), h: row.h.S } : null;
     return { item, meta };
   }
 
   // In a turn: writes the local item (null: deletes it) and returns its hash as stored.
-  #writeLocal(exec, key, content) {
+  async #writeLocal(exec, key, content) {
     if (content === null) {
-      throwIfError(exec('DeleteItem', { TableName: this.#table, Key: key }), 'DeleteItem');
+      throwIfError(await exec('DeleteItem', { TableName: this.#table, Key: key }), 'DeleteItem');
       return '-';
     }
-    throwIfError(exec('PutItem', { TableName: this.#table, Item: content }), 'PutItem');
-    const back = exec('GetItem', { TableName: this.#table, Key: key, ConsistentRead: true }).Item ?? null;
+    throwIfError(await exec('PutItem', { TableName: this.#table, Item: content }), 'PutItem');
+    const back = throwIfError(await exec('GetItem', { TableName: this.#table, Key: key, ConsistentRead: true }),
+        'GetItem').Item ?? null;
     return hashItem(back);
   }
 
-  #writeMeta(exec, key, v, h) {
-    throwIfError(exec('PutItem', { TableName: META_TABLE,
+  async #writeMeta(exec, key, v, h) {
+    throwIfError(await exec('PutItem', { TableName: META_TABLE,
       Item: { ...this.#metaKey(this.#keyText(key)), v: { N: String(v) }, h: { S: h } } }), 'PutItem');
   }
 
@@ -431,7 +433,8 @@ export class Sync {
   // ---- pull ----------------------------------------------------------------------------------
 
   async #pullRound() {
-    const row = await this.#turn((exec) => exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey('pull') }).Item ?? null);
+    const row = await this.#turn(async (exec) => (await exec('GetItem', { TableName: META_TABLE,
+      Key: this.#metaKey('pull') })).Item ?? null);
     const hydrating = row === null;
     const since = hydrating ? null : Number(row.since.N) - this.#overlapMs;
     let maxTime = hydrating ? 0 : Number(row.since.N);
@@ -451,7 +454,7 @@ export class Sync {
       }
     }
     if (hydrating) this.#emit('progress', { ...progress, done: true });
-    await this.#turn((exec) => throwIfError(exec('PutItem', { TableName: META_TABLE,
+    await this.#turn(async (exec) => throwIfError(await exec('PutItem', { TableName: META_TABLE,
       Item: { ...this.#metaKey('pull'), since: { N: String(maxTime) } } }), 'PutItem'));
     if (applied > 0) this.#emit('pull', { count: applied });
   }
@@ -510,19 +513,19 @@ export class Sync {
   // Applies remote items (wire form): clean keys in one turn, conflicts one by one. Returns the count applied.
   async #applyPage(items) {
     const inScope = items.filter((item) => this.#inScope(keyOf(item, this.#keyNames)));
-    const conflicts = await this.#turn((exec) => {
+    const conflicts = await this.#turn(async (exec) => {
       const later = [];
       for (const remote of inScope) {
         const key = keyOf(remote, this.#keyNames);
-        const { item, meta } = this.#readLocal(exec, key);
+        const { item, meta } = await this.#readLocal(exec, key);
         // Already have it (or a newer one). An item without _v (written by something else) is version 0.
         if (meta !== null && Number(remote[VERSION]?.N ?? 0) <= meta.v) continue;
         if (hashItem(item) !== (meta?.h ?? '-')) {
           later.push(remote);
           continue;
         }
-        const h = this.#writeLocal(exec, key, userContent(remote));
-        this.#writeMeta(exec, key, Number(remote[VERSION]?.N ?? 0), h);
+        const h = await this.#writeLocal(exec, key, userContent(remote));
+        await this.#writeMeta(exec, key, Number(remote[VERSION]?.N ?? 0), h);
       }
       return later;
     });
@@ -549,6 +552,10 @@ export class Sync {
       let outcome;  // { content, winner }
       if (!dirty) {
         outcome = { content: remoteContent, winner: null };
+      } else if (hashItem(seen.item) === hashItem(remoteContent)) {
+        // The local change is what the remote already holds (or a turn split across two commits by a crash
+        // left the item written and its state row not): recorded as reconciled, no conflict.
+        outcome = { content: seen.item, winner: null };
       } else if (remote?.[WRITER]?.S === this.#writer && remoteV === v + 1) {
         // Our own push whose state update was lost (a crash): record it, the local item stays dirty if it changed since.
         outcome = { content: seen.item, winner: 'own' };
@@ -564,14 +571,14 @@ export class Sync {
         const localWins = mine > remoteV || (mine === remoteV && this.#writer > theirs);
         outcome = localWins ? { content: seen.item, winner: 'local' } : { content: remoteContent, winner: 'remote' };
       }
-      const done = await this.#turn((exec) => {
-        const now = this.#readLocal(exec, key);
+      const done = await this.#turn(async (exec) => {
+        const now = await this.#readLocal(exec, key);
         if (hashItem(now.item) !== hashItem(seen.item) || !Sync.#same(now.meta, seen.meta)) return false;  // changed: again
         let h = hashItem(outcome.content);
-        if (h !== hashItem(seen.item)) h = this.#writeLocal(exec, key, outcome.content);
+        if (h !== hashItem(seen.item)) h = await this.#writeLocal(exec, key, outcome.content);
         // The state records the remote's content at remoteV: a local result that differs is dirty and pushed next.
         const remoteH = outcome.winner === null || outcome.winner === 'remote' ? h : hashItem(remoteContent);
-        this.#writeMeta(exec, key, remoteV, remoteH);
+        await this.#writeMeta(exec, key, remoteV, remoteH);
         return true;
       });
       if (!done) continue;
@@ -612,7 +619,8 @@ export class Sync {
         ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
     };
     const fromCursor = async () => {
-      const row = await this.#turn((exec) => exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey('cursor') }).Item ?? null);
+      const row = await this.#turn(async (exec) => (await exec('GetItem', { TableName: META_TABLE,
+        Key: this.#metaKey('cursor') })).Item ?? null);
       if (row === null || row.arn.S !== arn) return fromStart();
       try {
         return (await this.#db.send('GetShardIterator', { StreamArn: arn, ShardId: shardId,
@@ -683,8 +691,14 @@ export class Sync {
    * ({ arn, seq }), in one turn. Resolves to the count written.
    */
   async #pushKeys(all, cursor = null) {
-    const keys = await this.#turn((exec) => all.map((key) => ({ key, seen: this.#readLocal(exec, key) }))
-        .filter(({ seen }) => hashItem(seen.item) !== (seen.meta?.h ?? '-')));
+    const keys = await this.#turn(async (exec) => {
+      const dirty = [];
+      for (const key of all) {
+        const seen = await this.#readLocal(exec, key);
+        if (hashItem(seen.item) !== (seen.meta?.h ?? '-')) dirty.push({ key, seen });
+      }
+      return dirty;
+    });
     let next = 0;
     const written = [];  // { key, base, version, h } of the remote writes made
     let failure = null;
@@ -703,13 +717,13 @@ export class Sync {
     // What reached the remote is recorded even when something failed (were it not, the next round would find
     // these writes on the remote as its own and record them then).
     const complete = failure === null && next >= keys.length;
-    await this.#turn((exec) => {
+    await this.#turn(async (exec) => {
       for (const { key, base, version, h } of written) {
-        const now = this.#readLocal(exec, key);
-        if ((now.meta?.v ?? 0) === base) this.#writeMeta(exec, key, version, h);
+        const now = await this.#readLocal(exec, key);
+        if ((now.meta?.v ?? 0) === base) await this.#writeMeta(exec, key, version, h);
       }
       if (complete && cursor !== null) {
-        throwIfError(exec('PutItem', { TableName: META_TABLE,
+        throwIfError(await exec('PutItem', { TableName: META_TABLE,
           Item: { ...this.#metaKey('cursor'), arn: { S: cursor.arn }, seq: { S: cursor.seq } } }), 'PutItem');
       }
     });
