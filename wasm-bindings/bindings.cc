@@ -67,6 +67,57 @@ class WasmEngine {
     if (at != records.size()) return "record bytes beyond the record lengths";
     return Adopt(Engine::Open(std::move(images), log));
   }
+  // Lazy open (engine.h OpenLazy): the checkpoint's meta page + records.
+  std::string OpenLazy(const std::string& meta, const std::string& records,
+                       const std::string& record_lengths, double cache_bytes, bool chaos) {
+    std::vector<std::string> log;
+    size_t at = 0;
+    for (uint32_t length : Uint32s(record_lengths)) {
+      if (length > records.size() - at) return "record lengths exceed the record bytes";
+      log.push_back(records.substr(at, length));
+      at += length;
+    }
+    if (at != records.size()) return "record bytes beyond the record lengths";
+    return Adopt(Engine::OpenLazy(meta, log, Options(cache_bytes, chaos)));
+  }
+  // Paging (engine.h "Bounded cache"): cache_bytes 0 = unbounded.
+  void Configure(double cache_bytes, bool chaos) {
+    engine_->set_options(Options(cache_bytes, chaos));
+  }
+  // ids: a Uint32Array's bytes; images: ids.size() pages end to end. One
+  // string per page: "" installed, else the Status text.
+  val InstallPages(const std::string& ids, const std::string& images) {
+    const std::vector<uint32_t> list = Uint32s(ids);
+    const uint32_t page_size = engine_->page_size();
+    val out = val::array();
+    for (size_t i = 0; i < list.size(); ++i) {
+      const Status s =
+          (i + 1) * page_size > images.size()
+              ? Status::InvalidArgument("page " + std::to_string(list[i]) + ": no image")
+              : engine_->InstallPage(list[i], images.substr(i * page_size, page_size));
+      out.call<void>("push", s.ok() ? std::string() : s.ToString());
+    }
+    return out;
+  }
+  void ReleaseRecordsThrough(double lsn) {
+    engine_->ReleaseRecordsThrough(static_cast<uint64_t>(lsn));
+  }
+  val CacheStatsOf() const {
+    const CacheStats c = engine_->cache_stats();
+    val out = val::object();
+    out.set("residentBytes", static_cast<double>(c.resident_bytes));
+    out.set("pinnedBytes", static_cast<double>(c.pinned_bytes));
+    out.set("hits", static_cast<double>(c.hits));
+    out.set("misses", static_cast<double>(c.misses));
+    out.set("evictions", static_cast<double>(c.evictions));
+    out.set("retainedRecordBytes", static_cast<double>(c.retained_record_bytes));
+    return out;
+  }
+  // The ids the last Execute/SweepExpired/Check/DurableImages/Snapshot lacked.
+  val LastFault() const {
+    const std::vector<uint32_t>& ids = engine_->last_fault();
+    return val::global("Uint32Array").new_(emscripten::typed_memory_view(ids.size(), ids.data()));
+  }
 
   std::string Execute(const std::string& op, const std::string& json) { return engine_->Execute(op, json); }
   // Execute without embind's per-byte string marshalling (web/core/engine.js):
@@ -153,6 +204,12 @@ class WasmEngine {
   }
 
  private:
+  static EngineOptions Options(double cache_bytes, bool chaos) {
+    EngineOptions options;
+    options.cache_bytes = cache_bytes > 0 ? static_cast<uint64_t>(cache_bytes) : 0;
+    options.chaos_paging = chaos;
+    return options;
+  }
   std::string Adopt(Result<std::unique_ptr<Engine>> result) {
     if (!result.ok()) return result.status().ToString();
     engine_ = std::move(result).value();
@@ -216,6 +273,12 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .constructor<>()
       .function("create", &pd::WasmEngine::Create)
       .function("open", &pd::WasmEngine::Open)
+      .function("openLazy", &pd::WasmEngine::OpenLazy)
+      .function("configure", &pd::WasmEngine::Configure)
+      .function("installPages", &pd::WasmEngine::InstallPages)
+      .function("releaseRecordsThrough", &pd::WasmEngine::ReleaseRecordsThrough)
+      .function("cacheStats", &pd::WasmEngine::CacheStatsOf)
+      .function("lastFault", &pd::WasmEngine::LastFault)
       .function("execute", &pd::WasmEngine::Execute)
       .function("requestBuffer", &pd::WasmEngine::RequestBuffer)
       .function("executeBuffered", &pd::WasmEngine::ExecuteBuffered)

@@ -12,6 +12,13 @@
 // Errors: create/open reject with an Error whose message is the core's Status
 // ("Corruption: page 3: ..."); execute never throws for DynamoDB errors (the
 // error JSON is its result); any call after close() throws PocketDynamoError.
+//
+// Bounded cache (options.cacheBytes > 0, or options.lazy; core/engine.h
+// "Bounded cache"): a call that needs pages the core does not hold changes
+// nothing and throws PageFault { ids, hints }: read those pages (their
+// checkpoint images; an all-zero page for an id the checkpoint lacks),
+// installPages(ids, images), and call again with the same arguments. The
+// calls that can fault: execute, sweepExpired, check, durableImages, snapshot.
 
 import { PocketDynamoError } from '../errors.js';
 import { loadModule } from './module.js';
@@ -19,6 +26,22 @@ import { loadModule } from './module.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_REQUEST_BUFFER = 1 << 20;  // bytes of request buffer execute() keeps in wasm memory
+const FAULT_PREFIX = '{"__type":"pocketdynamo#PageFault"';
+
+/** A call lacked pages that are not in the core's cache: install `ids` and call again. */
+export class PageFault extends Error {
+  constructor(ids, hints = []) {
+    super(`pages not in the cache: ${ids.join(', ')}`);
+    this.name = 'PageFault';
+    this.ids = ids;      // page ids the call needs (number[])
+    this.hints = hints;  // pages it will probably need next (read-ahead), may be empty
+  }
+}
+
+function faultFrom(text) {
+  const { ids, hints } = JSON.parse(text);
+  return new PageFault(ids, hints);
+}
 
 export class Engine {
   #native;  // embind Engine, null once closed
@@ -37,20 +60,29 @@ export class Engine {
    * (core/pager/log_record.h): records of an LSN the images already hold are
    * skipped, the others must follow one another.
    * options: pageSize (default: the core's), snapshot { pageSize, pages: Uint8Array },
-   * records: [Uint8Array, ...] (only with snapshot), wasmUrl, wasmBinary.
+   * records: [Uint8Array, ...] (with snapshot or lazy), wasmUrl, wasmBinary,
+   * lazy { meta: Uint8Array } (open from the checkpoint's meta page + records
+   * only: every other page faults in; paged, cacheBytes default 64 MiB),
+   * cacheBytes (0: every page resident), chaosPaging (evict every evictable
+   * page after every call: for tests).
    */
   static async create(options = {}) {
     const module = await loadModule(options);
     const native = new module.Engine();
     let problem;
+    const cacheBytes = Number(options.cacheBytes ?? 0);
+    const chaos = Boolean(options.chaosPaging);
     try {
-      if (options.snapshot) {
+      if (options.lazy) {
+        const { meta } = options.lazy;
+        if (!(meta instanceof Uint8Array)) throw new TypeError('lazy.meta must be a Uint8Array');
+        const records = checkedRecords(options.records);
+        const all = records.length === 1 ? records[0] : concat(records);
+        problem = native.openLazy(meta, all, uint32Bytes(Uint32Array.from(records, (r) => r.length)), cacheBytes, chaos);
+      } else if (options.snapshot) {
         const { pageSize, pages } = options.snapshot;
         if (!(pages instanceof Uint8Array)) throw new TypeError('snapshot.pages must be a Uint8Array');
-        const records = options.records ?? [];
-        if (!Array.isArray(records) || !records.every((r) => r instanceof Uint8Array)) {
-          throw new TypeError('records must be an array of Uint8Array');
-        }
+        const records = checkedRecords(options.records);
         const lengths = Uint32Array.from(records, (r) => r.length);
         const all = records.length === 1 ? records[0] : concat(records);
         problem = native.open(pages, pageSize >>> 0, all, uint32Bytes(lengths));
@@ -67,6 +99,7 @@ export class Engine {
       native.delete();
       throw new PocketDynamoError(`Cannot open the database: ${problem}`);
     }
+    if (!options.lazy && (cacheBytes > 0 || chaos)) native.configure(cacheBytes, chaos);
     return new Engine(native, module);
   }
 
@@ -105,7 +138,9 @@ export class Engine {
     const native = this.#get();
     const capacity = requestJson.length * 3;  // UTF-8 bytes per UTF-16 unit: at most 3
     if (capacity > MAX_REQUEST_BUFFER || typeof requestJson.isWellFormed !== 'function' || !requestJson.isWellFormed()) {
-      return native.execute(operation, requestJson);
+      const text = native.execute(operation, requestJson);
+      if (text.startsWith(FAULT_PREFIX)) throw faultFrom(text);
+      return text;
     }
     const module = this.#module;
     if (capacity > this.#requestCapacity) {
@@ -116,7 +151,32 @@ export class Engine {
     const { written } = encoder.encodeInto(requestJson, module.HEAPU8.subarray(at, at + capacity));
     const size = native.executeBuffered(operation, written);
     const response = native.responseData();
-    return decoder.decode(module.HEAPU8.subarray(response, response + size));
+    const text = decoder.decode(module.HEAPU8.subarray(response, response + size));
+    if (text.startsWith(FAULT_PREFIX)) throw faultFrom(text);
+    return text;
+  }
+
+  /**
+   * Puts pages in the core's cache: ids (Uint32Array or array), images
+   * (ids.length pages of pageSize bytes end to end; an all-zero page = the
+   * checkpoint has no such page). Returns one string per id: '' installed
+   * (or already resident), else why the image was rejected (read that page
+   * from another replica): "Corruption: page 17: ...".
+   */
+  installPages(ids, images) {
+    return this.#get().installPages(uint32Bytes(Uint32Array.from(ids)), images);
+  }
+
+  /** Commit records with lsn <= this may be dropped (a checkpoint at >= lsn is on every replica read from). */
+  releaseRecordsThrough(lsn) { this.#get().releaseRecordsThrough(lsn); }
+
+  /** { residentBytes, pinnedBytes, hits, misses, evictions, retainedRecordBytes }. */
+  get cacheStats() { return this.#get().cacheStats(); }
+
+  // Throws PageFault when the last call lacked pages.
+  #throwIfFaulted(native) {
+    const ids = native.lastFault();
+    if (ids.length > 0) throw new PageFault([...ids]);
   }
 
   hasPendingCommit() { return this.#get().hasPendingCommit(); }
@@ -147,7 +207,9 @@ export class Engine {
   /** Every page as of lsn: { pageSize, lsn, pages }. REQUIRES: !hasPendingCommit(). */
   snapshot() {
     const native = this.#get();
-    return { pageSize: native.pageSize(), lsn: native.lsn(), pages: native.snapshot() };
+    const pages = native.snapshot();
+    this.#throwIfFaulted(native);
+    return { pageSize: native.pageSize(), lsn: native.lsn(), pages };
   }
 
   /**
@@ -157,8 +219,12 @@ export class Engine {
    * Throws PocketDynamoError when an id is not a page of the durable database.
    */
   durableImages(ids) {
-    const out = this.#get().durableImages(uint32Bytes(Uint32Array.from(ids)));
-    if (typeof out === 'string') throw new PocketDynamoError(`durableImages: ${out}`);
+    const native = this.#get();
+    const out = native.durableImages(uint32Bytes(Uint32Array.from(ids)));
+    if (typeof out === 'string') {
+      this.#throwIfFaulted(native);
+      throw new PocketDynamoError(`durableImages: ${out}`);
+    }
     return out;
   }
 
@@ -166,7 +232,12 @@ export class Engine {
   get durablePageCount() { return this.#get().durablePageCount(); }
 
   /** The integrity check: '' when sound, else the problem found. */
-  check() { return this.#get().check(); }
+  check() {
+    const native = this.#get();
+    const problem = native.check();
+    if (problem !== '') this.#throwIfFaulted(native);
+    return problem;
+  }
 
   /** Turns the core's change feed on or off (core/engine.h). */
   setChangeFeed(on) { this.#get().setChangeFeed(Boolean(on)); }
@@ -178,7 +249,11 @@ export class Engine {
   }
 
   /** One bounded TTL sweep step (a write operation): { Deleted, Trimmed, More } or an error object. */
-  sweepExpired(maxItems) { return JSON.parse(this.#get().sweepExpired(maxItems >>> 0)); }
+  sweepExpired(maxItems) {
+    const text = this.#get().sweepExpired(maxItems >>> 0);
+    if (text.startsWith(FAULT_PREFIX)) throw faultFrom(text);
+    return JSON.parse(text);
+  }
 
   /** The core's clock from now on: ms since the epoch, or null for the system clock. */
   setNow(ms) { this.#get().setNow(ms === null || ms === undefined ? -1 : Number(ms)); }
@@ -197,6 +272,13 @@ export class Engine {
 // The bytes of a Uint32Array (little-endian on every platform wasm runs on).
 function uint32Bytes(array) {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function checkedRecords(records = []) {
+  if (!Array.isArray(records) || !records.every((r) => r instanceof Uint8Array)) {
+    throw new TypeError('records must be an array of Uint8Array');
+  }
+  return records;
 }
 
 function concat(parts) {
