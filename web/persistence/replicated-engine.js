@@ -128,8 +128,9 @@ export class ReplicatedEngine {
       records: result.records });
     // The LSN after which the core holds every record (pages are read only from checkpoints at or after it).
     const coreRecordsBase = result.lazyBase ?? recordsBase(result.records, result.lsn);
-    // A core with a bounded page cache: pages it lacks come from the replicas (page-fetcher.js).
-    const pageFetcher = typeof engine.installPages === 'function'
+    // A core opened with a bounded page cache: pages it lacks come from the replicas (page-fetcher.js).
+    // A core opened without one holds every page and never faults.
+    const pageFetcher = pagedCore
       ? new PageFetcher({ stores, tools, pageSize: engine.pageSize, replicas: replicaSet,
         install: (ids, images) => engine.installPages(ids, images), released: coreRecordsBase })
       : null;
