@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'node:child_process';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { localDb, putAll, remoteItems, remoteTable, startRemote } from '../tests/js/sync-support.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,6 +24,31 @@ const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const lines = [];
 const say = (s) => { console.log(s); lines.push(s); };
+
+// `npx pocketdynamo serve` in a child process (in memory): { endpoint, client(), close() }.
+async function startServerProcess() {
+  const child = spawn(process.execPath, ['--input-type=module', '-e',
+    "const { startServer } = await import('pocketdynamo/server'); const s = await startServer({ port: 0 });" +
+    ' console.log(new URL(s.endpoint).port);'], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
+  });
+  const clients = [];
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    client() {
+      const c = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', maxAttempts: 1,
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+      clients.push(c);
+      return c;
+    },
+    close() {
+      for (const c of clients) c.destroy();
+      return new Promise((resolve) => { child.once('exit', resolve); child.kill(); });
+    },
+  };
+}
 
 const remote = await startRemote({ childProcess: true });
 const loadBefore = load();
@@ -64,11 +90,13 @@ const loadBefore = load();
 }
 
 // 2. Push: N local writes (BatchWriteItem, 25 per call) with the sync running; until the remote has all.
-{
-  const client = remote.client();
-  const table = await remoteTable(remote);
+// Against dynalite (no TransactWriteItems: one conditional PutItem per key, whatever batchSize says) and against a
+// pocketdynamo server in a child process (transactions of batchSize keys), same run.
+async function pushBench(target, label, options) {
+  const client = target.client();
+  const table = await remoteTable(target);
   const db = await localDb();
-  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000 });
+  const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000, ...options });
   await sync.ready;
   const t0 = performance.now();
   for (let i = 0; i < N; i += 25) {
@@ -81,10 +109,19 @@ const loadBefore = load();
   const pushed = performance.now() - t0;
   const count = (await remoteItems(client, table)).length;
   if (count !== N) throw new Error(`push: the remote has ${count} items, not ${N}`);
-  say(`push ${N} items: ${(N / (pushed / 1000)).toFixed(0)} items/s (local writes done at ${written.toFixed(0)} ms, ` +
-      `all on the remote at ${pushed.toFixed(0)} ms; concurrency 8)`);
+  say(`push ${N} items to ${label}, batchSize ${options.batchSize}: ${(N / (pushed / 1000)).toFixed(0)} items/s ` +
+      `(local writes done at ${written.toFixed(0)} ms, all on the remote at ${pushed.toFixed(0)} ms; concurrency 8)`);
   await sync.stop();
   await db.close();
+}
+{
+  const server = await startServerProcess();
+  await pushBench(remote, 'dynalite', { batchSize: 1 });
+  await pushBench(remote, 'dynalite', { batchSize: 25 });
+  await pushBench(server, 'a pocketdynamo server', { batchSize: 1 });
+  await pushBench(server, 'a pocketdynamo server', { batchSize: 25 });
+  await pushBench(server, 'a pocketdynamo server', { batchSize: 100 });
+  await server.close();
 }
 
 // 3. Latency: one local PutItem at a time, sync idle, until its push is acknowledged (the 'push' event).
@@ -149,7 +186,7 @@ const header = [
   '# db.sync() benchmark (bench/sync-bench.mjs)',
   '',
   `${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ` +
-    `load average before ${loadBefore}, after ${load()}; remote: dynalite in a child process on 127.0.0.1 (through a TCP proxy in this one).`,
+    `load average before ${loadBefore}, after ${load()}; remote: dynalite in a child process on 127.0.0.1 (through a TCP proxy in this one); for batched pushes also a pocketdynamo server in a child process (dynalite has no TransactWriteItems).`,
   '',
 ];
 fs.mkdirSync(path.dirname(OUT), { recursive: true });

@@ -29,8 +29,14 @@ const MAX_BACKOFF_MS = 30_000;
 const FIRST_BACKOFF_MS = 250;
 const RECORDS_PAGE = 1000;
 const MAX_KEY_ATTEMPTS = 8;
+const MAX_BATCH = 100;                    // TransactWriteItems: at most 100 actions
+const DEFAULT_BATCH = 25;                 // keys per transaction by default (docs/sync.md: cost on AWS)
+const TRANSACTION_BYTES = 3_500_000;      // and 4 MB in all: items (as canonical text) per transaction, below that
+// A transaction the remote cancelled or refused as a whole, having written nothing: its keys go one by one.
+const TRANSACTION_CANCELLED = new Set(['TransactionCanceledException', 'TransactionConflictException',
+  'TransactionInProgressException', 'ValidationException', 'IdempotentParameterMismatchException']);
 const OPTION_NAMES = new Set(['table', 'remote', 'remoteTable', 'scope', 'changeIndex', 'resolve', 'sdk', 'pageSize',
-  'pullIntervalMs', 'overlapMs', 'concurrency', 'clock']);
+  'pullIntervalMs', 'overlapMs', 'concurrency', 'batchSize', 'clock']);
 
 function check(condition, message) {
   if (!condition) throw new TypeError(`db.sync(options): ${message}`);
@@ -47,6 +53,8 @@ export async function startSync(db, options) {
   check(options.remoteTable === undefined || (typeof options.remoteTable === 'string' && options.remoteTable.length > 0),
       'remoteTable is a table name');
   check(options.resolve === undefined || typeof options.resolve === 'function', 'resolve is a function (local, remote) => item');
+  check(options.batchSize === undefined || (Number.isInteger(options.batchSize) && options.batchSize >= 1 &&
+      options.batchSize <= MAX_BATCH), `batchSize is an integer from 1 to ${MAX_BATCH} (keys per TransactWriteItems)`);
   for (const name of ['pageSize', 'pullIntervalMs', 'overlapMs', 'concurrency']) {
     check(options[name] === undefined || (Number.isInteger(options[name]) && options[name] >= (name === 'overlapMs' ? 0 : 1)),
         `${name} is a positive integer`);
@@ -117,6 +125,8 @@ export class Sync {
   #pullIntervalMs;
   #overlapMs;
   #concurrency;
+  #batchSize;
+  #transactions = null;  // the remote has TransactWriteItems: true, false (UnknownOperationException), null: not known yet
   #clock;
   #keyNames = [];    // local key schema: [partition, sort?]
   #writer = '';
@@ -156,6 +166,7 @@ export class Sync {
     this.#pullIntervalMs = options.pullIntervalMs ?? 2000;
     this.#overlapMs = options.overlapMs ?? 300_000;
     this.#concurrency = options.concurrency ?? 8;
+    this.#batchSize = options.batchSize ?? DEFAULT_BATCH;
     this.#clock = options.clock ?? (() => Date.now());
     this.#scope = options.scope?.partitionKeys
       ? new Set(options.scope.partitionKeys.map((v) => canonicalItem({ v: convertToAttr(v) }))) : null;
@@ -424,10 +435,11 @@ export class Sync {
 
   // ---- remote --------------------------------------------------------------------------------
 
-  #send(name, input) {
+  // Sends operation `name` to the remote, on the remote table (withTable) or as `input` says.
+  #send(name, input, withTable = true) {
     const Command = this.#sdk[`${name}Command`];
     if (typeof Command !== 'function') throw new PocketDynamoError(`sync: options.sdk has no ${name}Command`);
-    return this.#remote.send(new Command({ TableName: this.#remoteTable, ...input }));
+    return this.#remote.send(new Command(withTable ? { TableName: this.#remoteTable, ...input } : input));
   }
 
   // ---- pull ----------------------------------------------------------------------------------
@@ -686,9 +698,11 @@ export class Sync {
   }
 
   /**
-   * Pushes the dirty ones of `all` (found in one turn), `concurrency` at a
-   * time; then records their new versions, and the stream cursor when given
-   * ({ arn, seq }), in one turn. Resolves to the count written.
+   * Pushes the dirty ones of `all` (found in one turn): in transactions of
+   * up to `batchSize` keys when the remote has TransactWriteItems, else one
+   * conditional PutItem per key; `concurrency` requests at a time. Then
+   * records their new versions, and the stream cursor when given ({ arn,
+   * seq }), in one turn. Resolves to the count written.
    */
   async #pushKeys(all, cursor = null) {
     const keys = await this.#turn(async (exec) => {
@@ -699,24 +713,36 @@ export class Sync {
       }
       return dirty;
     });
+    const chunks = this.#chunks(keys);
     let next = 0;
     const written = [];  // { key, base, version, h } of the remote writes made
     let failure = null;
-    const worker = async () => {
-      while (next < keys.length && failure === null && !this.#stopped && !this.#paused) {
-        const { key, seen } = keys[next++];
-        try {
+    const pushChunk = async (chunk) => {
+      try {
+        const batch = chunk.length > 1 && this.#transactions !== false ? await this.#pushBatch(chunk) : null;
+        if (batch !== null) {
+          written.push(...batch);
+          return;
+        }
+        // One key, no transactions, or a transaction cancelled (a conflict, an item the remote refuses):
+        // key by key, where each conflict and each refused item is handled on its own.
+        for (const { key, seen } of chunk) {
           const done = await this.#pushKey(key, seen);
           if (done !== null) written.push(done);
-        } catch (error) {
-          failure ??= error;
         }
+      } catch (error) {
+        failure ??= error;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.#concurrency, keys.length) }, worker));
+    const worker = async () => {
+      while (next < chunks.length && failure === null && !this.#stopped && !this.#paused) await pushChunk(chunks[next++]);
+    };
+    // Whether the remote has transactions is learnt from one request, not from `concurrency` at once.
+    if (this.#transactions === null && chunks.length > 0 && chunks[0].length > 1) await pushChunk(chunks[next++]);
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, chunks.length - next) }, worker));
     // What reached the remote is recorded even when something failed (were it not, the next round would find
     // these writes on the remote as its own and record them then).
-    const complete = failure === null && next >= keys.length;
+    const complete = failure === null && next >= chunks.length;
     await this.#turn(async (exec) => {
       for (const { key, base, version, h } of written) {
         const now = await this.#readLocal(exec, key);
@@ -732,23 +758,76 @@ export class Sync {
     return written.length;
   }
 
+  // The dirty keys in the groups one request pushes: `batchSize` keys and at most TRANSACTION_BYTES of items each
+  // while the remote may have transactions, else one key each.
+  #chunks(keys) {
+    if (this.#batchSize === 1 || this.#transactions === false) return keys.map((k) => [k]);
+    const chunks = [];
+    let chunk = [];
+    let bytes = 0;
+    for (const k of keys) {
+      const size = k.seen.item === null ? 0 : canonicalItem(k.seen.item).length;
+      if (chunk.length > 0 && (chunk.length === this.#batchSize || bytes + size > TRANSACTION_BYTES)) {
+        chunks.push(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(k);
+      bytes += size;
+    }
+    if (chunk.length > 0) chunks.push(chunk);
+    return chunks;
+  }
+
+  // The remote write of a dirty key as `seen` ({ item, meta }) has it: { base, version, h, put } where put is
+  // the conditional Put (SDK form, no table name). gone: the remote item vanished, written anew.
+  #remoteWrite(key, { item, meta }, gone) {
+    const h = hashItem(item);
+    const base = meta?.v ?? 0;
+    const version = base + 1;
+    const stamp = { [VERSION]: { N: String(version) }, [WRITER]: { S: this.#writer }, [TIME]: { N: String(this.#clock()) } };
+    const remoteItem = item === null ? { ...key, ...stamp, [DELETED]: { BOOL: true } } : { ...item, ...stamp };
+    const condition = base === 0 || gone
+      ? { ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': VERSION } }
+      : { ConditionExpression: '#v = :base', ExpressionAttributeNames: { '#v': VERSION },
+        ExpressionAttributeValues: { ':base': { N: String(base) } } };
+    return { base, version, h, put: { Item: toSdk(remoteItem), ...condition } };
+  }
+
+  /**
+   * Pushes the keys of `chunk` ([{ key, seen }], dirty) in one
+   * TransactWriteItems of conditional Puts. Resolves to the writes made ([{
+   * key, base, version, h }]), or null when the remote wrote none of them:
+   * a condition failed (a conflict), an item is refused, or the remote has
+   * no transactions (remembered: PutItems from then on).
+   */
+  async #pushBatch(chunk) {
+    const writes = chunk.map(({ key, seen }) => ({ key, ...this.#remoteWrite(key, seen, false) }));
+    try {
+      await this.#send('TransactWriteItems', {
+        TransactItems: writes.map((w) => ({ Put: { TableName: this.#remoteTable, ...w.put } })),
+      }, false);
+    } catch (error) {
+      if (error.name === 'UnknownOperationException') {
+        this.#transactions = false;
+        return null;
+      }
+      if (TRANSACTION_CANCELLED.has(error.name)) return null;
+      throw error;
+    }
+    this.#transactions = true;
+    return writes.map(({ key, base, version, h }) => ({ key, base, version, h }));
+  }
+
   // Pushes one key if dirty. Returns { key, base, version, h } of the write it made, or null.
   async #pushKey(key, seen) {
     let gone = false;  // the remote item vanished (deleted by something that is not a sync): write it anew
     for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
-      const { item, meta } = attempt === 0 ? seen : await this.#turn((exec) => this.#readLocal(exec, key));
-      const h = hashItem(item);
-      if (h === (meta?.h ?? '-')) return null;                 // clean
-      const base = meta?.v ?? 0;
-      const version = base + 1;
-      const stamp = { [VERSION]: { N: String(version) }, [WRITER]: { S: this.#writer }, [TIME]: { N: String(this.#clock()) } };
-      const remoteItem = item === null ? { ...key, ...stamp, [DELETED]: { BOOL: true } } : { ...item, ...stamp };
-      const condition = base === 0 || gone
-        ? { ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': VERSION } }
-        : { ConditionExpression: '#v = :base', ExpressionAttributeNames: { '#v': VERSION },
-          ExpressionAttributeValues: { ':base': { N: String(base) } } };
+      const now = attempt === 0 ? seen : await this.#turn((exec) => this.#readLocal(exec, key));
+      if (hashItem(now.item) === (now.meta?.h ?? '-')) return null;   // clean
+      const { base, version, h, put } = this.#remoteWrite(key, now, gone);
       try {
-        await this.#send('PutItem', { Item: toSdk(remoteItem), ...condition });
+        await this.#send('PutItem', put);
       } catch (error) {
         if (error.name === 'ConditionalCheckFailedException') {
           const current = await this.#send('GetItem', { Key: toSdk(key), ConsistentRead: true });

@@ -43,8 +43,15 @@ export interface SyncOptions<Item = Record<string, any>> {
   pullIntervalMs?: number;
   /** How far back before the last change time seen a pull looks, ms (default 300000: writers' clock skew). */
   overlapMs?: number;
-  /** Keys pushed at a time (default 8). */
+  /** Push requests in flight at a time (default 8). */
   concurrency?: number;
+  /**
+   * Keys per push request (1 to 100, default 25): conditional Puts in one
+   * TransactWriteItems when the remote has transactions (DynamoDB bills
+   * them as two writes each); 1, or a remote without TransactWriteItems:
+   * one conditional PutItem per key.
+   */
+  batchSize?: number;
   /** The clock for `_t` (ms since the epoch; default Date.now). */
   clock?: () => number;
 }
