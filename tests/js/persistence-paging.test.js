@@ -285,11 +285,20 @@ test('open({ cacheBytes }): checked, and refused clearly by a core without a pag
   const { open, MemoryStore: Store, PocketDynamoError } = await import('pocketdynamo');
   const { Engine } = await import('../../dist/core/engine.js');
   const stores = () => [new Store(), new Store(), new Store()];
-  for (const bad of [0, -5, 1.5, '64MiB', Number.NaN]) {
+  for (const bad of [-5, 1.5, '64MiB', Number.NaN]) {
     await assert.rejects(open({ stores: stores(), cacheBytes: bad }), (error) => error instanceof PocketDynamoError &&
-      /cacheBytes must be a positive whole number of bytes/.test(error.message));
+      /cacheBytes must be a whole number of bytes \(0: no cache bound\)/.test(error.message));
   }
+  await assert.rejects(open({ stores: stores(), cacheBytes: 0, chaosPaging: true }),
+    /chaosPaging needs a page cache; cacheBytes 0 asks for none/);
   await assert.rejects(open({ storage: 'memory', cacheBytes: 1 << 20 }), /storage 'memory' keeps every page in memory/);
+  // cacheBytes 0: no cache bound, the whole database read at open (even under PD_CHAOS_PAGING=1).
+  const unbounded = await open({ stores: stores(), cacheBytes: 0 });
+  assert.equal(unbounded.recovery.lazy, false);
+  await unbounded.close();
+  const memory = await open({ storage: 'memory', cacheBytes: 0 });
+  assert.equal(memory.recovery.lazy, false);
+  await memory.close();
   const engine = await Engine.create({});
   const hasCache = typeof engine.installPages === 'function';
   engine.close();
@@ -299,6 +308,7 @@ test('open({ cacheBytes }): checked, and refused clearly by a core without a pag
       /cacheBytes need a core with a bounded page cache, which this build of the core does not have/.test(error.message));
   } else {
     const db = await open({ stores: stores(), cacheBytes: 1 << 20 });
+    assert.equal(db.recovery.lazy, true);
     await db.close();
   }
 });

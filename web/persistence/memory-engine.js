@@ -56,13 +56,13 @@ export class MemoryEngine {
     this.persistent = false;
     this.persisted = null;
     this.recovery = { fresh: true, source: null, lsn: engine.lsn, replaced: [], discarded: [], skipped: [],
-      dataLoss: null };
+      dataLoss: null, lazy: false };
   }
 
   /** A new in-memory database (or one loaded from options.snapshot). */
   static async open(options, emit = () => {}) {
     const cache = cacheOptions(options);
-    if (cache.cacheBytes !== undefined) {
+    if (cache.cacheBytes > 0) {
       throw new PocketDynamoError("open(): cacheBytes is for databases with replicas; storage 'memory' keeps every " +
           'page in memory (there is nowhere to read an evicted page back from)');
     }

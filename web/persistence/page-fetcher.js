@@ -230,17 +230,25 @@ export class PageFetcher {
  * The page-cache options of open() for Engine.create: { cacheBytes,
  * chaosPaging } as given (chaosPaging also from the environment variable
  * PD_CHAOS_PAGING=1 in Node, so that the JS suites run in that mode without
- * a change). Throws PocketDynamoError for a cacheBytes that is not a positive
- * whole number of bytes.
+ * a change). cacheBytes 0 asks for no cache bound: every page in memory,
+ * read at open (then the environment's chaos paging does not apply).
+ * Throws PocketDynamoError for a cacheBytes that is not a whole number of
+ * bytes >= 0, or chaosPaging: true with cacheBytes 0.
  */
 export function cacheOptions(options) {
   const out = {};
   if (options.cacheBytes !== undefined) {
     const n = options.cacheBytes;
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {
-      throw new PocketDynamoError(`open(): cacheBytes must be a positive whole number of bytes, not ${String(n)}`);
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+      throw new PocketDynamoError(`open(): cacheBytes must be a whole number of bytes (0: no cache bound), not ${String(n)}`);
     }
     out.cacheBytes = n;
+  }
+  if (out.cacheBytes === 0) {
+    if (options.chaosPaging === true) {
+      throw new PocketDynamoError('open(): chaosPaging needs a page cache; cacheBytes 0 asks for none');
+    }
+    return out;
   }
   const env = globalThis.process?.env?.PD_CHAOS_PAGING;
   if (options.chaosPaging === true || (options.chaosPaging === undefined && env === '1')) out.chaosPaging = true;
@@ -252,7 +260,7 @@ export function cacheOptions(options) {
  * installPages) cannot honour them; say so instead of ignoring them.
  */
 export function checkCacheSupport(engine, cache) {
-  if (typeof engine.installPages === 'function' || Object.keys(cache).length === 0) return;
+  if (typeof engine.installPages === 'function' || (cache.cacheBytes ?? 0) === 0 && cache.chaosPaging !== true) return;
   engine.close();
   const what = Object.keys(cache).map((k) => (k === 'chaosPaging' && globalThis.process?.env?.PD_CHAOS_PAGING === '1'
     ? 'chaosPaging (PD_CHAOS_PAGING=1)' : k)).join(' and ');

@@ -20,7 +20,9 @@
 //   1. the records it lacks from the ring (recent records kept in memory,
 //      RING_BYTES), appended in one write together with the next commit;
 //   2. else the records from a peer's log (readLog), in the background;
-//   3. else a rebuild: every page at the durable LSN (writeFull).
+//   3. else a rebuild: every page at the durable LSN (writeFull); with a
+//      bounded page cache, read a chunk at a time through page faults
+//      (#rebuildThroughPages).
 //
 // Invariant (recovery.js relies on it across sessions): every replica with a
 // valid head holds a state of ONE linear history. A record that fails the
@@ -47,6 +49,7 @@ const RETRY_AT_ONCE = 2;          // failures in a row after which catch-ups wai
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 5000;
 export const RING_BYTES = 16 * 1024 * 1024;   // recent records kept for catch-up
+export const REBUILD_CHUNK_PAGES = 64;        // pages per core call of a rebuild through page reads
 
 // The page count of the database after a record (core/pager/log_record.h: u32 at offset 36).
 function recordPageCount(record) {
@@ -66,6 +69,7 @@ export class ReplicaSet {
   #ringLimit;
   #quorum;                // QUORUM (a test of the simulation's checker lowers it to show it is caught)
   #checkpointGenerations = new Map();   // index -> generation of the checkpoint's targets
+  #withPages = async (fn) => fn();      // runs a core call, resolving page faults (usePages)
 
   /**
    * stores: PageStore[3]; states[i]: { end, ckptLsn, pageCount, pageSize, reason } from
@@ -94,7 +98,7 @@ export class ReplicaSet {
       reason: states[index].reason ?? '',
       lastKind: null,         // kind of the last StoreError
       damagedLater: null,     // a page read found damage during a write (pageDamaged)
-      copyFromPeer: false,    // a rebuild needs a peer's copy (the core cannot give every page)
+      pagedRebuild: false,    // a rebuild must read the pages a chunk at a time (the core lacks some)
       generation: 0,          // rebuilds (writeFull) issued to it: a checkpoint under way skips a rebuilt replica
       pageCount: states[index].pageCount ?? 0,
       pageSize: states[index].pageSize ?? 0,
@@ -104,6 +108,13 @@ export class ReplicaSet {
   }
 
   get durableLsn() { return this.#durable; }
+
+  /**
+   * A core with a bounded page cache: withPages(fn) runs the synchronous core
+   * call fn until no page fault is left (page-fetcher.js runWithPages), so that
+   * a rebuild can read the durable pages the core lacks.
+   */
+  usePages(withPages) { this.#withPages = withPages; }
 
   /** Keeps a record in the ring (oldest dropped beyond the byte limit). */
   remember(entry) {
@@ -273,10 +284,10 @@ export class ReplicaSet {
     try {
       images = this.#core.allDurableImages();
     } catch (error) {
-      // A core with a bounded page cache lacks some page: it cannot give every durable image;
-      // the background repair copies a healthy peer's checkpoint and log instead (#copyFromPeer).
+      // A core with a bounded page cache lacks some page: it cannot give every durable image at
+      // once; the background repair reads them a chunk at a time instead (#rebuildThroughPages).
       if (error?.name !== 'PageFault') throw error;
-      r.copyFromPeer = true;
+      r.pagedRebuild = true;
       images = null;
     }
     if (images === null) return null;   // the engine cannot give them now: repair later
@@ -467,52 +478,64 @@ export class ReplicaSet {
       }
       const plan = this.#plan(r, null);
       if (plan !== null) jobs.push(Promise.all(plan.map((w) => this.#issue(r, w))));
-      else if (r.copyFromPeer) jobs.push(this.#copyFromPeer(r));
+      else if (r.pagedRebuild) jobs.push(this.#rebuildThroughPages(r));
     }
     await Promise.all(jobs);
     return jobs.length;
   }
 
-  // A rebuild without the core (a core with a page cache cannot give every page): a healthy
-  // peer's checkpoint (every page checked) and its records up to the durable LSN, written as
-  // the replica's whole new state (writeFull, then the records). Nothing is written unless the
-  // peer's pages and records are sound and complete.
-  async #copyFromPeer(r) {
-    const target = this.#durable;
-    for (const peer of this.#replicas) {
-      if (peer === r || peer.end === null || peer.end < target) continue;
-      let pages;
-      let records;
-      try {
-        pages = await peer.store.readPages();
-        records = await peer.store.readLog(pages.ckptLsn);
-      } catch {
-        continue;
+  // A rebuild through page reads (a core with a bounded page cache lacks some pages, so it
+  // cannot give every durable image at once): the durable images are taken a chunk at a time
+  // (REBUILD_CHUNK_PAGES), each call resolving its faults from the cache or the replicas
+  // (withPages: page-fetcher.js, every page checked as it enters the core), commits going on in
+  // between. The last step, synchronous, takes again at the durable LSN D of that moment the
+  // pages the commits since the first chunk changed (their records' page ids, from the ring),
+  // the pages created since and the meta page: every image is then D's, and they are written as
+  // the replica's new state (writeFull) at once. Gives up (the next repair starts again) if the
+  // replica was written meanwhile or the ring lacks a record; nothing is written unless every
+  // page was read and checked.
+  async #rebuildThroughPages(r) {
+    const start = r.end;
+    const generation = r.generation;
+    const moved = () => r.writes > 0 || r.end !== start || r.generation !== generation;
+    const images = new Map();
+    let since = -1;
+    let count = 1;
+    for (let from = 1; ; from += REBUILD_CHUNK_PAGES) {
+      const taken = await this.#withPages(() => {
+        const n = this.#core.durablePageCount;
+        const ids = [];
+        for (let id = from; id < Math.min(n, from + REBUILD_CHUNK_PAGES); id++) ids.push(id);
+        return { lsn: this.#core.durableLsn, n, images: ids.length ? this.#core.durableImages(ids) : new Map() };
+      });
+      if (moved() || this.#core.closed) return;
+      if (since < 0) {
+        since = taken.lsn;
+        count = taken.n;
       }
-      const meta = pages.get(0);
-      const head = meta ? this.#tools.readMetaHead(meta) : { error: 'no head' };
-      if (head.error !== undefined || head.lsn !== pages.ckptLsn || head.lsn > target) continue;
-      let sound = true;
-      for (let id = 1; id < head.pageCount && sound; id++) {
-        const image = pages.get(id);
-        sound = image !== undefined && this.#tools.verifyPageImage(id, image, head.pageSize, head.lsn) === '';
-      }
-      const wanted = records.filter((e) => e.lsn <= target);
-      if (!sound || wanted.length !== target - head.lsn ||
-          wanted.some((e, i) => e.lsn !== head.lsn + 1 + i || this.#tools.readRecordHeader(e.record).error !== undefined)) {
-        continue;
-      }
-      if (r.writes > 0 || r.end !== null) return;   // things moved meanwhile
-      r.copyFromPeer = false;
-      for (const e of wanted) this.remember(e);
-      const list = [...pages].filter(([id]) => id !== 0 && id < head.pageCount);
-      // One write (atomic in IndexedDB and memory): the replica never holds less than before but its
-      // own state at once; a file replica is headless (damaged) until the write is complete.
-      const pageCount = wanted.length ? recordPageCount(wanted[wanted.length - 1].record) : head.pageCount;
-      await this.#issue(r, { kind: 'full', lsn: target, ckptLsn: head.lsn, pageCount,
-        run: () => r.store.writeFull(meta, list, wanted) });
-      return;
+      for (const [id, image] of taken.images) images.set(id, image);
+      if (from + REBUILD_CHUNK_PAGES >= count) break;
     }
+    const last = await this.#withPages(() => {
+      const lsn = this.#core.durableLsn;
+      const n = this.#core.durablePageCount;
+      const again = new Set([0]);
+      for (let l = since + 1; l <= lsn; l++) {
+        const entry = this.#ring.get(l);
+        if (entry === undefined) return null;
+        for (const id of entry.pageIds ?? this.#tools.readRecordHeader(entry.record).pageIds) again.add(id);
+      }
+      for (let id = count; id < n; id++) again.add(id);
+      return { lsn, n, images: this.#core.durableImages([...again].filter((id) => id < n)) };
+    });
+    if (last === null || moved() || this.#core.closed) return;
+    for (const [id, image] of last.images) images.set(id, image);
+    const meta = images.get(0);
+    const pages = [...images].filter(([id]) => id !== 0 && id < last.n).sort((a, b) => a[0] - b[0]);
+    if (pages.length !== last.n - 1) return;   // cannot happen: every id below n was taken once
+    r.pagedRebuild = false;
+    await this.#issue(r, { kind: 'full', lsn: last.lsn, ckptLsn: last.lsn, pageCount: last.n,
+      run: () => r.store.writeFull(meta, pages) });
   }
 
   // Catch-up of r from a healthy peer's log; a rebuild when no peer has the records.
@@ -538,7 +561,7 @@ export class ReplicaSet {
     }
     const plan = this.#plan(r, null);
     if (plan !== null) await Promise.all(plan.map((w) => this.#issue(r, w)));
-    else if (r.copyFromPeer && r.end === null) await this.#copyFromPeer(r);
+    else if (r.pagedRebuild) await this.#rebuildThroughPages(r);
   }
 
   // A replica whose last write failed (outcome none) but that holds the

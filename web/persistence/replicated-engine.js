@@ -76,7 +76,7 @@ export class ReplicatedEngine {
     // (cacheBytes, chaosPaging / PD_CHAOS_PAGING=1). Not yet by default (DEFAULT_CACHE_BYTES): that
     // switch waits until the suites pass in chaos paging with the real core.
     const pagedCore = typeof Engine.prototype.installPages === 'function' &&
-      (cache.cacheBytes !== undefined || cache.chaosPaging === true);
+      (cache.cacheBytes > 0 || cache.chaosPaging === true);
     if (pagedCore && cache.cacheBytes === undefined) cache.cacheBytes = DEFAULT_CACHE_BYTES;
     const engineOptions = { wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary, ...cache };
     const tools = withRecordTools(await Engine.pageTools(engineOptions));
@@ -134,6 +134,7 @@ export class ReplicatedEngine {
       ? new PageFetcher({ stores, tools, pageSize: engine.pageSize, replicas: replicaSet,
         install: (ids, images) => engine.installPages(ids, images), released: coreRecordsBase })
       : null;
+    if (pageFetcher !== null) replicaSet.usePages((fn) => runWithPages(fn, pageFetcher));
     const committer = new Committer(core, replicaSet, {
       withPages: (fn) => runWithPages(fn, pageFetcher),
       onRelease: (lsn) => pageFetcher?.releaseThrough(lsn),
@@ -151,6 +152,7 @@ export class ReplicatedEngine {
       recovery: {
         fresh: result.fresh, source: result.source, lsn: result.lsn, replaced: result.replaced,
         discarded: result.discarded, skipped: result.skipped ?? [], dataLoss: result.dataLoss ?? null,
+        lazy: pageFetcher !== null,
       },
       marker,
     });

@@ -51,7 +51,8 @@ export interface OpenOptions {
    * Bytes of page cache in the core (databases with replicas): pages beyond it
    * are read back from a replica when an operation needs them. Needs a core
    * built with the bounded page cache; a core without one rejects open() with
-   * an error saying so (never ignored). Not for storage 'memory'.
+   * an error saying so (never ignored). Not for storage 'memory'. 0: no cache
+   * bound (every page in memory, the whole database read at open).
    */
   cacheBytes?: number;
   /**

@@ -35,8 +35,14 @@ export interface RecoveryReport {
   source: number | null;
   /** LSN of the opened state. */
   lsn: number;
-  /** Pages of the source replica that were damaged and taken from another replica. */
+  /** Pages of the source replica that were damaged and taken from another replica (an eager open only). */
   replaced: number[];
+  /**
+   * True when the core has a bounded page cache and open read no page but the
+   * heads and logs: pages are read, checked and (if damaged) taken from
+   * another replica when first needed, and a background scrub checks the rest.
+   */
+  lazy: boolean;
   /** Replicas whose newer state could not be read and was cleared (their commits were never acknowledged by both of the others, or two replicas were damaged). */
   discarded: { index: number; lsn: number }[];
   /** Why replicas with a higher LSN than the source could not be used. */

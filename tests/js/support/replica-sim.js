@@ -548,6 +548,7 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
       }
     };
     if (paging) {
+      replicaSet.usePages(withPages);
       const released = opened.lazyBase ?? recordsBase(opened.records, opened.lsn);
       if (!engine.paging) engine.pager(opened.records, released);
       engine.refuse = (id) => (rng.chance(0.03) ? `page ${id}: refused by the core (injected)` : '');
