@@ -34,7 +34,14 @@
 //            module (js, browser parts). PD_WASM_AREAS=all (npm run
 //            test:engines) or a list, or --area, picks others.
 //   js       when tests/js holds test files: `npm run build:js` if
-//            package.json defines it, then `node --test tests/js/`.
+//            package.json defines it, then `node --test tests/js/`. Then the
+//            suites that open replicated databases (jsChaosFiles:
+//            persistence-node, -migration, -paging, data-loss, backups) run
+//            again with PD_CHAOS_PAGING=1 (open() gives the core a tiny page
+//            cache: every non-pinned page read faults once and is read back
+//            from a replica); the witness test in persistence-paging must
+//            pass there, so the run cannot pass with the mode off. About 45 s
+//            (load 11-13); PD_CHAOS_AREAS=none skips it too.
 //   browser  when tests/browser/*.test.js exist: `node --test` on them, once
 //            per browser engine (PD_BROWSER=chromium, firefox, webkit: see
 //            tests/browser/harness.js), one engine after the other (two
@@ -95,6 +102,11 @@ const chaosAreas = ['api', 'backup', 'engine', 'index', 'partiql', 'streams'];
 const chaosMustFault = ['backup', 'engine', 'index'];
 const chaosEnv = { PD_CHAOS_PAGING: '1', PD_MODEL_SEEDS: '8', PD_BACKUP_MODEL_STEPS: '200' };
 const chaosExcluded = { engine: 'Query and Scan pages add up to the unpaged result' };
+// JS suites that open replicated databases, run again with PD_CHAOS_PAGING=1 (open() then gives
+// the core a tiny cache that misses on every non-pinned page once); the witness test must pass.
+const jsChaosFiles = ['tests/js/persistence-node.test.js', 'tests/js/persistence-migration.test.js',
+  'tests/js/persistence-paging.test.js', 'tests/js/data-loss.test.js', 'tests/js/backups.test.js'];
+const jsChaosWitness = 'PD_CHAOS_PAGING=1: replicated databases open lazily';
 // The lean per-engine suite: where the engines differ (IndexedDB persistence
 // and reload, persist(), replicas and repair, migration, SIGKILLs mid-write,
 // the server's CORS page), then the playground's first steps.
@@ -471,6 +483,21 @@ async function nodeTestPart(name, files, env = {}, options = []) {
   record(name, judge(res, nodeTestCounts(res.output)));
 }
 
+// The JS suites that open replicated databases, again in chaos paging (header).
+async function jsChaosPart() {
+  const files = jsChaosFiles.filter((f) => fs.existsSync(path.join(repo, f)));
+  const name = 'js/replicas (chaos paging)';
+  console.log(`run   ${name}`);
+  const res = await run(nodeBin, ['--test', '--test-reporter=spec', ...files],
+    { echo: true, timeoutMs: suiteTimeoutMs, env: { PD_CHAOS_PAGING: '1' } });
+  const verdict = judge(res, nodeTestCounts(res.output));
+  if (!verdict.failed && !res.output.split('\n').some((line) => line.includes('\u2714 ' + jsChaosWitness))) {
+    verdict.failed = 1;
+    verdict.note = `"${jsChaosWitness}" did not pass (was the mode on?)`;
+  }
+  record(name, verdict);
+}
+
 // ESLint over lintDirs: one passed test when clean, else one failed test per error reported.
 async function lintPart() {
   const eslint = path.join(repo, 'node_modules', 'eslint', 'bin', 'eslint.js');
@@ -528,8 +555,12 @@ async function main() {
         await doctestPart('wasm', areas);
       } else if (part === 'js') {
         heading('js: node --test tests/js/');
-        if (hasTestFiles(path.join(repo, 'tests', 'js'))) await nodeTestPart('js/tests', ['tests/js/']);
-        else console.log('skip  no test files in tests/js');
+        if (hasTestFiles(path.join(repo, 'tests', 'js'))) {
+          await nodeTestPart('js/tests', ['tests/js/']);
+          if (process.env.PD_CHAOS_AREAS !== 'none') await jsChaosPart();
+        } else {
+          console.log('skip  no test files in tests/js');
+        }
       } else if (part === 'browser') {
         const dir = path.join(repo, 'tests', 'browser');
         const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort() : [];

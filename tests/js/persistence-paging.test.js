@@ -418,3 +418,31 @@ test('FileStore: repairPage writes the checkpoint image in place, refuses once t
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// scripts/test.mjs runs the replicated JS suites again with PD_CHAOS_PAGING=1 and requires this
+// test to have passed there (not skipped), so that the chaos run cannot pass with the mode off.
+test('PD_CHAOS_PAGING=1: replicated databases open lazily and resolve every page through faults', {
+  skip: process.env.PD_CHAOS_PAGING !== '1' && 'only in the chaos-paging run (PD_CHAOS_PAGING=1)' }, async () => {
+  const { open, MemoryStore: Store } = await import('pocketdynamo');
+  const stores = [new Store(), new Store(), new Store()];
+  let db = await open({ stores });
+  assert.equal(db.recovery.lazy, true);
+  await db.send('CreateTable', { TableName: 'Things', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
+  await Promise.all(Array.from({ length: 200 }, (_, i) => db.send('PutItem', { TableName: 'Things',
+    Item: { pk: { S: `k${i}` }, body: { S: 'x'.repeat(300) } } })));
+  await db.close();
+  db = await open({ stores });
+  assert.equal(db.recovery.lazy, true);
+  let count = 0;
+  let start;
+  do {
+    const page = await db.send('Scan', { TableName: 'Things', ExclusiveStartKey: start });
+    count += page.Count;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  assert.equal(count, 200);
+  const { cache } = db.stats();
+  assert.ok(cache.misses > 0 && cache.pagesRead > 0 && cache.pageReads > 0, JSON.stringify(cache));
+  await db.close();
+});

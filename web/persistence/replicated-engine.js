@@ -226,11 +226,18 @@ export class ReplicatedEngine {
   whenHealthy(timeoutMs) { return this.#repairer.whenHealthy(timeoutMs); }
   /** Pauses or resumes background repair. */
   pauseRepair(paused) { this.#committer.pauseRepair(paused); }
-  /** { commits, rollbacks, checkpoints, checkpointing, logBytes } so far. */
+  /** { commits, rollbacks, checkpoints, checkpointing, logBytes, cache? } so far (cache: paged core only). */
   stats() {
-    return { commits: this.#committer.commits, rollbacks: this.#committer.rollbacks,
+    const out = { commits: this.#committer.commits, rollbacks: this.#committer.rollbacks,
       checkpoints: this.#committer.checkpoints, checkpointing: this.#committer.checkpointing,
       logBytes: this.#committer.logBytes };
+    const fetcher = this.pageFetcher;
+    if (fetcher !== null) {
+      // A core with a page cache: its figures, and the page reads that resolved its faults.
+      out.cache = { ...this.engine.cacheStats, pageReads: fetcher.reads, pagesRead: fetcher.pages,
+        pagesRejected: fetcher.rejected };
+    }
+    return out;
   }
   /** Writes a checkpoint now (committer.js): { lsn, pages, replicas } or null. */
   checkpoint() { return this.#committer.checkpoint(); }

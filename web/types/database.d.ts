@@ -167,8 +167,17 @@ export interface DatabaseHandle {
 export declare class Database extends DatabaseBase {
   /** Opens a database (same as open(options)). */
   static open(options?: OpenOptions): Promise<Database>;
-  /** Commits that reached two replicas, and ones that were undone, since open (null when forwarding). */
-  stats(): { commits: number; rollbacks: number } | null;
+  /**
+   * Commits that reached two replicas, and ones that were undone, since open (null when forwarding);
+   * checkpoints and the log's bytes; with a core page cache (db.recovery.lazy), `cache`: the core's
+   * figures (bytes resident and pinned, hits, misses, evictions, record bytes kept) and the replica
+   * reads that resolved its page faults.
+   */
+  stats(): {
+    commits: number; rollbacks: number; checkpoints?: number; checkpointing?: boolean; logBytes?: number;
+    cache?: { residentBytes: number; pinnedBytes: number; hits: number; misses: number; evictions: number;
+      retainedRecordBytes: number; pageReads: number; pagesRead: number; pagesRejected: number };
+  } | null;
   /** Pauses (true) or resumes (false) background repair (tests, demonstrations; owner only). */
   pauseRepair(paused?: boolean): void;
 }
