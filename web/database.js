@@ -423,9 +423,11 @@ export class Database extends DatabaseBase {
    * the writes it made). exec(operation, input) resolves to the response
    * object; with a core page cache each call runs through the fault loop
    * (a faulted call changed nothing and runs again once its pages are in).
+   * own(changes), when given, sees the turn's change records just before
+   * subscribers do (the sync tells its own writes from the user's).
    * Owner only: the sync runs where the database is.
    */
-  [EXCLUSIVE](fn) {
+  [EXCLUSIVE](fn, own = null) {
     if (this.#closed) return Promise.reject(new PocketDynamoError('The database is closed'));
     if (this.#broken) return Promise.reject(this.#broken);
     if (this.#client !== null || this.#switching !== null) {
@@ -461,6 +463,7 @@ export class Database extends DatabaseBase {
       return { result, error, changes, durable: owner.afterOperation() };
     });
     return step.then(({ result, error, changes, durable }) => durable.then(() => {
+      if (own !== null && changes.length > 0) own(changes);
       this.#publish(changes);
       if (error !== null) throw error;
       return result;

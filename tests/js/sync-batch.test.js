@@ -105,6 +105,7 @@ test('an item the remote refuses cancels its transaction; the others go key by k
   assert.equal(counts.PutItem, 3);
   assert.deepEqual(errors.map((e) => [e.key, e.error.name]), [[{ pk: 'u1', sk: 'bad' }, 'ValidationException']]);
   assert.equal(sync.state, 'idle');
+  assert.equal(sync.pending, 1);   // the refused item, until it changes and goes
   await sync.stop();
   await db.close();
 });

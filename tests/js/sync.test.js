@@ -161,6 +161,50 @@ test('the same change on both sides is no conflict: recorded as reconciled, not 
   await db.close();
 });
 
+test('versions past 2^53 compare and step exactly (DynamoDB numbers, not JS numbers)', async () => {
+  const { client, table, db, sync, conflicts } = await syncedPair();
+  const a = item('u1', 'a');
+  const now = String(Date.now());
+  await client.send(new PutItemCommand({ TableName: table,
+    Item: { ...a, text: { S: 'one' }, _v: { N: '9007199254740992' }, _w: { S: 'other' }, _t: { N: now } } }));
+  await sync.syncNow();
+  await client.send(new PutItemCommand({ TableName: table,   // 2^53 + 1: as a JS number, equal to 2^53
+    Item: { ...a, text: { S: 'two' }, _v: { N: '9007199254740993' }, _w: { S: 'other' }, _t: { N: now } } }));
+  await sync.syncNow();
+  assert.deepEqual((await localItems(db, 'Notes')).map((i) => i.text.S), ['two']);
+  await db.send('PutItem', { TableName: 'Notes', Item: { ...a, text: { S: 'three' } } });
+  await sync.syncNow();
+  const [r] = await remoteItems(client, table);
+  assert.deepEqual([r.text.S, r._v.N, r._w.S], ['three', '9007199254740994', sync.writer]);
+  assert.deepEqual(conflicts, []);
+  await sync.stop();
+  await db.close();
+});
+
+test('pending counts distinct keys with local changes, not records; pulled items do not count', async () => {
+  const { client, table, db, sync } = await syncedPair();
+  sync.pause();
+  for (let i = 0; i < 10; i++) await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'a', { n: { N: String(i) } }) });
+  for (const k of ['b', 'c', 'd']) await db.send('PutItem', { TableName: 'Notes', Item: item('u1', k) });
+  await db.send('DeleteItem', { TableName: 'Notes', Key: item('u1', 'b') });
+  assert.equal(sync.pending, 4);
+  sync.resume();
+  await sync.syncNow();
+  assert.equal(sync.pending, 0);
+  // Remote items applied locally are the sync's own writes: pending stays 0 while the pull applies them.
+  const now = String(Date.now());
+  for (const k of ['x', 'y']) {
+    await client.send(new PutItemCommand({ TableName: table, Item: { ...item('u2', k), _v: { N: '1' }, _w: { S: 'other' }, _t: { N: now } } }));
+  }
+  const seen = [];
+  sync.on('pull', () => seen.push(sync.pending));
+  await sync.syncNow();
+  assert.deepEqual(seen, [0]);   // x and y were written locally by the pull: nothing to push
+  assert.equal((await localItems(db, 'Notes')).length, 5);   // a, c, d, x, y
+  await sync.stop();
+  await db.close();
+});
+
 test('conflicts found by a push (the remote changed after the last pull) and a custom resolver', async () => {
   const merges = [];
   const { client, table, db, sync, conflicts } = await syncedPair({
@@ -231,7 +275,7 @@ test('offline: the remote stopped, writes wait in the outbox; back online they a
   try {
     for (let i = 0; i < 5; i++) await db.send('PutItem', { TableName: 'Notes', Item: item('u1', `k${i}`, { i: { N: String(i) } }) });
     await until(() => sync.state === 'offline', 'state offline');
-    assert.ok(sync.pending >= 5, `pending ${sync.pending}`);
+    assert.equal(sync.pending, 5);
   } finally {
     await remote.start();
   }

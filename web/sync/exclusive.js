@@ -6,6 +6,8 @@
 // the core lacks waits while they are read (the call changed nothing and
 // runs again). No other operation runs between the calls fn makes, and its
 // writes are committed together; the promise resolves to fn's result once
-// they are durable. fn must not wait for anything but exec (a remote call
+// they are durable; db[EXCLUSIVE](fn, own) also calls own(changes) with the
+// turn's change records ([{ TableName, Record }]) just before subscribers get
+// the same Record objects. fn must not wait for anything but exec (a remote call
 // inside a turn would hold every local operation). Owner only.
 export const EXCLUSIVE = Symbol.for('pocketdynamo.exclusiveTurn');

@@ -6,6 +6,7 @@
 
 import { bytesFromBase64 } from '../base64.js';
 import { PocketDynamoError } from '../errors.js';
+import { compareN } from './numbers.js';
 
 const utf8 = new TextEncoder();
 
@@ -20,7 +21,7 @@ function compare(a, b) {
   const [ta] = Object.keys(a ?? {});
   const [tb] = Object.keys(b ?? {});
   if (ta === undefined || ta !== tb) return null;
-  if (ta === 'N') return Math.sign(Number(a.N) - Number(b.N));
+  if (ta === 'N') return compareN(a.N, b.N);
   if (ta === 'S') return Math.sign(compareBytes(utf8.encode(a.S), utf8.encode(b.S)));
   if (ta === 'B') return Math.sign(compareBytes(bytesFromBase64(a.B), bytesFromBase64(b.B)));
   return null;

@@ -16,6 +16,7 @@ import { DynamoDBError, PocketDynamoError } from '../errors.js';
 import { convertToAttr, unmarshall, marshall } from '../document/marshall.js';
 import { EXCLUSIVE } from './exclusive.js';
 import { keyConditionTest } from './scope.js';
+import { compareN, maxN, minusMs, nextVersion } from './numbers.js';
 import {
   DELETED, TIME, VERSION, WRITER, canonicalItem, fromSdk, hashItem, keyOf, toSdk, userContent,
 } from './items.js';
@@ -140,7 +141,9 @@ export class Sync {
   #loop = null;
   #unsubscribe = null;
   #onOnline = null;
-  #pendingHint = 0;
+  #pending = new Map();    // canonical key -> its local change not yet pushed (stamp of the record that said so)
+  #stamp = 0;
+  #own = new WeakSet();    // change records of the sync's own local writes (pulled items): not pending
   #waiters = [];     // { round, resolve, reject } of syncNow() calls
   #round = 0;        // rounds started
   #readyResolve;
@@ -178,8 +181,13 @@ export class Sync {
 
   /** The current state: 'starting', 'pulling', 'pushing', 'idle', 'offline', 'error', 'paused' or 'stopped'. */
   get state() { return this.#state; }
-  /** Local changes not yet pushed: records of local writes (this sync's own included) since the last push round that ended. */
-  get pending() { return this.#pendingHint; }
+  /**
+   * Keys in scope with a local change not yet on the remote (distinct keys:
+   * ten writes to one item count once; an item the remote refused counts
+   * until it is pushed). Dirty keys from before a restart count once the
+   * first push round has found them.
+   */
+  get pending() { return this.#pending.size; }
   /** This database's writer id (the `_w` of the remote items it writes). */
   get writer() { return this.#writer; }
   /** The local table synced. */
@@ -248,8 +256,14 @@ export class Sync {
       return fresh;
     });
     this.#unsubscribe = db.subscribe(this.#table, (records) => {
-      this.#pendingHint += records.length;
-      this.#wake('push');
+      let mine = true;
+      for (const record of records) {
+        if (this.#own.has(record)) continue;
+        mine = false;
+        const key = record.dynamodb.Keys;
+        if (this.#inScope(key)) this.#pending.set(canonicalItem(key), ++this.#stamp);
+      }
+      if (!mine) this.#wake('push');
     });
     if (typeof globalThis.addEventListener === 'function') {
       this.#onOnline = () => this.#wake('all');
@@ -387,7 +401,9 @@ export class Sync {
   // ---- local state ---------------------------------------------------------------------------
 
   #turn(fn) {
-    return this.#db[EXCLUSIVE](fn);
+    return this.#db[EXCLUSIVE](fn, (changes) => {
+      for (const { Record } of changes) this.#own.add(Record);
+    });
   }
 
   #metaKey(sk) {
@@ -408,7 +424,7 @@ export class Sync {
     const item = throwIfError(await exec('GetItem', { TableName: this.#table, Key: key, ConsistentRead: true }),
         'GetItem').Item ?? null;
     const row = throwIfError(await exec('GetItem', { TableName: META_TABLE, Key: this.#metaKey(this.#keyText(key)) }), 'GetItem').Item;
-    const meta = row ? { v: Number(row.v.N), h: row.h.S } : null;
+    const meta = row ? { v: row.v.N, h: row.h.S } : null;
     return { item, meta };
   }
 
@@ -448,15 +464,14 @@ export class Sync {
     const row = await this.#turn(async (exec) => (await exec('GetItem', { TableName: META_TABLE,
       Key: this.#metaKey('pull') })).Item ?? null);
     const hydrating = row === null;
-    const since = hydrating ? null : Number(row.since.N) - this.#overlapMs;
-    let maxTime = hydrating ? 0 : Number(row.since.N);
+    const since = hydrating ? null : minusMs(row.since.N, this.#overlapMs);
+    let maxTime = hydrating ? '0' : row.since.N;
     const progress = { loaded: 0, pages: 0, done: false };
     let applied = 0;
     for await (const page of this.#remotePages(since)) {
       const items = page.map(fromSdk);
       for (const item of items) {
-        const t = Number(item[TIME]?.N ?? 0);
-        if (t > maxTime) maxTime = t;
+        maxTime = maxN(maxTime, item[TIME]?.N ?? '0');
       }
       applied += await this.#applyPage(items);
       if (hydrating) {
@@ -467,14 +482,14 @@ export class Sync {
     }
     if (hydrating) this.#emit('progress', { ...progress, done: true });
     await this.#turn(async (exec) => throwIfError(await exec('PutItem', { TableName: META_TABLE,
-      Item: { ...this.#metaKey('pull'), since: { N: String(maxTime) } } }), 'PutItem'));
+      Item: { ...this.#metaKey('pull'), since: { N: maxTime } } }), 'PutItem'));
     if (applied > 0) this.#emit('pull', { count: applied });
   }
 
   // Pages of remote items (SDK form) in scope, changed after `since` (null: all).
   async* #remotePages(since) {
     const names = { '#t': TIME };
-    const values = since === null ? {} : { ':since': { N: String(since) } };
+    const values = since === null ? {} : { ':since': { N: since } };
     const requests = [];
     if (this.#query !== null) {
       const q = this.#query;
@@ -531,13 +546,13 @@ export class Sync {
         const key = keyOf(remote, this.#keyNames);
         const { item, meta } = await this.#readLocal(exec, key);
         // Already have it (or a newer one). An item without _v (written by something else) is version 0.
-        if (meta !== null && Number(remote[VERSION]?.N ?? 0) <= meta.v) continue;
+        if (meta !== null && compareN(remote[VERSION]?.N ?? '0', meta.v) <= 0) continue;
         if (hashItem(item) !== (meta?.h ?? '-')) {
           later.push(remote);
           continue;
         }
         const h = await this.#writeLocal(exec, key, userContent(remote));
-        await this.#writeMeta(exec, key, Number(remote[VERSION]?.N ?? 0), h);
+        await this.#writeMeta(exec, key, remote[VERSION]?.N ?? '0', h);
       }
       return later;
     });
@@ -554,12 +569,12 @@ export class Sync {
    * true if local state changed.
    */
   async #reconcileRemote(key, remote) {
-    const remoteV = Number(remote?.[VERSION]?.N ?? 0);
+    const remoteV = remote?.[VERSION]?.N ?? '0';
     const remoteContent = userContent(remote);
     for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
       const seen = await this.#turn((exec) => this.#readLocal(exec, key));
-      const v = seen.meta?.v ?? 0;
-      if (seen.meta !== null && remoteV <= v) return false;
+      const v = seen.meta?.v ?? '0';
+      if (seen.meta !== null && compareN(remoteV, v) <= 0) return false;
       const dirty = hashItem(seen.item) !== (seen.meta?.h ?? '-');
       let outcome;  // { content, winner }
       if (!dirty) {
@@ -568,7 +583,7 @@ export class Sync {
         // The local change is what the remote already holds (or a turn split across two commits by a crash
         // left the item written and its state row not): recorded as reconciled, no conflict.
         outcome = { content: seen.item, winner: null };
-      } else if (remote?.[WRITER]?.S === this.#writer && remoteV === v + 1) {
+      } else if (remote?.[WRITER]?.S === this.#writer && compareN(remoteV, nextVersion(v)) === 0) {
         // Our own push whose state update was lost (a crash): record it, the local item stays dirty if it changed since.
         outcome = { content: seen.item, winner: 'own' };
       } else if (this.#resolve !== null) {
@@ -578,9 +593,9 @@ export class Sync {
         const h = hashItem(content);
         outcome = { content, winner: h === hashItem(remoteContent) ? 'remote' : h === hashItem(seen.item) ? 'local' : 'merged' };
       } else {
-        const mine = v + 1;
+        const order = compareN(nextVersion(v), remoteV);   // the local change would be written as v + 1
         const theirs = remote?.[WRITER]?.S ?? '';
-        const localWins = mine > remoteV || (mine === remoteV && this.#writer > theirs);
+        const localWins = order > 0 || (order === 0 && this.#writer > theirs);
         outcome = localWins ? { content: seen.item, winner: 'local' } : { content: remoteContent, winner: 'remote' };
       }
       const done = await this.#turn(async (exec) => {
@@ -591,6 +606,7 @@ export class Sync {
         // The state records the remote's content at remoteV: a local result that differs is dirty and pushed next.
         const remoteH = outcome.winner === null || outcome.winner === 'remote' ? h : hashItem(remoteContent);
         await this.#writeMeta(exec, key, remoteV, remoteH);
+        if (h === remoteH) this.#pending.delete(canonicalItem(key));   // the local item is what the remote has
         return true;
       });
       if (!done) continue;
@@ -610,7 +626,6 @@ export class Sync {
   // ---- push ----------------------------------------------------------------------------------
 
   async #pushRound() {
-    const seen = this.#pendingHint;  // records of local writes up to now; those arriving meanwhile stay pending
     if (this.#stream === null) {
       const described = await this.#db.send('DescribeTable', { TableName: this.#table });
       const arn = described.Table.LatestStreamArn;
@@ -667,7 +682,6 @@ export class Sync {
       iterator = page.NextShardIterator;
       if (!iterator) break;
     }
-    this.#pendingHint = Math.max(0, this.#pendingHint - seen);
     if (pushed > 0) this.#emit('push', { count: pushed });
   }
 
@@ -709,7 +723,13 @@ export class Sync {
       const dirty = [];
       for (const key of all) {
         const seen = await this.#readLocal(exec, key);
-        if (hashItem(seen.item) !== (seen.meta?.h ?? '-')) dirty.push({ key, seen });
+        const text = canonicalItem(key);
+        if (hashItem(seen.item) !== (seen.meta?.h ?? '-')) {
+          dirty.push({ key, seen });
+          if (!this.#pending.has(text)) this.#pending.set(text, ++this.#stamp);   // dirty from before a restart
+        } else {
+          this.#pending.delete(text);
+        }
       }
       return dirty;
     });
@@ -746,7 +766,12 @@ export class Sync {
     await this.#turn(async (exec) => {
       for (const { key, base, version, h } of written) {
         const now = await this.#readLocal(exec, key);
-        if ((now.meta?.v ?? 0) === base) await this.#writeMeta(exec, key, version, h);
+        let recorded = now.meta?.h ?? '-';
+        if (compareN(now.meta?.v ?? '0', base) === 0) {
+          await this.#writeMeta(exec, key, version, h);
+          recorded = h;
+        }
+        if (hashItem(now.item) === recorded) this.#pending.delete(canonicalItem(key));   // not changed again meanwhile
       }
       if (complete && cursor !== null) {
         throwIfError(await exec('PutItem', { TableName: META_TABLE,
@@ -783,14 +808,14 @@ export class Sync {
   // the conditional Put (SDK form, no table name). gone: the remote item vanished, written anew.
   #remoteWrite(key, { item, meta }, gone) {
     const h = hashItem(item);
-    const base = meta?.v ?? 0;
-    const version = base + 1;
-    const stamp = { [VERSION]: { N: String(version) }, [WRITER]: { S: this.#writer }, [TIME]: { N: String(this.#clock()) } };
+    const base = meta?.v ?? '0';
+    const version = nextVersion(base);
+    const stamp = { [VERSION]: { N: version }, [WRITER]: { S: this.#writer }, [TIME]: { N: String(this.#clock()) } };
     const remoteItem = item === null ? { ...key, ...stamp, [DELETED]: { BOOL: true } } : { ...item, ...stamp };
-    const condition = base === 0 || gone
+    const condition = compareN(base, '0') === 0 || gone
       ? { ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': VERSION } }
       : { ConditionExpression: '#v = :base', ExpressionAttributeNames: { '#v': VERSION },
-        ExpressionAttributeValues: { ':base': { N: String(base) } } };
+        ExpressionAttributeValues: { ':base': { N: base } } };
     return { base, version, h, put: { Item: toSdk(remoteItem), ...condition } };
   }
 

@@ -80,7 +80,7 @@ export declare class Sync<Item = Record<string, any>> {
   /** Resolves after the first complete round (hydrated, then pushed); rejects if stopped first. */
   readonly ready: Promise<void>;
   readonly state: SyncState;
-  /** Local changes not yet pushed (records of writes since the last push round that ended). */
+  /** Keys with a local change not yet on the remote (distinct keys; the sync's own pulled writes never count). */
   readonly pending: number;
   /** When the last round ended (ms since the epoch), or null. */
   readonly lastSyncedAt: number | null;
