@@ -449,3 +449,48 @@ test('scope by a Query: pk = :p AND begins_with(sk, :s) on both sides', async ()
   await sync.stop();
   await db.close();
 });
+
+test('tombstones: _exp for the remote TTL; after the retention a full pull drops what the remote forgot', async () => {
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const clock = { now: Date.now() };
+  const DAY = 24 * 3600 * 1000;
+  const options = { table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000,
+    tombstoneRetentionMs: 10 * DAY, clock: () => clock.now };
+  const a = await localDb();
+  const b = await localDb();
+  const syncA = await a.sync(options);
+  await syncA.ready;
+  for (const k of ['x', 'y', 'z']) await a.send('PutItem', { TableName: 'Notes', Item: item('u1', k) });
+  await syncA.syncNow();
+  let syncB = await b.sync(options);
+  await syncB.ready;
+  assert.deepEqual((await localItems(b, 'Notes')).map((i) => i.sk.S).sort(), ['x', 'y', 'z']);
+  await syncB.stop();   // B goes offline
+
+  await a.send('DeleteItem', { TableName: 'Notes', Key: item('u1', 'x') });
+  await syncA.syncNow();
+  const tomb = (await remoteItems(client, table)).find((i) => i.sk.S === 'x');
+  assert.deepEqual([tomb._del.BOOL, tomb._exp.N], [true, String(Math.ceil((clock.now + 10 * DAY) / 1000))]);
+  // The remote's TTL removes the tombstone (simulated); B comes back after the retention with z changed locally.
+  await client.send(new DeleteItemCommand({ TableName: table, Key: item('u1', 'x') }));
+  clock.now += 11 * DAY;
+  await b.send('PutItem', { TableName: 'Notes', Item: item('u1', 'z', { n: { N: '1' } }) });
+  const stateRows = async (db) => (await db.send('Query', { TableName: '_pocketdynamo_sync', KeyConditionExpression: 'pk = :p',
+    ExpressionAttributeValues: { ':p': { S: 'Notes' } } })).Items.map((r) => r.sk.S).filter((s) => s.startsWith('k#'));
+  syncB = await b.sync(options);
+  await syncB.ready;
+  // x: missed deletion, dropped (item and state row); z: changed locally, kept and pushed.
+  assert.deepEqual((await localItems(b, 'Notes')).map((i) => i.sk.S).sort(), ['y', 'z']);
+  assert.equal((await stateRows(b)).some((s) => s.includes('"x"')), false);
+  assert.deepEqual((await remoteItems(client, table)).map((i) => [i.sk.S, i.n?.N]), [['y', undefined], ['z', '1']]);
+  // A, online all along: its first pull after the retention is full too, and drops x's state row (a deletion).
+  assert.equal((await stateRows(a)).some((s) => s.includes('"x"')), true);
+  await syncA.syncNow();
+  assert.equal((await stateRows(a)).some((s) => s.includes('"x"')), false);
+  assert.deepEqual((await localItems(a, 'Notes')).map((i) => [i.sk.S, i.n?.N]).sort(), [['y', undefined], ['z', '1']]);
+  await syncA.stop();
+  await syncB.stop();
+  await a.close();
+  await b.close();
+});

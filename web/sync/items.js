@@ -4,12 +4,14 @@
 
 import { base64FromBytes, bytesFromBase64 } from '../base64.js';
 
-/** The attributes the sync keeps on remote items: version, writer, change time, tombstone. */
+/** The attributes the sync keeps on remote items: version, writer, change time, tombstone, its expiry. */
 export const VERSION = '_v';
 export const WRITER = '_w';
 export const TIME = '_t';
 export const DELETED = '_del';
-const OWN = new Set([VERSION, WRITER, TIME, DELETED]);
+/** On tombstones: when the remote's TTL may remove them (epoch seconds). */
+export const EXPIRES = '_exp';
+const OWN = new Set([VERSION, WRITER, TIME, DELETED, EXPIRES]);
 
 // One attribute value as canonical text: map members and set members sorted.
 function canonicalValue(value) {

@@ -18,7 +18,7 @@ import { EXCLUSIVE } from './exclusive.js';
 import { keyConditionTest } from './scope.js';
 import { compareN, maxN, minusMs, nextVersion } from './numbers.js';
 import {
-  DELETED, TIME, VERSION, WRITER, canonicalItem, fromSdk, hashItem, keyOf, toSdk, userContent,
+  DELETED, EXPIRES, TIME, VERSION, WRITER, canonicalItem, fromSdk, hashItem, keyOf, toSdk, userContent,
 } from './items.js';
 
 /** The local table holding every sync's state (docs/sync.md). */
@@ -31,13 +31,14 @@ const FIRST_BACKOFF_MS = 250;
 const RECORDS_PAGE = 1000;
 const MAX_KEY_ATTEMPTS = 8;
 const MAX_BATCH = 100;                    // TransactWriteItems: at most 100 actions
+const DEFAULT_TOMBSTONE_RETENTION_MS = 30 * 24 * 3600 * 1000;   // remote tombstones expire after (with TTL on _exp)
 const DEFAULT_BATCH = 25;                 // keys per transaction by default (docs/sync.md: cost on AWS)
 const TRANSACTION_BYTES = 3_500_000;      // and 4 MB in all: items (as canonical text) per transaction, below that
 // A transaction the remote cancelled or refused as a whole, having written nothing: its keys go one by one.
 const TRANSACTION_CANCELLED = new Set(['TransactionCanceledException', 'TransactionConflictException',
   'TransactionInProgressException', 'ValidationException', 'IdempotentParameterMismatchException']);
 const OPTION_NAMES = new Set(['table', 'remote', 'remoteTable', 'scope', 'changeIndex', 'resolve', 'sdk', 'pageSize',
-  'pullIntervalMs', 'overlapMs', 'concurrency', 'batchSize', 'clock']);
+  'pullIntervalMs', 'overlapMs', 'concurrency', 'batchSize', 'tombstoneRetentionMs', 'clock']);
 
 function check(condition, message) {
   if (!condition) throw new TypeError(`db.sync(options): ${message}`);
@@ -56,7 +57,7 @@ export async function startSync(db, options) {
   check(options.resolve === undefined || typeof options.resolve === 'function', 'resolve is a function (local, remote) => item');
   check(options.batchSize === undefined || (Number.isInteger(options.batchSize) && options.batchSize >= 1 &&
       options.batchSize <= MAX_BATCH), `batchSize is an integer from 1 to ${MAX_BATCH} (keys per TransactWriteItems)`);
-  for (const name of ['pageSize', 'pullIntervalMs', 'overlapMs', 'concurrency']) {
+  for (const name of ['pageSize', 'pullIntervalMs', 'overlapMs', 'concurrency', 'tombstoneRetentionMs']) {
     check(options[name] === undefined || (Number.isInteger(options[name]) && options[name] >= (name === 'overlapMs' ? 0 : 1)),
         `${name} is a positive integer`);
   }
@@ -127,6 +128,7 @@ export class Sync {
   #overlapMs;
   #concurrency;
   #batchSize;
+  #tombstoneRetentionMs;
   #transactions = null;  // the remote has TransactWriteItems: true, false (UnknownOperationException), null: not known yet
   #clock;
   #keyNames = [];    // local key schema: [partition, sort?]
@@ -170,6 +172,7 @@ export class Sync {
     this.#overlapMs = options.overlapMs ?? 300_000;
     this.#concurrency = options.concurrency ?? 8;
     this.#batchSize = options.batchSize ?? DEFAULT_BATCH;
+    this.#tombstoneRetentionMs = options.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS;
     this.#clock = options.clock ?? (() => Date.now());
     this.#scope = options.scope?.partitionKeys
       ? new Set(options.scope.partitionKeys.map((v) => canonicalItem({ v: convertToAttr(v) }))) : null;
@@ -463,15 +466,23 @@ export class Sync {
   async #pullRound() {
     const row = await this.#turn(async (exec) => (await exec('GetItem', { TableName: META_TABLE,
       Key: this.#metaKey('pull') })).Item ?? null);
+    const now = String(this.#clock());
     const hydrating = row === null;
-    const since = hydrating ? null : minusMs(row.since.N, this.#overlapMs);
+    // A full pull (every item in scope, consistent reads) when this side has not pulled for longer than remote
+    // tombstones are kept (it may have missed deletions whose tombstones are gone), and at least once per that
+    // time (it drops the state rows of deletions the remote no longer remembers). docs/sync.md "Tombstones".
+    const oldest = minusMs(now, this.#tombstoneRetentionMs);
+    const full = !hydrating && (compareN(row.at?.N ?? now, oldest) < 0 || compareN(row.full?.N ?? now, oldest) < 0);
+    const since = hydrating || full ? null : minusMs(row.since.N, this.#overlapMs);
     let maxTime = hydrating ? '0' : row.since.N;
     const progress = { loaded: 0, pages: 0, done: false };
+    const seen = full ? new Set() : null;
     let applied = 0;
-    for await (const page of this.#remotePages(since)) {
+    for await (const page of this.#remotePages(since, full)) {
       const items = page.map(fromSdk);
       for (const item of items) {
         maxTime = maxN(maxTime, item[TIME]?.N ?? '0');
+        if (seen !== null) seen.add(canonicalItem(keyOf(item, this.#keyNames)));
       }
       applied += await this.#applyPage(items);
       if (hydrating) {
@@ -481,13 +492,55 @@ export class Sync {
       }
     }
     if (hydrating) this.#emit('progress', { ...progress, done: true });
+    if (seen !== null) applied += await this.#dropVanished(seen);
+    const fullAt = hydrating || full ? now : (row.full?.N ?? now);
     await this.#turn(async (exec) => throwIfError(await exec('PutItem', { TableName: META_TABLE,
-      Item: { ...this.#metaKey('pull'), since: { N: maxTime } } }), 'PutItem'));
+      Item: { ...this.#metaKey('pull'), since: { N: maxTime }, at: { N: now }, full: { N: fullAt } } }), 'PutItem'));
     if (applied > 0) this.#emit('pull', { count: applied });
   }
 
+  /**
+   * After a full pull that saw the keys `seen` (canonical text): every key in
+   * scope with a state row that the remote no longer has (its tombstone
+   * expired, or it was deleted outright) and no local change is dropped
+   * here: the local item deleted, the state row removed. A key changed
+   * locally stays (its push writes it anew). Returns the count of local
+   * items deleted.
+   */
+  async #dropVanished(seen) {
+    const vanished = [];
+    let start;
+    do {
+      const out = await this.#db.send('Query', { TableName: META_TABLE, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :k)',
+        ExpressionAttributeValues: { ':pk': { S: this.#table }, ':k': { S: 'k#' } }, ExclusiveStartKey: start });
+      for (const r of out.Items) {
+        const text = r.sk.S.slice(2);
+        const key = JSON.parse(text);
+        if (!seen.has(canonicalItem(key)) && this.#inScope(key)) vanished.push(key);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    let deleted = 0;
+    for (let i = 0; i < vanished.length; i += RECORDS_PAGE) {
+      deleted += await this.#turn(async (exec) => {
+        let n = 0;
+        for (const key of vanished.slice(i, i + RECORDS_PAGE)) {
+          const { item, meta } = await this.#readLocal(exec, key);
+          if (meta === null || hashItem(item) !== meta.h) continue;   // changed locally: pushed anew
+          if (item !== null) {
+            await this.#writeLocal(exec, key, null);
+            n++;
+          }
+          throwIfError(await exec('DeleteItem', { TableName: META_TABLE, Key: this.#metaKey(this.#keyText(key)) }), 'DeleteItem');
+        }
+        return n;
+      });
+    }
+    return deleted;
+  }
+
   // Pages of remote items (SDK form) in scope, changed after `since` (null: all).
-  async* #remotePages(since) {
+  async* #remotePages(since, consistent = false) {
     const names = { '#t': TIME };
     const values = since === null ? {} : { ':since': { N: since } };
     const requests = [];
@@ -524,6 +577,7 @@ export class Sync {
     }
     for (const [operation, base] of requests) {
       const input = { ...base, Limit: this.#pageSize };
+      if (consistent && input.IndexName === undefined) input.ConsistentRead = true;
       if (operation === 'Scan' && since !== null) {
         input.ExpressionAttributeNames = names;
         input.ExpressionAttributeValues = values;
@@ -811,7 +865,10 @@ export class Sync {
     const base = meta?.v ?? '0';
     const version = nextVersion(base);
     const stamp = { [VERSION]: { N: version }, [WRITER]: { S: this.#writer }, [TIME]: { N: String(this.#clock()) } };
-    const remoteItem = item === null ? { ...key, ...stamp, [DELETED]: { BOOL: true } } : { ...item, ...stamp };
+    // A tombstone carries _exp (epoch seconds) for the remote table's TTL, when the user enables it on _exp.
+    const expires = String(Math.ceil((this.#clock() + this.#tombstoneRetentionMs) / 1000));
+    const remoteItem = item === null ? { ...key, ...stamp, [DELETED]: { BOOL: true }, [EXPIRES]: { N: expires } }
+      : { ...item, ...stamp };
     const condition = compareN(base, '0') === 0 || gone
       ? { ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': VERSION } }
       : { ConditionExpression: '#v = :base', ExpressionAttributeNames: { '#v': VERSION },

@@ -52,6 +52,12 @@ export interface SyncOptions<Item = Record<string, any>> {
    * one conditional PutItem per key.
    */
   batchSize?: number;
+  /**
+   * How long remote tombstones are kept, ms (default 30 days): they carry
+   * `_exp` (epoch seconds) for a TTL on the remote table; a device that has
+   * not pulled for longer does a full pull (docs/sync.md "Tombstones").
+   */
+  tombstoneRetentionMs?: number;
   /** The clock for `_t` (ms since the epoch; default Date.now). */
   clock?: () => number;
 }
