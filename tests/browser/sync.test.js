@@ -57,6 +57,51 @@ window.app = {
     return { local: out.Items.length, state: sync.state };
   },
 };
+// Two tabs of one database (docs/sync.md "Where it runs"): the sync starts where ownership is, now or later.
+let started = null;
+window.tabs = {
+  async open(endpoint, remoteTable) {
+    db = await open('sync-handover');
+    try {
+      await db.send('CreateTable', { TableName: 'Notes', BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }] });
+    } catch (error) {
+      if (error.name !== 'ResourceInUseException') throw error;
+    }
+    const remote = new DynamoDBClient({ endpoint, region: 'us-east-1', maxAttempts: 1,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const start = async () => {
+      sync = await db.sync({ table: 'Notes', remote, remoteTable, pullIntervalMs: 60000, batchSize: 1 });
+      await sync.ready;
+    };
+    let refused = null;
+    if (db.role === 'owner') {
+      started = start();
+      await started;
+    } else {
+      try {
+        await db.sync({ table: 'Notes', remote, remoteTable });
+      } catch (error) {
+        refused = error.message;
+      }
+      db.on('role', ({ role }) => { if (role === 'owner') started = start(); });
+    }
+    return { role: db.role, refused };
+  },
+  async write(prefix, n) {
+    for (let i = 0; i < n; i++) {
+      await db.send('PutItem', { TableName: 'Notes', Item: { pk: { S: 't' }, sk: { S: prefix + String(i).padStart(3, '0') } } });
+    }
+  },
+  pause() { sync.pause(); },
+  role() { return db.role; },
+  async finish() {
+    await started;
+    await sync.syncNow();
+    return { role: db.role, state: sync.state, writer: sync.writer, pending: sync.pending };
+  },
+};
 window.__ready = true;
 </script>`;
 
@@ -108,6 +153,39 @@ test('a page syncs with dynalite over HTTP and survives a reload with a non-empt
   assert.deepEqual(items.map((it) => Number(content(it).i.N)), Array.from({ length: 60 }, (_, i) => i));
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('two tabs: the owner syncs, the other forwards; when the owner closes, the other takes over the outbox', async () => {
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const open = async () => {
+    const page = await context.newPage();
+    const errors = watchErrors(page).list;
+    await page.goto(`${server.url}/sync.html`);
+    await page.waitForFunction(() => window.__ready === true, null, { timeout: 30_000 });
+    return { page, errors, info: await page.evaluate(([e, t]) => window.tabs.open(e, t), [remote.endpoint, table]) };
+  };
+  const a = await open();
+  const b = await open();
+  assert.deepEqual(a.info, { role: 'owner', refused: null });
+  assert.equal(b.info.role, 'forwarding');
+  assert.match(b.info.refused, /db\.sync\(\) runs in the tab that owns the database/);
+  await b.page.evaluate(() => window.tabs.write('b', 10));    // forwarded to a, pushed by a's sync
+  const first = await a.page.evaluate(() => window.tabs.finish());
+  assert.deepEqual([first.state, first.pending], ['idle', 0]);
+  assert.equal((await remoteItems(client, table)).length, 10);
+  await a.page.evaluate(() => window.tabs.pause());
+  await b.page.evaluate(() => window.tabs.write('c', 10));    // in the outbox, a's sync paused
+  assert.equal((await remoteItems(client, table)).length, 10);
+  await a.page.close();                                       // the owner goes: b takes over, its sync starts
+  await b.page.waitForFunction(() => window.tabs.role() === 'owner', null, { timeout: 15_000 });
+  const done = await b.page.evaluate(() => window.tabs.finish());
+  assert.deepEqual([done.role, done.state, done.pending, done.writer], ['owner', 'idle', 0, first.writer]);
+  const items = await remoteItems(client, table);
+  assert.equal(items.length, 20);
+  assert.ok(items.every((it) => it._v.N === '1' && it._w.S === first.writer), 'each write once, by the database\'s writer');
+  assert.deepEqual(b.errors, []);
+  await b.page.close();
 });
 
 test('the sync demo in two browser profiles, through a local pocketdynamo server', async () => {
