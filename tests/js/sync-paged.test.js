@@ -76,3 +76,46 @@ test('a paged core: hydrate, push, pull and a conflict with every turn faulting'
   await sync.stop();
   await db.close();
 });
+
+test('a commit that fails while a turn waits for pages: the turn stops before its next call', { skip: !paging && 'no paged core in this build' }, async () => {
+  // Replica #0 holds its reads (the page fetch) until the commit in flight has failed on #1 and #2 and was
+  // rolled back; the turn's call that faulted must then not run on the rolled-back core.
+  let db = null;
+  let armed = false;
+  const io = async ({ kind }) => {
+    if (!armed || kind !== 'read') return;
+    const t0 = Date.now();
+    while (db.stats().rollbacks === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 2));
+  };
+  const stores = [0, 1, 2].map((i) => new MemoryStore({ label: `replica #${i}`, io: i === 0 ? io : null }));
+  db = await open(`sync-paged-${Math.random()}`, { stores, chaosPaging: true, checkpointIdleMs: 5, ttlSweepIntervalMs: 0 });
+  await db.send('CreateTable', syncTableSpec('Notes'));
+  // Enough items for many leaves: the turn's write lands on pages the other write did not touch.
+  const text = { S: 'x'.repeat(200) };
+  for (let i = 0; i < 300; i += 25) {
+    await db.send('BatchWriteItem', { RequestItems: { Notes: Array.from({ length: 25 }, (_, j) =>
+      ({ PutRequest: { Item: item(`p${i + j}`, 's', { text }) } })) } });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));   // checkpointed: the pages are evictable
+  const exclusive = Symbol.for('pocketdynamo.exclusiveTurn');
+  const write = db.send('PutItem', { TableName: 'Notes', Item: item('p0', 'w') });   // its commit will fail
+  const calls = [];
+  const turn = db[exclusive](async (exec) => {
+    armed = true;
+    stores[1].faults.failWrites = 1;
+    stores[2].faults.failWrites = 1;
+    calls.push((await exec('PutItem', { TableName: 'Notes', Item: item('p299', 'x') })).__type ?? 'ok');
+    calls.push('after');
+  });
+  await assert.rejects(write, /replica/i);
+  const outcome = await turn.then(() => 'resolved', (e) => e.message);
+  assert.match(outcome, /a failed commit undid part of the sync's exclusive turn/);
+  armed = false;
+  assert.deepEqual(calls, []);
+  assert.equal(db.stats().rollbacks, 1);
+  const keys = (await localItems(db, 'Notes')).map((i) => i.sk.S);
+  assert.equal(keys.includes('x'), false);
+  assert.equal(keys.includes('w'), false);
+  assert.equal(keys.length, 300);
+  await db.close();
+});
