@@ -74,6 +74,7 @@ test('batched push: 60 writes in transactions of 25; a conflict cancels one, whi
   for (const name of Object.keys(counts)) delete counts[name];
   sync.resume();
   await sync.syncNow();
+  console.log('DEBUG', JSON.stringify(counts));
   assert.equal(counts.TransactWriteItems, 2);   // 25 keys (cancelled), then 5
   assert.equal(counts.PutItem, 25);            // the cancelled 25 one by one (s005's fails: the remote wins)
   assert.equal(counts.GetItem, 1);
@@ -119,6 +120,34 @@ test('a remote without TransactWriteItems (dynalite): PutItems from its first an
   assert.equal((await remoteItems(client, table)).length, 40);
   assert.equal(counts.TransactWriteItems, 1);   // tried once
   assert.equal(counts.PutItem, 40);
+  await sync.stop();
+  await db.close();
+});
+
+test('exactly once: a transaction that reached the remote but whose answer was lost is not written again', async () => {
+  const { client, counts, table, db, sync } = await pair(server.endpoint, { batchSize: 25 });
+  let lose = 1;
+  const send = client.send;
+  client.send = async (command, ...rest) => {
+    const out = await send(command, ...rest);
+    if (command.constructor.name === 'TransactWriteItemsCommand' && lose > 0) {
+      lose--;
+      throw Object.assign(new Error('socket hang up (the answer was lost)'), { code: 'ECONNRESET' });
+    }
+    return out;
+  };
+  sync.pause();
+  for (let i = 0; i < 10; i++) await db.send('PutItem', { TableName: 'Notes', Item: item('u', sk(i), { n: { N: String(i) } }) });
+  sync.resume();
+  await sync.syncNow();
+  assert.equal(lose, 0);
+  const remote = await remoteItems(client, table);
+  assert.deepEqual(remote.map((r) => [r.sk.S, r._v.N, r._w.S]), Array.from({ length: 10 }, (_, i) => [sk(i), '1', sync.writer]));
+  // The retried round's pull finds the items on the remote with this sync's content: recorded as reconciled, and
+  // nothing is written again.
+  assert.equal(counts.TransactWriteItems, 1);
+  assert.equal(counts.PutItem, undefined);
+  assert.equal(sync.pending, 0);
   await sync.stop();
   await db.close();
 });
