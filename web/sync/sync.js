@@ -68,10 +68,8 @@ export async function startSync(db, options) {
       check(scope.partitionKeys === undefined, 'scope has partitionKeys or query, not both');
       check(scope.query !== null && typeof scope.query === 'object' && typeof scope.query.KeyConditionExpression === 'string',
           'scope.query is { KeyConditionExpression, ExpressionAttributeNames?, ExpressionAttributeValues? }');
-      if (scope.query.IndexName !== undefined) {
-        throw new PocketDynamoError('db.sync(): scope.query on an index (IndexName) is not implemented yet; ' +
-            'a key condition on the table is (docs/sync.md)');
-      }
+      check(scope.query.IndexName === undefined || (typeof scope.query.IndexName === 'string' && scope.query.IndexName.length > 0),
+          'scope.query.IndexName is an index name');
     } else {
       check(Array.isArray(scope.partitionKeys) && scope.partitionKeys.length > 0,
           'scope.partitionKeys is a non-empty array of partition key values');
@@ -122,6 +120,7 @@ export class Sync {
   #scope;            // Set of canonical partition key values, or null
   #query = null;     // scope.query (values in wire form), or null
   #queryTest = null; // its key test (scope.js)
+  #indexScope = null; // scope.query on an index: { lsi } (an LSI reads consistently), else null
   #changeIndex;
   #pageSize;
   #pullIntervalMs;
@@ -231,7 +230,24 @@ export class Sync {
     this.#keyNames = [schema.find((k) => k.KeyType === 'HASH').AttributeName];
     const range = schema.find((k) => k.KeyType === 'RANGE');
     if (range) this.#keyNames.push(range.AttributeName);
-    if (this.#query !== null) this.#queryTest = keyConditionTest(this.#query, this.#keyNames);
+    if (this.#query?.IndexName !== undefined) {
+      // A Query on an index: its key condition is on the index's key attributes, which the local table's index of
+      // the same name gives (the remote table is expected to have the same index).
+      const name = this.#query.IndexName;
+      const lsi = (described.Table.LocalSecondaryIndexes ?? []).find((i) => i.IndexName === name);
+      const index = lsi ?? (described.Table.GlobalSecondaryIndexes ?? []).find((i) => i.IndexName === name);
+      if (!index) {
+        throw new PocketDynamoError(`db.sync(): scope.query.IndexName ${name}: the local table ${this.#table} has no ` +
+            'index of that name; a scope on an index needs the same index on both tables (docs/sync.md)');
+      }
+      const indexKeys = [index.KeySchema.find((k) => k.KeyType === 'HASH').AttributeName];
+      const indexRange = index.KeySchema.find((k) => k.KeyType === 'RANGE');
+      if (indexRange) indexKeys.push(indexRange.AttributeName);
+      this.#queryTest = keyConditionTest(this.#query, indexKeys);
+      this.#indexScope = { lsi: lsi !== undefined };
+    } else if (this.#query !== null) {
+      this.#queryTest = keyConditionTest(this.#query, this.#keyNames);
+    }
     if (!described.Table.StreamSpecification?.StreamEnabled) {
       await db.send('UpdateTable', { TableName: this.#table,
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
@@ -264,7 +280,9 @@ export class Sync {
         if (this.#own.has(record)) continue;
         mine = false;
         const key = record.dynamodb.Keys;
-        if (this.#inScope(key)) this.#pending.set(canonicalItem(key), ++this.#stamp);
+        const counts = this.#indexScope === null ? this.#inScope(key)
+          : [record.dynamodb.NewImage, record.dynamodb.OldImage].some((image) => image && this.#queryTest(image));
+        if (counts) this.#pending.set(canonicalItem(key), ++this.#stamp);
       }
       if (!mine) this.#wake('push');
     });
@@ -417,7 +435,10 @@ export class Sync {
     return `k#${canonicalItem(key)}`;
   }
 
+  // Whether a key may be in scope. With a scope on an index, any key may (the item's attributes decide: see
+  // #inScopeItem, checked on the item in the push's turn).
   #inScope(key) {
+    if (this.#indexScope !== null) return true;
     if (this.#queryTest !== null) return this.#queryTest(key);
     return this.#scope === null || this.#scope.has(canonicalItem({ v: key[this.#keyNames[0]] }));
   }
@@ -476,7 +497,8 @@ export class Sync {
     const since = hydrating || full ? null : minusMs(row.since.N, this.#overlapMs);
     let maxTime = hydrating ? '0' : row.since.N;
     const progress = { loaded: 0, pages: 0, done: false };
-    const seen = full ? new Set() : null;
+    // The keys a full pull saw, to drop the ones the remote no longer has: only from consistent reads (not a GSI).
+    const seen = full && (this.#indexScope === null || this.#indexScope.lsi) ? new Set() : null;
     let applied = 0;
     for await (const page of this.#remotePages(since, full)) {
       const items = page.map(fromSdk);
@@ -548,6 +570,7 @@ export class Sync {
       const q = this.#query;
       const input = { KeyConditionExpression: q.KeyConditionExpression,
         ExpressionAttributeValues: toSdk(q.ExpressionAttributeValues) };
+      if (q.IndexName !== undefined) input.IndexName = q.IndexName;
       if (q.ExpressionAttributeNames) input.ExpressionAttributeNames = { ...q.ExpressionAttributeNames };
       if (since !== null) {
         input.ExpressionAttributeNames = { ...input.ExpressionAttributeNames, '#pd_sync_t': TIME };
@@ -577,7 +600,7 @@ export class Sync {
     }
     for (const [operation, base] of requests) {
       const input = { ...base, Limit: this.#pageSize };
-      if (consistent && input.IndexName === undefined) input.ConsistentRead = true;
+      if (consistent && (input.IndexName === undefined || this.#indexScope?.lsi)) input.ConsistentRead = true;
       if (operation === 'Scan' && since !== null) {
         input.ExpressionAttributeNames = names;
         input.ExpressionAttributeValues = values;
@@ -593,7 +616,8 @@ export class Sync {
 
   // Applies remote items (wire form): clean keys in one turn, conflicts one by one. Returns the count applied.
   async #applyPage(items) {
-    const inScope = items.filter((item) => this.#inScope(keyOf(item, this.#keyNames)));
+    const inScope = items.filter((item) => (this.#indexScope !== null ? this.#queryTest(item)
+      : this.#inScope(keyOf(item, this.#keyNames))));
     const conflicts = await this.#turn(async (exec) => {
       const later = [];
       for (const remote of inScope) {
@@ -778,7 +802,9 @@ export class Sync {
       for (const key of all) {
         const seen = await this.#readLocal(exec, key);
         const text = canonicalItem(key);
-        if (hashItem(seen.item) !== (seen.meta?.h ?? '-')) {
+        // On an index scope: an item goes when it matches the scope or was synced before (it may be leaving it).
+        const inScope = this.#indexScope === null || seen.meta !== null || (seen.item !== null && this.#queryTest(seen.item));
+        if (inScope && hashItem(seen.item) !== (seen.meta?.h ?? '-')) {
           dirty.push({ key, seen });
           if (!this.#pending.has(text)) this.#pending.set(text, ++this.#stamp);   // dirty from before a restart
         } else {

@@ -11,11 +11,13 @@ export type SyncScope =
   /** Partition key values (plain JS values: string, number, Uint8Array). */
   | { partitionKeys: Array<string | number | Uint8Array>; query?: undefined }
   /**
-   * A Query's key condition on the table: `pk = :v`, optionally AND one sort
-   * key condition (=, <, <=, >, >=, BETWEEN, begins_with). Values in
-   * DynamoDB JSON. On an index (IndexName): not implemented yet.
+   * A Query's key condition on the table, or on an index (IndexName: the
+   * local table needs an index of that name too): `pk = :v`, optionally AND
+   * one sort key condition (=, <, <=, >, >=, BETWEEN, begins_with). Values
+   * in DynamoDB JSON. On an index, items enter and leave the scope by their
+   * attributes (docs/sync.md).
    */
-  | { query: { KeyConditionExpression: string; ExpressionAttributeNames?: Record<string, string>;
+  | { query: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeNames?: Record<string, string>;
       ExpressionAttributeValues?: Record<string, any> }; partitionKeys?: undefined };
 
 export interface SyncOptions<Item = Record<string, any>> {
