@@ -29,7 +29,7 @@
 //   wasm     the same in build/wasm with Emscripten (scripts/build-wasm.sh),
 //            each suite run as `node <area>_test.js`; then the targets in
 //            wasm-bindings/ (the package's module). By default only the
-//            areas about what differs in wasm (api, keys, pager, value); the
+//            areas about what differs in wasm (api, keys, pager, util, value); the
 //            others run natively under ASan and in wasm through the package's
 //            module (js, browser parts). PD_WASM_AREAS=all (npm run
 //            test:engines) or a list, or --area, picks others.
@@ -92,7 +92,7 @@ const lintDirs = ['web', 'scripts', 'tests', 'bench', 'demo'];
 // memory and the JSON API at the boundary). The other areas run natively under
 // ASan, and in wasm through the package's module in the js and browser parts;
 // PD_WASM_AREAS=all (npm run test:engines) builds and runs every one.
-const defaultWasmAreas = ['api', 'keys', 'pager', 'value'];
+const defaultWasmAreas = ['api', 'keys', 'pager', 'util', 'value'];
 const allEngines = ['chromium', 'firefox', 'webkit'];
 // Default: Chromium's full set, Firefox's and WebKit's lean suites (header: time budget).
 const defaultEngines = ['chromium', 'firefox:lean', 'webkit:lean'];
