@@ -4,6 +4,9 @@
 // rebuilt (proved by then deleting the OTHER two and reopening). Two damaged
 // replicas: the database recovers with every item or fails clearly, never
 // with wrong data. A replica deleted while the database is open is rebuilt.
+// Damage tests run both ways: an eager open (cacheBytes 0) finds damage at
+// open; a lazy open (the default with the core page cache) when a page is
+// first read or by the scrub.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appPage, launch, servePages } from './harness.js';
@@ -33,10 +36,14 @@ async function filled(name) {
   return page;
 }
 
-async function reopen(page, name) {
+// open() reads every page and checks it (cacheBytes 0), or only the heads and logs (the default with
+// a core page cache: damage is found when a page is first read, or by the background scrub).
+const EAGER = { cacheBytes: 0 };
+
+async function reopen(page, name, options = {}) {
   await page.reload();
   await page.waitForFunction(() => window.__ready === true);
-  return page.evaluate((n) => app.tryOpen(n), name);
+  return page.evaluate(([n, o]) => app.tryOpen(n, o), [name, options]);
 }
 
 async function expectAll(page, label) {
@@ -77,10 +84,38 @@ test('random bytes in pages of one replica: every item, and the replica is repai
     const page = await filled(name);
     const damaged = await page.evaluate(({ db, s }) => app.corruptIdb(db, { pages: 4, seed: s }), { db: `${name}#${index}`, s: seed });
     assert.ok(damaged.length >= 1);
-    const info = await reopen(page, name);
+    const info = await reopen(page, name, EAGER);
     assert.equal(info.error, undefined, JSON.stringify(info.error));
+    assert.equal(info.recovery.lazy, false);
     if (index === 0) assert.ok(info.recovery.replaced.length >= 1, 'bad pages came from the other replicas');
     await expectAll(page, `after damaging #${index}`);
+    await expectRebuilt(page, name, index);
+    await page.close();
+  }
+});
+
+test('lazy open: random bytes in one replica are found when read (#0) or by the scrub (#2), and repaired', async () => {
+  for (const [index, seed] of [[0, 3], [2, 8]]) {   // #0 serves the faults; #2 is read only by the scrub
+    const name = `lazy-corrupt${index}`;
+    const page = await filled(name);
+    const damaged = await page.evaluate(({ db, s }) => app.corruptIdb(db, { pages: 4, seed: s }), { db: `${name}#${index}`, s: seed });
+    assert.ok(damaged.length >= 1);
+    const info = await reopen(page, name);
+    assert.equal(info.error, undefined, JSON.stringify(info.error));
+    assert.equal(info.recovery.lazy, true);
+    assert.deepEqual(info.recovery.replaced, [], 'open read no page');
+    await page.evaluate((i) => {
+      window.scrubbed = new Promise((resolve) => app.database().on('scan', (scan) => { if (scan.index === i) resolve(scan); }));
+    }, index);
+    await expectAll(page, `after damaging #${index}`);
+    if (index === 0) {
+      const events = await page.evaluate(() => app.replicaEvents());
+      assert.ok(events.some((r) => r.index === 0 && /page \d+ is damaged/.test(r.reason ?? '')),
+        `the read found the damage: ${JSON.stringify(events)}`);
+    } else {
+      const scan = await page.evaluate(() => window.scrubbed);
+      assert.ok(scan.badPages.length >= 1 && scan.badPages.every((id) => damaged.includes(id)), JSON.stringify({ scan, damaged }));
+    }
     await expectRebuilt(page, name, index);
     await page.close();
   }
@@ -129,11 +164,30 @@ test('the same pages damaged in every replica: open fails clearly', async () => 
   const page = await filled('hopeless');
   const ids = await page.evaluate(() => app.corruptIdb('hopeless#0', { pages: 2, seed: 21 }));
   for (const i of [1, 2]) await page.evaluate(({ d, ids: x }) => app.corruptIdb(d, { ids: x, seed: 22 }), { d: `hopeless#${i}`, ids });
-  const info = await reopen(page, 'hopeless');
+  const info = await reopen(page, 'hopeless', EAGER);
   assert.ok(info.error, 'open must fail');
   assert.equal(info.error.name, 'PocketDynamoError');
   assert.match(info.error.message, /Cannot open database "hopeless": no replica gives a consistent state/);
   assert.match(info.error.message, /page \d+/);
+  await page.close();
+});
+
+test('lazy open: the same pages damaged in every replica: the reads that need them fail clearly', async () => {
+  const page = await filled('hopeless-lazy');
+  const ids = await page.evaluate(() => app.corruptIdb('hopeless-lazy#0', { pages: 2, seed: 21 }));
+  for (const i of [1, 2]) await page.evaluate(({ d, ids: x }) => app.corruptIdb(d, { ids: x, seed: 22 }), { d: `hopeless-lazy#${i}`, ids });
+  // open() resolves (it reads no page); the page's first ListTables, or the reads after it, fail.
+  const info = await reopen(page, 'hopeless-lazy');
+  assert.equal(await page.evaluate(() => app.database().recovery.lazy), true);
+  const failure = info.error ? { ...info.error, reason: await page.evaluate(() => app.database().send('ListTables', {})
+    .then(() => null, (e) => e.reason)) }
+    : await page.evaluate(() => app.readAll().then(() => null, (e) => ({ name: e.name, message: e.message, reason: e.reason })));
+  assert.ok(failure, 'reading every item must fail');
+  assert.equal(failure.name, 'PocketDynamoError');
+  assert.equal(failure.reason, 'corruption');
+  assert.match(failure.message, /damaged or missing on every replica/);
+  assert.ok(ids.some((id) => failure.message.includes(`page ${id}:`)), `${failure.message} names one of ${ids}`);
+  await page.evaluate(() => app.close());
   await page.close();
 });
 

@@ -320,6 +320,8 @@ describe('file replicas', () => {
     const db = await open({ path: dir, checkpointIdleMs: 60_000 });
     await putItems(db, 100, 130);
     await db.send('PutItem', { TableName: TABLE, Item: item(130) });   // one more commit
+    // A write resolves on two replicas: wait until #0 has the last one too before copying it.
+    await db.whenHealthy(10_000);
     // A copy of replica 0 as a crash would leave it: the commits in its log, no checkpoint of them.
     const crashed = path.join(work, `crashed-${dirCount}`);
     fs.cpSync(replicaDir(dir, 0), crashed, { recursive: true });

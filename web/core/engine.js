@@ -173,6 +173,9 @@ export class Engine {
   /** { residentBytes, pinnedBytes, hits, misses, evictions, retainedRecordBytes }. */
   get cacheStats() { return this.#get().cacheStats(); }
 
+  /** Bytes of this engine's wasm memory now (it only grows): what the core costs the tab. */
+  get memoryBytes() { return this.#module.HEAPU8.byteLength; }
+
   // Throws PageFault when the last call lacked pages.
   #throwIfFaulted(native) {
     const ids = native.lastFault();

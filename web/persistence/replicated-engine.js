@@ -72,11 +72,9 @@ export class ReplicatedEngine {
   static async open(options, emit = () => {}) {
     const parsed = parseStorage(options);
     const cache = cacheOptions(options);
-    // A core with a bounded page cache opens lazily (heads + logs only) when asked for a cache
-    // (cacheBytes, chaosPaging / PD_CHAOS_PAGING=1). Not yet by default (DEFAULT_CACHE_BYTES): that
-    // switch waits until the suites pass in chaos paging with the real core.
-    const pagedCore = typeof Engine.prototype.installPages === 'function' &&
-      (cache.cacheBytes > 0 || cache.chaosPaging === true);
+    // A core with a bounded page cache opens lazily (heads + logs only), with DEFAULT_CACHE_BYTES
+    // unless open() names a size; cacheBytes 0 asks for none (every page read at open and kept).
+    const pagedCore = typeof Engine.prototype.installPages === 'function' && cache.cacheBytes !== 0;
     if (pagedCore && cache.cacheBytes === undefined) cache.cacheBytes = DEFAULT_CACHE_BYTES;
     const engineOptions = { wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary, ...cache };
     const tools = withRecordTools(await Engine.pageTools(engineOptions));
@@ -235,7 +233,7 @@ export class ReplicatedEngine {
     if (fetcher !== null) {
       // A core with a page cache: its figures, and the page reads that resolved its faults.
       out.cache = { ...this.engine.cacheStats, pageReads: fetcher.reads, pagesRead: fetcher.pages,
-        pagesRejected: fetcher.rejected };
+        pagesRejected: fetcher.rejected, wasmMemoryBytes: this.engine.memoryBytes };
     }
     return out;
   }

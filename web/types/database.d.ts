@@ -170,13 +170,14 @@ export declare class Database extends DatabaseBase {
   /**
    * Commits that reached two replicas, and ones that were undone, since open (null when forwarding);
    * checkpoints and the log's bytes; with a core page cache (db.recovery.lazy), `cache`: the core's
-   * figures (bytes resident and pinned, hits, misses, evictions, record bytes kept) and the replica
-   * reads that resolved its page faults.
+   * figures (bytes resident and pinned, hits, misses, evictions, record bytes kept), the replica
+   * reads that resolved its page faults, and the core's wasm memory in bytes.
    */
   stats(): {
     commits: number; rollbacks: number; checkpoints?: number; checkpointing?: boolean; logBytes?: number;
     cache?: { residentBytes: number; pinnedBytes: number; hits: number; misses: number; evictions: number;
-      retainedRecordBytes: number; pageReads: number; pagesRead: number; pagesRejected: number };
+      retainedRecordBytes: number; pageReads: number; pagesRead: number; pagesRejected: number;
+      wasmMemoryBytes: number };
   } | null;
   /** Pauses (true) or resumes (false) background repair (tests, demonstrations; owner only). */
   pauseRepair(paused?: boolean): void;

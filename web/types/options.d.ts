@@ -48,11 +48,14 @@ export interface OpenOptions {
    */
   logLimitBytes?: number;
   /**
-   * Bytes of page cache in the core (databases with replicas): pages beyond it
-   * are read back from a replica when an operation needs them. Needs a core
-   * built with the bounded page cache; a core without one rejects open() with
-   * an error saying so (never ignored). Not for storage 'memory'. 0: no cache
-   * bound (every page in memory, the whole database read at open).
+   * Bytes of page cache in the core (databases with replicas: 'idb', 'file',
+   * custom stores; default 64 MiB): open() reads only the replicas' heads and
+   * logs, and pages are read from a replica (checked, and taken from another
+   * if damaged) when an operation first needs them, evicted beyond this size.
+   * 0: no cache bound (every page in memory, the whole database read and
+   * checked at open). Needs a core built with the bounded page cache; a core
+   * without one rejects a size > 0 with an error saying so (never ignored).
+   * Not for storage 'memory' (it keeps every page: nowhere to read one back from).
    */
   cacheBytes?: number;
   /**
