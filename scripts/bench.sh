@@ -10,6 +10,10 @@
 # with --quick when the comparison ran --quick, and bench/server-bench.mjs:
 # pocketdynamo's HTTP server beside dynalite's through the same SDK client
 # (bench/results/server_bench*.md; --quick: fewer requests).
+# Then bench/open-bench.mjs: open() until the first read and cold/warm reads
+# after it at 10,000 and 100,000 items (--quick: 10,000), paged and eager,
+# beside raw IndexedDB (bench/results/open.*; the databases are written once
+# and kept under build/bench-open/).
 # Last, bench/engines.mjs: pocketdynamo and raw IndexedDB in Chromium, Firefox
 # and WebKit (bench/results/engines.*; --quick passed on).
 # The native core benchmark is `npm run bench:core`.
@@ -25,5 +29,7 @@ echo
 node bench/idb-micro.mjs "${micro[@]}"
 echo
 node bench/server-bench.mjs "${micro[@]}"
+echo
+node bench/open-bench.mjs "${micro[@]}"
 echo
 node bench/engines.mjs "${micro[@]}"

@@ -1,0 +1,184 @@
+// Open benchmark in Debian's Chromium (issue #13): how long open() takes
+// until the first read, and what cold and warm reads cost right after it,
+// for a pocketdynamo database (three IndexedDB replicas) beside raw
+// IndexedDB (one database) holding the same items, in the same run.
+//
+//   node bench/open-bench.mjs [--quick] [--sizes 10000,100000] [--million]
+//                             [--rounds R] [--regenerate] [--no-write]
+//
+// Sizes: 10,000 and 100,000 items (--quick: 10,000 only; --million adds
+// 1,000,000). The databases are written once and kept in a Chromium profile
+// under build/bench-open/ (not committed; --regenerate writes them again),
+// served from a fixed port (IndexedDB is per origin). Each round starts a
+// new Chromium process on that profile (so nothing is cached in the browser)
+// and, in a fresh page each:
+//   paged    open() as by default (a core with a page cache: heads and logs
+//            only), one GetItem, then 200 GetItems and 50 100-item Queries of
+//            random keys each awaited (cold: the pages come from IndexedDB as
+//            they are first needed), then the same again (warm)
+//   eager    the same with open({ cacheBytes: 0 }): every page of one replica
+//            read and checked at open (the storage before the page cache)
+//   raw      raw IndexedDB: indexedDB.open, one get; gets and getAll of a key
+//            range for the Queries
+// Figures are the median over the rounds (default 3). Writes
+// bench/results/open.md and open.json with the machine load, unless --no-write.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, REPO, serve, startChromium } from '../tests/browser/harness.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const write = !args.includes('--no-write');
+const regenerate = args.includes('--regenerate');
+const arg = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : fallback;
+};
+let sizes = arg('--sizes', quick ? '10000' : '10000,100000').split(',').map(Number);
+if (args.includes('--million')) sizes = [...new Set([...sizes, 1_000_000])];
+const rounds = Number(arg('--rounds', quick ? 2 : 3));
+const PORT = 47931;
+
+if (!fs.existsSync(path.join(DIST, 'core', 'pocketdynamo-core.wasm'))) {
+  console.error('open-bench: dist/ is not built (npm run build:js)');
+  process.exit(1);
+}
+
+const cacheDir = path.join(REPO, 'build', 'bench-open');
+const profile = path.join(cacheDir, 'profile');
+const markerFile = path.join(cacheDir, 'generated.json');
+if (regenerate) fs.rmSync(cacheDir, { recursive: true, force: true });
+fs.mkdirSync(profile, { recursive: true });
+const generated = fs.existsSync(markerFile) ? JSON.parse(fs.readFileSync(markerFile, 'utf8')) : {};
+
+const pages = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-open-pages-'));
+fs.writeFileSync(path.join(pages, 'index.html'), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
+<script type="module">import * as bench from '/bench/open-page.js'; window.bench = bench; window.__ready = true;</script>`);
+const server = await serve({ '/': pages, '/bench/': here, '/dist/': DIST }, { port: PORT });
+
+async function withBrowser(fn) {
+  const chrome = await startChromium({ profile });
+  try {
+    const page = await chrome.context.newPage();
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    await page.goto(`${server.url}/index.html`);
+    await page.waitForFunction(() => window.__ready === true);
+    return await fn(page);
+  } finally {
+    await chrome.close();
+  }
+}
+
+const median = (values) => {
+  const sorted = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
+};
+const loadStart = os.loadavg();
+const result = { date: new Date().toISOString(), rounds, chromium: '', machine: { cpus: os.cpus().length, loadavgStart: loadStart },
+  sizes: {} };
+console.log(`open benchmark: ${sizes.map((n) => n.toLocaleString('en')).join(', ')} items, ${rounds} rounds, ` +
+  `${os.cpus().length} CPU(s), load ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
+
+try {
+  for (const n of sizes) {
+    const pdName = `open-${n}`;
+    const rawName = `raw-open-${n}`;
+    const entry = { generate: generated[n] ?? null, paged: [], eager: [], raw: [] };
+    result.sizes[n] = entry;
+    await withBrowser(async (page) => {
+      result.chromium = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? navigator.userAgent);
+      const names = await page.evaluate(() => bench.databases());
+      if (!generated[n] || !names.includes(`${pdName}#0`) || !names.includes(rawName)) {
+        console.log(`  generating ${n.toLocaleString('en')} items (once; kept in ${path.relative(REPO, profile)})`);
+        const pd = await page.evaluate(([name, count]) => bench.pdGenerate(name, count), [pdName, n]);
+        const raw = await page.evaluate(([name, count]) => bench.rawGenerate(name, count), [rawName, n]);
+        generated[n] = { pd, raw, at: new Date().toISOString(), usage: await page.evaluate(() => bench.usage()) };
+        entry.generate = generated[n];
+        fs.writeFileSync(markerFile, `${JSON.stringify(generated, null, 2)}\n`);
+        console.log(`    pocketdynamo ${(pd.ms / 1000).toFixed(1)} s (${pd.commits} commits), raw ${(raw.ms / 1000).toFixed(1)} s`);
+      }
+    });
+    for (let r = 0; r < rounds; r++) {
+      // A new browser process for each open: nothing of the database cached in the browser.
+      const order = r % 2 === 0 ? ['paged', 'eager', 'raw'] : ['raw', 'eager', 'paged'];
+      for (const kind of order) {
+        const got = await withBrowser((page) => (kind === 'raw'
+          ? page.evaluate(([name, count]) => bench.rawOpenRead(name, count), [rawName, n])
+          : page.evaluate(([name, count, options]) => bench.pdOpenRead(name, count, options),
+            [pdName, n, kind === 'eager' ? { cacheBytes: 0 } : {}])));
+        if (!got.found) throw new Error(`${kind} at ${n}: a read did not find what was written`);
+        entry[kind].push(got);
+      }
+      console.log(`  ${n.toLocaleString('en')} round ${r + 1}: first read paged ${entry.paged[r].firstReadMs.toFixed(0)} ms, ` +
+        `eager ${entry.eager[r].firstReadMs.toFixed(0)} ms, raw ${entry.raw[r].firstReadMs.toFixed(1)} ms`);
+    }
+  }
+} finally {
+  await server.close();
+  fs.rmSync(pages, { recursive: true, force: true });
+}
+result.machine.loadavgEnd = os.loadavg();
+
+const f = (v) => (Number.isNaN(v) ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
+const mib = (b) => (b / 1048576).toFixed(1);
+const lines = [
+  '# Open until first read, cold and warm reads (Chromium)',
+  '',
+  `Generated by \`${['node bench/open-bench.mjs', ...args].join(' ')}\` on ${result.date}; ${result.chromium}; ` +
+    `${result.machine.cpus} CPU(s), load average ${loadStart.map((x) => x.toFixed(2)).join(' ')} at the start, ` +
+    `${result.machine.loadavgEnd.map((x) => x.toFixed(2)).join(' ')} at the end (a shared machine: compare within this run). ` +
+    `Items of ~250 bytes, 100 per partition; medians of ${rounds} rounds, each open in a new Chromium process.`,
+  '',
+  'paged = open() as by default (core page cache, 64 MiB: heads and logs read at open, pages when first needed); ' +
+    'eager = open({ cacheBytes: 0 }) (every page of one replica read and checked at open); raw = one IndexedDB ' +
+    'database (indexedDB.open + get; getAll of the key range for a Query). Cold = the first 200 GetItems / 50 Queries ' +
+    'after open (random keys, each awaited), warm = the same again.',
+  '',
+  '| items | case | paged | eager | raw IndexedDB | paged / raw |',
+  '|---|---|---:|---:|---:|---:|',
+];
+for (const n of sizes) {
+  const e = result.sizes[n];
+  const m = (kind, pick) => median(e[kind].map(pick));
+  const rows = [
+    ['open resolved, ms', (x) => x.openMs],
+    ['open until first read, ms', (x) => x.firstReadMs],
+    ['cold GetItem p50, ms', (x) => x.cold.get.p50],
+    ['cold GetItem p99, ms', (x) => x.cold.get.p99],
+    ['cold Query (100 items) p50, ms', (x) => x.cold.query.p50],
+    ['cold Query (100 items) p99, ms', (x) => x.cold.query.p99],
+    ['warm GetItem p50, ms', (x) => x.warm.get.p50],
+    ['warm GetItem p99, ms', (x) => x.warm.get.p99],
+    ['warm Query (100 items) p50, ms', (x) => x.warm.query.p50],
+    ['warm Query (100 items) p99, ms', (x) => x.warm.query.p99],
+  ];
+  for (const [name, pick] of rows) {
+    const p = m('paged', pick);
+    const r = m('raw', pick);
+    lines.push(`| ${n.toLocaleString('en')} | ${name} | ${f(p)} | ${f(m('eager', pick))} | ${f(r)} | ${(p / r).toFixed(2)} |`);
+  }
+  const cache = e.paged.map((x) => x.cache).filter(Boolean);
+  if (cache.length) {
+    const c = cache[Math.floor((cache.length - 1) / 2)];
+    lines.push(`| ${n.toLocaleString('en')} | paged after the reads: wasm memory ${mib(c.wasmMemoryBytes)} MiB, cache resident ` +
+      `${mib(c.residentBytes)} MiB (pinned ${mib(c.pinnedBytes)}), ${c.misses} misses, ${c.pagesRead} pages read in ` +
+      `${c.pageReads} replica reads | | | | |`);
+  }
+  if (e.generate) {
+    lines.push(`| ${n.toLocaleString('en')} | written once: pocketdynamo ${(e.generate.pd.ms / 1000).toFixed(1)} s, raw ` +
+      `${(e.generate.raw.ms / 1000).toFixed(1)} s | | | | |`);
+  }
+}
+lines.push('', 'Targets (issue #13): open until first read <= 100 ms at 100,000 items and <= 150 ms at 1,000,000; wasm ' +
+  'memory bounded by the cache (64 MiB) plus a fixed overhead.', '');
+const md = lines.join('\n');
+console.log(`\n${md}`);
+if (write) {
+  const out = path.join(here, 'results');
+  fs.writeFileSync(path.join(out, quick ? 'open_quick.md' : 'open.md'), md);
+  fs.writeFileSync(path.join(out, quick ? 'open_quick.json' : 'open.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
