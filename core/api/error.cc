@@ -21,7 +21,8 @@ std::string DdbError::WireType() const {
   const char* ns = kDynamoDbNamespace;
   if (type == "ValidationException") {
     ns = kCoralValidate;
-  } else if (type == "SerializationException" || type == "UnknownOperationException") {
+  } else if (type == "SerializationException" || type == "UnknownOperationException" ||
+             type == "AccessDeniedException") {
     ns = kCoralService;
   }
   return std::string(ns) + "#" + type;
@@ -55,6 +56,9 @@ DdbError DdbError::Serialization(std::string m) {
 }
 DdbError DdbError::UnknownOperation(std::string m) {
   return Make("UnknownOperationException", std::move(m));
+}
+DdbError DdbError::AccessDenied(std::string m) {
+  return Make("AccessDeniedException", std::move(m));
 }
 DdbError DdbError::ResourceNotFound(std::string m) {
   return Make("ResourceNotFoundException", std::move(m));

@@ -9,6 +9,8 @@
 //   com.amazon.coral.service#SerializationException      (wrong JSON types;
 //        DynamoDB spells this one's text field "Message", capital M)
 //   com.amazon.coral.service#UnknownOperationException   (no such operation)
+//   com.amazon.coral.service#AccessDeniedException       (an ARN of another
+//        account or service)
 //   com.amazonaws.dynamodb.v20120810#<Name>               (everything else:
 //        ResourceNotFoundException, ConditionalCheckFailedException, ...)
 // An empty message is left out (DynamoDB sends UnknownOperationException and
@@ -59,6 +61,7 @@ struct DdbError {
   static DdbError Validation(std::string message);
   static DdbError Serialization(std::string message);
   static DdbError UnknownOperation(std::string message = "");
+  static DdbError AccessDenied(std::string message);
   // Operation outcomes.
   static DdbError ResourceNotFound(std::string message);
   static DdbError ResourceInUse(std::string message);

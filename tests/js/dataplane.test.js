@@ -70,7 +70,13 @@ test('tags, continuous backups, limits and endpoints through the SDK', async () 
   await client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ['env'] }));
   assert.deepEqual((await client.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags, [{ Key: 'team', Value: 'data' }]);
   await assert.rejects(client.send(new ListTagsOfResourceCommand({ ResourceArn: 'T' })),
-    { name: 'ValidationException', message: 'Invalid TableArn: Invalid ResourceArn provided as input T' });
+    { name: 'ValidationException', message: "One or more parameter values were invalid: ARNs must start with 'arn:': T" });
+  // An ARN of another account (or service) is AccessDeniedException, as DynamoDB answers.
+  const foreign = arn.replace(':000000000000:', ':111122223333:');
+  await assert.rejects(client.send(new TagResourceCommand({ ResourceArn: foreign, Tags: [{ Key: 'k', Value: 'v' }] })),
+    { name: 'AccessDeniedException', message: `User: arn:aws:iam::000000000000:root is not authorized to perform: dynamodb:TagResource on resource: ${foreign}` });
+  await assert.rejects(client.send(new ListTagsOfResourceCommand({ ResourceArn: arn.replace(':local:', ':us-east-1:') })),
+    { name: 'ValidationException', message: /^Invalid TableArn: Invalid ResourceArn provided as input / });
 
   let cb = await client.send(new DescribeContinuousBackupsCommand({ TableName: 'Tbl' }));
   assert.equal(cb.ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus, 'DISABLED');

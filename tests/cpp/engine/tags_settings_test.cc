@@ -42,72 +42,11 @@ TEST_CASE("tags: CreateTable's tags read back; TagResource sets, UntagResource r
   CHECK(db.Ok("UntagResource", {{"ResourceArn", kArn}, {"TagKeys", {"team", "nope"}}}) ==
         json::object());
   CHECK(List(db) == Tags({{"env", "prod"}, {"owner", ""}}));
-  // Another region or account in the ARN names the same local table.
-  CHECK(List(db, "arn:aws:dynamodb:us-east-1:123456789012:table/Tbl") ==
-        Tags({{"env", "prod"}, {"owner", ""}}));
   // The tags are in the catalog entry: they survive a reopen.
   db.CommitAll();
   TestDb reopened(Engine::Open(db.engine().SnapshotImages()).value());
   CHECK(List(reopened) == Tags({{"env", "prod"}, {"owner", ""}}));
   CHECK(reopened.CheckText() == "OK");
-}
-
-TEST_CASE("tags: DynamoDB's errors in its order, and the 50-tag limit") {
-  TestDb db;
-  db.CreateTable("Tbl", "pk", "S");
-  db.ExpectError("TagResource", {{"Tags", Tags({{"a", "b"}})}}, v, "Invalid TableArn");
-  db.ExpectError("TagResource", {{"ResourceArn", kArn}}, v,
-                 "1 validation error detected: Value null at 'tags' failed to satisfy "
-                 "constraint: Member must not be null");
-  db.ExpectError("UntagResource", {{"ResourceArn", kArn}}, v,
-                 "1 validation error detected: Value null at 'tagKeys' failed to satisfy "
-                 "constraint: Member must not be null");
-  for (const std::string bad :
-       {"Tbl", "arn:aws:dynamodb:local:000000000000:backup/x",
-        "arn:aws:dynamodb:local:acct:table/Tbl", "arn:aws:s3:local:000000000000:table/Tbl",
-        "arn:aws:dynamodb:local:000000000000:table/a;b"}) {
-    db.ExpectError("TagResource", {{"ResourceArn", bad}, {"Tags", Tags({{"a", "b"}})}}, v,
-                   "Invalid TableArn: Invalid ResourceArn provided as input " + bad);
-    db.ExpectError("ListTagsOfResource", {{"ResourceArn", bad}}, v,
-                   "Invalid TableArn: Invalid ResourceArn provided as input " + bad);
-  }
-  db.ExpectError("TagResource", {{"ResourceArn", kArn}, {"Tags", json::array()}}, v,
-                 "Atleast one Tag needs to be provided as Input.");
-  db.ExpectError("UntagResource", {{"ResourceArn", kArn}, {"TagKeys", json::array()}}, v,
-                 "Atleast one Tag Key needs to be provided as Input.");
-  const std::string other = "arn:aws:dynamodb:local:000000000000:table/Nope";
-  db.ExpectError("TagResource", {{"ResourceArn", other}, {"Tags", Tags({{"a", "b"}})}},
-                 "ResourceNotFoundException",
-                 "Requested resource not found: ResourcArn: " + other + " not found");
-  db.ExpectError("ListTagsOfResource", {{"ResourceArn", other}}, "ResourceNotFoundException",
-                 "Requested resource not found: ResourcArn: " + other + " not found");
-  db.ExpectError("UntagResource", {{"ResourceArn", other}, {"TagKeys", {"a"}}},
-                 "ResourceNotFoundException", "Requested resource not found");
-  // Lengths: key 1-128, value 0-256, aggregated.
-  db.ExpectError("TagResource",
-                 {{"ResourceArn", kArn}, {"Tags", Tags({{"", std::string(257, 'v').c_str()}})}}, v,
-                 "2 validation errors detected: Value '' at 'tags.1.member.key' failed to "
-                 "satisfy constraint: Member must have length greater than or equal to 1; Value '" +
-                     std::string(257, 'v') +
-                     "' at 'tags.1.member.value' failed to satisfy constraint: Member must have "
-                     "length less than or equal to 256");
-  // 50 tags at most, counting the ones the table has; a failed request
-  // changes nothing.
-  json fifty = json::array();
-  for (int i = 0; i < 50; ++i) fifty.push_back({{"Key", "k" + std::to_string(i)}, {"Value", "v"}});
-  db.Ok("TagResource", {{"ResourceArn", kArn}, {"Tags", fifty}});
-  db.Ok("TagResource", {{"ResourceArn", kArn}, {"Tags", Tags({{"k7", "again"}})}});  // a rewrite
-  db.ExpectError("TagResource", {{"ResourceArn", kArn}, {"Tags", Tags({{"k50", "v"}})}}, v,
-                 "One or more parameter values were invalid: The number of tags exceeds the "
-                 "limit of 50 for the resource");
-  CHECK(List(db).size() == 50);
-  db.ExpectError("ListTagsOfResource", {{"ResourceArn", kArn}, {"NextToken", "x"}}, v,
-                 "Invalid NextToken: x");
-  // A restored table starts without tags (as DynamoDB restores them).
-  const std::string backup = db.Ok(
-      "CreateBackup", {{"TableName", "Tbl"}, {"BackupName", "bk1"}})["BackupDetails"]["BackupArn"];
-  db.Ok("RestoreTableFromBackup", {{"TargetTableName", "Tbl2"}, {"BackupArn", backup}});
-  CHECK(List(db, "arn:aws:dynamodb:local:000000000000:table/Tbl2") == json::array());
 }
 
 TEST_CASE("continuous backups: the point-in-time recovery setting is stored and reported") {
