@@ -282,6 +282,32 @@ json FullKey(const Statement& st, const KeyNames& keys, Builder* b,
   return key;
 }
 
+// The partition key values of `hash IN (v, ...)` or of an OR of equalities
+// `hash = v OR hash = w ...` into *out; false (and *out unchanged) otherwise.
+bool KeyValuesOf(const Node& n, const std::string& hash, std::vector<const Node*>* out) {
+  std::vector<const Node*> found;
+  std::vector<const Node*> todo = {&n};
+  while (!todo.empty()) {
+    const Node* t = todo.back();
+    todo.pop_back();
+    if (t->kind == Node::kOr) {
+      todo.push_back(&t->kids[1]);
+      todo.push_back(&t->kids[0]);
+    } else if (const Node* v = EqualityOn(*t, hash)) {
+      found.push_back(v);
+    } else if (t->kind == Node::kIn && IsAttr(t->kids[0], hash) && t->kids.size() > 1) {
+      for (size_t i = 1; i < t->kids.size(); ++i) {
+        if (!Builder::IsValue(t->kids[i])) return false;
+        found.push_back(&t->kids[i]);
+      }
+    } else {
+      return false;
+    }
+  }
+  *out = std::move(found);
+  return true;
+}
+
 std::string JoinAnd(Builder* b, const std::vector<const Node*>& terms) {
   std::string out;
   for (const Node* t : terms) out += (out.empty() ? "" : " AND ") + b->Cond(*t);
@@ -353,12 +379,16 @@ Lowered LowerSelect(const Statement& st, const json& params, const KeyNames& tab
   if (st.has_where) Conjuncts(st.where, &terms);
   // Query when one term is hash = value, at most one other names the sort
   // key in a key-condition form, and no other term names a key attribute.
+  // A term `hash IN (...)` or `hash = v OR hash = w` makes one Query per
+  // value (out.hash_values), as DynamoDB runs them: not a Scan.
   const Node* hash_term = nullptr;
   const Node* range_term = nullptr;
+  std::vector<const Node*> hash_values;
   bool query = true;
   std::vector<const Node*> filter;
   for (const Node* t : terms) {
-    if (hash_term == nullptr && EqualityOn(*t, keys.hash) != nullptr) {
+    if (hash_term == nullptr &&
+        (EqualityOn(*t, keys.hash) != nullptr || KeyValuesOf(*t, keys.hash, &hash_values))) {
       hash_term = t;
     } else if (Mentions(*t, keys.hash)) {
       query = false;
@@ -377,7 +407,7 @@ Lowered LowerSelect(const Statement& st, const json& params, const KeyNames& tab
         Fail("Variable reference " + k.name + " in ORDER BY clause must be part of the primary key");
       }
     }
-    if (!query) {
+    if (!query || !hash_values.empty()) {
       Fail("Must have at least one non-optional hash key condition in WHERE clause when using "
            "ORDER BY clause.");
     }
@@ -390,7 +420,18 @@ Lowered LowerSelect(const Statement& st, const json& params, const KeyNames& tab
   }
   if (query) {
     out.op = "Query";
-    std::string kc = b.Cond(*hash_term);
+    std::string kc;
+    if (hash_values.empty()) {
+      kc = b.Cond(*hash_term);
+    } else {
+      kc = b.NameRef(keys.hash) + " = " + kHashValueRef;
+      for (const Node* v : hash_values) {
+        json value = b.ToValue(*v);
+        bool seen = false;
+        for (const json& have : out.hash_values) seen = seen || have == value;
+        if (!seen) out.hash_values.push_back(std::move(value));
+      }
+    }
     if (range_term != nullptr) kc += " AND " + b.Cond(*range_term);
     r["KeyConditionExpression"] = kc;
     if (!filter.empty()) r["FilterExpression"] = JoinAnd(&b, filter);

@@ -6,6 +6,8 @@
 //   SELECT, WHERE with `hash = v` (AND at most one sort key condition of a
 //           key-condition form; no other condition on a key attribute)
 //                                  -> Query (rest of WHERE as FilterExpression)
+//   SELECT, the same with `hash IN (v, ...)` or `hash = v OR hash = w ...`
+//                                  -> one Query per value (Lowered::hash_values)
 //   SELECT otherwise               -> Scan (WHERE as FilterExpression)
 //   SELECT in a batch/transaction  -> GetItem / Get: WHERE = the full key
 //   INSERT INTO t VALUE {...}      -> PutItem + attribute_not_exists(hash)
@@ -48,10 +50,19 @@ enum class Mode : uint8_t {
   kTransaction,  // ExecuteTransaction: as kBatch, plus EXISTS
 };
 
+// The placeholder of the partition key value in a Query run once per value.
+constexpr char kHashValueRef[] = ":pk";
+
 struct Lowered {
   std::string op;        // "Query", "Scan", "GetItem", "PutItem", "UpdateItem",
                          // "DeleteItem" or "ConditionCheck"
   nlohmann::json request;  // its request (TableName, Key/Item, expressions, ...)
+  // A SELECT whose WHERE names several partition key values (`hash IN (...)`
+  // or `hash = a OR hash = b`, ANDed with the rest): the values, distinct, in
+  // the order written; `request` is a Query for one of them, its
+  // KeyConditionExpression comparing the key to kHashValueRef, which the
+  // caller binds to each value in turn. Empty otherwise.
+  std::vector<nlohmann::json> hash_values;
 };
 
 // REQUIRES: params is a JSON array of AttributeValues with at least

@@ -116,7 +116,8 @@ test('AWS SDK: BatchExecuteStatementCommand and ExecuteTransactionCommand', asyn
   assert.deepEqual(reads.Responses[0].Item, { Artist: { S: 'B' }, SongTitle: { S: '1' } });
   assert.equal(reads.Responses[1].Item, undefined);
 
-  await client.send(new ExecuteTransactionCommand({
+  // A write transaction answers an empty Responses list, as DynamoDB does.
+  const written = await client.send(new ExecuteTransactionCommand({
     TransactStatements: [
       { Statement: "INSERT INTO Music VALUE {'Artist': 'T', 'SongTitle': '1'}" },
       { Statement: "UPDATE Music SET seen = true WHERE Artist = 'B' AND SongTitle = '1'" },
@@ -124,6 +125,7 @@ test('AWS SDK: BatchExecuteStatementCommand and ExecuteTransactionCommand', asyn
     ],
     ClientRequestToken: 'token-1',
   }));
+  assert.deepEqual(written.Responses, []);
   await assert.rejects(client.send(new ExecuteTransactionCommand({
     TransactStatements: [
       { Statement: "INSERT INTO Music VALUE {'Artist': 'T', 'SongTitle': '2'}" },

@@ -8,7 +8,9 @@
 // count ("Number of parameters in request and statement don't match."),
 // table (ResourceNotFoundException), index, lowering; then the operation.
 // A SELECT pages with Limit and NextToken: the token is base64 of
-// {"h": hash of the statement, "k": LastEvaluatedKey}; a token of another
+// {"h": hash of the statement, "k": LastEvaluatedKey} (a SELECT on several
+// partition key values, `IN` / `OR`, runs one Query per value and adds
+// "i", the value's position, leaving "k" out between values); a token of another
 // statement is "NextToken does not match request", an undecodable one
 // "Invalid NextToken". INSERT of an existing key is DuplicateItemException;
 // UPDATE of a missing item ConditionalCheckFailedException; DELETE of a
@@ -23,7 +25,8 @@
 // ExecuteTransaction (1-100 statements): all SELECTs -> TransactGetItems,
 // otherwise every statement a write or [NOT] EXISTS -> TransactWriteItems;
 // both kinds in one request is a ValidationException. INSERT's failed
-// condition is reported as DuplicateItem in CancellationReasons.
+// condition is reported as DuplicateItem in CancellationReasons. A write
+// transaction answers {"Responses": []}.
 #include <string>
 #include <string_view>
 #include <utility>
@@ -176,6 +179,45 @@ void MergeCapacity(json* list, const json& cc) {
 
 bool IsRead(const partiql::Statement& st) { return st.kind == partiql::Statement::kSelect; }
 
+// A SELECT on several partition key values (Lowered::hash_values): one Query
+// per value from value `first` (ExclusiveStartKey `start` for it, if any),
+// their Items in order, Limit shared (items evaluated), ConsumedCapacity
+// added up. Stops where a Query stops early (Limit, 1 MB): the NextToken
+// then holds the value's position "i" and that Query's LastEvaluatedKey.
+DdbResult<json> RunPerKey(Store& store, Context& ctx, Prepared& p, const json& request,
+                          const std::string& hash, size_t first, json start) {
+  json& r = p.lowered.request;
+  const std::vector<json>& values = p.lowered.hash_values;
+  int64_t left = request.contains("Limit") ? request.at("Limit").get<int64_t>() : -1;
+  json response = {{"Items", json::array()}};
+  json capacity = json::array();
+  for (size_t i = first; i < values.size(); ++i) {
+    r["ExpressionAttributeValues"][partiql::kHashValueRef] = values[i];
+    r.erase("ExclusiveStartKey");
+    if (start.is_object()) r["ExclusiveStartKey"] = std::move(start);
+    start = nullptr;
+    if (left >= 0) r["Limit"] = left;
+    DdbResult<json> out = RunOperation(store, ctx, "Query", r);
+    if (!out.ok()) return out.take_error();
+    for (json& item : out->at("Items")) response["Items"].push_back(std::move(item));
+    if (out->contains("ConsumedCapacity")) MergeCapacity(&capacity, out->at("ConsumedCapacity"));
+    if (left >= 0) left -= out->value("ScannedCount", int64_t{0});
+    json token = {{"h", hash}, {"i", i}};
+    if (out->contains("LastEvaluatedKey")) {
+      token["k"] = out->at("LastEvaluatedKey");
+      response["LastEvaluatedKey"] = out->at("LastEvaluatedKey");
+    } else if (left == 0 && i + 1 < values.size()) {
+      token["i"] = i + 1;
+    } else {
+      continue;
+    }
+    response["NextToken"] = Base64Encode(token.dump());
+    break;
+  }
+  if (!capacity.empty()) response["ConsumedCapacity"] = capacity[0];
+  return response;
+}
+
 }  // namespace
 
 const OperationSpec& ExecuteStatementSpec() {
@@ -229,6 +271,9 @@ DdbResult<json> HandleExecuteStatement(Store& store, Context& ctx, const json& r
   }
   const std::string hash = Hash(request.at("Statement").get<std::string>());
   const bool read = IsRead(p->st);
+  const size_t keys = p->lowered.hash_values.size();
+  size_t first = 0;
+  json start;
   if (read) {
     if (request.contains("ConsistentRead")) r["ConsistentRead"] = request.at("ConsistentRead");
     if (request.contains("Limit")) r["Limit"] = request.at("Limit");
@@ -237,15 +282,23 @@ DdbResult<json> HandleExecuteStatement(Store& store, Context& ctx, const json& r
       std::string_view text = raw.ok() ? std::string_view(*raw) : std::string_view();
       // Same parse instantiation as the dispatcher's (iterators of a string_view).
       json token = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-      if (!token.is_object() || !token.contains("h") || !token.contains("k") ||
-          !token.at("k").is_object() || !token.at("h").is_string()) {
+      // {"h", "k"}, or {"h", "i", "k"?} for one Query per key value.
+      const bool per_key = keys > 0 && token.is_object() && token.contains("i") &&
+                           token.at("i").is_number_unsigned() && token.at("i").get<size_t>() < keys;
+      if (!token.is_object() || !token.contains("h") || !token.at("h").is_string() ||
+          (keys > 0 && !per_key) ||
+          (!per_key && (!token.contains("k") || !token.at("k").is_object())) ||
+          (per_key && token.contains("k") && !token.at("k").is_object())) {
         return DdbError::Validation("Invalid NextToken");
       }
       if (token.at("h").get<std::string>() != hash) {
         return DdbError::Validation("NextToken does not match request");
       }
-      r["ExclusiveStartKey"] = token.at("k");
+      if (per_key) first = token.at("i").get<size_t>();
+      start = token.value("k", json());
+      if (!per_key) r["ExclusiveStartKey"] = start;
     }
+    if (keys > 0) return RunPerKey(store, ctx, *p, request, hash, first, std::move(start));
   }
   DdbResult<json> out = RunPrepared(store, ctx, *p);
   if (!out.ok()) return out.take_error();
@@ -406,7 +459,9 @@ DdbResult<json> HandleExecuteTransaction(Store& store, Context& ctx, const json&
     }
     return DdbError::TransactionCanceled(std::move(reasons));
   }
-  json response = json::object();
+  // Writes answer an empty Responses list, not one entry per statement (as
+  // DynamoDB does: paritysuite/dynamodb-conformance, writeResponses.test.ts).
+  json response = {{"Responses", json::array()}};
   if (out->contains("ConsumedCapacity")) response["ConsumedCapacity"] = out->at("ConsumedCapacity");
   return response;
 }

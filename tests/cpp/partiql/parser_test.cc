@@ -103,7 +103,17 @@ TEST_CASE("lower: Query when the partition key is pinned, else Scan") {
   CHECK(l.request["KeyConditionExpression"] == "#n0 = :v0 AND #n1 > :v1");
   CHECK(l.request["FilterExpression"] == "#n2 = :v2");
   CHECK(l.request["ExpressionAttributeNames"] == json{{"#n0", "pk"}, {"#n1", "sk"}, {"#n2", "x"}});
-  CHECK(lower("SELECT * FROM t WHERE pk = 'a' OR pk = 'b'").op == "Scan");
+  // Several partition key values: one Query per value, the key compared
+  // to kHashValueRef; the values distinct, in the order written.
+  l = lower("SELECT * FROM t WHERE (pk = 'b' OR pk IN ['a', ?, 'b']) AND sk > 'a' AND x = 1");
+  CHECK(l.op == "Query");
+  CHECK(l.request["KeyConditionExpression"] == "#n0 = :pk AND #n1 > :v0");
+  CHECK(l.request["FilterExpression"] == "#n2 = :v1");
+  CHECK(json(l.hash_values) == json::parse(R"([{"S": "b"}, {"S": "a"}, {"S": "p"}])"));
+  CHECK(lower("SELECT * FROM t WHERE pk = 'a'").hash_values.empty());
+  CHECK(lower("SELECT * FROM t WHERE pk = 'a' OR x = 'b'").op == "Scan");
+  CHECK(lower("SELECT * FROM t WHERE pk IN ['a', 'b'] AND pk = 'a'").op == "Scan");
+  CHECK(lower("SELECT * FROM t WHERE pk = 'a' AND sk = 'b' OR pk = 'c'").op == "Scan");
   CHECK(lower("SELECT * FROM t WHERE pk > 'a'").op == "Scan");
   CHECK(lower("SELECT * FROM t WHERE pk = 'a' AND sk > 'a' AND sk < 'z'").op == "Scan");
   l = lower("UPDATE t SET a = 1 WHERE pk = 'a' AND sk = 'b' AND c = 2");
