@@ -132,7 +132,16 @@ class Engine::Impl {
     options_ = options;
     uint64_t bytes = options.cache_bytes;
     if (options.chaos_paging && bytes == 0) bytes = pager_->page_size();
+    const bool begins = !paged() && bytes > 0;
     pager_->set_cache_bytes(bytes);
+    if (begins && options.native_backing && pager_->lsn() > 0 && !pager_->has_pending_changes() &&
+        pager_->lsn() == pager_->durable_lsn()) {
+      // The pages so far are in no retained record: the native backing takes
+      // them, as JS writes a loaded snapshot to the replicas, and says so.
+      std::vector<std::string> images = pager_->SnapshotImages();
+      for (uint32_t id = 1; id < images.size(); ++id) backing_.emplace(id, std::move(images[id]));
+      pager_->ReleaseRecordsThrough(pager_->lsn());
+    }
   }
   bool paged() const { return pager_->cache_bytes() > 0; }
   const std::vector<uint32_t>& last_fault() const { return last_fault_; }

@@ -104,8 +104,8 @@ class Pager::Impl : public freelist::PageAccess {
   }
   bool Pinned(uint32_t id) const {
     const Slot& s = slots_[id];
-    return id == 0 || s.pending_epoch == pending_epoch_ || s.inflight_lsn > durable_lsn_ ||
-           page::Type(s.data.get()) == PageType::kBtreeInterior;
+    return id == 0 || id < unbacked_count_ || s.pending_epoch == pending_epoch_ ||
+           s.inflight_lsn > durable_lsn_ || page::Type(s.data.get()) == PageType::kBtreeInterior;
   }
   // Exception safety: each step that can throw (std::bad_alloc) comes before
   // the bookkeeping it would make inconsistent. An id in op_new_ without a
@@ -309,6 +309,13 @@ class Pager::Impl : public freelist::PageAccess {
 
   // Paged mode.
   uint64_t cache_bytes_ = 0;              // 0 = unbounded
+  // Pages 1 .. unbacked_count_-1 hold images that no page source is known
+  // to have (paging began on a pager loaded from images or already
+  // committed to, whose commits were not retained): pinned until
+  // ReleaseRecordsThrough(>= unbacked_lsn_) says a checkpoint at or after
+  // that LSN is on every source. 0 = none.
+  uint32_t unbacked_count_ = 0;
+  uint64_t unbacked_lsn_ = 0;
   uint32_t nonresident_ = 0;              // slots with no data
   std::deque<Retained> retained_;         // records for per-page replay, oldest first
   uint64_t retained_bytes_ = 0;           // their bytes
@@ -751,7 +758,15 @@ Result<std::unique_ptr<Pager>> Pager::LoadLazy(const std::string& meta_image,
   return std::unique_ptr<Pager>(new Pager(std::move(impl)));
 }
 
-void Pager::set_cache_bytes(uint64_t bytes) { impl_->cache_bytes_ = bytes; }
+void Pager::set_cache_bytes(uint64_t bytes) {
+  Impl& m = *impl_;
+  if (m.cache_bytes_ == 0 && bytes > 0 && lsn() > 0) {
+    // Paging begins: what the commits so far wrote is in no retained record.
+    m.unbacked_count_ = m.page_count();
+    m.unbacked_lsn_ = lsn();
+  }
+  m.cache_bytes_ = bytes;
+}
 uint64_t Pager::cache_bytes() const { return impl_->cache_bytes_; }
 bool Pager::resident(uint32_t id) const {
   return id < impl_->page_count() && impl_->slots_[id].data != nullptr;
@@ -842,6 +857,7 @@ size_t Pager::Evict(bool all, const std::function<void(uint32_t, const uint8_t*)
 
 void Pager::ReleaseRecordsThrough(uint64_t lsn) {
   Impl& m = *impl_;
+  if (m.unbacked_count_ != 0 && lsn >= m.unbacked_lsn_) m.unbacked_count_ = 0;
   while (!m.retained_.empty() && m.retained_.front().rec.header.lsn <= lsn) {
     m.retained_bytes_ -= m.retained_.front().bytes.size();
     m.retained_.pop_front();

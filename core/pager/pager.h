@@ -63,7 +63,12 @@
 //   pages between operations: Evict() drops resident pages that are not
 //   pinned, least recently used first. Pinned: page 0, B+tree interior
 //   pages, pages in the pending set or an in-flight batch, pages touched by
-//   the open operation or execute bracket. Any access to a page that is not
+//   the open operation or execute bracket, and pages whose image no page
+//   source may hold yet: when paging begins on a pager that was loaded from
+//   images or has taken commits (whose records were not retained), every
+//   page it has then stays pinned until ReleaseRecordsThrough(lsn) with lsn
+//   >= the LSN paging began at (the caller wrote a checkpoint at least that
+//   new everywhere it reads pages from). Any access to a page that is not
 //   resident (Get, GetMutable, Allocate and Free through the free list,
 //   DurableImages, SnapshotImages) throws PageFault naming it, and the id is
 //   also remembered until TakeFaults(), so a caller that swallowed the
@@ -264,7 +269,9 @@ class Pager {
   // --- bounded cache (paged mode, above) ---
   static constexpr uint64_t kDefaultCacheBytes = 64ull << 20;
   // 0 (the default after Create/Load) = unbounded: nothing is evicted and no
-  // record is retained. Any other value turns paged mode on.
+  // record is retained. Any other value turns paged mode on; turned on at an
+  // LSN > 0 (after Load, or after commits), the pages then held are pinned
+  // until ReleaseRecordsThrough reaches that LSN (above).
   void set_cache_bytes(uint64_t bytes);
   uint64_t cache_bytes() const;
   bool resident(uint32_t id) const;  // false for ids >= page_count()
@@ -282,7 +289,9 @@ class Pager {
   // Returns the number of pages evicted. No-op unless in paged mode.
   size_t Evict(bool all = false,
                const std::function<void(uint32_t, const uint8_t*)>& sink = nullptr);
-  // Retained records with lsn <= lsn are dropped.
+  // Retained records with lsn <= lsn are dropped: the caller's page sources
+  // all hold a checkpoint at or after lsn. That also unpins the pages that
+  // were pinned for want of a source when paging began at an LSN <= lsn.
   void ReleaseRecordsThrough(uint64_t lsn);
   CacheStats cache_stats() const;
   // Ids of the pages that faulted since the last call, ascending, distinct.

@@ -146,6 +146,57 @@ TEST_CASE("page cache: eviction never drops a pinned page") {
   pager->EndOperation();
 }
 
+TEST_CASE("page cache: pages no source holds yet are pinned until records are released") {
+  // A database loaded from images (open({ snapshot }) in JS), then paged:
+  // until the caller says a checkpoint at the load's LSN is on its page
+  // sources, evicting a loaded page would lose it.
+  auto writer = Filled(20, false);
+  writer->GetMutable(3)[300] = 7;
+  writer->MarkDurable(writer->TakeCommit().lsn);
+  const std::vector<std::string> snapshot = writer->SnapshotImages();
+  Result<std::unique_ptr<Pager>> loaded = Pager::Load(snapshot);
+  Result<std::unique_ptr<Pager>> model = Pager::Load(snapshot);  // unpaged, same changes
+  PD_REQUIRE_OK(loaded.status());
+  PD_REQUIRE_OK(model.status());
+  Pager& p = **loaded;
+  p.set_cache_bytes(kPageSize);
+  const uint64_t at = p.lsn();
+  CHECK(p.Evict(true) == 0);
+  CHECK(p.cache_stats().pinned_bytes == 21 * kPageSize);
+  // Changes after the load: the retained records hold them, but the pages
+  // they apply to are still on no source; a page grown since is evictable
+  // (its record creates it).
+  for (Pager* q : {&p, model->get()}) {
+    q->GetMutable(5)[400] = 1;
+    Result<uint32_t> grown = q->Allocate(PageType::kOverflow);
+    REQUIRE(grown.ok());
+    CHECK(*grown == 21);
+    q->GetMutable(21)[500] = 2;
+    q->MarkDurable(q->TakeCommit().lsn);
+  }
+  Backing source;
+  for (uint32_t id = 1; id < snapshot.size(); ++id) source.images.emplace(id, snapshot[id]);
+  CHECK(p.Evict(true, source.Sink()) == 1);
+  CHECK(!p.resident(21));
+  p.ReleaseRecordsThrough(at - 1);  // an older checkpoint: still nowhere
+  CHECK(p.Evict(true) == 0);
+  // The snapshot is on the sources: every page may go, and comes back from
+  // the snapshot's image plus the records retained after it.
+  p.ReleaseRecordsThrough(at);
+  CHECK(p.cache_stats().retained_record_bytes > 0);
+  CHECK(p.Evict(true, source.Sink()) == 20);
+  CHECK(p.cache_stats().resident_bytes == kPageSize);
+  std::vector<std::string> back;
+  CHECK(source.Run(&p, [&] { back = p.SnapshotImages(); }) == 21);
+  CHECK(back == (*model)->SnapshotImages());
+  // Paging turned on after commits whose records were not kept: the same.
+  auto late = Filled(4, false);
+  late->set_cache_bytes(kPageSize);
+  CHECK(late->Evict(true) == 0);
+  late->ReleaseRecordsThrough(late->lsn());
+  CHECK(late->Evict(true) == 4);
+}
+
 TEST_CASE("page cache: least recently used pages go first, down to the budget") {
   auto pager = Filled(8, true);
   pager->set_cache_bytes(4 * kPageSize);
