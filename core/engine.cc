@@ -24,6 +24,7 @@
 // serves: name, spec, handler, and whether it writes.
 #include "engine.h"
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 #include <unordered_map>
@@ -123,6 +124,7 @@ class Engine::Impl {
   std::string Execute(std::string_view operation, std::string_view request_json) {
     if (!paged()) {
       last_fault_.clear();
+      last_hints_.clear();
       return dispatcher_.ExecuteToText(ctx_, operation, request_json);
     }
     return Bracketed([&] { return dispatcher_.ExecuteToText(ctx_, operation, request_json); });
@@ -145,6 +147,7 @@ class Engine::Impl {
   }
   bool paged() const { return pager_->cache_bytes() > 0; }
   const std::vector<uint32_t>& last_fault() const { return last_fault_; }
+  const std::vector<uint32_t>& last_hints() const { return last_hints_; }
 
   // A call that only reads pages (Check, DurableImages, SnapshotImages):
   // run `read` until it completes without a fault; false when a fault could
@@ -152,17 +155,19 @@ class Engine::Impl {
   template <typename F>
   bool Reading(F read, Status* status) {
     last_fault_.clear();
+    last_hints_.clear();
     for (;;) {
       try {
         read();
       } catch (const PageFault&) {
       }
       std::vector<uint32_t> faults = pager_->TakeFaults();
+      std::vector<uint32_t> hints = pager_->TakeHints();
       if (faults.empty()) {
         AfterCall();
         return true;
       }
-      if (!Resolve(std::move(faults))) {
+      if (!Resolve(std::move(faults), std::move(hints))) {
         *status = resolve_error_.ok() ? FaultStatus() : resolve_error_;
         return false;
       }
@@ -189,6 +194,7 @@ class Engine::Impl {
   template <typename F>
   std::string Bracketed(F attempt) {
     last_fault_.clear();
+    last_hints_.clear();
     for (;;) {
       const ChangeLog::Mark mark = change_log_.mark();
       const SweepCursor cursor = sweep_cursor_;
@@ -199,6 +205,7 @@ class Engine::Impl {
       } catch (const PageFault&) {
       }
       std::vector<uint32_t> faults = pager_->TakeFaults();
+      std::vector<uint32_t> hints = pager_->TakeHints();
       if (faults.empty()) {
         pager_->EndExecute();
         AfterCall();
@@ -207,7 +214,7 @@ class Engine::Impl {
       pager_->RollbackExecute();
       change_log_.RollbackTo(mark);
       sweep_cursor_ = cursor;
-      if (!Resolve(std::move(faults))) return FaultJson();
+      if (!Resolve(std::move(faults), std::move(hints))) return FaultJson();
     }
   }
 
@@ -289,10 +296,15 @@ class Engine::Impl {
     });
   }
 
-  // After a fault was undone: installs the pages from the native backing
-  // (true: call again), else records the fault (false).
-  bool Resolve(std::vector<uint32_t> ids) {
+  // After a fault was undone: installs the pages (and the read-ahead hints
+  // it can) from the native backing (true: call again), else records the
+  // fault (false).
+  bool Resolve(std::vector<uint32_t> ids, std::vector<uint32_t> hints) {
     resolve_error_ = Status::OK();
+    hints.erase(std::remove_if(
+                    hints.begin(), hints.end(),
+                    [&ids](uint32_t id) { return std::binary_search(ids.begin(), ids.end(), id); }),
+                hints.end());
     if (options_.native_backing) {
       for (uint32_t id : ids) {
         auto it = backing_.find(id);
@@ -308,9 +320,15 @@ class Engine::Impl {
         }
         ++native_faults_resolved;
       }
+      for (uint32_t id : hints) {  // only hints: a page the backing lacks stays out
+        auto it = backing_.find(id);
+        if (it != backing_.end() && !pager_->resident(id))
+          (void)pager_->InstallPage(id, it->second);
+      }
       if (resolve_error_.ok()) return true;
     }
     last_fault_ = std::move(ids);
+    last_hints_ = std::move(hints);
     return false;
   }
 
@@ -321,7 +339,7 @@ class Engine::Impl {
     return nlohmann::json{{"__type", "pocketdynamo#PageFault"},
                           {"message", "pages not in the cache: install them and call again"},
                           {"ids", last_fault_},
-                          {"hints", nlohmann::json::array()}}
+                          {"hints", last_hints_}}
         .dump();
   }
 
@@ -341,6 +359,7 @@ class Engine::Impl {
   EngineOptions options_;         // paging options (set_options)
   std::unordered_map<uint32_t, std::string> backing_;  // native_backing: first evicted images
   std::vector<uint32_t> last_fault_;                   // ids the last call lacked
+  std::vector<uint32_t> last_hints_;                   // its read-ahead (not in last_fault_)
   Status resolve_error_;                               // why native resolution failed
 };
 
@@ -400,6 +419,7 @@ Status Engine::InstallPage(uint32_t id, const std::string& image) {
 void Engine::ReleaseRecordsThrough(uint64_t lsn) { impl_->pager().ReleaseRecordsThrough(lsn); }
 CacheStats Engine::cache_stats() const { return impl_->pager().cache_stats(); }
 const std::vector<uint32_t>& Engine::last_fault() const { return impl_->last_fault(); }
+const std::vector<uint32_t>& Engine::last_hints() const { return impl_->last_hints(); }
 
 std::string Engine::Execute(std::string_view operation, std::string_view request_json) {
   return impl_->Execute(operation, request_json);

@@ -137,6 +137,9 @@ class Engine {
   void ReleaseRecordsThrough(uint64_t lsn);
   CacheStats cache_stats() const;
   const std::vector<uint32_t>& last_fault() const;
+  // Read-ahead that came with the last fault: pages it will probably need
+  // next (not in last_fault(); may be empty). Install them too if cheap.
+  const std::vector<uint32_t>& last_hints() const;
 
   // Runs the integrity checker over every tree and the free list.
   Status Check() const;

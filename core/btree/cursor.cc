@@ -1,5 +1,7 @@
 #include "btree/cursor.h"
 
+#include <vector>
+
 #include "btree/format.h"
 #include "btree/node.h"
 #include "btree/overflow.h"
@@ -18,6 +20,37 @@ Status Cursor::Fail(Status s) {
   valid_ = false;
   status_ = s;
   return s;
+}
+
+void Cursor::HintSiblings(const uint8_t* node_page, uint32_t pos, uint32_t child) const {
+  if (!read_ahead_ || pager_->resident(child)) return;
+  NodeView node(node_page, pager_->page_size());
+  const uint32_t n = node.count();
+  const std::string_view bound(bound_);
+  std::vector<uint32_t> ids;
+  for (uint32_t k = 1; k <= kReadAheadPages; ++k) {
+    Cell cell;
+    uint32_t p;
+    if (read_forward_) {
+      if (pos + k > n) break;
+      p = pos + k;  // its keys are >= the separator of cell p - 1
+      if (!bound.empty() && node.GetCell(p - 1, &cell) && cell.key_is_local() &&
+          cell.local_key() >= bound) {
+        break;
+      }
+    } else {
+      if (k > pos) break;
+      p = pos - k;  // its keys are < the separator of cell p
+      if (!bound.empty() && node.GetCell(p, &cell) && cell.key_is_local() &&
+          cell.local_key() <= bound) {
+        break;
+      }
+    }
+    const uint32_t id = node.ChildAt(p);
+    if (id == 0) break;
+    if (!pager_->resident(id)) ids.push_back(id);
+  }
+  if (!ids.empty()) pager_->HintPages(ids);
 }
 
 // Descends from node `id` at stack depth d to the first (or last) leaf below
@@ -41,6 +74,7 @@ Status Cursor::DescendEdge(int d, uint32_t id, int expected_level, bool first,
     stack_[d].index = pos;
     uint32_t child = node.ChildAt(pos);
     if (child == 0) return PageCorruption(id, "bad child pointer");
+    HintSiblings(node.page(), pos, child);
     expected_level = static_cast<int>(node.level()) - 1;
     ++d;
     id = child;
@@ -61,6 +95,7 @@ Status Cursor::StepLeaf(bool forward, bool* found, uint32_t* leaf_count) {
     stack_[a].index = pos;
     uint32_t child = node.ChildAt(pos);
     if (child == 0) return PageCorruption(stack_[a].page, "bad child pointer");
+    HintSiblings(node.page(), pos, child);
     *found = true;
     return DescendEdge(a + 1, child, static_cast<int>(node.level()) - 1, forward, leaf_count);
   }
@@ -108,6 +143,22 @@ Status Cursor::LoadEntry() {
   return Status::OK();
 }
 
+// btree::Descend, naming the read-ahead when it faults on a child page.
+Status Cursor::Descend(std::string_view key, btree::Path* path, bool* exact) {
+  path->depth = 0;
+  try {
+    return btree::Descend(*pager_, root_, key, path, exact);
+  } catch (const PageFault&) {
+    if (read_ahead_ && path->depth > 0) {
+      const btree::PathEntry& at = path->e[path->depth - 1];
+      const uint8_t* page = pager_->Get(at.page);  // read just now: resident
+      NodeView node(page, pager_->page_size());
+      if (!node.is_leaf()) HintSiblings(page, at.index, node.ChildAt(at.index));
+    }
+    throw;
+  }
+}
+
 Status Cursor::SeekToFirst() {
   valid_ = false;
   status_ = Status::OK();
@@ -131,7 +182,7 @@ Status Cursor::Seek(std::string_view key) {
   status_ = Status::OK();
   btree::Path path;
   bool exact;
-  Status s = btree::Descend(*pager_, root_, key, &path, &exact);
+  Status s = Descend(key, &path, &exact);
   if (!s.ok()) return Fail(s);
   for (int i = 0; i < path.depth; ++i) {
     stack_[i].page = path.e[i].page;
@@ -155,7 +206,7 @@ Status Cursor::SeekForPrev(std::string_view key) {
   status_ = Status::OK();
   btree::Path path;
   bool exact;
-  Status s = btree::Descend(*pager_, root_, key, &path, &exact);
+  Status s = Descend(key, &path, &exact);
   if (!s.ok()) return Fail(s);
   for (int i = 0; i < path.depth; ++i) {
     stack_[i].page = path.e[i].page;

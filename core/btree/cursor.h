@@ -29,6 +29,13 @@
 // afterwards is undefined (it may return Corruption or wrong entries). After
 // writing, re-seek by key: save std::string(key()) first.
 //
+// Read-ahead (paged mode, pager/pager.h "Bounded cache"): with
+// set_read_ahead, a cursor that moves to a child page that is not resident
+// (it will fault) first names, through Pager::HintPages, up to
+// kReadAheadPages of that child's next siblings in its direction that are
+// not resident either and may still hold keys of its range: a range scan
+// that faults on a leaf has the next leaves fetched in the same round.
+//
 // The cursor does not own the pager, which must outlive it.
 #ifndef PD_BTREE_CURSOR_H_
 #define PD_BTREE_CURSOR_H_
@@ -36,11 +43,15 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "pager/pager.h"
 #include "util/status.h"
 
 namespace pd {
+namespace btree {
+struct Path;
+}  // namespace btree
 
 class Cursor {
  public:
@@ -66,7 +77,17 @@ class Cursor {
   // Size of the current value in bytes, without reading it. REQUIRES: Valid().
   uint32_t value_size() const { return value_size_; }
 
- static constexpr int kMaxDepth = 32;  // deepest tree walked; == btree::kMaxDepth
+  static constexpr int kMaxDepth = 32;  // deepest tree walked; == btree::kMaxDepth
+  static constexpr uint32_t kReadAheadPages = 16;
+
+  // Read-ahead on (above). `bound` ends the range in the direction of
+  // travel: forwards the exclusive upper limit, backwards the inclusive
+  // lower start; "" = none. Sibling pages wholly past it are not named.
+  void set_read_ahead(bool forward, std::string bound) {
+    read_ahead_ = true;
+    read_forward_ = forward;
+    bound_ = std::move(bound);
+  }
 
  private:
   struct Frame {
@@ -79,6 +100,9 @@ class Cursor {
   Status SettleOnLeaf(bool forward, uint32_t leaf_count);
   Status LoadEntry();
   Status Fail(Status s);
+  Status Descend(std::string_view key, btree::Path* path, bool* exact);
+  // Read-ahead before reading child `pos` of the interior node in node_page.
+  void HintSiblings(const uint8_t* node_page, uint32_t pos, uint32_t child) const;
 
   const Pager* pager_;         // not owned
   uint32_t root_;              // root page id of the tree
@@ -96,6 +120,10 @@ class Cursor {
   std::string_view key_;              // into the page or key_buf_
   std::string key_buf_;               // the key, when it continues in overflow pages
   std::string value_buf_;             // the value, when it continues in overflow pages
+
+  bool read_ahead_ = false;   // set_read_ahead
+  bool read_forward_ = true;  // direction of the read-ahead
+  std::string bound_;         // end of the range in that direction, "" = none
 };
 
 }  // namespace pd

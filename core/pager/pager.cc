@@ -38,7 +38,13 @@
 //
 // Paged mode (pager.h "Bounded cache"): a slot whose data is null is not
 // resident; Page() and Touch() throw PageFault for it. Pages in an undo layer
-// are pinned, so restores only ever write resident pages. Retained records
+// are pinned, so restores only ever write resident pages. Eviction walks an
+// intrusive LRU list (Slot::lru_*, head in slot 0) from its cold end and
+// costs O(pages it looks at), not O(resident pages): a use moves a page to
+// the hot end (linking it if it was not linked); a pinned page met by
+// Evict is unlinked, and linked again by the event that unpins it (its
+// batch durable or rolled back, its bracket rolled back, the release of
+// the pages pinned for want of a source) or by its next use. Retained records
 // (retained_, oldest first) are the commits since the last release, decoded
 // in place, for per-page replay in InstallPage.
 #include "pager/pager.h"
@@ -68,7 +74,11 @@ struct Slot {
   uint64_t exec_epoch = 0;          // == Impl::exec_epoch_ iff covered by the execute bracket
   uint64_t inflight_lsn = 0;  // newest in-flight batch holding the page (pinned while > durable)
   uint64_t known_lsn = 0;     // page LSN when last evicted or per the records; 0 = unknown
-  mutable uint64_t last_use = 0;    // LRU tick of the last Get/GetMutable
+  // The LRU list (paged mode): resident pages that may be evictable, least
+  // recently used first; slot 0 (the meta page, never in it) is its head.
+  mutable uint32_t lru_prev = 0;
+  mutable uint32_t lru_next = 0;
+  mutable bool linked = false;
   bool crc_stale = false;           // the CRC field may not match: compute it before export
 };
 
@@ -107,6 +117,37 @@ class Pager::Impl : public freelist::PageAccess {
     return id == 0 || id < unbacked_count_ || s.pending_epoch == pending_epoch_ ||
            s.inflight_lsn > durable_lsn_ || page::Type(s.data.get()) == PageType::kBtreeInterior;
   }
+  // LRU list (paged mode only; page 0 is the head and never a member).
+  void Unlink(uint32_t id) const {
+    const Slot& s = slots_[id];
+    if (!s.linked) return;
+    slots_[s.lru_prev].lru_next = s.lru_next;
+    slots_[s.lru_next].lru_prev = s.lru_prev;
+    s.linked = false;
+  }
+  void LinkHot(uint32_t id) const {
+    const Slot& s = slots_[id];
+    const Slot& head = slots_[0];
+    s.lru_prev = head.lru_prev;
+    s.lru_next = 0;
+    slots_[head.lru_prev].lru_next = id;
+    head.lru_prev = id;
+    s.linked = true;
+  }
+  // A use of resident page id: to the hot end of the list.
+  void Used(uint32_t id) const {
+    if (cache_bytes_ == 0 || id == 0 || id < unbacked_count_ || slots_[0].lru_prev == id) return;
+    Unlink(id);
+    LinkHot(id);
+  }
+  // After an event that may have unpinned page id (which may be gone).
+  void MaybeLink(uint32_t id) const {
+    if (cache_bytes_ == 0 || id == 0 || id >= slots_.size()) return;
+    const Slot& s = slots_[id];
+    if (s.linked || !s.data || Pinned(id)) return;
+    LinkHot(id);
+  }
+
   // Exception safety: each step that can throw (std::bad_alloc) comes before
   // the bookkeeping it would make inconsistent. An id in op_new_ without a
   // pending entry is skipped by RollbackOperation.
@@ -170,7 +211,10 @@ class Pager::Impl : public freelist::PageAccess {
   // Drops pages beyond the meta page's page count (after a restore).
   void TruncateToMeta() {
     uint32_t count = meta::PageCount(Page(0));
-    for (size_t id = count; id < slots_.size(); ++id) nonresident_ -= slots_[id].data ? 0 : 1;
+    for (size_t id = count; id < slots_.size(); ++id) {
+      nonresident_ -= slots_[id].data ? 0 : 1;
+      Unlink(static_cast<uint32_t>(id));
+    }
     if (count < slots_.size()) slots_.resize(count);
   }
 
@@ -202,6 +246,7 @@ class Pager::Impl : public freelist::PageAccess {
     if (!it->second.empty()) Restore(id, it->second);
     pending_.erase(it);
     if (id < slots_.size()) slots_[id].pending_epoch = 0;
+    MaybeLink(id);  // a page truncated away afterwards is unlinked then
   }
 
   void ClearOp() {
@@ -320,7 +365,7 @@ class Pager::Impl : public freelist::PageAccess {
   std::deque<Retained> retained_;         // records for per-page replay, oldest first
   uint64_t retained_bytes_ = 0;           // their bytes
   mutable std::vector<uint32_t> faults_;  // ids faulted since TakeFaults
-  mutable uint64_t tick_ = 0;             // LRU clock
+  mutable std::vector<uint32_t> hints_;   // read-ahead ids named since TakeHints
   mutable uint64_t hits_ = 0;
   mutable uint64_t misses_ = 0;
   uint64_t evictions_ = 0;
@@ -466,7 +511,7 @@ uint64_t Pager::durable_lsn() const { return impl_->durable_lsn_; }
 const uint8_t* Pager::Get(uint32_t id) const {
   if (id >= impl_->page_count()) return nullptr;
   const uint8_t* p = impl_->Page(id);
-  impl_->slots_[id].last_use = ++impl_->tick_;
+  impl_->Used(id);
   ++impl_->hits_;
   return p;
 }
@@ -474,7 +519,7 @@ const uint8_t* Pager::Get(uint32_t id) const {
 uint8_t* Pager::GetMutable(uint32_t id) {
   if (id == 0 || id >= impl_->page_count()) return nullptr;
   uint8_t* p = impl_->Touch(id);
-  impl_->slots_[id].last_use = ++impl_->tick_;
+  impl_->Used(id);
   ++impl_->hits_;
   return p;
 }
@@ -639,7 +684,10 @@ void Pager::MarkDurable(uint64_t lsn) {
   Impl& m = *impl_;
   while (!m.in_flight_.empty() && m.in_flight_.front().lsn <= lsn) {
     m.durable_lsn_ = m.in_flight_.front().lsn;
+    UndoLayer done;
+    done.swap(m.in_flight_.front().undo);
     m.in_flight_.pop_front();
+    for (const auto& entry : done) m.MaybeLink(entry.first);
   }
 }
 
@@ -649,9 +697,13 @@ void Pager::RollbackToDurable() {
   m.RestoreLayer(m.pending_);
   for (auto it = m.in_flight_.rbegin(); it != m.in_flight_.rend(); ++it) m.RestoreLayer(it->undo);
   m.TruncateToMeta();
+  ++m.pending_epoch_;
+  for (const auto& entry : m.pending_) m.MaybeLink(entry.first);
+  for (const InFlight& batch : m.in_flight_) {
+    for (const auto& entry : batch.undo) m.MaybeLink(entry.first);
+  }
   m.pending_.clear();
   m.in_flight_.clear();
-  ++m.pending_epoch_;
   while (!m.retained_.empty() && m.retained_.back().rec.header.lsn > m.durable_lsn_) {
     m.retained_bytes_ -= m.retained_.back().bytes.size();
     m.retained_.pop_back();
@@ -760,12 +812,20 @@ Result<std::unique_ptr<Pager>> Pager::LoadLazy(const std::string& meta_image,
 
 void Pager::set_cache_bytes(uint64_t bytes) {
   Impl& m = *impl_;
-  if (m.cache_bytes_ == 0 && bytes > 0 && lsn() > 0) {
+  const bool begins = m.cache_bytes_ == 0 && bytes > 0;
+  if (begins && lsn() > 0) {
     // Paging begins: what the commits so far wrote is in no retained record.
     m.unbacked_count_ = m.page_count();
     m.unbacked_lsn_ = lsn();
   }
+  if (bytes == 0) {  // paging ends: no list
+    for (uint32_t id = 1; id < m.page_count(); ++id) m.Unlink(id);
+    m.unbacked_count_ = 0;
+  }
   m.cache_bytes_ = bytes;
+  if (begins) {
+    for (uint32_t id = 1; id < m.page_count(); ++id) m.MaybeLink(id);
+  }
 }
 uint64_t Pager::cache_bytes() const { return impl_->cache_bytes_; }
 bool Pager::resident(uint32_t id) const {
@@ -822,8 +882,8 @@ Status Pager::InstallPage(uint32_t id, const std::string& image) {
   }
   slot.data = std::move(data);
   slot.crc_stale = false;
-  slot.last_use = ++m.tick_;
   --m.nonresident_;
+  m.MaybeLink(id);
   return Status::OK();
 }
 
@@ -832,24 +892,26 @@ size_t Pager::Evict(bool all, const std::function<void(uint32_t, const uint8_t*)
   if (m.cache_bytes_ == 0 || m.in_op_ || m.in_exec_) return 0;
   uint64_t resident = uint64_t{m.page_count() - m.nonresident_} * m.page_size_;
   if (!all && resident <= m.cache_bytes_) return 0;
-  std::vector<std::pair<uint64_t, uint32_t>> candidates;  // (last use, id)
-  for (uint32_t id = 1; id < m.page_count(); ++id) {
-    if (m.slots_[id].data && !m.Pinned(id)) candidates.emplace_back(m.slots_[id].last_use, id);
-  }
-  std::sort(candidates.begin(), candidates.end());
   // Down to 7/8 of the budget, so that eviction does not run after every operation.
   const uint64_t target = all ? 0 : m.cache_bytes_ - m.cache_bytes_ / 8;
   size_t evicted = 0;
-  for (const auto& c : candidates) {
-    if (resident <= target) break;
-    Slot& slot = m.slots_[c.second];
-    m.Reseal(c.second);
-    if (sink) sink(c.second, slot.data.get());
-    slot.known_lsn = page::Lsn(slot.data.get());
-    slot.data.reset();
-    ++m.nonresident_;
-    resident -= m.page_size_;
-    ++evicted;
+  // From the cold end; pinned pages leave the list (m.MaybeLink brings them back).
+  for (uint32_t id = m.slots_[0].lru_next; id != 0 && resident > target;) {
+    const uint32_t next = m.slots_[id].lru_next;
+    m.Unlink(id);
+    if (!m.Pinned(id)) {
+      Slot& slot = m.slots_[id];
+      if (sink) {
+        m.Reseal(id);  // only an image that leaves needs its CRC
+        sink(id, slot.data.get());
+      }
+      slot.known_lsn = page::Lsn(slot.data.get());
+      slot.data.reset();
+      ++m.nonresident_;
+      resident -= m.page_size_;
+      ++evicted;
+    }
+    id = next;
   }
   m.evictions_ += evicted;
   return evicted;
@@ -857,7 +919,11 @@ size_t Pager::Evict(bool all, const std::function<void(uint32_t, const uint8_t*)
 
 void Pager::ReleaseRecordsThrough(uint64_t lsn) {
   Impl& m = *impl_;
-  if (m.unbacked_count_ != 0 && lsn >= m.unbacked_lsn_) m.unbacked_count_ = 0;
+  if (m.unbacked_count_ != 0 && lsn >= m.unbacked_lsn_) {
+    const uint32_t count = std::min<uint32_t>(m.unbacked_count_, m.page_count());
+    m.unbacked_count_ = 0;
+    for (uint32_t id = 1; id < count; ++id) m.MaybeLink(id);
+  }
   while (!m.retained_.empty() && m.retained_.front().rec.header.lsn <= lsn) {
     m.retained_bytes_ -= m.retained_.front().bytes.size();
     m.retained_.pop_front();
@@ -872,11 +938,31 @@ CacheStats Pager::cache_stats() const {
     stats.resident_bytes += m.page_size_;
     if (m.Pinned(id)) stats.pinned_bytes += m.page_size_;
   }
+  for (const auto& entry : m.pending_) stats.undo_bytes += entry.second.size();
+  for (const InFlight& batch : m.in_flight_) {
+    for (const auto& entry : batch.undo) stats.undo_bytes += entry.second.size();
+  }
+  stats.slot_bytes = m.slots_.capacity() * sizeof(Slot);
   stats.hits = m.hits_;
   stats.misses = m.misses_;
   stats.evictions = m.evictions_;
   stats.retained_record_bytes = m.retained_bytes_;
   return stats;
+}
+
+void Pager::HintPages(const std::vector<uint32_t>& ids) const {
+  impl_->hints_.insert(impl_->hints_.end(), ids.begin(), ids.end());
+}
+
+std::vector<uint32_t> Pager::TakeHints() {
+  std::vector<uint32_t> ids;
+  ids.swap(impl_->hints_);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  ids.erase(std::remove_if(ids.begin(), ids.end(),
+                           [this](uint32_t id) { return id >= page_count() || resident(id); }),
+            ids.end());
+  return ids;
 }
 
 std::vector<uint32_t> Pager::TakeFaults() {

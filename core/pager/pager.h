@@ -147,10 +147,15 @@ struct PageFault {
   std::vector<uint32_t> hints;  // pages it will probably need next (read-ahead), may be empty
 };
 
-// Cache figures (Pager::cache_stats).
+// Cache figures (Pager::cache_stats). The pager's memory is resident_bytes
+// + undo_bytes + retained_record_bytes + slot_bytes (plus allocator
+// overhead): the cache bounds the first between calls, the commit flow
+// (pending and in-flight changes, records until released) the next two.
 struct CacheStats {
   uint64_t resident_bytes = 0;         // page memory held
   uint64_t pinned_bytes = 0;           // of which cannot be evicted now
+  uint64_t undo_bytes = 0;             // before-images kept for rollback (pending, in flight)
+  uint64_t slot_bytes = 0;             // per-page bookkeeping, resident or not
   uint64_t hits = 0;                   // accesses to resident pages (Get/GetMutable)
   uint64_t misses = 0;                 // faults raised
   uint64_t evictions = 0;              // pages evicted
@@ -296,6 +301,12 @@ class Pager {
   CacheStats cache_stats() const;
   // Ids of the pages that faulted since the last call, ascending, distinct.
   std::vector<uint32_t> TakeFaults();
+  // Read-ahead: a reader that faulted (or is about to) names pages it will
+  // probably need next (a B+tree cursor: the next leaves of its range), for
+  // the caller to fetch together with the faulted ones. TakeHints returns
+  // those named since the last call, ascending, distinct, none resident.
+  void HintPages(const std::vector<uint32_t>& ids) const;
+  std::vector<uint32_t> TakeHints();
   // An execute bracket around operations (REQUIRES: none open): after
   // BeginExecute, RollbackExecute undoes every page change since, even of
   // operations ended inside it (BatchExecuteStatement's statements), and an

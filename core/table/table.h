@@ -99,7 +99,10 @@ class TableIterator {
       : cursor_(pager, root),
         range_(std::move(range)),
         forward_(forward),
-        has_sort_key_(has_sort_key) {}
+        has_sort_key_(has_sort_key) {
+    // Paged mode: a fault on a leaf also fetches the next leaves of the range.
+    cursor_.set_read_ahead(forward, forward ? range_.limit : range_.start);
+  }
 
   // First entry of the range in iteration order (smallest key forwards,
   // largest backwards).

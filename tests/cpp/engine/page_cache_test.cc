@@ -1,0 +1,167 @@
+// The engine's bounded cache (engine.h "Bounded cache") driven like the JS
+// fault loop drives it: a page source holding a checkpoint's images, and a
+// loop that installs what each PageFault names (its ids, and its read-ahead
+// hints when asked) and calls again. Pages loaded from a snapshot stay until
+// the records are released; a range scan on a cold cache names the next
+// leaves of its range, so it needs far fewer fault rounds.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/require_ok.h"
+#include "support/test_util.h"
+
+namespace pd {
+namespace testing {
+namespace {
+
+constexpr int kItems = 2000;
+
+// The JS side of fault-and-retry: checkpoint images by page id.
+struct Source {
+  std::vector<std::string> images;
+  bool use_hints = true;
+  int rounds = 0;  // PageFault results seen
+  int hinted = 0;  // pages installed because they were hints
+  bool hints_seen = false;
+
+  // Engine::Check through the same loop (it reports faults as last_fault()).
+  Status Check(Engine* engine) {
+    for (;;) {
+      Status s = engine->Check();
+      if (s.ok() || engine->last_fault().empty()) return s;
+      ++rounds;
+      REQUIRE(rounds < 10000);
+      for (uint32_t id : engine->last_fault()) PD_REQUIRE_OK(engine->InstallPage(id, images[id]));
+    }
+  }
+
+  json Run(Engine* engine, const std::string& op, const json& request) {
+    for (;;) {
+      const std::string out = engine->Execute(op, request.dump());
+      json r = json::parse(out);
+      if (r.value("__type", "") != "pocketdynamo#PageFault") return r;
+      ++rounds;
+      REQUIRE(rounds < 10000);
+      std::vector<uint32_t> ids = r["ids"].get<std::vector<uint32_t>>();
+      REQUIRE(!ids.empty());
+      const std::vector<uint32_t> hints = r["hints"].get<std::vector<uint32_t>>();
+      hints_seen = hints_seen || !hints.empty();
+      if (use_hints) {
+        ids.insert(ids.end(), hints.begin(), hints.end());
+        hinted += static_cast<int>(hints.size());
+      }
+      for (uint32_t id : ids) {
+        REQUIRE(id < images.size());
+        PD_REQUIRE_OK(engine->InstallPage(id, images[id]));
+      }
+    }
+  }
+};
+
+// A table "Tbl" (p HASH, s RANGE) with kItems items of ~300 bytes in one
+// partition, committed, on an unpaged engine.
+std::unique_ptr<Engine> Written() {
+  std::unique_ptr<Engine> engine = Engine::Create().value();
+  engine->set_options(EngineOptions());  // unpaged, whatever the test main chose
+  TestDb db(std::move(engine));
+  db.CreateTable("Tbl", "p", "S", "s", "S");
+  for (int i = 0; i < kItems; ++i) {
+    char key[16];
+    std::snprintf(key, sizeof key, "k%05d", i);
+    db.Put("Tbl", {{"p", S("a")}, {"s", S(key)}, {"body", S(std::string(280, 'a' + i % 26))}});
+  }
+  db.CommitAll();
+  std::unique_ptr<Engine> out = Engine::Open(db.engine().SnapshotImages()).value();
+  out->set_options(EngineOptions());
+  return out;
+}
+
+json QueryAll(bool forward) {
+  return {
+      {"TableName", "Tbl"},
+      {"KeyConditionExpression", "p = :p AND s BETWEEN :lo AND :hi"},
+      {"ExpressionAttributeValues", {{":p", S("a")}, {":lo", S("k00100")}, {":hi", S("k01899")}}},
+      {"ScanIndexForward", forward}};
+}
+
+TEST_CASE("engine page cache: snapshot pages stay until records are released") {
+  std::unique_ptr<Engine> writer = Written();
+  Source source{writer->SnapshotImages()};
+  const json scan = {{"TableName", "Tbl"}};
+  const json want = source.Run(writer.get(), "Scan", scan);
+  REQUIRE(want["Count"] == kItems);
+  // Opened from the snapshot (open({ snapshot }) in JS) and paged: no
+  // replica has these pages until JS says so.
+  std::unique_ptr<Engine> engine = Engine::Open(source.images).value();
+  engine->set_options(EngineOptions());
+  EngineOptions chaos;
+  chaos.chaos_paging = true;
+  engine->set_options(chaos);
+  for (int round = 0; round < 2; ++round) CHECK(source.Run(engine.get(), "Scan", scan) == want);
+  CHECK(source.rounds == 0);
+  CHECK(engine->cache_stats().evictions == 0);
+  engine->ReleaseRecordsThrough(engine->lsn() - 1);  // an older checkpoint
+  CHECK(source.Run(engine.get(), "Scan", scan) == want);
+  CHECK(engine->cache_stats().evictions == 0);
+  // A checkpoint at the snapshot's LSN everywhere: the pages may go now,
+  // and come back from the source.
+  engine->ReleaseRecordsThrough(engine->lsn());
+  CHECK(source.Run(engine.get(), "Scan", scan) == want);  // evicts after the call
+  CHECK(engine->cache_stats().evictions > 0);
+  CHECK(source.Run(engine.get(), "Scan", scan) == want);
+  CHECK(source.rounds > 0);
+  PD_REQUIRE_OK(source.Check(engine.get()));
+}
+
+TEST_CASE("engine page cache: a cold range scan fetches the next leaves with each fault") {
+  std::unique_ptr<Engine> writer = Written();
+  const std::vector<std::string> images = writer->SnapshotImages();
+  for (bool forward : {true, false}) {
+    CAPTURE(forward);
+    const json query = QueryAll(forward);
+    Source warm{images};
+    const json want = warm.Run(writer.get(), "Query", query);
+    REQUIRE(want["Count"] == 1800);
+    int rounds[2] = {0, 0};
+    uint64_t misses[2] = {0, 0};
+    for (bool hints : {false, true}) {
+      // Cold: opened lazily from the meta page, every other page faults in.
+      EngineOptions options;
+      options.cache_bytes = 64 << 20;
+      std::unique_ptr<Engine> engine = Engine::OpenLazy(images[0], {}, options).value();
+      Source source{images};
+      source.use_hints = hints;
+      CHECK(source.Run(engine.get(), "Query", query) == want);
+      CHECK(source.hints_seen);
+      rounds[hints] = source.rounds;
+      misses[hints] = engine->cache_stats().misses;
+      if (hints) CHECK(source.hinted > 0);
+    }
+    // Each round faults once; with the hints 16 leaves come per round.
+    CHECK(misses[0] == static_cast<uint64_t>(rounds[0]));
+    CHECK(misses[1] == static_cast<uint64_t>(rounds[1]));
+    CHECK(rounds[0] > 40);
+    CHECK(rounds[1] * 5 < rounds[0]);
+    MESSAGE("fault rounds of a cold 1,800-item Query: " << rounds[0] << " without hints, "
+                                                        << rounds[1] << " with");
+  }
+  // A point read names no read-ahead.
+  EngineOptions options;
+  options.cache_bytes = 64 << 20;
+  std::unique_ptr<Engine> engine = Engine::OpenLazy(images[0], {}, options).value();
+  Source source{images};
+  json got = source.Run(engine.get(), "GetItem",
+                        {{"TableName", "Tbl"}, {"Key", {{"p", S("a")}, {"s", S("k01000")}}}});
+  CHECK(got.contains("Item"));
+  CHECK(source.rounds > 0);
+  CHECK(!source.hints_seen);
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace pd
