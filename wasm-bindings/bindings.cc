@@ -111,11 +111,18 @@ class WasmEngine {
     out.set("misses", static_cast<double>(c.misses));
     out.set("evictions", static_cast<double>(c.evictions));
     out.set("retainedRecordBytes", static_cast<double>(c.retained_record_bytes));
+    out.set("undoBytes", static_cast<double>(c.undo_bytes));
+    out.set("slotBytes", static_cast<double>(c.slot_bytes));
     return out;
   }
   // The ids the last Execute/SweepExpired/Check/DurableImages/Snapshot lacked.
   val LastFault() const {
     const std::vector<uint32_t>& ids = engine_->last_fault();
+    return val::global("Uint32Array").new_(emscripten::typed_memory_view(ids.size(), ids.data()));
+  }
+  // Its read-ahead hints (engine.h last_hints()).
+  val LastHints() const {
+    const std::vector<uint32_t>& ids = engine_->last_hints();
     return val::global("Uint32Array").new_(emscripten::typed_memory_view(ids.size(), ids.data()));
   }
 
@@ -279,6 +286,7 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .function("releaseRecordsThrough", &pd::WasmEngine::ReleaseRecordsThrough)
       .function("cacheStats", &pd::WasmEngine::CacheStatsOf)
       .function("lastFault", &pd::WasmEngine::LastFault)
+      .function("lastHints", &pd::WasmEngine::LastHints)
       .function("execute", &pd::WasmEngine::Execute)
       .function("requestBuffer", &pd::WasmEngine::RequestBuffer)
       .function("executeBuffered", &pd::WasmEngine::ExecuteBuffered)

@@ -29,7 +29,8 @@ class Source {
   }
 }
 
-// Runs fn until it completes without a PageFault, installing the pages each fault names.
+// Runs fn until it completes without a PageFault, installing the pages each fault names (and its
+// read-ahead hints too when stats.hints is set).
 function withFaults(engine, source, fn, stats) {
   for (;;) {
     try {
@@ -38,8 +39,10 @@ function withFaults(engine, source, fn, stats) {
       if (!(error instanceof PageFault)) throw error;
       assert.ok(error.ids.length > 0);
       stats.faults += error.ids.length;
-      const results = engine.installPages(error.ids, source.images(error.ids));
-      assert.deepEqual(results, error.ids.map(() => ''), `installPages(${error.ids})`);
+      stats.rounds = (stats.rounds ?? 0) + 1;
+      const ids = stats.hints ? [...error.ids, ...error.hints] : error.ids;
+      const results = engine.installPages(ids, source.images(ids));
+      assert.deepEqual(results, ids.map(() => ''), `installPages(${ids})`);
     }
   }
 }
@@ -127,7 +130,16 @@ test('chaos paging: a JS fault loop gives the same responses as an engine holdin
   assert.equal(withFaults(lazy, source, () => lazy.execute('Scan', scan), lazyStats), plain.execute('Scan', scan));
   assert.equal(withFaults(lazy, source, () => lazy.check(), lazyStats), '');
   assert.ok(lazyStats.faults > 0);
-  for (const e of [plain, paged, lazy]) e.close();
+  // Read-ahead: the same cold Scan installing each fault's hints too needs far fewer rounds.
+  const ahead = await Engine.create({ lazy: { meta: source.pages.get(0) }, records, cacheBytes: 1 << 20 });
+  const aheadStats = { faults: 0, hints: true };
+  const cold = { faults: 0 };
+  const lazy2 = await Engine.create({ lazy: { meta: source.pages.get(0) }, records, cacheBytes: 1 << 20 });
+  assert.equal(withFaults(ahead, source, () => ahead.execute('Scan', scan), aheadStats), plain.execute('Scan', scan));
+  assert.equal(withFaults(lazy2, source, () => lazy2.execute('Scan', scan), cold), plain.execute('Scan', scan));
+  assert.ok(cold.rounds > 10, `rounds without hints: ${cold.rounds}`);
+  assert.ok(aheadStats.rounds * 3 < cold.rounds, `rounds: ${aheadStats.rounds} with hints, ${cold.rounds} without`);
+  for (const e of [plain, paged, lazy, ahead, lazy2]) e.close();
 });
 
 test('installPages rejects a damaged image and keeps the page out of the cache', async () => {

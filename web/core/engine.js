@@ -170,7 +170,12 @@ export class Engine {
   /** Commit records with lsn <= this may be dropped (a checkpoint at >= lsn is on every replica read from). */
   releaseRecordsThrough(lsn) { this.#get().releaseRecordsThrough(lsn); }
 
-  /** { residentBytes, pinnedBytes, hits, misses, evictions, retainedRecordBytes }. */
+  /**
+   * { residentBytes, pinnedBytes, hits, misses, evictions, retainedRecordBytes, undoBytes, slotBytes }:
+   * the core's page memory is residentBytes (bounded by cacheBytes between calls, beyond it only by
+   * pinned pages) + undoBytes (before-images of pending and in-flight commits) + retainedRecordBytes
+   * (records until releaseRecordsThrough) + slotBytes (64 bytes per page, resident or not).
+   */
   get cacheStats() { return this.#get().cacheStats(); }
 
   /** Bytes of this engine's wasm memory now (it only grows): what the core costs the tab. */
@@ -179,7 +184,7 @@ export class Engine {
   // Throws PageFault when the last call lacked pages.
   #throwIfFaulted(native) {
     const ids = native.lastFault();
-    if (ids.length > 0) throw new PageFault([...ids]);
+    if (ids.length > 0) throw new PageFault([...ids], [...native.lastHints()]);
   }
 
   hasPendingCommit() { return this.#get().hasPendingCommit(); }
