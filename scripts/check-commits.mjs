@@ -12,6 +12,11 @@ import { fileURLToPath } from 'node:url';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const git = (...args) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
 const MAX = 72;
+// Commits on main whose subject is over MAX, left as they are (main's history is never rewritten):
+// full hash -> why it is listed. Add one only for a commit already on main.
+const LANDED_LONG = new Map([
+  ['0fc8dc679a147e02090c0a3c09abb09cd31b720a', '73 characters, landed on main 2026-12-07 before this check ran'],
+]);
 
 let base = '';
 try {
@@ -24,9 +29,9 @@ if (!base) {
   console.log('check-commits: the commit that added this script is not in the history (shallow clone?): skipped');
   process.exit(0);
 }
-const long = git('log', '--format=%h%x00%s', `${base}..HEAD`).split('\n').filter(Boolean)
+const long = git('log', '--format=%h%x00%s%x00%H', `${base}..HEAD`).split('\n').filter(Boolean)
   .map((line) => line.split('\0'))
-  .filter(([, subject]) => [...subject].length > MAX);
+  .filter(([, subject, full]) => [...subject].length > MAX && !LANDED_LONG.has(full));
 if (long.length > 0) {
   console.log(`check-commits: commit subjects longer than ${MAX} characters (put the detail in the body):`);
   for (const [hash, subject] of long) console.log(`  ${hash} (${[...subject].length}): ${subject}`);
