@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "table/limits.h"
+#include "util/byte_reader.h"
 #include "util/coding.h"
 
 namespace pd {
@@ -334,67 +335,28 @@ void PutString(std::string* dst, const std::string& s) {
   dst->append(s);
 }
 
-class SectionReader {
- public:
-  explicit SectionReader(std::string_view bytes)
-      : p_(reinterpret_cast<const uint8_t*>(bytes.data())), limit_(p_ + bytes.size()) {}
+// A name: a varint length (at most kMaxEncodedStringBytes), then that many
+// bytes; never empty.
+Status ReadName(ByteReader* r, const char* field, std::string* out) {
+  PD_TRY(r->String(field, out, kMaxEncodedStringBytes));
+  if (out->empty()) return r->Bad("empty ", field);
+  return Status::OK();
+}
 
-  bool done() const { return p_ == limit_; }
-
-  Status Byte(const char* field, uint8_t max, uint8_t* out) {
-    if (p_ == limit_) return Bad("truncated at ", field);
-    if (*p_ > max) return Bad("bad value of ", field);
-    *out = *p_++;
-    return Status::OK();
-  }
-
-  Status Varint(const char* field, uint64_t max, uint64_t* out) {
-    const uint8_t* next = GetVarint64(p_, limit_, out);
-    if (next == nullptr) return Bad("bad varint in ", field);
-    if (*out > max) return Bad("out of range: ", field);
-    p_ = next;
-    return Status::OK();
-  }
-
-  Status String(const char* field, std::string* out) {
-    uint64_t n = 0;
-    Status s = Varint(field, kMaxEncodedStringBytes, &n);
-    if (!s.ok()) return s;
-    if (static_cast<uint64_t>(limit_ - p_) < n) return Bad("truncated at ", field);
-    out->assign(reinterpret_cast<const char*>(p_), static_cast<size_t>(n));
-    p_ += n;
-    if (out->empty()) return Bad("empty ", field);
-    return Status::OK();
-  }
-
-  Status Type(const char* field, AttributeType* out) {
-    if (p_ == limit_) return Bad("truncated at ", field);
-    const uint8_t b = *p_++;
-    if (b == 'S')
-      *out = AttributeType::kS;
-    else if (b == 'N')
-      *out = AttributeType::kN;
-    else if (b == 'B')
-      *out = AttributeType::kB;
-    else
-      return Bad("bad key type in ", field);
-    return Status::OK();
-  }
-
- private:
-  static Status Bad(const char* what, const char* field) {
-    return Status::Corruption(std::string("secondary index section: ") + what + field);
-  }
-
-  const uint8_t* p_;      // next unread byte
-  const uint8_t* limit_;  // one past the last byte
-};
-
-#define PD_TRY(expr)                       \
-  do {                                     \
-    Status pd_try_s_ = (expr);             \
-    if (!pd_try_s_.ok()) return pd_try_s_; \
-  } while (0)
+// A key attribute's type byte: 'S', 'N' or 'B'.
+Status ReadKeyType(ByteReader* r, const char* field, AttributeType* out) {
+  uint8_t b = 0;
+  PD_TRY(r->Byte(field, &b));
+  if (b == 'S')
+    *out = AttributeType::kS;
+  else if (b == 'N')
+    *out = AttributeType::kN;
+  else if (b == 'B')
+    *out = AttributeType::kB;
+  else
+    return r->Bad("bad key type in ", field);
+  return Status::OK();
+}
 
 }  // namespace
 
@@ -420,47 +382,47 @@ void EncodeIndexSection(const std::vector<SecondaryIndex>& indexes, std::string*
 
 Status DecodeIndexSection(std::string_view bytes, std::vector<SecondaryIndex>* out) {
   out->clear();
-  SectionReader r(bytes);
+  ByteReader r("secondary index section", bytes);
   uint64_t n = 0;
-  PD_TRY(r.Varint("index count", kMaxEncodedIndexes, &n));
+  PD_TRY(r.Varint("index count", &n, kMaxEncodedIndexes));
   if (n == 0) return Status::Corruption("secondary index section: no indexes");
   std::set<std::string> names;
   for (uint64_t i = 0; i < n; ++i) {
     SecondaryIndex index;
     uint8_t kind = 0;
-    PD_TRY(r.Byte("kind", 1, &kind));
+    PD_TRY(r.Byte("kind", &kind, 1));
     index.kind = static_cast<IndexKind>(kind);
-    PD_TRY(r.String("name", &index.name));
+    PD_TRY(ReadName(&r, "name", &index.name));
     if (!names.insert(index.name).second) {
       return Status::Corruption("secondary index section: duplicate index name");
     }
-    PD_TRY(r.Type("hash key", &index.hash_type));
-    PD_TRY(r.String("hash key", &index.hash_name));
+    PD_TRY(ReadKeyType(&r, "hash key", &index.hash_type));
+    PD_TRY(ReadName(&r, "hash key", &index.hash_name));
     uint8_t has_range = 0;
-    PD_TRY(r.Byte("has_range", 1, &has_range));
+    PD_TRY(r.Byte("has_range", &has_range, 1));
     if (has_range == 1) {
       std::string range;
-      PD_TRY(r.Type("range key", &index.range_type));
-      PD_TRY(r.String("range key", &range));
+      PD_TRY(ReadKeyType(&r, "range key", &index.range_type));
+      PD_TRY(ReadName(&r, "range key", &range));
       index.range_name = std::move(range);
     }
     uint8_t projection = 0;
-    PD_TRY(r.Byte("projection", 2, &projection));
+    PD_TRY(r.Byte("projection", &projection, 2));
     index.projection = static_cast<ProjectionType>(projection);
     uint64_t n_attrs = 0;
-    PD_TRY(r.Varint("NonKeyAttributes count", kMaxProjectedNonKeyAttributes, &n_attrs));
+    PD_TRY(r.Varint("NonKeyAttributes count", &n_attrs, kMaxProjectedNonKeyAttributes));
     if ((n_attrs > 0) != (index.projection == ProjectionType::kInclude)) {
       return Status::Corruption("secondary index section: NonKeyAttributes do not fit projection");
     }
     for (uint64_t j = 0; j < n_attrs; ++j) {
       std::string a;
-      PD_TRY(r.String("NonKeyAttribute", &a));
+      PD_TRY(ReadName(&r, "NonKeyAttribute", &a));
       index.non_key_attributes.push_back(std::move(a));
     }
     uint64_t rcu = 0;
     uint64_t wcu = 0;
-    PD_TRY(r.Varint("read_capacity", static_cast<uint64_t>(kMaxCapacityUnits), &rcu));
-    PD_TRY(r.Varint("write_capacity", static_cast<uint64_t>(kMaxCapacityUnits), &wcu));
+    PD_TRY(r.Varint("read_capacity", &rcu, static_cast<uint64_t>(kMaxCapacityUnits)));
+    PD_TRY(r.Varint("write_capacity", &wcu, static_cast<uint64_t>(kMaxCapacityUnits)));
     index.read_capacity_units = static_cast<int64_t>(rcu);
     index.write_capacity_units = static_cast<int64_t>(wcu);
     out->push_back(std::move(index));
@@ -468,7 +430,5 @@ Status DecodeIndexSection(std::string_view bytes, std::vector<SecondaryIndex>* o
   if (!r.done()) return Status::Corruption("secondary index section: trailing bytes");
   return Status::OK();
 }
-
-#undef PD_TRY
 
 }  // namespace pd

@@ -9,6 +9,7 @@
 #include "btree/btree.h"
 #include "btree/cursor.h"
 #include "table/catalog.h"
+#include "util/byte_reader.h"
 #include "util/coding.h"
 #include "value/item_codec.h"
 #include "value/json_codec.h"
@@ -47,58 +48,14 @@ char TypeByte(AttributeType t) {
 }
 
 // Reads an entry or record front to back; every failure is Corruption.
-class Reader {
- public:
-  Reader(std::string_view what, std::string_view bytes)
-      : what_(what), p_(reinterpret_cast<const uint8_t*>(bytes.data())), end_(p_ + bytes.size()) {}
-  bool done() const { return p_ == end_; }
-  Status Byte(uint8_t* out) {
-    if (p_ == end_) return Bad();
-    *out = *p_++;
-    return Status::OK();
-  }
-  Status Fixed64(uint64_t* out) {
-    if (end_ - p_ < 8) return Bad();
-    *out = DecodeFixed64(p_);
-    p_ += 8;
-    return Status::OK();
-  }
-  Status Varint(uint64_t* out) {
-    const uint8_t* next = GetVarint64(p_, end_, out);
-    if (next == nullptr) return Bad();
-    p_ = next;
-    return Status::OK();
-  }
-  Status Str(std::string* out) {
-    uint64_t n = 0;
-    Status s = Varint(&n);
-    if (!s.ok()) return s;
-    if (static_cast<uint64_t>(end_ - p_) < n) return Bad();
-    out->assign(reinterpret_cast<const char*>(p_), static_cast<size_t>(n));
-    p_ += n;
-    return Status::OK();
-  }
-  Status Key(KeyAttribute* out) {
-    uint8_t t = 0;
-    Status s = Byte(&t);
-    if (!s.ok()) return s;
-    if (t != 'S' && t != 'N' && t != 'B') return Bad();
-    out->type = t == 'N' ? AttributeType::kN : t == 'B' ? AttributeType::kB : AttributeType::kS;
-    return Str(&out->name);
-  }
-  Status Bad() const { return Status::Corruption("streams: bad " + std::string(what_)); }
-
- private:
-  std::string_view what_;  // "stream entry" / "stream record", for messages
-  const uint8_t* p_;       // next unread byte
-  const uint8_t* end_;     // one past the last byte
-};
-
-#define PD_TRY(expr)                       \
-  do {                                     \
-    Status pd_try_s_ = (expr);             \
-    if (!pd_try_s_.ok()) return pd_try_s_; \
-  } while (0)
+// A key attribute: its type byte ('S', 'N', 'B') and its name.
+Status ReadKey(ByteReader* r, const char* field, KeyAttribute* out) {
+  uint8_t t = 0;
+  PD_TRY(r->Byte(field, &t));
+  if (t != 'S' && t != 'N' && t != 'B') return r->Bad("bad key type in ", field);
+  out->type = t == 'N' ? AttributeType::kN : t == 'B' ? AttributeType::kB : AttributeType::kS;
+  return r->String(field, &out->name);
+}
 
 std::string EncodeStream(const StreamInfo& s) {
   std::string out(1, static_cast<char>(kEntryVersion));
@@ -119,32 +76,30 @@ std::string EncodeStream(const StreamInfo& s) {
 }
 
 Result<StreamInfo> DecodeStream(std::string_view arn, std::string_view bytes) {
-  Reader r("stream entry", bytes);
+  ByteReader r("stream entry", bytes);
   StreamInfo s;
   s.arn = std::string(arn);
   uint8_t version = 0, view = 0, has_range = 0;
   uint64_t created = 0, disabled = 0;
-  PD_TRY(r.Byte(&version));
-  if (version != kEntryVersion) return r.Bad();
-  PD_TRY(r.Str(&s.table_name));
-  PD_TRY(r.Byte(&view));
-  if (view > static_cast<uint8_t>(StreamViewType::kNewAndOldImages)) return r.Bad();
+  PD_TRY(r.Byte("version", &version));
+  if (version != kEntryVersion) return r.Bad("unknown format version in ", "version");
+  PD_TRY(r.String("table name", &s.table_name));
+  PD_TRY(r.Byte("view type", &view, static_cast<uint8_t>(StreamViewType::kNewAndOldImages)));
   s.view_type = static_cast<StreamViewType>(view);
-  PD_TRY(r.Fixed64(&created));
-  PD_TRY(r.Fixed64(&disabled));
+  PD_TRY(r.Fixed64("created", &created));
+  PD_TRY(r.Fixed64("disabled", &disabled));
   s.created_ms = static_cast<int64_t>(created);
   s.disabled_ms = static_cast<int64_t>(disabled);
-  PD_TRY(r.Fixed64(&s.start_seq));
-  PD_TRY(r.Fixed64(&s.trimmed_through));
-  PD_TRY(r.Key(&s.hash_key));
-  PD_TRY(r.Byte(&has_range));
-  if (has_range > 1) return r.Bad();
+  PD_TRY(r.Fixed64("start sequence", &s.start_seq));
+  PD_TRY(r.Fixed64("trimmed through", &s.trimmed_through));
+  PD_TRY(ReadKey(&r, "hash key", &s.hash_key));
+  PD_TRY(r.Byte("has range", &has_range, 1));
   if (has_range == 1) {
     KeyAttribute range;
-    PD_TRY(r.Key(&range));
+    PD_TRY(ReadKey(&r, "range key", &range));
     s.range_key = std::move(range);
   }
-  if (!r.done()) return r.Bad();
+  if (!r.done()) return r.Bad("trailing bytes after ", "range key");
   return s;
 }
 
@@ -160,36 +115,36 @@ struct StoredRecord {
 };
 
 Result<StoredRecord> DecodeRecord(std::string_view bytes) {
-  Reader r("stream record", bytes);
+  ByteReader r("stream record", bytes);
   StoredRecord rec;
   uint8_t version = 0;
   uint64_t created = 0;
-  PD_TRY(r.Byte(&version));
-  if (version != kRecordVersion) return r.Bad();
-  PD_TRY(r.Byte(&rec.event));
-  if (rec.event < kInsert || rec.event > kRemove) return r.Bad();
-  PD_TRY(r.Byte(&rec.flags));
-  if ((rec.flags & ~kFlagService) != 0) return r.Bad();
-  PD_TRY(r.Fixed64(&created));
+  PD_TRY(r.Byte("version", &version));
+  if (version != kRecordVersion) return r.Bad("unknown format version in ", "version");
+  PD_TRY(r.Byte("event", &rec.event, kRemove));
+  if (rec.event < kInsert) return r.Bad("bad value of ", "event");
+  PD_TRY(r.Byte("flags", &rec.flags));
+  if ((rec.flags & ~kFlagService) != 0) return r.Bad("bad value of ", "flags");
+  PD_TRY(r.Fixed64("created", &created));
   rec.created_ms = static_cast<int64_t>(created);
-  PD_TRY(r.Varint(&rec.size_bytes));
+  PD_TRY(r.Varint("size bytes", &rec.size_bytes));
   std::string bytes_of;
-  PD_TRY(r.Str(&bytes_of));
+  PD_TRY(r.String("keys", &bytes_of));
   Result<Item> keys = DecodeItem(bytes_of);
-  if (!keys.ok()) return r.Bad();
+  if (!keys.ok()) return r.Bad("bad item in ", "keys");
   rec.keys = std::move(keys).value();
   for (std::optional<Item>* image : {&rec.new_image, &rec.old_image}) {
+    const char* field = image == &rec.new_image ? "new image" : "old image";
     uint8_t has = 0;
-    PD_TRY(r.Byte(&has));
-    if (has > 1) return r.Bad();
+    PD_TRY(r.Byte(field, &has, 1));
     if (has == 1) {
-      PD_TRY(r.Str(&bytes_of));
+      PD_TRY(r.String(field, &bytes_of));
       Result<Item> item = DecodeItem(bytes_of);
-      if (!item.ok()) return r.Bad();
+      if (!item.ok()) return r.Bad("bad item in ", field);
       *image = std::move(item).value();
     }
   }
-  if (!r.done()) return r.Bad();
+  if (!r.done()) return r.Bad("trailing bytes after ", "old image");
   return rec;
 }
 
@@ -574,7 +529,5 @@ Status RecordItemChange(Catalog* catalog, const TableDescription& table,
   if (log == nullptr) return Status::OK();
   return log->Record(table, old, new_item);
 }
-
-#undef PD_TRY
 
 }  // namespace pd

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "table/limits.h"
+#include "util/byte_reader.h"
 #include "util/coding.h"
 
 namespace pd {
@@ -82,92 +83,30 @@ void PutFixed64(std::string* dst, uint64_t v) {
   dst->append(reinterpret_cast<const char*>(buf), sizeof(buf));
 }
 
-// Reads the byte form front to back; every getter reports Corruption naming
-// the field when the bytes run out or do not fit.
-class Reader {
- public:
-  explicit Reader(std::string_view bytes)
-      : p_(reinterpret_cast<const uint8_t*>(bytes.data())), limit_(p_ + bytes.size()) {}
+// The byte form's strings are at most kMaxEncodedStringBytes long.
+Status ReadString(ByteReader* r, const char* field, std::string* out) {
+  return r->String(field, out, kMaxEncodedStringBytes);
+}
 
-  bool done() const { return p_ == limit_; }
+// A key attribute: its type byte ('S', 'N', 'B') and its non-empty name.
+Status ReadKey(ByteReader* r, const char* field, KeyAttribute* out) {
+  uint8_t t = 0;
+  PD_TRY(r->Byte(field, &t));
+  std::optional<AttributeType> type = KeyTypeFromName(std::string(1, static_cast<char>(t)));
+  if (!type) return r->Bad("bad key type in ", field);
+  out->type = *type;
+  PD_TRY(ReadString(r, field, &out->name));
+  if (out->name.empty()) return r->Bad("empty ", field);
+  return Status::OK();
+}
 
-  Status Byte(const char* field, uint8_t* out) {
-    if (p_ == limit_) return Truncated(field);
-    *out = *p_++;
-    return Status::OK();
-  }
-
-  Status Bool(const char* field, bool* out) {
-    uint8_t b = 0;
-    Status s = Byte(field, &b);
-    if (!s.ok()) return s;
-    if (b > 1) return Status::Corruption(std::string("table description: bad boolean in ") + field);
-    *out = b == 1;
-    return Status::OK();
-  }
-
-  Status Varint(const char* field, uint64_t* out) {
-    const uint8_t* next = GetVarint64(p_, limit_, out);
-    if (next == nullptr)
-      return Status::Corruption(std::string("table description: bad varint in ") + field);
-    p_ = next;
-    return Status::OK();
-  }
-
-  Status Signed64(const char* field, int64_t* out) {
-    if (limit_ - p_ < 8) return Truncated(field);
-    uint64_t u = DecodeFixed64(p_);
-    p_ += 8;
-    std::memcpy(out, &u, sizeof(u));
-    return Status::OK();
-  }
-
-  Status Capacity(const char* field, int64_t* out) {
-    uint64_t v = 0;
-    Status s = Varint(field, &v);
-    if (!s.ok()) return s;
-    if (v > static_cast<uint64_t>(kMaxCapacityUnits)) {
-      return Status::Corruption(std::string("table description: ") + field + " out of range");
-    }
-    *out = static_cast<int64_t>(v);
-    return Status::OK();
-  }
-
-  Status String(const char* field, std::string* out) {
-    uint32_t n = 0;
-    const uint8_t* next = GetVarint32(p_, limit_, &n);
-    if (next == nullptr)
-      return Status::Corruption(std::string("table description: bad length of ") + field);
-    if (n > kMaxEncodedStringBytes || static_cast<size_t>(limit_ - next) < n)
-      return Truncated(field);
-    out->assign(reinterpret_cast<const char*>(next), n);
-    p_ = next + n;
-    return Status::OK();
-  }
-
-  Status Key(const char* field, KeyAttribute* out) {
-    uint8_t t = 0;
-    Status s = Byte(field, &t);
-    if (!s.ok()) return s;
-    std::optional<AttributeType> type = KeyTypeFromName(std::string(1, static_cast<char>(t)));
-    if (!type)
-      return Status::Corruption(std::string("table description: bad key type in ") + field);
-    out->type = *type;
-    s = String(field, &out->name);
-    if (!s.ok()) return s;
-    if (out->name.empty())
-      return Status::Corruption(std::string("table description: empty ") + field);
-    return Status::OK();
-  }
-
- private:
-  static Status Truncated(const char* field) {
-    return Status::Corruption(std::string("table description: truncated at ") + field);
-  }
-
-  const uint8_t* p_;      // next unread byte
-  const uint8_t* limit_;  // one past the last byte
-};
+// Provisioned capacity units: a varint of at most kMaxCapacityUnits.
+Status ReadCapacity(ByteReader* r, const char* field, int64_t* out) {
+  uint64_t v = 0;
+  PD_TRY(r->Varint(field, &v, static_cast<uint64_t>(kMaxCapacityUnits)));
+  *out = static_cast<int64_t>(v);
+  return Status::OK();
+}
 
 }  // namespace
 
@@ -475,14 +414,8 @@ std::string TableDescription::Encode() const {
   return out;
 }
 
-#define PD_TRY(expr)                       \
-  do {                                     \
-    Status pd_try_s_ = (expr);             \
-    if (!pd_try_s_.ok()) return pd_try_s_; \
-  } while (0)
-
 Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
-  Reader r(bytes);
+  ByteReader r("table description", bytes);
   TableDescription d;
   uint8_t version = 0;
   PD_TRY(r.Byte("version", &version));
@@ -490,18 +423,18 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
     return Status::Corruption("table description: unknown format version " +
                               std::to_string(version));
   }
-  PD_TRY(r.String("name", &d.name));
+  PD_TRY(ReadString(&r, "name", &d.name));
   if (d.name.size() < kMinTableNameLength || d.name.size() > kMaxTableNameLength) {
     return Status::Corruption("table description: bad table name length");
   }
-  PD_TRY(r.String("table_id", &d.table_id));
+  PD_TRY(ReadString(&r, "table_id", &d.table_id));
   PD_TRY(r.Signed64("creation_time_ms", &d.creation_time_ms));
-  PD_TRY(r.Key("hash key", &d.hash_key));
+  PD_TRY(ReadKey(&r, "hash key", &d.hash_key));
   bool has_range = false;
   PD_TRY(r.Bool("has_range", &has_range));
   if (has_range) {
     KeyAttribute range;
-    PD_TRY(r.Key("range key", &range));
+    PD_TRY(ReadKey(&r, "range key", &range));
     d.range_key = std::move(range);
   }
   uint64_t n_defs = 0;
@@ -511,7 +444,7 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
   }
   for (uint64_t i = 0; i < n_defs; ++i) {
     KeyAttribute a;
-    PD_TRY(r.Key("attribute definition", &a));
+    PD_TRY(ReadKey(&r, "attribute definition", &a));
     d.attribute_definitions.push_back(std::move(a));
   }
   uint8_t billing = 0;
@@ -526,18 +459,18 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
   d.billing_mode_explicit = (flags & kFlagBillingExplicit) != 0;
   d.deletion_protection = (flags & kFlagDeletionProtection) != 0;
   PD_TRY(r.Signed64("billing_mode_time_ms", &d.billing_mode_time_ms));
-  PD_TRY(r.Capacity("read_capacity", &d.read_capacity_units));
-  PD_TRY(r.Capacity("write_capacity", &d.write_capacity_units));
+  PD_TRY(ReadCapacity(&r, "read_capacity", &d.read_capacity_units));
+  PD_TRY(ReadCapacity(&r, "write_capacity", &d.write_capacity_units));
   PD_TRY(r.Varint("item_count", &d.item_count));
   PD_TRY(r.Varint("size_bytes", &d.size_bytes));
-  PD_TRY(r.String("table_class", &d.table_class));
+  PD_TRY(ReadString(&r, "table_class", &d.table_class));
   uint64_t n_tags = 0;
   PD_TRY(r.Varint("tag count", &n_tags));
   if (n_tags > kMaxTagsPerResource) return Status::Corruption("table description: too many tags");
   for (uint64_t i = 0; i < n_tags; ++i) {
     Tag t;
-    PD_TRY(r.String("tag key", &t.key));
-    PD_TRY(r.String("tag value", &t.value));
+    PD_TRY(ReadString(&r, "tag key", &t.key));
+    PD_TRY(ReadString(&r, "tag value", &t.value));
     d.tags.push_back(std::move(t));
   }
   uint32_t seen_sections = 0;  // bit t set once section t was read
@@ -545,7 +478,7 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
     uint8_t tag = 0;
     std::string section;
     PD_TRY(r.Byte("section tag", &tag));
-    PD_TRY(r.String("section", &section));
+    PD_TRY(ReadString(&r, "section", &section));
     if (tag >= 32 || (seen_sections & (1u << tag)) != 0) {
       return Status::Corruption("table description: duplicate or bad section tag " +
                                 std::to_string(tag));
@@ -556,17 +489,17 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
         PD_TRY(DecodeIndexSection(section, &d.indexes));
         break;
       case kSectionRestore: {
-        Reader sr(section);
+        ByteReader sr("table description", section);
         RestoreSummary summary;
-        PD_TRY(sr.String("source_backup_arn", &summary.source_backup_arn));
-        PD_TRY(sr.String("source_table_arn", &summary.source_table_arn));
+        PD_TRY(ReadString(&sr, "source_backup_arn", &summary.source_backup_arn));
+        PD_TRY(ReadString(&sr, "source_table_arn", &summary.source_table_arn));
         PD_TRY(sr.Signed64("restore_time_ms", &summary.restore_time_ms));
         if (!sr.done()) return Status::Corruption("table description: trailing bytes in restore summary");
         d.restore = std::move(summary);
         break;
       }
       case kSectionStream: {
-        Reader sr(section);
+        ByteReader sr("table description", section);
         uint8_t view = 0;
         PD_TRY(sr.Bool("stream enabled", &d.stream.enabled));
         PD_TRY(sr.Byte("stream view type", &view));
@@ -580,9 +513,9 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
         break;
       }
       case kSectionTimeToLive: {
-        Reader sr(section);
+        ByteReader sr("table description", section);
         d.ttl.enabled = true;
-        PD_TRY(sr.String("ttl attribute", &d.ttl.attribute_name));
+        PD_TRY(ReadString(&sr, "ttl attribute", &d.ttl.attribute_name));
         if (d.ttl.attribute_name.empty() || d.ttl.attribute_name.size() > 255) {
           return Status::Corruption("table description: bad ttl attribute name");
         }
@@ -590,7 +523,7 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
         break;
       }
       case kSectionPointInTimeRecovery: {
-        Reader sr(section);
+        ByteReader sr("table description", section);
         uint64_t days = 0;
         d.pitr.enabled = true;
         PD_TRY(sr.Varint("recovery period", &days));
@@ -608,8 +541,6 @@ Result<TableDescription> TableDescription::Decode(std::string_view bytes) {
   }
   return d;
 }
-
-#undef PD_TRY
 
 bool TableDescription::operator==(const TableDescription& o) const {
   return name == o.name && table_id == o.table_id && creation_time_ms == o.creation_time_ms &&
