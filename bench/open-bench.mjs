@@ -96,6 +96,7 @@ try {
       const names = await page.evaluate(() => bench.databases());
       if (!generated[n] || !names.includes(`${pdName}#0`) || !names.includes(rawName)) {
         console.log(`  generating ${n.toLocaleString('en')} items (once; kept in ${path.relative(REPO, profile)})`);
+        await page.evaluate((list) => bench.deleteDatabases(list), [0, 1, 2].map((i) => `${pdName}#${i}`).concat(rawName));
         const pd = await page.evaluate(([name, count]) => bench.pdGenerate(name, count), [pdName, n]);
         const raw = await page.evaluate(([name, count]) => bench.rawGenerate(name, count), [rawName, n]);
         generated[n] = { pd, raw, at: new Date().toISOString(), usage: await page.evaluate(() => bench.usage()) };

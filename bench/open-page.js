@@ -55,6 +55,19 @@ export async function databases() {
   return (await indexedDB.databases()).map((d) => d.name);
 }
 
+/** Deletes the IndexedDB databases named `names` (a generation cut short leaves them half written). */
+export async function deleteDatabases(names) {
+  for (const name of names) {
+    await new Promise((resolve) => {
+      const r = indexedDB.deleteDatabase(name);
+      r.onsuccess = resolve;
+      r.onerror = resolve;
+      r.onblocked = resolve;
+    });
+  }
+  return true;
+}
+
 /** navigator.storage.estimate().usage, bytes. */
 export async function usage() {
   return (await navigator.storage.estimate()).usage;
