@@ -63,6 +63,11 @@
 #include "api/ops/op_specs.h"
 #include "table/limits.h"
 
+// Not on a hot path: optimized for size in the wasm build (the package budget).
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 namespace pd {
 namespace api {
 namespace {
@@ -283,3 +288,7 @@ DdbResult<json> HandleListTagsOfResource(Store& store, Context& ctx, const json&
 
 }  // namespace api
 }  // namespace pd
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
