@@ -353,7 +353,7 @@ class Pager::Impl : public freelist::PageAccess {
   std::vector<uint32_t> exec_new_;
 
   // Paged mode.
-  uint64_t cache_bytes_ = 0;              // 0 = unbounded
+  uint64_t cache_bytes_ = 0;  // 0 = unbounded
   // Pages 1 .. unbacked_count_-1 hold images that no page source is known
   // to have (paging began on a pager loaded from images or already
   // committed to, whose commits were not retained): pinned until

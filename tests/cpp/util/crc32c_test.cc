@@ -43,9 +43,10 @@ using ExtendFn = uint32_t (*)(uint32_t, const uint8_t*, size_t);
 
 // Every implementation Extend may use here, by name.
 std::vector<std::pair<const char*, ExtendFn>> Implementations() {
-  std::vector<std::pair<const char*, ExtendFn>> out = {{"Extend", &crc32c::Extend},
-                                                       {"portable", &crc32c::internal::ExtendPortable}};
-  if (crc32c::internal::HardwareAvailable()) out.push_back({"hardware", &crc32c::internal::ExtendHardware});
+  std::vector<std::pair<const char*, ExtendFn>> out = {
+      {"Extend", &crc32c::Extend}, {"portable", &crc32c::internal::ExtendPortable}};
+  if (crc32c::internal::HardwareAvailable())
+    out.push_back({"hardware", &crc32c::internal::ExtendHardware});
   return out;
 }
 
