@@ -547,13 +547,21 @@ describe('group commit', () => {
   });
 
   test('writes issued while a commit is in flight share the next commit', async () => {
-    const s = stores();
+    // The first commit is in flight once a store starts its write (the io hook runs after the
+    // 20 ms delay, when the write is under way), not after a guessed sleep: on a loaded machine
+    // the first PutItem may not even have run after a few milliseconds.
+    let watching = false;
+    let writeStarted;
+    const inFlight = new Promise((resolve) => { writeStarted = resolve; });
+    const io = ({ kind }) => { if (watching && kind === 'write') writeStarted(); };
+    const s = [0, 1, 2].map((i) => new MemoryStore({ label: `test store #${i}`, io }));
     const db = await dbOn(s, 1);
     for (const store of s) store.faults.delayMs = 20;
     const commits = [];
     db.on('commit', (c) => commits.push(c));
+    watching = true;
     const first = db.send('PutItem', { TableName: TABLE, Item: item(1000) });
-    await new Promise((resolve) => setTimeout(resolve, 5));   // the first commit is in flight now
+    await inFlight;
     const rest = Array.from({ length: 100 }, (_, j) => db.send('PutItem', { TableName: TABLE, Item: item(1001 + j) }));
     await Promise.all([first, ...rest]);
     assert.equal(commits.length, 2, JSON.stringify(commits));
