@@ -446,3 +446,28 @@ test('PD_CHAOS_PAGING=1: replicated databases open lazily and resolve every page
   assert.ok(cache.misses > 0 && cache.pagesRead > 0 && cache.pageReads > 0, JSON.stringify(cache));
   await db.close();
 });
+
+test('open({ snapshot }) with a page cache: once the replicas hold the snapshot, its pages can be evicted', async () => {
+  const { open, MemoryStore: Store } = await import('pocketdynamo');
+  const source = await open({ storage: 'memory' });
+  await source.send('CreateTable', { TableName: 'Things', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
+  for (let i = 0; i < 2000; i += 100) {
+    await source.send('BatchWriteItem', { RequestItems: { Things: Array.from({ length: 25 }, (_, j) => ({
+      PutRequest: { Item: { pk: { S: `k${i + j}` }, body: { S: 'x'.repeat(1000) } } } })) } });
+  }
+  const snapshot = await source.snapshot();
+  await source.close();
+  const cacheBytes = 64 * 1024;
+  assert.ok(snapshot.pages.byteLength > 4 * cacheBytes, `snapshot of ${snapshot.pages.byteLength} bytes`);
+  const stores = [new Store(), new Store(), new Store()];
+  const db = await open({ stores, snapshot, cacheBytes });
+  // open() resolved: the snapshot is on the replicas, so the core may evict its pages (between
+  // calls, down to 7/8 of the budget) and read them back from the replicas when needed.
+  await db.send('GetItem', { TableName: 'Things', Key: { pk: { S: 'k5' } } });
+  const { cache } = db.stats();
+  assert.ok(cache.residentBytes <= cacheBytes, `resident ${cache.residentBytes} > cacheBytes ${cacheBytes}: ${JSON.stringify(cache)}`);
+  const scanned = await db.send('Scan', { TableName: 'Things', Select: 'COUNT' });
+  assert.equal(scanned.Count, 500);
+  await db.close();
+});

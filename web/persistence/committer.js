@@ -373,6 +373,15 @@ export class Committer {
     if (this.#checkpointQueue !== null) for (const id of pageIds) if (id !== 0) this.#checkpointQueue.add(id);
   }
 
+  /**
+   * The replicas' checkpoints moved without a checkpoint of this committer (open({ snapshot })
+   * wrote the snapshot to every replica): releases what no replica needs any more, as after a
+   * checkpoint (the core's records, and pinned pages no page source held until now).
+   */
+  replicasCheckpointed() {
+    this.#trimPageLog();
+  }
+
   #trimPageLog() {
     const keepAfter = this.#replicas.minCheckpointLsn();
     while (this.#pageLog.length && this.#pageLog[0].lsn <= keepAfter) this.#logBytes -= this.#pageLog.shift().bytes;

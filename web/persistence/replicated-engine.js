@@ -164,6 +164,7 @@ export class ReplicatedEngine {
         throw new PocketDynamoError(`open({ snapshot }): only ${stored} of 3 replicas could store the snapshot ` +
             `(${replicaSet.status().map((r) => r.reason).filter(Boolean).join('; ')})`);
       }
+      committer.replicasCheckpointed();   // the snapshot's pages are on the replicas: evictable now
     }
     await owner.#noteDurable();   // a database that already holds data (also one made before markers existed)
     if (pageFetcher !== null) {
