@@ -27,18 +27,22 @@ import { open } from '/dist/index.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 let db = null;
 let sync = null;
+// The local table Notes in db (kept across reloads) and a client of the remote at endpoint.
+async function notesAndRemote(endpoint) {
+  try {
+    await db.send('CreateTable', { TableName: 'Notes', BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }] });
+  } catch (error) {
+    if (error.name !== 'ResourceInUseException') throw error;
+  }
+  return new DynamoDBClient({ endpoint, region: 'us-east-1', maxAttempts: 1,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+}
 window.app = {
   async start(endpoint, remoteTable) {
     db = await open('sync-browser');
-    try {
-      await db.send('CreateTable', { TableName: 'Notes', BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }] });
-    } catch (error) {
-      if (error.name !== 'ResourceInUseException') throw error;
-    }
-    const remote = new DynamoDBClient({ endpoint, region: 'us-east-1', maxAttempts: 1,
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const remote = await notesAndRemote(endpoint);
     // dynalite has no TransactWriteItems: one PutItem per key (a probe would log its 400 in the console).
     sync = await db.sync({ table: 'Notes', remote, remoteTable, pullIntervalMs: 60000, batchSize: 1 });
     await sync.ready;
@@ -62,15 +66,7 @@ let started = null;
 window.tabs = {
   async open(endpoint, remoteTable) {
     db = await open('sync-handover');
-    try {
-      await db.send('CreateTable', { TableName: 'Notes', BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }] });
-    } catch (error) {
-      if (error.name !== 'ResourceInUseException') throw error;
-    }
-    const remote = new DynamoDBClient({ endpoint, region: 'us-east-1', maxAttempts: 1,
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const remote = await notesAndRemote(endpoint);
     const start = async () => {
       sync = await db.sync({ table: 'Notes', remote, remoteTable, pullIntervalMs: 60000, batchSize: 1 });
       await sync.ready;
