@@ -74,7 +74,6 @@ test('batched push: 60 writes in transactions of 25; a conflict cancels one, whi
   for (const name of Object.keys(counts)) delete counts[name];
   sync.resume();
   await sync.syncNow();
-  console.log('DEBUG', JSON.stringify(counts));
   assert.equal(counts.TransactWriteItems, 2);   // 25 keys (cancelled), then 5
   assert.equal(counts.PutItem, 25);            // the cancelled 25 one by one (s005's fails: the remote wins)
   assert.equal(counts.GetItem, 1);

@@ -17,6 +17,7 @@ import { convertToAttr, unmarshall, marshall } from '../document/marshall.js';
 import { EXCLUSIVE } from './exclusive.js';
 import { keyConditionTest } from './scope.js';
 import { compareN, maxN, minusMs, nextVersion } from './numbers.js';
+import { SHARD_DONE, recordChanges, shardPlan } from './remote-stream.js';
 import {
   DELETED, EXPIRES, TIME, VERSION, WRITER, canonicalItem, fromSdk, hashItem, keyOf, toSdk, userContent,
 } from './items.js';
@@ -38,7 +39,13 @@ const TRANSACTION_BYTES = 3_500_000;      // and 4 MB in all: items (as canonica
 const TRANSACTION_CANCELLED = new Set(['TransactionCanceledException', 'TransactionConflictException',
   'TransactionInProgressException', 'ValidationException', 'IdempotentParameterMismatchException']);
 const OPTION_NAMES = new Set(['table', 'remote', 'remoteTable', 'scope', 'changeIndex', 'resolve', 'sdk', 'pageSize',
-  'pullIntervalMs', 'overlapMs', 'concurrency', 'batchSize', 'tombstoneRetentionMs', 'clock']);
+  'pullIntervalMs', 'overlapMs', 'concurrency', 'batchSize', 'tombstoneRetentionMs', 'clock', 'pullFrom', 'remoteStreams',
+  'streamsSdk']);
+const PULL_FROM = Object.freeze(['auto', 'stream', 'query']);
+const DESCRIBE_EVERY_MS = 60_000;   // the remote table's stream (enabled, its ARN) is described again after this
+// Answers that mean the remote's stream cannot be read with these credentials or at this endpoint: with
+// pullFrom 'auto', the sync pulls by Scan/Query instead.
+const NO_STREAM_ACCESS = new Set(['AccessDeniedException', 'UnknownOperationException', 'UnrecognizedClientException']);
 
 function check(condition, message) {
   if (!condition) throw new TypeError(`db.sync(options): ${message}`);
@@ -55,6 +62,12 @@ export async function startSync(db, options) {
   check(options.remoteTable === undefined || (typeof options.remoteTable === 'string' && options.remoteTable.length > 0),
       'remoteTable is a table name');
   check(options.resolve === undefined || typeof options.resolve === 'function', 'resolve is a function (local, remote) => item');
+  check(options.pullFrom === undefined || PULL_FROM.includes(options.pullFrom),
+      `pullFrom is one of ${PULL_FROM.map((p) => `'${p}'`).join(', ')}`);
+  check(options.remoteStreams === undefined || (options.remoteStreams && typeof options.remoteStreams.send === 'function'),
+      'remoteStreams is an AWS SDK v3 DynamoDBStreamsClient');
+  check(options.streamsSdk === undefined || (options.streamsSdk !== null && typeof options.streamsSdk === 'object'),
+      'streamsSdk is the @aws-sdk/client-dynamodb-streams module');
   check(options.batchSize === undefined || (Number.isInteger(options.batchSize) && options.batchSize >= 1 &&
       options.batchSize <= MAX_BATCH), `batchSize is an integer from 1 to ${MAX_BATCH} (keys per TransactWriteItems)`);
   for (const name of ['pageSize', 'pullIntervalMs', 'overlapMs', 'concurrency', 'tombstoneRetentionMs']) {
@@ -152,6 +165,16 @@ export class Sync {
   #backoff = FIRST_BACKOFF_MS;
   #stream = null;    // { arn, shardId } of the local table's stream (described again after a failed round)
   #iterator = null;  // GetRecords iterator where the last round stopped (valid 15 minutes)
+  #pullFrom;         // 'auto', 'stream', 'query' (options.pullFrom)
+  #streamsOption;    // options.remoteStreams, or undefined
+  #streamsSdk;       // options.streamsSdk, or undefined (imported when needed)
+  #streams;          // { client, sdk } for the remote's stream; null: not available here (auto: Scan/Query); undefined: not yet
+  #remoteStream;     // { arn (null: none), at } the remote table's stream as last described; undefined: describe it
+  #noStreamAccess = false;   // auto: the remote's stream answered NO_STREAM_ACCESS; Scan/Query from then on
+  #shardIterators = new Map();   // remote shard id -> iterator where the last round stopped (valid 15 minutes)
+  #pullSource = null;            // 'stream' or 'query': what the last pull round read
+  #offline = false;  // a browser's 'offline' event came (and no 'online' since)
+  #onOffline = null;
 
   /** Resolves after the first complete round (hydrated and pushed); rejects if stopped before. */
   ready;
@@ -173,6 +196,9 @@ export class Sync {
     this.#batchSize = options.batchSize ?? DEFAULT_BATCH;
     this.#tombstoneRetentionMs = options.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS;
     this.#clock = options.clock ?? (() => Date.now());
+    this.#pullFrom = options.pullFrom ?? 'auto';
+    this.#streamsOption = options.remoteStreams;
+    this.#streamsSdk = options.streamsSdk;
     this.#scope = options.scope?.partitionKeys
       ? new Set(options.scope.partitionKeys.map((v) => canonicalItem({ v: convertToAttr(v) }))) : null;
     this.#query = options.scope?.query ? { ...options.scope.query,
@@ -194,6 +220,12 @@ export class Sync {
   get writer() { return this.#writer; }
   /** The local table synced. */
   get table() { return this.#table; }
+  /**
+   * What the last pull round read: 'stream' (the remote table's stream),
+   * 'query' (Scan/Query: no stream, pullFrom 'query', or the stream not
+   * readable here), or null before the first pull.
+   */
+  get pullSource() { return this.#pullSource; }
 
   /** Subscribes fn to an event ('state', 'progress', 'push', 'pull', 'conflict', 'error'); returns the unsubscribe function. */
   on(name, fn) {
@@ -287,8 +319,20 @@ export class Sync {
       if (!mine) this.#wake('push');
     });
     if (typeof globalThis.addEventListener === 'function') {
-      this.#onOnline = () => this.#wake('all');
+      // Browsers (tabs and workers): 'offline' shows the state at once and retries only at the longest back-off
+      // (an endpoint on this machine may still answer); 'online' retries at once.
+      this.#onOnline = () => {
+        this.#offline = false;
+        this.#backoff = FIRST_BACKOFF_MS;
+        this.#wake('all');
+      };
+      this.#onOffline = () => {
+        this.#offline = true;
+        this.#backoff = MAX_BACKOFF_MS;
+        if (!this.#paused) this.#setState('offline');
+      };
       globalThis.addEventListener('online', this.#onOnline);
+      globalThis.addEventListener('offline', this.#onOffline);
     }
     this.#loop = this.#run();
   }
@@ -329,6 +373,7 @@ export class Sync {
     this.#stopped = true;
     this.#unsubscribe?.();
     if (this.#onOnline) globalThis.removeEventListener('online', this.#onOnline);
+    if (this.#onOffline) globalThis.removeEventListener('offline', this.#onOffline);
     this.#wake(null);
     await this.#loop?.catch(() => {});
     this.#setState('stopped');
@@ -365,7 +410,7 @@ export class Sync {
         continue;
       }
       if (!this.#wantPull && !this.#wantPush) {
-        this.#setState('idle');
+        this.#setState(this.#offline ? 'offline' : 'idle');
         await this.#sleep(this.#pullIntervalMs);
         continue;
       }
@@ -383,6 +428,7 @@ export class Sync {
         this.#setState('pushing');
         await this.#pushRound();
         this.#backoff = FIRST_BACKOFF_MS;
+        this.#offline = false;   // the remote answered: whatever the browser says, it is reachable
         this.lastSyncedAt = this.#clock();
         if (first && full) {
           first = false;
@@ -396,6 +442,8 @@ export class Sync {
       } catch (error) {
         this.#stream = null;
         this.#iterator = null;
+        this.#remoteStream = undefined;
+        this.#shardIterators.clear();
         if (this.#stopped) break;
         if (this.#db.closed) {   // the database was closed under the sync: it stops
           void this.stop();
@@ -493,7 +541,23 @@ export class Sync {
     // tombstones are kept (it may have missed deletions whose tombstones are gone), and at least once per that
     // time (it drops the state rows of deletions the remote no longer remembers). docs/sync.md "Tombstones".
     const oldest = minusMs(now, this.#tombstoneRetentionMs);
-    const full = !hydrating && (compareN(row.at?.N ?? now, oldest) < 0 || compareN(row.full?.N ?? now, oldest) < 0);
+    let full = !hydrating && (compareN(row.at?.N ?? now, oldest) < 0 || compareN(row.full?.N ?? now, oldest) < 0);
+    let stream = await this.#streamSource();
+    if (stream !== null && !hydrating && !full) {
+      const streamed = await this.#pullStream(stream, row, now);
+      if (streamed === true) return;
+      // null: the stream is not readable here (pullFrom 'auto'): Scan/Query. false: the stream cannot say what changed since this side read it (records trimmed, a new stream, no position
+      // kept): a full pull, then the stream from its oldest record (described again first: its records must
+      // cover the time of the full pull).
+      if (streamed === false) {
+        full = true;
+        this.#remoteStream = undefined;
+        stream = await this.#streamSource();
+      } else {
+        stream = null;
+      }
+    }
+    this.#pullSource = stream === null ? 'query' : 'stream';
     const since = hydrating || full ? null : minusMs(row.since.N, this.#overlapMs);
     let maxTime = hydrating ? '0' : row.since.N;
     const progress = { loaded: 0, pages: 0, done: false };
@@ -516,9 +580,227 @@ export class Sync {
     if (hydrating) this.#emit('progress', { ...progress, done: true });
     if (seen !== null) applied += await this.#dropVanished(seen);
     const fullAt = hydrating || full ? now : (row.full?.N ?? now);
-    await this.#turn(async (exec) => throwIfError(await exec('PutItem', { TableName: META_TABLE,
-      Item: { ...this.#metaKey('pull'), since: { N: maxTime }, at: { N: now }, full: { N: fullAt } } }), 'PutItem'));
+    this.#shardIterators.clear();
+    await this.#turn(async (exec) => {
+      throwIfError(await exec('PutItem', { TableName: META_TABLE,
+        Item: { ...this.#metaKey('pull'), since: { N: maxTime }, at: { N: now }, full: { N: fullAt } } }), 'PutItem');
+      // The remote's stream from its oldest record on (TRIM_HORIZON of every shard): no position kept yet.
+      if (stream !== null) await this.#writeStreamState(exec, stream.arn, {});
+    });
     if (applied > 0) this.#emit('pull', { count: applied });
+  }
+
+  // ---- pull from the remote's stream ---------------------------------------------------------
+
+  /**
+   * The remote table's stream to pull from ({ arn }), or null: pull by
+   * Scan/Query (pullFrom 'query'; no stream; with pullFrom 'auto', no
+   * @aws-sdk/client-dynamodb-streams here or the stream not readable with
+   * these credentials). Described again every DESCRIBE_EVERY_MS, after a
+   * failed round and when its shards are all read to their end.
+   */
+  async #streamSource() {
+    if (this.#pullFrom === 'query' || this.#noStreamAccess) return null;
+    if (this.#remoteStream === undefined || this.#clock() - this.#remoteStream.at >= DESCRIBE_EVERY_MS) {
+      let table;
+      try {
+        table = (await this.#send('DescribeTable', {})).Table;
+      } catch (error) {
+        if (this.#pullFrom === 'auto' && NO_STREAM_ACCESS.has(error.name)) return this.#streamRefused();
+        throw error;
+      }
+      const enabled = table.StreamSpecification?.StreamEnabled === true && typeof table.LatestStreamArn === 'string';
+      this.#remoteStream = { arn: enabled ? table.LatestStreamArn : null, at: this.#clock() };
+    }
+    if (this.#remoteStream.arn === null) {
+      if (this.#pullFrom === 'stream') {
+        throw new PocketDynamoError(`sync: pullFrom 'stream', but the remote table ${this.#remoteTable} has no stream ` +
+            'enabled (UpdateTable StreamSpecification; or pullFrom \'auto\' / \'query\')');
+      }
+      return null;
+    }
+    if (await this.#streamsClient() === null) return null;
+    return { arn: this.#remoteStream.arn };
+  }
+
+  #streamRefused() {
+    this.#noStreamAccess = true;
+    return null;
+  }
+
+  // The client of the remote's stream: options.remoteStreams, else one made from the remote client's
+  // configuration (region, credentials, request handler, and its endpoint when it was given one).
+  async #streamsClient() {
+    if (this.#streams !== undefined) return this.#streams;
+    let sdk = this.#streamsSdk;
+    if (sdk === undefined) {
+      try {
+        sdk = await import('@aws-sdk/client-dynamodb-streams');
+      } catch (error) {
+        if (this.#pullFrom === 'stream') {
+          throw new PocketDynamoError('sync: pullFrom \'stream\' needs @aws-sdk/client-dynamodb-streams, which could not ' +
+              `be imported here; pass its module as options.streamsSdk (${error.message})`, { cause: error });
+        }
+        this.#streams = null;
+        return null;
+      }
+    }
+    let client = this.#streamsOption;
+    const config = this.#remote.config;
+    if (client === undefined && config && typeof sdk.DynamoDBStreamsClient === 'function') {
+      client = new sdk.DynamoDBStreamsClient({ region: config.region, credentials: config.credentials,
+        maxAttempts: config.maxAttempts, requestHandler: config.requestHandler,
+        ...(config.isCustomEndpoint && config.endpoint ? { endpoint: config.endpoint } : {}) });
+    }
+    if (client === undefined) {
+      if (this.#pullFrom === 'stream') {
+        throw new PocketDynamoError('sync: pullFrom \'stream\': pass options.remoteStreams (a DynamoDBStreamsClient); ' +
+            'options.remote has no SDK configuration to make one from');
+      }
+      this.#streams = null;
+      return null;
+    }
+    this.#streams = { client, sdk };
+    return this.#streams;
+  }
+
+  #streamCall(name, input) {
+    const { client, sdk } = this.#streams;
+    const Command = sdk[`${name}Command`];
+    if (typeof Command !== 'function') throw new PocketDynamoError(`sync: the streams SDK module has no ${name}Command`);
+    return client.send(new Command(input));
+  }
+
+  async #writeStreamState(exec, arn, positions) {
+    throwIfError(await exec('PutItem', { TableName: META_TABLE,
+      Item: { ...this.#metaKey('rstream'), arn: { S: arn }, shards: { S: JSON.stringify(positions) } } }), 'PutItem');
+  }
+
+  /**
+   * One pull round from the remote's stream: every shard read from the
+   * position kept (the last sequence number applied, or its oldest record),
+   * parents before children (remote-stream.js), each page applied by the
+   * same rules as a pulled item and its position kept in the same turn.
+   * Resolves to true; to false when the stream cannot say what changed (no
+   * position for this stream, records trimmed, a shard gone): the caller
+   * pulls in full; to null when the stream is not readable with these
+   * credentials (pullFrom 'auto'): the caller pulls by Scan/Query.
+   */
+  async #pullStream({ arn }, row, now) {
+    const state = await this.#turn(async (exec) => (await exec('GetItem', { TableName: META_TABLE,
+      Key: this.#metaKey('rstream') })).Item ?? null);
+    if (state === null || state.arn.S !== arn) return false;
+    let shards;
+    try {
+      shards = await this.#describeShards(arn);
+    } catch (error) {
+      if (error.name === 'ResourceNotFoundException') return false;
+      if (this.#pullFrom === 'auto' && NO_STREAM_ACCESS.has(error.name)) return this.#streamRefused();
+      throw error;
+    }
+    const plan = shardPlan(shards, JSON.parse(state.shards.S));
+    if (plan.lost) return false;
+    const positions = plan.positions;
+    const listed = new Set(shards.map((s) => s.ShardId));
+    let maxTime = row.since.N;
+    let applied = 0;
+    for (const shard of plan.order) {
+      const id = shard.ShardId;
+      // A child's records come after its parent's: it waits until the parent is read to its end.
+      if (shard.ParentShardId && listed.has(shard.ParentShardId) && positions[shard.ParentShardId] !== SHARD_DONE) continue;
+      let iterator = this.#shardIterators.get(id) ?? null;
+      this.#shardIterators.delete(id);
+      for (let renewed = 0; ;) {
+        let page;
+        try {
+          if (iterator === null) {
+            const from = positions[id] === undefined ? { ShardIteratorType: 'TRIM_HORIZON' }
+              : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: positions[id] };
+            iterator = (await this.#streamCall('GetShardIterator', { StreamArn: arn, ShardId: id, ...from })).ShardIterator;
+          }
+          page = await this.#streamCall('GetRecords', { ShardIterator: iterator, Limit: RECORDS_PAGE });
+        } catch (error) {
+          // An iterator is valid 15 minutes: a new one from the position kept.
+          if (error.name === 'ExpiredIteratorException' && renewed++ < 2) {
+            iterator = null;
+            continue;
+          }
+          if (error.name === 'TrimmedDataAccessException' || error.name === 'ResourceNotFoundException') return false;
+          if (this.#pullFrom === 'auto' && NO_STREAM_ACCESS.has(error.name)) return this.#streamRefused();
+          throw error;
+        }
+        const records = page.Records ?? [];
+        const next = page.NextShardIterator ?? null;
+        if (records.length > 0 || next === null) {
+          let got = { applied: 0, maxTime };
+          if (records.length > 0) got = await this.#applyStreamRecords(records, maxTime);
+          applied += got.applied;
+          maxTime = got.maxTime;
+          positions[id] = next === null ? SHARD_DONE : records[records.length - 1].dynamodb.SequenceNumber;
+          await this.#turn((exec) => this.#writeStreamState(exec, arn, positions));
+        }
+        if (next === null) break;           // the shard is closed and read to its end
+        if (records.length === 0) {         // caught up with an open shard: the next round goes on from here
+          this.#shardIterators.set(id, next);
+          break;
+        }
+        iterator = next;
+      }
+    }
+    // Every shard closed and read (the stream was disabled): the table is described again next round.
+    if (shards.every((s) => positions[s.ShardId] === SHARD_DONE)) this.#remoteStream = undefined;
+    await this.#turn(async (exec) => {
+      throwIfError(await exec('PutItem', { TableName: META_TABLE, Item: { ...this.#metaKey('pull'), since: { N: maxTime },
+        at: { N: now }, full: { N: row.full?.N ?? now } } }), 'PutItem');
+      await this.#writeStreamState(exec, arn, positions);
+    });
+    if (applied > 0) this.#emit('pull', { count: applied });
+    return true;
+  }
+
+  async #describeShards(arn) {
+    const shards = [];
+    let start;
+    do {
+      const out = (await this.#streamCall('DescribeStream', { StreamArn: arn, ExclusiveStartShardId: start })).StreamDescription;
+      shards.push(...(out.Shards ?? []));
+      start = out.LastEvaluatedShardId;
+    } while (start);
+    return shards;
+  }
+
+  /**
+   * A page of remote stream records: each key's removal (REMOVE: dropped
+   * locally unless changed locally, as after a full pull) and then its last
+   * image (read from the remote when the stream has no new images) applied
+   * as a pulled item. Resolves to { applied, maxTime }.
+   */
+  async #applyStreamRecords(records, maxTime) {
+    const changes = recordChanges(records, (key) => canonicalItem(fromSdk(key)));
+    const removed = [];
+    const items = [];
+    const toRead = [];
+    for (const change of changes) {
+      if (change.removed) removed.push(fromSdk(change.key));
+      if (change.image === null) toRead.push(change.key);
+      else if (change.image !== undefined) items.push(fromSdk(change.image));
+    }
+    let next = 0;
+    const after = [];   // items read back that are gone meanwhile: removals after everything else of the page
+    const reader = async () => {
+      while (next < toRead.length) {
+        const key = toRead[next++];
+        const out = await this.#send('GetItem', { Key: key, ConsistentRead: true });
+        if (out.Item) items.push(fromSdk(out.Item));
+        else after.push(fromSdk(key));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, toRead.length) }, reader));
+    let applied = removed.length > 0 ? await this.#dropKeys(removed) : 0;
+    for (const item of items) maxTime = maxN(maxTime, item[TIME]?.N ?? '0');
+    applied += await this.#applyPage(items);
+    if (after.length > 0) applied += await this.#dropKeys(after);
+    return { applied, maxTime };
   }
 
   /**
@@ -538,10 +820,21 @@ export class Sync {
       for (const r of out.Items) {
         const text = r.sk.S.slice(2);
         const key = JSON.parse(text);
-        if (!seen.has(canonicalItem(key)) && this.#inScope(key)) vanished.push(key);
+        if (!seen.has(canonicalItem(key))) vanished.push(key);
       }
       start = out.LastEvaluatedKey;
     } while (start);
+    return this.#dropKeys(vanished);
+  }
+
+  /**
+   * Keys (wire form) the remote no longer has: each one in scope with a
+   * state row and no local change is dropped (the local item deleted, the
+   * state row removed); a key changed locally stays (its push writes it
+   * anew). Returns the count of local items deleted.
+   */
+  async #dropKeys(keys) {
+    const vanished = keys.filter((key) => this.#inScope(key));
     let deleted = 0;
     for (let i = 0; i < vanished.length; i += RECORDS_PAGE) {
       deleted += await this.#turn(async (exec) => {

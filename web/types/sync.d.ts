@@ -62,8 +62,27 @@ export interface SyncOptions<Item = Record<string, any>> {
   tombstoneRetentionMs?: number;
   /** The clock for `_t` (ms since the epoch; default Date.now). */
   clock?: () => number;
+  /**
+   * Where remote changes come from after the hydrate (docs/sync.md "Pull"):
+   * 'auto' (default): the remote table's stream when it has one enabled and
+   * it is readable here (@aws-sdk/client-dynamodb-streams importable, the
+   * credentials allowed), else Scan/Query; 'stream': the stream or an
+   * error; 'query': Scan/Query only.
+   */
+  pullFrom?: 'auto' | 'stream' | 'query';
+  /**
+   * The client of the remote table's stream (a DynamoDBStreamsClient).
+   * Default: one made from `remote`'s configuration (region, credentials,
+   * request handler, and its endpoint if it was given one).
+   */
+  remoteStreams?: SyncRemoteClient;
+  /** The @aws-sdk/client-dynamodb-streams module, where a dynamic import() of it does not work (default: imported when needed). */
+  streamsSdk?: Record<string, any>;
 }
 
+/**
+ * 'offline': the remote is unreachable, or (browsers) an `offline` event came; an `online` event retries at once.
+ */
 export type SyncState = 'starting' | 'pulling' | 'pushing' | 'idle' | 'offline' | 'error' | 'paused' | 'stopped';
 
 export interface SyncConflict<Item = Record<string, any>> {
@@ -92,6 +111,12 @@ export declare class Sync<Item = Record<string, any>> {
   readonly pending: number;
   /** When the last round ended (ms since the epoch), or null. */
   readonly lastSyncedAt: number | null;
+  /**
+   * Where remote changes come from: 'stream' (the remote table's stream;
+   * hydrate and full pulls still Scan/Query), 'query' (Scan/Query), or null
+   * before the first pull.
+   */
+  readonly pullSource: 'stream' | 'query' | null;
   /** This database's writer id (`_w` on the remote items it writes). */
   readonly writer: string;
   readonly table: string;

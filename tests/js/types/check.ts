@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   // db.sync (docs/sync.md)
   const sync: Sync<{ pk: string; text?: string }> = await db.sync<{ pk: string; text?: string }>({
     table: 'Orders', remote: new DynamoDBClient({ region: 'eu-west-1' }), scope: { partitionKeys: ['u#1'] },
-    resolve: (local, theirs) => (local && theirs ? { ...theirs, ...local } : local ?? theirs),
+    resolve: (local, theirs) => (local && theirs ? { ...theirs, ...local } : local ?? theirs), pullFrom: 'auto',
   });
   await sync.ready;
   const syncState: SyncState = sync.state;
@@ -113,8 +113,11 @@ async function main(): Promise<void> {
   sync.on('bogus', () => {});
   // @ts-expect-error remote is required
   await db.sync({ table: 'Orders' });
+  // @ts-expect-error pullFrom is 'auto', 'stream' or 'query'
+  await db.sync({ table: 'Orders', remote: new DynamoDBClient({}), pullFrom: 'kinesis' });
+  const source: 'stream' | 'query' | null = sync.pullSource;
   sync.pause(); sync.resume(); await sync.syncNow(); await sync.stop();
-  void [syncState, pendingCount];
+  void [syncState, pendingCount, source];
 
   const exported: TableExport = await db.exportTable('Orders');
   const count: number = exported.itemCount;
