@@ -6,7 +6,8 @@
 // not empty; after the reload a new sync pushes each item once. Then the
 // demo (demo/sync.html, built by scripts/build-demo.mjs) in two browser
 // profiles syncing through `pocketdynamo serve`'s server: a note added in one
-// appears in the other, a delete in the other removes it in the first.
+// appears in the other, a delete in the other removes it in the first. And
+// the browser going offline and back (Chromium: playwright's setOffline).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -98,6 +99,22 @@ window.tabs = {
     return { role: db.role, state: sync.state, writer: sync.writer, pending: sync.pending };
   },
 };
+// The browser going offline and back (context.setOffline fires the page's offline / online events).
+window.net = {
+  states: [],
+  async start(endpoint, remoteTable) {
+    db = await open('sync-online');
+    const remote = await notesAndRemote(endpoint);
+    sync = await db.sync({ table: 'Notes', remote, remoteTable, pullIntervalMs: 60000, batchSize: 1 });
+    sync.on('state', ({ state }) => window.net.states.push(state));
+    await sync.ready;
+    return sync.state;
+  },
+  async write(n) {
+    for (let i = 0; i < n; i++) await db.send('PutItem', { TableName: 'Notes', Item: { pk: { S: 'o' }, sk: { S: 'k' + i } } });
+  },
+  status() { return { state: sync.state, pending: sync.pending, onLine: navigator.onLine }; },
+};
 window.__ready = true;
 </script>`;
 
@@ -148,6 +165,40 @@ test('a page syncs with dynalite over HTTP and survives a reload with a non-empt
   assert.ok(items.every((it) => it._v.N === '1' && it._w.S === started.writer));
   assert.deepEqual(items.map((it) => Number(content(it).i.N)), Array.from({ length: 60 }, (_, i) => i));
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('offline and back: the offline event shows at once, the online event resumes the push at once', async (t) => {
+  if (typeof context.setOffline !== 'function') {
+    t.skip('needs playwright\'s context.setOffline (Chromium)');
+    return;
+  }
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  const page = await context.newPage();
+  const errors = watchErrors(page).list;
+  await page.goto(`${server.url}/sync.html`);
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 30_000 });
+  assert.equal(await page.evaluate(([e, tb]) => window.net.start(e, tb), [remote.endpoint, table]), 'idle');
+  await context.setOffline(true);
+  // No round runs (the next pull is a minute away): the event alone sets the state.
+  await page.waitForFunction(() => window.net.status().state === 'offline', null, { timeout: 5000 });
+  await page.evaluate(() => window.net.write(5));   // a push round is tried, fails, and waits the longest back-off
+  await page.waitForFunction(() => window.net.status().state === 'offline' && window.net.status().pending === 5,
+      null, { timeout: 5000 });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.deepEqual(await page.evaluate(() => window.net.status()), { state: 'offline', pending: 5, onLine: false });
+  assert.equal((await remoteItems(client, table)).length, 0);
+  await context.setOffline(false);
+  // The back-off is 24 s or more now: only the online event gets the push going within these 10 s.
+  await page.waitForFunction(() => window.net.status().pending === 0 && window.net.status().state === 'idle',
+      null, { timeout: 10_000 });
+  assert.equal((await remoteItems(client, table)).length, 5);
+  const states = await page.evaluate(() => window.net.states);
+  assert.ok(states.lastIndexOf('pushing') > states.indexOf('offline'), states.join(' '));
+  assert.equal(states.at(-1), 'idle');
+  // The failed fetches while offline are the only console errors.
+  assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|NetworkError/.test(e)), []);
   await page.close();
 });
 

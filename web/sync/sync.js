@@ -110,10 +110,15 @@ class Interrupted extends Error {
   }
 }
 
-/** True for an error with no HTTP answer: the remote could not be reached. */
+/**
+ * True for an error with no HTTP answer: the remote could not be reached.
+ * A TypeError is a bug, except a fetch that failed in a browser ("Failed to
+ * fetch"), which the SDK's middleware gives $metadata ({ attempts }).
+ */
 function isNetworkError(error) {
   return error?.$metadata?.httpStatusCode === undefined && error?.$response === undefined &&
-      !(error instanceof PocketDynamoError) && !(error instanceof DynamoDBError) && !(error instanceof TypeError);
+      !(error instanceof PocketDynamoError) && !(error instanceof DynamoDBError) &&
+      (!(error instanceof TypeError) || error.$metadata !== undefined);
 }
 
 function throwIfError(response, what) {
