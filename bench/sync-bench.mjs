@@ -1,24 +1,25 @@
 // db.sync() measured against dynalite on 127.0.0.1 (issue #18): items/s to
 // hydrate and to push N items (default 10,000), the latency from a local
 // write to the remote's acknowledgement with the sync running, and the cost
-// of the sync on a local PutItem (sync off vs on, interleaved, same run).
+// of the sync on a local PutItem (sync off vs on, interleaved, same run),
+// and an incremental pull round from the remote's stream vs by Scan.
 // Not a test. Writes bench/results/sync.md (with the machine's load).
 //
-//   npm run build:js && node bench/sync-bench.mjs [--items N] [--out FILE] [--parts remote,hydrate,push,latency,cost]
+//   npm run build:js && node bench/sync-bench.mjs [--items N] [--out FILE] [--parts remote,hydrate,push,latency,cost,pull]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { localDb, putAll, remoteItems, remoteTable, startRemote } from '../tests/js/sync-support.js';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { localDb, putAll, remoteItems, remoteTable, startRemote, syncTableSpec } from '../tests/js/sync-support.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const arg = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
 const N = Number(arg('--items', 10_000));
 const OUT = arg('--out', path.join(repo, 'bench/results/sync.md'));
-const PARTS = arg('--parts', 'remote,hydrate,push,latency,cost').split(',');   // which measurements to run
+const PARTS = arg('--parts', 'remote,hydrate,push,latency,cost,pull').split(',');   // which measurements to run
 const item = (pk, sk, extra = {}) => ({ pk: { S: pk }, sk: { S: sk }, ...extra });
 const payload = (i) => ({ n: { N: String(i) }, text: { S: `item ${i} `.padEnd(100, 'x') } });
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -183,6 +184,46 @@ if (PARTS.includes('cost')) {
   await off.close();
   await paused.close();
   await on.close();
+}
+
+// 5. Pull: N items on a pocketdynamo server (it serves DynamoDB Streams) in a table with a stream; a synced database
+// per pull source, hydrated; then rounds of 10 remote writes and one syncNow() (a pull round, then an empty push):
+// the stream reads the new records only, the Scan reads the whole table through its filter on _t.
+if (PARTS.includes('pull')) {
+  const server = await startServerProcess();
+  const client = server.client();
+  const table = 'pullbench';
+  await client.send(new CreateTableCommand({ ...syncTableSpec(table),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }));
+  await putAll(client, table, Array.from({ length: N }, (_, i) => item(`p${i % 50}`, `s${i}`,
+    { ...payload(i), _v: { N: '1' }, _w: { S: 'seed' }, _t: { N: '1000' } })));
+  const results = [];
+  for (const pullFrom of ['stream', 'query']) {
+    const db = await localDb();
+    const sync = await db.sync({ table: 'Notes', remote: client, remoteTable: table, pullIntervalMs: 60_000, pageSize: 1000,
+      pullFrom, overlapMs: 0 });
+    await sync.ready;
+    await sync.syncNow();   // the stream: its first round reads from TRIM_HORIZON (the N seed records)
+    const times = [];
+    for (let round = 0; round < 20; round++) {
+      for (let j = 0; j < 10; j++) {
+        await client.send(new PutItemCommand({ TableName: table, Item: item(`p${j}`, `s${j}`,
+          { ...payload(round), _v: { N: String(round + 2) }, _w: { S: `other-${pullFrom}` }, _t: { N: String(Date.now()) } }) }));
+      }
+      const t0 = performance.now();
+      await sync.syncNow();
+      times.push(performance.now() - t0);
+    }
+    const got = await db.send('GetItem', { TableName: 'Notes', Key: item('p9', 's9') });
+    if (got.Item?.n?.N !== '19') throw new Error(`pull ${pullFrom}: the last remote write did not arrive`);
+    results.push(`${pullFrom === 'stream' ? 'from the stream' : 'by Scan'} median ${pct(times, 0.5).toFixed(1)} ms ` +
+        `(p95 ${pct(times, 0.95).toFixed(1)})`);
+    await sync.stop();
+    await db.close();
+  }
+  say(`incremental pull round (10 remote changes, ${N} items in the remote table, then syncNow(), 20 rounds; ` +
+      `a pocketdynamo server): ${results.join(', ')}`);
+  await server.close();
 }
 
 await remote.close();

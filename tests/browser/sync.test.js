@@ -7,7 +7,8 @@
 // demo (demo/sync.html, built by scripts/build-demo.mjs) in two browser
 // profiles syncing through `pocketdynamo serve`'s server: a note added in one
 // appears in the other, a delete in the other removes it in the first. And
-// the browser going offline and back (Chromium: playwright's setOffline).
+// the browser going offline and back (Chromium: playwright's setOffline),
+// and a dedicated worker syncing a database of its own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startServer } from 'pocketdynamo/server';
 import { DIST, REPO, launch, serve, watchErrors } from './harness.js';
 import { content, remoteItems, remoteTable, startRemote } from '../js/sync-support.js';
@@ -115,8 +117,40 @@ window.net = {
   },
   status() { return { state: sync.state, pending: sync.pending, onLine: navigator.onLine }; },
 };
+// A dedicated worker that opens its own database and syncs it (WORKER below).
+window.inWorker = (endpoint, remoteTable) => new Promise((resolve) => {
+  const worker = new Worker('/sync-worker.js', { type: 'module' });
+  worker.onmessage = ({ data }) => { worker.terminate(); resolve(data); };
+  worker.onerror = (event) => { worker.terminate(); resolve({ error: event.message }); };
+  worker.postMessage({ endpoint, remoteTable });
+});
 window.__ready = true;
 </script>`;
+
+// Workers have no import maps: the worker imports the bundled SDK by URL and gives it as options.sdk.
+const WORKER = `import { open } from '/dist/index.js';
+import * as sdk from '/sdk/client-dynamodb.js';
+self.onmessage = async ({ data: { endpoint, remoteTable } }) => {
+  try {
+    const db = await open('sync-worker');
+    await db.send('CreateTable', { TableName: 'Notes', BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }] });
+    const remote = new sdk.DynamoDBClient({ endpoint, region: 'us-east-1', maxAttempts: 1,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const sync = await db.sync({ table: 'Notes', remote, remoteTable, sdk, pullIntervalMs: 60000, batchSize: 1 });
+    await sync.ready;
+    for (let i = 0; i < 5; i++) await db.send('PutItem', { TableName: 'Notes', Item: { pk: { S: 'w' }, sk: { S: 'k' + i } } });
+    await sync.syncNow();
+    const local = (await db.send('Scan', { TableName: 'Notes' })).Items.map((item) => item.sk.S).sort();
+    postMessage({ storage: db.storage, role: db.role, state: sync.state, pending: sync.pending, writer: sync.writer, local });
+    await sync.stop();
+    await db.close();
+  } catch (error) {
+    postMessage({ error: String(error.stack || error) });
+  }
+};
+`;
 
 let remote;
 let server;
@@ -126,6 +160,7 @@ let dir;
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-sync-browser-'));
   fs.writeFileSync(path.join(dir, 'sync.html'), PAGE);
+  fs.writeFileSync(path.join(dir, 'sync-worker.js'), WORKER);
   await build({ stdin: { contents: "export * from '@aws-sdk/client-dynamodb';", resolveDir: process.cwd() },
     bundle: true, format: 'esm', platform: 'browser', outfile: path.join(dir, 'sdk', 'client-dynamodb.js'), logLevel: 'error' });
   remote = await startRemote();
@@ -164,6 +199,26 @@ test('a page syncs with dynalite over HTTP and survives a reload with a non-empt
   assert.equal(items.length, 60);
   assert.ok(items.every((it) => it._v.N === '1' && it._w.S === started.writer));
   assert.deepEqual(items.map((it) => Number(content(it).i.N)), Array.from({ length: 60 }, (_, i) => i));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a dedicated worker opens its own database and syncs it (pull and push)', async () => {
+  const client = remote.client();
+  const table = await remoteTable(remote);
+  await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'w' }, sk: { S: 'from-remote' },
+    _v: { N: '1' }, _w: { S: 'other' }, _t: { N: String(Date.now()) } } }));
+  const page = await context.newPage();
+  const errors = watchErrors(page).list;
+  await page.goto(`${server.url}/sync.html`);
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 30_000 });
+  const out = await page.evaluate(([e, t]) => window.inWorker(e, t), [remote.endpoint, table]);
+  assert.equal(out.error, undefined, out.error);
+  assert.deepEqual([out.storage, out.state, out.pending], ['idb', 'idle', 0]);
+  assert.deepEqual(out.local, ['from-remote', 'k0', 'k1', 'k2', 'k3', 'k4']);
+  const items = await remoteItems(client, table);
+  assert.deepEqual(items.map((it) => [it.sk.S, it._w.S]), [['from-remote', 'other'],
+    ...[0, 1, 2, 3, 4].map((i) => [`k${i}`, out.writer])]);
   assert.deepEqual(errors, []);
   await page.close();
 });

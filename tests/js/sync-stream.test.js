@@ -8,7 +8,7 @@
 // table has no stream. Plus the shard order and record folding on their own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateTableCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand,
+import { CreateTableCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand,
   UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import * as streamsSdk from '@aws-sdk/client-dynamodb-streams';
 import { open } from 'pocketdynamo';
@@ -34,7 +34,9 @@ const item = (sk, extra = {}) => ({ pk: { S: 'u' }, sk: { S: sk }, ...extra });
 // A remote write by another sync-aware writer: version v, change time now.
 const other = (sk, n, v) => item(sk, { n: { N: String(n) }, _v: { N: String(v) }, _w: { S: 'other' },
   _t: { N: String(Date.now()) } });
-const config = { endpoint: '', region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
+const SECRET = 'secret-the-sync-never-stores';
+const config = { endpoint: '', region: 'us-east-1', maxAttempts: 1,
+  credentials: { accessKeyId: 'AKIDSYNCSTREAMTEST', secretAccessKey: SECRET } };
 
 // A client (DynamoDB or DynamoDB Streams) that records the commands it sends: calls[name] = [input, ...].
 function recording(Client) {
@@ -139,6 +141,9 @@ test('pulls from the stream: hydrate by Scan, then TRIM_HORIZON, iterators kept,
   assert.equal(streams.calls.GetShardIterator[0].ShardIteratorType, 'AFTER_SEQUENCE_NUMBER');
   assert.ok(streams.calls.GetRecords.length >= 2);   // the expired one, then the new one
   assert.deepEqual(again.events.error, []);
+  // The state the sync keeps names neither the credentials nor the endpoint.
+  const state = JSON.stringify((await db.send('Scan', { TableName: '_pocketdynamo_sync' })).Items);
+  for (const secret of [SECRET, 'AKIDSYNCSTREAMTEST', server.endpoint]) assert.ok(!state.includes(secret), secret);
   await again.sync.stop();
   await db.close();
 });
@@ -263,6 +268,36 @@ test('no stream on the remote table: the change index Query; pullFrom "stream" s
   assert.equal(strict.state, 'error');
   await strict.stop();
   await assert.rejects(db.sync({ table: 'Notes', remote: remote.client, pullFrom: 'kinesis' }), /pullFrom is one of/);
+  await db.close();
+});
+
+test('a scope on a GSI, pulled from the stream: only items that match it come and go', async () => {
+  const remote = recording(DynamoDBClient);
+  const spec = (name) => ({ ...syncTableSpec(name),
+    AttributeDefinitions: [...syncTableSpec(name).AttributeDefinitions, { AttributeName: 'owner', AttributeType: 'S' }],
+    GlobalSecondaryIndexes: [{ IndexName: 'byOwner', Projection: { ProjectionType: 'ALL' },
+      KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }] }] });
+  const table = await remoteTableWithStream(remote.client, 'NEW_IMAGE', spec);
+  const owned = (sk, owner, n, v) => ({ ...other(sk, n, v), owner: { S: owner } });
+  await remote.client.send(new PutItemCommand({ TableName: table, Item: owned('a', 'alice', 1, 1) }));
+  await remote.client.send(new PutItemCommand({ TableName: table, Item: owned('b', 'bob', 2, 1) }));
+  const db = await localDb('Other');
+  await db.send('CreateTable', spec('Notes'));
+  const { sync, events } = await start(db, remote, table, null, { scope: { query: { IndexName: 'byOwner',
+    KeyConditionExpression: '#o = :o', ExpressionAttributeNames: { '#o': 'owner' }, ExpressionAttributeValues: { ':o': { S: 'alice' } } } } });
+  assert.deepEqual(remote.calls.Query.map((q) => [q.IndexName, q.ConsistentRead]), [['byOwner', undefined]]);
+  assert.deepEqual(await localN(db), { a: 1 });
+  await db.send('PutItem', { TableName: 'Notes', Item: item('c', { n: { N: '3' }, owner: { S: 'alice' } }) });   // pushed
+  await db.send('PutItem', { TableName: 'Notes', Item: item('d', { n: { N: '4' }, owner: { S: 'carol' } }) });   // stays local
+  await remote.client.send(new PutItemCommand({ TableName: table, Item: owned('e', 'alice', 5, 1) }));          // comes
+  await remote.client.send(new PutItemCommand({ TableName: table, Item: owned('f', 'bob', 6, 1) }));            // does not
+  await sync.syncNow();
+  assert.equal(sync.pullSource, 'stream');
+  assert.deepEqual(await localN(db), { a: 1, c: 3, d: 4, e: 5 });
+  const { Items } = await remote.client.send(new ScanCommand({ TableName: table }));
+  assert.deepEqual(Items.map((i) => i.sk.S).sort(), ['a', 'b', 'c', 'e', 'f']);
+  assert.deepEqual(events.error, []);
+  await sync.stop();
   await db.close();
 });
 

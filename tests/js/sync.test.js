@@ -378,6 +378,22 @@ test('an item the remote refuses is reported with its key and does not stall the
   await db.close();
 });
 
+test('an item at 400 KB locally, over it with the sync\'s attributes, is reported; the others go', async () => {
+  const { client, table, db, sync } = await syncedPair();
+  const errors = [];
+  sync.on('error', (e) => errors.push(e));
+  // pk u1 (2 + 2 bytes), sk big (2 + 3), t (1 + text): 409,600 bytes, DynamoDB's limit, which the local table takes.
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'big', { t: { S: 'x'.repeat(409_600 - 10) } }) });
+  await db.send('PutItem', { TableName: 'Notes', Item: item('u1', 'small', { t: { S: 'x' } }) });
+  await sync.syncNow();
+  assert.deepEqual((await remoteItems(client, table)).map((i) => i.sk.S), ['small']);
+  assert.deepEqual(errors.map((e) => [e.key, e.error.name]), [[{ pk: 'u1', sk: 'big' }, 'ValidationException']]);
+  assert.match(errors[0].error.message, /size/i);
+  assert.deepEqual([sync.state, sync.pending], ['idle', 1]);
+  await sync.stop();
+  await db.close();
+});
+
 test('a resolver that returns null deletes on both sides; a transport without the database refuses', async () => {
   const { client, table, db, sync, conflicts } = await syncedPair({ resolve: () => null });
   const a = item('u1', 'a');
