@@ -104,6 +104,7 @@ test('pulls from the stream: hydrate by Scan, then TRIM_HORIZON, iterators kept,
   await sync.syncNow();
   await sync.syncNow();
   assert.equal(streams.calls.GetShardIterator.length, 1);
+  assert.equal(streams.calls.DescribeStream.length, 1);   // the shard list too (described again after a minute)
   assert.ok(streams.calls.GetRecords.length >= 3);
 
   // A conflict met in the stream: the remote's v5 beats the local change (v2), by the default rule.
@@ -247,19 +248,36 @@ test('a KEYS_ONLY stream (client made from the remote\'s configuration): items r
   await db.close();
 });
 
-test('no stream on the remote table: the change index Query; pullFrom "stream" says there is none', async () => {
+test('no stream on the remote table: Scan, or the change index Query; a scope keeps to Query', async () => {
   const remote = recording(DynamoDBClient);
+  const streams = recording(streamsSdk.DynamoDBStreamsClient);
   const table = await remoteTableWithStream(remote.client, null, (name) => syncTableSpec(name, { lsi: true }));
   await remote.client.send(new PutItemCommand({ TableName: table, Item: other('a', 1, 1) }));
   const db = await localDb();
-  const { sync } = await start(db, remote, table, null, { scope: { partitionKeys: ['u'] }, changeIndex: 'byTime' });
+  const whole = await start(db, remote, table, streams, { overlapMs: 0 });
   await remote.client.send(new PutItemCommand({ TableName: table, Item: other('b', 2, 1) }));
+  remote.reset();
+  await whole.sync.syncNow();
+  assert.equal(whole.sync.pullSource, 'query');
+  assert.deepEqual(await localN(db), { a: 1, b: 2 });
+  assert.equal(remote.calls.Scan.length, 1);
+  assert.deepEqual(streams.calls, {});   // the table was described: no stream to read
+  await whole.sync.stop();
+
+  // With a scope, 'auto' reads by Query even when the table has a stream (it carries every partition's changes).
+  const withStream = await remoteTableWithStream(remote.client, 'NEW_IMAGE', (name) => syncTableSpec(name, { lsi: true }));
+  await remote.client.send(new PutItemCommand({ TableName: withStream, Item: other('c', 3, 1) }));
+  const scoped = await localDb();
+  const { sync } = await start(scoped, remote, withStream, streams, { scope: { partitionKeys: ['u'] }, changeIndex: 'byTime' });
+  await remote.client.send(new PutItemCommand({ TableName: withStream, Item: other('d', 4, 1) }));
   remote.reset();
   await sync.syncNow();
   assert.equal(sync.pullSource, 'query');
-  assert.deepEqual(await localN(db), { a: 1, b: 2 });
+  assert.deepEqual(await localN(scoped), { c: 3, d: 4 });
   assert.deepEqual(remote.calls.Query.map((q) => q.IndexName), ['byTime']);
+  assert.deepEqual(streams.calls, {});
   await sync.stop();
+  await scoped.close();
 
   const strict = await db.sync({ table: 'Notes', remote: remote.client, remoteTable: table, pullFrom: 'stream' });
   const failed = new Promise((resolve) => strict.on('error', resolve));
@@ -271,7 +289,7 @@ test('no stream on the remote table: the change index Query; pullFrom "stream" s
   await db.close();
 });
 
-test('a scope on a GSI, pulled from the stream: only items that match it come and go', async () => {
+test('a scope on a GSI, pulled from the stream (pullFrom "stream"): only items that match it come and go', async () => {
   const remote = recording(DynamoDBClient);
   const spec = (name) => ({ ...syncTableSpec(name),
     AttributeDefinitions: [...syncTableSpec(name).AttributeDefinitions, { AttributeName: 'owner', AttributeType: 'S' }],
@@ -283,7 +301,7 @@ test('a scope on a GSI, pulled from the stream: only items that match it come an
   await remote.client.send(new PutItemCommand({ TableName: table, Item: owned('b', 'bob', 2, 1) }));
   const db = await localDb('Other');
   await db.send('CreateTable', spec('Notes'));
-  const { sync, events } = await start(db, remote, table, null, { scope: { query: { IndexName: 'byOwner',
+  const { sync, events } = await start(db, remote, table, null, { pullFrom: 'stream', scope: { query: { IndexName: 'byOwner',
     KeyConditionExpression: '#o = :o', ExpressionAttributeNames: { '#o': 'owner' }, ExpressionAttributeValues: { ':o': { S: 'alice' } } } } });
   assert.deepEqual(remote.calls.Query.map((q) => [q.IndexName, q.ConsistentRead]), [['byOwner', undefined]]);
   assert.deepEqual(await localN(db), { a: 1 });

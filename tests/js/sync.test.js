@@ -416,6 +416,19 @@ test('a resolver that returns null deletes on both sides; a transport without th
     /Elsewhere cannot run db.sync\(\): the sync runs on a Database from open\(\) in the context that owns it/);
 });
 
+test('a WorkerClient (the database is in a worker) refuses db.sync(): the sync runs in the worker', async () => {
+  const { WorkerClient, serveDatabase } = await import('pocketdynamo/worker');
+  const { port1, port2 } = new MessageChannel();
+  serveDatabase(port1);
+  port1.start();
+  const db = await WorkerClient.open(port2, `sync-worker-client-${Math.random()}`, { storage: 'memory' });
+  await assert.rejects(db.sync({ table: 'Notes', remote: remote.client() }),
+    /WorkerClient cannot run db\.sync\(\): the sync runs on a Database from open\(\) in the context that owns it/);
+  await db.close();
+  port1.close();
+  port2.close();
+});
+
 test('offline longer than the stream keeps records (24 h): the outbox is found by a full reconcile', async () => {
   const clock = { now: Date.now() };
   const client = remote.client();

@@ -177,6 +177,7 @@ export class Sync {
   #remoteStream;     // { arn (null: none), at } the remote table's stream as last described; undefined: describe it
   #noStreamAccess = false;   // auto: the remote's stream answered NO_STREAM_ACCESS; Scan/Query from then on
   #shardIterators = new Map();   // remote shard id -> iterator where the last round stopped (valid 15 minutes)
+  #shards = null;    // { arn, list, at }: the remote stream's shards as last described (DescribeStream)
   #pullSource = null;            // 'stream' or 'query': what the last pull round read
   #offline = false;  // a browser's 'offline' event came (and no 'online' since)
   #onOffline = null;
@@ -448,6 +449,7 @@ export class Sync {
         this.#stream = null;
         this.#iterator = null;
         this.#remoteStream = undefined;
+        this.#shards = null;
         this.#shardIterators.clear();
         if (this.#stopped) break;
         if (this.#db.closed) {   // the database was closed under the sync: it stops
@@ -557,6 +559,7 @@ export class Sync {
       if (streamed === false) {
         full = true;
         this.#remoteStream = undefined;
+        this.#shards = null;
         stream = await this.#streamSource();
       } else {
         stream = null;
@@ -599,13 +602,16 @@ export class Sync {
 
   /**
    * The remote table's stream to pull from ({ arn }), or null: pull by
-   * Scan/Query (pullFrom 'query'; no stream; with pullFrom 'auto', no
-   * @aws-sdk/client-dynamodb-streams here or the stream not readable with
-   * these credentials). Described again every DESCRIBE_EVERY_MS, after a
+   * Scan/Query (pullFrom 'query'; no stream; with pullFrom 'auto', a scope,
+   * no @aws-sdk/client-dynamodb-streams here or the stream not readable
+   * with these credentials). Described again every DESCRIBE_EVERY_MS, after a
    * failed round and when its shards are all read to their end.
    */
   async #streamSource() {
     if (this.#pullFrom === 'query' || this.#noStreamAccess) return null;
+    // A scoped sync reads its scope only: a stream carries the whole table's changes (every user's, for a table
+    // shared by users) to a reader that could not be kept to the scope. 'stream' asks for it anyway.
+    if (this.#pullFrom === 'auto' && (this.#scope !== null || this.#query !== null)) return null;
     if (this.#remoteStream === undefined || this.#clock() - this.#remoteStream.at >= DESCRIBE_EVERY_MS) {
       let table;
       try {
@@ -697,7 +703,11 @@ export class Sync {
     if (state === null || state.arn.S !== arn) return false;
     let shards;
     try {
-      shards = await this.#describeShards(arn);
+      // Described again every DESCRIBE_EVERY_MS and once a shard has ended (its children appear then).
+      if (this.#shards === null || this.#shards.arn !== arn || this.#clock() - this.#shards.at >= DESCRIBE_EVERY_MS) {
+        this.#shards = { arn, list: await this.#describeShards(arn), at: this.#clock() };
+      }
+      shards = this.#shards.list;
     } catch (error) {
       if (error.name === 'ResourceNotFoundException') return false;
       if (this.#pullFrom === 'auto' && NO_STREAM_ACCESS.has(error.name)) return this.#streamRefused();
@@ -744,7 +754,10 @@ export class Sync {
           positions[id] = next === null ? SHARD_DONE : records[records.length - 1].dynamodb.SequenceNumber;
           await this.#turn((exec) => this.#writeStreamState(exec, arn, positions));
         }
-        if (next === null) break;           // the shard is closed and read to its end
+        if (next === null) {                // the shard is closed and read to its end
+          this.#shards = null;
+          break;
+        }
         if (records.length === 0) {         // caught up with an open shard: the next round goes on from here
           this.#shardIterators.set(id, next);
           break;

@@ -63,11 +63,14 @@ export interface SyncOptions<Item = Record<string, any>> {
   /** The clock for `_t` (ms since the epoch; default Date.now). */
   clock?: () => number;
   /**
-   * Where remote changes come from after the hydrate (docs/sync.md "Pull"):
-   * 'auto' (default): the remote table's stream when it has one enabled and
-   * it is readable here (@aws-sdk/client-dynamodb-streams importable, the
-   * credentials allowed), else Scan/Query; 'stream': the stream or an
-   * error; 'query': Scan/Query only.
+   * Where remote changes come from after the hydrate (docs/sync.md "Pull
+   * from the remote's stream"): 'auto' (default): for a whole-table sync,
+   * the remote table's stream when it has one enabled and it is readable
+   * here (@aws-sdk/client-dynamodb-streams importable, the credentials
+   * allowed), else Scan/Query; a scoped sync: Query. 'stream': the stream
+   * or an error (a scoped sync keeps what is in scope). 'query': Scan/Query
+   * only. A stream serves about two readers per shard: many devices should
+   * pull by Query.
    */
   pullFrom?: 'auto' | 'stream' | 'query';
   /**
