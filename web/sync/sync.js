@@ -552,10 +552,13 @@ export class Sync {
     let stream = await this.#streamSource();
     if (stream !== null && !hydrating && !full) {
       const streamed = await this.#pullStream(stream, row, now);
-      if (streamed === true) return;
-      // null: the stream is not readable here (pullFrom 'auto'): Scan/Query. false: the stream cannot say what changed since this side read it (records trimmed, a new stream, no position
-      // kept): a full pull, then the stream from its oldest record (described again first: its records must
-      // cover the time of the full pull).
+      if (streamed === true) {
+        this.#pullSource = 'stream';
+        return;
+      }
+      // null: the stream is not readable here (pullFrom 'auto'): Scan/Query. false: the stream cannot say what
+      // changed since this side read it (records trimmed, a new stream, no position kept): a full pull, then the
+      // stream from its oldest record (described again first: its records must cover the time of the full pull).
       if (streamed === false) {
         full = true;
         this.#remoteStream = undefined;
