@@ -387,7 +387,10 @@ export class ReplicaSet {
       }
       const issued = plan.map((w) => this.#issue(r, w));
       writes.push(Promise.all(issued).then((outcomes) => {
-        const result = outcomes.find((o) => !o.ok) ?? outcomes[outcomes.length - 1];
+        let result = outcomes.find((o) => !o.ok) ?? outcomes[outcomes.length - 1];
+        // A rebuild that failed while the commit's append after it went through (the store's old end
+        // happened to be the one the append expects): the record may be there, as after a lost reply.
+        if (!result.ok && !result.unknown && outcomes.some((o) => o.ok)) result = { ...result, unknown: true };
         results.push(result);
         if (!result.ok) failures.push({ index: r.index, kind: result.error.kind, message: result.error.message });
         return result;
