@@ -70,6 +70,8 @@ export class ReplicaSet {
   #quorum;                // QUORUM (a test of the simulation's checker lowers it to show it is caught)
   #checkpointGenerations = new Map();   // index -> generation of the checkpoint's targets
   #withPages = async (fn) => fn();      // runs a core call, resolving page faults (usePages)
+  // Store writes under way, per kind (inFlight(): what a crash now would interrupt).
+  #inflight = { commit: 0, 'catch-up': 0, full: 0, pages: 0, flip: 0, truncate: 0, rebuildReads: 0 };
 
   /**
    * stores: PageStore[3]; states[i]: { end, ckptLsn, pageCount, pageSize, reason } from
@@ -302,8 +304,25 @@ export class ReplicaSet {
     return writes;
   }
 
+  /**
+   * What is under way now (diagnostics; tests/browser/crash.test.js kills during each kind):
+   * { commits, catchUps, checkpointPages, headFlips, rebuilds, rebuildReads, truncations }: store
+   * writes issued and not yet settled (commit appends, catch-up appends, checkpoint page versions,
+   * head flips, each of which also trims the log up to the new checkpoint, full rebuilds written
+   * with writeFull, log truncations of a rolled-back commit), and rebuilds through page reads
+   * still reading their pages.
+   */
+  inFlight() {
+    const n = this.#inflight;
+    return { commits: n.commit, catchUps: n['catch-up'], checkpointPages: n.pages, headFlips: n.flip,
+      rebuilds: n.full, rebuildReads: n.rebuildReads, truncations: n.truncate };
+  }
+
   #issue(r, write) {
     if (write.kind === 'full') r.generation++;
+    const kind = write.what ?? write.kind;
+    this.#inflight[kind]++;
+    const settled = () => { this.#inflight[kind]--; };
     r.writes++;
     r.tail = write.lsn;
     if (write.kind !== 'commit') r.repairing = true;
@@ -314,6 +333,7 @@ export class ReplicaSet {
     } catch (error) {
       promise = Promise.reject(error);
     }
+    promise.then(settled, settled);
     return promise.then(() => {
       r.writes--;
       r.end = write.lsn;
@@ -431,6 +451,7 @@ export class ReplicaSet {
       if (!result.ok && !result.unknown) continue;
       const r = this.#replicas[result.index];
       r.writes++;
+      this.#inflight.truncate++;
       try {
         try {
           await r.store.truncateLog(durable);
@@ -450,6 +471,7 @@ export class ReplicaSet {
         problems.push(`replica #${r.index} (${r.store.describe?.() ?? ''}): ${error?.message ?? error}`);
       } finally {
         r.writes--;
+        this.#inflight.truncate--;
       }
       r.tail = r.end;
       this.#refresh(r);
@@ -498,6 +520,19 @@ export class ReplicaSet {
   // replica was written meanwhile or the ring lacks a record; nothing is written unless every
   // page was read and checked.
   async #rebuildThroughPages(r) {
+    this.#inflight.rebuildReads++;
+    let write;
+    try {
+      write = await this.#readForRebuild(r);
+    } finally {
+      this.#inflight.rebuildReads--;
+    }
+    // Nothing may have been written to r since the reads were checked (a commit's own rebuild).
+    if (write && !write.moved() && !this.#core.closed) await this.#issue(r, write);
+  }
+
+  // The reading part of #rebuildThroughPages: the writeFull to issue, or null (gave up).
+  async #readForRebuild(r) {
     const start = r.end;
     const generation = r.generation;
     const moved = () => r.writes > 0 || r.end !== start || r.generation !== generation;
@@ -511,7 +546,7 @@ export class ReplicaSet {
         for (let id = from; id < Math.min(n, from + REBUILD_CHUNK_PAGES); id++) ids.push(id);
         return { lsn: this.#core.durableLsn, n, images: ids.length ? this.#core.durableImages(ids) : new Map() };
       });
-      if (moved() || this.#core.closed) return;
+      if (moved() || this.#core.closed) return null;
       if (since < 0) {
         since = taken.lsn;
         count = taken.n;
@@ -531,14 +566,14 @@ export class ReplicaSet {
       for (let id = count; id < n; id++) again.add(id);
       return { lsn, n, images: this.#core.durableImages([...again].filter((id) => id < n)) };
     });
-    if (last === null || moved() || this.#core.closed) return;
+    if (last === null || moved() || this.#core.closed) return null;
     for (const [id, image] of last.images) images.set(id, image);
     const meta = images.get(0);
     const pages = [...images].filter(([id]) => id !== 0 && id < last.n).sort((a, b) => a[0] - b[0]);
-    if (pages.length !== last.n - 1) return;   // cannot happen: every id below n was taken once
+    if (pages.length !== last.n - 1) return null;   // cannot happen: every id below n was taken once
     r.pagedRebuild = false;
-    await this.#issue(r, { kind: 'full', lsn: last.lsn, ckptLsn: last.lsn, pageCount: last.n,
-      run: () => r.store.writeFull(meta, pages) });
+    return { kind: 'full', lsn: last.lsn, ckptLsn: last.lsn, pageCount: last.n, moved,
+      run: () => r.store.writeFull(meta, pages) };
   }
 
   // Catch-up of r from a healthy peer's log; a rebuild when no peer has the records.
@@ -611,7 +646,7 @@ export class ReplicaSet {
   async writeCheckpointPages(indexes, pages) {
     const outcomes = await Promise.all(this.#unchanged(indexes).map((i) => {
       const r = this.#replicas[i];
-      return this.#issue(r, { kind: 'checkpoint', lsn: r.tail, run: () => r.store.writePages(pages) })
+      return this.#issue(r, { kind: 'checkpoint', what: 'pages', lsn: r.tail, run: () => r.store.writePages(pages) })
         .then((result) => (result.ok ? i : -1));
     }));
     return outcomes.filter((i) => i >= 0);
@@ -639,7 +674,8 @@ export class ReplicaSet {
         }
         return -1;
       }
-      const result = await this.#issue(r, { kind: 'checkpoint', lsn: r.tail, run: () => r.store.flipHead(meta, written) });
+      const result = await this.#issue(r, { kind: 'checkpoint', what: 'flip', lsn: r.tail,
+        run: () => r.store.flipHead(meta, written) });
       if (!result.ok) return -1;
       r.ckptLsn = lsn;
       return i;

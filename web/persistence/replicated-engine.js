@@ -225,11 +225,14 @@ export class ReplicatedEngine {
   whenHealthy(timeoutMs) { return this.#repairer.whenHealthy(timeoutMs); }
   /** Pauses or resumes background repair. */
   pauseRepair(paused) { this.#committer.pauseRepair(paused); }
-  /** { commits, rollbacks, checkpoints, checkpointing, logBytes, cache? } so far (cache: paged core only). */
+  /**
+   * { commits, rollbacks, checkpoints, checkpointing, logBytes, inFlight, cache? } so far (cache: paged
+   * core only; inFlight: the store writes under way, replica-set.js inFlight()).
+   */
   stats() {
     const out = { commits: this.#committer.commits, rollbacks: this.#committer.rollbacks,
       checkpoints: this.#committer.checkpoints, checkpointing: this.#committer.checkpointing,
-      logBytes: this.#committer.logBytes };
+      logBytes: this.#committer.logBytes, inFlight: this.#replicaSet.inFlight() };
     const fetcher = this.pageFetcher;
     if (fetcher !== null) {
       // A core with a page cache: its figures, and the page reads that resolved its faults.
