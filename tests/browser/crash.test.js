@@ -1,11 +1,22 @@
-// Killed browsers: Chromium is SIGKILLed (its whole process group) at random
-// moments while un-awaited PutItems stream in, again and again on the same
-// profile, with a tiny log limit so that checkpoints, log trims and replica
-// rebuilds are under way at many of the kills (counted: the test fails if
-// no kill hit a checkpoint). The page reports every write whose promise resolved to the test
-// (exposeFunction) before the kill. After each restart: every reported write
-// is there with its value, the core's integrity check passes; at the end no
-// replica is left broken after repair.
+// Killed browsers: Chromium is SIGKILLed (its whole process group) again and again on the same
+// profile while un-awaited PutItems stream in. The page reports every write whose promise
+// resolved to the test (exposeFunction) before the kill. After each restart: every reported write
+// is there with its value and the core's integrity check passes; at the end no replica is left
+// broken after repair.
+//
+// Where the kills land: a tiny log limit (32 KiB) starts a checkpoint every few commits, and each
+// round aims its kill, in turn, at (1) a head flip (the checkpoint's last write, which also trims
+// the log up to the new checkpoint), (2) checkpoint page versions being written, (3) a replica
+// rebuild (one replica deleted, or its head damaged, before the start, so that the first commit
+// rebuilds it with writeFull; repair is paused until the writes stream so that it cannot finish
+// before), (4) a random moment. An aimed round waits until the page sees that kind of write issued
+// (db.stats().inFlight, checked between every two tasks), then kills at once; the state sampled
+// then (at most a few ms before the SIGKILL) is what each round counts as in flight. The test
+// fails unless some kill landed during each of the three kinds, some checkpoint completed, and
+// at least half of the restarts (and the final start) found a non-empty set of acknowledged writes
+// intact: it cannot pass with every round coming back empty. (A log truncation of a rolled-back
+// commit needs a failed quorum, which kills alone do not cause: tests/js/persistence-sim.test.js
+// crashes during those.)
 //
 // Chromium may find the origin's IndexedDB LevelDB store corrupt after a kill and delete it
 // whole (google/leveldb#1287; tests/browser/dataloss.test.js reproduces it). open() must then
@@ -27,9 +38,13 @@ import { appPage, ENGINE, freshProfile, servePages, startChromium } from './harn
 
 // Fewer rounds in Firefox and WebKit, whose starts are slower (the long runs belong in benchmarks).
 const KILLS = Number(process.env.PD_CRASH_KILLS || (ENGINE === 'chromium' ? 20 : 6));
-// A tiny log limit: checkpoints (page writes, head flips, log trims) run nearly all the time, so
-// kills land in the middle of them too.
-const OPTIONS = { logLimitBytes: 32 * 1024, checkpointChunkPages: 4 };
+// A tiny log limit: a checkpoint starts every few commits (page versions in chunks of 16, then the
+// head flip that trims the log), so they run nearly all the time.
+const OPTIONS = { logLimitBytes: 32 * 1024, checkpointChunkPages: 16 };
+// What round r aims its kill at (TARGETS[r % 4]; db.stats().inFlight names), and the kinds that
+// must each have been in flight at some kill (every one is aimed at within the first 3 rounds).
+const TARGETS = ['headFlips', 'checkpointPages', 'rebuilds', 'random'];
+const KINDS = ['headFlips', 'checkpointPages', 'rebuilds'];
 // Diagnostics (PD_CRASH_LOGDIR): Chromium's stderr per round, the profile's IndexedDB
 // listing before each start, the replicas' raw heads, surviving processes after kills,
 // and a copy of the profile as it was before the start of a failing round.
@@ -108,7 +123,12 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
   let wiped = 0;       // rounds where open() rejected with DataLossError: the browser wiped the origin
   let outOfStep = 0;   // restarts that found the replicas at different LSNs (a commit cut short)
   let checkpoints = 0; // checkpoints written across the rounds
-  let duringCheckpoint = 0;   // kills while a checkpoint was being written
+  let verified = 0;    // restarts that found a non-empty set of acknowledged writes intact
+  const during = Object.fromEntries([...KINDS, 'checkpointing', 'truncations'].map((k) => [k, 0]));  // kills while k ran
+  const aimed = { hits: 0, rounds: 0 };
+  const perRound = [];  // per round, what was in flight at its kill: F head flip, P checkpoint pages, R rebuild,
+  // T log truncation, C a checkpoint between its writes, '-' only commits or nothing
+  const slow = { chromium: 1, firefox: 5, webkit: 6 }[ENGINE];
   let chrome = null;
   try {
     for (let round = 0; round < KILLS; round++) {
@@ -125,7 +145,16 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
         extraArgs: CHROME_LOG_ARGS } : {}) });
       const page = await appPage(chrome.context, server.url);
       if (LOGDIR && process.env.PD_CRASH_RAW !== '0') diag(`${tag} raw: ${JSON.stringify(await page.evaluate(() => app.rawState('crash')))}`);
-      let info = await page.evaluate((o) => app.tryOpen('crash', o), OPTIONS);
+      const target = TARGETS[round % TARGETS.length];
+      const rebuild = target === 'rebuilds' && acked.size > 0;
+      if (rebuild) {
+        // One replica lost (deleted) or damaged (its head) behind the database's back: the first
+        // commit rebuilds it. Repair waits until the writes stream, so the rebuild runs under the kill.
+        const victim = `crash#${Math.floor(round / TARGETS.length) % 3}`;
+        if (Math.floor(round / TARGETS.length) % 2 === 0) await page.evaluate((d) => app.deleteIdb(d), victim);
+        else await page.evaluate((d) => app.corruptIdb(d, { head: true, seed: 7 }), victim);
+      }
+      let info = await page.evaluate(([o, p]) => app.tryOpen('crash', o, p), [OPTIONS, { pauseRepair: rebuild }]);
       if (info.error?.name === 'DataLossError') {
         // Chromium found the origin's IndexedDB store corrupt and deleted it (all three replicas):
         // detected and refused, as it must be. Start over empty and keep going.
@@ -134,7 +163,8 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
           `rejected with DataLossError (${acked.size} acknowledged writes lost with it): ${info.error.message}`);
         diag(`${tag} DataLossError with ${acked.size} acked: ${info.error.message}`);
         acked.clear();
-        info = await page.evaluate((o) => app.tryOpen('crash', { ...o, acceptDataLoss: true }), OPTIONS);
+        info = await page.evaluate(([o, p]) => app.tryOpen('crash', { ...o, acceptDataLoss: true }, p),
+          [OPTIONS, { pauseRepair: rebuild }]);
       }
       assert.equal(info.error, undefined, `round ${round} (seed ${seed}): open failed: ${JSON.stringify(info.error)}`);
       if (LOGDIR) {
@@ -158,17 +188,33 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
       const missing = [...acked].filter((k) => !present.has(k));
       assert.deepEqual(missing, [], `round ${round} (seed ${seed}): acknowledged writes lost`);
       assert.deepEqual(all.wrong, [], `round ${round} (seed ${seed}): wrong values`);
+      if (acked.size > 0) verified++;
       assert.equal(await page.evaluate(() => app.check()), '', `round ${round}: integrity check`);
       assert.equal(info.role, 'owner');
-      if (new Set(info.replicas.map((r) => r.lsn)).size > 1) outOfStep++;
-      // Stream writes, and kill at a random moment (sometimes right away, while open's repair may run).
+      if (!rebuild && new Set(info.replicas.map((r) => r.lsn)).size > 1) outOfStep++;
+      // Stream writes, and kill: as soon as the round's target kind of replica write is issued, or
+      // at a random moment (sometimes right away, while open's repair may run).
       await page.exposeFunction('reportAck', (key) => { acked.add(key); });
-      await page.evaluate((prefix) => app.streamWrites(prefix), `r${String(round).padStart(2, '0')}-`);
-      // Firefox and WebKit take longer to start and to finish a checkpoint (WebKitGTK: a commit
-      // of a few hundred puts takes ~1.5 s here): longer waits, so that checkpoints complete.
-      const slow = { chromium: 1, firefox: 5, webkit: 6 }[ENGINE];
-      const waitMs = random() < 0.15 ? Math.floor(random() * 30) : (300 + Math.floor(random() * 1500)) * slow;
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      const prefix = `r${String(round).padStart(2, '0')}-`;
+      let state;
+      let waitMs;
+      if (target !== 'random') {
+        // Firefox and WebKit take longer to start and to finish a checkpoint (WebKitGTK: a commit
+        // of a few hundred puts takes ~1.5 s here): longer waits.
+        state = await page.evaluate(([p, kind, ms, resume]) => {
+          const seen = app.waitInFlight(kind, ms);
+          app.streamWrites(p, { burst: 3 });
+          if (resume) app.resumeRepair();
+          return seen;
+        }, [prefix, target, 6000 * slow, rebuild]).catch(() => null);
+        waitMs = state?.waitedMs;
+        aimed.rounds++;
+        if (state?.hit) aimed.hits++;
+      } else {
+        await page.evaluate((p) => app.streamWrites(p, { burst: 3 }), prefix);
+        waitMs = random() < 0.15 ? Math.floor(random() * 30) : (300 + Math.floor(random() * 1500)) * slow;
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
       if (LOGDIR) {
         const events = await page.evaluate(() => app.replicaEvents()).catch((error) => [String(error)]);
         const bad = events.filter((e) => e.status !== 'healthy');
@@ -176,12 +222,17 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
           (bad.length ? `: ${JSON.stringify(bad.slice(-6))}` : '') +
           (page.errors.length ? `; page errors: ${JSON.stringify(page.errors.slice(-5))}` : ''));
       }
-      const state = await page.evaluate(() => app.checkpointState()).catch(() => null);
+      if (target === 'random') state = await page.evaluate(() => app.inFlight()).catch(() => null);
       await chrome.kill();
       if (state) {
         checkpoints += state.checkpoints;
-        if (state.checkpointing) duringCheckpoint++;
+        for (const kind of Object.keys(during)) if (state[kind] > 0 || state[kind] === true) during[kind]++;
       }
+      const codes = [['headFlips', 'F'], ['checkpointPages', 'P'], ['rebuilds', 'R'], ['truncations', 'T']]
+        .filter(([k]) => state?.[k] > 0).map(([, c]) => c).join('');
+      perRound.push(`${round}:${codes || (state?.checkpointing ? 'C' : '-')}`);
+      diag(`${tag} aimed at ${target}${rebuild ? ' (a replica lost before the start)' : ''}: killed after ` +
+        `${waitMs} ms with ${JSON.stringify(state)}`);
       if (LOGDIR) {
         const left = survivors(profile);
         diag(`${tag} killed after ${waitMs} ms, acked ${acked.size}; processes left: ${left.length}` +
@@ -197,6 +248,7 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
     chrome = await startChromium({ profile });
     const page = await appPage(chrome.context, server.url);
     const last = await page.evaluate((o) => app.tryOpen('crash', o), OPTIONS);
+    if (last.error === undefined && acked.size > 0) verified++;
     if (last.error?.name === 'DataLossError') {
       wiped++;
       t.diagnostic(`final start (seed ${seed}): the browser wiped the origin's IndexedDB; open() rejected ` +
@@ -211,8 +263,15 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
     assert.deepEqual([...acked].filter((k) => !present.has(k)), [], `seed ${seed}: acknowledged writes lost`);
     assert.deepEqual(all.wrong, []);
     assert.ok(wiped > 0 || acked.size > KILLS * 10, `only ${acked.size} writes were acknowledged: the test did not write much`);
-    assert.ok(checkpoints > 0 && duringCheckpoint > 0, `${checkpoints} checkpoints, ${duringCheckpoint} kills during ` +
-      'one: the kills did not reach the checkpoints');
+    // Restarts that found acknowledged writes to check (a round the browser wiped has none): not
+    // all empty, most of them.
+    assert.ok(verified >= Math.ceil(KILLS / 2), `only ${verified} of ${KILLS} starts after a kill found acknowledged ` +
+      `writes to check (${wiped} wiped by the browser)`);
+    assert.ok(checkpoints > 0, `no checkpoint completed in ${KILLS} rounds`);
+    for (const kind of KINDS.slice(0, Math.min(KILLS, KINDS.length))) {
+      assert.ok(during[kind] > 0, `no kill landed while ${kind} were in flight (${JSON.stringify(during)}; aimed ` +
+        `kills that saw their target: ${aimed.hits} of ${aimed.rounds})`);
+    }
     const healthy = await page.evaluate(() => app.whenHealthy(30_000));
     assert.ok(healthy.every((r) => r.status === 'healthy' && r.lsn === healthy[0].lsn), JSON.stringify(healthy));
     const scanned = await page.evaluate(() => app.verifyReplicas());
@@ -223,8 +282,9 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
     assert.deepEqual(page.errors, []);
     await page.evaluate(() => app.close());
     t.diagnostic(`${ENGINE}, seed ${seed}: ${KILLS - wiped} of ${KILLS} restarts after a kill kept every acknowledged write; ` +
-      `${acked.size} acknowledged writes; ${checkpoints} checkpoints, ${duringCheckpoint} ` +
-      `kills while one was written; ${outOfStep} of ${KILLS} restarts found ` +
+      `${verified} starts checked a non-empty set; ${acked.size} acknowledged writes; ${checkpoints} checkpoints ` +
+      `completed; kills while in flight: ${JSON.stringify(during)} (aimed kills that saw their target: ` +
+      `${aimed.hits} of ${aimed.rounds}; per round ${perRound.join(' ')}); ${outOfStep} of ${KILLS} restarts found ` +
       `the replicas at different LSNs; ${wiped} found the origin's IndexedDB wiped by the browser (DataLossError)`);
   } finally {
     if (chrome) await chrome.close();

@@ -10,9 +10,13 @@ let db = null;              // the database this page opened last
 const events = [];          // replica events seen by this page
 let checkpoints = 0;        // checkpoint events seen by this page
 
-/** Opens `name` (options as open()) as this page's database. Resolves to its description. */
-export async function openDb(name, options = {}) {
+/**
+ * Opens `name` (options as open()) as this page's database. Resolves to its description.
+ * page.pauseRepair: background repair paused from the moment open() resolves (resumeRepair()).
+ */
+export async function openDb(name, options = {}, { pauseRepair = false } = {}) {
   db = await open(name, options);
+  if (pauseRepair) db.pauseRepair(true);
   db.on('replica', (r) => events.push(r));
   db.on('checkpoint', () => { checkpoints++; });
   const tables = (await db.send('ListTables', {})).TableNames;
@@ -28,9 +32,9 @@ export async function openDb(name, options = {}) {
 }
 
 /** Opens `name` and reports the error instead of throwing: { error } or the description. */
-export async function tryOpen(name, options = {}) {
+export async function tryOpen(name, options = {}, page = {}) {
   try {
-    return await openDb(name, options);
+    return await openDb(name, options, page);
   } catch (error) {
     return { error: { name: error.name, message: error.message } };
   }
@@ -45,12 +49,41 @@ export async function describe() {
 
 export function database() { return db; }
 
-/** { checkpoints: seen by this page, checkpointing: one is being written now, logBytes }. */
-export function checkpointState() {
-  const stats = db?.stats() ?? {};
-  return { checkpoints, checkpointing: stats.checkpointing ?? false, logBytes: stats.logBytes ?? 0 };
-}
 export function replicaEvents() { return events.slice(); }
+export function resumeRepair() { db.pauseRepair(false); }
+
+/**
+ * What the database is doing now: db.stats().inFlight (replica writes under way per kind: commits,
+ * catchUps, checkpointPages, headFlips, rebuilds, rebuildReads, truncations), plus checkpointing
+ * and the checkpoints this page saw. null before a database is open.
+ */
+export function inFlight() {
+  const stats = db?.stats();
+  return stats ? { ...stats.inFlight, checkpointing: stats.checkpointing, checkpoints } : null;
+}
+
+/**
+ * Resolves as soon as inFlight()[kind] > 0, or after `ms`: { hit, waitedMs, ...inFlight() }. It
+ * looks between every two tasks of the page (a MessageChannel loop), so a replica write is seen
+ * in the task that issued it.
+ */
+export function waitInFlight(kind, ms) {
+  const start = performance.now();
+  const channel = new MessageChannel();
+  return new Promise((resolve) => {
+    channel.port1.onmessage = () => {
+      const now = inFlight();
+      const waited = performance.now() - start;
+      if (now?.[kind] > 0 || waited >= ms) {
+        channel.port1.close();
+        resolve({ hit: now?.[kind] > 0, waitedMs: Math.round(waited), ...now });
+      } else {
+        channel.port2.postMessage(null);
+      }
+    };
+    channel.port2.postMessage(null);
+  });
+}
 
 /** The value every test item with key `key` must hold. */
 export function valueOf(key) {
