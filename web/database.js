@@ -44,7 +44,7 @@ import { DatabaseBase, rememberStopped } from './database-base.js';
 import { PocketDynamoError, fromWire, isWireError } from './errors.js';
 import { askPersistence } from './persistence/ask-persistence.js';
 import { MemoryEngine } from './persistence/memory-engine.js';
-import { runWithPages } from './persistence/page-fetcher.js';
+import { runWithPages, wholeDatabaseReadAhead } from './persistence/page-fetcher.js';
 import { ReplicatedEngine } from './persistence/replicated-engine.js';
 import { parseStorage } from './persistence/select-store.js';
 import { EVENTS, runCall } from './rpc.js';
@@ -64,9 +64,14 @@ const NO_CHANGES = [];
 // Runs fn (one engine call) on the owner's engine: with a bounded page cache,
 // through the fault loop (persistence/page-fetcher.js: a page the core lacks
 // is read from a replica and the call runs again); otherwise at once.
-function paged(owner, fn) {
+function paged(owner, fn, options) {
   const fetcher = owner.pageFetcher ?? null;
-  return fetcher === null ? fn() : runWithPages(fn, fetcher);
+  return fetcher === null ? fn() : runWithPages(fn, fetcher, options);
+}
+
+// For a core call that visits every page: read them 64 at a time, not one per fault (page-fetcher.js).
+function everyPage(owner) {
+  return { readAhead: wholeDatabaseReadAhead(() => owner.engine.pageCount) };
 }
 
 export class Database extends DatabaseBase {
@@ -382,12 +387,12 @@ export class Database extends DatabaseBase {
           return texts;
         }));
       }
-      case 'check': return this.#enqueue(() => paged(owner, () => owner.engine.check()));
+      case 'check': return this.#enqueue(() => paged(owner, () => owner.engine.check(), everyPage(owner)));
       case 'snapshot':
         // A durable state: wait for commits with the queue held, so nothing new is applied meanwhile.
         return this.#enqueue(async () => {
           await owner.drain();
-          return paged(owner, () => owner.engine.snapshot());
+          return paged(owner, () => owner.engine.snapshot(), everyPage(owner));
         });
       case 'whenHealthy': return owner.whenHealthy(args.timeoutMs);
       case 'replicas': return Promise.resolve(owner.replicas());

@@ -129,18 +129,92 @@ test('PageFetcher: pages and read-ahead in one read from the first replica', asy
   assert.equal(replicas.damaged.length, 0);
 });
 
-test('PageFetcher: a damaged page comes from the next replica, which is reported', async () => {
+test('PageFetcher: a damaged or missing page comes from the next replica and is repaired in place, no rebuild', async () => {
   const stores = await threeStores(checkpoint(10, 12));
   stores[0].damagePage(3);
+  stores[0].dropPage(4);
+  const replicas = replicaView({ durable: 10 });
+  const { install, installed } = installer();
+  const events = [];
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10,
+    emit: (name, detail) => events.push({ name, ...detail }) });
+  await fetcher.fetch([3, 4, 5]);
+  assert.deepEqual(installed.get(3), (await stores[1].readPages([3])).get(3), 'the sound copy');
+  assert.equal(fakeTools.verifyPageImage(3, installed.get(3), PAGE, 10), '');
+  assert.equal(fetcher.reads, 2, 'the second read asks only for what is still missing');
+  await fetcher.repairsDone();
+  // Replica #0 is at the same checkpoint as the one that gave the sound copies: they are the very
+  // images it should hold, written over its bad ones; it is not reported for a rebuild.
+  assert.deepEqual(replicas.damaged, [], 'no rebuild');
+  const repaired = await stores[0].readPages([3, 4, 5]);
+  for (const id of [3, 4, 5]) assert.deepEqual(repaired.get(id), page(id, 10, id), `page ${id} of replica #0`);
+  assert.equal(fetcher.repaired, 2);
+  assert.deepEqual(events.map((e) => [e.name, e.index, e.badPages, e.repaired, e.pageFault]).sort(),
+    [['scan', 0, [3], [3], true], ['scan', 0, [4], [4], true]]);
+});
+
+test('PageFetcher: across checkpoints only the very image that was damaged repairs in place; else a rebuild', async () => {
+  // Replica #0 at checkpoint 10; #1 and #2 at checkpoint 14, where page 3 is unchanged (the
+  // version of LSN 10) and page 5 changed.
+  const older = checkpoint(10, 12);
+  const stores = await threeStores(older);
+  const newer = { meta: meta(14, 12), pages: older.pages.map(([id, image]) => [id, id === 3 ? image : page(id, 14, id + 7)]) };
+  for (const s of stores.slice(1)) await s.writeFull(newer.meta, newer.pages);
+  stores[0].damagePage(3);   // the body: the header (id, LSN 10, CRC) still names the image
+  stores[0].damagePage(5);
+  stores[0].dropPage(6);     // missing: nothing names what it was
+  const replicas = replicaView({ durable: 14 });
+  const { install, installed } = installer();
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10 });
+  await fetcher.fetch([3, 5, 6]);
+  assert.deepEqual(installed.get(5), page(5, 14, 12));
+  await fetcher.repairsDone();
+  assert.deepEqual((await stores[0].readPages([3])).get(3), page(3, 10, 3), 'page 3 repaired: the same image');
+  assert.notEqual(fakeTools.verifyPageImage(5, (await stores[0].readPages([5])).get(5), PAGE, 10), '',
+    'page 5 of checkpoint 14 is not what checkpoint 10 holds: not written there');
+  assert.deepEqual(replicas.damaged.map(({ index, id }) => [index, id]).sort(), [[0, 5], [0, 6]], 'rebuilt instead');
+  assert.equal(fetcher.repaired, 1);
+});
+
+test('PageFetcher: a repair refused (the checkpoint moved, a write failed) leaves the replica to be rebuilt', async () => {
+  const stores = await threeStores(checkpoint(10, 12));
+  stores[0].damagePage(3);
+  stores[0].faults.failWrites = 1;
   const replicas = replicaView({ durable: 10 });
   const { install, installed } = installer();
   const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10 });
-  await fetcher.fetch([3, 5]);
-  assert.deepEqual(installed.get(3), (await stores[1].readPages([3])).get(3), 'the sound copy');
-  assert.equal(fakeTools.verifyPageImage(3, installed.get(3), PAGE, 10), '');
+  await fetcher.fetch([3]);
+  assert.ok(installed.has(3));
+  await fetcher.repairsDone();
   assert.deepEqual(replicas.damaged.map(({ index, id }) => [index, id]), [[0, 3]]);
-  assert.match(replicas.damaged[0].problem, /checksum/);
-  assert.equal(fetcher.reads, 2, 'the second read asks only for what is still missing');
+  assert.match(replicas.damaged[0].problem, /checksum.*repairing it failed.*injected/);
+  assert.equal(fetcher.repaired, 0);
+});
+
+test('PageFetcher: a replica slow to answer is not waited for: the next one is asked too', async () => {
+  const stores = await threeStores(checkpoint(10, 12));
+  // Replica #0 answers only when the test lets it (MemoryStore io hook).
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  stores[0] = new MemoryStore({ label: 'replica #0', disk: stores[0].disk, io: () => held });
+  const replicas = replicaView({ durable: 10 });
+  const { install, installed, calls } = installer();
+  const fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10,
+    hedgeMs: 5 });
+  await fetcher.fetch([3, 5], [7]);
+  assert.deepEqual([...installed.keys()].sort((a, b) => a - b), [3, 5, 7], 'from replica #1, read-ahead included');
+  assert.equal(fetcher.hedged, 1);
+  assert.equal(fetcher.reads, 2);
+  release();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(calls, [[3, 5, 7]], 'the late answer installs nothing');
+  assert.deepEqual(replicas.damaged, []);
+  // An answer within hedgeMs is used alone.
+  const quick = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE, install, replicas, released: 10,
+    hedgeMs: 60_000 });
+  await quick.fetch([8]);
+  assert.equal(quick.reads, 1);
+  assert.equal(quick.hedged, 0);
 });
 
 test('PageFetcher: a page the core refuses is read from the next replica', async () => {

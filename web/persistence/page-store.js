@@ -130,6 +130,22 @@ export function pageHeader(bytes) {
 }
 
 /**
+ * True if `image`, a sound checkpoint image of page `id` read from a replica whose checkpoint is at
+ * `ckptLsn`, is provably the image a replica whose checkpoint is at `wantedCkptLsn` should hold
+ * for that page, where that replica's own copy is `bad` (damaged; undefined when missing). Replica
+ * states are one linear history, so the same checkpoint LSN means the same checkpoint pages;
+ * across checkpoints only the very image that was damaged will do: `bad`'s header still names
+ * this id with the image's page LSN and CRC (a CRC32C over the whole page).
+ */
+export function samePageImage(id, image, ckptLsn, bad, wantedCkptLsn) {
+  if (ckptLsn === wantedCkptLsn) return true;
+  const header = pageHeader(image);
+  const badHeader = bad ? pageHeader(bad) : null;
+  return header !== null && badHeader !== null && badHeader.id === id && badHeader.lsn === header.lsn &&
+    badHeader.crc === header.crc && header.lsn <= wantedCkptLsn;
+}
+
+/**
  * A head read from a meta page image without checking it: { lsn, pageCount,
  * pageSize, crc, meta }. Fields of a too-short image are NaN.
  */

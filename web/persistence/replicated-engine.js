@@ -129,7 +129,7 @@ export class ReplicatedEngine {
     // A core opened with a bounded page cache: pages it lacks come from the replicas (page-fetcher.js).
     // A core opened without one holds every page and never faults.
     const pageFetcher = pagedCore
-      ? new PageFetcher({ stores, tools, pageSize: engine.pageSize, replicas: replicaSet,
+      ? new PageFetcher({ stores, tools, pageSize: engine.pageSize, replicas: replicaSet, emit: relay,
         install: (ids, images) => engine.installPages(ids, images), released: coreRecordsBase })
       : null;
     if (pageFetcher !== null) replicaSet.usePages((fn) => runWithPages(fn, pageFetcher));
@@ -237,7 +237,8 @@ export class ReplicatedEngine {
     if (fetcher !== null) {
       // A core with a page cache: its figures, and the page reads that resolved its faults.
       out.cache = { ...this.engine.cacheStats, pageReads: fetcher.reads, pagesRead: fetcher.pages,
-        pagesRejected: fetcher.rejected, wasmMemoryBytes: this.engine.memoryBytes };
+        pagesRejected: fetcher.rejected,
+        pageReadsHedged: fetcher.hedged, pagesRepaired: fetcher.repaired, wasmMemoryBytes: this.engine.memoryBytes };
     }
     return out;
   }
@@ -253,6 +254,7 @@ export class ReplicatedEngine {
       await Promise.resolve(this.#marker.write(this.engine.durableLsn)).catch(() => {});
     }
     await this.#scrubber?.close();
+    await this.pageFetcher?.repairsDone();
     await this.#repairer.close();
     await this.#replicaSet.close();
     await this.#release();

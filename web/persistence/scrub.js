@@ -18,7 +18,7 @@
 // stores' bandwidth. Events: emit('scan', { index, lsn, badPages, repaired,
 // scrub: { from, to } }) for a step that found damage.
 
-import { pageHeader, StoreError } from './page-store.js';
+import { samePageImage, StoreError } from './page-store.js';
 
 export const SCRUB_CHUNK_PAGES = 32;
 export const SCRUB_INTERVAL_MS = 200;
@@ -149,7 +149,6 @@ export class Scrubber {
 
   // A sound copy of page id from another replica that is provably the page the replica should hold.
   async #copyFromPeer(index, id, bad, ckpt, pageSize) {
-    const badHeader = bad ? pageHeader(bad) : null;
     for (let k = 1; k < this.#stores.length; k++) {
       const peer = (index + k) % this.#stores.length;
       let read;
@@ -160,12 +159,7 @@ export class Scrubber {
       }
       const image = read.get(id);
       if (image === undefined || this.#tools.verifyPageImage(id, image, pageSize, read.ckptLsn) !== '') continue;
-      const header = pageHeader(image);
-      if (read.ckptLsn === ckpt) return image;
-      if (badHeader && badHeader.id === id && badHeader.lsn === header.lsn && badHeader.crc === header.crc &&
-          header.lsn <= ckpt) {
-        return image;
-      }
+      if (samePageImage(id, image, read.ckptLsn, bad, ckpt)) return image;
     }
     return null;
   }

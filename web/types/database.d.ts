@@ -171,7 +171,8 @@ export declare class Database extends DatabaseBase {
    * Commits that reached two replicas, and ones that were undone, since open (null when forwarding);
    * checkpoints and the log's bytes; with a core page cache (db.recovery.lazy), `cache`: the core's
    * figures (bytes resident and pinned, hits, misses, evictions, record bytes kept), the replica
-   * reads that resolved its page faults, and the core's wasm memory in bytes. `inFlight`: the
+   * reads that resolved its page faults (of which hedged: sent to a second replica because the
+   * first was slow), damaged pages they repaired in place, and the core's wasm memory in bytes. `inFlight`: the
    * replica writes under way now, per kind (commit appends, catch-ups, checkpoint page versions,
    * head flips, which also trim the log, full rebuilds, log truncations of a rolled-back commit),
    * and rebuilds still reading their pages.
@@ -182,6 +183,7 @@ export declare class Database extends DatabaseBase {
       rebuildReads: number; truncations: number };
     cache?: { residentBytes: number; pinnedBytes: number; hits: number; misses: number; evictions: number;
       retainedRecordBytes: number; pageReads: number; pagesRead: number; pagesRejected: number;
+      pageReadsHedged: number; pagesRepaired: number;
       wasmMemoryBytes: number };
   } | null;
   /** Pauses (true) or resumes (false) background repair (tests, demonstrations; owner only). */

@@ -459,7 +459,8 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
   let lastAcked = 0;
   let lastTaken = 0;
   const stats = { sessions: 0, acked: 0, rollbacks: 0, checkpoints: 0, faults: 0, crashes: 0, damage: 0, steps: 0,
-    pageFaults: 0, pagesInstalled: 0, pagesRejected: 0, pageErrors: 0, evicted: 0, staleReads: 0, scrubRepairs: 0 };
+    pageFaults: 0, pagesInstalled: 0, pagesRejected: 0, pageErrors: 0, evicted: 0, staleReads: 0, scrubRepairs: 0,
+    faultRepairs: 0, hedgedReads: 0 };
   let oldCopy = null;                // { index, disk } a copy of a replica taken earlier
 
   const fail = (problem) => ({ ok: false, seed, problem, trace, stats });
@@ -558,8 +559,9 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
         get durableLsn() { return replicaSet.durableLsn; },
         pageDamaged: (...args) => replicaSet.pageDamaged(...args),
       };
+      // On the simulated clock: a read not answered within 20 ms also goes to the next replica.
       fetcher = new PageFetcher({ stores, tools: fakeTools, pageSize: PAGE_SIZE, replicas: view,
-        released: checkpointCheck ? released : -1,
+        released: checkpointCheck ? released : -1, timers: sim, hedgeMs: 20,
         install: (ids, images) => engine.installPages(ids, images) });
     }
     // An injected stale read (below): the replica's next readPages(ids) answers from this old disk.
@@ -708,6 +710,8 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
     if (fetcher) {
       stats.pagesInstalled += fetcher.pages;
       stats.pagesRejected += fetcher.rejected;
+      stats.faultRepairs += fetcher.repaired;
+      stats.hedgedReads += fetcher.hedged;
     }
     for (const store of stores) store.crash();
     for (const { resolve } of pending) resolve();
