@@ -12,8 +12,8 @@
 // before), (4) a random moment. An aimed round waits until the page sees that kind of write issued
 // (db.stats().inFlight, checked between every two tasks), then kills at once; the state sampled
 // then (at most a few ms before the SIGKILL) is what each round counts as in flight. The test
-// fails unless some kill landed during each of the three kinds, some checkpoint completed, and
-// at least half of the restarts (and the final start) found a non-empty set of acknowledged writes
+// fails unless some kill landed during each of the three kinds (so some checkpoint reached its
+// head flip), and at least half of the restarts (and the final start) found a non-empty set of acknowledged writes
 // intact: it cannot pass with every round coming back empty. (A log truncation of a rolled-back
 // commit needs a failed quorum, which kills alone do not cause: tests/js/persistence-sim.test.js
 // crashes during those.)
@@ -148,11 +148,13 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
       const target = TARGETS[round % TARGETS.length];
       const rebuild = target === 'rebuilds' && acked.size > 0;
       if (rebuild) {
-        // One replica lost (deleted) or damaged (its head) behind the database's back: the first
+        // One replica damaged (its head) or lost (deleted) behind the database's back: the first
         // commit rebuilds it. Repair waits until the writes stream, so the rebuild runs under the kill.
+        // (A deleted replica is caught up from the logs instead while no checkpoint has flipped yet,
+        // as in the lean runs' three rounds: the first rebuild round damages a head.)
         const victim = `crash#${Math.floor(round / TARGETS.length) % 3}`;
-        if (Math.floor(round / TARGETS.length) % 2 === 0) await page.evaluate((d) => app.deleteIdb(d), victim);
-        else await page.evaluate((d) => app.corruptIdb(d, { head: true, seed: 7 }), victim);
+        if (Math.floor(round / TARGETS.length) % 2 === 0) await page.evaluate((d) => app.corruptIdb(d, { head: true, seed: 7 }), victim);
+        else await page.evaluate((d) => app.deleteIdb(d), victim);
       }
       let info = await page.evaluate(([o, p]) => app.tryOpen('crash', o, p), [OPTIONS, { pauseRepair: rebuild }]);
       if (info.error?.name === 'DataLossError') {
@@ -201,12 +203,14 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
       if (target !== 'random') {
         // Firefox and WebKit take longer to start and to finish a checkpoint (WebKitGTK: a commit
         // of a few hundred puts takes ~1.5 s here): longer waits.
+        // Not before 100 ms (x slow) of writes, so that rounds have acknowledged writes to check; a
+        // rebuild comes with the first commit, at once.
         state = await page.evaluate(([p, kind, ms, resume]) => {
-          const seen = app.waitInFlight(kind, ms);
+          const seen = app.waitInFlight(kind, ms, resume ? 0 : ms / 60);
           app.streamWrites(p, { burst: 3 });
           if (resume) app.resumeRepair();
-          return seen;
-        }, [prefix, target, 6000 * slow, rebuild]).catch(() => null);
+          return seen.then((s) => ({ ...s, acks: app.takeAcks() }));
+        }, [prefix, target, 6000 * slow, rebuild]).catch((error) => ({ error: String(error?.message ?? error) }));
         waitMs = state?.waitedMs;
         aimed.rounds++;
         if (state?.hit) aimed.hits++;
@@ -222,17 +226,22 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
           (bad.length ? `: ${JSON.stringify(bad.slice(-6))}` : '') +
           (page.errors.length ? `; page errors: ${JSON.stringify(page.errors.slice(-5))}` : ''));
       }
-      if (target === 'random') state = await page.evaluate(() => app.inFlight()).catch(() => null);
+      if (target === 'random') {
+        state = await page.evaluate(() => ({ ...app.inFlight(), acks: app.takeAcks() }))
+          .catch((error) => ({ error: String(error?.message ?? error) }));
+      }
       await chrome.kill();
+      // Acknowledged before the sample (returned with it), or reported through reportAck before the kill.
+      for (const key of state?.acks ?? []) acked.add(key);
       if (state) {
-        checkpoints += state.checkpoints;
+        checkpoints += state.checkpoints ?? 0;
         for (const kind of Object.keys(during)) if (state[kind] > 0 || state[kind] === true) during[kind]++;
       }
       const codes = [['headFlips', 'F'], ['checkpointPages', 'P'], ['rebuilds', 'R'], ['truncations', 'T']]
         .filter(([k]) => state?.[k] > 0).map(([, c]) => c).join('');
-      perRound.push(`${round}:${codes || (state?.checkpointing ? 'C' : '-')}`);
-      diag(`${tag} aimed at ${target}${rebuild ? ' (a replica lost before the start)' : ''}: killed after ` +
-        `${waitMs} ms with ${JSON.stringify(state)}`);
+      perRound.push(`${round}:${state?.error ? `E(${state.error.slice(0, 80)})` : codes || (state?.checkpointing ? 'C' : '-')}`);
+      diag(`${tag} aimed at ${target}${rebuild ? ' (a replica damaged or lost before the start)' : ''}: killed after ` +
+        `${waitMs} ms with ${JSON.stringify({ ...state, acks: state?.acks?.length })}`);
       if (LOGDIR) {
         const left = survivors(profile);
         diag(`${tag} killed after ${waitMs} ms, acked ${acked.size}; processes left: ${left.length}` +
@@ -262,12 +271,14 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs at random moments`,
     const present = new Set(all.keys);
     assert.deepEqual([...acked].filter((k) => !present.has(k)), [], `seed ${seed}: acknowledged writes lost`);
     assert.deepEqual(all.wrong, []);
-    assert.ok(wiped > 0 || acked.size > KILLS * 10, `only ${acked.size} writes were acknowledged: the test did not write much`);
+    assert.ok(wiped > 0 || acked.size > KILLS * 10, `only ${acked.size} writes were acknowledged: the test did not write ` +
+      `much (per round: ${perRound.join(' ')})`);
     // Restarts that found acknowledged writes to check (a round the browser wiped has none): not
     // all empty, most of them.
     assert.ok(verified >= Math.ceil(KILLS / 2), `only ${verified} of ${KILLS} starts after a kill found acknowledged ` +
       `writes to check (${wiped} wiped by the browser)`);
-    assert.ok(checkpoints > 0, `no checkpoint completed in ${KILLS} rounds`);
+    // A checkpoint reached its head flip (under a kill aimed at it) or completed before a kill.
+    assert.ok(checkpoints > 0 || during.headFlips > 0, `no checkpoint reached its head flip in ${KILLS} rounds`);
     for (const kind of KINDS.slice(0, Math.min(KILLS, KINDS.length))) {
       assert.ok(during[kind] > 0, `no kill landed while ${kind} were in flight (${JSON.stringify(during)}; aimed ` +
         `kills that saw their target: ${aimed.hits} of ${aimed.rounds})`);

@@ -63,18 +63,18 @@ export function inFlight() {
 }
 
 /**
- * Resolves as soon as inFlight()[kind] > 0, or after `ms`: { hit, waitedMs, ...inFlight() }. It
- * looks between every two tasks of the page (a MessageChannel loop), so a replica write is seen
- * in the task that issued it.
+ * Resolves as soon as inFlight()[kind] > 0 once `minMs` have passed, or after `ms`: { hit,
+ * waitedMs, ...inFlight() }. It looks between every two tasks of the page (a MessageChannel
+ * loop), so a replica write is seen in the task that issued it.
  */
-export function waitInFlight(kind, ms) {
+export function waitInFlight(kind, ms, minMs = 0) {
   const start = performance.now();
   const channel = new MessageChannel();
   return new Promise((resolve) => {
     channel.port1.onmessage = () => {
       const now = inFlight();
       const waited = performance.now() - start;
-      if (now?.[kind] > 0 || waited >= ms) {
+      if ((now?.[kind] > 0 && waited >= minMs) || waited >= ms) {
         channel.port1.close();
         resolve({ hit: now?.[kind] > 0, waitedMs: Math.round(waited), ...now });
       } else {
@@ -165,22 +165,32 @@ export function close() { return db.close(); }
 export function whenHealthy(ms = 20_000) { return db.whenHealthy(ms); }
 export function verifyReplicas() { return db.verifyReplicas(); }
 
+const acks = [];            // keys streamWrites saw acknowledged, not yet taken (takeAcks)
+
 /**
  * Streams un-awaited PutItems of keys `${prefix}<n>` forever (until the page
  * dies): a burst of `burst` writes every `everyMs` ms. Each acknowledged key
- * is passed to window.reportAck (a function the test exposed) as it resolves.
+ * is passed to window.reportAck (a function the test exposed) as it resolves,
+ * and kept for takeAcks() (a browser may deliver those calls late or, when it
+ * is killed, never).
  */
 export function streamWrites(prefix, { burst = 25, everyMs = 4 } = {}) {
   let n = 0;
   const tick = () => {
     for (let i = 0; i < burst; i++) {
       const key = `${prefix}${String(n++).padStart(7, '0')}`;
-      put(key).then(() => window.reportAck(key), () => {});
+      put(key).then(() => {
+        acks.push(key);
+        window.reportAck(key);
+      }, () => {});
     }
     setTimeout(tick, everyMs);
   };
   tick();
 }
+
+/** The keys streamWrites saw acknowledged since the last call. */
+export function takeAcks() { return acks.splice(0); }
 
 // --- raw IndexedDB: damage a replica behind the database's back ---
 
