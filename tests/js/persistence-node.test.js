@@ -421,6 +421,30 @@ async function headLsn(store) {
 }
 
 describe('quorum with injected store failures', () => {
+  test('a rolled-back commit is removed from a replica whose rebuild failed but whose append went through', async () => {
+    const s = stores();
+    const db = await open({ stores: s, ...EAGER });
+    await db.send('CreateTable', tableSpec(TABLE));
+    await putItems(db, 0, 10);
+    db.pauseRepair(true);
+    // Replica #2 applies the next commit but its reply is lost: the session no longer knows its state
+    // (a rebuild is due), while the store is in fact at the durable LSN.
+    s[2].faults.applyThenFail = 1;
+    await putItems(db, 10, 11);
+    const durable = (await db.replicas())[0].lsn;
+    assert.equal((await db.replicas())[2].lsn, null);
+    // The next commit rebuilds #2 (writeFull) and appends its record there; the rebuild fails, the
+    // append behind it goes through; #0 and #1 refuse the record: it is rolled back.
+    for (const store of s) store.faults.failWrites = 1;
+    await assert.rejects(putItems(db, 11, 12), /only 1 of 3 replicas could store/);
+    assert.ok(s[2].disk.log.every((e) => e.lsn <= durable), `replica #2 kept a rolled-back record: ` +
+      `${JSON.stringify(s[2].disk.log.map((e) => e.lsn))}, durable ${durable}`);
+    db.pauseRepair(false);
+    await db.whenHealthy(10_000);
+    assert.deepEqual(await scanKeys(db), expectedKeys(0, 11));
+    await db.close();
+  });
+
   test('one replica failing: writes succeed, it is marked failed, then repaired', async () => {
     const s = stores();
     const db = await dbOn(s);
