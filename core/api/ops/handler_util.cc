@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "table/limits.h"
 #include "value/json_codec.h"
 
 namespace pd {
@@ -274,6 +275,41 @@ DdbError ConditionFailed(const json& request, const std::optional<Item>& old) {
     return DdbError::ConditionalCheckFailed(ItemJson(*old));
   }
   return DdbError::ConditionalCheckFailed();
+}
+
+bool IsStreamLabel(const std::string& label) {
+  static constexpr char kShape[] = "0000-00-00T00:00:00.000";
+  if (label.size() != sizeof(kShape) - 1) return false;
+  for (size_t i = 0; i < label.size(); ++i) {
+    const bool ok = kShape[i] == '0' ? (label[i] >= '0' && label[i] <= '9') : label[i] == kShape[i];
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsStreamArnForm(const std::string& arn) {
+  static constexpr char kPrefix[] = "arn:aws:dynamodb:";
+  if (arn.compare(0, sizeof(kPrefix) - 1, kPrefix) != 0) return false;
+  const size_t region_end = arn.find(':', sizeof(kPrefix) - 1);
+  if (region_end == std::string::npos || region_end == sizeof(kPrefix) - 1) return false;
+  const size_t account = region_end + 1;
+  for (size_t i = account; i < account + 12; ++i) {
+    if (i >= arn.size() || arn[i] < '0' || arn[i] > '9') return false;
+  }
+  if (arn.compare(account + 12, 7, ":table/") != 0) return false;
+  const size_t name = account + 19;
+  const size_t stream = arn.find("/stream/", name);
+  if (stream == std::string::npos || stream - name < kMinTableNameLength ||
+      stream - name > kMaxTableNameLength) {
+    return false;
+  }
+  for (size_t i = name; i < stream; ++i) {
+    const char c = arn[i];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return IsStreamLabel(arn.substr(stream + 8));
 }
 
 }  // namespace api

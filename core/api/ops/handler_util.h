@@ -133,6 +133,14 @@ std::string MakeTableId(const std::string& name, int64_t now_ms, const Pager& pa
 std::string StringMember(const nlohmann::json& request, const char* member,
                          const std::string& fallback = "");
 
+// A stream label as DynamoDB writes it: "2026-01-14T09:10:48.474".
+bool IsStreamLabel(const std::string& label);
+
+// True if `arn` has a stream ARN's form, arn:aws:dynamodb:<region>:
+// <12-digit account>:table/<table name>/stream/<label>, whichever stream it
+// names.
+bool IsStreamArnForm(const std::string& arn);
+
 }  // namespace api
 }  // namespace pd
 

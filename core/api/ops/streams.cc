@@ -7,9 +7,16 @@
 // Shard iterators are opaque to callers; their text is
 //   "pd1|" arn "|" shard id "|" next sequence number (decimal) "|" issued ms
 //   "|" 16 hex digits of a check hash over the rest
+// Stream ARNs are arn:aws:dynamodb:local:000000000000:table/<name>/stream/
+// <label> (DynamoDB's form, table/table_description.h's StreamArn).
 // Errors, DynamoDB's types:
+//   ValidationException "Invalid StreamArn": a StreamArn (DescribeStream,
+//     GetShardIterator) not of a stream ARN's form (DynamoDB Streams' text, as
+//     the AWS SDK for JavaScript's integration tests recorded it for
+//     "fake-stream"); its length (37-1024) is checked first, by the spec
 //   ResourceNotFoundException "Requested resource not found: Stream: <arn> not found"
-//     (unknown stream), "Requested resource not found: Shard does not exist"
+//     (a well-formed ARN of a stream this database does not have, in any
+//     region or account), "Requested resource not found: Shard does not exist"
 //   ValidationException "Invalid ShardIterator" (a string that is not an
 //     iterator of this database), "Invalid SequenceNumber" (not decimal
 //     digits), "SequenceNumber is required for ShardIteratorType
@@ -90,6 +97,7 @@ std::optional<Iterator> ParseIterator(const std::string& text) {
 }
 
 DdbResult<StreamInfo> FindStream(Store& store, const std::string& arn) {
+  if (!IsStreamArnForm(arn)) return DdbError::Validation("Invalid StreamArn");
   Result<StreamInfo> info = store.change_log->Stream(arn);
   if (info.ok()) return std::move(info).value();
   if (info.status().IsNotFound()) return StreamNotFound(arn);

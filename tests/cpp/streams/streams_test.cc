@@ -142,8 +142,39 @@ TEST_CASE("StreamSpecification: CreateTable, DescribeTable, UpdateTable and thei
   json cur = s.db.Ok("DescribeStream", {{"StreamArn", arn2}})["StreamDescription"];
   CHECK(cur["StreamStatus"] == "ENABLED");
   CHECK_FALSE(cur["Shards"][0]["SequenceNumberRange"].contains("EndingSequenceNumber"));
-  s.db.ExpectError("DescribeStream", {{"StreamArn", arn + "x"}}, "ResourceNotFoundException",
-                   "Requested resource not found: Stream: " + arn + "x not found");
+  // A well-formed ARN of a stream it does not have; one not of a stream
+  // ARN's form is "Invalid StreamArn" (DynamoDB Streams' text).
+  const std::string table_arn = arn.substr(0, arn.find("/stream/"));
+  for (const std::string& unknown : {table_arn + "/stream/2020-01-01T00:00:00.000",
+                                     "arn:aws:dynamodb:us-east-1:123456789012:table/Tbl/stream/" +
+                                         arn.substr(arn.size() - 23)}) {
+    s.db.ExpectError("DescribeStream", {{"StreamArn", unknown}}, "ResourceNotFoundException",
+                     "Requested resource not found: Stream: " + unknown + " not found");
+    s.db.ExpectError("GetShardIterator",
+                     {{"StreamArn", unknown},
+                      {"ShardId", cur["Shards"][0]["ShardId"]},
+                      {"ShardIteratorType", "LATEST"}},
+                     "ResourceNotFoundException",
+                     "Requested resource not found: Stream: " + unknown + " not found");
+  }
+  for (const std::string& bad :
+       {arn + "x", table_arn + "/stream/2020-01-01 00:00:00.000", table_arn + "/index/byX/x",
+        "arn:aws:dynamodb:local:0000:table/Tbl/stream/" + arn.substr(arn.size() - 23),
+        "arn:aws:dynamodb::000000000000:table/Tbl/stream/" + arn.substr(arn.size() - 23),
+        "arn:aws:kinesis:local:000000000000:table/Tbl/stream/" + arn.substr(arn.size() - 23),
+        "arn:aws:dynamodb:local:000000000000:table/T;b/stream/" + arn.substr(arn.size() - 23),
+        std::string(40, 'x')}) {
+    s.db.ExpectError("DescribeStream", {{"StreamArn", bad}}, "ValidationException",
+                     "Invalid StreamArn");
+    s.db.ExpectError("GetShardIterator",
+                     {{"StreamArn", bad},
+                      {"ShardId", cur["Shards"][0]["ShardId"]},
+                      {"ShardIteratorType", "LATEST"}},
+                     "ValidationException", "Invalid StreamArn");
+  }
+  s.db.ExpectError("DescribeStream", {{"StreamArn", "fake-stream"}}, "ValidationException",
+                   "1 validation error detected: Value 'fake-stream' at 'streamArn' failed to "
+                   "satisfy constraint: Member must have length greater than or equal to 37");
   CHECK(s.db.CheckText() == "OK");
 }
 
