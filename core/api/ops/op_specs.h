@@ -63,6 +63,11 @@ const OperationSpec& DescribeTimeToLiveSpec();
 const OperationSpec& TagResourceSpec();
 const OperationSpec& UntagResourceSpec();
 const OperationSpec& ListTagsOfResourceSpec();
+// The checks of a normalized "Tags" list (TagResource, CreateTable) or
+// "TagKeys" list (UntagResource), `list_member` naming which, with
+// DynamoDB's texts: each key and value, the "aws:" prefix, duplicates, then
+// the 50-tag limit. An empty list passes.
+std::optional<DdbError> CheckTagList(const nlohmann::json& list, const char* list_member);
 // Continuous backups, limits, endpoints (continuous_backups.cc).
 const OperationSpec& DescribeContinuousBackupsSpec();
 const OperationSpec& UpdateContinuousBackupsSpec();

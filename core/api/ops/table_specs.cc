@@ -42,18 +42,15 @@ Param GlobalSecondaryIndexesParam() {
               KeySchemaParam(false), ProjectionParam().NotNull(), ProvisionedThroughputParam()}));
 }
 
-Param TagsParam() {
-  return List("Tags", Struct("", "Tag",
-                             {String("Key").NotNull().Length(kMinTagKeyLength, kMaxTagKeyLength),
-                              String("Value").NotNull().MaxLength(kMaxTagValueLength)}))
-      .MaxLength(kMaxTagsPerResource);
-}
+// Checked by CheckTagList (tags.cc) with DynamoDB's texts, after the rest.
+Param TagsParam() { return List("Tags", Struct("", "Tag", {String("Key"), String("Value")})); }
 
 // ---- CreateTable ----------------------------------------------------------------
 
 std::optional<DdbError> CreateTableCustom(const json& request) {
   Result<TableDescription> d = TableDescription::FromCreateTableRequest(request);
   if (!d.ok()) return DdbError::Validation(d.status().message());
+  if (Has(request, "Tags")) return CheckTagList(request.at("Tags"), "Tags");
   return std::nullopt;
 }
 

@@ -1,14 +1,13 @@
 // TagResource, UntagResource and ListTagsOfResource: a table's tags (kept in
 // its catalog entry, table/table_description.h; CreateTable's Tags are the
-// first ones).
+// first ones, checked by CheckTagList below).
 //
 // Order of checks, as DynamoDB reports them (dynalite's validations/
 // tagResource.js, untagResource.js, listTagsOfResource.js; the ARN and tag
 // texts as observed against DynamoDB in 2026 by ExtendDB's PR #227 and the
-// ack-api-quirks findings DDB-TABLE-105/107/108/374, DDB-BACKUP-013):
-//   1. the spec: ResourceArn's length (1-1283), Tags / TagKeys element
-//      lengths (key 1-128, value 0-256 characters), aggregated "N validation
-//      errors detected: ...";
+// ack-api-quirks findings DDB-TABLE-105/106/107/108/110/136/372/373/374,
+// DDB-BACKUP-013):
+//   1. the spec: ResourceArn's length (1-1283);
 //   2. ResourceArn absent: "Invalid TableArn";
 //   3. Tags / TagKeys absent: "1 validation error detected: Value null at
 //      'tags' failed to satisfy constraint: Member must not be null";
@@ -18,7 +17,7 @@
 //         parameter values were invalid: ARNs must start with 'arn:': <arn>";
 //      b. not arn:aws:dynamodb:<region>:<account>:<resource> (another
 //         service, or no resource): AccessDeniedException;
-//      c. a DynamoDB resource other than a table ("backup/...",
+//      c. a DynamoDB resource other than a table or stream ("backup/...",
 //         "table/T/backup/..."): ValidationException "One or more parameter
 //         values were invalid: Provided Arn is not a DynamoDB resource arn:
 //         <arn>"; an index ("table/T/index/I"): "One or more parameter values
@@ -26,32 +25,51 @@
 //         is accepted. Provided resource arn: <arn>";
 //      d. another account: AccessDeniedException (before the region, as
 //         DynamoDB: a foreign ARN reveals nothing more);
-//      e. another region, or not table/<valid name>: ValidationException
-//         "Invalid TableArn: Invalid ResourceArn provided as input <arn>";
+//      e. another region, or not table/<valid name>[/stream/<label>]:
+//         ValidationException "Invalid TableArn: Invalid ResourceArn provided
+//         as input <arn>";
 //      AccessDeniedException's text is IAM's shape ("User: <principal> is
 //      not authorized to perform: dynamodb:<Op> on resource: <arn>") with
 //      the account's root as the principal: pocketdynamo has no users;
 //   5. an empty list: "Atleast one Tag needs to be provided as Input." /
 //      "Atleast one Tag Key needs to be provided as Input." (sic);
-//   6. a key given twice: "Duplicate Tag Keys provided as input: Duplicate
-//      Tag Key found <key>"; a key starting with "aws:" (any case, also in
-//      TagKeys): "Tag Key cannot be prefixed with aws:, Key: <key>";
-//      more than 50 TagKeys: the tag-limit text of step 8;
-//   7. the table: ResourceNotFoundException "Requested resource not found:
-//      ResourceArn: <arn> not found" (DynamoDB's older text said
+//   6. each tag in order (CheckTagList): a key that is absent, not 1-128
+//      UTF-16 code units long or has a character outside the tag character
+//      set: "The Tag Key provided is invalid, Key: <key>" ("null" when
+//      absent); a value likewise (0-256): "The Tag Value provided is
+//      invalid, Value: <value>"; a key starting with "aws:" (any case, also
+//      in TagKeys): "Tag Key cannot be prefixed with aws:, Key: <key>"; a
+//      key given twice: "Duplicate Tag Keys provided as input: Duplicate Tag
+//      Key found <key>"; then more than 50 tags or keys: the tag-limit text
+//      of step 8. The character set is the AWS tag pattern
+//      ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$: letters of any script, space
+//      separators, numbers and _ . : / = + - @ (tag_charset.h);
+//   7. the resource: ResourceNotFoundException "Requested resource not
+//      found: ResourceArn: <arn> not found" (DynamoDB's older text said
 //      "ResourcArn", as dynalite still does; 2026's says "ResourceArn");
 //      UntagResource: "Requested resource not found";
 //   8. TagResource beyond 50 tags on the table (existing plus new keys):
 //      ValidationException "Number of Tags exceed the current limit for the
 //      provided ResourceArn".
-// Not checked: the tag character set (letters of any script, digits, spaces
-// and + - = . _ : / @).
+// CreateTable checks its Tags as step 6 does, after its other checks (an
+// empty list is fine there).
 //
 // TagResource sets each key to its value; UntagResource removes the keys
 // (absent keys are ignored). Both answer {}.
 // ListTagsOfResource: {"Tags": [{Key, Value}, ...]} in the order the keys
 // were first set, all at once (a table has at most 50); a NextToken, which
 // pocketdynamo never hands out, is a ValidationException.
+//
+// A stream's ARN (table/T/stream/<label>) is its own tag slot in DynamoDB
+// (DDB-TABLE-373: its tags are not the table's). pocketdynamo keeps no tags
+// on streams: ListTagsOfResource of a stream answers no tags, UntagResource
+// removes nothing, and TagResource says so with a ValidationException
+// rather than tagging the table. A stream it does not have is step 7's
+// ResourceNotFoundException.
+//
+// Not checked: DynamoDB's 10240-byte limit on a table's whole tag set
+// ("Tag set size N bytes is above max size limit of 10240 bytes", observed
+// in 2026 but not documented, nor how N is counted).
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -61,6 +79,7 @@
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/ops/op_specs.h"
+#include "api/ops/tag_charset.h"
 #include "table/limits.h"
 
 // Not on a hot path: optimized for size in the wasm build (the package budget).
@@ -82,15 +101,10 @@ DdbError TagLimitError() {
 // ResourceArn: 1-1283 characters (the API reference).
 Param ArnParam() { return String("ResourceArn").Length(1, 1283); }
 
-Param TagListParam() {
-  return List("Tags", Struct("", "Tag",
-                             {String("Key").NotNull().Length(kMinTagKeyLength, kMaxTagKeyLength),
-                              String("Value").NotNull().MaxLength(kMaxTagValueLength)}));
-}
+// Tag keys and values are checked by CheckTagList, with DynamoDB's texts.
+Param TagListParam() { return List("Tags", Struct("", "Tag", {String("Key"), String("Value")})); }
 
-Param TagKeysParam() {
-  return List("TagKeys", String().Length(kMinTagKeyLength, kMaxTagKeyLength));
-}
+Param TagKeysParam() { return List("TagKeys", String()); }
 
 bool StartsWith(const std::string& s, const char* prefix) {
   return s.compare(0, std::strlen(prefix), prefix) == 0;
@@ -106,8 +120,54 @@ bool IsTableName(const std::string& name) {
   return true;
 }
 
+// True if code point `c` (>= 0x80) is in tag_charset.h's ranges.
+bool InTagCharset(uint32_t c) {
+  uint32_t end = 0x80;
+  size_t i = 0;
+  auto next = [&i]() {
+    uint32_t n = 0;
+    for (int shift = 0;; shift += 7) {
+      const uint8_t b = kTagCharsetRanges[i++];
+      n |= static_cast<uint32_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return n;
+    }
+  };
+  while (i < sizeof(kTagCharsetRanges)) {
+    const uint32_t start = end + next();
+    end = start + next();
+    if (c < start) return false;
+    if (c < end) return true;
+  }
+  return false;
+}
+
+// A tag key (1-128) or value (0-256 UTF-16 code units) of the AWS tag
+// character set. REQUIRES: valid UTF-8.
+bool IsTagText(const std::string& s, uint32_t min_length, uint32_t max_length) {
+  const uint32_t length = Utf16Length(s);
+  if (length < min_length || length > max_length) return false;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      const bool ok = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
+                      std::strchr(" _.:/=+-@", b) != nullptr;
+      if (!ok || b == 0) return false;
+      ++i;
+      continue;
+    }
+    const int n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+    uint32_t c = b & (0x7F >> n);
+    for (int k = 1; k < n && i + k < s.size(); ++k) {
+      c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    if (!InTagCharset(c)) return false;
+    i += n;
+  }
+  return true;
+}
+
 // Step 4 of the order above: the error for an ARN that is not one of this
-// deployment's table ARNs, for operation `op`.
+// deployment's table or stream ARNs, for operation `op`.
 std::optional<DdbError> CheckArn(const std::string& arn, const char* op) {
   const std::string invalid = "One or more parameter values were invalid: ";
   if (!StartsWith(arn, "arn:"))
@@ -142,11 +202,56 @@ std::optional<DdbError> CheckArn(const std::string& arn, const char* op) {
         arn);
   }
   if (part[4] != kArnAccount) return denied;
-  if (part[3] != kArnRegion || !sub.empty() || !IsTableName(resource.substr(6))) {
+  if (part[3] != kArnRegion || !IsTableName(resource.substr(6, slash - 6)) ||
+      !(sub.empty() || IsStreamLabel(sub.substr(7)))) {
     return DdbError::Validation("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
   }
   return std::nullopt;
 }
+
+// A tag's "Key" or "Value", or nullptr when absent.
+const json* Field(const json& tag, const char* name) {
+  return Has(tag, name) ? &tag.at(name) : nullptr;
+}
+
+bool IsStreamArn(const std::string& checked_arn) {
+  return checked_arn.find("/stream/") != std::string::npos;
+}
+
+}  // namespace
+
+std::optional<DdbError> CheckTagList(const json& list, const char* list_member) {
+  const bool keys_only = std::strcmp(list_member, "TagKeys") == 0;
+  std::vector<std::string> keys;
+  for (const json& t : list) {
+    const json* key = keys_only ? (t.is_string() ? &t : nullptr) : Field(t, "Key");
+    if (key == nullptr ||
+        !IsTagText(key->get_ref<const std::string&>(), kMinTagKeyLength, kMaxTagKeyLength)) {
+      return DdbError::Validation("The Tag Key provided is invalid, Key: " +
+                                  (key ? key->get<std::string>() : "null"));
+    }
+    const json* value = keys_only ? nullptr : Field(t, "Value");
+    if (!keys_only && (value == nullptr ||
+                       !IsTagText(value->get_ref<const std::string&>(), 0, kMaxTagValueLength))) {
+      return DdbError::Validation("The Tag Value provided is invalid, Value: " +
+                                  (value ? value->get<std::string>() : "null"));
+    }
+    const std::string& k = key->get_ref<const std::string&>();
+    if (k.size() >= 4 && (k[0] | 0x20) == 'a' && (k[1] | 0x20) == 'w' && (k[2] | 0x20) == 's' &&
+        k[3] == ':') {
+      return DdbError::Validation("Tag Key cannot be prefixed with aws:, Key: " + k);
+    }
+    if (std::find(keys.begin(), keys.end(), k) != keys.end()) {
+      return DdbError::Validation("Duplicate Tag Keys provided as input: Duplicate Tag Key found " +
+                                  k);
+    }
+    keys.push_back(k);
+  }
+  if (keys.size() > kMaxTagsPerResource) return TagLimitError();
+  return std::nullopt;
+}
+
+namespace {
 
 // Steps 2-6 of the order above, for `list_member` ("Tags", "TagKeys" or
 // nullptr for ListTagsOfResource).
@@ -162,21 +267,7 @@ std::optional<DdbError> CheckTagRequest(const json& request, const char* op,
   if (list_member == nullptr) return std::nullopt;
   const json& list = request.at(list_member);
   if (list.empty()) return DdbError::Validation(empty_message);
-  std::vector<std::string> keys;
-  for (const json& t : list) {
-    std::string key = (t.is_object() ? t.at("Key") : t).get<std::string>();
-    if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-      return DdbError::Validation("Duplicate Tag Keys provided as input: Duplicate Tag Key found " +
-                                  key);
-    }
-    if (key.size() >= 4 && (key[0] | 0x20) == 'a' && (key[1] | 0x20) == 'w' &&
-        (key[2] | 0x20) == 's' && key[3] == ':') {
-      return DdbError::Validation("Tag Key cannot be prefixed with aws:, Key: " + key);
-    }
-    keys.push_back(std::move(key));
-  }
-  if (keys.size() > kMaxTagsPerResource) return TagLimitError();
-  return std::nullopt;
+  return CheckTagList(list, list_member);
 }
 
 std::optional<DdbError> TagResourceCustom(const json& request) {
@@ -197,14 +288,26 @@ std::optional<DdbError> ListTagsOfResourceCustom(const json& request) {
   return std::nullopt;
 }
 
-// Step 7: the table a checked ARN names.
+DdbError ArnNotFound(const std::string& arn, bool untag) {
+  if (untag) return DdbError::ResourceNotFound("Requested resource not found");
+  return DdbError::ResourceNotFound("Requested resource not found: ResourceArn: " + arn +
+                                    " not found");
+}
+
+// Step 7 for a checked stream ARN: nullopt if this database has the stream.
+std::optional<DdbError> FindStreamOfArn(Store& store, const std::string& arn, bool untag) {
+  Result<StreamInfo> info = store.change_log->Stream(arn);
+  if (info.ok()) return std::nullopt;
+  if (!info.status().IsNotFound()) return StorageError(info.status());
+  return ArnNotFound(arn, untag);
+}
+
+// Step 7: the table a checked table ARN names.
 DdbResult<CatalogEntry> TableOfArn(Store& store, const std::string& arn, bool untag) {
   Result<CatalogEntry> entry = store.catalog->Get(arn.substr(arn.find(":table/") + 7));
   if (entry.ok()) return std::move(entry).value();
   if (!entry.status().IsNotFound()) return StorageError(entry.status());
-  if (untag) return DdbError::ResourceNotFound("Requested resource not found");
-  return DdbError::ResourceNotFound("Requested resource not found: ResourceArn: " + arn +
-                                    " not found");
+  return ArnNotFound(arn, untag);
 }
 
 }  // namespace
@@ -234,6 +337,12 @@ const OperationSpec& ListTagsOfResourceSpec() {
 DdbResult<json> HandleTagResource(Store& store, Context& ctx, const json& request) {
   (void)ctx;
   const std::string arn = request.at("ResourceArn").get<std::string>();
+  if (IsStreamArn(arn)) {
+    PD_RETURN_IF_DDB_ERROR(FindStreamOfArn(store, arn, /*untag=*/false));
+    return DdbError::Validation(
+        "pocketdynamo keeps no tags on streams (DynamoDB tags a stream apart from its table): " +
+        arn);
+  }
   DdbResult<CatalogEntry> entry = TableOfArn(store, arn, /*untag=*/false);
   if (!entry.ok()) return entry.take_error();
   std::vector<Tag>& tags = entry->description.tags;
@@ -257,6 +366,10 @@ DdbResult<json> HandleTagResource(Store& store, Context& ctx, const json& reques
 DdbResult<json> HandleUntagResource(Store& store, Context& ctx, const json& request) {
   (void)ctx;
   const std::string arn = request.at("ResourceArn").get<std::string>();
+  if (IsStreamArn(arn)) {  // a stream has no tags to remove
+    PD_RETURN_IF_DDB_ERROR(FindStreamOfArn(store, arn, /*untag=*/true));
+    return json::object();
+  }
   DdbResult<CatalogEntry> entry = TableOfArn(store, arn, /*untag=*/true);
   if (!entry.ok()) return entry.take_error();
   std::vector<Tag>& tags = entry->description.tags;
@@ -277,9 +390,13 @@ DdbResult<json> HandleUntagResource(Store& store, Context& ctx, const json& requ
 DdbResult<json> HandleListTagsOfResource(Store& store, Context& ctx, const json& request) {
   (void)ctx;
   const std::string arn = request.at("ResourceArn").get<std::string>();
+  json tags = json::array();
+  if (IsStreamArn(arn)) {
+    PD_RETURN_IF_DDB_ERROR(FindStreamOfArn(store, arn, /*untag=*/false));
+    return json{{"Tags", std::move(tags)}};
+  }
   DdbResult<CatalogEntry> entry = TableOfArn(store, arn, /*untag=*/false);
   if (!entry.ok()) return entry.take_error();
-  json tags = json::array();
   for (const Tag& t : entry->description.tags) {
     tags.push_back({{"Key", t.key}, {"Value", t.value}});
   }

@@ -116,14 +116,11 @@ TEST_CASE("tags: DynamoDB's errors in its order, and the 50-tag limit") {
                  "Atleast one Tag needs to be provided as Input.");
   db.ExpectError("UntagResource", {{"ResourceArn", kArn}, {"TagKeys", json::array()}}, v,
                  "Atleast one Tag Key needs to be provided as Input.");
-  // Lengths: key 1-128, value 0-256, aggregated.
+  // Lengths (key 1-128, value 0-256) and characters: tag by tag, the key
+  // first (the tests below).
   db.ExpectError("TagResource",
                  {{"ResourceArn", kArn}, {"Tags", Tags({{"", std::string(257, 'v').c_str()}})}}, v,
-                 "2 validation errors detected: Value '' at 'tags.1.member.key' failed to "
-                 "satisfy constraint: Member must have length greater than or equal to 1; Value '" +
-                     std::string(257, 'v') +
-                     "' at 'tags.1.member.value' failed to satisfy constraint: Member must have "
-                     "length less than or equal to 256");
+                 "The Tag Key provided is invalid, Key: ");
   // A key twice in one request, and the reserved "aws:" prefix (any case,
   // in TagKeys too), fail the whole request before the table is looked up.
   db.ExpectError("TagResource",
@@ -159,6 +156,107 @@ TEST_CASE("tags: DynamoDB's errors in its order, and the 50-tag limit") {
       "CreateBackup", {{"TableName", "Tbl"}, {"BackupName", "bk1"}})["BackupDetails"]["BackupArn"];
   db.Ok("RestoreTableFromBackup", {{"TargetTableName", "Tbl2"}, {"BackupArn", backup}});
   CHECK(List(db, "arn:aws:dynamodb:local:000000000000:table/Tbl2") == json::array());
+}
+
+// DynamoDB's tag character set: the AWS tag pattern
+// ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$, lengths in UTF-16 code units, its texts
+// as observed in 2026 (ack-api-quirks DDB-TABLE-106/107/372); a rejected
+// request changes nothing.
+TEST_CASE("tags: keys and values of DynamoDB's character set and lengths") {
+  TestDb db;
+  db.CreateTable("Tbl", "pk", "S");
+  const std::string alef = "\u05D0";        // a letter, 1 UTF-16 code unit
+  const std::string math_a = "\U0001D400";  // a letter outside the BMP: 2 code units
+  std::string alef128, alef256, math64, math65;
+  for (int i = 0; i < 128; ++i) alef128 += alef;
+  for (int i = 0; i < 256; ++i) alef256 += alef;
+  for (int i = 0; i < 64; ++i) math64 += math_a;
+  math65 = math64 + math_a;
+  const json good = json::array({{{"Key", "sp ace"}, {"Value", "a b+c-d=e.f_g:h/i@j"}},
+                                 {{"Key", "\u043A\u043B\u044E\u0447"}, {"Value", "caf\u00E9"}},
+                                 {{"Key", "\u8868"}, {"Value", "nb\u00A0sp\u3000"}},
+                                 {{"Key", "\u00B2\u2167\u0663"}, {"Value", ""}},
+                                 {{"Key", alef128}, {"Value", alef256}},
+                                 {{"Key", math64}, {"Value", std::string(256, 'v')}},
+                                 {{"Key", std::string(128, 'k')}, {"Value", " "}}});
+  db.Ok("TagResource", {{"ResourceArn", kArn}, {"Tags", good}});
+  CHECK(List(db) == good);
+  const std::string key = "The Tag Key provided is invalid, Key: ";
+  const std::string value = "The Tag Value provided is invalid, Value: ";
+  for (const std::string& bad :
+       {std::string("bad#char"), std::string("\U0001F511"), std::string("100%"), std::string("a,b"),
+        std::string("it's"), std::string("\"q\""), std::string("(x)"), std::string("a&b"),
+        std::string("a*b"), std::string("a;b"), std::string("a?b"), std::string("a|b"),
+        std::string("a\\b"), std::string("<a>"), std::string("~a"), std::string("tab\there"),
+        std::string("new\nline"), std::string("\u00A9"), std::string(257, 'x')}) {
+    if (bad.size() <= 128) {
+      db.ExpectError(
+          "TagResource",
+          {{"ResourceArn", kArn}, {"Tags", json::array({{{"Key", bad}, {"Value", "v"}}})}}, v,
+          key + bad);
+    }
+    db.ExpectError("TagResource",
+                   {{"ResourceArn", kArn}, {"Tags", json::array({{{"Key", "k"}, {"Value", bad}}})}},
+                   v, value + bad);
+  }
+  for (const std::string& bad : {std::string(), std::string(129, 'k'), math65}) {
+    db.ExpectError("TagResource",
+                   {{"ResourceArn", kArn}, {"Tags", json::array({{{"Key", bad}, {"Value", "v"}}})}},
+                   v, key + bad);
+    db.ExpectError("UntagResource", {{"ResourceArn", kArn}, {"TagKeys", {bad}}}, v, key + bad);
+  }
+  db.ExpectError("UntagResource", {{"ResourceArn", kArn}, {"TagKeys", {"ok", "a%b"}}}, v,
+                 key + "a%b");
+  // An absent Key or Value is "null"; a bad tag after a good one fails all.
+  db.ExpectError("TagResource", {{"ResourceArn", kArn}, {"Tags", json::array({{{"Value", "v"}}})}},
+                 v, key + "null");
+  db.ExpectError("TagResource", {{"ResourceArn", kArn}, {"Tags", json::array({{{"Key", "k"}}})}}, v,
+                 value + "null");
+  db.ExpectError(
+      "TagResource",
+      {{"ResourceArn", kArn}, {"Tags", Tags({{"new", "1"}, {"k", std::string(257, 'v').c_str()}})}},
+      v, value + std::string(257, 'v'));
+  // The key's checks before its value's, then the prefix, then duplicates.
+  db.ExpectError("TagResource", {{"ResourceArn", kArn}, {"Tags", Tags({{"aws:a#", "#"}})}}, v,
+                 key + "aws:a#");
+  db.ExpectError("TagResource", {{"ResourceArn", kArn}, {"Tags", Tags({{"aws:a", "#"}})}}, v,
+                 value + "#");
+  db.ExpectError("TagResource",
+                 {{"ResourceArn", kArn}, {"Tags", Tags({{"d", "1"}, {"d", "2"}, {"aws:x", ""}})}},
+                 v, "Duplicate Tag Keys provided as input: Duplicate Tag Key found d");
+  CHECK(List(db) == good);
+}
+
+// A stream's ARN is its own tag slot in DynamoDB (DDB-TABLE-373); pocketdynamo
+// keeps no tags on streams and says so rather than tagging the table.
+TEST_CASE("tags: a stream's ARN") {
+  TestDb db;
+  db.CreateTable("Tbl", "pk", "S");
+  db.Ok("TagResource", {{"ResourceArn", kArn}, {"Tags", Tags({{"keep", "1"}})}});
+  const json updated =
+      db.Ok("UpdateTable",
+            {{"TableName", "Tbl"},
+             {"StreamSpecification", {{"StreamEnabled", true}, {"StreamViewType", "KEYS_ONLY"}}}});
+  const std::string stream = updated["TableDescription"]["LatestStreamArn"];
+  CHECK(db.Ok("ListTagsOfResource", {{"ResourceArn", stream}}) == json{{"Tags", json::array()}});
+  db.Ok("UntagResource", {{"ResourceArn", stream}, {"TagKeys", {"keep"}}});
+  db.ExpectError("TagResource", {{"ResourceArn", stream}, {"Tags", Tags({{"a", "b"}})}}, v,
+                 "pocketdynamo keeps no tags on streams (DynamoDB tags a stream apart from its "
+                 "table): " +
+                     stream);
+  // Its tags are checked like a table's first.
+  db.ExpectError("TagResource", {{"ResourceArn", stream}, {"Tags", Tags({{"a#", "b"}})}}, v,
+                 "The Tag Key provided is invalid, Key: a#");
+  CHECK(List(db) == Tags({{"keep", "1"}}));
+  // A stream this database does not have.
+  const std::string missing = kArn + "/stream/2020-01-01T00:00:00.000";
+  db.ExpectError("ListTagsOfResource", {{"ResourceArn", missing}}, "ResourceNotFoundException",
+                 "Requested resource not found: ResourceArn: " + missing + " not found");
+  db.ExpectError("TagResource", {{"ResourceArn", missing}, {"Tags", Tags({{"a", "b"}})}},
+                 "ResourceNotFoundException",
+                 "Requested resource not found: ResourceArn: " + missing + " not found");
+  db.ExpectError("UntagResource", {{"ResourceArn", missing}, {"TagKeys", {"a"}}},
+                 "ResourceNotFoundException", "Requested resource not found");
 }
 
 }  // namespace
