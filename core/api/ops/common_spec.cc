@@ -457,7 +457,7 @@ std::optional<DdbError> CheckExpressionAttributes(const json& request) {
   return std::nullopt;
 }
 
-std::optional<DdbError> CheckSelect(const json& request) {
+std::optional<DdbError> CheckSelect(const json& request, bool query) {
   auto it = request.find("Select");
   if (it == request.end() || !it->is_string()) return std::nullopt;
   const std::string& select = it->get_ref<const std::string&>();
@@ -475,8 +475,10 @@ std::optional<DdbError> CheckSelect(const json& request) {
         "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   }
   if (projection) {
-    return DdbError::Validation("Cannot specify the AttributesToGet when choosing to get " +
-                                (select == "COUNT" ? std::string("only the Count") : select));
+    return DdbError::Validation(
+        std::string(query ? "1 validation error detected: " : "") + "Cannot specify the " +
+        (Has(request, "ProjectionExpression") ? "ProjectionExpression" : "AttributesToGet") +
+        " when choosing to get " + (select == "COUNT" ? std::string("only the Count") : select));
   }
   return std::nullopt;
 }

@@ -143,12 +143,15 @@ std::optional<DdbError> CheckItemSize(const Item& item);
 std::optional<DdbError> CheckExpressionAttributes(const nlohmann::json& request);
 
 // Query/Scan Select against the projection: DynamoDB's texts
-//   "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES"
-//   (ALL_PROJECTED_ATTRIBUTES; "only the Count" for COUNT),
+//   "Cannot specify the ProjectionExpression when choosing to get
+//   ALL_ATTRIBUTES" (ALL_PROJECTED_ATTRIBUTES; "only the Count" for COUNT;
+//   "AttributesToGet" when that is the projection; Query's with the prefix
+//   "1 validation error detected: ", as ExtendDB's tests recorded them from
+//   DynamoDB in 2026),
 //   "Must specify the AttributesToGet or ProjectionExpression when choosing
 //    to get SPECIFIC_ATTRIBUTES",
 //   "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName".
-std::optional<DdbError> CheckSelect(const nlohmann::json& request);
+std::optional<DdbError> CheckSelect(const nlohmann::json& request, bool query);
 
 // True if `request` has a non-null member `name`.
 bool Has(const nlohmann::json& request, const char* name);

@@ -40,7 +40,7 @@ std::optional<DdbError> QueryCustom(const json& request) {
     const size_t n = request.at("KeyConditions").size();
     if (n != 1 && n != 2) return DdbError::Validation("Conditions can be of length 1 or 2 only");
   }
-  return CheckSelect(request);
+  return CheckSelect(request, /*query=*/true);
 }
 
 std::optional<DdbError> ScanCustom(const json& request) {
@@ -73,7 +73,7 @@ std::optional<DdbError> ScanCustom(const json& request) {
     }
   }
   PD_RETURN_IF_DDB_ERROR(CheckExpressionAttributes(request));
-  return CheckSelect(request);
+  return CheckSelect(request, /*query=*/false);
 }
 
 Param SelectParam() {

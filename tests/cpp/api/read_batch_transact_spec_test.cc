@@ -105,9 +105,15 @@ TEST_CASE("Query") {
                    "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   r["Select"] = "COUNT";
   r["ProjectionExpression"] = "a";
-  ExpectValidation(s, r, "Cannot specify the AttributesToGet when choosing to get only the Count");
+  // Query's text carries the "1 validation error" prefix and names the
+  // projection given (ExtendDB's tests, recorded from DynamoDB in 2026).
+  ExpectValidation(s, r,
+                   "1 validation error detected: Cannot specify the ProjectionExpression when "
+                   "choosing to get only the Count");
   r["Select"] = "ALL_ATTRIBUTES";
-  ExpectValidation(s, r, "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES");
+  ExpectValidation(s, r,
+                   "1 validation error detected: Cannot specify the ProjectionExpression when "
+                   "choosing to get ALL_ATTRIBUTES");
   r["Select"] = "SPECIFIC_ATTRIBUTES";
   ExpectOk(s, r);
 
@@ -156,6 +162,13 @@ TEST_CASE("Scan") {
                    "The Segment parameter is zero-based and must be less than parameter "
                    "TotalSegments: Segment: 2 is not less than TotalSegments: 2");
   ExpectOk(s, json{{"TableName", "abc"}, {"Segment", 1}, {"TotalSegments", 2}});
+  // Scan's Select/projection texts have no prefix; they name the projection
+  // given (ExtendDB's tests, recorded from DynamoDB in 2026).
+  ExpectValidation(s,
+                   json{{"TableName", "abc"}, {"Select", "COUNT"}, {"ProjectionExpression", "a"}},
+                   "Cannot specify the ProjectionExpression when choosing to get only the Count");
+  ExpectValidation(s, json{{"TableName", "abc"}, {"Select", "COUNT"}, {"AttributesToGet", {"a"}}},
+                   "Cannot specify the AttributesToGet when choosing to get only the Count");
   ExpectOk(s,
            json{{"TableName", "abc"}, {"ScanFilter", {{"a", {{"ComparisonOperator", "NULL"}}}}}});
   ExpectValidation(s,

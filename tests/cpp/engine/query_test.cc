@@ -184,11 +184,13 @@ TEST_CASE("Query FilterExpression, ProjectionExpression and Select") {
       "Query",
       Q("pk = :p", {{":p", S("a")}}, {{"Select", "ALL_ATTRIBUTES"}, {"ProjectionExpression", "v"}}),
       "ValidationException",
-      "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES");
+      "1 validation error detected: Cannot specify the ProjectionExpression when "
+      "choosing to get ALL_ATTRIBUTES");
   db.ExpectError(
       "Query", Q("pk = :p", {{":p", S("a")}}, {{"Select", "COUNT"}, {"ProjectionExpression", "v"}}),
       "ValidationException",
-      "Cannot specify the AttributesToGet when choosing to get only the Count");
+      "1 validation error detected: Cannot specify the ProjectionExpression when "
+      "choosing to get only the Count");
 }
 
 TEST_CASE("Query key condition errors in DynamoDB's order") {
