@@ -409,6 +409,19 @@ TEST_CASE("Query pages stop at 1 MB of items read, before the filter") {
   CHECK(db.Ok("Query", request)["ScannedCount"] == 3);
   request["Limit"] = 50;
   CHECK(db.Ok("Query", request)["ScannedCount"] == 11);
+  // A page that stops at 1 MB on the partition's last item still carries
+  // LastEvaluatedKey (DynamoDB does not look ahead); the next page is empty.
+  db.CreateTable("Eleven", "pk", "S", "sk", "N");
+  for (int i = 1; i <= 11; ++i) db.Put("Eleven", SizedItem(i, 100000 - 8));
+  request = Q("pk = :p", {{":p", S("a")}});
+  request["TableName"] = "Eleven";
+  r = db.Ok("Query", request);
+  CHECK(r["ScannedCount"] == 11);
+  CHECK(r["LastEvaluatedKey"] == json{{"pk", S("a")}, {"sk", N("11")}});
+  request["ExclusiveStartKey"] = r["LastEvaluatedKey"];
+  r = db.Ok("Query", request);
+  CHECK(r["Count"] == 0);
+  CHECK(!r.contains("LastEvaluatedKey"));
 }
 
 TEST_CASE("Query ConsumedCapacity rounds the total once per request") {

@@ -139,6 +139,31 @@ TEST_CASE("SELECT: `pk IN (...)` and `pk = a OR pk = b` run one Query per value,
           "ORDER BY clause.");
 }
 
+TEST_CASE("SELECT FROM \"table\".\"index\": a Query of the index by its key, else a Scan of it") {
+  Fixture f;
+  f.db.Ok("CreateTable", json::parse(R"({"TableName": "Songs", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"},
+                                     {"AttributeName": "Year", "AttributeType": "N"}],
+            "GlobalSecondaryIndexes": [{"IndexName": "byYear",
+              "KeySchema": [{"AttributeName": "Year", "KeyType": "HASH"}],
+              "Projection": {"ProjectionType": "KEYS_ONLY"}}]})"));
+  f.db.Put("Songs", {{"id", S("a")}, {"Year", N("2001")}, {"x", N("1")}});
+  f.db.Put("Songs", {{"id", S("b")}, {"Year", N("2001")}});
+  f.db.Put("Songs", {{"id", S("c")}, {"Year", N("2002")}});
+  f.db.Put("Songs", {{"id", S("d")}});  // not in the index
+  json r = f.Ok("SELECT * FROM \"Songs\".\"byYear\" WHERE \"Year\" = 2001");
+  REQUIRE(r["Items"].size() == 2);
+  for (const json& item : r["Items"]) {
+    CHECK(item.size() == 2);  // KEYS_ONLY: the table's and the index's keys
+    CHECK(item["Year"] == N("2001"));
+  }
+  CHECK(f.Ok("SELECT id FROM Songs.\"byYear\" WHERE \"Year\" = ?",
+             json::array({N("2002")}))["Items"] == json::array({{{"id", S("c")}}}));
+  CHECK(f.Ok("SELECT * FROM Songs.\"byYear\"")["Items"].size() == 3);
+  CHECK(f.Ok("SELECT * FROM Songs.\"byYear\" WHERE id = 'd'")["Items"].empty());
+}
+
 TEST_CASE("SELECT: ORDER BY the sort key, parameters, Limit and NextToken") {
   Fixture f;
   json r = f.Ok("SELECT SongTitle FROM Music WHERE Artist = ? ORDER BY SongTitle DESC",
