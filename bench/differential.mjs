@@ -7,7 +7,7 @@
 //   node bench/differential.mjs [--seeds 20] [--steps 400] [--first-seed 1] [--verbose]
 //   npm run bench:differential                          (builds the package first)
 //
-// tests/js/differential.test.js runs a short version (3 seeds x 120 steps)
+// tests/js/differential.test.js runs a short version (2 seeds x 100 steps)
 // inside `npm test`.
 //
 // Each step is one request (PutItem, GetItem, UpdateItem, DeleteItem, Query,
