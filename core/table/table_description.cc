@@ -18,35 +18,6 @@ constexpr uint32_t kMaxEncodedStringBytes = 1 << 20;  // any one string field
 constexpr uint8_t kFlagBillingExplicit = 1;
 constexpr uint8_t kFlagDeletionProtection = 2;
 
-constexpr char kInvalidPrefix[] = "One or more parameter values were invalid: ";
-
-// ---- JSON access that never throws -----------------------------------------
-
-const json* Member(const json& object, const char* name) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-std::string StringMember(const json& object, const char* name) {
-  const json* v = Member(object, name);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
-}
-
-std::optional<int64_t> IntMember(const json& object, const char* name) {
-  const json* v = Member(object, name);
-  if (v == nullptr || !v->is_number_integer()) return std::nullopt;
-  return v->get<int64_t>();
-}
-
-std::optional<AttributeType> KeyTypeFromName(const std::string& name) {
-  if (name == "S") return AttributeType::kS;
-  if (name == "N") return AttributeType::kN;
-  if (name == "B") return AttributeType::kB;
-  return std::nullopt;
-}
-
 // ---- Byte form ----------------------------------------------------------------
 
 char TypeByte(AttributeType t) {
@@ -92,9 +63,19 @@ Status ReadString(ByteReader* r, const char* field, std::string* out) {
 Status ReadKey(ByteReader* r, const char* field, KeyAttribute* out) {
   uint8_t t = 0;
   PD_TRY(r->Byte(field, &t));
-  std::optional<AttributeType> type = KeyTypeFromName(std::string(1, static_cast<char>(t)));
-  if (!type) return r->Bad("bad key type in ", field);
-  out->type = *type;
+  switch (t) {
+    case 'S':
+      out->type = AttributeType::kS;
+      break;
+    case 'N':
+      out->type = AttributeType::kN;
+      break;
+    case 'B':
+      out->type = AttributeType::kB;
+      break;
+    default:
+      return r->Bad("bad key type in ", field);
+  }
   PD_TRY(ReadString(r, field, &out->name));
   if (out->name.empty()) return r->Bad("empty ", field);
   return Status::OK();
@@ -159,186 +140,6 @@ std::string StreamLabel(int64_t ms) {
                 static_cast<long long>(rem / 60000 % 60), static_cast<long long>(rem / 1000 % 60),
                 static_cast<long long>(rem % 1000));
   return buf;
-}
-
-Result<TableDescription> TableDescription::FromCreateTableRequest(const json& request) {
-  TableDescription d;
-  d.name = StringMember(request, "TableName");
-
-  // Billing mode and throughput.
-  const std::string billing = StringMember(request, "BillingMode");
-  const json* throughput = Member(request, "ProvisionedThroughput");
-  d.billing_mode_explicit = !billing.empty();
-  if (billing == "PAY_PER_REQUEST") {
-    if (throughput != nullptr) {
-      return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                     "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                                     "specified when BillingMode is PAY_PER_REQUEST");
-    }
-    d.billing_mode = BillingMode::kPayPerRequest;
-  } else {
-    std::optional<int64_t> rcu, wcu;
-    if (throughput != nullptr) {
-      rcu = IntMember(*throughput, "ReadCapacityUnits");
-      wcu = IntMember(*throughput, "WriteCapacityUnits");
-    }
-    if (!rcu || !wcu) {
-      return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                     "ReadCapacityUnits and WriteCapacityUnits must both be "
-                                     "specified when BillingMode is PROVISIONED");
-    }
-    if (*rcu > kMaxCapacityUnits) {
-      return Status::InvalidArgument("Given value " + std::to_string(*rcu) +
-                                     " for ReadCapacityUnits is out of bounds");
-    }
-    if (*wcu > kMaxCapacityUnits) {
-      return Status::InvalidArgument("Given value " + std::to_string(*wcu) +
-                                     " for WriteCapacityUnits is out of bounds");
-    }
-    d.billing_mode = BillingMode::kProvisioned;
-    d.read_capacity_units = *rcu;
-    d.write_capacity_units = *wcu;
-  }
-
-  // Key schema against the attribute definitions.
-  std::vector<std::string> defined;
-  std::vector<KeyAttribute> definitions;
-  if (const json* defs = Member(request, "AttributeDefinitions"); defs && defs->is_array()) {
-    for (const json& def : *defs) {
-      KeyAttribute a;
-      a.name = StringMember(def, "AttributeName");
-      std::optional<AttributeType> type = KeyTypeFromName(StringMember(def, "AttributeType"));
-      if (!type) {
-        return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                       "Invalid AttributeType in AttributeDefinitions");
-      }
-      a.type = *type;
-      defined.push_back(a.name);
-      definitions.push_back(std::move(a));
-    }
-  }
-  std::vector<std::string> keys;
-  std::vector<std::string> key_types;
-  ReadKeySchema(request, &keys, &key_types);
-  if (keys.empty() || keys.size() > kMaxKeySchemaElements) {
-    return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                   "KeySchema must have 1 or 2 elements");
-  }
-  if (keys.size() > defined.size()) {
-    return Status::InvalidArgument(
-        "Invalid KeySchema: Some index key attribute have no definition");
-  }
-  if (Status s = CheckKeySchema(keys, key_types, defined); !s.ok()) return s;
-
-  const bool has_indexes = Member(request, "LocalSecondaryIndexes") != nullptr ||
-                           Member(request, "GlobalSecondaryIndexes") != nullptr;
-  if (!has_indexes && keys.size() != definitions.size()) {
-    return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                   "Number of attributes in KeySchema does not exactly match "
-                                   "number of attributes defined in AttributeDefinitions");
-  }
-  if (has_indexes) {
-    std::vector<std::pair<std::string, AttributeType>> defs;
-    for (const KeyAttribute& a : definitions) defs.emplace_back(a.name, a.type);
-    Status s = ParseSecondaryIndexes(request, defs, keys,
-                                     d.billing_mode == BillingMode::kPayPerRequest, &d.indexes);
-    if (!s.ok()) return s;
-  }
-  if (const json* stream = Member(request, "StreamSpecification")) {
-    const json* enabled = Member(*stream, "StreamEnabled");
-    const std::string view = StringMember(*stream, "StreamViewType");
-    if (enabled != nullptr && enabled->is_boolean() && enabled->get<bool>()) {
-      std::optional<StreamViewType> type = StreamViewTypeFromName(view);
-      if (!type) {
-        return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                       "Table is being created with a stream enabled, "
-                                       "UpdateViewType is required");
-      }
-      d.stream.enabled = true;
-      d.stream.view_type = *type;
-    } else if (!view.empty()) {
-      return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                     "Table is being created with a stream disabled, "
-                                     "UpdateViewType should not be specified");
-    }
-  }
-
-  auto find_definition = [&](const std::string& name) {
-    for (const KeyAttribute& a : definitions) {
-      if (a.name == name) return a;
-    }
-    return KeyAttribute{name, AttributeType::kS};  // unreachable: every key is defined
-  };
-  d.hash_key = find_definition(keys[0]);
-  if (keys.size() == 2) d.range_key = find_definition(keys[1]);
-  d.attribute_definitions = std::move(definitions);
-
-  d.table_class = StringMember(request, "TableClass");
-  if (const json* p = Member(request, "DeletionProtectionEnabled"); p && p->is_boolean()) {
-    d.deletion_protection = p->get<bool>();
-  }
-  if (const json* tags = Member(request, "Tags"); tags && tags->is_array()) {
-    for (const json& t : *tags) {
-      d.tags.push_back(Tag{StringMember(t, "Key"), StringMember(t, "Value")});
-    }
-  }
-  return d;
-}
-
-json TableDescription::ToDescribeJson() const {
-  json out = json::object();
-  out["TableName"] = name;
-  out["TableStatus"] = "ACTIVE";
-  out["CreationDateTime"] = static_cast<double>(creation_time_ms) / 1000.0;
-  json definitions = json::array();
-  for (const KeyAttribute& a : attribute_definitions) {
-    definitions.push_back(
-        {{"AttributeName", a.name}, {"AttributeType", AttributeTypeName(a.type)}});
-  }
-  out["AttributeDefinitions"] = std::move(definitions);
-  json schema = json::array();
-  schema.push_back({{"AttributeName", hash_key.name}, {"KeyType", "HASH"}});
-  if (range_key) schema.push_back({{"AttributeName", range_key->name}, {"KeyType", "RANGE"}});
-  out["KeySchema"] = std::move(schema);
-  out["ProvisionedThroughput"] = {{"NumberOfDecreasesToday", 0},
-                                  {"ReadCapacityUnits", read_capacity_units},
-                                  {"WriteCapacityUnits", write_capacity_units}};
-  if (billing_mode == BillingMode::kPayPerRequest) {
-    out["BillingModeSummary"] = {
-        {"BillingMode", "PAY_PER_REQUEST"},
-        {"LastUpdateToPayPerRequestDateTime", static_cast<double>(billing_mode_time_ms) / 1000.0}};
-  } else if (billing_mode_explicit) {
-    out["BillingModeSummary"] = {{"BillingMode", "PROVISIONED"}};
-  }
-  out["TableSizeBytes"] = size_bytes;
-  out["ItemCount"] = item_count;
-  out["TableArn"] = Arn();
-  out["TableId"] = table_id;
-  out["DeletionProtectionEnabled"] = deletion_protection;
-  if (!table_class.empty()) out["TableClassSummary"] = {{"TableClass", table_class}};
-  json lsis = json::array();
-  json gsis = json::array();
-  for (const SecondaryIndex& index : indexes) {
-    (index.is_global() ? gsis : lsis).push_back(IndexDescribeJson(index, Arn()));
-  }
-  if (!lsis.empty()) out["LocalSecondaryIndexes"] = std::move(lsis);
-  if (!gsis.empty()) out["GlobalSecondaryIndexes"] = std::move(gsis);
-  if (restore) {
-    out["RestoreSummary"] = {
-        {"SourceBackupArn", restore->source_backup_arn},
-        {"SourceTableArn", restore->source_table_arn},
-        {"RestoreDateTime", static_cast<double>(restore->restore_time_ms) / 1000.0},
-        {"RestoreInProgress", false}};
-  }
-  if (stream.enabled) {
-    out["StreamSpecification"] = {{"StreamEnabled", true},
-                                  {"StreamViewType", StreamViewTypeName(stream.view_type)}};
-  }
-  if (stream.label_ms != 0) {
-    out["LatestStreamArn"] = StreamArn();
-    out["LatestStreamLabel"] = StreamLabel(stream.label_ms);
-  }
-  return out;
 }
 
 const SecondaryIndex* TableDescription::FindIndex(std::string_view index_name) const {

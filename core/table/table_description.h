@@ -5,6 +5,9 @@
 //     exact messages) and the description it asks for;
 //   - ToDescribeJson: DescribeTable's TableDescription shape;
 //   - Encode/Decode: the compact byte form the catalog keeps in its B+tree.
+// The byte form and the small accessors are in table_description.cc (on every
+// write's path); FromCreateTableRequest and ToDescribeJson in
+// table_description_json.cc (per table operation; compiled for size in wasm).
 //
 // Failures are pd::Status values: InvalidArgument carries DynamoDB's
 // ValidationException text as its message (api/ wraps it), Corruption
