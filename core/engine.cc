@@ -268,7 +268,7 @@ class Engine::Impl {
     for (const OperationDef& def : kOperations) {
       api::Operation op;
       op.name = def.name;
-      op.spec = &def.spec();
+      op.spec = def.spec;
       api::StoreHandler handler = def.handler;
       if (def.writes) {
         op.handler = [this, handler](api::Context& ctx, const nlohmann::json& request) {

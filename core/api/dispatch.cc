@@ -35,7 +35,7 @@ const Operation* Dispatcher::Find(std::string_view operation) const {
 DdbResult<json> Dispatcher::Run(Context& ctx, const Operation& op, const json& request) const {
   try {
     if (op.spec == nullptr) return op.handler(ctx, request);
-    DdbResult<json> checked = ValidateRequest(*op.spec, request);
+    DdbResult<json> checked = ValidateRequest(op.spec(), request);
     if (!checked.ok()) return checked;
     return op.handler(ctx, *checked);
   } catch (const std::exception& e) {

@@ -57,7 +57,9 @@ using Handler = std::function<DdbResult<nlohmann::json>(Context&, const nlohmann
 
 struct Operation {
   std::string name;                   // "PutItem"
-  const OperationSpec* spec = nullptr;  // request spec; nullptr = no checks (tests only)
+  // The request spec's accessor (built on its first call, so a new engine
+  // builds no spec it is not asked to check); nullptr = no checks (tests only).
+  const OperationSpec& (*spec)() = nullptr;
   Handler handler;                    // REQUIRES: non-empty
 };
 

@@ -76,7 +76,7 @@ TEST_CASE("DdbResult holds a value or an error") {
 
 Dispatcher MakeDispatcher(std::vector<json>* seen) {
   std::vector<Operation> ops;
-  ops.push_back({"DescribeTable", &DescribeTableSpec(),
+  ops.push_back({"DescribeTable", &DescribeTableSpec,
                  [seen](Context& ctx, const json& request) -> DdbResult<json> {
                    seen->push_back(request);
                    return json{{"Table", {{"TableName", request["TableName"]},
