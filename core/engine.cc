@@ -34,6 +34,7 @@
 #include "api/ops/handlers.h"
 #include "api/ops/op_specs.h"
 #include "btree/check.h"
+#include "btree/node.h"
 #include "table/backups.h"
 #include "table/catalog.h"
 #include "table/request_tokens.h"
@@ -456,6 +457,49 @@ Status Engine::Check() const {
   Status s;
   if (!impl_->Reading([&] { result = CheckNow(); }, &s)) return s;
   return result;
+}
+
+Status Engine::WarmInterior(uint64_t max_bytes) {
+  if (!impl_->paged()) return Status::OK();
+  Status result;
+  Status s;
+  if (!impl_->Reading([&] { result = WarmInteriorNow(max_bytes); }, &s)) return s;
+  return result;
+}
+
+Status Engine::WarmInteriorNow(uint64_t max_bytes) {
+  Pager& pager = impl_->pager();
+  Result<std::vector<uint32_t>> roots = impl_->catalog().AllRoots();
+  if (!roots.ok()) return roots.status();
+  const uint32_t page_size = pager.page_size();
+  std::vector<uint32_t> level = std::move(roots).value();
+  uint64_t bytes = 0;
+  while (!level.empty()) {
+    bytes += static_cast<uint64_t>(level.size()) * page_size;
+    if (bytes > max_bytes) return Status::OK();
+    std::vector<uint32_t> missing;
+    for (uint32_t id : level) {
+      if (!pager.resident(id)) missing.push_back(id);
+    }
+    if (!missing.empty()) {
+      pager.HintPages(std::vector<uint32_t>(missing.begin() + 1, missing.end()));
+      pager.Get(missing.front());  // throws PageFault: the level comes in one read
+    }
+    std::vector<uint32_t> next;
+    for (uint32_t id : level) {
+      const btree::NodeView node(pager.Get(id), page_size);
+      Status s = node.Check(id, -1);
+      if (!s.ok()) return s;
+      if (node.level() < 2) continue;  // a leaf, or its children are leaves
+      for (uint32_t pos = 0; pos <= node.count(); ++pos) {
+        const uint32_t child = node.ChildAt(pos);
+        if (child == 0) return Status::Corruption("page " + std::to_string(id) + ": a child is 0");
+        next.push_back(child);
+      }
+    }
+    level = std::move(next);
+  }
+  return Status::OK();
 }
 
 Status Engine::CheckNow() const {

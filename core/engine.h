@@ -144,6 +144,16 @@ class Engine {
   // Runs the integrity checker over every tree and the free list.
   Status Check() const;
 
+  // Paged mode: reads the catalog and every table's and index's B+tree
+  // interior pages (roots included) into the cache, where interior pages stay
+  // (they are pinned), so that a later point read faults at most on its leaf.
+  // Level by level across all trees: each fault names one whole level (the
+  // first missing page as last_fault(), the others as last_hints()), so the
+  // caller needs one page read per tree level, not one per page. Stops, OK,
+  // before a level that would take the interior pages read past `max_bytes`
+  // (a share of the cache). OK at once when not paged. Faults like Check().
+  Status WarmInterior(uint64_t max_bytes);
+
   void set_clock(Clock clock);
 
   // The change feed (above). Off by default.
@@ -160,6 +170,7 @@ class Engine {
  private:
   class Impl;
   Status CheckNow() const;
+  Status WarmInteriorNow(uint64_t max_bytes);
   explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

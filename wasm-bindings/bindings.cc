@@ -196,6 +196,11 @@ class WasmEngine {
     const Status s = engine_->Check();
     return s.ok() ? "" : s.ToString();
   }
+  // Engine::WarmInterior: "" or the Status text (a fault: lastFault/lastHints say which pages).
+  std::string WarmInterior(double max_bytes) {
+    const Status s = engine_->WarmInterior(static_cast<uint64_t>(max_bytes));
+    return s.ok() ? "" : s.ToString();
+  }
   // Change feed, TTL sweep step and clock (engine.h).
   void SetChangeFeed(bool on) { engine_->set_change_feed(on); }
   std::string TakeChanges() { return engine_->TakeChanges(); }
@@ -304,6 +309,7 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .function("durableImages", &pd::WasmEngine::DurableImages)
       .function("durablePageCount", &pd::WasmEngine::DurablePageCount)
       .function("check", &pd::WasmEngine::Check)
+      .function("warmInterior", &pd::WasmEngine::WarmInterior)
       .function("setChangeFeed", &pd::WasmEngine::SetChangeFeed)
       .function("takeChanges", &pd::WasmEngine::TakeChanges)
       .function("sweepExpired", &pd::WasmEngine::SweepExpired)

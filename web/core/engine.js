@@ -247,6 +247,19 @@ export class Engine {
     return problem;
   }
 
+  /**
+   * Paged core: reads every B+tree's interior pages into the cache, level by
+   * level (each PageFault names one level: its ids and hints), up to maxBytes
+   * of them; then a point read faults at most on its leaf. '' when done (also
+   * when the core has no page cache), else the problem; throws PageFault.
+   */
+  warmInterior(maxBytes) {
+    const native = this.#get();
+    const problem = native.warmInterior(Math.max(0, Math.floor(maxBytes)));
+    if (problem !== '') this.#throwIfFaulted(native);
+    return problem;
+  }
+
   /** Turns the core's change feed on or off (core/engine.h). */
   setChangeFeed(on) { this.#get().setChangeFeed(Boolean(on)); }
 

@@ -63,7 +63,8 @@ import { DataLossError, PocketDynamoError } from '../errors.js';
 import { StoreError, pageHeader } from './page-store.js';
 
 /**
- * stores: PageStore[3]; tools: { verifyPageImage, readMetaHead, readRecordHeader };
+ * stores: PageStore[3]; tools: { verifyPageImage, readMetaHead, readRecordHeader }, or a promise
+ * of them (the stores connect and read their heads while it resolves);
  * openEngine({ pageSize, pages }, records) -> Promise<engine> (the checkpoint images
  * with the records [{ lsn, record }] redone; rejects with the core's Status text in
  * the message); createEngine() -> Promise<engine> for a new database; openLazy({ meta, pageSize },
@@ -75,7 +76,9 @@ import { StoreError, pageHeader } from './page-store.js';
  */
 export async function recover(stores, tools, { name, openEngine, createEngine, openLazy = null, marker = null,
   acceptDataLoss = false }) {
+  // tools may still be loading (a promise: the wasm module compiles while the stores connect).
   const heads = await Promise.all(stores.map((store, index) => readHead(store, index, tools)));
+  tools = await tools;
   const newer = heads.find((h) => h.format);
   if (newer) {
     throw new PocketDynamoError(`Cannot open database "${name}": replica #${newer.index}: ${newer.reason}`);
@@ -102,14 +105,14 @@ export async function recover(stores, tools, { name, openEngine, createEngine, o
   }
   // The logs: each replica's sound records, and all of them by LSN (the same bytes on every replica).
   const byLsn = new Map();
-  for (const h of valid) {
-    let log;
-    try {
-      log = await stores[h.index].readLog(h.ckptLsn);
-    } catch (error) {
+  const logs = await Promise.allSettled(valid.map((h) => stores[h.index].readLog(h.ckptLsn)));
+  for (const [i, h] of valid.entries()) {
+    if (logs[i].status === 'rejected') {
+      const error = logs[i].reason;
       throw new PocketDynamoError(`Cannot open database "${name}": replica #${h.index} ` +
           `cannot be read now (${error?.message ?? error}); nothing was changed, try again`, { cause: error });
     }
+    const log = logs[i].value;
     let end = h.ckptLsn;
     for (const entry of log) {
       const checked = tools.readRecordHeader(entry.record);
@@ -237,7 +240,7 @@ async function readHead(store, index, tools) {
     const head = await store.readHead();
     if (head === null) return { index, empty: true };
     if (!head.meta) return { index, reason: 'it holds pages or records but no head' };
-    const checked = tools.readMetaHead(head.meta);
+    const checked = (await tools).readMetaHead(head.meta);
     if (checked.error !== undefined) return { index, reason: `invalid head: ${checked.error}` };
     return { index, lsn: checked.lsn, ckptLsn: checked.lsn, pageCount: checked.pageCount, pageSize: checked.pageSize };
   } catch (error) {

@@ -35,8 +35,11 @@ import { loadStores, parseStorage } from './select-store.js';
 
 /** The page cache of a core that has one, when open() names none (issue #13). */
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+// Pages per store read while the interior pages are read after a lazy open.
+const WARM_READ_PAGES = 16;
 
 export class ReplicatedEngine {
+  #interiorWarmed = false;
   #release;
   #replicaSet;
   #committer;
@@ -61,6 +64,7 @@ export class ReplicatedEngine {
     this.persisted = persisted;       // persistent storage granted (askPersistence(); null: unknown)
     this.recovery = recovery;         // what open found (see open())
     this.pageFetcher = null;          // PageFetcher when the core has a bounded page cache (page-fetcher.js)
+    this.warmed = Promise.resolve(false);  // true once the interior pages are in the cache (open())
   }
 
   /**
@@ -77,13 +81,17 @@ export class ReplicatedEngine {
     const pagedCore = typeof Engine.prototype.installPages === 'function' && cache.cacheBytes !== 0;
     if (pagedCore && cache.cacheBytes === undefined) cache.cacheBytes = DEFAULT_CACHE_BYTES;
     const engineOptions = { wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary, ...cache };
-    const tools = withRecordTools(await Engine.pageTools(engineOptions));
+    // The wasm module compiles while the stores connect and read their heads (recover() takes
+    // the tools' promise), and the persistence permission is asked meanwhile: open's waits overlap.
+    const toolsReady = Engine.pageTools(engineOptions).then(withRecordTools);
+    toolsReady.catch(() => {});   // awaited below; a store failing first must not leave it unhandled
     const { kind, persistent, stores, release } = await loadStores(parsed, options);
+    const persistedReady = askPersistence(kind, { ask: options.persist === true });
     const marker = kind === 'idb' ? markerFor(parsed.name) : null;
     let result;
     let seedPages = null;
     try {
-      result = await recover(stores, tools, {
+      result = await recover(stores, toolsReady, {
         name: parsed.name,
         marker,
         acceptDataLoss: options.acceptDataLoss === true,
@@ -109,6 +117,7 @@ export class ReplicatedEngine {
       throw error;
     }
     const { engine } = result;
+    const tools = await toolsReady;
     try {
       checkCacheSupport(engine, cache);
     } catch (error) {
@@ -144,7 +153,16 @@ export class ReplicatedEngine {
       checkpointChunkPages: options.checkpointChunkPages,
     });
     const repairer = new Repairer(committer, replicaSet, { emit: relay });
-    const persisted = await askPersistence(kind, { ask: options.persist === true });
+    // A lazy open: every tree's interior pages come in now, in the background (engine.warmInterior:
+    // one level of every tree per fault), so that a cold point read faults only on its leaf. At most
+    // WARM_READ_PAGES per store read: an operation's own page read never waits behind a large one
+    // (a level of 275 pages at 1,000,000 items held the first GetItem's leaf for ~0.8 s). A page it
+    // cannot read fails later the operation that needs it, with the whole report.
+    const warmFetcher = pageFetcher && { fetch: (ids, ahead) => pageFetcher.fetch(ids, ahead.slice(0, Math.max(0, WARM_READ_PAGES - ids.length))) };
+    const warmed = pageFetcher !== null && !result.fresh
+      ? runWithPages(() => engine.warmInterior(cache.cacheBytes / 4), warmFetcher).then((p) => p === '', () => false)
+      : Promise.resolve(false);
+    const persisted = await persistedReady;
     owner = new ReplicatedEngine({
       engine, stores, release, replicaSet, committer, repairer, kind, persistent, persisted,
       recovery: {
@@ -155,6 +173,10 @@ export class ReplicatedEngine {
       marker,
     });
     owner.pageFetcher = pageFetcher;
+    owner.warmed = warmed.then((done) => {
+      owner.#interiorWarmed = done;
+      return done;
+    });
     if (result.fresh && options.snapshot) {
       // The snapshot must be durable before open() resolves: write it everywhere now.
       await replicaSet.repair();
@@ -238,7 +260,8 @@ export class ReplicatedEngine {
       // A core with a page cache: its figures, and the page reads that resolved its faults.
       out.cache = { ...this.engine.cacheStats, pageReads: fetcher.reads, pagesRead: fetcher.pages,
         pagesRejected: fetcher.rejected,
-        pageReadsHedged: fetcher.hedged, pagesRepaired: fetcher.repaired, wasmMemoryBytes: this.engine.memoryBytes };
+        pageReadsHedged: fetcher.hedged, pagesRepaired: fetcher.repaired, wasmMemoryBytes: this.engine.memoryBytes,
+        interiorWarmed: this.#interiorWarmed };
     }
     return out;
   }

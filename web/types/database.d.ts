@@ -172,7 +172,9 @@ export declare class Database extends DatabaseBase {
    * checkpoints and the log's bytes; with a core page cache (db.recovery.lazy), `cache`: the core's
    * figures (bytes resident and pinned, hits, misses, evictions, record bytes kept), the replica
    * reads that resolved its page faults (of which hedged: sent to a second replica because the
-   * first was slow), damaged pages they repaired in place, and the core's wasm memory in bytes. `inFlight`: the
+   * first was slow), damaged pages they repaired in place, the core's wasm memory in bytes, and
+   * whether every B+tree's interior pages are in the cache yet (read in the background after a lazy
+   * open: from then on a cold point read reads one page, its leaf). `inFlight`: the
    * replica writes under way now, per kind (commit appends, catch-ups, checkpoint page versions,
    * head flips, which also trim the log, full rebuilds, log truncations of a rolled-back commit),
    * and rebuilds still reading their pages.
@@ -184,7 +186,7 @@ export declare class Database extends DatabaseBase {
     cache?: { residentBytes: number; pinnedBytes: number; hits: number; misses: number; evictions: number;
       retainedRecordBytes: number; pageReads: number; pagesRead: number; pagesRejected: number;
       pageReadsHedged: number; pagesRepaired: number;
-      wasmMemoryBytes: number };
+      wasmMemoryBytes: number; interiorWarmed: boolean };
   } | null;
   /** Pauses (true) or resumes (false) background repair (tests, demonstrations; owner only). */
   pauseRepair(paused?: boolean): void;

@@ -40,6 +40,20 @@ struct Source {
     }
   }
 
+  // Engine::WarmInterior through the same loop, installing each fault's ids
+  // and hints (one level per round).
+  Status Warm(Engine* engine, uint64_t max_bytes) {
+    for (;;) {
+      Status s = engine->WarmInterior(max_bytes);
+      if (s.ok() || engine->last_fault().empty()) return s;
+      ++rounds;
+      REQUIRE(rounds < 100);
+      std::vector<uint32_t> ids = engine->last_fault();
+      ids.insert(ids.end(), engine->last_hints().begin(), engine->last_hints().end());
+      for (uint32_t id : ids) PD_REQUIRE_OK(engine->InstallPage(id, images[id]));
+    }
+  }
+
   json Run(Engine* engine, const std::string& op, const json& request) {
     for (;;) {
       const std::string out = engine->Execute(op, request.dump());
@@ -160,6 +174,54 @@ TEST_CASE("engine page cache: a cold range scan fetches the next leaves with eac
   CHECK(got.contains("Item"));
   CHECK(source.rounds > 0);
   CHECK(!source.hints_seen);
+}
+
+TEST_CASE("engine page cache: warmed interior pages leave a cold point read one fault") {
+  std::unique_ptr<Engine> writer = Written();
+  const std::vector<std::string> images = writer->SnapshotImages();
+  auto get = [](int i) {
+    char key[16];
+    std::snprintf(key, sizeof key, "k%05d", i);
+    return json{{"TableName", "Tbl"}, {"Key", {{"p", S("a")}, {"s", S(key)}}}};
+  };
+  EngineOptions options;
+  options.cache_bytes = 64 << 20;
+  // Not warmed: the first read faults on the catalog, the table's root and its leaf.
+  {
+    std::unique_ptr<Engine> engine = Engine::OpenLazy(images[0], {}, options).value();
+    Source source{images};
+    CHECK(source.Run(engine.get(), "GetItem", get(1000)).contains("Item"));
+    CHECK(source.rounds >= 3);
+  }
+  // No room for even the roots: nothing beyond the catalog is read.
+  {
+    std::unique_ptr<Engine> engine = Engine::OpenLazy(images[0], {}, options).value();
+    Source source{images};
+    PD_REQUIRE_OK(source.Warm(engine.get(), 0));
+    const int warm_rounds = source.rounds;
+    CHECK(source.Run(engine.get(), "GetItem", get(1000)).contains("Item"));
+    CHECK(source.rounds - warm_rounds >= 2);
+  }
+  std::unique_ptr<Engine> engine = Engine::OpenLazy(images[0], {}, options).value();
+  Source source{images};
+  PD_REQUIRE_OK(source.Warm(engine.get(), 64 << 20));
+  // The catalog, then every root in one round (this tree has two levels).
+  CHECK(source.rounds >= 1);
+  CHECK(source.rounds <= 3);
+  const uint64_t pinned = engine->cache_stats().pinned_bytes;
+  CHECK(pinned > 0);
+  const int warm_rounds = source.rounds;
+  PD_REQUIRE_OK(source.Warm(engine.get(), 64 << 20));  // again: all resident, no round
+  CHECK(source.rounds == warm_rounds);
+  for (int i = 0; i < kItems; i += 97) {
+    const int before = source.rounds;
+    const json got = source.Run(engine.get(), "GetItem", get(i));
+    REQUIRE(got.contains("Item"));
+    CHECK(got["Item"]["body"]["S"].get<std::string>() == std::string(280, 'a' + i % 26));
+    CHECK(source.rounds - before <= 1);  // its leaf at most
+  }
+  CHECK(source.rounds > warm_rounds);
+  PD_REQUIRE_OK(source.Check(engine.get()));
 }
 
 }  // namespace
