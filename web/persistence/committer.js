@@ -459,6 +459,11 @@ export class Committer {
     let pages = 0;
     let chunks = 0;
     const firstPass = Math.ceil(queue.size / this.#chunkPages);
+    // Each chunk's write waits behind the commit appended before it, and a bulk load's commit
+    // changes hundreds of pages: when the queue grew since the last chunk (commits outpace the
+    // checkpoint), the rest goes at once in the last chunk, or the checkpoint would fall behind for
+    // as long as the load lasts (it did: the log and the core's records grew without bound).
+    let lastQueue = queue.size;
     let meta = null;
     while (meta === null) {
       if (targets.length === 0 || this.#fatal || this.#core.closed) return null;
@@ -469,8 +474,9 @@ export class Committer {
         for (const id of queue) if (id >= pageCount) queue.delete(id);   // the database shrank
         // The last chunk: whatever is left, with the meta page, all at the durable LSN of this moment
         // (no await between: every page changed up to it has its image as of it). Taken once the
-        // queue is small, or after a few passes if commits keep changing pages faster than chunks go.
-        const last = queue.size <= this.#chunkPages * 4 || chunks >= firstPass + 8;
+        // queue is small, as soon as commits outpace the chunks, or after a few passes.
+        const last = queue.size <= this.#chunkPages * 4 || queue.size > lastQueue || chunks >= firstPass + 8;
+        lastQueue = queue.size;
         const chunk = [];
         for (const id of queue) {
           if (!last && chunk.length >= this.#chunkPages) break;
