@@ -157,9 +157,11 @@ export class ReplicatedEngine {
     // one level of every tree per fault), so that a cold point read faults only on its leaf. At most
     // WARM_READ_PAGES per store read: an operation's own page read never waits behind a large one
     // (a level of 275 pages at 1,000,000 items held the first GetItem's leaf for ~0.8 s). A page it
-    // cannot read fails later the operation that needs it, with the whole report.
+    // cannot read fails later the operation that needs it, with the whole report. Not in chaos paging:
+    // there every call ends by evicting every page it may, so a warm-up running beside another
+    // call would evict that call's read-ahead between its fault and its retry (and never finish).
     const warmFetcher = pageFetcher && { fetch: (ids, ahead) => pageFetcher.fetch(ids, ahead.slice(0, Math.max(0, WARM_READ_PAGES - ids.length))) };
-    const warmed = pageFetcher !== null && !result.fresh
+    const warmed = pageFetcher !== null && !result.fresh && !cache.chaosPaging
       ? runWithPages(() => engine.warmInterior(cache.cacheBytes / 4), warmFetcher).then((p) => p === '', () => false)
       : Promise.resolve(false);
     const persisted = await persistedReady;
