@@ -5,11 +5,18 @@
 // at the store interface, beside the items' own size as DynamoDB counts it.
 // Deterministic: no timing, so the machine's load does not matter.
 //
-//   node bench/write-volume.mjs [--items 20000] [--puts 500]
+//   node bench/write-volume.mjs [--items 20000] [--puts 500] [--bench-items 100000] [--log-limit-mib 8]
+//
+// A second bulk load is the one of `npm run bench` (bench/compare/workload.js: items spread over
+// 1,000 partitions, batches of 1,000 as 40 BatchWriteItems issued together, each batch awaited),
+// into a database of its own (--bench-items 0 leaves it out). --log-limit-mib: open()'s
+// logLimitBytes (the log size that starts a checkpoint), default the package's.
 //
 // Needs npm run build:js. Prints a markdown table.
 
 import { open, MemoryStore } from '../dist/index.js';
+import { batchWrite, tableSpec } from './compare/engine-pocketdynamo.js';
+import { BATCH, makeItem } from './compare/workload.js';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -18,6 +25,9 @@ const arg = (name, fallback) => {
 };
 const ITEMS = arg('--items', 20_000);
 const PUTS = arg('--puts', 500);
+const BENCH_ITEMS = arg('--bench-items', 100_000);
+const LOG_LIMIT = arg('--log-limit-mib', 0) * 1048576;
+const limits = LOG_LIMIT > 0 ? { logLimitBytes: LOG_LIMIT } : {};
 const TABLE = 'Bench';
 const BODY = 'b'.repeat(200);
 const PER_PARTITION = 100;
@@ -62,7 +72,7 @@ class CountingStore extends MemoryStore {
 }
 
 const stores = [0, 1, 2].map((i) => new CountingStore({ label: `replica #${i}` }));
-const db = await open({ stores });
+const db = await open({ stores, ...limits });
 await db.send('CreateTable', {
   TableName: TABLE,
   KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
@@ -71,7 +81,7 @@ await db.send('CreateTable', {
 });
 await db.whenHealthy(60_000);
 // The idle checkpoint (2 s without a commit, the default) and its log trim, finished.
-async function settle() {
+async function settle(db) {
   const start = db.stats().checkpoints;
   const until = Date.now() + 120_000;
   while (db.stats().checkpoints === start || db.stats().checkpointing) {
@@ -79,7 +89,7 @@ async function settle() {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-const total = () => stores.reduce((sum, s) => {
+const total = (list = stores) => list.reduce((sum, s) => {
   const x = s.snapshot();
   return { records: sum.records + x.records, pages: sum.pages + x.pages, writes: sum.writes + x.writes };
 }, { records: 0, pages: 0, writes: 0 });
@@ -98,7 +108,7 @@ for (let from = 0; from < ITEMS; from += 5000) {
 }
 await db.whenHealthy(600_000);
 const bulkCommits = db.stats().commits;
-await settle();
+await settle(db);
 const bulk = total();
 
 // Awaited single PutItems (random existing items overwritten with a new random body), then the
@@ -114,14 +124,43 @@ for (let k = 0; k < PUTS; k++) {
   await db.send('PutItem', { TableName: TABLE, Item: { ...item(i), body: { S: body } } });
 }
 const putLog = total();
-await settle();
+await settle(db);
 const puts = total();
 await db.close();
+
+// The bulk load of npm run bench, into a database of its own.
+let benchRow = null;
+if (BENCH_ITEMS > 0) {
+  const benchStores = [0, 1, 2].map((i) => new CountingStore({ label: `bench replica #${i}` }));
+  const bdb = await open({ stores: benchStores, ...limits });
+  await bdb.send('CreateTable', tableSpec);
+  await bdb.whenHealthy(60_000);
+  const start = total(benchStores);
+  const send = (op, request) => bdb.send(op, request);
+  let bytes = 0;
+  for (let from = 0; from < BENCH_ITEMS; from += BATCH) {
+    const batch = [];
+    for (let i = from; i < Math.min(BENCH_ITEMS, from + BATCH); i++) {
+      const it = makeItem(i);
+      batch.push(it);
+      // DynamoDB's item size: attribute names + values (the number n: digits / 2 + 1).
+      bytes += 'pk'.length + it.pk.length + 'sk'.length + it.sk.length + 'n'.length + (String(it.n).length >> 1) + 1 +
+        'body'.length + it.body.length + 'tag'.length + it.tag.length;
+    }
+    await batchWrite(send, batch);
+  }
+  await bdb.whenHealthy(600_000);
+  const commits = bdb.stats().commits;
+  const checkpoints = bdb.stats().checkpoints;
+  await settle(bdb);
+  benchRow = { start, end: total(benchStores), bytes, commits, checkpoints };
+  await bdb.close();
+}
 
 const f = (n) => n.toLocaleString('en', { maximumFractionDigits: 0 });
 const per = (bytes, n) => f(bytes / n);
 console.log(`# Bytes written per item by the replica protocol (three replicas)\n`);
-console.log(`\`node bench/write-volume.mjs --items ${ITEMS} --puts ${PUTS}\`; items of ~${f(data / ITEMS)} bytes ` +
+console.log(`\`${['node bench/write-volume.mjs', ...process.argv.slice(2)].join(' ')}\`; items of ~${f(data / ITEMS)} bytes ` +
   `as DynamoDB counts them; MemoryStores counting at the store interface (what IndexedDB or a file is given).\n`);
 console.log('| workload | item bytes | log records, all replicas | checkpoint pages, all replicas | total | total / item bytes |');
 console.log('|---|---:|---:|---:|---:|---:|');
@@ -132,7 +171,13 @@ const row = (label, n, itemB, a, b) => {
     `${((rec + pages) / itemB).toFixed(1)}x |`);
 };
 row(`bulk load, ${f(ITEMS)} items in ${bulkCommits - 0} commits, then a checkpoint`, ITEMS, data, before, bulk);
+if (benchRow) {
+  row(`npm run bench's bulk load, ${f(BENCH_ITEMS)} items over 1,000 partitions in ${f(benchRow.commits)} commits ` +
+    `(${benchRow.checkpoints} checkpoints during it), then a checkpoint`, BENCH_ITEMS, benchRow.bytes, benchRow.start,
+  benchRow.end);
+}
 row(`${f(PUTS)} awaited PutItems (one commit each), log only`, PUTS, putData, mid, putLog);
 row(`${f(PUTS)} awaited PutItems, with the checkpoint after them`, PUTS, putData, mid, puts);
-console.log(`\nStore writes: bulk ${f(bulk.writes - before.writes)}, awaited puts ${f(puts.writes - mid.writes)} ` +
+console.log(`\nStore writes: bulk ${f(bulk.writes - before.writes)}, ` +
+  `${benchRow ? `npm run bench's bulk ${f(benchRow.end.writes - benchRow.start.writes)}, ` : ''}awaited puts ${f(puts.writes - mid.writes)} ` +
   `(each an IndexedDB transaction or a file write + fsync).`);
