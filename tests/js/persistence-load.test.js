@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, MemoryStore } from 'pocketdynamo';
 import { tableSpec } from './support/db.js';
+import { Committer, DEFAULT_LOG_LIMIT_BYTES, MAX_DEFAULT_LOG_LIMIT_BYTES } from '../../web/persistence/committer.js';
 
 const TABLE = 'Items';
 const LOG_LIMIT = 64 * 1024;
@@ -47,4 +48,21 @@ test('a continuous load: checkpoints finish during it and the log stays near its
   } while (start);
   assert.equal(count, WAVES * PER_WAVE);
   await again.close();
+});
+
+// The default log limit follows the database's size (committer.js logLimit): a checkpoint during a
+// load spread over the whole database rewrites about every page, so a fixed 8 MiB made the pages
+// written by checkpoints grow with the database (bench/results/write_volume.md).
+test('the default log limit is half the database, between 8 and 32 MiB; a given one is kept', () => {
+  const MiB = 1024 * 1024;
+  const limit = (pages, options = {}) => new Committer({ durableLsn: 0, durablePageCount: pages, pageSize: 8192 },
+    {}, options).logLimit;
+  assert.equal(DEFAULT_LOG_LIMIT_BYTES, 8 * MiB);
+  assert.equal(MAX_DEFAULT_LOG_LIMIT_BYTES, 32 * MiB);
+  assert.equal(limit(1), 8 * MiB);                 // a new database
+  assert.equal(limit(2048), 8 * MiB);              // 16 MiB: half of it is the floor
+  assert.equal(limit(6000), 6000 * 8192 / 2);      // ~47 MiB (npm run bench's 100,000 items): ~23 MiB
+  assert.equal(limit(100_000), 32 * MiB);          // 781 MiB: the ceiling
+  assert.equal(limit(100_000, { logLimitBytes: 64 * 1024 }), 64 * 1024);
+  assert.equal(limit(1, { logLimitBytes: 64 * MiB }), 64 * MiB);
 });

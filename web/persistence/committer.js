@@ -36,8 +36,15 @@
 // changed up to D then has its image as of D written, so the head of every
 // replica whose log reaches D flips to D's meta page, dropping records <= D
 // (page-store.js flipHead). Triggered when the log since the oldest
-// checkpoint exceeds `logLimitBytes`, after `checkpointIdleMs` without a
-// commit, and at close().
+// checkpoint exceeds its limit, after `checkpointIdleMs` without a commit,
+// and at close(). The limit: `logLimitBytes` when given; by default half the
+// database's bytes, between 8 and 32 MiB (logLimit()): a checkpoint in a
+// sustained load rewrites about every page the log touched, i.e. nearly the
+// whole database when the writes are spread (a bulk load), so a log limit
+// that grows with the database keeps the page bytes checkpoints write at
+// most about twice the log's (up to a 64 MiB database), where a fixed 8 MiB
+// made them grow with the database (bench/write-volume.mjs: npm run bench's 100,000-item load took 6
+// checkpoints during it, 3,191 B/item of page writes; bench/results/write_volume.md).
 //
 // Reads are operations too: one that ran while changes were pending or in
 // flight saw them, so it waits for them (and rejects with them). A read on a
@@ -59,7 +66,8 @@ import { recordsBase } from './page-fetcher.js';
 const headPageCount = (meta) => headFromMeta(meta).pageCount;
 
 const RESOLVED = Promise.resolve();
-export const DEFAULT_LOG_LIMIT_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_LOG_LIMIT_BYTES = 8 * 1024 * 1024;    // the default log limit's floor
+export const MAX_DEFAULT_LOG_LIMIT_BYTES = 32 * 1024 * 1024;   // and its ceiling
 export const DEFAULT_CHECKPOINT_IDLE_MS = 2000;
 export const DEFAULT_CHECKPOINT_CHUNK_PAGES = 32;
 
@@ -136,7 +144,7 @@ export class Committer {
   #pageLog = [];          // [{ lsn, pageIds, bytes }] of durable records after the oldest replica checkpoint
   #logBytes = 0;
   #pageLogBase;           // #pageLog holds every durable record after this LSN (a checkpoint's pages: changes since)
-  #logLimit;
+  #logLimit;              // bytes, or null: the default, which follows the database's size (logLimit())
   #idleMs;
   #chunkPages;
   #checkpointing = null;  // Promise of the checkpoint under way
@@ -152,14 +160,14 @@ export class Committer {
 
   /**
    * core: the engine adapter (see the header); replicas: a ReplicaSet;
-   * options: emit, logLimitBytes, checkpointIdleMs, checkpointChunkPages,
+   * options: emit, logLimitBytes (default: logLimit()), checkpointIdleMs, checkpointChunkPages,
    * records (the log recovery read: [{ lsn, record, pageIds }], after the oldest checkpoint),
    * timers ({ now, setTimeout, clearTimeout, macrotask }: the simulation's clock),
    * withPages (runs a synchronous core call, resolving page faults: page-fetcher.js runWithPages;
    * default: the core holds every page), onRelease(lsn) (after core.releaseRecordsThrough(lsn)),
    * releasedThrough (the LSN after which the core was given the records at open).
    */
-  constructor(core, replicas, { emit = () => {}, logLimitBytes = DEFAULT_LOG_LIMIT_BYTES,
+  constructor(core, replicas, { emit = () => {}, logLimitBytes = null,
     checkpointIdleMs = DEFAULT_CHECKPOINT_IDLE_MS, checkpointChunkPages = DEFAULT_CHECKPOINT_CHUNK_PAGES,
     records = [], timers = REAL_TIMERS, withPages = async (fn) => fn(), onRelease = () => {},
     releasedThrough = -1 } = {}) {
@@ -182,6 +190,17 @@ export class Committer {
 
   /** Bytes of records in the log since the oldest replica checkpoint (what a checkpoint would trim). */
   get logBytes() { return this.#logBytes; }
+
+  /**
+   * The log size over which a checkpoint starts: logLimitBytes if given, else
+   * half the database's bytes (durable page count x page size), at least
+   * DEFAULT_LOG_LIMIT_BYTES and at most MAX_DEFAULT_LOG_LIMIT_BYTES.
+   */
+  get logLimit() {
+    if (this.#logLimit !== null) return this.#logLimit;
+    const half = (this.#core.durablePageCount * this.#core.pageSize) / 2;
+    return Math.min(MAX_DEFAULT_LOG_LIMIT_BYTES, Math.max(DEFAULT_LOG_LIMIT_BYTES, half || 0));
+  }
 
   /**
    * Call right after the Database ran one operation on the engine. Returns
@@ -247,7 +266,7 @@ export class Committer {
         operations: group.operations });
       group.resolve();
       // Over the log limit: a checkpoint starts now and runs between the commits that follow.
-      if (this.#logBytes > this.#logLimit && !this.#checkpointing) this.#scheduleCheckpoint();
+      if (this.#logBytes > this.logLimit && !this.#checkpointing) this.#scheduleCheckpoint();
       this.#next();
     }, ({ failures }) => this.#rollback(entry, group, outcome, failures));
   }
@@ -404,7 +423,7 @@ export class Committer {
 
   #scheduleCheckpoint() {
     if (this.#closed || this.#fatal || this.#paused || this.#checkpointing || this.#pageLog.length === 0) return;
-    if (this.#logBytes > this.#logLimit) {
+    if (this.#logBytes > this.logLimit) {
       this.checkpoint().catch((error) => this.#emit('error', { error }));
       return;
     }

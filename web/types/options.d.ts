@@ -42,7 +42,8 @@ export interface OpenOptions {
   /**
    * Each commit appends a record to every replica's log; a checkpoint writes
    * the changed pages back and trims the logs once they hold more than this
-   * many bytes (default 8 MiB), after checkpointIdleMs without a commit
+   * many bytes (default: half the database's size, at least 8 MiB and at
+   * most 32 MiB), after checkpointIdleMs without a commit
    * (default 2000), and at close(). checkpointChunkPages: pages per write of a
    * checkpoint, between commits (default 32). Small values are for tests.
    */
