@@ -72,9 +72,18 @@ ReplicaSet.prototype.commit = function timed(entry) {
   return out;
 };
 
+// Experiment (run({ skipVersionDeletes: true })): head flips that leave the replaced page versions
+// in place (an empty `written` map), to see what deleting them costs. Leaves garbage: bench only.
+let skipVersionDeletes = false;
+const originalFlip = IdbStore.prototype.flipHead;
+IdbStore.prototype.flipHead = function flip(meta, written) {
+  return originalFlip.call(this, meta, skipVersionDeletes ? new Map() : written);
+};
+
 let db = null;
 
-export async function run({ name = 'bulkprof', items = 100_000, settle = true, options = {} } = {}) {
+export async function run({ name = 'bulkprof', items = 100_000, settle = true, options = {}, experiment = {} } = {}) {
+  skipVersionDeletes = experiment.skipVersionDeletes === true;
   db = await open(name, { storage: 'idb', ...options });
   await db.send('CreateTable', tableSpec);
   const send = (op, request) => db.send(op, request);

@@ -31,7 +31,10 @@ const items = Number(option('--items', 100_000));
 const profile = args.includes('--profile');
 const jsonOut = option('--json', null);
 const withRaw = args.includes('--raw');
-const configs = args.flatMap((a, i) => (a === '--open' ? [JSON.parse(args[i + 1])] : []));
+// --open-x JSON: as --open, with the experiment of the page's flip that deletes no replaced page
+// version (bench/persistence-bulk-page.js skipVersionDeletes): what those deletes cost.
+const configs = args.flatMap((a, i) => (a === '--open' ? [JSON.parse(args[i + 1])]
+  : a === '--open-x' ? [{ ...JSON.parse(args[i + 1]), experiment: { skipVersionDeletes: true } }] : []));
 if (configs.length === 0) configs.push({});
 
 if (!fs.existsSync(path.join(DIST, 'core', 'pocketdynamo-core.wasm'))) {
@@ -87,7 +90,9 @@ async function runOne(openOptions, name) {
     await cdp.send('Profiler.start');
   }
   const loadStart = os.loadavg();
-  const r = await page.evaluate(([n, options, db]) => bench.run({ items: n, options, name: db }), [items, openOptions, name]);
+  const { experiment = {}, ...options } = openOptions;
+  const r = await page.evaluate(([n, o, x, db]) => bench.run({ items: n, options: o, experiment: x, name: db }),
+    [items, options, experiment, name]);
   const cpu = cdp ? (await cdp.send('Profiler.stop')).profile : null;
   await page.evaluate(() => bench.close());
   await page.close();
