@@ -159,3 +159,47 @@ test('IdbStore.readPages(ids) with the head they belong to; the scrub position a
   await page.close();
 });
 
+
+test('IdbStore.readStart(): the head, the log and the root slots\' pages in one read, as read one by one', async () => {
+  const page = await appPage(chrome.context, server.url);
+  await page.evaluate(() => app.openDb('start'));
+  await page.evaluate(() => app.putMany('s', 0, 200));
+  await page.evaluate(() => app.close());   // a checkpoint: the log empties
+  await page.evaluate(() => app.openDb('start'));
+  await page.evaluate(() => app.putMany('t', 0, 20));   // records after the checkpoint
+  const got = await page.evaluate(async () => {
+    const { IdbStore } = await import('/dist/persistence/idb-store.js');
+    const { rootPageIds } = await import('/dist/persistence/page-store.js');
+    const store = new IdbStore('start#0');
+    await store.open();
+    const start = await store.readStart();
+    const head = await store.readHead();
+    const log = await store.readLog();
+    const ids = rootPageIds(head.meta);
+    const roots = await store.readPages(ids);
+    const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+    await store.close();
+    return {
+      head: [start.head.lsn, start.head.ckptLsn, start.head.logCount, start.head.pageCount, head.lsn, head.ckptLsn,
+        head.logCount, head.pageCount],
+      meta: same(start.head.meta, head.meta),
+      log: [start.log.map((r) => r.lsn), log.map((r) => r.lsn)],
+      records: start.log.every((r, i) => same(r.record, log[i].record)),
+      ids, rootIds: [...start.roots.keys()].sort((a, b) => a - b),
+      roots: ids.every((id) => same(start.roots.get(id), roots.get(id))),
+    };
+  });
+  const [lsn, ckptLsn, logCount, pageCount] = got.head;
+  assert.deepEqual(got.head.slice(4), got.head.slice(0, 4), JSON.stringify(got));
+  assert.ok(lsn > ckptLsn && logCount === lsn - ckptLsn && pageCount > 3, JSON.stringify(got));
+  assert.equal(got.meta, true);
+  assert.deepEqual(got.log[0], got.log[1]);
+  assert.equal(got.log[0].length, logCount);
+  assert.equal(got.records, true, 'the same record bytes');
+  assert.ok(got.ids.length >= 1, 'the catalog\'s root at least');
+  assert.deepEqual(got.rootIds, got.ids);
+  assert.equal(got.roots, true, 'the same images as readPages');
+  await page.evaluate(() => app.close());
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -387,7 +387,7 @@ test('open({ cacheBytes }): checked, and refused clearly by a core without a pag
   }
 });
 
-test('recovery with a paged core (openLazy): the chosen meta page and the records after it, no other page read', async () => {
+test('recovery with a paged core (openLazy): the chosen head as the meta page and the records after it, no page read', async () => {
   const { recover } = await import('../../web/persistence/recovery.js');
   const { encodeImageRecord } = await import('../../web/persistence/record.js');
   const base = checkpoint(5, 4);
@@ -421,7 +421,7 @@ test('recovery with a paged core (openLazy): the chosen meta page and the record
   });
   assert.equal(result.lsn, 8);
   assert.equal(result.source, 0, 'the newest checkpoint among those reaching LSN 8');
-  assert.deepEqual(reads, [[0, [0]]], 'one read: the chosen replica\'s meta page');
+  assert.deepEqual(reads, [], 'no page read: the meta page is the head recovery read');
   assert.equal(fakeTools.readMetaHead(given.snapshot.meta).lsn, 8);
   assert.equal(given.snapshot.pageSize, PAGE);
   assert.deepEqual(given.records.map((r) => r.lsn), [], 'the records after the chosen checkpoint (none: it is at 8)');

@@ -42,7 +42,7 @@
 // playground's "damage" button), this connection closes itself so the delete
 // can proceed; the next operation reconnects and finds an empty store.
 
-import { StoreError, formatError, headFromMeta, headWithLog, missingHead, ownedCopy, pageLsn } from './page-store.js';
+import { StoreError, formatError, headFromMeta, headWithLog, missingHead, ownedCopy, pageLsn, rootPageIds } from './page-store.js';
 import { crc32c } from './record.js';
 
 const VERSION = 2;
@@ -211,30 +211,7 @@ export class IdbStore {
   }
 
   readHead() {
-    return this.#transact('readonly', (tx, fail, setResult) => {
-      const log = tx.objectStore('log');
-      tx.objectStore('meta').get('head').onsuccess = (event) => {
-        const image = event.target.result;
-        if (image === undefined) {
-          tx.objectStore('ckpt').count().onsuccess = (pages) => {
-            log.count().onsuccess = (records) => {
-              setResult(pages.target.result === 0 && records.target.result === 0 ? null : missingHead());
-            };
-          };
-          return;
-        }
-        if (!(image instanceof Uint8Array)) {
-          setResult(headFromMeta(null));
-          return;
-        }
-        const ckpt = headFromMeta(image).lsn;
-        log.getAllKeys(IDBKeyRange.lowerBound([ckpt + 1])).onsuccess = (e) => {
-          const keys = e.target.result;
-          const lsns = new Set(keys.map((k) => k[0]));
-          setResult(headWithLog(image, keys.length ? keys[keys.length - 1][0] : 0, lsns.size));
-        };
-      };
-    });
+    return this.#readStart(false).then(({ head }) => head);
   }
 
   readPages(ids) {
@@ -275,28 +252,62 @@ export class IdbStore {
 
   readLog(afterLsn) {
     return this.#transact('readonly', (tx, fail, setResult) => {
-      const out = [];
-      setResult(out);
+      setResult([]);
       tx.objectStore('meta').get('head').onsuccess = (event) => {
         const head = event.target.result;
         const ckpt = head instanceof Uint8Array ? headFromMeta(head).lsn : 0;
         const after = afterLsn ?? ckpt;
         tx.objectStore('log').getAll(IDBKeyRange.lowerBound([after + 1])).onsuccess = (e) => {
-          let expect = after;
-          let parts = [];
-          for (const value of e.target.result) {
-            if (!value || typeof value !== 'object' || !(value.bytes instanceof Uint8Array)) break;
-            if (value.chunk !== parts.length || (parts.length > 0 && value.lsn !== parts[0].lsn)) break;
-            parts.push(value);
-            if (parts.length < value.count) continue;
-            const first = parts[0];
-            if (first.prevLsn !== expect) break;
-            const record = parts.length === 1 ? first.bytes : concat(parts.map((p) => p.bytes));
-            if (crc32c(record) !== first.crc) break;
-            out.push({ lsn: first.lsn, prevLsn: first.prevLsn, record });
-            expect = first.lsn;
-            parts = [];
+          setResult(soundRecords(e.target.result, after));
+        };
+      };
+    });
+  }
+
+  // readHead(), readLog() and the root pages in one transaction (what open needs first).
+  readStart() {
+    return this.#readStart(true);
+  }
+
+  // { head, log, roots }: the head as readHead() gives it and, when full, the
+  // log after the head's checkpoint as readLog() gives it and the root slots'
+  // pages as readPages(rootPageIds(head)) gives them (else [] and an empty Map).
+  #readStart(full) {
+    return this.#transact('readonly', (tx, fail, setResult) => {
+      const log = tx.objectStore('log');
+      tx.objectStore('meta').get('head').onsuccess = (event) => {
+        const image = event.target.result;
+        if (image === undefined) {
+          tx.objectStore('ckpt').count().onsuccess = (pages) => {
+            log.count().onsuccess = (records) => {
+              const empty = pages.target.result === 0 && records.target.result === 0;
+              setResult({ head: empty ? null : missingHead(), log: [], roots: new Map() });
+            };
+          };
+          return;
+        }
+        if (!(image instanceof Uint8Array)) {
+          setResult({ head: headFromMeta(null), log: [], roots: new Map() });
+          return;
+        }
+        const ckpt = headFromMeta(image).lsn;
+        const roots = new Map();
+        if (full && Number.isFinite(ckpt)) {
+          const pages = tx.objectStore('ckpt');
+          for (const id of rootPageIds(image)) {
+            pages.openCursor(IDBKeyRange.bound([id, 0], [id, ckpt]), 'prev').onsuccess = (e) => {
+              const cursor = e.target.result;
+              if (cursor && cursor.value instanceof Uint8Array) roots.set(id, cursor.value);
+            };
           }
+        }
+        const range = IDBKeyRange.lowerBound([ckpt + 1]);
+        const values = full ? log.getAll(range) : null;
+        log.getAllKeys(range).onsuccess = (e) => {
+          const keys = e.target.result;
+          const lsns = new Set(keys.map((k) => k[0]));
+          setResult({ head: headWithLog(image, keys.length ? keys[keys.length - 1][0] : 0, lsns.size),
+            log: full ? soundRecords(values.result, ckpt) : [], roots });
         };
       };
     });
@@ -492,6 +503,29 @@ function sharedCopy(image) {
     pageCopies.set(image, copy);
   }
   return copy;
+}
+
+// The records in `values` (the log's values in key order, from the record
+// after `after` on) as far as they are whole, follow each other and pass
+// their CRC: [{ lsn, prevLsn, record }].
+function soundRecords(values, after) {
+  const out = [];
+  let expect = after;
+  let parts = [];
+  for (const value of values) {
+    if (!value || typeof value !== 'object' || !(value.bytes instanceof Uint8Array)) break;
+    if (value.chunk !== parts.length || (parts.length > 0 && value.lsn !== parts[0].lsn)) break;
+    parts.push(value);
+    if (parts.length < value.count) continue;
+    const first = parts[0];
+    if (first.prevLsn !== expect) break;
+    const record = parts.length === 1 ? first.bytes : concat(parts.map((p) => p.bytes));
+    if (crc32c(record) !== first.crc) break;
+    out.push({ lsn: first.lsn, prevLsn: first.prevLsn, record });
+    expect = first.lsn;
+    parts = [];
+  }
+  return out;
 }
 
 function concat(parts) {

@@ -52,6 +52,12 @@
 //                                  the records after afterLsn (default: ckptLsn) in LSN order, as far as
 //                                  they follow each other and pass the store's own check (a CRC32C kept
 //                                  beside each record); the rest is left out (the store is then behind).
+//   readStart() -> { head, log, roots }
+//                                  optional: readHead() and readLog() in one read (IdbStore: one
+//                                  transaction), and `roots`, the checkpoint images (a Map as
+//                                  readPages gives) of the pages the head's root slots name
+//                                  (rootPageIds: the catalog's root, ...), which every operation
+//                                  reads first; recovery uses it at open when a store has it.
 //   appendRecords(entries, expectedEnd, base?)
 //                                  appends records [{ lsn, prevLsn, record: Uint8Array }] (consecutive)
 //                                  atomically, after checking inside the same write that the store's end
@@ -97,6 +103,8 @@ const HEADER_CRC_OFFSET = 16;       // u32 LE: CRC32C of the page
 const META_PAGE_SIZE_OFFSET = 36;   // u32 LE: bytes per page (meta page only)
 const META_PAGE_COUNT_OFFSET = 40;  // u32 LE: pages in the database (meta page only)
 const HEADER_ID_OFFSET = 0;         // u32 LE: page id
+const META_ROOTS_OFFSET = 56;       // u32 LE x ROOT_SLOTS: the trees' root page ids, 0 = none (meta page only)
+const ROOT_SLOTS = 8;
 
 /** Why a store operation failed (see the header). */
 export class StoreError extends PocketDynamoError {
@@ -166,6 +174,23 @@ export function headFromMeta(meta) {
 /** The head of a damaged store that holds pages but no head at all. */
 export function missingHead() {
   return { lsn: -1, ckptLsn: -1, logCount: 0, pageCount: NaN, pageSize: NaN, crc: NaN, meta: null };
+}
+
+/**
+ * The page ids the meta image's root slots name (catalog, request tokens, backups, streams:
+ * core/pager/format.h, docs/formats.md), those below its page count, ascending; [] for an image
+ * too short to hold them. Not checked: a store may read them ahead, the core checks what it gets.
+ */
+export function rootPageIds(meta) {
+  if (!(meta instanceof Uint8Array) || meta.byteLength < META_ROOTS_OFFSET + 4 * ROOT_SLOTS) return [];
+  const v = view(meta);
+  const count = v.getUint32(META_PAGE_COUNT_OFFSET, true);
+  const ids = new Set();
+  for (let slot = 0; slot < ROOT_SLOTS; slot++) {
+    const id = v.getUint32(META_ROOTS_OFFSET + 4 * slot, true);
+    if (id !== 0 && id < count) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
 }
 
 /** The layout version the stores write (see the header). */

@@ -69,15 +69,19 @@ import { StoreError, pageHeader } from './page-store.js';
  * with the records [{ lsn, record }] redone; rejects with the core's Status text in
  * the message); createEngine() -> Promise<engine> for a new database; openLazy({ meta, pageSize },
  * records) -> Promise<engine> (a core with a page cache: opened from the chosen checkpoint's meta
- * page and the records alone, no page read; pages are checked when they fault in); marker:
- * marker.js's { read, write, clear } or null; acceptDataLoss: start empty even then.
+ * page and the records alone, no page read; pages are checked when they fault in; `pages`, a Map
+ * id -> image, holds that checkpoint's root pages when the store read them with its head, unchecked,
+ * to install); marker:
+ * marker.js's { read, write, clear } or null; acceptDataLoss: start empty even then; onHeads():
+ * called once the heads (and, where a store reads them together, the logs) are read.
  * Resolves to { engine, fresh, source, lsn, states, records, replaced, discarded, heads, dataLoss, lazyBase }
  * (lazyBase: after a lazy open, the LSN after which the core was given every record).
  */
 export async function recover(stores, tools, { name, openEngine, createEngine, openLazy = null, marker = null,
-  acceptDataLoss = false }) {
+  acceptDataLoss = false, onHeads = null }) {
   // tools may still be loading (a promise: the wasm module compiles while the stores connect).
   const heads = await Promise.all(stores.map((store, index) => readHead(store, index, tools)));
+  onHeads?.();
   tools = await tools;
   const newer = heads.find((h) => h.format);
   if (newer) {
@@ -105,7 +109,7 @@ export async function recover(stores, tools, { name, openEngine, createEngine, o
   }
   // The logs: each replica's sound records, and all of them by LSN (the same bytes on every replica).
   const byLsn = new Map();
-  const logs = await Promise.allSettled(valid.map((h) => stores[h.index].readLog(h.ckptLsn)));
+  const logs = await Promise.allSettled(valid.map((h) => h.log ?? stores[h.index].readLog(h.ckptLsn)));
   for (const [i, h] of valid.entries()) {
     if (logs[i].status === 'rejected') {
       const error = logs[i].reason;
@@ -126,6 +130,7 @@ export async function recover(stores, tools, { name, openEngine, createEngine, o
       h.endPageCount = checked.pageCount;
     }
     h.end = end;
+    delete h.log;   // byLsn holds what is kept
   }
   for (const h of valid) {
     let reach = h.ckptLsn;
@@ -140,7 +145,7 @@ export async function recover(stores, tools, { name, openEngine, createEngine, o
     let loaded;
     try {
       loaded = openLazy !== null
-        ? await lazyFrom(chosen, stores, byLsn, openLazy)
+        ? await lazyFrom(chosen, byLsn, openLazy)
         : await loadFrom(chosen, stores, heads, tools, (snapshot) => openEngine(snapshot, records));
     } catch (error) {
       if (error instanceof StoreError) {
@@ -237,32 +242,35 @@ function describeHead(h) {
 async function readHead(store, index, tools) {
   try {
     await store.open?.();
-    const head = await store.readHead();
+    // One read for the head and the log where the store offers it (IndexedDB: one transaction).
+    const start = store.readStart ? await store.readStart() : null;
+    const head = start ? start.head : await store.readHead();
     if (head === null) return { index, empty: true };
     if (!head.meta) return { index, reason: 'it holds pages or records but no head' };
     const checked = (await tools).readMetaHead(head.meta);
     if (checked.error !== undefined) return { index, reason: `invalid head: ${checked.error}` };
-    return { index, lsn: checked.lsn, ckptLsn: checked.lsn, pageCount: checked.pageCount, pageSize: checked.pageSize };
+    return { index, lsn: checked.lsn, ckptLsn: checked.lsn, pageCount: checked.pageCount, pageSize: checked.pageSize,
+      meta: head.meta, log: start && head.ckptLsn === checked.lsn ? start.log : null, roots: start?.roots ?? null };
   } catch (error) {
     if (error instanceof StoreError && error.kind === 'format') return { index, reason: error.message, format: true };
     return { index, reason: `unreadable: ${error?.message ?? error}` };
   }
 }
 
-// A lazy open (a core with a page cache): the chosen replica's meta page and
-// the records after its checkpoint, nothing else; pages fault in later
+// A lazy open (a core with a page cache): the chosen replica's meta page (its
+// head, as read), the records after its checkpoint and the root pages the
+// store read with its head (if it did), nothing else; pages fault in later
 // (page-fetcher.js), checked then, from replicas whose checkpoint is at or
 // after the chosen one's (lazyBase: the core keeps the records after it).
 // (Records from before the chosen checkpoint would let older checkpoints
 // serve pages too; the core's lazy open takes the records after its meta.)
-async function lazyFrom(chosen, stores, byLsn, openLazy) {
+async function lazyFrom(chosen, byLsn, openLazy) {
   const base = chosen.ckptLsn;
   const records = [];
   for (let lsn = base + 1; lsn <= chosen.reach; lsn++) records.push(byLsn.get(lsn));
-  const read = await stores[chosen.index].readPages([0]);
-  const meta = read.get(0);
-  if (meta === undefined) throw new Error('its head went missing');
-  const engine = await openLazy({ meta, pageSize: chosen.pageSize }, records);
+  // The head read first is the checkpoint's meta page (page 0): nothing wrote since.
+  const engine = await openLazy({ meta: chosen.meta, pageSize: chosen.pageSize, pages: chosen.roots ?? new Map() },
+    records);
   return { engine, replaced: [], lazyBase: base };
 }
 

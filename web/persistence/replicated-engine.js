@@ -88,12 +88,20 @@ export class ReplicatedEngine {
     const { kind, persistent, stores, release } = await loadStores(parsed, options);
     const persistedReady = askPersistence(kind, { ask: options.persist === true });
     const marker = kind === 'idb' ? markerFor(parsed.name) : null;
+    // Until the replicas' heads arrive the main thread is idle: touch the marker meanwhile
+    // (localStorage loads its area on first use, 2-40 ms, which the marker's write at open paid).
+    let reading = true;
+    toolsReady.then(() => {
+      // A marker that cannot be read is read again (and reported) where it matters.
+      if (reading) new Promise((resolve) => resolve(marker?.read())).catch(() => {});
+    }, () => {});
     let result;
     let seedPages = null;
     try {
       result = await recover(stores, toolsReady, {
         name: parsed.name,
         marker,
+        onHeads: () => { reading = false; },
         acceptDataLoss: options.acceptDataLoss === true,
         openEngine: async (snapshot, records) => {
           const opened = await openWithRecords(engineOptions, snapshot, records);
@@ -102,8 +110,12 @@ export class ReplicatedEngine {
         },
         createEngine: () => Engine.create({ ...engineOptions, pageSize: options.pageSize, snapshot: options.snapshot }),
         openLazy: pagedCore
-          ? ({ meta, pageSize }, records) => Engine.create({ ...engineOptions, lazy: { meta, pageSize },
-            records: records.map((r) => r.record) })
+          ? async ({ meta, pageSize, pages }, records) => {
+            const engine = await Engine.create({ ...engineOptions, lazy: { meta, pageSize },
+              records: records.map((r) => r.record) });
+            installRead(engine, pages, pageSize);
+            return engine;
+          }
           : null,
       });
       if (options.snapshot && !result.fresh) {
@@ -326,4 +338,16 @@ async function openWithRecords(engineOptions, snapshot, records) {
   const seedPages = new Map();
   for (const id of touched) if (pages.has(id)) seedPages.set(id, pages.get(id));
   return { engine, seedPages };
+}
+
+// Installs pages a store read with its head (the root slots' pages: the catalog's root first of
+// all, which every operation reads), saving the first operation that fault round. The core checks
+// each as it checks a faulted page; one it rejects is left out and read again when needed, from
+// whichever replica serves it (page-fetcher.js).
+function installRead(engine, pages, pageSize) {
+  const ids = [...pages.keys()].filter((id) => pages.get(id).byteLength === pageSize);
+  if (ids.length === 0) return;
+  const images = new Uint8Array(ids.length * pageSize);
+  ids.forEach((id, i) => images.set(pages.get(id), i * pageSize));
+  engine.installPages(ids, images);
 }

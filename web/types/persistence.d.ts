@@ -134,6 +134,12 @@ export interface PageStore {
   /** The sound records after afterLsn (default: the checkpoint's LSN), in order. */
   readLog(afterLsn?: number): Promise<StoreRecord[]>;
   /**
+   * Optional: readHead(), readLog() and the checkpoint images of the pages the
+   * head's root slots name (the catalog's root, ...) in one read (IdbStore: one
+   * transaction); recovery uses it at open when a store has it.
+   */
+  readStart?(): Promise<{ head: StoreHead | null; log: StoreRecord[]; roots: Map<number, Uint8Array> }>;
+  /**
    * Atomic; rejects with StoreError kind 'stale' unless the store's end is expectedEnd
    * (0 when empty). An empty store takes `base` (the meta image at LSN 0) as its head.
    */
