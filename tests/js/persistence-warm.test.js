@@ -46,19 +46,26 @@ async () => {
   const lazy = await open({ path: dir, cacheBytes: 4 << 20 });
   assert.equal(lazy.recovery.lazy, true);
   await waitFor(() => lazy.stats().cache.interiorWarmed, 'the interior pages');
+  // Page reads asked for, not counting a read asked again of a second replica because the first
+  // was slow to answer (hedged, page-fetcher.js: on a loaded machine a read may take > 50 ms).
+  const pageReads = () => {
+    const { pageReads: all, pageReadsHedged: hedged } = lazy.stats().cache;
+    return all - hedged;
+  };
   const warm = lazy.stats().cache;
   assert.ok(warm.pinnedBytes > 0, 'interior pages stay in the cache');
   // The catalog and the table's root (these trees have two levels): a few reads, not one per page.
-  assert.ok(warm.pageReads >= 1 && warm.pageReads <= 4, `warming took ${warm.pageReads} reads`);
-  let reads = warm.pageReads;
+  const warming = pageReads();
+  assert.ok(warming >= 1 && warming <= 4, `warming took ${warming} reads`);
+  let reads = warming;
   for (let i = 7; i < N; i += 61) {
     const got = await lazy.send('GetItem', { TableName: TABLE, Key: key(i) });
     assert.equal(got.Item.n.N, String(i));
-    const now = lazy.stats().cache.pageReads;
+    const now = pageReads();
     assert.ok(now - reads <= 1, `GetItem ${i} took ${now - reads} page reads`);
     reads = now;
   }
-  assert.ok(reads > warm.pageReads, 'the leaves were read');
+  assert.ok(reads > warming, 'the leaves were read');
   assert.equal(await lazy.check(), '');
   await lazy.close();
 });
