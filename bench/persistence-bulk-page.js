@@ -80,10 +80,24 @@ IdbStore.prototype.flipHead = function flip(meta, written) {
   return originalFlip.call(this, meta, skipVersionDeletes ? new Map() : written);
 };
 
+// Experiment (run({ experiment: { noChangeFeed: true } })): the core's change feed off (it feeds
+// other tabs' and this tab's live queries: JSON built in the core, parsed by takeChanges, posted
+// on the tabs' BroadcastChannel), to see what it costs a bulk load. Breaks live queries: bench only.
+let noChangeFeed = false;
+const originalTakeChanges = Engine.prototype.takeChanges;
+Engine.prototype.takeChanges = function takeChanges() {
+  if (noChangeFeed) {
+    this.setChangeFeed(false);
+    return [];
+  }
+  return originalTakeChanges.call(this);
+};
+
 let db = null;
 
 export async function run({ name = 'bulkprof', items = 100_000, settle = true, options = {}, experiment = {} } = {}) {
   skipVersionDeletes = experiment.skipVersionDeletes === true;
+  noChangeFeed = experiment.noChangeFeed === true;
   db = await open(name, { storage: 'idb', ...options });
   await db.send('CreateTable', tableSpec);
   const send = (op, request) => db.send(op, request);

@@ -33,8 +33,10 @@ const jsonOut = option('--json', null);
 const withRaw = args.includes('--raw');
 // --open-x JSON: as --open, with the experiment of the page's flip that deletes no replaced page
 // version (bench/persistence-bulk-page.js skipVersionDeletes): what those deletes cost.
+// --open-nofeed JSON: as --open, with the core's change feed off (noChangeFeed): what it costs.
 const configs = args.flatMap((a, i) => (a === '--open' ? [JSON.parse(args[i + 1])]
-  : a === '--open-x' ? [{ ...JSON.parse(args[i + 1]), experiment: { skipVersionDeletes: true } }] : []));
+  : a === '--open-x' ? [{ ...JSON.parse(args[i + 1]), experiment: { skipVersionDeletes: true } }]
+    : a === '--open-nofeed' ? [{ ...JSON.parse(args[i + 1]), experiment: { noChangeFeed: true } }] : []));
 if (configs.length === 0) configs.push({});
 
 if (!fs.existsSync(path.join(DIST, 'core', 'pocketdynamo-core.wasm'))) {

@@ -42,7 +42,7 @@
 //   repairing  a catch-up or rebuild is being written to it
 //   failed     its last write failed (quota, I/O, closed); retried with backoff
 
-import { StoreError, headFromMeta, pageLsn } from './page-store.js';
+import { StoreError, headFromMeta, ownedCopy, pageLsn } from './page-store.js';
 
 export const QUORUM = 2;
 const RETRY_AT_ONCE = 2;          // failures in a row after which catch-ups wait for the backoff
@@ -551,7 +551,10 @@ export class ReplicaSet {
         since = taken.lsn;
         count = taken.n;
       }
-      for (const [id, image] of taken.images) images.set(id, image);
+      // Each page its own copy (the core hands a chunk out as one buffer): IdbStore.writeFull then
+      // puts them as they are instead of copying every page again (ownedCopy), so the rebuild holds
+      // the database once in JS memory, not twice (the chunks' buffers and the copies).
+      for (const [id, image] of taken.images) images.set(id, ownedCopy(image));
       if (from + REBUILD_CHUNK_PAGES >= count) break;
     }
     const last = await this.#withPages(() => {
@@ -567,7 +570,7 @@ export class ReplicaSet {
       return { lsn, n, images: this.#core.durableImages([...again].filter((id) => id < n)) };
     });
     if (last === null || moved() || this.#core.closed) return null;
-    for (const [id, image] of last.images) images.set(id, image);
+    for (const [id, image] of last.images) images.set(id, ownedCopy(image));
     const meta = images.get(0);
     const pages = [...images].filter(([id]) => id !== 0 && id < last.n).sort((a, b) => a[0] - b[0]);
     if (pages.length !== last.n - 1) return null;   // cannot happen: every id below n was taken once
