@@ -138,6 +138,33 @@ export async function pdOpenRead(name, n, options = {}, { gets = 200, queries = 
   return { openMs, firstReadMs, cold, warm, lazy, cache: stats.cache ?? null, found };
 }
 
+/**
+ * What the design of open costs before pocketdynamo does anything, on database `name`'s replicas:
+ * the wasm module loaded (fetched, compiled, instantiated, as open() does) while the three
+ * replica databases open and each reads its head and log (one transaction each), then three page
+ * reads one after another (a cold GetItem's faults after open: table root, interior page, leaf).
+ * No page is checked and no wasm function runs. { openMs, firstReadMs, found }.
+ */
+export async function floorOpenRead(name) {
+  const { loadModule } = await import('/dist/core/module.js');
+  const t = performance.now();
+  const [, dbs] = await Promise.all([loadModule(), Promise.all([0, 1, 2].map(async (i) => {
+    const db = await request(indexedDB.open(`${name}#${i}`));
+    const tx = db.transaction(['meta', 'log'], 'readonly');
+    await Promise.all([request(tx.objectStore('meta').get('head')), request(tx.objectStore('log').getAll())]);
+    return db;
+  }))]);
+  const openMs = performance.now() - t;
+  let found = true;
+  for (let id = 1; id <= 3; id++) {
+    const image = await request(dbs[0].transaction('ckpt').objectStore('ckpt').get(IDBKeyRange.lowerBound([id, 0])));
+    found &&= image instanceof Uint8Array;
+  }
+  const firstReadMs = performance.now() - t;
+  for (const db of dbs) db.close();
+  return { openMs, firstReadMs, found };
+}
+
 // ------------------------------------------------------------- raw IndexedDB
 
 /** Writes raw database `name` with n items (transactions of 1,000, strict): { ms }. */
