@@ -408,6 +408,9 @@ export class IdbStore {
     });
   }
 
+  /** writeFull takes `pages` as any iterable and puts each page as it comes (replica-set.js streams a rebuild). */
+  get streamsWriteFull() { return true; }
+
   writeFull(meta, pages, records = []) {
     return this.#transact('readwrite', (tx, fail) => {
       const { pageCount, pageSize } = headFromMeta(meta);

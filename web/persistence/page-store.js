@@ -79,6 +79,9 @@
 //                                  [{ lsn, prevLsn, record }] following meta's LSN: a copy of a peer's
 //                                  checkpoint and log). Atomic where the medium allows (IndexedDB,
 //                                  memory); otherwise the store has no head until it is complete.
+//                                  A store whose `streamsWriteFull` is true takes `pages` as any iterable
+//                                  and puts each page as it comes (the replica set then hands a rebuild's
+//                                  pages over a chunk at a time; the iteration may throw: nothing written).
 //   repairPage(id, image, ckptLsn) replaces the checkpoint version of page id whose LSN is image's (a
 //                                  damaged one) with `image`, if the store's checkpoint is still at
 //                                  ckptLsn (else 'stale', nothing written). Used by the scrub (scrub.js).

@@ -282,6 +282,17 @@ export class ReplicaSet {
       }
     }
     // A rebuild: every page at the durable LSN, then the commit on top.
+    const streamed = this.#streamedImages(r);
+    if (streamed !== undefined) {
+      if (streamed === null) return null;
+      const writes = [{ kind: 'full', lsn: from, ckptLsn: from, pageCount: streamed.pageCount,
+        run: () => r.store.writeFull(streamed.meta, streamed.pages) }];
+      if (entry) {
+        writes.push({ kind: 'catch-up', lsn: entry.lsn, pageCount: recordPageCount(entry.record),
+          run: () => r.store.appendRecords([entry], from, null) });
+      }
+      return writes;
+    }
     let images;
     try {
       images = this.#core.allDurableImages();
@@ -302,6 +313,45 @@ export class ReplicaSet {
         run: () => r.store.appendRecords([entry], from, null) });
     }
     return writes;
+  }
+
+  // The pages of a rebuild for a store that takes them as they come (IdbStore: streamsWriteFull,
+  // it puts each page inside its one transaction as the iteration hands it over), from a core that
+  // gives any durable image at any time (records mode): { meta, pageCount, pages } where pages is
+  // an iterable that takes the images from the core REBUILD_CHUNK_PAGES at a time, so that JS holds
+  // one chunk instead of the whole database (allDurableImages: +1x the database, and its copies).
+  // Every page is taken once first (a page the core lacks faults here: null, and the background
+  // repair reads them through page faults instead, #rebuildThroughPages); the iteration refuses to
+  // run (throws, the store's write fails and nothing is written) once the durable state moved on.
+  // undefined: not for this store or core (the caller takes every image at once).
+  #streamedImages(r) {
+    if (r.store.streamsWriteFull !== true || typeof this.#core.engine?.durableImages !== 'function') return undefined;
+    const core = this.#core;
+    const n = core.durablePageCount;
+    const lsn = core.durableLsn;
+    const chunk = (from) => {
+      const ids = [];
+      for (let id = from; id < Math.min(n, from + REBUILD_CHUNK_PAGES); id++) ids.push(id);
+      return core.durableImages(ids);
+    };
+    let meta;
+    try {
+      for (let from = 0; from < n; from += REBUILD_CHUNK_PAGES) chunk(from);
+      meta = ownedCopy(core.durableImages([0]).get(0));
+    } catch (error) {
+      if (error?.name !== 'PageFault') throw error;
+      r.pagedRebuild = true;
+      return null;
+    }
+    const pages = {
+      * [Symbol.iterator]() {
+        if (core.closed || core.durableLsn !== lsn || core.durablePageCount !== n) {
+          throw new StoreError('stale', `the database moved on from LSN ${lsn} before its rebuild was written`);
+        }
+        for (let from = 1; from < n; from += REBUILD_CHUNK_PAGES) yield* chunk(from);
+      },
+    };
+    return { meta, pageCount: n, pages };
   }
 
   /**
