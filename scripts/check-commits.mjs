@@ -16,6 +16,7 @@ const MAX = 72;
 // full hash -> why it is listed. Add one only for a commit already on main.
 const LANDED_LONG = new Map([
   ['0fc8dc679a147e02090c0a3c09abb09cd31b720a', '73 characters, landed on main 2026-12-07 before this check ran'],
+  ['786d7ff6fce1e752e939607cb8b8f7d22d7d1b81', '73 characters, landed on main 2026-12-07 (session 7, bulk)'],
 ]);
 
 let base = '';
