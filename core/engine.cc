@@ -123,12 +123,16 @@ class Engine::Impl {
 
   // Paged mode: each attempt in an execute bracket (Bracketed below).
   std::string Execute(std::string_view operation, std::string_view request_json) {
+    bool ok = false;
     if (!paged()) {
       last_fault_.clear();
       last_hints_.clear();
-      return dispatcher_.ExecuteToText(ctx_, operation, request_json);
+      std::string out = dispatcher_.ExecuteToText(ctx_, operation, request_json, &ok);
+      last_outcome_ = ok ? Engine::Outcome::kResponse : Engine::Outcome::kError;
+      return out;
     }
-    return Bracketed([&] { return dispatcher_.ExecuteToText(ctx_, operation, request_json); });
+    return Bracketed([&] { return dispatcher_.ExecuteToText(ctx_, operation, request_json, &ok); },
+                     &ok);
   }
 
   void set_options(const EngineOptions& options) {
@@ -149,6 +153,7 @@ class Engine::Impl {
   bool paged() const { return pager_->cache_bytes() > 0; }
   const std::vector<uint32_t>& last_fault() const { return last_fault_; }
   const std::vector<uint32_t>& last_hints() const { return last_hints_; }
+  Engine::Outcome last_outcome() const { return last_outcome_; }
 
   // A call that only reads pages (Check, DurableImages, SnapshotImages):
   // run `read` until it completes without a fault; false when a fault could
@@ -185,15 +190,17 @@ class Engine::Impl {
   }
 
   std::string SweepExpired(uint32_t max_items) {
-    return Bracketed([&] { return SweepOnce(max_items); });
+    bool ok = false;
+    return Bracketed([&] { return SweepOnce(max_items, &ok); }, &ok);
   }
 
   // Runs `attempt` (a call that may write) in an execute bracket until it
   // completes without a page fault: a fault undoes the attempt (pages, the
   // change log's memory, the TTL sweep cursor) and is resolved natively, or
-  // reported as FaultJson() when it cannot be resolved here.
+  // reported as FaultJson() when it cannot be resolved here. `attempt` sets
+  // *ok (true: its text is a response); last_outcome_ says what was returned.
   template <typename F>
-  std::string Bracketed(F attempt) {
+  std::string Bracketed(F attempt, const bool* ok) {
     last_fault_.clear();
     last_hints_.clear();
     for (;;) {
@@ -210,16 +217,21 @@ class Engine::Impl {
       if (faults.empty()) {
         pager_->EndExecute();
         AfterCall();
+        last_outcome_ = *ok ? Engine::Outcome::kResponse : Engine::Outcome::kError;
         return out;
       }
       pager_->RollbackExecute();
       change_log_.RollbackTo(mark);
       sweep_cursor_ = cursor;
-      if (!Resolve(std::move(faults), std::move(hints))) return FaultJson();
+      if (!Resolve(std::move(faults), std::move(hints))) {
+        last_outcome_ = resolve_error_.ok() ? Engine::Outcome::kFault : Engine::Outcome::kError;
+        return FaultJson();
+      }
     }
   }
 
-  std::string SweepOnce(uint32_t max_items) {
+  std::string SweepOnce(uint32_t max_items, bool* ok) {
+    *ok = false;
     const int64_t now = ctx_.NowMs();
     pager_->BeginOperation();
     change_log_.BeginOperation();
@@ -236,6 +248,7 @@ class Engine::Impl {
       return api::DdbError::InternalServerError(s.ToString()).ToJson().dump();
     }
     pager_->EndOperation();
+    *ok = true;
     return nlohmann::json{{"Deleted", swept.deleted},
                           {"Trimmed", trimmed},
                           {"More", swept.more || more_trim}}
@@ -362,6 +375,8 @@ class Engine::Impl {
   std::vector<uint32_t> last_fault_;                   // ids the last call lacked
   std::vector<uint32_t> last_hints_;                   // its read-ahead (not in last_fault_)
   Status resolve_error_;                               // why native resolution failed
+  // What the last Execute or SweepExpired returned (Engine::last_outcome()).
+  Engine::Outcome last_outcome_ = Engine::Outcome::kResponse;
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -421,6 +436,7 @@ void Engine::ReleaseRecordsThrough(uint64_t lsn) { impl_->pager().ReleaseRecords
 CacheStats Engine::cache_stats() const { return impl_->pager().cache_stats(); }
 const std::vector<uint32_t>& Engine::last_fault() const { return impl_->last_fault(); }
 const std::vector<uint32_t>& Engine::last_hints() const { return impl_->last_hints(); }
+Engine::Outcome Engine::last_outcome() const { return impl_->last_outcome(); }
 
 std::string Engine::Execute(std::string_view operation, std::string_view request_json) {
   return impl_->Execute(operation, request_json);

@@ -111,8 +111,16 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Runs one DynamoDB operation. Returns the response JSON or an error JSON.
+  // Runs one DynamoDB operation. Returns the response JSON or an error JSON;
+  // last_outcome() says which.
   std::string Execute(std::string_view operation, std::string_view request_json);
+
+  // What the text the last Execute or SweepExpired returned is, so a caller
+  // (the wasm bindings) never has to search it: kResponse, kError (a
+  // DynamoDB error JSON, api/error.h) or kFault (the PageFault JSON: install
+  // last_fault() and call again).
+  enum class Outcome : uint8_t { kResponse = 0, kError = 1, kFault = 2 };
+  Outcome last_outcome() const;
 
   bool has_pending_commit() const;
   // REQUIRES: has_pending_commit(). options: images and/or the commit

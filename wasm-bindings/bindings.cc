@@ -43,6 +43,19 @@ val BytesCopy(const std::string& bytes) {
       bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data())));
 }
 
+// Commit records laid end to end (`records`) cut at their byte lengths
+// (`lengths`: a Uint32Array's bytes) into *out: "" or why they do not fit.
+std::string SplitRecords(const std::string& records, const std::string& lengths,
+                         std::vector<std::string>* out) {
+  size_t at = 0;
+  for (uint32_t length : Uint32s(lengths)) {
+    if (length > records.size() - at) return "record lengths exceed the record bytes";
+    out->push_back(records.substr(at, length));
+    at += length;
+  }
+  return at == records.size() ? "" : "record bytes beyond the record lengths";
+}
+
 class WasmEngine {
  public:
   // Each returns "" on success, else why not (the engine stays unset).
@@ -58,26 +71,16 @@ class WasmEngine {
     std::vector<std::string> images;
     for (size_t at = 0; at < pages.size(); at += page_size) images.push_back(pages.substr(at, page_size));
     std::vector<std::string> log;
-    size_t at = 0;
-    for (uint32_t length : Uint32s(record_lengths)) {
-      if (length > records.size() - at) return "record lengths exceed the record bytes";
-      log.push_back(records.substr(at, length));
-      at += length;
-    }
-    if (at != records.size()) return "record bytes beyond the record lengths";
+    if (std::string problem = SplitRecords(records, record_lengths, &log); !problem.empty())
+      return problem;
     return Adopt(Engine::Open(std::move(images), log));
   }
   // Lazy open (engine.h OpenLazy): the checkpoint's meta page + records.
   std::string OpenLazy(const std::string& meta, const std::string& records,
                        const std::string& record_lengths, double cache_bytes, bool chaos) {
     std::vector<std::string> log;
-    size_t at = 0;
-    for (uint32_t length : Uint32s(record_lengths)) {
-      if (length > records.size() - at) return "record lengths exceed the record bytes";
-      log.push_back(records.substr(at, length));
-      at += length;
-    }
-    if (at != records.size()) return "record bytes beyond the record lengths";
+    if (std::string problem = SplitRecords(records, record_lengths, &log); !problem.empty())
+      return problem;
     return Adopt(Engine::OpenLazy(meta, log, Options(cache_bytes, chaos)));
   }
   // Paging (engine.h "Bounded cache"): cache_bytes 0 = unbounded.
@@ -126,23 +129,29 @@ class WasmEngine {
     return val::global("Uint32Array").new_(emscripten::typed_memory_view(ids.size(), ids.data()));
   }
 
+  // Execute, and what it returned is (engine.h Engine::Outcome: 0 response,
+  // 1 DynamoDB error JSON, 2 PageFault JSON) by LastOutcome(), so JS never
+  // searches the text for it. SweepExpired sets it too.
   std::string Execute(const std::string& op, const std::string& json) { return engine_->Execute(op, json); }
+  uint32_t LastOutcome() const { return static_cast<uint32_t>(engine_->last_outcome()); }
   // Execute without embind's per-byte string marshalling (web/core/engine.js):
   // JS writes the request's UTF-8 into RequestBuffer(capacity) (TextEncoder
-  // encodeInto on HEAPU8), ExecuteBuffered(op, length) runs it and keeps the
-  // response text until the next call; it is ResponseData()'s bytes (the size
-  // ExecuteBuffered returned), which JS decodes from HEAPU8 with TextDecoder.
-  // The addresses stay valid until the next call of the same function.
+  // encodeInto on HEAPU8), ExecuteBuffered(op, length) runs it, keeps the
+  // response text until the next call and returns its Outcome; the reply
+  // words at ReplyAt() (two uint32 in wasm memory, read from HEAPU32) then
+  // hold the text's address and byte length, which JS decodes from HEAPU8
+  // with TextDecoder. The addresses stay valid until the next call of the
+  // same function.
   uint32_t RequestBuffer(uint32_t capacity) {
     if (request_.size() < capacity) request_.resize(capacity);
     return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(request_.data()));
   }
+  uint32_t ReplyAt() const { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(reply_)); }
   uint32_t ExecuteBuffered(const std::string& op, uint32_t length) {
     response_ = engine_->Execute(op, std::string_view(request_.data(), length));
-    return static_cast<uint32_t>(response_.size());
-  }
-  uint32_t ResponseData() const {
-    return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(response_.data()));
+    reply_[0] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(response_.data()));
+    reply_[1] = static_cast<uint32_t>(response_.size());
+    return LastOutcome();
   }
   bool HasPendingCommit() const { return engine_->has_pending_commit(); }
   val TakeCommit(bool images, bool record) {
@@ -230,6 +239,7 @@ class WasmEngine {
   std::unique_ptr<Engine> engine_;  // null until Create/Open succeeds
   std::string request_;             // RequestBuffer: the last request's bytes (ExecuteBuffered)
   std::string response_;            // the last ExecuteBuffered response
+  uint32_t reply_[2] = {0, 0};      // ReplyAt(): response_'s address and size
   double now_ms_ = -1;              // the clock SetNow installed (ms since the epoch)
 };
 
@@ -295,7 +305,8 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .function("execute", &pd::WasmEngine::Execute)
       .function("requestBuffer", &pd::WasmEngine::RequestBuffer)
       .function("executeBuffered", &pd::WasmEngine::ExecuteBuffered)
-      .function("responseData", &pd::WasmEngine::ResponseData)
+      .function("replyAt", &pd::WasmEngine::ReplyAt)
+      .function("lastOutcome", &pd::WasmEngine::LastOutcome)
       .function("hasPendingCommit", &pd::WasmEngine::HasPendingCommit)
       .function("takeCommit", &pd::WasmEngine::TakeCommit)
       .function("commitInMemory", &pd::WasmEngine::CommitInMemory)

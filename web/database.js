@@ -53,13 +53,19 @@ import { locksAvailable, tryAcquire, waitFor } from './tabs/owner-lock.js';
 import { EXCLUSIVE } from './sync/exclusive.js';
 import { startSync } from './sync/sync.js';
 import { EXPORT_PAGE_ITEMS, lastEvaluatedKey } from './transfer/export.js';
-import { encodeRequest, isErrorText } from './wire.js';
+import { encodeRequest } from './wire.js';
 
 const OPENING = Symbol('Database.open');
 const DEFAULT_FORWARD_TIMEOUT_MS = 3000;
 const DEFAULT_TTL_SWEEP_INTERVAL_MS = 10_000;
 const SWEEP_STEP_ITEMS = 100;   // expired items one sweep step deletes at most
 const NO_CHANGES = [];
+
+// engine.execute's text and whether it is a DynamoDB error (the core says so beside it).
+function executed(engine, operation, json) {
+  const text = engine.execute(operation, json);
+  return { text, failed: engine.lastFailed };
+}
 
 // Runs fn (one engine call) on the owner's engine: with a bounded page cache,
 // through the fault loop (persistence/page-fetcher.js: a page the core lacks
@@ -350,9 +356,9 @@ export class Database extends DatabaseBase {
           const pages = [];
           for (;;) {
             const json = JSON.stringify(request);
-            const text = await paged(owner, () => owner.engine.execute('Scan', json));
+            const { text, failed } = await paged(owner, () => executed(owner.engine, 'Scan', json));
             pages.push(text);
-            if (isErrorText(text)) break;
+            if (failed) break;
             const last = lastEvaluatedKey(text);
             if (last === undefined) break;
             request.ExclusiveStartKey = last;
@@ -372,9 +378,9 @@ export class Database extends DatabaseBase {
           if (key !== null && this.#stoppedSequences.has(key)) return { texts, changes: NO_CHANGES, durable: Promise.resolve() };
           for (const { operation, json } of args.calls) {
             // Each operation on its own: a fault undoes only the one that faulted.
-            const text = await paged(owner, () => owner.engine.execute(String(operation), String(json)));
+            const { text, failed } = await paged(owner, () => executed(owner.engine, String(operation), String(json)));
             texts.push(text);
-            if (isErrorText(text)) {
+            if (failed) {
               if (key !== null) rememberStopped(this.#stoppedSequences, key);
               break;
             }

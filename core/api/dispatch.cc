@@ -88,8 +88,9 @@ json Dispatcher::ExecuteToWire(Context& ctx, std::string_view operation,
 }
 
 std::string Dispatcher::ExecuteToText(Context& ctx, std::string_view operation,
-                                      std::string_view body) const {
+                                      std::string_view body, bool* ok) const {
   DdbResult<json> result = ExecuteRaw(ctx, operation, body);
+  if (ok != nullptr) *ok = result.ok();
   if (!result.ok()) return result.error().ToJson().dump();
   return ResponseWire(std::move(result).value());
 }

@@ -80,8 +80,10 @@ class Dispatcher {
   nlohmann::json ExecuteToWire(Context& ctx, std::string_view operation,
                                std::string_view body) const;
   // The wire text of ExecuteToWire, without a DOM where the handler wrote
-  // its response as text: ExecuteToWire(...).dump(), byte for byte.
-  std::string ExecuteToText(Context& ctx, std::string_view operation, std::string_view body) const;
+  // its response as text: ExecuteToWire(...).dump(), byte for byte. *ok
+  // (if given) says which it is: true a response, false an error JSON.
+  std::string ExecuteToText(Context& ctx, std::string_view operation, std::string_view body,
+                            bool* ok = nullptr) const;
 
   // True if `operation` is served.
   bool Serves(std::string_view operation) const { return Find(operation) != nullptr; }

@@ -93,3 +93,36 @@ test('durableImages: the durable pages while commits are in flight and writes pe
   assert.notDeepEqual(engine.durableImages([0]), images.subarray(0, durable.pageSize));
   engine.close();
 });
+
+test('lastFailed: the core says beside the text whether execute returned an error', async () => {
+  const engine = await Engine.create({});
+  try {
+    // An empty body (no request bytes at all) is SerializationException, as DynamoDB answers.
+    assert.match(engine.execute('GetItem', ''), /#SerializationException"/);
+    assert.equal(engine.lastFailed, true);
+    const missing = engine.execute('GetItem', get(1));
+    assert.match(missing, /#ResourceNotFoundException"/);
+    assert.equal(engine.lastFailed, true);
+    ok(engine, 'CreateTable', table);
+    assert.equal(engine.lastFailed, false);
+    // An item whose attribute is named __type and whose value spells an error type is a response.
+    const spoof = JSON.stringify({ TableName: 'Tbl', Item: { pk: { S: 'k1' }, __type: { S: '"__type":"x#Y"' } } });
+    engine.execute('PutItem', spoof);
+    assert.equal(engine.lastFailed, false);
+    const item = engine.execute('GetItem', get(1));
+    assert.equal(engine.lastFailed, false);
+    assert.equal(JSON.parse(item).Item.__type.S, '"__type":"x#Y"');
+    engine.execute('PutItem', '{"TableName":');   // not JSON: SerializationException
+    assert.equal(engine.lastFailed, true);
+    // Embind's string path (a lone surrogate is not well-formed UTF-16) reports it too.
+    const lone = JSON.parse(engine.execute('GetItem', JSON.stringify({ TableName: 'Tbl', Key: { pk: { S: 'k\uD800' } } })));
+    assert.equal(engine.lastFailed, typeof lone.__type === 'string');
+    engine.execute('GetItem', JSON.stringify({ TableName: 'Nope\uD800', Key: { pk: { S: 'k' } } }));
+    assert.equal(engine.lastFailed, true);
+    const swept = engine.sweepExpired(10);
+    assert.equal(swept.Deleted, 0);
+    assert.equal(engine.lastFailed, false);
+  } finally {
+    engine.close();
+  }
+});

@@ -11,7 +11,8 @@
 // are copies owned by JS.
 // Errors: create/open reject with an Error whose message is the core's Status
 // ("Corruption: page 3: ..."); execute never throws for DynamoDB errors (the
-// error JSON is its result); any call after close() throws PocketDynamoError.
+// error JSON is its result, and engine.lastFailed says it is one: the core
+// reports it beside the text); any call after close() throws PocketDynamoError.
 //
 // Bounded cache (options.cacheBytes > 0, or options.lazy; core/engine.h
 // "Bounded cache"): a call that needs pages the core does not hold changes
@@ -26,7 +27,11 @@ import { loadModule } from './module.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_REQUEST_BUFFER = 1 << 20;  // bytes of request buffer execute() keeps in wasm memory
-const FAULT_PREFIX = '{"__type":"pocketdynamo#PageFault"';
+// What the core's last execute/sweepExpired returned (core/engine.h Engine::Outcome),
+// reported beside the text by the bindings (wasm-bindings/README.md lastOutcome).
+const RESPONSE = 0;
+const ERROR = 1;
+const FAULT = 2;
 
 /** A call lacked pages that are not in the core's cache: install `ids` and call again. */
 export class PageFault extends Error {
@@ -48,6 +53,8 @@ export class Engine {
   #module;  // the Module (HEAPU8: wasm memory; a new view after each growth)
   #requestAt = 0;        // address of the core's request buffer (requestBuffer)
   #requestCapacity = 0;  // its size in bytes
+  #replyAt = 0;          // address of the core's reply words (replyAt): response address, size
+  #lastOutcome = RESPONSE;  // of the last execute or sweepExpired
 
   constructor(native, module) {
     this.#native = native;
@@ -139,20 +146,34 @@ export class Engine {
     const capacity = requestJson.length * 3;  // UTF-8 bytes per UTF-16 unit: at most 3
     if (capacity > MAX_REQUEST_BUFFER || typeof requestJson.isWellFormed !== 'function' || !requestJson.isWellFormed()) {
       const text = native.execute(operation, requestJson);
-      if (text.startsWith(FAULT_PREFIX)) throw faultFrom(text);
-      return text;
+      return this.#outcome(native.lastOutcome(), text);
     }
     const module = this.#module;
     if (capacity > this.#requestCapacity) {
       this.#requestAt = native.requestBuffer(capacity);
       this.#requestCapacity = capacity;
     }
+    if (this.#replyAt === 0) this.#replyAt = native.replyAt();  // fixed for the engine's life
     const at = this.#requestAt;
     const { written } = encoder.encodeInto(requestJson, module.HEAPU8.subarray(at, at + capacity));
-    const size = native.executeBuffered(operation, written);
-    const response = native.responseData();
-    const text = decoder.decode(module.HEAPU8.subarray(response, response + size));
-    if (text.startsWith(FAULT_PREFIX)) throw faultFrom(text);
+    const outcome = native.executeBuffered(operation, written);
+    const reply = this.#replyAt >>> 2;
+    const response = module.HEAPU32[reply];
+    const text = decoder.decode(module.HEAPU8.subarray(response, response + module.HEAPU32[reply + 1]));
+    return this.#outcome(outcome, text);
+  }
+
+  /**
+   * True when the last execute() (or sweepExpired()) returned a DynamoDB
+   * error JSON rather than a response: the core says so beside the text, so
+   * nothing needs to search the text for "__type".
+   */
+  get lastFailed() { return this.#lastOutcome === ERROR; }
+
+  // The text of a call whose outcome the core reported; a PageFault is thrown.
+  #outcome(outcome, text) {
+    if (outcome === FAULT) throw faultFrom(text);
+    this.#lastOutcome = outcome;
     return text;
   }
 
@@ -271,9 +292,9 @@ export class Engine {
 
   /** One bounded TTL sweep step (a write operation): { Deleted, Trimmed, More } or an error object. */
   sweepExpired(maxItems) {
-    const text = this.#get().sweepExpired(maxItems >>> 0);
-    if (text.startsWith(FAULT_PREFIX)) throw faultFrom(text);
-    return JSON.parse(text);
+    const native = this.#get();
+    const text = native.sweepExpired(maxItems >>> 0);
+    return JSON.parse(this.#outcome(native.lastOutcome(), text));
   }
 
   /** The core's clock from now on: ms since the epoch, or null for the system clock. */

@@ -58,7 +58,12 @@ struct Source {
     for (;;) {
       const std::string out = engine->Execute(op, request.dump());
       json r = json::parse(out);
-      if (r.value("__type", "") != "pocketdynamo#PageFault") return r;
+      const bool fault = r.value("__type", "") == "pocketdynamo#PageFault";
+      CHECK((engine->last_outcome() == Engine::Outcome::kFault) == fault);
+      if (!fault) {
+        CHECK((engine->last_outcome() == Engine::Outcome::kError) == r.contains("__type"));
+        return r;
+      }
       ++rounds;
       REQUIRE(rounds < 10000);
       std::vector<uint32_t> ids = r["ids"].get<std::vector<uint32_t>>();
@@ -101,6 +106,21 @@ json QueryAll(bool forward) {
       {"KeyConditionExpression", "p = :p AND s BETWEEN :lo AND :hi"},
       {"ExpressionAttributeValues", {{":p", S("a")}, {":lo", S("k00100")}, {":hi", S("k01899")}}},
       {"ScanIndexForward", forward}};
+}
+
+TEST_CASE("engine: last_outcome says what Execute and SweepExpired returned") {
+  std::unique_ptr<Engine> engine = Engine::Create().value();
+  engine->set_options(EngineOptions());
+  const json get = {{"TableName", "Nope"}, {"Key", {{"p", S("a")}}}};
+  json r = json::parse(engine->Execute("GetItem", get.dump()));
+  CHECK(r.value("__type", "").find("#ResourceNotFoundException") != std::string::npos);
+  CHECK(engine->last_outcome() == Engine::Outcome::kError);
+  CHECK(json::parse(engine->Execute("ListTables", "{}")).contains("TableNames"));
+  CHECK(engine->last_outcome() == Engine::Outcome::kResponse);
+  CHECK(json::parse(engine->Execute("GetItem", "not json")).contains("__type"));
+  CHECK(engine->last_outcome() == Engine::Outcome::kError);
+  CHECK(json::parse(engine->SweepExpired(10)).contains("Deleted"));
+  CHECK(engine->last_outcome() == Engine::Outcome::kResponse);
 }
 
 TEST_CASE("engine page cache: snapshot pages stay until records are released") {
