@@ -8,13 +8,9 @@
 // Response: {} plus Attributes (the deleted item, ReturnValues ALL_OLD, only
 // if there was one) and ConsumedCapacity (write units of the deleted item;
 // 1 when nothing was deleted).
-#include "api/capacity.h"
-#include "api/item_collection.h"
+#include "api/ops/conditional_write.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
-#include "api/response_text.h"
-#include "expr/evaluate.h"
-#include "value/json_codec.h"
 
 namespace pd {
 namespace api {
@@ -35,33 +31,12 @@ DdbResult<json> HandleDeleteItem(Store& store, Context& ctx, const json& request
   Result<PrimaryKey> key = table->KeyFromKeyMap(*key_map);
   if (!key.ok()) return StorageError(key.status());
 
-  Result<std::optional<Item>> old = table->Get(*key);
-  if (!old.ok()) return StorageError(old.status());
-  if (condition && !expr::Evaluate(*condition, old->value_or(Item()))) {
-    return ConditionFailed(request, *old);
-  }
+  DdbResult<std::optional<Item>> old = ReadForWrite(*table, *key, condition, request);
+  if (!old.ok()) return old.take_error();
   Status s = table->Delete(*key, *old);
   if (!s.ok()) return StorageError(s);
-
-  ObjectText response;  // written as text (api/response_text.h)
-  if (*old && StringMember(request, "ReturnValues") == "ALL_OLD") {
-    std::string text;
-    AppendItemJson(**old, &text);
-    response.Add("Attributes", std::move(text));
-  }
-  std::optional<uint64_t> old_size;
-  if (*old) old_size = ItemSize(**old);
-  if (auto cc = ConsumedCapacityJson(
-          CapacityReportOf(request), table->name(), WriteUnits(old_size, std::nullopt),
-          IndexWriteUnits(table->description(), *old ? &**old : nullptr, nullptr))) {
-    response.Add("ConsumedCapacity", cc->dump());
-  }
-  if (WantsItemCollectionMetrics(request, *table)) {
-    Result<json> metrics = ItemCollectionMetricsJson(*table, key->pk);
-    if (!metrics.ok()) return StorageError(metrics.status());
-    response.Add("ItemCollectionMetrics", metrics->dump());
-  }
-  return ResponseText(response.Finish());
+  const bool all_old = StringMember(request, "ReturnValues") == "ALL_OLD";
+  return WriteResponse(request, *table, *key, *old, nullptr, all_old && *old ? &**old : nullptr);
 }
 
 }  // namespace api

@@ -70,9 +70,9 @@
 
 #include "api/capacity.h"
 #include "api/item_collection.h"
+#include "api/ops/conditional_write.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
-#include "expr/evaluate.h"
 #include "expr/update.h"
 #include "table/limits.h"
 #include "table/request_tokens.h"
@@ -175,7 +175,7 @@ DdbResult<CancellationReason> EvaluateAction(Action* action) {
   action->old = std::move(old).value();
   CancellationReason reason;
   reason.code = "None";
-  if (action->condition && !expr::Evaluate(*action->condition, action->old.value_or(Item()))) {
+  if (!ConditionHolds(action->condition, action->old)) {
     reason.code = "ConditionalCheckFailed";
     reason.message = "The conditional request failed";
     if (action->old &&

@@ -25,16 +25,12 @@
 // index, ItemCollectionMetrics (api/item_collection.h).
 #include <string>
 
-#include "api/capacity.h"
-#include "api/item_collection.h"
+#include "api/ops/conditional_write.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
-#include "api/response_text.h"
-#include "expr/evaluate.h"
 #include "expr/projection.h"
 #include "expr/update.h"
 #include "table/limits.h"
-#include "value/json_codec.h"
 
 namespace pd {
 namespace api {
@@ -58,11 +54,8 @@ DdbResult<json> HandleUpdateItem(Store& store, Context& ctx, const json& request
   if (!key.ok()) return StorageError(key.status());
   if (update) PD_RETURN_IF_DDB_ERROR(CheckKeyUpdates(*table, *update));
 
-  Result<std::optional<Item>> old = table->Get(*key);
-  if (!old.ok()) return StorageError(old.status());
-  if (condition && !expr::Evaluate(*condition, old->value_or(Item()))) {
-    return ConditionFailed(request, *old);
-  }
+  DdbResult<std::optional<Item>> old = ReadForWrite(*table, *key, condition, request);
+  if (!old.ok()) return old.take_error();
 
   Item item = *old ? **old : table->KeyItem(*key);
   expr::UpdateResult changed;
@@ -85,7 +78,6 @@ DdbResult<json> HandleUpdateItem(Store& store, Context& ctx, const json& request
   Status s = table->Put(*key, item, *old);
   if (!s.ok()) return StorageError(s);
 
-  ObjectText response;  // written as text (api/response_text.h)
   const std::string return_values = StringMember(request, "ReturnValues", "NONE");
   std::optional<Item> attributes;
   if (return_values == "ALL_OLD") {
@@ -97,24 +89,7 @@ DdbResult<json> HandleUpdateItem(Store& store, Context& ctx, const json& request
   } else if (return_values == "UPDATED_NEW") {
     attributes = expr::Project(item, changed.new_paths);
   }
-  if (attributes && !attributes->empty()) {
-    std::string text;
-    AppendItemJson(*attributes, &text);
-    response.Add("Attributes", std::move(text));
-  }
-  std::optional<uint64_t> old_size;
-  if (*old) old_size = ItemSize(**old);
-  if (auto cc = ConsumedCapacityJson(
-          CapacityReportOf(request), table->name(), WriteUnits(old_size, new_size),
-          IndexWriteUnits(table->description(), *old ? &**old : nullptr, &item))) {
-    response.Add("ConsumedCapacity", cc->dump());
-  }
-  if (WantsItemCollectionMetrics(request, *table)) {
-    Result<json> metrics = ItemCollectionMetricsJson(*table, key->pk);
-    if (!metrics.ok()) return StorageError(metrics.status());
-    response.Add("ItemCollectionMetrics", metrics->dump());
-  }
-  return ResponseText(response.Finish());
+  return WriteResponse(request, *table, *key, *old, &item, attributes ? &*attributes : nullptr);
 }
 
 }  // namespace api
