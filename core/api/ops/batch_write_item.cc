@@ -38,6 +38,7 @@
 
 #include "api/capacity.h"
 #include "api/item_collection.h"
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "value/json_codec.h"
@@ -93,7 +94,7 @@ DdbResult<json> HandleBatchWriteItem(Store& store, Context& ctx, const json& req
         write.key = std::move(key).value();
       }
       if (!seen.insert(write.key.encoded).second) {
-        return DdbError::Validation("Provided list of item keys contains duplicates");
+        return DdbError::Validation(msg::kDuplicateKeys);
       }
       tw.writes.push_back(std::move(write));
     }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "api/messages.h"
 #include "table/limits.h"
 #include "value/json_codec.h"
 
@@ -42,14 +43,14 @@ std::string MakeTableId(const std::string& name, int64_t now_ms, const Pager& pa
 
 DdbError StorageError(const Status& s) {
   if (s.IsInvalidArgument()) return DdbError::Validation(s.message());
-  if (s.IsNotFound()) return DdbError::ResourceNotFound("Requested resource not found");
+  if (s.IsNotFound()) return DdbError::ResourceNotFound(msg::kResourceNotFound);
   return DdbError::InternalServerError(s.ToString());
 }
 
 DdbResult<Table> OpenTableForItems(Store& store, const std::string& name) {
   Result<Table> t = Table::Open(store.catalog, name);
   if (t.ok()) return std::move(t).value();
-  if (t.status().IsNotFound()) return DdbError::ResourceNotFound("Requested resource not found");
+  if (t.status().IsNotFound()) return DdbError::ResourceNotFound(msg::kResourceNotFound);
   return StorageError(t.status());
 }
 
@@ -235,7 +236,7 @@ DdbError BatchItemKeyError(const Status& s) {
   const std::string& m = s.message();
   if (s.IsInvalidArgument() && (m.find("Missing the key") != std::string::npos ||
                                 m.find("Type mismatch for key") != std::string::npos)) {
-    return DdbError::Validation("The provided key element does not match the schema");
+    return DdbError::Validation(msg::kKeySchemaMismatch);
   }
   return StorageError(s);
 }
@@ -243,8 +244,7 @@ DdbError BatchItemKeyError(const Status& s) {
 bool IsTransactionKeyError(const Status& s) {
   if (!s.IsInvalidArgument()) return false;
   const std::string& m = s.message();
-  return m == "The provided key element does not match the schema" ||
-         m.find("Missing the key ") != std::string::npos ||
+  return m == msg::kKeySchemaMismatch || m.find("Missing the key ") != std::string::npos ||
          m.find("Type mismatch for key ") != std::string::npos;
 }
 
@@ -262,8 +262,7 @@ std::optional<DdbError> CheckKeyUpdates(const Table& table, const expr::UpdateEx
             "allowed: Key: " +
             key->name);
       }
-      return DdbError::Validation("One or more parameter values were invalid: Cannot update "
-                                  "attribute " +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) + "Cannot update attribute " +
                                   key->name + ". This attribute is part of the key");
     }
   }

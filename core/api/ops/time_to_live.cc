@@ -17,6 +17,7 @@
 //   "ENABLED", "AttributeName": <name>}} or {"TimeToLiveStatus": "DISABLED"}.
 #include <string>
 
+#include "api/messages.h"
 #include "api/ops/common_spec.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -32,8 +33,7 @@ DdbResult<CatalogEntry> FindTable(Store& store, const std::string& name) {
   Result<CatalogEntry> entry = store.catalog->Get(name);
   if (entry.ok()) return std::move(entry).value();
   if (entry.status().IsNotFound()) {
-    return DdbError::ResourceNotFound("Requested resource not found: Table: " + name +
-                                      " not found");
+    return DdbError::ResourceNotFound(msg::TableNotFound(name));
   }
   return StorageError(entry.status());
 }

@@ -70,6 +70,7 @@
 
 #include "api/capacity.h"
 #include "api/item_collection.h"
+#include "api/messages.h"
 #include "api/ops/conditional_write.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -177,7 +178,7 @@ DdbResult<CancellationReason> EvaluateAction(Action* action) {
   reason.code = "None";
   if (!ConditionHolds(action->condition, action->old)) {
     reason.code = "ConditionalCheckFailed";
-    reason.message = "The conditional request failed";
+    reason.message = msg::kConditionalCheckFailed;
     if (action->old &&
         StringMember(*action->body, "ReturnValuesOnConditionCheckFailure") == "ALL_OLD") {
       reason.item = ItemJson(*action->old);
@@ -191,11 +192,9 @@ DdbResult<CancellationReason> EvaluateAction(Action* action) {
   if (!s.ok()) {
     problem = s.message();
   } else if (NestingDepth(action->next) > kMaxDocumentDepth) {
-    problem =
-        "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
-        "beyond supported limit";
+    problem = msg::kNestingTooDeep;
   } else if (ItemSize(action->next) > kMaxItemSizeBytes) {
-    problem = "Item size to update has exceeded the maximum allowed size";
+    problem = msg::kUpdatedItemTooLarge;
   } else if (Status keys = action->table->CheckIndexKeys(action->next); !keys.ok()) {
     problem = keys.message();
   }
@@ -286,12 +285,10 @@ DdbResult<json> HandleTransactWriteItems(Store& store, Context& ctx, const json&
   }
   if (key_problems) return DdbError::TransactionCanceled(std::move(key_reasons));
   if (repeated) {
-    return DdbError::Validation(
-        "Transaction request cannot include multiple operations on one item");
+    return DdbError::Validation(msg::kTransactionRepeatsItem);
   }
   if (total_size > kMaxTransactionSizeBytes) {
-    return DdbError::Validation(
-        "Transaction request size exceeds the maximum allowed size of 4 MB");
+    return DdbError::Validation(msg::kTransactionTooLarge);
   }
 
   const CapacityReport report = CapacityReportOf(request);

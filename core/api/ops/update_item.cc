@@ -25,6 +25,7 @@
 // index, ItemCollectionMetrics (api/item_collection.h).
 #include <string>
 
+#include "api/messages.h"
 #include "api/ops/conditional_write.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -67,13 +68,11 @@ DdbResult<json> HandleUpdateItem(Store& store, Context& ctx, const json& request
     }
   }
   if (NestingDepth(item) > kMaxDocumentDepth) {
-    return DdbError::Validation(
-        "Nesting Levels have exceeded supported limits: Attributes in the item have nested "
-        "levels beyond supported limit");
+    return DdbError::Validation(msg::kNestingTooDeep);
   }
   const uint64_t new_size = ItemSize(item);
   if (new_size > kMaxItemSizeBytes) {
-    return DdbError::Validation("Item size to update has exceeded the maximum allowed size");
+    return DdbError::Validation(msg::kUpdatedItemTooLarge);
   }
   Status s = table->Put(*key, item, *old);
   if (!s.ok()) return StorageError(s);

@@ -1,0 +1,63 @@
+// DynamoDB's message texts that several operations send, written once: a
+// handler names the message (msg::kKeySchemaMismatch) instead of spelling
+// the phrase again. Each text is DynamoDB's, byte for byte (tests compare
+// them with DynamoDB's and DynamoDB Local's answers). A text only one check
+// sends stays beside that check.
+//
+// Layering: api/ writes every user-facing message; a table/ or value/ text
+// that reaches the user (through StorageError, api/ops/handler_util.h) is
+// still spelled in its own layer until the table/api split moves it here.
+#ifndef PD_API_MESSAGES_H_
+#define PD_API_MESSAGES_H_
+
+#include <string>
+#include <string_view>
+
+namespace pd {
+namespace api {
+namespace msg {
+
+// ResourceNotFoundException of the item operations (table operations name
+// the table: TableNotFound).
+inline constexpr char kResourceNotFound[] = "Requested resource not found";
+
+// "Requested resource not found: Table: <name> not found" (table operations).
+inline std::string TableNotFound(std::string_view name) {
+  std::string out = "Requested resource not found: Table: ";
+  out.append(name);
+  out += " not found";
+  return out;
+}
+
+// The head of most "parameter values" ValidationExceptions; the cause follows.
+inline constexpr char kInvalidParameter[] = "One or more parameter values were invalid: ";
+
+// A Key (or a transaction/batch item's key) that does not fit the key schema.
+inline constexpr char kKeySchemaMismatch[] = "The provided key element does not match the schema";
+
+// An item, after an update, nested deeper than DynamoDB allows (32 levels).
+inline constexpr char kNestingTooDeep[] =
+    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+    "beyond supported limit";
+
+// An item, after an update, over 400 KB.
+inline constexpr char kUpdatedItemTooLarge[] =
+    "Item size to update has exceeded the maximum allowed size";
+
+// The condition of a write or of a transaction action did not hold.
+inline constexpr char kConditionalCheckFailed[] = "The conditional request failed";
+
+// Transactions (TransactWriteItems, TransactGetItems).
+inline constexpr char kTransactionTooLarge[] =
+    "Transaction request size exceeds the maximum allowed size of 4 MB";
+inline constexpr char kTransactionRepeatsItem[] =
+    "Transaction request cannot include multiple operations on one item";
+
+// BatchWriteItem / BatchGetItem naming one key twice.
+inline constexpr char kDuplicateKeys[] = "Provided list of item keys contains duplicates";
+
+}  // namespace msg
+}  // namespace api
+}  // namespace pd
+
+#endif  // PD_API_MESSAGES_H_
