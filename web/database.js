@@ -39,46 +39,34 @@
 // Lifecycle: close() waits for queued operations and commits, then frees the
 // core and the replicas (and hands ownership to the next tab in line); every
 // later call rejects with PocketDynamoError('The database is closed').
+//
+// This class holds the roles (owner, forwarding, taking over) and the
+// lifecycle; the parts are in web/db/: operation-queue.js (the owner's one
+// queue), owner-calls.js (each call as the owner runs it on its engine),
+// change-feed.js (subscribe and delivery), ttl-sweeper.js (the TTL rounds and
+// their timer), listeners.js (db.on).
 
-import { DatabaseBase, rememberStopped } from './database-base.js';
-import { PocketDynamoError, fromWire, isWireError } from './errors.js';
+import { DatabaseBase } from './database-base.js';
+import { PocketDynamoError } from './errors.js';
 import { askPersistence } from './persistence/ask-persistence.js';
 import { MemoryEngine } from './persistence/memory-engine.js';
-import { runWithPages, wholeDatabaseReadAhead } from './persistence/page-fetcher.js';
 import { ReplicatedEngine } from './persistence/replicated-engine.js';
 import { parseStorage } from './persistence/select-store.js';
-import { EVENTS, runCall } from './rpc.js';
+import { ChangeFeed, checkSubscription } from './db/change-feed.js';
+import { Listeners } from './db/listeners.js';
+import { OperationQueue } from './db/operation-queue.js';
+import { NO_CHANGES, OwnerCalls, paged } from './db/owner-calls.js';
+import { TtlSweeper } from './db/ttl-sweeper.js';
+import { runCall } from './rpc.js';
 import { ForwardingClient, ForwardingServer, channelsAvailable } from './tabs/forwarding.js';
 import { locksAvailable, tryAcquire, waitFor } from './tabs/owner-lock.js';
 import { EXCLUSIVE } from './sync/exclusive.js';
 import { startSync } from './sync/sync.js';
-import { EXPORT_PAGE_ITEMS, lastEvaluatedKey } from './transfer/export.js';
 import { encodeRequest } from './wire.js';
 
 const OPENING = Symbol('Database.open');
 const DEFAULT_FORWARD_TIMEOUT_MS = 3000;
 const DEFAULT_TTL_SWEEP_INTERVAL_MS = 10_000;
-const SWEEP_STEP_ITEMS = 100;   // expired items one sweep step deletes at most
-const NO_CHANGES = [];
-
-// engine.execute's text and whether it is a DynamoDB error (the core says so beside it).
-function executed(engine, operation, json) {
-  const text = engine.execute(operation, json);
-  return { text, failed: engine.lastFailed };
-}
-
-// Runs fn (one engine call) on the owner's engine: with a bounded page cache,
-// through the fault loop (persistence/page-fetcher.js: a page the core lacks
-// is read from a replica and the call runs again); otherwise at once.
-function paged(owner, fn, options) {
-  const fetcher = owner.pageFetcher ?? null;
-  return fetcher === null ? fn() : runWithPages(fn, fetcher, options);
-}
-
-// For a core call that visits every page: read them 64 at a time, not one per fault (page-fetcher.js).
-function everyPage(owner) {
-  return { readAhead: wholeDatabaseReadAhead(() => owner.engine.pageCount) };
-}
 
 export class Database extends DatabaseBase {
   #name;
@@ -90,14 +78,13 @@ export class Database extends DatabaseBase {
   #lock = null;           // OwnerLock held while owner (storage 'idb')
   #takeover = null;       // { promise, cancel } waiting for the lock while forwarding
   #switching = null;      // Promise while this object becomes the owner
-  #listeners = new Map(); // event name -> Set of functions
-  #tail = Promise.resolve();  // the queue: the last queued call, settled or not
+  #listeners = new Listeners();   // db.on (db/listeners.js)
+  #queue = new OperationQueue();  // the owner's operations, one turn each (db/operation-queue.js)
   #closed = false;
   #broken = null;         // Error: taking over failed; every call rejects with it
-  #stoppedSequences = new Set();  // stop keys of sendJsonSequence calls that hit an error (owner)
-  #subscribers = new Map();  // table name -> Set of fn(records)
-  #sweepTimer = null;     // interval of the background TTL sweep (owner)
-  #sweeping = null;       // Promise of the sweep run in progress
+  #calls = null;          // OwnerCalls: the calls as this owner runs them (db/owner-calls.js)
+  #feed = new ChangeFeed();       // db.subscribe (db/change-feed.js)
+  #ttl = new TtlSweeper(() => this.#calls.sweepRound());  // TTL rounds (db/ttl-sweeper.js, owner)
 
   /** Use open() (index.js) or Database.open(). */
   constructor(token, name, kind, options) {
@@ -139,7 +126,7 @@ export class Database extends DatabaseBase {
       // just closing, or is the page this one replaced on reload).
       const takeover = waitFor(this.#name);
       const client = new ForwardingClient(this.#name, {
-        onEvent: (name, detail) => (name === 'changes' ? this.#deliver(detail) : this.#emit(name, detail)),
+        onEvent: (name, detail) => (name === 'changes' ? this.#feed.deliver(detail) : this.#emit(name, detail)),
       });
       let first;
       try {
@@ -169,56 +156,29 @@ export class Database extends DatabaseBase {
     this.#ownerStarted();
   }
 
-  // This object just became the owner: change feed and TTL sweep.
+  // This object just became the owner: its calls, change feed and TTL sweep.
   #ownerStarted() {
+    this.#calls = new OwnerCalls(this.#owner, {
+      queue: this.#queue, clock: this.#options.clock, publish: (changes) => this.#publish(changes),
+    });
     this.#syncFeed();
-    const interval = this.#options.ttlSweepIntervalMs ?? DEFAULT_TTL_SWEEP_INTERVAL_MS;
-    if (interval > 0) {
-      this.#sweepTimer = setInterval(() => {
-        if (this.#sweeping === null && !this.#closed) {
-          this.sweepExpired().catch((error) => this.#emit('error', { error }));
-        }
-      }, interval);
-      this.#sweepTimer.unref?.();
-    }
+    if (this.#closed) return;
+    this.#ttl.start(this.#options.ttlSweepIntervalMs ?? DEFAULT_TTL_SWEEP_INTERVAL_MS,
+        (error) => this.#emit('error', { error }));
   }
 
   // The core collects changes while someone may want them: subscribers here, or
   // (storage 'idb') in other tabs, which get them from this owner.
   #syncFeed() {
     if (this.#owner === null || this.#client !== null || this.#owner.engine.closed) return;
-    this.#owner.engine.setChangeFeed(this.#kind === 'idb' || this.#subscribers.size > 0);
+    this.#owner.engine.setChangeFeed(this.#kind === 'idb' || this.#feed.size > 0);
   }
 
   // Committed changes [{ TableName, Record }] -> subscribers here, and (owner) the other tabs.
   #publish(changes) {
     if (changes.length === 0) return;
     if (this.#client === null) this.#server?.event('changes', changes);
-    this.#deliver(changes);
-  }
-
-  #deliver(changes) {
-    if (!Array.isArray(changes) || this.#subscribers.size === 0) return;
-    const byTable = new Map();
-    for (const { TableName, Record } of changes) {
-      if (!this.#subscribers.has(TableName)) continue;
-      if (!byTable.has(TableName)) byTable.set(TableName, []);
-      byTable.get(TableName).push(Record);
-    }
-    for (const [table, records] of byTable) {
-      for (const fn of [...(this.#subscribers.get(table) ?? [])]) {
-        try {
-          fn(records);
-        } catch (error) {
-          queueMicrotask(() => { throw error; });  // a subscriber's bug surfaces, never breaks the database
-        }
-      }
-    }
-  }
-
-  // The core's clock before each operation, when open({ clock }) gave one.
-  #tick(owner) {
-    if (typeof this.#options.clock === 'function') owner.engine.setNow(this.#options.clock());
+    this.#feed.deliver(changes);
   }
 
   async #becomeOwner(lock) {
@@ -261,13 +221,7 @@ export class Database extends DatabaseBase {
   }
 
   #emit(name, detail) {
-    for (const fn of this.#listeners.get(name) ?? []) {
-      try {
-        fn(detail);
-      } catch (error) {
-        queueMicrotask(() => { throw error; });  // a listener's bug surfaces, never breaks the database
-      }
-    }
+    this.#listeners.emit(name, detail);
   }
 
   /** The database's name. */
@@ -307,22 +261,13 @@ export class Database extends DatabaseBase {
 
   /** Subscribes fn to an event ('replica', 'commit', 'rollback', 'scan', 'repair', 'error', 'role', 'checkpoint'); returns the unsubscribe function. */
   on(name, fn) {
-    if (!EVENTS.includes(name)) throw new TypeError(`Unknown event ${JSON.stringify(name)}; events: ${EVENTS.join(', ')}`);
-    if (typeof fn !== 'function') throw new TypeError('on(name, fn): fn must be a function');
-    if (!this.#listeners.has(name)) this.#listeners.set(name, new Set());
-    this.#listeners.get(name).add(fn);
+    this.#listeners.add(name, fn);
     return () => this.off(name, fn);
   }
 
   /** Unsubscribes fn. */
   off(name, fn) {
-    this.#listeners.get(name)?.delete(fn);
-  }
-
-  #enqueue(fn) {
-    const run = this.#tail.then(fn);
-    this.#tail = run.catch(() => {});
-    return run;
+    this.#listeners.remove(name, fn);
   }
 
   // Runs a call here (owner) or at the owner (forwarding).
@@ -331,100 +276,8 @@ export class Database extends DatabaseBase {
     if (this.#broken) return Promise.reject(this.#broken);
     if (this.#client !== null) return this.#client.call(call, args);
     if (this.#switching !== null) return this.#switching.then(() => this.#run(call, args));
-    const owner = this.#owner;
-    switch (call) {
-      case 'sendJson': {
-        const step = this.#enqueue(async () => {
-          this.#tick(owner);
-          const text = await paged(owner, () => owner.engine.execute(String(args.operation), String(args.json)));
-          const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
-          return { text, changes, durable: owner.afterOperation() };
-        });
-        return step.then(({ text, changes, durable }) => durable.then(() => {
-          this.#publish(changes);
-          return text;
-        }));
-      }
-      case 'sweepExpired': {
-        this.#sweeping ??= this.#sweepAll(owner).finally(() => { this.#sweeping = null; });
-        return this.#sweeping;
-      }
-      case 'scanTable': {
-        // Every page in one turn of the queue: no write lands between them (transfer/export.js).
-        const step = this.#enqueue(async () => {
-          const request = { TableName: String(args.tableName), Limit: EXPORT_PAGE_ITEMS };
-          const pages = [];
-          for (;;) {
-            const json = JSON.stringify(request);
-            const { text, failed } = await paged(owner, () => executed(owner.engine, 'Scan', json));
-            pages.push(text);
-            if (failed) break;
-            const last = lastEvaluatedKey(text);
-            if (last === undefined) break;
-            request.ExclusiveStartKey = last;
-            await new Promise((resolve) => setTimeout(resolve, 0));  // the page stays responsive
-          }
-          return { pages, durable: owner.afterOperation() };
-        });
-        return step.then(({ pages, durable }) => durable.then(() => pages));
-      }
-      case 'sendJsonSequence': {
-        // In order, in one turn of the queue, up to the first error; one durability wait for all.
-        // Nothing runs once a sequence with the same stop key stopped (transfer/import.js).
-        const key = args.stopKey ?? null;
-        const step = this.#enqueue(async () => {
-          this.#tick(owner);
-          const texts = [];
-          if (key !== null && this.#stoppedSequences.has(key)) return { texts, changes: NO_CHANGES, durable: Promise.resolve() };
-          for (const { operation, json } of args.calls) {
-            // Each operation on its own: a fault undoes only the one that faulted.
-            const { text, failed } = await paged(owner, () => executed(owner.engine, String(operation), String(json)));
-            texts.push(text);
-            if (failed) {
-              if (key !== null) rememberStopped(this.#stoppedSequences, key);
-              break;
-            }
-          }
-          const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
-          return { texts, changes, durable: owner.afterOperation() };
-        });
-        return step.then(({ texts, changes, durable }) => durable.then(() => {
-          this.#publish(changes);
-          return texts;
-        }));
-      }
-      case 'check': return this.#enqueue(() => paged(owner, () => owner.engine.check(), everyPage(owner)));
-      case 'snapshot':
-        // A durable state: wait for commits with the queue held, so nothing new is applied meanwhile.
-        return this.#enqueue(async () => {
-          await owner.drain();
-          return paged(owner, () => owner.engine.snapshot(), everyPage(owner));
-        });
-      case 'whenHealthy': return owner.whenHealthy(args.timeoutMs);
-      case 'replicas': return Promise.resolve(owner.replicas());
-      case 'verifyReplicas': return owner.verify().then(() => owner.replicas());
-      default: return Promise.reject(new PocketDynamoError(`Unknown call ${call}`));
-    }
-  }
-
-  // TTL sweep steps until the round is over; each step is one queued operation.
-  async #sweepAll(owner) {
-    let deleted = 0;
-    let trimmed = 0;
-    for (;;) {
-      const { result, changes, durable } = await this.#enqueue(async () => {
-        this.#tick(owner);
-        const result = await paged(owner, () => owner.engine.sweepExpired(SWEEP_STEP_ITEMS));
-        const changes = owner.engine.takeChanges();
-        return { result, changes, durable: owner.afterOperation() };
-      });
-      await durable;
-      this.#publish(changes);
-      if (isWireError(result)) throw fromWire(result);
-      deleted += result.Deleted;
-      trimmed += result.Trimmed;
-      if (!result.More) return { deleted, trimmed };
-    }
+    if (call === 'sweepExpired') return this.#ttl.sweep();
+    return this.#calls.run(call, args);
   }
 
   /**
@@ -446,8 +299,8 @@ export class Database extends DatabaseBase {
           'the database, and another tab owns it'));
     }
     const owner = this.#owner;
-    const step = this.#enqueue(async () => {
-      this.#tick(owner);
+    const step = this.#queue.enqueue(async () => {
+      this.#calls.tick();
       // A page fetch yields to the event loop, where a commit that fails rolls the core back to its
       // durable state, undoing this turn's earlier calls: the turn then stops before its next call
       // (what it wrote after that point would rest on writes that are gone).
@@ -510,19 +363,12 @@ export class Database extends DatabaseBase {
    * `tableName` (see the header); returns the unsubscribe function.
    */
   subscribe(tableName, fn) {
-    if (typeof tableName !== 'string' || tableName.length === 0) {
-      throw new TypeError('subscribe(tableName, fn): tableName must be a table name');
-    }
-    if (typeof fn !== 'function') throw new TypeError('subscribe(tableName, fn): fn must be a function');
+    checkSubscription(tableName, fn);
     if (this.#closed) throw new PocketDynamoError('The database is closed');
-    if (!this.#subscribers.has(tableName)) this.#subscribers.set(tableName, new Set());
-    const entry = (records) => fn(records);  // one registration per call, even for the same fn
-    this.#subscribers.get(tableName).add(entry);
+    const { remove } = this.#feed.add(tableName, fn);
     this.#syncFeed();
     return () => {
-      const set = this.#subscribers.get(tableName);
-      if (!set?.delete(entry)) return;
-      if (set.size === 0) this.#subscribers.delete(tableName);
+      remove();
       this.#syncFeed();
     };
   }
@@ -586,16 +432,15 @@ export class Database extends DatabaseBase {
     // owner); those it took are answered before it says 'closing'.
     const serverClosed = this.#server?.close();
     this.#closed = true;
-    if (this.#sweepTimer !== null) clearInterval(this.#sweepTimer);
-    this.#sweepTimer = null;
+    this.#ttl.stop();
     this.#takeover?.cancel();
     if (this.#client !== null) {
       this.#client.close();
       return;
     }
     await serverClosed;
-    await this.#sweeping?.catch(() => {});
-    await this.#tail;
+    await this.#ttl.settled();
+    await this.#queue.settled();
     try {
       await this.#owner?.close();
     } finally {

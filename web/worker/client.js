@@ -20,9 +20,11 @@
 // quotaExceeded/reason, DataLossError, DynamoDB classes).
 
 import { DatabaseBase } from '../database-base.js';
+import { ChangeFeed, checkSubscription } from '../db/change-feed.js';
+import { Listeners } from '../db/listeners.js';
 import { PocketDynamoError } from '../errors.js';
 import { askPersistence } from '../persistence/ask-persistence.js';
-import { EVENTS, cloneableOpenOptions, errorFromWire, eventFromWire } from '../rpc.js';
+import { cloneableOpenOptions, errorFromWire, eventFromWire } from '../rpc.js';
 import { TAG } from './protocol.js';
 
 export class WorkerClient extends DatabaseBase {
@@ -31,8 +33,8 @@ export class WorkerClient extends DatabaseBase {
   #nextId = 1;
   #info = null;             // protocol.js info from the worker
   #closed = false;
-  #listeners = new Map();   // event name -> Set of fn
-  #subscribers = new Map(); // table name -> Set of fn(records)
+  #listeners = new Listeners();  // db.on (db/listeners.js)
+  #feed = new ChangeFeed();      // db.subscribe (db/change-feed.js)
 
   /** REQUIRES: port is a Worker (or MessagePort) whose other side runs serveDatabase(). */
   constructor(port) {
@@ -98,41 +100,23 @@ export class WorkerClient extends DatabaseBase {
 
   /** Subscribes to an event of the worker's database (as Database.on); returns the unsubscribe function. */
   on(name, fn) {
-    if (!EVENTS.includes(name)) throw new TypeError(`Unknown event ${JSON.stringify(name)}; events: ${EVENTS.join(', ')}`);
-    if (typeof fn !== 'function') throw new TypeError('on(name, fn): fn must be a function');
-    if (!this.#listeners.has(name)) {
-      this.#listeners.set(name, new Set());
-      if (name !== 'role') this.#relay('listen', { name, on: true });   // role changes arrive as state
-    }
-    this.#listeners.get(name).add(fn);
+    // role changes arrive as state messages; other events are relayed while someone listens.
+    if (this.#listeners.add(name, fn) && name !== 'role') this.#relay('listen', { name, on: true });
     return () => this.off(name, fn);
   }
 
   off(name, fn) {
-    const set = this.#listeners.get(name);
-    if (!set?.delete(fn) || set.size > 0) return;
-    this.#listeners.delete(name);
-    if (name !== 'role') this.#relay('listen', { name, on: false });
+    if (this.#listeners.remove(name, fn) && name !== 'role') this.#relay('listen', { name, on: false });
   }
 
   /** As Database.subscribe: fn(records) with each durable batch of committed changes to the table. */
   subscribe(tableName, fn) {
-    if (typeof tableName !== 'string' || tableName.length === 0) {
-      throw new TypeError('subscribe(tableName, fn): tableName must be a table name');
-    }
-    if (typeof fn !== 'function') throw new TypeError('subscribe(tableName, fn): fn must be a function');
+    checkSubscription(tableName, fn);
     if (this.#closed) throw new PocketDynamoError('The database is closed');
-    if (!this.#subscribers.has(tableName)) {
-      this.#subscribers.set(tableName, new Set());
-      this.#relay('subscribe', { tableName, on: true });
-    }
-    const entry = (records) => fn(records);  // one registration per call, even for the same fn
-    this.#subscribers.get(tableName).add(entry);
+    const { first, remove } = this.#feed.add(tableName, fn);
+    if (first) this.#relay('subscribe', { tableName, on: true });
     return () => {
-      const set = this.#subscribers.get(tableName);
-      if (!set?.delete(entry) || set.size > 0) return;
-      this.#subscribers.delete(tableName);
-      if (!this.#closed) this.#relay('subscribe', { tableName, on: false });
+      if (remove() && !this.#closed) this.#relay('subscribe', { tableName, on: false });
     };
   }
 
@@ -160,7 +144,7 @@ export class WorkerClient extends DatabaseBase {
   #receive(message) {
     if (message === null || typeof message !== 'object' || message.tag !== TAG) return;
     if (message.type === 'event') {
-      if (message.name === 'changes') this.#deliver(message.detail);
+      if (message.name === 'changes') this.#feed.deliver(message.detail);
       else this.#emit(message.name, eventFromWire(message.detail));
       return;
     }
@@ -179,32 +163,7 @@ export class WorkerClient extends DatabaseBase {
   }
 
   #emit(name, detail) {
-    for (const fn of this.#listeners.get(name) ?? []) {
-      try {
-        fn(detail);
-      } catch (error) {
-        queueMicrotask(() => { throw error; });  // a listener's bug surfaces, never breaks the database
-      }
-    }
-  }
-
-  #deliver(changes) {
-    if (!Array.isArray(changes)) return;
-    const byTable = new Map();
-    for (const { TableName, Record } of changes) {
-      if (!this.#subscribers.has(TableName)) continue;
-      if (!byTable.has(TableName)) byTable.set(TableName, []);
-      byTable.get(TableName).push(Record);
-    }
-    for (const [table, records] of byTable) {
-      for (const fn of [...(this.#subscribers.get(table) ?? [])]) {
-        try {
-          fn(records);
-        } catch (error) {
-          queueMicrotask(() => { throw error; });  // a subscriber's bug surfaces, never breaks the database
-        }
-      }
-    }
+    this.#listeners.emit(name, detail);
   }
 
   #failAll(reason) {
