@@ -301,31 +301,6 @@ Status ParseIndexCreate(const json& action,
   return Status::OK();
 }
 
-json IndexDescribeJson(const SecondaryIndex& index, const std::string& table_arn) {
-  json out = json::object();
-  out["IndexName"] = index.name;
-  json schema = json::array();
-  schema.push_back({{"AttributeName", index.hash_name}, {"KeyType", "HASH"}});
-  if (index.range_name)
-    schema.push_back({{"AttributeName", *index.range_name}, {"KeyType", "RANGE"}});
-  out["KeySchema"] = std::move(schema);
-  json projection = {{"ProjectionType", ProjectionTypeName(index.projection)}};
-  if (index.projection == ProjectionType::kInclude) {
-    projection["NonKeyAttributes"] = index.non_key_attributes;
-  }
-  out["Projection"] = std::move(projection);
-  if (index.is_global()) {
-    out["IndexStatus"] = "ACTIVE";
-    out["ProvisionedThroughput"] = {{"NumberOfDecreasesToday", 0},
-                                    {"ReadCapacityUnits", index.read_capacity_units},
-                                    {"WriteCapacityUnits", index.write_capacity_units}};
-  }
-  out["IndexSizeBytes"] = index.size_bytes;
-  out["ItemCount"] = index.item_count;
-  out["IndexArn"] = index.Arn(table_arn);
-  return out;
-}
-
 // ---- Section 1 byte form ----------------------------------------------------------
 
 namespace {

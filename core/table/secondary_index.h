@@ -5,8 +5,6 @@
 //     request's index lists (after the generic parameter spec), in dynalite's
 //     order and with DynamoDB's messages;
 //   - ParseIndexCreate: the same for one UpdateTable Create action;
-//   - IndexDescribeJson: DescribeTable's LocalSecondaryIndexDescription /
-//     GlobalSecondaryIndexDescription;
 //   - Encode/DecodeIndexSection: the byte form of a table's index list, the
 //     payload of TableDescription's trailing section 1
 //     (table/table_description.h).
@@ -128,9 +126,6 @@ Status ParseSecondaryIndexes(const nlohmann::json& request,
 Status ParseIndexCreate(const nlohmann::json& action,
                         const std::vector<std::pair<std::string, AttributeType>>& request_defined,
                         bool pay_per_request, SecondaryIndex* out);
-
-// DescribeTable's description of one index.
-nlohmann::json IndexDescribeJson(const SecondaryIndex& index, const std::string& table_arn);
 
 // Section 1 payload (format above), and back. Decode: Corruption naming the
 // field for anything Encode cannot produce.

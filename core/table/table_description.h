@@ -3,11 +3,11 @@
 //   - FromCreateTableRequest: DynamoDB's semantic validation of a CreateTable
 //     request (the checks after the generic parameter checks, with DynamoDB's
 //     exact messages) and the description it asks for;
-//   - ToDescribeJson: DescribeTable's TableDescription shape;
 //   - Encode/Decode: the compact byte form the catalog keeps in its B+tree.
 // The byte form and the small accessors are in table_description.cc (on every
-// write's path); FromCreateTableRequest and ToDescribeJson in
-// table_description_json.cc (per table operation; compiled for size in wasm).
+// write's path); FromCreateTableRequest in table_description_json.cc (per
+// table operation; compiled for size in wasm). DescribeTable's shape is
+// written by api/describe_text.h.
 //
 // Failures are pd::Status values: InvalidArgument carries DynamoDB's
 // ValidationException text as its message (api/ wraps it), Corruption
@@ -196,17 +196,6 @@ struct TableDescription {
   //   StreamSpecification's view type present iff the stream is enabled
   //   (stream.label_ms stays 0: the caller stamps the creation time).
   static Result<TableDescription> FromCreateTableRequest(const nlohmann::json& request);
-
-  // DescribeTable's "Table" / CreateTable's "TableDescription" object:
-  // TableName, TableStatus "ACTIVE", CreationDateTime (epoch seconds, with
-  // fraction), KeySchema, AttributeDefinitions, ProvisionedThroughput
-  // {NumberOfDecreasesToday 0, ReadCapacityUnits, WriteCapacityUnits},
-  // BillingModeSummary (PAY_PER_REQUEST, or BillingMode given), TableSizeBytes,
-  // ItemCount, TableArn, TableId, DeletionProtectionEnabled, and
-  // TableClassSummary when a class was given, LocalSecondaryIndexes /
-  // GlobalSecondaryIndexes when the table has any, StreamSpecification while
-  // a stream is enabled, LatestStreamArn / LatestStreamLabel once there was one.
-  nlohmann::json ToDescribeJson() const;
 
   // The index named `index_name`, or nullptr.
   const SecondaryIndex* FindIndex(std::string_view index_name) const;

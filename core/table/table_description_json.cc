@@ -1,7 +1,7 @@
-// The JSON halves of TableDescription (table/table_description.h): a
-// CreateTable request read into a description (FromCreateTableRequest) and the
-// description written in DescribeTable's shape (ToDescribeJson). Apart from
-// the byte form (table_description.cc) because they run per table operation,
+// The JSON half of TableDescription (table/table_description.h): a
+// CreateTable request read into a description (FromCreateTableRequest);
+// DescribeTable's shape is written by api/describe_text.h. Apart from the
+// byte form (table_description.cc) because it runs per table operation,
 // never per item request: the Release wasm compiles this file for size
 // (core/CMakeLists.txt's cold sources).
 #include <optional>
@@ -170,62 +170,6 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
     }
   }
   return d;
-}
-
-json TableDescription::ToDescribeJson() const {
-  json out = json::object();
-  out["TableName"] = name;
-  out["TableStatus"] = "ACTIVE";
-  out["CreationDateTime"] = static_cast<double>(creation_time_ms) / 1000.0;
-  json definitions = json::array();
-  for (const KeyAttribute& a : attribute_definitions) {
-    definitions.push_back(
-        {{"AttributeName", a.name}, {"AttributeType", AttributeTypeName(a.type)}});
-  }
-  out["AttributeDefinitions"] = std::move(definitions);
-  json schema = json::array();
-  schema.push_back({{"AttributeName", hash_key.name}, {"KeyType", "HASH"}});
-  if (range_key) schema.push_back({{"AttributeName", range_key->name}, {"KeyType", "RANGE"}});
-  out["KeySchema"] = std::move(schema);
-  out["ProvisionedThroughput"] = {{"NumberOfDecreasesToday", 0},
-                                  {"ReadCapacityUnits", read_capacity_units},
-                                  {"WriteCapacityUnits", write_capacity_units}};
-  if (billing_mode == BillingMode::kPayPerRequest) {
-    out["BillingModeSummary"] = {
-        {"BillingMode", "PAY_PER_REQUEST"},
-        {"LastUpdateToPayPerRequestDateTime", static_cast<double>(billing_mode_time_ms) / 1000.0}};
-  } else if (billing_mode_explicit) {
-    out["BillingModeSummary"] = {{"BillingMode", "PROVISIONED"}};
-  }
-  out["TableSizeBytes"] = size_bytes;
-  out["ItemCount"] = item_count;
-  out["TableArn"] = Arn();
-  out["TableId"] = table_id;
-  out["DeletionProtectionEnabled"] = deletion_protection;
-  if (!table_class.empty()) out["TableClassSummary"] = {{"TableClass", table_class}};
-  json lsis = json::array();
-  json gsis = json::array();
-  for (const SecondaryIndex& index : indexes) {
-    (index.is_global() ? gsis : lsis).push_back(IndexDescribeJson(index, Arn()));
-  }
-  if (!lsis.empty()) out["LocalSecondaryIndexes"] = std::move(lsis);
-  if (!gsis.empty()) out["GlobalSecondaryIndexes"] = std::move(gsis);
-  if (restore) {
-    out["RestoreSummary"] = {
-        {"SourceBackupArn", restore->source_backup_arn},
-        {"SourceTableArn", restore->source_table_arn},
-        {"RestoreDateTime", static_cast<double>(restore->restore_time_ms) / 1000.0},
-        {"RestoreInProgress", false}};
-  }
-  if (stream.enabled) {
-    out["StreamSpecification"] = {{"StreamEnabled", true},
-                                  {"StreamViewType", StreamViewTypeName(stream.view_type)}};
-  }
-  if (stream.label_ms != 0) {
-    out["LatestStreamArn"] = StreamArn();
-    out["LatestStreamLabel"] = StreamLabel(stream.label_ms);
-  }
-  return out;
 }
 
 }  // namespace pd

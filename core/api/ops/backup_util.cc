@@ -50,59 +50,5 @@ json BackupSummaryJson(const BackupEntry& backup) {
           {"BackupSizeBytes", backup.table.size_bytes}};
 }
 
-json BackupDescriptionJson(const BackupEntry& backup, const char* status) {
-  const TableDescription& t = backup.table;
-  const json described = t.ToDescribeJson();
-  json source = {{"TableName", t.name},
-                 {"TableId", t.table_id},
-                 {"TableArn", t.Arn()},
-                 {"TableSizeBytes", t.size_bytes},
-                 {"KeySchema", described.at("KeySchema")},
-                 {"TableCreationDateTime", Seconds(t.creation_time_ms)},
-                 {"ProvisionedThroughput",
-                  {{"ReadCapacityUnits", t.read_capacity_units},
-                   {"WriteCapacityUnits", t.write_capacity_units}}},
-                 {"ItemCount", t.item_count},
-                 {"BillingMode", t.billing_mode == BillingMode::kPayPerRequest ? "PAY_PER_REQUEST"
-                                                                               : "PROVISIONED"}};
-  json out = {{"BackupDetails", BackupDetailsJson(backup, status)},
-              {"SourceTableDetails", std::move(source)}};
-  // Whatever TableDescription describes of indexes and streams, in the
-  // SourceTableFeatureDetails shapes.
-  json features = json::object();
-  if (auto lsis = described.find("LocalSecondaryIndexes"); lsis != described.end()) {
-    json list = json::array();
-    for (const json& i : *lsis) {
-      json info = json::object();
-      for (const char* m : {"IndexName", "KeySchema", "Projection"}) {
-        if (i.contains(m)) info[m] = i.at(m);
-      }
-      list.push_back(std::move(info));
-    }
-    features["LocalSecondaryIndexes"] = std::move(list);
-  }
-  if (auto gsis = described.find("GlobalSecondaryIndexes"); gsis != described.end()) {
-    json list = json::array();
-    for (const json& i : *gsis) {
-      json info = json::object();
-      for (const char* m : {"IndexName", "KeySchema", "Projection"}) {
-        if (i.contains(m)) info[m] = i.at(m);
-      }
-      if (auto pt = i.find("ProvisionedThroughput"); pt != i.end()) {
-        info["ProvisionedThroughput"] = {
-            {"ReadCapacityUnits", pt->value("ReadCapacityUnits", 0)},
-            {"WriteCapacityUnits", pt->value("WriteCapacityUnits", 0)}};
-      }
-      list.push_back(std::move(info));
-    }
-    features["GlobalSecondaryIndexes"] = std::move(list);
-  }
-  if (auto stream = described.find("StreamSpecification"); stream != described.end()) {
-    features["StreamDescription"] = *stream;
-  }
-  if (!features.empty()) out["SourceTableFeatureDetails"] = std::move(features);
-  return out;
-}
-
 }  // namespace api
 }  // namespace pd

@@ -44,7 +44,6 @@ std::string TableNameFromNameOrArn(const std::string& name_or_arn);
 
 nlohmann::json BackupDetailsJson(const BackupEntry& backup, const char* status = "AVAILABLE");
 nlohmann::json BackupSummaryJson(const BackupEntry& backup);
-nlohmann::json BackupDescriptionJson(const BackupEntry& backup, const char* status = "AVAILABLE");
 
 }  // namespace api
 }  // namespace pd

@@ -14,6 +14,7 @@
 // Response: {"TableDescription": <DescribeTable's shape>}.
 #include <string>
 
+#include "api/describe_text.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "table/table_description.h"
@@ -41,7 +42,7 @@ DdbResult<json> HandleCreateTable(Store& store, Context& ctx, const json& reques
     Status s = store.change_log->CreateStream(created->description);
     if (!s.ok()) return StorageError(s);
   }
-  return json{{"TableDescription", created->description.ToDescribeJson()}};
+  return DescriptionResponse("TableDescription", TableDescriptionText(created->description));
 }
 
 }  // namespace api

@@ -3,6 +3,7 @@
 // BackupNotFoundException "Backup not found: <arn>" when there is no such
 // backup. Response: {"BackupDescription": <BackupDescription>} as the backup
 // was, with BackupStatus DELETED (api/ops/backup_util.h).
+#include "api/describe_text.h"
 #include "api/ops/backup_util.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -19,7 +20,7 @@ DdbResult<json> HandleDeleteBackup(Store& store, Context& ctx, const json& reque
     if (dropped.status().IsNotFound()) return DdbError::BackupNotFound("Backup not found: " + arn);
     return StorageError(dropped.status());
   }
-  return json{{"BackupDescription", BackupDescriptionJson(*dropped, "DELETED")}};
+  return DescriptionResponse("BackupDescription", BackupDescriptionText(*dropped, "DELETED"));
 }
 
 }  // namespace api

@@ -7,6 +7,7 @@
 // DISABLED and stays readable for 24 hours (table/stream_log.h).
 // Response: {"TableDescription": ...} as the table was, with TableStatus
 // DELETING (DynamoDB's answer; here the table is already gone).
+#include "api/describe_text.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 
@@ -36,9 +37,8 @@ DdbResult<json> HandleDeleteTable(Store& store, Context& ctx, const json& reques
     Status s = store.change_log->DisableStream(dropped->description.StreamArn(), ctx.NowMs());
     if (!s.ok()) return StorageError(s);
   }
-  json description = dropped->description.ToDescribeJson();
-  description["TableStatus"] = "DELETING";
-  return json{{"TableDescription", std::move(description)}};
+  return DescriptionResponse("TableDescription",
+                             TableDescriptionText(dropped->description, "DELETING"));
 }
 
 }  // namespace api

@@ -3,6 +3,7 @@
 // BackupNotFoundException "Backup not found: <arn>" when there is no such
 // backup. Response: {"BackupDescription": <BackupDescription>}
 // (api/ops/backup_util.h), BackupStatus AVAILABLE.
+#include "api/describe_text.h"
 #include "api/ops/backup_util.h"
 #include "api/ops/handlers.h"
 
@@ -14,7 +15,7 @@ using nlohmann::json;
 DdbResult<json> HandleDescribeBackup(Store& store, Context& ctx, const json& request) {
   DdbResult<BackupEntry> backup = FindBackup(store, request.at("BackupArn").get<std::string>());
   if (!backup.ok()) return backup.take_error();
-  return json{{"BackupDescription", BackupDescriptionJson(*backup)}};
+  return DescriptionResponse("BackupDescription", BackupDescriptionText(*backup));
 }
 
 }  // namespace api

@@ -5,6 +5,7 @@
 // Response: {"Table": <TableDescription>} with TableStatus ACTIVE and the
 // current ItemCount / TableSizeBytes (kept exact by every write, where
 // DynamoDB refreshes them about every six hours).
+#include "api/describe_text.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 
@@ -23,7 +24,7 @@ DdbResult<json> HandleDescribeTable(Store& store, Context& ctx, const json& requ
     }
     return StorageError(entry.status());
   }
-  return json{{"Table", entry->description.ToDescribeJson()}};
+  return DescriptionResponse("Table", TableDescriptionText(entry->description));
 }
 
 }  // namespace api

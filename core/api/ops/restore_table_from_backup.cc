@@ -22,6 +22,7 @@
 // Response: {"TableDescription": <DescribeTable's shape>, with
 // "RestoreSummary": {SourceBackupArn, SourceTableArn, RestoreDateTime,
 // RestoreInProgress false}}.
+#include "api/describe_text.h"
 #include "api/ops/backup_util.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -102,7 +103,7 @@ DdbResult<json> HandleRestoreTableFromBackup(Store& store, Context& ctx, const j
   Status s = Backups(store.catalog->pager()).RestoreInto(*backup, &*table);
   if (!s.ok()) return StorageError(s);
 
-  return json{{"TableDescription", table->description().ToDescribeJson()}};
+  return DescriptionResponse("TableDescription", TableDescriptionText(table->description()));
 }
 
 }  // namespace api

@@ -30,6 +30,7 @@
 #include <algorithm>
 #include <string>
 
+#include "api/describe_text.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/ops/index_updates.h"
@@ -143,7 +144,7 @@ DdbResult<json> HandleUpdateTable(Store& store, Context& ctx, const json& reques
 
   Status s = store.catalog->Update(*entry);
   if (!s.ok()) return StorageError(s);
-  return json{{"TableDescription", d.ToDescribeJson()}};
+  return DescriptionResponse("TableDescription", TableDescriptionText(d));
 }
 
 }  // namespace api

@@ -2,6 +2,7 @@
 // cases), then TableDescription: DescribeTable shape and the byte form.
 #include <doctest/doctest.h>
 
+#include "api/describe_text.h"
 #include "api/ops/op_specs.h"
 #include "api_test_util.h"
 #include "table/table_description.h"
@@ -341,6 +342,9 @@ TableDescription Describe(const json& request) {
   return d.value();
 }
 
+// DescribeTable's shape of `d` (api/describe_text.h), parsed.
+json Described(const TableDescription& d) { return json::parse(TableDescriptionText(d)); }
+
 TEST_CASE("TableDescription from CreateTable and DescribeTable's shape") {
   json r = WithKeys({Def("id"), Def("n", "N")}, {Key("id", "HASH"), Key("n", "RANGE")});
   r["ProvisionedThroughput"] = {{"ReadCapacityUnits", 5}, {"WriteCapacityUnits", 7}};
@@ -360,7 +364,7 @@ TEST_CASE("TableDescription from CreateTable and DescribeTable's shape") {
     "TableArn": "arn:aws:dynamodb:local:000000000000:table/abc",
     "TableId": "4f8a1c2e-0b7d-4e3a-9c5f-2a6b8d0e1f3c",
     "DeletionProtectionEnabled": false})");
-  CHECK(d.ToDescribeJson() == expected);
+  CHECK(Described(d) == expected);
 
   json p = Base();
   p.erase("ProvisionedThroughput");
@@ -370,7 +374,7 @@ TEST_CASE("TableDescription from CreateTable and DescribeTable's shape") {
   TableDescription ppr = Describe(p);
   ppr.creation_time_ms = 1000;
   ppr.billing_mode_time_ms = 1000;
-  json out = ppr.ToDescribeJson();
+  json out = Described(ppr);
   CHECK(out["ProvisionedThroughput"] ==
         json{{"NumberOfDecreasesToday", 0}, {"ReadCapacityUnits", 0}, {"WriteCapacityUnits", 0}});
   CHECK(out["BillingModeSummary"] ==
@@ -381,9 +385,9 @@ TEST_CASE("TableDescription from CreateTable and DescribeTable's shape") {
 
   json explicit_provisioned = Base();
   explicit_provisioned["BillingMode"] = "PROVISIONED";
-  CHECK(Describe(explicit_provisioned).ToDescribeJson()["BillingModeSummary"] ==
+  CHECK(Described(Describe(explicit_provisioned))["BillingModeSummary"] ==
         json{{"BillingMode", "PROVISIONED"}});
-  CHECK(!Describe(Base()).ToDescribeJson().contains("BillingModeSummary"));
+  CHECK(!Described(Describe(Base())).contains("BillingModeSummary"));
 }
 
 TableDescription FullDescription() {
@@ -428,12 +432,12 @@ TEST_CASE("TableDescription restore summary section round-trips and is checked")
   REQUIRE(back.ok());
   CHECK(back.value() == d);
   CHECK(back->Encode() == bytes);
-  CHECK(back->ToDescribeJson()["RestoreSummary"] ==
+  CHECK(Described(*back)["RestoreSummary"] ==
         json{{"SourceBackupArn", d.restore->source_backup_arn},
              {"SourceTableArn", d.restore->source_table_arn},
              {"RestoreDateTime", -0.007},
              {"RestoreInProgress", false}});
-  CHECK(!FullDescription().ToDescribeJson().contains("RestoreSummary"));
+  CHECK(!Described(FullDescription()).contains("RestoreSummary"));
   // Every truncation inside the section, and a section with a byte too many.
   for (size_t n = without.size() + 1; n < bytes.size(); ++n) {
     Result<TableDescription> r = TableDescription::Decode(bytes.substr(0, n));
