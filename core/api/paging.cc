@@ -8,6 +8,7 @@
 #include "api/response_text.h"
 #include "expr/evaluate.h"
 #include "expr/projection.h"
+#include "value/item_codec.h"
 #include "value/json_codec.h"
 
 namespace pd {
@@ -45,6 +46,36 @@ PageOptions PageOptionsOf(const json& request) {
 
 Result<Page> ReadPage(const Table& table, TableIterator* it, const PageOptions& options) {
   Page page;
+  // Whole items of the table, unfiltered: each item's text is written
+  // straight from its stored bytes (value/item_codec.h), with no Item built.
+  const bool direct = options.index == nullptr && options.filter == nullptr &&
+                      options.projection == nullptr && !options.count_only;
+  while (direct && it->Valid()) {
+    Result<std::string_view> encoded = it->encoded_item();
+    if (!encoded.ok()) {
+      return Status::Corruption("table '" + table.name() + "': " + encoded.status().message());
+    }
+    const size_t before = page.items.size();
+    if (page.scanned_count > 0) page.items.push_back(',');
+    uint64_t size = 0;
+    Status s = AppendItemJsonFromEncoded(*encoded, &page.items, &size);
+    if (!s.ok()) {
+      page.items.resize(before);
+      return Status::Corruption("table '" + table.name() + "': " + s.message());
+    }
+    ++page.scanned_count;
+    ++page.count;
+    page.bytes_read += size;
+    if ((options.limit && page.scanned_count >= *options.limit) ||
+        page.bytes_read >= options.max_bytes) {
+      Result<PrimaryKey> key = table.DecodeKey(it->key());
+      if (!key.ok()) return key.status();
+      page.last_evaluated = table.KeyItem(*key);
+      return page;
+    }
+    s = it->Next();
+    if (!s.ok()) return s;
+  }
   while (it->Valid()) {
     Result<Item> item = it->item();
     if (!item.ok()) {

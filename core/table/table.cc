@@ -188,6 +188,13 @@ Result<std::optional<Item>> Table::Get(const PrimaryKey& key) const {
   return std::optional<Item>(std::move(item).value());
 }
 
+Result<bool> Table::GetEncoded(const PrimaryKey& key, std::string* encoded) const {
+  Status s = BTree(catalog_->pager(), entry_.root).Get(key.encoded, encoded);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return s;
+  return true;
+}
+
 Status Table::WriteCounts(uint64_t item_count, uint64_t size_bytes) {
   CatalogEntry updated = entry_;
   updated.description.item_count = item_count;

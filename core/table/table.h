@@ -119,6 +119,9 @@ class TableIterator {
   std::string_view key() const { return cursor_.key(); }
   // REQUIRES: Valid(). The stored item, decoded (Corruption if it does not decode).
   Result<Item> item();
+  // REQUIRES: Valid(). The stored item's bytes (value/item_codec.h), not
+  // checked; valid until the iterator moves.
+  Result<std::string_view> encoded_item() { return cursor_.value(); }
   // REQUIRES: Valid(). The current key decoded into values (Corruption if malformed).
   Result<PrimaryKey> primary_key() const;
 
@@ -162,6 +165,9 @@ class Table {
 
   // The item stored under key, or nullopt. Corruption if it does not decode.
   Result<std::optional<Item>> Get(const PrimaryKey& key) const;
+  // The bytes stored under key (value/item_codec.h, not checked): true and
+  // *encoded set, or false when there is no such item.
+  Result<bool> GetEncoded(const PrimaryKey& key, std::string* encoded) const;
 
   // Inserts or replaces the item under key and updates the counts in the
   // catalog. `old` must be what Get(key) returns at this point of the

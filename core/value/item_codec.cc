@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "util/coding.h"
+#include "value/json_codec.h"
 
 namespace pd {
 
@@ -328,6 +329,68 @@ Status GetVersion(Reader* r) {
 void EncodeItem(const Item& item, std::string* out) {
   out->push_back(static_cast<char>(kFormatVersion));
   PutMap(item, out);
+}
+
+Status AppendItemJsonFromEncoded(std::string_view bytes, std::string* out, uint64_t* size) {
+  // The walk of GetVersion + GetMap(level 0), in the same order with the same
+  // checks, writing AppendMap's text as it goes: S and N values (most of an
+  // item) straight from the bytes, every other value decoded by GetValue and
+  // written by AppendAttributeValueJson.
+  const size_t start = out->size();
+  const auto fail = [&](Status s) {
+    out->resize(start);
+    return s;
+  };
+  Reader r(bytes);
+  Status s = GetVersion(&r);
+  if (!s.ok()) return s;
+  uint32_t count;
+  if (!r.Count(2, &count)) return Bad("bad map count");
+  uint64_t total = 0;
+  out->push_back('{');
+  std::string_view previous;
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string_view name;
+    if (!r.Bytes(&name)) return fail(Bad("truncated name"));
+    if (i > 0 && !(previous < name)) return fail(Bad("map names not ascending"));
+    if (!IsValidUtf8(name)) return fail(Bad("name is not UTF-8"));
+    if (i > 0) out->push_back(',');
+    AppendJsonString(name, out);
+    out->push_back(':');
+    Reader at_value = r;  // GetValue reads the tag itself
+    uint8_t tag;
+    if (!r.Byte(&tag)) return fail(Bad("truncated value"));
+    if (tag == static_cast<uint8_t>(AttributeType::kS)) {
+      std::string_view text;
+      if (!r.Bytes(&text)) return fail(Bad("truncated string"));
+      if (!IsValidUtf8(text)) return fail(Bad("string is not UTF-8"));
+      out->append("{\"S\":");
+      AppendJsonString(text, out);
+      out->push_back('}');
+      total += name.size() + text.size();
+    } else if (tag == static_cast<uint8_t>(AttributeType::kN)) {
+      Decimal d;
+      s = GetNumber(&r, &d);
+      if (!s.ok()) return fail(s);
+      const AttributeValue value = AttributeValue::N(d);
+      out->append("{\"N\":");
+      AppendJsonString(d.ToString(), out);
+      out->push_back('}');
+      total += name.size() + AttributeValueSize(value);
+    } else {
+      r = at_value;
+      AttributeValue value;
+      s = GetValue(&r, 0, &value);
+      if (!s.ok()) return fail(s);
+      AppendAttributeValueJson(value, out);
+      total += name.size() + AttributeValueSize(value);
+    }
+    previous = name;
+  }
+  if (r.remaining() != 0) return fail(Bad("trailing bytes"));
+  out->push_back('}');
+  *size = total;
+  return Status::OK();
 }
 
 Result<Item> DecodeItem(std::string_view bytes) {

@@ -35,6 +35,13 @@ void EncodeItem(const Item& item, std::string* out);
 // Decodes exactly one encoded item occupying all of `bytes`.
 Result<Item> DecodeItem(std::string_view bytes);
 
+// Appends the JSON text of the item encoded in `bytes` to *out and sets
+// *size to its ItemSize (value/item.h), without building the Item: byte for
+// byte AppendItemJson(*DecodeItem(bytes)) (value/json_codec.h) for read
+// responses. Fails exactly where DecodeItem fails, with its status, and then
+// leaves *out as it was.
+Status AppendItemJsonFromEncoded(std::string_view bytes, std::string* out, uint64_t* size);
+
 // Appends the encoding of one value to *out (same value grammar, with the
 // format-version byte in front).
 void EncodeAttributeValue(const AttributeValue& value, std::string* out);

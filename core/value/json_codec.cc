@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -446,6 +448,21 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return 0;
 }
 
+// True if none of the 8 bytes at `p` needs a look of its own in a JSON
+// string: each is ASCII (< 0x80), printable (>= 0x20) and neither '"' nor
+// '\\'. Word-at-a-time tests (each exact for "some byte is"): a byte b is
+// zero iff (b - 1) & ~b has its high bit set, for bytes below 0x80.
+inline bool PlainWord(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  if ((w & kHigh) != 0) return false;
+  const auto has_zero = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
+  return ((w - kOnes * 0x20) & ~w & kHigh) == 0 && !has_zero(w ^ (kOnes * '"')) &&
+         !has_zero(w ^ (kOnes * '\\'));
+}
+
 // `s` as a quoted JSON string, escaped as nlohmann's dump() does. Text that
 // is not valid UTF-8 goes through dump() itself, which throws for it.
 void AppendString(std::string_view s, std::string* out) {
@@ -454,6 +471,10 @@ void AppendString(std::string_view s, std::string* out) {
   out->push_back('"');
   size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = 0; i < s.size();) {
+    if (s.size() - i >= 8 && PlainWord(s.data() + i)) {
+      i += 8;
+      continue;
+    }
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const size_t n = Utf8SequenceLength(s, i);
@@ -576,5 +597,9 @@ void AppendValue(const AttributeValue& value, std::string* out) {
 void AppendItemJson(const Item& item, std::string* out) { AppendMap(item, out); }
 
 void AppendJsonString(std::string_view s, std::string* out) { AppendString(s, out); }
+
+void AppendAttributeValueJson(const AttributeValue& value, std::string* out) {
+  AppendValue(value, out);
+}
 
 }  // namespace pd

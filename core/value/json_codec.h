@@ -105,6 +105,10 @@ void AppendItemJson(const Item& item, std::string* out);
 // valid UTF-8, leaving *out with part of the text).
 void AppendJsonString(std::string_view s, std::string* out);
 
+// Appends the JSON text of one attribute value ({"S":"..."}, ...), as
+// AppendItemJson writes each member's value.
+void AppendAttributeValueJson(const AttributeValue& value, std::string* out);
+
 }  // namespace pd
 
 #endif  // PD_VALUE_JSON_CODEC_H_

@@ -16,6 +16,7 @@
 #include "api/ops/handlers.h"
 #include "api/response_text.h"
 #include "expr/projection.h"
+#include "value/item_codec.h"
 #include "value/json_codec.h"
 
 namespace pd {
@@ -37,16 +38,32 @@ DdbResult<json> HandleGetItem(Store& store, Context& ctx, const json& request) {
   Result<PrimaryKey> key = table->KeyFromKeyMap(*key_map);
   if (!key.ok()) return StorageError(key.status());
 
-  Result<std::optional<Item>> item = table->Get(*key);
-  if (!item.ok()) return StorageError(item.status());
-
   ObjectText response;  // written as text (api/response_text.h)
   std::optional<uint64_t> size;
-  if (*item) {
-    size = ItemSize(**item);
-    std::string text;
-    AppendItemJson(projection ? expr::Project(**item, projection->paths) : **item, &text);
-    response.Add("Item", std::move(text));
+  if (projection) {
+    Result<std::optional<Item>> item = table->Get(*key);
+    if (!item.ok()) return StorageError(item.status());
+    if (*item) {
+      size = ItemSize(**item);
+      std::string text;
+      AppendItemJson(expr::Project(**item, projection->paths), &text);
+      response.Add("Item", std::move(text));
+    }
+  } else {
+    // The whole item: its text written straight from the stored bytes.
+    std::string encoded;
+    Result<bool> found = table->GetEncoded(*key, &encoded);
+    if (!found.ok()) return StorageError(found.status());
+    if (*found) {
+      std::string text;
+      uint64_t item_size = 0;
+      Status s = AppendItemJsonFromEncoded(encoded, &text, &item_size);
+      if (!s.ok()) {
+        return StorageError(Status::Corruption("table '" + table->name() + "': " + s.message()));
+      }
+      size = item_size;
+      response.Add("Item", std::move(text));
+    }
   }
   auto consistent = request.find("ConsistentRead");
   const bool is_consistent =

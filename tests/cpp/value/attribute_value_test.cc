@@ -165,6 +165,22 @@ TEST_CASE("IsValidUtf8") {
   CHECK(!IsValidUtf8("\xF4\x90\x80\x80"));  // > U+10FFFF
   CHECK(!IsValidUtf8("\xF5\x80\x80\x80"));
   CHECK(!IsValidUtf8("\xE2\x82"));
+  // ASCII is checked eight bytes at a time: a bad or good sequence at every
+  // offset of a long ASCII text, with ASCII after it or not.
+  const std::string ascii(40, 'a');
+  for (size_t at = 0; at <= 24; ++at) {
+    for (size_t tail : {0, 1, 7, 8, 9}) {
+      INFO("at " << at << " tail " << tail);
+      const std::string head = ascii.substr(0, at);
+      const std::string rest = ascii.substr(0, tail);
+      CHECK(IsValidUtf8(head + "\xE2\x82\xAC" + rest));
+      CHECK(IsValidUtf8(head + "\x7F" + rest));
+      CHECK(!IsValidUtf8(head + "\x80" + rest));
+      CHECK(!IsValidUtf8(head + "\xE2\x82" + rest));
+      CHECK(!IsValidUtf8(head + "\xED\xA0\x80" + rest));
+      CHECK(!IsValidUtf8(head + "\xFF" + rest));
+    }
+  }
 }
 
 TEST_CASE("Copies are deep and equal (property)") {

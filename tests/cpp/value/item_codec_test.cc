@@ -179,5 +179,46 @@ TEST_CASE("Fuzzed bytes decode to Corruption or a valid item, never crash") {
   }
 }
 
+// AppendItemJsonFromEncoded against DecodeItem + AppendItemJson + ItemSize:
+// the same text and size, or the same status with *out left as it was.
+void CheckFromEncoded(const std::string& bytes) {
+  std::string direct = "prefix";
+  uint64_t size = 0;
+  Status s = AppendItemJsonFromEncoded(bytes, &direct, &size);
+  Result<Item> item = DecodeItem(bytes);
+  REQUIRE_MESSAGE(s.ok() == item.ok(), Hex(bytes));
+  if (!item.ok()) {
+    CHECK(s.ToString() == item.status().ToString());
+    CHECK(direct == "prefix");
+    return;
+  }
+  std::string via_item = "prefix";
+  AppendItemJson(*item, &via_item);
+  CHECK_MESSAGE(direct == via_item, Hex(bytes));
+  CHECK(size == ItemSize(*item));
+}
+
+TEST_CASE("AppendItemJsonFromEncoded writes what DecodeItem + AppendItemJson write") {
+  testing::RandomValues rv(4242);
+  std::mt19937_64& rng = rv.rng();
+  for (int i = 0; i < 3000; ++i) {
+    Item item = rv.RandomItem(4);
+    std::string bytes;
+    EncodeItem(item, &bytes);
+    CheckFromEncoded(bytes);
+    // Damaged copies: the first failure found is DecodeItem's.
+    for (size_t len = 0; len < bytes.size(); len += 1 + bytes.size() / 8) {
+      CheckFromEncoded(bytes.substr(0, len));
+    }
+    CheckFromEncoded(bytes + '\0');
+    std::string flipped = bytes;
+    if (!flipped.empty()) {
+      const size_t pos = rng() % flipped.size();
+      flipped[pos] = static_cast<char>(flipped[pos] ^ (1 << (rng() % 8)));
+      CheckFromEncoded(flipped);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pd

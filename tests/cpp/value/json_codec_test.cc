@@ -331,5 +331,33 @@ TEST_CASE("AppendItemJson escapes every string as dump does, and fails where it 
   CHECK(threw > 100);  // the invalid cases did come up
 }
 
+TEST_CASE("AppendItemJson: one special byte at every position of long plain text") {
+  // The writer skips eight plain bytes at a time: each byte that needs a look
+  // of its own (every control character, '"', '\\', DEL, a UTF-8 sequence, a
+  // byte that breaks UTF-8) at every offset of 0..24 plain bytes, and with
+  // 0..9 plain bytes after it, writes what dump() writes.
+  std::vector<std::string> specials = {"\x7F", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+                                       "\x80", "\xC3",     "\xED\xA0\x80", "\xFF"};
+  for (int c = 0; c < 0x20; ++c) specials.push_back(std::string(1, static_cast<char>(c)));
+  specials.push_back("\"");
+  specials.push_back("\\");
+  specials.push_back("!");  // the bytes on either side of '"' and '\\'
+  specials.push_back("#");
+  specials.push_back("[");
+  specials.push_back("]");
+  const std::string plain = "abcdefghijklmnopqrstuvwxyz ~0123456789ABCDEF";
+  for (const std::string& special : specials) {
+    for (size_t before = 0; before <= 24; ++before) {
+      for (size_t after = 0; after <= 9; ++after) {
+        const std::string text = plain.substr(0, before) + special + plain.substr(10, after);
+        Item item;
+        item.Set(text, AttributeValue::S(text));
+        const std::string dumped = DumpedOrError(item);
+        REQUIRE_MESSAGE(AppendedOrError(item) == dumped, dumped);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pd
