@@ -67,13 +67,12 @@ import { StoreError, pageHeader } from './page-store.js';
  * of them (the stores connect and read their heads while it resolves);
  * openEngine({ pageSize, pages }, records) -> Promise<engine> (the checkpoint images
  * with the records [{ lsn, record }] redone; rejects with the core's Status text in
- * the message); createEngine() -> Promise<engine> for a new database; openLazy({ meta, pageSize },
+ * the message); createEngine() -> Promise<engine> for a new database; openLazy({ meta, pageSize, pages },
  * records) -> Promise<engine> (a core with a page cache: opened from the chosen checkpoint's meta
  * page and the records alone, no page read; pages are checked when they fault in; `pages`, a Map
  * id -> image, holds that checkpoint's root pages when the store read them with its head, unchecked,
- * to install); marker:
- * marker.js's { read, write, clear } or null; acceptDataLoss: start empty even then; onHeads():
- * called once the heads (and, where a store reads them together, the logs) are read.
+ * to install); marker: marker.js's { read, write, clear } or null; acceptDataLoss: start empty even
+ * then; onHeads(): called once the heads (and, where a store reads them together, the logs) are read.
  * Resolves to { engine, fresh, source, lsn, states, records, replaced, discarded, heads, dataLoss, lazyBase }
  * (lazyBase: after a lazy open, the LSN after which the core was given every record).
  */
