@@ -17,14 +17,11 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { options } from './support/options.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const items = Number(arg('--items', 100_000));
+const opt = options();
+const items = opt.number('--items', 100_000);
 const MB = 1024 * 1024;
 
 async function measure(dist) {
@@ -84,11 +81,10 @@ async function measure(dist) {
   return out;
 }
 
-if (args.includes('--child')) {
-  console.log(JSON.stringify(await measure(arg('--child-dist'))));
+if (opt.flag('--child')) {
+  console.log(JSON.stringify(await measure(opt.value('--child-dist'))));
 } else {
-  const dists = [];
-  for (let i = 0; i < args.length; i++) if (args[i] === '--dist') dists.push(path.resolve(args[i + 1]));
+  const dists = opt.all('--dist').map((d) => path.resolve(d));
   if (dists.length === 0) dists.push(path.resolve(here, '..', 'dist'));
   const results = [];
   const load = os.loadavg()[0];

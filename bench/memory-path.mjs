@@ -25,22 +25,19 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sendEngine, tableSpec, TABLE } from './compare/engine-pocketdynamo.js';
 import { PARTITIONS, bulkLoad, pad, random, rangeQuery } from './compare/workload.js';
+import { options } from './support/options.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const items = Number(arg('--items', 100_000));
-const ops = Number(arg('--ops', 20_000));
-const rounds = Number(arg('--rounds', 3));
+const opt = options();
+const items = opt.number('--items', 100_000);
+const ops = opt.number('--ops', 20_000);
+const rounds = opt.number('--rounds', 3);
 // Each --dist is loaded into this process (its own wasm instance) and measured round-robin with the others.
-const dists = args.flatMap((a, i) => (a === '--dist' ? [path.resolve(args[i + 1])] : []));
+const dists = opt.all('--dist').map((d) => path.resolve(d));
 if (dists.length === 0) dists.push(path.resolve(here, '..', 'dist'));
-const only = arg('--only', null)?.split(',');
-const onlyOp = arg('--op', null);  // GetItem or Query: that operation only
-const profileTo = arg('--profile', null);  // FILE.cpuprofile: a CPU profile of the timed rounds only
+const only = opt.value('--only', null)?.split(',');
+const onlyOp = opt.value('--op', null);  // GetItem or Query: that operation only
+const profileTo = opt.value('--profile', null);  // FILE.cpuprofile: a CPU profile of the timed rounds only
 
 async function setUp(dist) {
   const { open } = await import(pathToFileURL(path.join(dist, 'index.js')).href);

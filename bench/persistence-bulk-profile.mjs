@@ -20,17 +20,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIST, launch, serve } from '../tests/browser/harness.js';
+import { options } from './support/options.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const items = Number(option('--items', 100_000));
-const profile = args.includes('--profile');
-const jsonOut = option('--json', null);
-const withRaw = args.includes('--raw');
+const opt = options();
+const { args } = opt;
+const items = opt.number('--items', 100_000);
+const profile = opt.flag('--profile');
+const jsonOut = opt.value('--json', null);
+const withRaw = opt.flag('--raw');
 // --open-x JSON: as --open, with the experiment of the page's flip that deletes no replaced page
 // version (bench/persistence-bulk-page.js skipVersionDeletes): what those deletes cost.
 // --open-nofeed JSON: as --open, with the core's change feed off (noChangeFeed): what it costs.

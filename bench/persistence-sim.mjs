@@ -11,16 +11,13 @@
 // replicas through the real PageFetcher, replicas going bad mid-session).
 
 import { simulate } from '../tests/js/support/replica-sim.js';
+import { options } from './support/options.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const from = option('--from', 1);
-const count = option('--seeds', 200);
-const steps = option('--steps', 400);
-const paging = args.includes('--paging');
+const opt = options();
+const from = opt.number('--from', 1);
+const count = opt.number('--seeds', 200);
+const steps = opt.number('--steps', 400);
+const paging = opt.flag('--paging');
 const started = Date.now();
 const totals = {};
 for (let seed = from; seed < from + count; seed++) {

@@ -17,16 +17,13 @@
 import { open, MemoryStore } from '../dist/index.js';
 import { batchWrite, tableSpec } from './compare/engine-pocketdynamo.js';
 import { BATCH, makeItem } from './compare/workload.js';
+import { options } from './support/options.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const ITEMS = arg('--items', 20_000);
-const PUTS = arg('--puts', 500);
-const BENCH_ITEMS = arg('--bench-items', 100_000);
-const LOG_LIMIT = arg('--log-limit-mib', 0) * 1048576;
+const opt = options();
+const ITEMS = opt.number('--items', 20_000);
+const PUTS = opt.number('--puts', 500);
+const BENCH_ITEMS = opt.number('--bench-items', 100_000);
+const LOG_LIMIT = opt.number('--log-limit-mib', 0) * 1048576;
 const limits = LOG_LIMIT > 0 ? { logLimitBytes: LOG_LIMIT } : {};
 const TABLE = 'Bench';
 const BODY = 'b'.repeat(200);
