@@ -203,3 +203,61 @@ test('IdbStore.readStart(): the head, the log and the root slots\' pages in one 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('IdbStore appends check the end they know, and read it after a failure, behind a write or on a new connection',
+  async () => {
+    const page = await appPage(chrome.context, server.url);
+    const got = await page.evaluate(async () => {
+      const { IdbStore } = await import('/dist/persistence/idb-store.js');
+      const { encodeImageRecord, sealPage } = await import('/dist/persistence/record.js');
+      const PAGE = 256;
+      const meta = (lsn, pageCount) => {
+        const image = new Uint8Array(PAGE);
+        image[4] = 1;
+        new DataView(image.buffer).setUint32(36, PAGE, true);
+        new DataView(image.buffer).setUint32(40, pageCount, true);
+        return sealPage(image, 0, lsn);
+      };
+      const record = (lsn, pageCount = 2) => {
+        const images = new Uint8Array(2 * PAGE);
+        images.set(meta(lsn, pageCount), 0);
+        images.set(sealPage(new Uint8Array(PAGE).fill(lsn), 1, lsn), PAGE);
+        return { lsn, prevLsn: lsn - 1,
+          record: encodeImageRecord({ lsn, prevLsn: lsn - 1, pageCount, pageSize: PAGE, pageIds: Uint32Array.of(0, 1), images }) };
+      };
+      const kind = (promise) => promise.then(() => 'ok', (e) => `${e.kind} ${e.head}`);
+      const store = new IdbStore('ends#0', { quotaBytes: 100 * PAGE });
+      await store.open();
+      const out = {};
+      out.first = await kind(store.appendRecords([record(1)], 0, meta(0, 1)));
+      out.known = [await kind(store.appendRecords([record(2)], 1)), await kind(store.appendRecords([record(3)], 2))];
+      out.readsAfterKnown = store.endReads;   // only the first append of the connection read the end
+      out.wrongEnd = await kind(store.appendRecords([record(3)], 2));
+      out.afterFailure = await kind(store.appendRecords([record(4)], 3));
+      out.readsAfterFailure = store.endReads;
+      // Behind a write still under way: the second reads the end, so the first's failure (here the
+      // quota hook's: a record of 200 pages) turns it away instead of leaving a gap in the log.
+      out.pipelined = await Promise.all([kind(store.appendRecords([record(5, 200)], 4)),
+        kind(store.appendRecords([record(6)], 5))]);
+      out.again = await kind(store.appendRecords([record(5)], 4));
+      out.log = (await store.readLog()).map((e) => e.lsn);
+      // A delete from another context closes the connection: the next append reads the (empty) store.
+      await new Promise((resolve, reject) => {
+        const request = indexedDB.deleteDatabase('ends#0');
+        request.onsuccess = resolve;
+        request.onerror = reject;
+      });
+      out.afterDelete = await kind(store.appendRecords([record(5)], 4));
+      out.readsAtEnd = store.endReads;
+      await store.destroy();
+      return out;
+    });
+    assert.deepEqual(got, {
+      first: 'ok', known: ['ok', 'ok'], readsAfterKnown: 1,
+      wrongEnd: 'stale 3', afterFailure: 'ok', readsAfterFailure: 3,
+      pipelined: ['quota undefined', 'stale 4'], again: 'ok', log: [1, 2, 3, 4, 5],
+      afterDelete: 'stale 0', readsAtEnd: 6,
+    });
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });

@@ -20,12 +20,25 @@
 // to open with StoreError kind 'format' and is left alone.
 //
 // Every write is ONE readwrite transaction with { durability: 'strict' } (the
-// browser flushes it to disk before it reports completion). appendRecords
-// reads the head and the log's last key first inside that transaction and
+// browser flushes it to disk before it reports completion). A transaction
+// that aborts writes nothing (outcome 'none').
+//
+// The end check of appendRecords: the store knows the end its own last write
+// left (`#known`: the end after the last settled append, writeFull or flip of
+// THIS connection) as long as nothing else could have moved it: the
+// connection is the same one (a delete or upgrade from another context closes
+// it, and the next write opens a new one), no write that moves the end is still
+// under way, and no write failed since (a failure forgets it). Then the check
+// is that known end against expectedEnd, and the append is blind puts with
+// tx.commit(): one round trip less than reading the end, ~1 ms of each awaited
+// commit in Chromium (the raw quorum micro, session 7: 4.4 ms with the reads,
+// 3.0 ms blind with commit()). Otherwise (the first append of a connection, an
+// append behind another one still under way, any append after a failure) it
+// reads the head and the log's last key first inside the transaction and
 // aborts it when the end is not the expected one, so a stale replica is never
 // written; its puts are issued right behind those reads (saving a round trip)
-// and undone by the abort. A transaction that aborts writes nothing (outcome
-// 'none').
+// and undone by the abort. Only the holder of the database's Web Lock writes
+// (web/db), so no other connection appends behind this one's back.
 //
 // QuotaExceededError (the origin is out of storage space) is reported as
 // StoreError kind 'quota' with a message naming the quota. Test hook:
@@ -57,6 +70,9 @@ export class IdbStore {
   #connecting = null;     // Promise<IDBDatabase> while opening
   #closed = false;        // close() was called
   #dataLoss = null;       // { kind, message } when the browser reported it discarded the data
+  #known = null;          // { db, end }: the end the last settled write of connection db left (header)
+  #moving = 0;            // writes under way that move the end (appends, writeFull, truncateLog, clear)
+  #endReads = 0;          // appends that read the end in their transaction (diagnostics, tests)
 
   /** options: { quotaBytes (test hook), indexedDB (an IDBFactory; default globalThis.indexedDB) }. */
   constructor(name, { quotaBytes = Infinity, indexedDB: factory = globalThis.indexedDB } = {}) {
@@ -66,6 +82,9 @@ export class IdbStore {
   }
 
   describe() { return `IndexedDB "${this.#name}"`; }
+
+  /** How many appends read the store's end in their transaction (the rest checked the known end). */
+  get endReads() { return this.#endReads; }
 
   /**
    * { kind, message } when opening found that the browser had discarded this
@@ -146,10 +165,14 @@ export class IdbStore {
     return this.#connecting;
   }
 
-  // Runs body(tx, fail, setResult) in one transaction; resolves with the
+  // Runs body(tx, fail, setResult, db) in one transaction; resolves with the
   // result once the transaction completed, rejects with the StoreError given
   // to fail() (which aborts the transaction) or the one the abort carries.
-  async #transact(mode, body) {
+  // A readwrite transaction that fails forgets the known end. moves: the
+  // write may move the end (it counts in #moving while under way); then
+  // `known(end)` given to body sets the end it leaves once it completed
+  // (null: unknown; not called: unknown).
+  async #transact(mode, body, { moves = false } = {}) {
     const db = await this.#connect();
     return new Promise((resolve, reject) => {
       let failure = null;
@@ -159,6 +182,7 @@ export class IdbStore {
         tx = db.transaction(STORES, mode, mode === 'readwrite' ? { durability: 'strict' } : undefined);
       } catch (error) {
         if (this.#db === db && error?.name === 'InvalidStateError') this.#db = null;  // closing: reconnect next time
+        if (mode === 'readwrite') this.#known = null;
         reject(storeError(this, error, mode));
         return;
       }
@@ -170,10 +194,22 @@ export class IdbStore {
           // already finished
         }
       };
-      tx.oncomplete = () => resolve(result);
-      tx.onabort = () => reject(failure ?? storeError(this, tx.error, mode));
+      let leaves = null;
+      if (moves) this.#moving++;
+      tx.oncomplete = () => {
+        if (moves) {
+          this.#moving--;
+          this.#known = leaves === null ? null : { db, end: leaves };
+        }
+        resolve(result);
+      };
+      tx.onabort = () => {
+        if (moves) this.#moving--;
+        if (mode === 'readwrite') this.#known = null;
+        reject(failure ?? storeError(this, tx.error, mode));
+      };
       try {
-        body(tx, fail, (value) => { result = value; });
+        body(tx, fail, (value) => { result = value; }, { db, known: (end) => { leaves = end; } });
       } catch (error) {
         fail(storeError(this, error, mode));
       }
@@ -314,7 +350,8 @@ export class IdbStore {
   }
 
   appendRecords(entries, expectedEnd, base = null) {
-    return this.#transact('readwrite', (tx, fail) => {
+    return this.#transact('readwrite', (tx, fail, setResult, { db, known }) => {
+      known(entries[entries.length - 1].lsn);
       const last = entries[entries.length - 1].record;
       const bytes = last.byteLength >= 40
         ? new DataView(last.buffer, last.byteOffset, last.byteLength).getUint32(32, true) *
@@ -325,6 +362,13 @@ export class IdbStore {
         fail(quota);
         return;
       }
+      // #moving counts this append itself: 1 means no other write that moves the end is under way.
+      if (this.#moving === 1 && this.#known?.db === db && this.#known.end === expectedEnd) {
+        putRecords(tx.objectStore('log'), entries);
+        tx.commit?.();
+        return;
+      }
+      this.#endReads++;
       const meta = tx.objectStore('meta');
       this.#withEnd(tx, (head, end) => {
         if (end !== expectedEnd) {
@@ -343,19 +387,20 @@ export class IdbStore {
         }
       });
       putRecords(tx.objectStore('log'), entries);
-    });
+    }, { moves: true });
   }
 
   truncateLog(toLsn) {
     return this.#transact('readwrite', (tx) => {
       tx.objectStore('log').delete(IDBKeyRange.lowerBound([toLsn + 1]));
-    });
+    }, { moves: true });
   }
 
   writePages(pages) {
     return this.#transact('readwrite', (tx) => {
       const ckpt = tx.objectStore('ckpt');
       for (const [id, image] of pages) ckpt.put(sharedCopy(image), [id, pageLsn(image)]);
+      tx.commit?.();
     });
   }
 
@@ -412,7 +457,8 @@ export class IdbStore {
   get streamsWriteFull() { return true; }
 
   writeFull(meta, pages, records = []) {
-    return this.#transact('readwrite', (tx, fail) => {
+    return this.#transact('readwrite', (tx, fail, setResult, { known }) => {
+      known(records.length ? records[records.length - 1].lsn : pageLsn(meta));
       const { pageCount, pageSize } = headFromMeta(meta);
       const quota = this.#quota(pageCount * pageSize);
       if (quota) {
@@ -426,13 +472,13 @@ export class IdbStore {
       for (const [id, image] of pages) if (id !== 0) ckpt.put(ownedCopy(image), [id, pageLsn(image)]);
       tx.objectStore('meta').put(ownedCopy(meta), 'head');
       putRecords(tx.objectStore('log'), records);
-    });
+    }, { moves: true });
   }
 
   clear() {
     return this.#transact('readwrite', (tx) => {
       for (const name of STORES) tx.objectStore(name).clear();
-    });
+    }, { moves: true });
   }
 
   async close() {

@@ -66,6 +66,9 @@
 //                                  null if it has no valid one). An empty store takes `base` (the meta
 //                                  image at LSN 0) as its head in the same write; without a base, or when
 //                                  it holds pages or records but no head, it rejects 'stale' (head null).
+//                                  The end checked may be the one the store's own last settled write left,
+//                                  when nothing can have moved it since (IdbStore: same connection, no
+//                                  failure, no other such write under way; the header of idb-store.js).
 //   truncateLog(toLsn)             removes the records after toLsn (a rolled-back commit). toLsn >= ckptLsn.
 //   writePages(pages)              adds checkpoint page versions [[id, image]] (invisible until flipHead).
 //   flipHead(meta, written)        makes `meta` (the meta image at LSN D) the head: ckptLsn becomes D;
