@@ -167,11 +167,16 @@ export class Database extends DatabaseBase {
         (error) => this.#emit('error', { error }));
   }
 
-  // The core collects changes while someone may want them: subscribers here, or
-  // (storage 'idb') in other tabs, which get them from this owner.
+  // The core collects changes while someone wants them: subscribers here, or
+  // (storage 'idb') in other tabs that watch (tabs/forwarding.js); a forwarding
+  // tab tells the owner whether it has subscribers.
   #syncFeed() {
-    if (this.#owner === null || this.#client !== null || this.#owner.engine.closed) return;
-    this.#owner.engine.setChangeFeed(this.#kind === 'idb' || this.#feed.size > 0);
+    if (this.#client !== null) {
+      this.#client.watch(this.#feed.size > 0);
+      return;
+    }
+    if (this.#owner === null || this.#owner.engine.closed) return;
+    this.#owner.engine.setChangeFeed(this.#feed.size > 0 || (this.#server?.watched ?? false));
   }
 
   // Committed changes [{ TableName, Record }] -> subscribers here, and (owner) the other tabs.
@@ -189,7 +194,8 @@ export class Database extends DatabaseBase {
       throw error;
     }
     this.#lock = lock;
-    this.#server = new ForwardingServer(this.#name, (call, args) => runCall(this, call, args));
+    this.#server = new ForwardingServer(this.#name, (call, args) => runCall(this, call, args),
+      { onWatch: () => this.#syncFeed() });
     this.#server.announce();
     this.#ownerStarted();
   }
@@ -209,6 +215,7 @@ export class Database extends DatabaseBase {
       }
       const client = this.#client;
       this.#client = null;
+      this.#syncFeed();   // this context's own subscribers: the core collects changes for them now
       await client.handOver((call, args) => runCall(this, call, args));
       this.#switching = null;
       this.#emit('role', { role: this.role });

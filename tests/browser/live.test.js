@@ -1,7 +1,9 @@
 // Live queries across tabs: two pages on one IndexedDB database. A live
 // Query in tab A (the owner) fires on a relevant write made in tab B (which
 // forwards to A) and not on an unrelated one; tab B's subscriber sees the
-// changes tab A makes (the owner broadcasts committed changes).
+// changes tab A makes (the owner broadcasts committed changes), and only
+// once some tab watches; after the owner goes away, tab B takes over and its
+// subscriber goes on seeing changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appPage, launch, servePages } from './harness.js';
@@ -34,6 +36,15 @@ test('a live query in one tab fires on relevant writes from another tab only', a
     await live.ready;
     window.live = live;
   });
+  // Nobody outside tab A subscribes yet: the owner posts no 'changes' (tabs/forwarding.js), though
+  // its own live query has it collect them. A raw listener on the tabs' channel in tab B counts them.
+  await b.evaluate(() => {
+    window.posted = 0;
+    window.rawChannel = new BroadcastChannel('pocketdynamo:live');
+    window.rawChannel.onmessage = (e) => { if (e.data?.type === 'event' && e.data.name === 'changes') window.posted++; };
+  });
+  await a.evaluate(() => app.put('room-0'));
+  await a.waitForFunction(() => window.liveRuns.length === 1);
   // Tab B: a subscriber to the table.
   await b.evaluate(() => {
     window.changes = [];
@@ -41,6 +52,7 @@ test('a live query in one tab fires on relevant writes from another tab only', a
   });
   const runs = () => a.evaluate(() => window.liveRuns.length);
   assert.equal(await runs(), 1);
+  assert.equal(await b.evaluate(() => window.posted), 0, 'no changes posted before any tab watched');
 
   // Relevant write from tab B: the live query in tab A runs again.
   await b.evaluate(() => app.put('room-1', { v: { S: 'hello' } }));
@@ -63,6 +75,14 @@ test('a live query in one tab fires on relevant writes from another tab only', a
   await b.evaluate(() => app.put('room-1', { v: { S: 'after stop' } }));
   await b.waitForFunction(() => window.changes.length === 5);
   assert.equal(await runs(), 3);
+  assert.ok(await b.evaluate(() => window.posted) >= 3, 'changes posted once tab B watched');
+
+  // Tab A goes away: tab B takes over, and its subscriber sees its own writes as the owner.
   await a.close();
+  await b.waitForFunction(() => app.database().role === 'owner', null, { timeout: 20_000 });
+  await b.evaluate(() => app.put('room-4'));
+  await b.waitForFunction(() => window.changes.length === 6);
+  assert.equal(await b.evaluate(() => window.changes[5]), 'INSERT:room-4');
+  await b.evaluate(() => window.rawChannel.close());
   await b.close();
 });

@@ -11,6 +11,8 @@
 //   owner  -> client  { type: 'reply', to, id, result }         or { ..., error } (rpc.js errorToWire;
 //                                                               error.retry: not run, send it to the next owner)
 //   owner  -> all     { type: 'event', owner, name, detail }    db.on events and 'changes' (rpc.js eventToWire)
+//   client -> owner   { type: 'watch', from, to, on }          this client has subscribers (db.subscribe,
+//                                                               db.live) and wants 'changes' (on), or no more
 //   owner  -> all     { type: 'closing', owner }                the owner stops serving
 // `from`/`to`/`owner` are random context ids; ids pair replies with requests.
 //
@@ -23,6 +25,18 @@
 // 'closing' (a killed tab), unanswered requests reject with an error saying
 // their outcome is unknown; they are never sent twice.
 //
+// Changes only while someone watches: the owner's core collects the change
+// feed, and the owner posts 'changes', only while a client (or the owner
+// itself) has subscribers: building, parsing and cloning every committed
+// item's change record for nobody took a third of a bulk load's time. A client
+// says 'watch' when its first subscription starts and when it learns of a new
+// owner, and unwatches when its last ends or it closes; a client that vanishes
+// without a word leaves the feed on (only a cost). A watch reaches the owner
+// before any request the client sends after it (messages between two contexts
+// arrive in order), so a client sees every change committed after its own
+// later calls; what other tabs committed before its watch arrived it misses,
+// as if it had subscribed a moment later.
+//
 //   owner:   const server = new ForwardingServer(name, (call, args) => runCall(db, call, args));
 //            server.announce(); ... await server.close();
 //   client:  const client = new ForwardingClient(name, { onEvent }); await client.connect(timeoutMs);
@@ -33,7 +47,7 @@ import { PocketDynamoError } from '../errors.js';
 import { errorFromWire, errorToWire, eventFromWire, eventToWire } from '../rpc.js';
 import { lockName } from './owner-lock.js';
 
-export const TAG = 'pocketdynamo-tabs/2';  // /2: calls, errors and events of web/rpc.js
+export const TAG = 'pocketdynamo-tabs/3';  // /2: calls, errors and events of web/rpc.js; /3: 'watch'
 
 /** True where BroadcastChannel exists. */
 export function channelsAvailable() {
@@ -57,24 +71,34 @@ export class ForwardingServer {
   #serve;
   #inProgress = new Set();   // promises of requests being run
   #closing = false;
+  #watchers = new Set();     // ids of clients that want 'changes'
+  #onWatch;
 
-  /** serve(call, args) -> Promise of the result: runs one forwarded call (rpc.js runCall). */
-  constructor(name, serve, { id = randomId() } = {}) {
+  /**
+   * serve(call, args) -> Promise of the result: runs one forwarded call (rpc.js runCall);
+   * onWatch(): the set of watching clients changed (see `watched`).
+   */
+  constructor(name, serve, { id = randomId(), onWatch = () => {} } = {}) {
     this.#id = id;
     this.#serve = serve;
+    this.#onWatch = onWatch;
     this.#channel = new BroadcastChannel(lockName(name));
     this.#channel.onmessage = (event) => this.#receive(event.data);
   }
 
   get id() { return this.#id; }
 
+  /** True while some client wants 'changes' (the header: changes only while someone watches). */
+  get watched() { return this.#watchers.size > 0; }
+
   /** Tells every client that this context now serves the database. */
   announce() {
     this.#post({ type: 'owner', owner: this.#id });
   }
 
-  /** Relays an event (db.on events, 'changes') to the clients. */
+  /** Relays an event (db.on events, 'changes' while a client watches) to the clients. */
   event(name, detail) {
+    if (name === 'changes' && this.#watchers.size === 0) return;
     if (!this.#closing) this.#post({ type: 'event', owner: this.#id, name, detail: eventToWire(detail) });
   }
 
@@ -90,6 +114,13 @@ export class ForwardingServer {
     if (message === null || typeof message !== 'object' || message.tag !== TAG) return;
     if (message.type === 'hello') {
       if (!this.#closing) this.#post({ type: 'owner', owner: this.#id });
+      return;
+    }
+    if (message.type === 'watch' && message.to === this.#id) {
+      const had = this.#watchers.size > 0;
+      if (message.on === true) this.#watchers.add(message.from);
+      else this.#watchers.delete(message.from);
+      if (had !== this.#watchers.size > 0) this.#onWatch();
       return;
     }
     if (message.type !== 'request' || message.to !== this.#id) return;
@@ -132,6 +163,7 @@ export class ForwardingClient {
   #local = null;          // run(call, args) after handOver
   #handingOver = false;   // handOver() under way: new calls wait in #queued
   #closed = false;
+  #watching = false;      // this context has subscribers: the owner is told (the header)
 
   /** onEvent(name, detail): events the owner relays. */
   constructor(name, { onEvent = () => {} } = {}) {
@@ -167,6 +199,16 @@ export class ForwardingClient {
 
   #post(message) {
     this.#channel.postMessage({ tag: TAG, ...message });
+  }
+
+  /** Tells the owner whether this context wants 'changes' (it has subscribers); again to each new owner. */
+  watch(on) {
+    on = Boolean(on);
+    if (on === this.#watching) return;
+    this.#watching = on;
+    if (this.#owner !== null && !this.#handingOver && !this.#closed) {
+      this.#post({ type: 'watch', from: this.#id, to: this.#owner, on });
+    }
   }
 
   /** Runs `call` at the owner (or locally after handOver). Resolves to its result. */
@@ -222,7 +264,10 @@ export class ForwardingClient {
   #ownerIs(owner) {
     if (this.#handingOver) return;
     if (this.#owner !== null && this.#owner !== owner) this.#ownerLost();
+    const changed = this.#owner !== owner;
     this.#owner = owner;
+    // Before the queued calls, so that the new owner collects their changes for this context.
+    if (changed && this.#watching) this.#post({ type: 'watch', from: this.#id, to: owner, on: true });
     for (const waiter of this.#ownerWaiters.splice(0)) waiter();
     const queued = this.#queued.splice(0);
     for (const entry of queued) this.#send(entry);
@@ -266,6 +311,9 @@ export class ForwardingClient {
     this.#sent.clear();
     this.#queued = [];
     try {
+      if (this.#watching && this.#owner !== null && this.#local === null) {
+        this.#post({ type: 'watch', from: this.#id, to: this.#owner, on: false });
+      }
       this.#channel.close();
     } catch {
       // already closed by handOver
