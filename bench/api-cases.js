@@ -23,6 +23,10 @@
 //             over three in-memory replicas, response JSON.parse'd
 //   document  db.table('Items').put / get / query with plain JS values
 //   aws-sdk   DynamoDBClient(db.clientConfig()) with Put/Get/QueryCommand
+//   sdk-floor the same client and commands with a request handler that
+//             answers at once with the response text pocketdynamo gave op 0
+//             (no database behind it): the SDK's own cost, the floor of
+//             aws-sdk (issue #16: aws-sdk within 1.25x of it)
 // Operations are awaited one at a time: latency-bound throughput of one
 // caller.
 
@@ -30,7 +34,7 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@a
 import { open } from 'pocketdynamo';
 import { Engine } from '../dist/core/engine.js';
 
-export const APIS = ['direct', 'send', 'document', 'aws-sdk'];
+export const APIS = ['direct', 'send', 'document', 'aws-sdk', 'sdk-floor'];
 export const OPS = ['PutItem', 'GetItem', 'Query'];
 export const ORDERS = 100;  // items in the Query partition (and in each Query response)
 
@@ -111,6 +115,24 @@ function databaseOp(db, api, op, items) {
   return (i) => client.send(new Command(requests[op](i, items)));
 }
 
+// The SDK's floor: a client whose request handler answers every request at once with `text`
+// (status 200, the headers pocketdynamo's handler sends), as fast as a handler can.
+function floorOp(db, op, items, text) {
+  const body = new TextEncoder().encode(text);
+  const headers = { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(body.byteLength),
+    'x-amzn-requestid': 'floor' };
+  const requestHandler = {
+    metadata: { handlerProtocol: 'floor' },
+    handle: async () => ({ response: { statusCode: 200, reason: 'OK', headers, body } }),
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+    destroy() {},
+  };
+  const client = new DynamoDBClient({ ...db.clientConfig(), requestHandler });
+  const Command = { PutItem: PutItemCommand, GetItem: GetItemCommand, Query: QueryCommand }[op];
+  return (i) => client.send(new Command(requests[op](i, items)));
+}
+
 // What each case's first answer must hold (the operation really ran).
 async function firstAnswerCheck(api, op, fn) {
   const out = await fn(0);
@@ -138,7 +160,9 @@ export async function prepare(api, op, { items = 2000, warmMs = 200 } = {}) {
     if (!APIS.includes(api)) throw new Error(`unknown api ${api}`);
     const db = await loadedDatabase(items);
     current = db;
-    fn = databaseOp(db, api, op, items);
+    fn = api === 'sdk-floor'
+      ? floorOp(db, op, items, await db.sendJson(op, JSON.stringify(requests[op](0, items))))
+      : databaseOp(db, api, op, items);
   }
   await firstAnswerCheck(api, op, fn);
   const warmUntil = performance.now() + warmMs;

@@ -11,6 +11,7 @@ import {
 import { DynamoDBClient, UpdateTimeToLiveCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { open, ValidationException } from 'pocketdynamo';
 import { tableSpec } from './support/db.js';
+import { Engine } from '../../dist/core/engine.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 
@@ -112,6 +113,30 @@ test('subscribe: committed changes of one table, in order, any table, unsubscrib
   assert.equal(seen.length, 4);
   assert.throws(() => db.subscribe('', () => {}), TypeError);
   await db.close();
+});
+
+test('the core change feed: nothing collected while off, nothing left over from before it went off', async () => {
+  const engine = await Engine.create({});
+  const put = (pk) => {
+    assert.equal(engine.execute('PutItem', JSON.stringify({ TableName: 'Feed', Item: { pk: { S: pk } } })), '{}');
+    engine.commitInMemory();
+  };
+  engine.execute('CreateTable', JSON.stringify(tableSpec('Feed')));
+  engine.commitInMemory();
+  const keys = () => engine.takeChanges().map((c) => c.Record.dynamodb.Keys.pk.S);
+  put('off');
+  assert.deepEqual(keys(), []);
+  engine.setChangeFeed(true);
+  put('a');
+  put('b');
+  assert.deepEqual(keys(), ['a', 'b']);
+  put('dropped');
+  engine.setChangeFeed(false);   // drops what was not taken
+  put('off again');
+  engine.setChangeFeed(true);
+  put('c');
+  assert.deepEqual(keys(), ['c']);
+  engine.close();
 });
 
 test('live: re-runs on relevant writes only (same partition), stops', async () => {
