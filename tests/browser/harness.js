@@ -103,9 +103,12 @@ const TYPES = {
 /**
  * Serves directories: mounts maps a URL prefix ('/', '/dist/') to a
  * directory. Listens on 127.0.0.1 only, on options.port (default: any free
- * port). Resolves to { url, port, close() }.
+ * port). Resolves to { url, port, close() }. Every response is
+ * 'cache-control: no-store', unless options.cacheable: then the .wasm and
+ * .js files may be kept for an hour (as a site would serve a release), so
+ * that the browser's HTTP cache and its code caches for them apply.
  */
-export async function serve(mounts, { port = 0 } = {}) {
+export async function serve(mounts, { port = 0, cacheable = false } = {}) {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server = http.createServer((req, res) => {
     let pathname;
@@ -129,7 +132,7 @@ export async function serve(mounts, { port = 0 } = {}) {
       if (error) return notFound(res);
       res.writeHead(200, {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
+        'cache-control': cacheable && ['.wasm', '.js'].includes(path.extname(file)) ? 'max-age=3600' : 'no-store',
       });
       // WebKit: the error recorder first in every page (harness-webkit.js), before any other script.
       if (ENGINE === 'webkit' && path.extname(file) === '.html') {
