@@ -24,9 +24,28 @@ function replacer(key, value) {
   return value;
 }
 
+// True if `value` holds, at any depth, bytes (an ArrayBuffer or a view of one) or a bigint, which
+// plain JSON.stringify writes wrongly or refuses; also past MAX_WALK levels (a cycle, say: the
+// replacer's path then reports it as JSON.stringify does). A replacer function takes
+// JSON.stringify off V8's fast path (an encoded GetItem request took ~2 us of a 22 us in-memory
+// db.send in Node); a walk of a request's few objects costs a fraction of that.
+const MAX_WALK = 64;
+function needsReplacer(value, depth) {
+  if (typeof value === 'bigint') return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_WALK || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (needsReplacer(value[i], depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) if (needsReplacer(value[key], depth + 1)) return true;
+  return false;
+}
+
 /** Request object -> wire JSON text. */
 export function encodeRequest(input) {
-  return JSON.stringify(input ?? {}, replacer);
+  const request = input ?? {};
+  return needsReplacer(request, 0) ? JSON.stringify(request, replacer) : JSON.stringify(request);
 }
 
 /**

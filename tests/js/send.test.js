@@ -165,6 +165,11 @@ describe('PutItem / GetItem / UpdateItem / DeleteItem', () => {
     await db.send('PutItem', { TableName: 'Tbl', Item: { pk: { S: 'b' }, b: { B: new Uint8Array([0, 1, 254]) } } });
     const got = await db.send('GetItem', { TableName: 'Tbl', Key: { pk: { S: 'b' } } });
     assert.deepEqual(got.Item.b, { B: 'AAH+' });
+    // Bytes only deep inside lists and maps (a Buffer, an ArrayBuffer).
+    await db.send('PutItem', { TableName: 'Tbl',
+      Item: { pk: { S: 'deep' }, d: { L: [{ M: { x: { BS: [Buffer.from([255]), new Uint8Array([7, 8]).buffer] } } }] } } });
+    const deep = await db.send('GetItem', { TableName: 'Tbl', Key: { pk: { S: 'deep' } } });
+    assert.deepEqual(deep.Item.d.L[0].M.x.BS.sort(), ['Bwg=', '/w=='].sort());
   });
 
   test('numbers keep up to 38 digits exactly, in canonical form', async () => {
@@ -256,5 +261,8 @@ describe('unknown operations and bad input', () => {
     await assert.rejects(db.send('MakeCoffee', {}), { name: 'UnknownOperationException' });
     await assert.rejects(db.send('PutItem', { TableName: 'Tbl', Item: { n: { N: 1n } } }), TypeError);
     await assert.rejects(db.send(''), TypeError);
+    const cyclic = { TableName: 'Tbl' };
+    cyclic.Item = { pk: { M: { loop: cyclic } } };
+    await assert.rejects(db.send('PutItem', cyclic), (e) => e instanceof TypeError && /circular/i.test(e.message));
   });
 });
