@@ -34,8 +34,8 @@ Status Report(ExpressionKind kind, std::initializer_list<const Slot*> order,
   for (const Slot* slot : order) {
     if (!slot->has_value()) continue;
     if (error_offset != nullptr) *error_offset = (*slot)->offset;
-    return Status::InvalidArgument(std::string("Invalid ") + ExpressionKindName(kind) + ": " +
-                                   (*slot)->message);
+    return Status::Validation(std::string("Invalid ") + ExpressionKindName(kind) + ": " +
+                              (*slot)->message);
   }
   if (error_offset != nullptr) *error_offset = kNoOffset;
   return Status::OK();

@@ -4,7 +4,7 @@
 //
 //   CheckContext ctx{&names, &values, &use};
 //   Result<Condition> c = ParseAndCheckCondition(text, ExpressionKind::kFilter, ctx);
-//   if (!c.ok()) return c.status();   // InvalidArgument, DynamoDB's message
+//   if (!c.ok()) return c.status();   // Validation, DynamoDB's message
 //   ... after every expression of the request:
 //   Status s = CheckUnusedPlaceholders(&names, &values, use);
 //

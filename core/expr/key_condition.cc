@@ -55,11 +55,11 @@ class Extractor {
   Status Visit(const Condition& c) {
     switch (c.kind) {
       case Condition::Kind::kOr:
-        return Status::InvalidArgument(std::string(kInvalidOperator) + "OR");
+        return Status::Validation(std::string(kInvalidOperator) + "OR");
       case Condition::Kind::kNot:
-        return Status::InvalidArgument(std::string(kInvalidOperator) + "NOT");
+        return Status::Validation(std::string(kInvalidOperator) + "NOT");
       case Condition::Kind::kIn:
-        return Status::InvalidArgument(std::string(kInvalidOperator) + "IN");
+        return Status::Validation(std::string(kInvalidOperator) + "IN");
       case Condition::Kind::kAnd:
         for (const Condition& child : c.children) {
           Status s = Visit(child);
@@ -67,14 +67,13 @@ class Extractor {
         }
         return Status::OK();
       case Condition::Kind::kCompare:
-        if (c.op == CompareOp::kNe)
-          return Status::InvalidArgument(std::string(kInvalidOperator) + "<>");
+        if (c.op == CompareOp::kNe) return Status::Validation(std::string(kInvalidOperator) + "<>");
         return Leaf(c, c.operands, nullptr);
       case Condition::Kind::kBetween:
         if (c.operands[0].kind != Operand::Kind::kPath) {
-          return Status::InvalidArgument(std::string(kInvalidCondition) +
-                                         "BETWEEN operator must have the key attribute as its "
-                                         "first operand");
+          return Status::Validation(std::string(kInvalidCondition) +
+                                    "BETWEEN operator must have the key attribute as its "
+                                    "first operand");
         }
         return Leaf(c, c.operands, nullptr);
       case Condition::Kind::kFunction: {
@@ -82,9 +81,9 @@ class Extractor {
         Status s = FunctionAllowed(f);
         if (!s.ok()) return s;
         if (f.args[0].kind != Operand::Kind::kPath) {
-          return Status::InvalidArgument(std::string(kInvalidCondition) +
-                                         "begins_with operator must have the key attribute as "
-                                         "its first operand");
+          return Status::Validation(std::string(kInvalidCondition) +
+                                    "begins_with operator must have the key attribute as "
+                                    "its first operand");
         }
         return Leaf(c, f.args, &f);
       }
@@ -100,9 +99,9 @@ class Extractor {
       case Function::kBeginsWith:
         return Status::OK();
       case Function::kSize:
-        return Status::InvalidArgument("KeyConditionExpressions cannot contain nested operations");
+        return Status::Validation("KeyConditionExpressions cannot contain nested operations");
       default:
-        return Status::InvalidArgument(std::string(kInvalidOperator) + f.name);
+        return Status::Validation(std::string(kInvalidOperator) + f.name);
     }
   }
 
@@ -115,11 +114,11 @@ class Extractor {
       const Operand& a = args[i];
       if (a.kind == Operand::Kind::kPath) {
         if (key != nullptr) {
-          return Status::InvalidArgument(std::string(kInvalidCondition) +
-                                         "Multiple attribute names used in one condition");
+          return Status::Validation(std::string(kInvalidCondition) +
+                                    "Multiple attribute names used in one condition");
         }
         if (a.path.elements.size() > 1) {
-          return Status::InvalidArgument(
+          return Status::Validation(
               "KeyConditionExpressions cannot have conditions on nested attributes");
         }
         key = &a.path;
@@ -127,16 +126,16 @@ class Extractor {
       } else if (a.kind == Operand::Kind::kFunction) {
         Status s = FunctionAllowed(a);
         if (!s.ok()) return s;
-        return Status::InvalidArgument("KeyConditionExpressions cannot contain nested operations");
+        return Status::Validation("KeyConditionExpressions cannot contain nested operations");
       }
     }
     if (key == nullptr) {
-      return Status::InvalidArgument(std::string(kInvalidCondition) + "No key attribute specified");
+      return Status::Validation(std::string(kInvalidCondition) + "No key attribute specified");
     }
     const std::string& name = key->elements[0].name;
     for (const KeyCondition::Part& p : parts_) {
       if (p.attribute == name) {
-        return Status::InvalidArgument(
+        return Status::Validation(
             "KeyConditionExpressions must only contain one condition per key");
       }
     }
@@ -198,14 +197,14 @@ Result<KeyCondition> ExtractKeyCondition(const Condition& checked) {
   for (const KeyCondition::Part& p : out.parts) {
     for (const AttributeValue* v : {p.value, p.upper}) {
       if (v == nullptr || ValueTypeAllowed(p.op, v->type())) continue;
-      return Status::InvalidArgument(
+      return Status::Validation(
           std::string("One or more parameter values were invalid: ComparisonOperator ") +
           LegacyName(p.op) + " is not valid for " + AttributeTypeName(v->type()) +
           " AttributeValue type");
     }
   }
   if (out.parts.size() != 1 && out.parts.size() != 2) {
-    return Status::InvalidArgument("Conditions can be of length 1 or 2 only");
+    return Status::Validation("Conditions can be of length 1 or 2 only");
   }
   return out;
 }
@@ -219,18 +218,18 @@ Status MatchKeySchema(const KeyCondition& key_condition, std::string_view hash_k
     (p.attribute == hash_key ? hash : other) = &p;
   }
   if (hash == nullptr) {
-    return Status::InvalidArgument("Query condition missed key schema element: " +
-                                   std::string(hash_key));
+    return Status::Validation("Query condition missed key schema element: " +
+                              std::string(hash_key));
   }
   if (other != nullptr) {
-    if (range_key.empty()) return Status::InvalidArgument("Query key condition not supported");
+    if (range_key.empty()) return Status::Validation("Query key condition not supported");
     if (other->attribute != range_key) {
-      return Status::InvalidArgument("Query condition missed key schema element: " +
-                                     std::string(range_key));
+      return Status::Validation("Query condition missed key schema element: " +
+                                std::string(range_key));
     }
   }
   if (hash->op != KeyCondition::Op::kEq) {
-    return Status::InvalidArgument("Query key condition not supported");
+    return Status::Validation("Query key condition not supported");
   }
   const auto mismatch = [](const KeyCondition::Part* p, std::optional<AttributeType> type) {
     if (p == nullptr || !type.has_value()) return false;
@@ -240,7 +239,7 @@ Status MatchKeySchema(const KeyCondition& key_condition, std::string_view hash_k
     return false;
   };
   if (mismatch(hash, hash_type) || mismatch(other, range_type)) {
-    return Status::InvalidArgument(
+    return Status::Validation(
         "One or more parameter values were invalid: Condition parameter type does not match "
         "schema type");
   }
@@ -256,7 +255,7 @@ Status CheckUnusedPlaceholders(const NameMap* names, const ValueMap* values,
     }
   }
   if (!unused.empty()) {
-    return Status::InvalidArgument(
+    return Status::Validation(
         "Value provided in ExpressionAttributeNames unused in expressions: keys: " +
         JoinUnused(unused));
   }
@@ -266,7 +265,7 @@ Status CheckUnusedPlaceholders(const NameMap* names, const ValueMap* values,
     }
   }
   if (!unused.empty()) {
-    return Status::InvalidArgument(
+    return Status::Validation(
         "Value provided in ExpressionAttributeValues unused in expressions: keys: " +
         JoinUnused(unused));
   }

@@ -102,7 +102,7 @@ class Parser {
     return true;
   }
 
-  Status error() const { return Status::InvalidArgument(error_); }
+  Status error() const { return Status::Validation(error_); }
   uint32_t error_offset() const { return error_offset_; }
 
  private:

@@ -4,10 +4,10 @@
 //
 //   Result<Condition> c = ParseCondition("a = :v AND begins_with(#n, :p)",
 //                                        ExpressionKind::kFilter);
-//   if (!c.ok()) return c.status();   // InvalidArgument, DynamoDB's message
+//   if (!c.ok()) return c.status();   // Validation, DynamoDB's message
 //
 // Every function returns the AST on success. On failure it returns
-// InvalidArgument whose message() is the complete DynamoDB ValidationException
+// Validation whose message() is the complete DynamoDB ValidationException
 // message, e.g.
 //   Invalid FilterExpression: Syntax error; token: "<EOF>", near: "a ="
 //   Invalid UpdateExpression: The expression can not be empty;

@@ -30,7 +30,7 @@ Result<Decimal> Arithmetic(const Decimal& a, const Decimal& b, bool subtract) {
   NumberError error = NumberError::kNone;
   Result<Decimal> r = subtract ? Decimal::Subtract(a, b, &error) : Decimal::Add(a, b, &error);
   if (!r.ok() && error == NumberError::kTooManyDigits) {
-    return Status::InvalidArgument(NumberErrorMessage(NumberError::kOverflow, ""));
+    return Status::Validation(NumberErrorMessage(NumberError::kOverflow, ""));
   }
   return r;
 }
@@ -42,7 +42,7 @@ Result<AttributeValue> ComputeValue(const Operand& o, const Item& item) {
   switch (o.kind) {
     case Operand::Kind::kPath: {
       const AttributeValue* v = ResolvePath(item, o.path);
-      if (v == nullptr) return Status::InvalidArgument(kMissingAttribute);
+      if (v == nullptr) return Status::Validation(kMissingAttribute);
       return *v;
     }
     case Operand::Kind::kValue:
@@ -53,7 +53,7 @@ Result<AttributeValue> ComputeValue(const Operand& o, const Item& item) {
       for (int i = 0; i < 2; ++i) {
         Result<AttributeValue> v = ComputeValue(o.args[i], item);
         if (!v.ok()) return v.status();
-        if (!v->is(AttributeType::kN)) return Status::InvalidArgument(kWrongType);
+        if (!v->is(AttributeType::kN)) return Status::Validation(kWrongType);
         terms[i] = v->n();
       }
       Result<Decimal> sum = Arithmetic(terms[0], terms[1], o.kind == Operand::Kind::kMinus);
@@ -71,14 +71,14 @@ Result<AttributeValue> ComputeValue(const Operand& o, const Item& item) {
         for (int i = 0; i < 2; ++i) {
           Result<AttributeValue> v = ComputeValue(o.args[i], item);
           if (!v.ok()) return v.status();
-          if (!v->is(AttributeType::kL)) return Status::InvalidArgument(kWrongType);
+          if (!v->is(AttributeType::kL)) return Status::Validation(kWrongType);
           for (AttributeValue& e : v->mutable_l()) joined.push_back(std::move(e));
         }
         return AttributeValue::L(std::move(joined));
       }
       break;
   }
-  return Status::InvalidArgument(kWrongType);  // unreachable for checked expressions
+  return Status::Validation(kWrongType);  // unreachable for checked expressions
 }
 
 // The path without its last step.
@@ -218,7 +218,7 @@ Status ApplyUpdate(const UpdateExpression& update, Item* item, UpdateResult* res
   std::vector<const Path*> removes;
   for (size_t i = 0; i < update.actions.size(); ++i) {
     const UpdateAction& a = update.actions[i];
-    if (!ParentIsValid(*item, a.path)) return Status::InvalidArgument(kInvalidPath);
+    if (!ParentIsValid(*item, a.path)) return Status::Validation(kInvalidPath);
     const AttributeValue* existing = ResolvePath(*item, a.path);
     switch (a.kind) {
       case UpdateAction::Kind::kSet:
@@ -234,7 +234,7 @@ Status ApplyUpdate(const UpdateExpression& update, Item* item, UpdateResult* res
         if (existing == nullptr) {
           writes.push_back({&a.path, operand});
         } else if (existing->type() != operand.type()) {
-          return Status::InvalidArgument(kWrongType);
+          return Status::Validation(kWrongType);
         } else if (operand.is(AttributeType::kN)) {
           Result<Decimal> sum = Arithmetic(existing->n(), operand.n(), /*subtract=*/false);
           if (!sum.ok()) return sum.status();
@@ -247,7 +247,7 @@ Status ApplyUpdate(const UpdateExpression& update, Item* item, UpdateResult* res
       case UpdateAction::Kind::kDelete: {
         const AttributeValue& operand = *a.value.value;
         if (existing == nullptr) break;
-        if (existing->type() != operand.type()) return Status::InvalidArgument(kWrongType);
+        if (existing->type() != operand.type()) return Status::Validation(kWrongType);
         std::optional<AttributeValue> rest = AttributeValue::SetDifference(*existing, operand);
         if (rest.has_value()) {
           writes.push_back({&a.path, std::move(*rest)});

@@ -24,7 +24,7 @@
 //   - The parent of every path (all but its last step) must exist and be a
 //     map (last step a name) or a list (last step an index).
 //
-// Errors (InvalidArgument, DynamoDB's ValidationException messages):
+// Errors (Validation, DynamoDB's ValidationException messages):
 //   "The provided expression refers to an attribute that does not exist in the item"
 //   "An operand in the update expression has an incorrect data type"
 //   "The document path provided in the update expression is invalid for update"

@@ -18,15 +18,14 @@ constexpr char kInvalid[] = "One or more parameter values were invalid: ";
 Status CheckIndexKeyValue(const SecondaryIndex& index, const std::string& attribute,
                           AttributeType expected, const AttributeValue& value, bool is_hash) {
   if (value.type() != expected) {
-    return Status::InvalidArgument(std::string(kInvalid) + "Type mismatch for Index Key " +
-                                   attribute + " Expected: " + AttributeTypeName(expected) +
-                                   " Actual: " + AttributeTypeName(value.type()) +
-                                   " IndexName: " + index.name);
+    return Status::Validation(std::string(kInvalid) + "Type mismatch for Index Key " + attribute +
+                              " Expected: " + AttributeTypeName(expected) + " Actual: " +
+                              AttributeTypeName(value.type()) + " IndexName: " + index.name);
   }
   if (value.is(AttributeType::kN)) return Status::OK();
   const size_t size = value.bytes().size();
   if (size == 0) {
-    return Status::InvalidArgument(
+    return Status::Validation(
         std::string("One or more parameter values are not valid. A value specified for a "
                     "secondary index key is not supported. The AttributeValue for a key "
                     "attribute cannot contain an empty ") +
@@ -34,15 +33,14 @@ Status CheckIndexKeyValue(const SecondaryIndex& index, const std::string& attrib
         ", IndexKey: " + attribute);
   }
   if (is_hash && size > kMaxPartitionKeyBytes) {
-    return Status::InvalidArgument(std::string(kInvalid) +
-                                   "Size of hashkey has exceeded the maximum size limit of" +
-                                   std::to_string(kMaxPartitionKeyBytes) + " bytes");
+    return Status::Validation(std::string(kInvalid) +
+                              "Size of hashkey has exceeded the maximum size limit of" +
+                              std::to_string(kMaxPartitionKeyBytes) + " bytes");
   }
   if (!is_hash && size > kMaxSortKeyBytes) {
-    return Status::InvalidArgument(
-        std::string(kInvalid) +
-        "Aggregated size of all range keys has exceeded the size limit of " +
-        std::to_string(kMaxSortKeyBytes) + " bytes");
+    return Status::Validation(std::string(kInvalid) +
+                              "Aggregated size of all range keys has exceeded the size limit of " +
+                              std::to_string(kMaxSortKeyBytes) + " bytes");
   }
   return Status::OK();
 }

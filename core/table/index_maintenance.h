@@ -19,7 +19,7 @@
 // An index's counts (catalog entry, table/catalog.h) are its number of
 // entries and the sum of ItemSize(projection) over them.
 //
-// Index key rules (DynamoDB's messages; InvalidArgument carries the text):
+// Index key rules (DynamoDB's messages; Validation carries the text):
 //   "One or more parameter values were invalid: Type mismatch for Index Key
 //    <attr> Expected: <T> Actual: <U> IndexName: <index>"
 //   "One or more parameter values are not valid. A value specified for a

@@ -20,7 +20,7 @@ constexpr uint64_t kMaxEncodedIndexes = kMaxLocalSecondaryIndexes + kMaxGlobalSe
 constexpr uint32_t kMaxEncodedStringBytes = 1 << 16;  // any one name
 
 Status Invalid(const std::string& message) {
-  return Status::InvalidArgument(std::string(kInvalid) + message);
+  return Status::Validation(std::string(kInvalid) + message);
 }
 
 const json* Member(const json& object, const char* name) {
@@ -69,7 +69,7 @@ Status ParseOne(const json& index,
   std::vector<std::string> keys;
   std::vector<std::string> key_types;
   ReadKeySchema(index, &keys, &key_types);
-  if (keys.empty()) return Status::InvalidArgument("Invalid KeySchema: empty");  // spec's job
+  if (keys.empty()) return Status::Validation("Invalid KeySchema: empty");  // spec's job
   std::vector<std::string> defined_names;
   for (const auto& d : defined) defined_names.push_back(d.first);
   if (Status s = CheckKeySchema(keys, key_types, defined_names); !s.ok()) return s;
@@ -131,8 +131,8 @@ Status ParseThroughput(const json& index, SecondaryIndex* out) {
     const json* v = Member(*throughput, member);
     const int64_t units = v != nullptr && v->is_number_integer() ? v->get<int64_t>() : 0;
     if (units > kMaxCapacityUnits) {
-      return Status::InvalidArgument("Given value " + std::to_string(units) + " for " + member +
-                                     " is out of bounds for index " + out->name);
+      return Status::Validation("Given value " + std::to_string(units) + " for " + member +
+                                " is out of bounds for index " + out->name);
     }
     (member[0] == 'R' ? out->read_capacity_units : out->write_capacity_units) = units;
   }
@@ -161,15 +161,15 @@ Status CheckKeySchema(const std::vector<std::string>& names,
     }
   }
   if (names.size() == 2 && names[0] == names[1]) {
-    return Status::InvalidArgument(
+    return Status::Validation(
         "Both the Hash Key and the Range Key element in the KeySchema have the same name");
   }
   if (key_types[0] != "HASH") {
-    return Status::InvalidArgument(
+    return Status::Validation(
         "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
   }
   if (names.size() == 2 && key_types[1] != "RANGE") {
-    return Status::InvalidArgument(
+    return Status::Validation(
         "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
   }
   return Status::OK();

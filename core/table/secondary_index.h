@@ -25,7 +25,7 @@
 //   IndexSizeBytes) are not part of it: the catalog entry holds them
 //   (table/catalog.h), as it does the table's.
 //
-// Failures are Status values: InvalidArgument carries DynamoDB's
+// Failures are Status values: Validation carries DynamoDB's
 // ValidationException text (api/ wraps it); Corruption reports bytes that
 // are not a valid encoding. Nothing here throws or asserts on input.
 #ifndef PD_TABLE_SECONDARY_INDEX_H_
@@ -93,7 +93,7 @@ void ReadKeySchema(const nlohmann::json& holder, std::vector<std::string>* names
 // DynamoDB's checks of a table's or an index's key schema, in its order:
 // every key attribute is in `defined` (the AttributeDefinitions names, in
 // request order, as the message lists them), hash and range names differ,
-// the first element is HASH, the second RANGE. InvalidArgument with
+// the first element is HASH, the second RANGE. Validation with
 // DynamoDB's message for the first problem. REQUIRES: names.size() ==
 // key_types.size() and 1 <= names.size() <= 2.
 Status CheckKeySchema(const std::vector<std::string>& names,
@@ -103,7 +103,7 @@ Status CheckKeySchema(const std::vector<std::string>& names,
 // The indexes a CreateTable request declares, LSIs first then GSIs, each in
 // request order. `defined` are the AttributeDefinitions (name, type) in
 // request order; `table_keys` the table's key attribute names (1 or 2);
-// `pay_per_request` the table's billing mode. InvalidArgument with
+// `pay_per_request` the table's billing mode. Validation with
 // DynamoDB's message for the first problem, in this order:
 //   LSIs: empty list, table without range key, then per index: key attributes
 //   not defined, same names, HASH/RANGE order, no range key, other leading
@@ -121,7 +121,7 @@ Status ParseSecondaryIndexes(const nlohmann::json& request,
 
 // One UpdateTable GlobalSecondaryIndexUpdates Create action against a table
 // whose definitions are `table_defined` (existing AttributeDefinitions) and
-// `request_defined` (the request's AttributeDefinitions). InvalidArgument
+// `request_defined` (the request's AttributeDefinitions). Validation
 // with DynamoDB's message; the caller checks name clashes and counts.
 Status ParseIndexCreate(const nlohmann::json& action,
                         const std::vector<std::pair<std::string, AttributeType>>& request_defined,

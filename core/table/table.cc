@@ -17,7 +17,7 @@ namespace {
 constexpr char kInvalid[] = "One or more parameter values were invalid: ";
 constexpr char kKeyMismatch[] = "The provided key element does not match the schema";
 
-Status Invalid(std::string message) { return Status::InvalidArgument(std::move(message)); }
+Status Invalid(std::string message) { return Status::Validation(std::move(message)); }
 
 }  // namespace
 

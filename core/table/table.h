@@ -21,7 +21,7 @@
 // count and the sum of ItemSize() over the items; every Put/Delete rewrites it
 // in the same pager operation, so the counts are exact at every commit.
 //
-// Key errors are InvalidArgument whose message is DynamoDB's complete
+// Key errors are Validation whose message is DynamoDB's complete
 // ValidationException text, checked per key attribute (partition key first)
 // in this order:
 //   item (PutItem, transaction Put, BatchWrite PutRequest) — KeyFromItem:
@@ -183,7 +183,7 @@ class Table {
   Status Delete(const PrimaryKey& key, const std::optional<Item>& old);
 
   // The secondary index key rules (table/index_maintenance.h) for an item to
-  // be written: InvalidArgument with DynamoDB's message. Put checks them
+  // be written: Validation with DynamoDB's message. Put checks them
   // too; handlers call this early to report them before conditions.
   Status CheckIndexKeys(const Item& item) const;
 

@@ -9,7 +9,7 @@
 // table operation; compiled for size in wasm). DescribeTable's shape is
 // written by api/describe_text.h.
 //
-// Failures are pd::Status values: InvalidArgument carries DynamoDB's
+// Failures are pd::Status values: Validation carries DynamoDB's
 // ValidationException text as its message (api/ wraps it), Corruption
 // reports bytes that are not a valid encoding. Nothing here throws or
 // asserts on input.
@@ -188,7 +188,7 @@ struct TableDescription {
 
   // The description a CreateTable request (already through the CreateTable
   // parameter spec: types, required members, enums, lengths) asks for, with
-  // table_id empty and times 0 (the caller stamps them). InvalidArgument with
+  // table_id empty and times 0 (the caller stamps them). Validation with
   // DynamoDB's message, checked in DynamoDB's order:
   //   billing mode vs ProvisionedThroughput, capacity bounds, key schema vs
   //   attribute definitions, HASH/RANGE order, unused definitions, then the

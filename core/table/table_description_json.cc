@@ -58,9 +58,9 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
   d.billing_mode_explicit = !billing.empty();
   if (billing == "PAY_PER_REQUEST") {
     if (throughput != nullptr) {
-      return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                     "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                                     "specified when BillingMode is PAY_PER_REQUEST");
+      return Status::Validation(std::string(kInvalidPrefix) +
+                                "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+                                "specified when BillingMode is PAY_PER_REQUEST");
     }
     d.billing_mode = BillingMode::kPayPerRequest;
   } else {
@@ -70,17 +70,17 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
       wcu = IntMember(*throughput, "WriteCapacityUnits");
     }
     if (!rcu || !wcu) {
-      return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                     "ReadCapacityUnits and WriteCapacityUnits must both be "
-                                     "specified when BillingMode is PROVISIONED");
+      return Status::Validation(std::string(kInvalidPrefix) +
+                                "ReadCapacityUnits and WriteCapacityUnits must both be "
+                                "specified when BillingMode is PROVISIONED");
     }
     if (*rcu > kMaxCapacityUnits) {
-      return Status::InvalidArgument("Given value " + std::to_string(*rcu) +
-                                     " for ReadCapacityUnits is out of bounds");
+      return Status::Validation("Given value " + std::to_string(*rcu) +
+                                " for ReadCapacityUnits is out of bounds");
     }
     if (*wcu > kMaxCapacityUnits) {
-      return Status::InvalidArgument("Given value " + std::to_string(*wcu) +
-                                     " for WriteCapacityUnits is out of bounds");
+      return Status::Validation("Given value " + std::to_string(*wcu) +
+                                " for WriteCapacityUnits is out of bounds");
     }
     d.billing_mode = BillingMode::kProvisioned;
     d.read_capacity_units = *rcu;
@@ -96,8 +96,8 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
       a.name = StringMember(def, "AttributeName");
       std::optional<AttributeType> type = KeyTypeFromName(StringMember(def, "AttributeType"));
       if (!type) {
-        return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                       "Invalid AttributeType in AttributeDefinitions");
+        return Status::Validation(std::string(kInvalidPrefix) +
+                                  "Invalid AttributeType in AttributeDefinitions");
       }
       a.type = *type;
       defined.push_back(a.name);
@@ -108,21 +108,19 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
   std::vector<std::string> key_types;
   ReadKeySchema(request, &keys, &key_types);
   if (keys.empty() || keys.size() > kMaxKeySchemaElements) {
-    return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                   "KeySchema must have 1 or 2 elements");
+    return Status::Validation(std::string(kInvalidPrefix) + "KeySchema must have 1 or 2 elements");
   }
   if (keys.size() > defined.size()) {
-    return Status::InvalidArgument(
-        "Invalid KeySchema: Some index key attribute have no definition");
+    return Status::Validation("Invalid KeySchema: Some index key attribute have no definition");
   }
   if (Status s = CheckKeySchema(keys, key_types, defined); !s.ok()) return s;
 
   const bool has_indexes = Member(request, "LocalSecondaryIndexes") != nullptr ||
                            Member(request, "GlobalSecondaryIndexes") != nullptr;
   if (!has_indexes && keys.size() != definitions.size()) {
-    return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                   "Number of attributes in KeySchema does not exactly match "
-                                   "number of attributes defined in AttributeDefinitions");
+    return Status::Validation(std::string(kInvalidPrefix) +
+                              "Number of attributes in KeySchema does not exactly match "
+                              "number of attributes defined in AttributeDefinitions");
   }
   if (has_indexes) {
     std::vector<std::pair<std::string, AttributeType>> defs;
@@ -137,16 +135,16 @@ Result<TableDescription> TableDescription::FromCreateTableRequest(const json& re
     if (enabled != nullptr && enabled->is_boolean() && enabled->get<bool>()) {
       std::optional<StreamViewType> type = StreamViewTypeFromName(view);
       if (!type) {
-        return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                       "Table is being created with a stream enabled, "
-                                       "UpdateViewType is required");
+        return Status::Validation(std::string(kInvalidPrefix) +
+                                  "Table is being created with a stream enabled, "
+                                  "UpdateViewType is required");
       }
       d.stream.enabled = true;
       d.stream.view_type = *type;
     } else if (!view.empty()) {
-      return Status::InvalidArgument(std::string(kInvalidPrefix) +
-                                     "Table is being created with a stream disabled, "
-                                     "UpdateViewType should not be specified");
+      return Status::Validation(std::string(kInvalidPrefix) +
+                                "Table is being created with a stream disabled, "
+                                "UpdateViewType should not be specified");
     }
   }
 

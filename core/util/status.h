@@ -2,6 +2,15 @@
 // btree, table) report failure. A Status is either OK or carries a kind and a
 // message. Bad bytes are a Corruption value, never an assert or a crash.
 // DynamoDB's own errors are a different type (api::DdbError) made only in api/.
+//
+// The kinds:
+//   NotFound         what was asked for is not there (a key, a table)
+//   Corruption       stored bytes that are not a valid encoding
+//   Validation       the request is wrong: message() is DynamoDB's complete
+//                    ValidationException text, and api/ sends it as one
+//   InvalidArgument  a caller broke a function's contract (a bug, never the
+//                    user's request): api/ sends InternalServerError
+//   OutOfSpace       the pager cannot grow
 // Both types are [[nodiscard]]: a call whose Status or Result is ignored does
 // not compile (-Werror); a result that is truly not needed is cast to void,
 // with a comment saying why.
@@ -23,7 +32,7 @@ namespace pd {
 
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kNotFound, kCorruption, kInvalidArgument, kOutOfSpace };
+  enum class Code { kOk, kNotFound, kCorruption, kInvalidArgument, kOutOfSpace, kValidation };
 
   Status() = default;  // OK
   static Status OK() { return Status(); }
@@ -33,12 +42,14 @@ class [[nodiscard]] Status {
     return Status(Code::kInvalidArgument, std::move(msg));
   }
   static Status OutOfSpace(std::string msg) { return Status(Code::kOutOfSpace, std::move(msg)); }
+  static Status Validation(std::string msg) { return Status(Code::kValidation, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsCorruption() const { return code_ == Code::kCorruption; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsOutOfSpace() const { return code_ == Code::kOutOfSpace; }
+  bool IsValidation() const { return code_ == Code::kValidation; }
 
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
@@ -52,6 +63,9 @@ class [[nodiscard]] Status {
       case Code::kCorruption: kind = "Corruption"; break;
       case Code::kInvalidArgument: kind = "InvalidArgument"; break;
       case Code::kOutOfSpace: kind = "OutOfSpace"; break;
+      case Code::kValidation:
+        kind = "Validation";
+        break;
     }
     return std::string(kind) + ": " + message_;
   }

@@ -126,7 +126,7 @@ class AttributeValue {
   static AttributeValue M(AttributeMap map);
   static AttributeValue L(List list);
 
-  // Set factories: members in any order. Return InvalidArgument if `members`
+  // Set factories: members in any order. Return Validation if `members`
   // is empty ("... set  may not be empty") or holds duplicates ("Input
   // collection contains duplicates"); otherwise the canonical (sorted) set.
   static Result<AttributeValue> SS(std::vector<std::string> members);

@@ -56,7 +56,7 @@ NumberError RangeCheck(int64_t exponent, int64_t count) {
 
 Status Fail(NumberError kind, std::string_view text, NumberError* error) {
   if (error != nullptr) *error = kind;
-  return Status::InvalidArgument(NumberErrorMessage(kind, text));
+  return Status::Validation(NumberErrorMessage(kind, text));
 }
 
 }  // namespace

@@ -25,11 +25,13 @@
 //
 // Errors
 //   Parse/Add/Subtract return a Result whose failure Status is
-//   InvalidArgument with DynamoDB's exact message as its message():
+//   Validation with DynamoDB's exact message as its message():
 //     kEmpty          "The parameter cannot be converted to a numeric value"
 //     kNotANumber     "The parameter cannot be converted to a numeric value: <text>"
-//     kOverflow       "Number overflow. Attempting to store a number with magnitude larger than supported range"
-//     kUnderflow      "Number underflow. Attempting to store a number with magnitude smaller than supported range"
+//     kOverflow       "Number overflow. Attempting to store a number with magnitude larger
+//                      than supported range" (one line)
+//     kUnderflow      "Number underflow. Attempting to store a number with magnitude smaller
+//                      than supported range" (one line)
 //     kTooManyDigits  "Attempting to store more than 38 significant digits in a Number"
 //   Parse checks in DynamoDB's order: syntax, overflow, underflow, digits.
 //   Too many significant digits is always an error, never a rounding.
@@ -69,7 +71,7 @@ class Decimal {
 
   Decimal() = default;  // zero
 
-  // Parses DynamoDB number text (grammar above). On failure: InvalidArgument
+  // Parses DynamoDB number text (grammar above). On failure: Validation
   // with DynamoDB's message, and *error (if non-null) set to the kind; on
   // success *error is kNone.
   static Result<Decimal> Parse(std::string_view text, NumberError* error = nullptr);
@@ -84,7 +86,7 @@ class Decimal {
   // kMinExponent <= exponent <= kMaxExponent.
   static Result<Decimal> FromParts(bool negative, std::string_view digits, int exponent);
 
-  // Exact a + b and a - b. Errors (InvalidArgument with DynamoDB's message,
+  // Exact a + b and a - b. Errors (Validation with DynamoDB's message,
   // *error set) when the exact result is out of range (kOverflow /
   // kUnderflow) or needs more than 38 significant digits (kTooManyDigits).
   static Result<Decimal> Add(const Decimal& a, const Decimal& b, NumberError* error = nullptr);

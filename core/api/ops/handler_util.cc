@@ -42,7 +42,7 @@ std::string MakeTableId(const std::string& name, int64_t now_ms, const Pager& pa
 }
 
 DdbError StorageError(const Status& s) {
-  if (s.IsInvalidArgument()) return DdbError::Validation(s.message());
+  if (s.IsValidation()) return DdbError::Validation(s.message());
   if (s.IsNotFound()) return DdbError::ResourceNotFound(msg::kResourceNotFound);
   return DdbError::InternalServerError(s.ToString());
 }
@@ -234,15 +234,15 @@ std::optional<DdbError> RequestExpressions::CheckAllUsed() const {
 
 DdbError BatchItemKeyError(const Status& s) {
   const std::string& m = s.message();
-  if (s.IsInvalidArgument() && (m.find("Missing the key") != std::string::npos ||
-                                m.find("Type mismatch for key") != std::string::npos)) {
+  if (s.IsValidation() && (m.find("Missing the key") != std::string::npos ||
+                           m.find("Type mismatch for key") != std::string::npos)) {
     return DdbError::Validation(msg::kKeySchemaMismatch);
   }
   return StorageError(s);
 }
 
 bool IsTransactionKeyError(const Status& s) {
-  if (!s.IsInvalidArgument()) return false;
+  if (!s.IsValidation()) return false;
   const std::string& m = s.message();
   return m == msg::kKeySchemaMismatch || m.find("Missing the key ") != std::string::npos ||
          m.find("Type mismatch for key ") != std::string::npos;

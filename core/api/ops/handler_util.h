@@ -34,8 +34,8 @@
 namespace pd {
 namespace api {
 
-// A storage Status as the DdbError to send: InvalidArgument -> Validation
-// (its message is DynamoDB's text), NotFound -> ResourceNotFound("Requested
+// A storage Status as the DdbError to send: Validation -> Validation (its
+// message is DynamoDB's text), NotFound -> ResourceNotFound("Requested
 // resource not found"), anything else -> InternalServerError(ToString()).
 // REQUIRES: !s.ok().
 DdbError StorageError(const Status& s);

@@ -5,6 +5,7 @@
 
 #include "api/dispatch.h"
 #include "api/error.h"
+#include "api/ops/handler_util.h"
 #include "api/ops/op_specs.h"
 
 namespace pd {
@@ -12,6 +13,21 @@ namespace api {
 namespace {
 
 using nlohmann::json;
+
+TEST_CASE("a storage Status becomes the DdbError its kind says") {
+  // Validation is the user's mistake, sent with the layer's DynamoDB text.
+  CHECK(StorageError(Status::Validation("m")).ToJson() ==
+        json{{"__type", "com.amazon.coral.validate#ValidationException"}, {"message", "m"}});
+  DdbError missing = StorageError(Status::NotFound("key"));
+  CHECK(missing.type == "ResourceNotFoundException");
+  CHECK(missing.message == "Requested resource not found");
+  // InvalidArgument is a broken contract inside the core, never the request's fault.
+  DdbError bug = StorageError(Status::InvalidArgument("page 9 out of range"));
+  CHECK(bug.type == "InternalServerError");
+  CHECK(bug.message == "InvalidArgument: page 9 out of range");
+  CHECK(StorageError(Status::Corruption("bad page")).type == "InternalServerError");
+  CHECK(Status::Validation("x").ToString() == "Validation: x");
+}
 
 TEST_CASE("error namespaces follow DynamoDB") {
   CHECK(DdbError::Validation("m").ToJson() ==

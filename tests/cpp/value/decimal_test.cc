@@ -26,7 +26,7 @@ void ExpectError(std::string_view text, NumberError kind, const std::string& mes
   Result<Decimal> d = Decimal::Parse(text, &got);
   CHECK_MESSAGE(!d.ok(), text);
   CHECK_MESSAGE(got == kind, text);
-  CHECK(d.status().IsInvalidArgument());
+  CHECK(d.status().IsValidation());
   CHECK(d.status().message() == message);
 }
 
