@@ -20,7 +20,9 @@
 //   CancellationReasons  TransactionCanceledException: one entry per action,
 //                        {"Code": "None"|"ConditionalCheckFailed"|..., "Message"?, "Item"?}
 //
-// DdbError is a plain value type; DdbResult<T> owns its value or error.
+// DdbError is a plain value type; DdbResult<T> owns its value or error and
+// is [[nodiscard]], as Status and Result are (util/status.h): a call whose
+// DdbResult is ignored does not compile.
 #ifndef PD_API_ERROR_H_
 #define PD_API_ERROR_H_
 
@@ -93,7 +95,7 @@ struct DdbError {
 
 // A value of type T or the DdbError saying why there is none.
 template <typename T>
-class DdbResult {
+class [[nodiscard]] DdbResult {
  public:
   DdbResult(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design
   DdbResult(DdbError error) : v_(std::move(error)) {}  // NOLINT: implicit by design
