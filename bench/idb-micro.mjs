@@ -24,7 +24,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, startChromium } from '../tests/browser/harness.js';
+import { startChromium } from '../tests/browser/harness.js';
+import { benchSite } from './support/bench-page.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -32,10 +33,7 @@ const quick = args.includes('--quick');
 const write = !args.includes('--no-write');
 const ROUNDS = quick ? 60 : 200;
 
-const pages = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-micro-pages-'));
-fs.writeFileSync(path.join(pages, 'index.html'), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
-<script type="module">import * as bench from '/bench/idb-micro-page.js'; window.bench = bench; window.__ready = true;</script>`);
-const server = await serve({ '/': pages, '/bench/': here });
+const site = await benchSite('idb-micro-page.js', { dist: false });
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-micro-profile-'));
 const chrome = await startChromium({ profile });
 const loadStart = os.loadavg();
@@ -43,10 +41,7 @@ const started = Date.now();
 const result = { date: new Date().toISOString(), quick, rounds: ROUNDS, chromium: '', machine: {}, cases: {} };
 
 try {
-  const page = await chrome.context.newPage();
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  await page.goto(`${server.url}/index.html`);
-  await page.waitForFunction(() => window.__ready === true);
+  const page = await site.open(chrome.context);
   result.chromium = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? navigator.userAgent);
   console.log(`IndexedDB micro-benchmark, ${result.chromium}, ${os.cpus().length} CPU(s), load ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
   const c = result.cases;
@@ -79,8 +74,7 @@ try {
   await page.evaluate(() => bench.cleanup());
 } finally {
   await chrome.close();
-  await server.close();
-  fs.rmSync(pages, { recursive: true, force: true });
+  await site.close();
   fs.rmSync(profile, { recursive: true, force: true });
 }
 result.machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', loadavgStart: loadStart, loadavgEnd: os.loadavg(),

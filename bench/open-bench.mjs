@@ -35,7 +35,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST, REPO, serve, startChromium } from '../tests/browser/harness.js';
+import { REPO, startChromium } from '../tests/browser/harness.js';
+import { benchSite, requireDist } from './support/bench-page.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -52,10 +53,7 @@ const rounds = Number(arg('--rounds', quick ? 2 : 3));
 const PORT = 47931;
 const EAGER_LIMIT = 1_000_000;   // sizes from here on: no eager open
 
-if (!fs.existsSync(path.join(DIST, 'core', 'pocketdynamo-core.wasm'))) {
-  console.error('open-bench: dist/ is not built (npm run build:js)');
-  process.exit(1);
-}
+requireDist('open-bench');
 
 const cacheDir = path.join(REPO, 'build', 'bench-open');
 const profile = path.join(cacheDir, 'profile');
@@ -64,19 +62,13 @@ if (regenerate) fs.rmSync(cacheDir, { recursive: true, force: true });
 fs.mkdirSync(profile, { recursive: true });
 const generated = fs.existsSync(markerFile) ? JSON.parse(fs.readFileSync(markerFile, 'utf8')) : {};
 
-const pages = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-open-pages-'));
-fs.writeFileSync(path.join(pages, 'index.html'), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
-<script type="module">import * as bench from '/bench/open-page.js'; window.bench = bench; window.__ready = true;</script>`);
 const cacheable = args.includes('--cacheable');
-const server = await serve({ '/': pages, '/bench/': here, '/dist/': DIST }, { port: PORT, cacheable });
+const site = await benchSite('open-page.js', { port: PORT, cacheable });
 
 async function withBrowser(fn) {
   const chrome = await startChromium({ profile });
   try {
-    const page = await chrome.context.newPage();
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    await page.goto(`${server.url}/index.html`);
-    await page.waitForFunction(() => window.__ready === true);
+    const page = await site.open(chrome.context);
     return await fn(page);
   } finally {
     await chrome.close();
@@ -141,8 +133,7 @@ try {
     }
   }
 } finally {
-  await server.close();
-  fs.rmSync(pages, { recursive: true, force: true });
+  await site.close();
 }
 result.machine.loadavgEnd = os.loadavg();
 

@@ -32,7 +32,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { DIST, REPO, serve, startChromium } from '../tests/browser/harness.js';
+import { DIST, REPO, startChromium } from '../tests/browser/harness.js';
+import { benchSite, requireDist } from './support/bench-page.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -45,15 +46,9 @@ const before = beforeArg >= 0 ? (args[beforeArg + 1] && !args[beforeArg + 1].sta
 const SEQUENTIAL = 1000;
 const UNAWAITED = 10_000;
 
-if (!fs.existsSync(path.join(DIST, 'core', 'pocketdynamo-core.wasm'))) {
-  console.error('persistence-bench: dist/ is not built (npm run build:js)');
-  process.exit(1);
-}
+requireDist('persistence-bench');
 
-const pages = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-bench-pages-'));
-fs.writeFileSync(path.join(pages, 'index.html'), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
-<script type="module">import * as bench from '/bench/persistence-page.js'; window.bench = bench; window.__ready = true;</script>`);
-const mounts = { '/': pages, '/bench/': here, '/dist/': DIST };
+const mounts = {};
 let releaseTree = null;
 if (before) {
   releaseTree = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-bench-release-'));
@@ -63,15 +58,12 @@ if (before) {
   }
   mounts['/release/'] = path.join(releaseTree, 'web');
 }
-const server = await serve(mounts);
+const site = await benchSite('persistence-page.js', { mounts });
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-bench-profile-'));
 const chrome = await startChromium({ profile });
 
 async function freshPage(use = '/dist/index.js') {
-  const page = await chrome.context.newPage();
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  await page.goto(`${server.url}/index.html`);
-  await page.waitForFunction(() => window.__ready === true);
+  const page = await site.open(chrome.context);
   await page.evaluate((url) => bench.pdUse(url), use);
   return page;
 }
@@ -141,8 +133,7 @@ try {
   await page.close();
 } finally {
   await chrome.close();
-  await server.close();
-  fs.rmSync(pages, { recursive: true, force: true });
+  await site.close();
   fs.rmSync(profile, { recursive: true, force: true });
   if (releaseTree) fs.rmSync(releaseTree, { recursive: true, force: true });
 }

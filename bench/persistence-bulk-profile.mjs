@@ -18,11 +18,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DIST, launch, serve } from '../tests/browser/harness.js';
+import { launch } from '../tests/browser/harness.js';
+import { benchSite, requireDist } from './support/bench-page.mjs';
 import { options } from './support/options.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const opt = options();
 const { args } = opt;
 const items = opt.number('--items', 100_000);
@@ -37,15 +36,9 @@ const configs = args.flatMap((a, i) => (a === '--open' ? [JSON.parse(args[i + 1]
     : a === '--open-nofeed' ? [{ ...JSON.parse(args[i + 1]), experiment: { noChangeFeed: true } }] : []));
 if (configs.length === 0) configs.push({});
 
-if (!fs.existsSync(path.join(DIST, 'core', 'pocketdynamo-core.wasm'))) {
-  console.error('persistence-bulk-profile: dist/ is not built (npm run build:js)');
-  process.exit(1);
-}
+requireDist('persistence-bulk-profile');
 
-const pages = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-bulk-pages-'));
-fs.writeFileSync(path.join(pages, 'index.html'), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
-<script type="module">import * as bench from '/bench/persistence-bulk-page.js'; window.bench = bench; window.__ready = true;</script>`);
-const server = await serve({ '/': pages, '/bench/': here, '/dist/': DIST });
+const site = await benchSite('persistence-bulk-page.js');
 const context = await launch();
 const fmt = (x, d = 0) => x.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
 
@@ -77,10 +70,7 @@ function summarize(cpu) {
 }
 
 async function runOne(openOptions, name) {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  await page.goto(`${server.url}/index.html`);
-  await page.waitForFunction(() => window.__ready === true);
+  const page = await site.open(context);
   const browser = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? navigator.userAgent);
   let cdp = null;
   if (profile) {
@@ -154,9 +144,7 @@ try {
   for (let i = 0; i < configs.length; i++) results.push(await runOne(configs[i], `bulkprof${i}`));
   let raw = null;
   if (withRaw) {
-    const page = await context.newPage();
-    await page.goto(`${server.url}/index.html`);
-    await page.waitForFunction(() => window.__ready === true);
+    const page = await site.open(context);
     raw = await page.evaluate((n) => bench.raw({ items: n }), items);
     await page.close();
     console.log(`raw IndexedDB: ${fmt(raw.ms)} ms = ${fmt(raw.itemsPerSec)} items/s; pocketdynamo / raw: ` +
@@ -166,6 +154,5 @@ try {
   if (jsonOut) fs.writeFileSync(jsonOut, `${JSON.stringify({ results, raw }, null, 1)}\n`);
 } finally {
   await context.close();
-  await server.close();
-  fs.rmSync(pages, { recursive: true, force: true });
+  await site.close();
 }
