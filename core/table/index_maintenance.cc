@@ -187,6 +187,22 @@ Status BackfillIndex(Pager* pager, CatalogEntry* entry, size_t position) {
   return Status::OK();
 }
 
+Status AddIndex(Pager* pager, CatalogEntry* entry, SecondaryIndex index) {
+  Result<uint32_t> root = BTree::Create(pager);
+  if (!root.ok()) return root.status();
+  entry->description.indexes.push_back(std::move(index));
+  entry->index_roots.push_back(*root);
+  return BackfillIndex(pager, entry, entry->description.indexes.size() - 1);
+}
+
+Status DropIndex(Pager* pager, CatalogEntry* entry, size_t position) {
+  Status s = BTree::Drop(pager, entry->index_roots[position]);
+  if (!s.ok()) return s;
+  entry->description.indexes.erase(entry->description.indexes.begin() + position);
+  entry->index_roots.erase(entry->index_roots.begin() + position);
+  return Status::OK();
+}
+
 Status CheckIndexContents(Pager* pager, const CatalogEntry& entry) {
   const TableDescription& table = entry.description;
   if (entry.index_roots.size() != table.indexes.size()) {

@@ -77,6 +77,14 @@ Status UpdateIndexes(Pager* pager, CatalogEntry* entry, const Item* old, const I
 // of the table (those MakeIndexEntry gives an entry) and sets its counts.
 Status BackfillIndex(Pager* pager, CatalogEntry* entry, size_t position);
 
+// UpdateTable's index changes on the entry (the caller writes it back; a
+// failure fails the whole operation, which the pager rolls back).
+// AddIndex: `index` becomes the last of description.indexes, with a new
+// tree filled by BackfillIndex. DropIndex: index `position`'s tree is
+// freed and the index leaves description.indexes and index_roots.
+Status AddIndex(Pager* pager, CatalogEntry* entry, SecondaryIndex index);
+Status DropIndex(Pager* pager, CatalogEntry* entry, size_t position);
+
 // Checks that every index tree holds exactly the entries MakeIndexEntry
 // gives for the table's items (keys and projected values), and that the
 // catalog's index counts equal its entries. Corruption describing the first

@@ -1,10 +1,7 @@
 // SecondaryIndex: the definition of one local or global secondary index of a
 // table (what CreateTable's LocalSecondaryIndexes / GlobalSecondaryIndexes
-// and UpdateTable's GlobalSecondaryIndexUpdates Create declare), with
-//   - ParseSecondaryIndexes: DynamoDB's semantic validation of a CreateTable
-//     request's index lists (after the generic parameter spec), in dynalite's
-//     order and with DynamoDB's messages;
-//   - ParseIndexCreate: the same for one UpdateTable Create action;
+// and UpdateTable's GlobalSecondaryIndexUpdates Create declare: api/ reads
+// them from the request, api/table_request.h), with
 //   - Encode/DecodeIndexSection: the byte form of a table's index list, the
 //     payload of TableDescription's trailing section 1
 //     (table/table_description.h).
@@ -25,14 +22,12 @@
 //   IndexSizeBytes) are not part of it: the catalog entry holds them
 //   (table/catalog.h), as it does the table's.
 //
-// Failures are Status values: Validation carries DynamoDB's
-// ValidationException text (api/ wraps it); Corruption reports bytes that
-// are not a valid encoding. Nothing here throws or asserts on input.
+// Failures are Status values: Corruption reports bytes that are not a valid
+// encoding. Nothing here throws or asserts on input.
 #ifndef PD_TABLE_SECONDARY_INDEX_H_
 #define PD_TABLE_SECONDARY_INDEX_H_
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,49 +78,6 @@ struct SecondaryIndex {
   bool operator==(const SecondaryIndex& o) const;
   bool operator!=(const SecondaryIndex& o) const { return !(*this == o); }
 };
-
-// The AttributeName and KeyType lists of `holder`'s KeySchema member, in
-// order (both empty when it is missing or not an array). Strings that are not
-// given read as "".
-void ReadKeySchema(const nlohmann::json& holder, std::vector<std::string>* names,
-                   std::vector<std::string>* key_types);
-
-// DynamoDB's checks of a table's or an index's key schema, in its order:
-// every key attribute is in `defined` (the AttributeDefinitions names, in
-// request order, as the message lists them), hash and range names differ,
-// the first element is HASH, the second RANGE. Validation with
-// DynamoDB's message for the first problem. REQUIRES: names.size() ==
-// key_types.size() and 1 <= names.size() <= 2.
-Status CheckKeySchema(const std::vector<std::string>& names,
-                      const std::vector<std::string>& key_types,
-                      const std::vector<std::string>& defined);
-
-// The indexes a CreateTable request declares, LSIs first then GSIs, each in
-// request order. `defined` are the AttributeDefinitions (name, type) in
-// request order; `table_keys` the table's key attribute names (1 or 2);
-// `pay_per_request` the table's billing mode. Validation with
-// DynamoDB's message for the first problem, in this order:
-//   LSIs: empty list, table without range key, then per index: key attributes
-//   not defined, same names, HASH/RANGE order, no range key, other leading
-//   hash key, ProjectionType missing, NonKeyAttributes with a type other than
-//   INCLUDE (or INCLUDE without them), duplicate name; then more than 5.
-//   GSIs: the same per index (without the LSI-only rules), plus throughput
-//   given under PAY_PER_REQUEST; then more than 20; then throughput missing
-//   under PROVISIONED and its bounds.
-//   Then, over all indexes: more than 100 NonKeyAttributes in total, and
-//   AttributeDefinitions that no key schema uses.
-Status ParseSecondaryIndexes(const nlohmann::json& request,
-                             const std::vector<std::pair<std::string, AttributeType>>& defined,
-                             const std::vector<std::string>& table_keys, bool pay_per_request,
-                             std::vector<SecondaryIndex>* out);
-
-// One UpdateTable GlobalSecondaryIndexUpdates Create action against a table
-// whose definitions are `table_defined` (existing AttributeDefinitions) and
-// `request_defined` (the request's AttributeDefinitions). Validation
-// with DynamoDB's message; the caller checks name clashes and counts.
-Status ParseIndexCreate(const nlohmann::json& action,
-                        const std::vector<std::pair<std::string, AttributeType>>& request_defined,
-                        bool pay_per_request, SecondaryIndex* out);
 
 // Section 1 payload (format above), and back. Decode: Corruption naming the
 // field for anything Encode cannot produce.

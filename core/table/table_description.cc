@@ -10,8 +10,6 @@
 namespace pd {
 namespace {
 
-using nlohmann::json;
-
 constexpr uint8_t kFormatVersion = 1;
 constexpr uint32_t kMaxEncodedDefinitions = 1024;
 constexpr uint32_t kMaxEncodedStringBytes = 1 << 20;  // any one string field

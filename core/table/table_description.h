@@ -1,18 +1,12 @@
 // TableDescription: a table's metadata (what DescribeTable reports and what
-// the catalog stores per table), with
-//   - FromCreateTableRequest: DynamoDB's semantic validation of a CreateTable
-//     request (the checks after the generic parameter checks, with DynamoDB's
-//     exact messages) and the description it asks for;
-//   - Encode/Decode: the compact byte form the catalog keeps in its B+tree.
-// The byte form and the small accessors are in table_description.cc (on every
-// write's path); FromCreateTableRequest in table_description_json.cc (per
-// table operation; compiled for size in wasm). DescribeTable's shape is
-// written by api/describe_text.h.
+// the catalog stores per table), with Encode/Decode: the compact byte form
+// the catalog keeps in its B+tree (table_description.cc, on every write's
+// path). api/ reads a description from a CreateTable request
+// (api/table_request.h) and writes DescribeTable's shape
+// (api/describe_text.h).
 //
-// Failures are pd::Status values: Validation carries DynamoDB's
-// ValidationException text as its message (api/ wraps it), Corruption
-// reports bytes that are not a valid encoding. Nothing here throws or
-// asserts on input.
+// Failures are pd::Status values: Corruption reports bytes that are not a
+// valid encoding. Nothing here throws or asserts on input.
 //
 // Encoding (format version 1). Integers: varint = util/coding.h varint64,
 // fixed64 = 8 bytes little-endian; str = varint length + UTF-8 bytes;
@@ -59,7 +53,6 @@
 #define PD_TABLE_TABLE_DESCRIPTION_H_
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -185,17 +178,6 @@ struct TableDescription {
   std::string Arn() const;
   // Arn() + "/stream/" + StreamLabel(stream.label_ms). REQUIRES: stream.label_ms != 0.
   std::string StreamArn() const;
-
-  // The description a CreateTable request (already through the CreateTable
-  // parameter spec: types, required members, enums, lengths) asks for, with
-  // table_id empty and times 0 (the caller stamps them). Validation with
-  // DynamoDB's message, checked in DynamoDB's order:
-  //   billing mode vs ProvisionedThroughput, capacity bounds, key schema vs
-  //   attribute definitions, HASH/RANGE order, unused definitions, then the
-  //   secondary indexes (table/secondary_index.h ParseSecondaryIndexes);
-  //   StreamSpecification's view type present iff the stream is enabled
-  //   (stream.label_ms stays 0: the caller stamps the creation time).
-  static Result<TableDescription> FromCreateTableRequest(const nlohmann::json& request);
 
   // The index named `index_name`, or nullptr.
   const SecondaryIndex* FindIndex(std::string_view index_name) const;

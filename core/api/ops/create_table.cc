@@ -1,6 +1,6 @@
 // CreateTable: adds a table to the catalog with an empty B+tree.
 //
-// The spec (api/ops/table_specs.cc, TableDescription::FromCreateTableRequest)
+// The spec (api/ops/table_specs.cc, FromCreateTableRequest in api/table_request.h)
 // has validated the request; here: ResourceInUseException "Table already
 // exists: <name>" if the name is taken, else the table is created and is
 // ACTIVE at once (DynamoDB answers CREATING and becomes ACTIVE later; there
@@ -17,6 +17,7 @@
 #include "api/describe_text.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
+#include "api/table_request.h"
 #include "table/table_description.h"
 
 namespace pd {
@@ -25,7 +26,7 @@ namespace api {
 using nlohmann::json;
 
 DdbResult<json> HandleCreateTable(Store& store, Context& ctx, const json& request) {
-  Result<TableDescription> d = TableDescription::FromCreateTableRequest(request);
+  Result<TableDescription> d = FromCreateTableRequest(request);
   if (!d.ok()) return StorageError(d.status());
   Result<CatalogEntry> existing = store.catalog->Get(d->name);
   if (existing.ok()) return DdbError::ResourceInUse("Table already exists: " + d->name);

@@ -73,6 +73,19 @@ std::string StringMember(const json& request, const char* member, const std::str
   return it->get<std::string>();
 }
 
+const json* Member(const json& object, const char* name) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::optional<int64_t> IntMember(const json& object, const char* name) {
+  const json* v = Member(object, name);
+  if (v == nullptr || !v->is_number_integer()) return std::nullopt;
+  return v->get<int64_t>();
+}
+
 std::optional<DdbError> RequestExpressions::Load(const json& request) {
   auto names = request.find("ExpressionAttributeNames");
   if (names != request.end() && names->is_object()) {

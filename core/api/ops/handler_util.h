@@ -129,9 +129,16 @@ DdbError ConditionFailed(const nlohmann::json& request, const std::optional<Item
 // RestoreTableFromBackup).
 std::string MakeTableId(const std::string& name, int64_t now_ms, const Pager& pager);
 
-// request[member] as a string, or `fallback` when absent.
+// ---- JSON access that never throws (any value, not only a checked request)
+
+// request[member] as a string, or `fallback` when absent or not a string.
 std::string StringMember(const nlohmann::json& request, const char* member,
                          const std::string& fallback = "");
+// object[name], or nullptr when `object` is not an object or the member is
+// missing or null.
+const nlohmann::json* Member(const nlohmann::json& object, const char* name);
+// object[name] as an integer, or nullopt when it is missing or not one.
+std::optional<int64_t> IntMember(const nlohmann::json& object, const char* name);
 
 // A stream label as DynamoDB writes it: "2026-01-14T09:10:48.474".
 bool IsStreamLabel(const std::string& label);

@@ -26,7 +26,7 @@
 //   Delete of an unknown index: ResourceNotFoundException "Requested resource
 //     not found: Index: <name> not found"; of an LSI: "Cannot delete an index
 //     that is not a GlobalSecondaryIndex: <name>"
-//   Create: the CreateTable index rules (table/secondary_index.h
+//   Create: the CreateTable index rules (api/table_request.h
 //     ParseIndexCreate) against the request's AttributeDefinitions; a name
 //     in use: "Attempting to create an index which already exists"; a 21st
 //     GSI: LimitExceededException "One or more parameter values were
@@ -50,8 +50,9 @@
 #include <string>
 #include <vector>
 
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
-#include "btree/btree.h"
+#include "api/table_request.h"
 #include "table/index_maintenance.h"
 #include "table/limits.h"
 
@@ -60,14 +61,6 @@ namespace api {
 namespace {
 
 using nlohmann::json;
-
-constexpr char kInvalid[] = "One or more parameter values were invalid: ";
-
-const json* Action(const json& update, const char* kind) {
-  auto it = update.find(kind);
-  if (it == update.end() || it->is_null()) return nullptr;
-  return &*it;
-}
 
 int FindIndex(const TableDescription& d, const std::string& name) {
   for (size_t i = 0; i < d.indexes.size(); ++i) {
@@ -99,24 +92,24 @@ std::optional<DdbError> CheckIndexUpdatesRequest(const json& request) {
     int actions = 0;
     std::string name;
     for (const char* kind : {"Update", "Create", "Delete"}) {
-      if (const json* a = Action(update, kind)) {
+      if (const json* a = Member(update, kind)) {
         ++actions;
         name = StringMember(*a, "IndexName");
       }
     }
     if (actions == 0) {
-      return DdbError::Validation(std::string(kInvalid) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "One of GlobalSecondaryIndexUpdate.Update, "
                                   "GlobalSecondaryIndexUpdate.Create, "
                                   "GlobalSecondaryIndexUpdate.Delete must not be null");
     }
     if (actions > 1) {
-      return DdbError::Validation(std::string(kInvalid) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "Only one global secondary index action is allowed per "
                                   "GlobalSecondaryIndexUpdate object");
     }
     if (!names.insert(name).second) {
-      return DdbError::Validation(std::string(kInvalid) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "Only one global secondary index update per index is allowed "
                                   "simultaneously. Index: " +
                                   name);
@@ -136,7 +129,7 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
   }
   int online = 0;
   for (const json& update : updates) {
-    if (Action(update, "Create") || Action(update, "Delete")) ++online;
+    if (Member(update, "Create") || Member(update, "Delete")) ++online;
   }
   if (online > 1) {
     return DdbError::LimitExceeded(
@@ -145,7 +138,7 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
   }
   std::set<std::string> throughput_given;  // GSIs with an Update action
   for (const json& update : updates) {
-    if (const json* u = Action(update, "Update")) {
+    if (const json* u = Member(update, "Update")) {
       const std::string name = StringMember(*u, "IndexName");
       const int i = FindIndex(d, name);
       if (i < 0) {
@@ -159,7 +152,8 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
                                     name);
       }
       if (pay_per_request) {
-        return DdbError::Validation(std::string(kInvalid) + "The only Updates for index: " + name +
+        return DdbError::Validation(std::string(msg::kInvalidParameter) +
+                                    "The only Updates for index: " + name +
                                     " when TableThroughputMode is PAY_PER_REQUEST can be to "
                                     "OnDemandThroughput, WarmThroughput");
       }
@@ -173,7 +167,7 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
         (member[0] == 'R' ? index.read_capacity_units : index.write_capacity_units) = units;
       }
       throughput_given.insert(name);
-    } else if (const json* del = Action(update, "Delete")) {
+    } else if (const json* del = Member(update, "Delete")) {
       const std::string name = StringMember(*del, "IndexName");
       const int i = FindIndex(d, name);
       if (i < 0) {
@@ -184,12 +178,10 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
         return DdbError::Validation("Cannot delete an index that is not a GlobalSecondaryIndex: " +
                                     name);
       }
-      Status s = BTree::Drop(store.catalog->pager(), entry->index_roots[i]);
+      Status s = DropIndex(store.catalog->pager(), entry, i);
       if (!s.ok()) return StorageError(s);
-      d.indexes.erase(d.indexes.begin() + i);
-      entry->index_roots.erase(entry->index_roots.begin() + i);
       PruneDefinitions(&d);
-    } else if (const json* create = Action(update, "Create")) {
+    } else if (const json* create = Member(update, "Create")) {
       std::vector<std::pair<std::string, AttributeType>> defined;
       if (auto defs = request.find("AttributeDefinitions");
           defs != request.end() && defs->is_array()) {
@@ -210,7 +202,7 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
       size_t globals = 0;
       for (const SecondaryIndex& x : d.indexes) globals += x.is_global() ? 1 : 0;
       if (globals >= kMaxGlobalSecondaryIndexes) {
-        return DdbError::LimitExceeded(std::string(kInvalid) +
+        return DdbError::LimitExceeded(std::string(msg::kInvalidParameter) +
                                        "GlobalSecondaryIndex count exceeds the per-table limit "
                                        "of " +
                                        std::to_string(kMaxGlobalSecondaryIndexes));
@@ -224,17 +216,14 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
           if (a.name != name) continue;
           known = true;
           if (a.type != type) {
-            return DdbError::Validation(std::string(kInvalid) + "AttributeDefinitions for " + name +
+            return DdbError::Validation(std::string(msg::kInvalidParameter) +
+                                        "AttributeDefinitions for " + name +
                                         " conflicts with its existing definition");
           }
         }
         if (!known) d.attribute_definitions.push_back(KeyAttribute{name, type});
       }
-      Result<uint32_t> root = BTree::Create(store.catalog->pager());
-      if (!root.ok()) return StorageError(root.status());
-      d.indexes.push_back(std::move(index));
-      entry->index_roots.push_back(*root);
-      s = BackfillIndex(store.catalog->pager(), entry, d.indexes.size() - 1);
+      s = AddIndex(store.catalog->pager(), entry, std::move(index));
       if (!s.ok()) return StorageError(s);
       throughput_given.insert(d.indexes.back().name);
     }
@@ -250,7 +239,7 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
       }
     }
     if (!missing.empty()) {
-      return DdbError::Validation(std::string(kInvalid) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "ProvisionedThroughput must be specified for index: " + missing);
     }
   }

@@ -4,6 +4,7 @@
 #include "api/ops/common_spec.h"
 #include "api/ops/index_updates.h"
 #include "api/ops/op_specs.h"
+#include "api/table_request.h"
 #include "table/limits.h"
 #include "table/table_description.h"
 
@@ -48,7 +49,7 @@ Param TagsParam() { return List("Tags", Struct("", "Tag", {String("Key"), String
 // ---- CreateTable ----------------------------------------------------------------
 
 std::optional<DdbError> CreateTableCustom(const json& request) {
-  Result<TableDescription> d = TableDescription::FromCreateTableRequest(request);
+  Result<TableDescription> d = FromCreateTableRequest(request);
   if (!d.ok()) return DdbError::Validation(d.status().message());
   if (Has(request, "Tags")) return CheckTagList(request.at("Tags"), "Tags");
   return std::nullopt;

@@ -4,6 +4,7 @@
 
 #include "api/describe_text.h"
 #include "api/ops/op_specs.h"
+#include "api/table_request.h"
 #include "api_test_util.h"
 #include "table/table_description.h"
 
@@ -337,7 +338,7 @@ TEST_CASE("CreateTable: streams, tags, table class") {
 
 TableDescription Describe(const json& request) {
   Result<TableDescription> d =
-      TableDescription::FromCreateTableRequest(ValidateRequest(CreateTableSpec(), request).value());
+      FromCreateTableRequest(ValidateRequest(CreateTableSpec(), request).value());
   REQUIRE(d.ok());
   return d.value();
 }
