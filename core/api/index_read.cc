@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
 #include "keys/key_codec.h"
 
@@ -37,10 +38,10 @@ std::optional<DdbError> CheckIndexAttributes(const Table& table, const Secondary
   if (index.projects_all()) return std::nullopt;
   if (StringMember(request, "Select") == "ALL_ATTRIBUTES") {
     if (index.is_global()) {
-      return DdbError::Validation(
-          "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not "
-          "supported for global secondary index " +
-          index.name + " because its projection type is not ALL");
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
+                                  "Select type ALL_ATTRIBUTES is not "
+                                  "supported for global secondary index " +
+                                  index.name + " because its projection type is not ALL");
     }
     *fetch_from_table = true;
     return std::nullopt;
@@ -64,7 +65,7 @@ std::optional<DdbError> CheckIndexAttributes(const Table& table, const Secondary
   }
   std::string list;
   for (size_t i = 0; i < missing.size(); ++i) list += (i > 0 ? ", " : "") + missing[i];
-  return DdbError::Validation("One or more parameter values were invalid: Global secondary index " +
+  return DdbError::Validation(std::string(msg::kInvalidParameter) + "Global secondary index " +
                               index.name + " does not project [" + list + "]");
 }
 

@@ -4,9 +4,12 @@
 // them with DynamoDB's and DynamoDB Local's answers). A text only one check
 // sends stays beside that check.
 //
-// Layering: api/ writes every user-facing message; a table/ or value/ text
-// that reaches the user (through StorageError, api/ops/handler_util.h) is
-// still spelled in its own layer until the table/api split moves it here.
+// Layering: api/ writes the user-facing messages. The layers below return
+// some of DynamoDB's texts in a Status::Validation (value/'s sets and
+// numbers, expr/'s expressions, table/'s key checks) that api/ sends as they
+// are (api::StorageError); they take the shared phrases from here too. This
+// header includes nothing of the core, and it is the one file of api/ that
+// value/, expr/ and table/ may include (scripts/check-layers.mjs).
 #ifndef PD_API_MESSAGES_H_
 #define PD_API_MESSAGES_H_
 
@@ -34,6 +37,17 @@ inline constexpr char kInvalidParameter[] = "One or more parameter values were i
 
 // A Key (or a transaction/batch item's key) that does not fit the key schema.
 inline constexpr char kKeySchemaMismatch[] = "The provided key element does not match the schema";
+
+// A key condition (Query) whose value has another type than the key attribute.
+inline constexpr char kConditionTypeMismatch[] =
+    "One or more parameter values were invalid: Condition parameter type does not match schema "
+    "type";
+
+// Sets (after kInvalidParameter): empty ones, then any set with a repeated member.
+inline constexpr char kEmptyStringSet[] = "An string set  may not be empty";
+inline constexpr char kEmptyNumberSet[] = "An number set  may not be empty";
+inline constexpr char kEmptyBinarySet[] = "Binary sets should not be empty";
+inline constexpr char kSetDuplicates[] = "Input collection contains duplicates";
 
 // An item, after an update, nested deeper than DynamoDB allows (32 levels).
 inline constexpr char kNestingTooDeep[] =

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/messages.h"
 #include "expr/check.h"
 
 namespace pd {
@@ -197,10 +198,9 @@ Result<KeyCondition> ExtractKeyCondition(const Condition& checked) {
   for (const KeyCondition::Part& p : out.parts) {
     for (const AttributeValue* v : {p.value, p.upper}) {
       if (v == nullptr || ValueTypeAllowed(p.op, v->type())) continue;
-      return Status::Validation(
-          std::string("One or more parameter values were invalid: ComparisonOperator ") +
-          LegacyName(p.op) + " is not valid for " + AttributeTypeName(v->type()) +
-          " AttributeValue type");
+      return Status::Validation(std::string(api::msg::kInvalidParameter) + "ComparisonOperator " +
+                                LegacyName(p.op) + " is not valid for " +
+                                AttributeTypeName(v->type()) + " AttributeValue type");
     }
   }
   if (out.parts.size() != 1 && out.parts.size() != 2) {
@@ -239,9 +239,7 @@ Status MatchKeySchema(const KeyCondition& key_condition, std::string_view hash_k
     return false;
   };
   if (mismatch(hash, hash_type) || mismatch(other, range_type)) {
-    return Status::Validation(
-        "One or more parameter values were invalid: Condition parameter type does not match "
-        "schema type");
+    return Status::Validation(api::msg::kConditionTypeMismatch);
   }
   return Status::OK();
 }

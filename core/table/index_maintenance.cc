@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "api/messages.h"
 #include "btree/btree.h"
 #include "btree/cursor.h"
 #include "keys/key_codec.h"
@@ -13,14 +14,15 @@
 namespace pd {
 namespace {
 
-constexpr char kInvalid[] = "One or more parameter values were invalid: ";
+using api::msg::kInvalidParameter;
 
 Status CheckIndexKeyValue(const SecondaryIndex& index, const std::string& attribute,
                           AttributeType expected, const AttributeValue& value, bool is_hash) {
   if (value.type() != expected) {
-    return Status::Validation(std::string(kInvalid) + "Type mismatch for Index Key " + attribute +
-                              " Expected: " + AttributeTypeName(expected) + " Actual: " +
-                              AttributeTypeName(value.type()) + " IndexName: " + index.name);
+    return Status::Validation(std::string(kInvalidParameter) + "Type mismatch for Index Key " +
+                              attribute + " Expected: " + AttributeTypeName(expected) +
+                              " Actual: " + AttributeTypeName(value.type()) +
+                              " IndexName: " + index.name);
   }
   if (value.is(AttributeType::kN)) return Status::OK();
   const size_t size = value.bytes().size();
@@ -33,12 +35,12 @@ Status CheckIndexKeyValue(const SecondaryIndex& index, const std::string& attrib
         ", IndexKey: " + attribute);
   }
   if (is_hash && size > kMaxPartitionKeyBytes) {
-    return Status::Validation(std::string(kInvalid) +
+    return Status::Validation(std::string(kInvalidParameter) +
                               "Size of hashkey has exceeded the maximum size limit of" +
                               std::to_string(kMaxPartitionKeyBytes) + " bytes");
   }
   if (!is_hash && size > kMaxSortKeyBytes) {
-    return Status::Validation(std::string(kInvalid) +
+    return Status::Validation(std::string(kInvalidParameter) +
                               "Aggregated size of all range keys has exceeded the size limit of " +
                               std::to_string(kMaxSortKeyBytes) + " bytes");
   }

@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "api/messages.h"
 #include "btree/btree.h"
 #include "table/index_maintenance.h"
 #include "table/limits.h"
@@ -14,8 +15,8 @@
 namespace pd {
 namespace {
 
-constexpr char kInvalid[] = "One or more parameter values were invalid: ";
-constexpr char kKeyMismatch[] = "The provided key element does not match the schema";
+using api::msg::kInvalidParameter;
+using api::msg::kKeySchemaMismatch;
 
 Status Invalid(std::string message) { return Status::Validation(std::move(message)); }
 
@@ -101,12 +102,12 @@ Status Table::CheckKeyValue(const KeyAttribute& attribute, const AttributeValue&
         (value.is(AttributeType::kS) ? "string" : "binary") + " value. Key: " + attribute.name);
   }
   if (is_hash && bytes.size() > kMaxPartitionKeyBytes) {
-    return Invalid(std::string(kInvalid) +
+    return Invalid(std::string(kInvalidParameter) +
                    "Size of hashkey has exceeded the maximum size limit of" +
                    std::to_string(kMaxPartitionKeyBytes) + " bytes");
   }
   if (!is_hash && bytes.size() > kMaxSortKeyBytes) {
-    return Invalid(std::string(kInvalid) +
+    return Invalid(std::string(kInvalidParameter) +
                    "Aggregated size of all range keys has exceeded the size limit of " +
                    std::to_string(kMaxSortKeyBytes) + " bytes");
   }
@@ -128,10 +129,11 @@ Result<PrimaryKey> Table::KeyFromItem(const Item& item) const {
     const KeyAttribute& a = *attributes[i];
     const AttributeValue* v = item.Find(a.name);
     if (v == nullptr)
-      return Invalid(std::string(kInvalid) + "Missing the key " + a.name + " in the item");
+      return Invalid(std::string(kInvalidParameter) + "Missing the key " + a.name + " in the item");
     if (v->type() != a.type) {
-      return Invalid(std::string(kInvalid) + "Type mismatch for key " + a.name + " expected: " +
-                     AttributeTypeName(a.type) + " actual: " + AttributeTypeName(v->type()));
+      return Invalid(std::string(kInvalidParameter) + "Type mismatch for key " + a.name +
+                     " expected: " + AttributeTypeName(a.type) +
+                     " actual: " + AttributeTypeName(v->type()));
     }
     Status s = CheckKeyValue(a, *v, i == 0);
     if (!s.ok()) return s;
@@ -142,13 +144,13 @@ Result<PrimaryKey> Table::KeyFromItem(const Item& item) const {
 
 Result<PrimaryKey> Table::KeyFromKeyMap(const AttributeMap& key) const {
   const size_t expected = has_sort_key() ? 2 : 1;
-  if (key.size() != expected) return Invalid(kKeyMismatch);
+  if (key.size() != expected) return Invalid(kKeySchemaMismatch);
   const AttributeValue* values[2] = {nullptr, nullptr};
   const KeyAttribute* attributes[2] = {&hash_key(), range_key() ? &*range_key() : nullptr};
   for (int i = 0; i < 2 && attributes[i] != nullptr; ++i) {
     const KeyAttribute& a = *attributes[i];
     const AttributeValue* v = key.Find(a.name);
-    if (v == nullptr || v->type() != a.type) return Invalid(kKeyMismatch);
+    if (v == nullptr || v->type() != a.type) return Invalid(kKeySchemaMismatch);
     Status s = CheckKeyValue(a, *v, i == 0);
     if (!s.ok()) return s;
     values[i] = v;

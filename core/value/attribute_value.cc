@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <string>
+
+#include "api/messages.h"
 
 namespace pd {
 
@@ -186,30 +189,27 @@ AttributeValue AttributeValue::L(List list) {
 
 Result<AttributeValue> AttributeValue::SS(std::vector<std::string> members) {
   if (members.empty()) {
-    return Status::Validation(
-        "One or more parameter values were invalid: An string set  may not be empty");
+    return Status::Validation(std::string(api::msg::kInvalidParameter) + api::msg::kEmptyStringSet);
   }
-  if (!SortUnique(&members)) return Status::Validation("Input collection contains duplicates");
+  if (!SortUnique(&members)) return Status::Validation(api::msg::kSetDuplicates);
   return AttributeValue(AttributeType::kSS,
                         Storage(std::in_place_type<std::vector<std::string>>, std::move(members)));
 }
 
 Result<AttributeValue> AttributeValue::NS(std::vector<Decimal> members) {
   if (members.empty()) {
-    return Status::Validation(
-        "One or more parameter values were invalid: An number set  may not be empty");
+    return Status::Validation(std::string(api::msg::kInvalidParameter) + api::msg::kEmptyNumberSet);
   }
-  if (!SortUnique(&members)) return Status::Validation("Input collection contains duplicates");
+  if (!SortUnique(&members)) return Status::Validation(api::msg::kSetDuplicates);
   return AttributeValue(AttributeType::kNS,
                         Storage(std::in_place_type<std::vector<Decimal>>, std::move(members)));
 }
 
 Result<AttributeValue> AttributeValue::BS(std::vector<std::string> members) {
   if (members.empty()) {
-    return Status::Validation(
-        "One or more parameter values were invalid: Binary sets should not be empty");
+    return Status::Validation(std::string(api::msg::kInvalidParameter) + api::msg::kEmptyBinarySet);
   }
-  if (!SortUnique(&members)) return Status::Validation("Input collection contains duplicates");
+  if (!SortUnique(&members)) return Status::Validation(api::msg::kSetDuplicates);
   return AttributeValue(AttributeType::kBS,
                         Storage(std::in_place_type<std::vector<std::string>>, std::move(members)));
 }

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/messages.h"
 #include "util/base64.h"
 
 namespace pd {
@@ -22,15 +23,12 @@ constexpr const char* kTruncatingBigNumber =
 constexpr const char* kJavaBoolean = "class java.lang.Boolean can not be converted to ";
 constexpr const char* kStartOfMap = "Start of structure or map found where not expected.";
 constexpr const char* kStartOfList = "Start of list found where not expected";
-constexpr const char* kInvalidPrefix = "One or more parameter values were invalid: ";
+using api::msg::kInvalidParameter;
 constexpr const char* kEmptyValue =
     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
 constexpr const char* kManyTypes =
     "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
     "supported datatypes";
-constexpr const char* kTooDeep =
-    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
-    "beyond supported limit";
 
 // The members of a value. They are checked in the order nlohmann::json
 // objects iterate, i.e. by name, which is also the order of this table.
@@ -243,29 +241,30 @@ std::optional<JsonError> BuildMember(const Member& m, const json& v, int level,
       return std::nullopt;
     case AttributeType::kNull:
       if (!ReadBoolean(v)) {
-        return Validation(std::string(kInvalidPrefix) +
+        return Validation(std::string(kInvalidParameter) +
                           "Null attribute value types must have the value of true");
       }
       *out = AttributeValue::Null();
       return std::nullopt;
     case AttributeType::kSS: {
-      if (v.empty()) return Validation(std::string(kInvalidPrefix) + "An string set  may not be empty");
+      if (v.empty()) return Validation(std::string(kInvalidParameter) + api::msg::kEmptyStringSet);
       if (HasNull(v)) {
-        return Validation(std::string(kInvalidPrefix) + "An string set may not have a null member");
+        return Validation(std::string(kInvalidParameter) +
+                          "An string set may not have a null member");
       }
       std::vector<std::string> members;
       members.reserve(v.size());
       for (const json& s : v) members.push_back(s.get<std::string>());
       Result<AttributeValue> set = AttributeValue::SS(std::move(members));
       if (!set.ok()) {
-        return Validation(std::string(kInvalidPrefix) + "Input collection " + ListText(v) +
+        return Validation(std::string(kInvalidParameter) + "Input collection " + ListText(v) +
                           " contains duplicates.");
       }
       *out = std::move(set).value();
       return std::nullopt;
     }
     case AttributeType::kNS: {
-      if (v.empty()) return Validation(std::string(kInvalidPrefix) + "An number set  may not be empty");
+      if (v.empty()) return Validation(std::string(kInvalidParameter) + api::msg::kEmptyNumberSet);
       std::vector<Decimal> members;
       members.reserve(v.size());
       for (const json& s : v) {
@@ -274,14 +273,14 @@ std::optional<JsonError> BuildMember(const Member& m, const json& v, int level,
         members.push_back(d);
       }
       Result<AttributeValue> set = AttributeValue::NS(std::move(members));
-      if (!set.ok()) return Validation("Input collection contains duplicates");
+      if (!set.ok()) return Validation(api::msg::kSetDuplicates);
       *out = std::move(set).value();
       return std::nullopt;
     }
     case AttributeType::kBS: {
-      if (v.empty()) return Validation(std::string(kInvalidPrefix) + "Binary sets should not be empty");
+      if (v.empty()) return Validation(std::string(kInvalidParameter) + api::msg::kEmptyBinarySet);
       if (HasNull(v)) {
-        return Validation(std::string(kInvalidPrefix) +
+        return Validation(std::string(kInvalidParameter) +
                           "Binary sets may not contain null or empty values");
       }
       std::vector<std::string> members;
@@ -289,7 +288,7 @@ std::optional<JsonError> BuildMember(const Member& m, const json& v, int level,
       for (const json& s : v) members.push_back(Base64Bytes(s));
       Result<AttributeValue> set = AttributeValue::BS(std::move(members));
       if (!set.ok()) {
-        return Validation(std::string(kInvalidPrefix) + "Input collection " + ListText(v) +
+        return Validation(std::string(kInvalidParameter) + "Input collection " + ListText(v) +
                           "of type BS contains duplicates.");
       }
       *out = std::move(set).value();
@@ -323,7 +322,7 @@ std::optional<JsonError> BuildMember(const Member& m, const json& v, int level,
 // Phase 2 for one value at nesting `level`, in dynalite's order: each
 // present member is validated in turn, then "more than one datatype".
 std::optional<JsonError> BuildValue(const json& j, int level, AttributeValue* out) {
-  if (level > kMaxNestingDepth) return Validation(kTooDeep);
+  if (level > kMaxNestingDepth) return Validation(api::msg::kNestingTooDeep);
   if (j.is_null()) return Validation(kEmptyValue);
   int present = 0;
   for (auto it = j.begin(); it != j.end(); ++it) {

@@ -8,6 +8,7 @@
 // Response: {"TableDescription": ...} as the table was, with TableStatus
 // DELETING (DynamoDB's answer; here the table is already gone).
 #include "api/describe_text.h"
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 
@@ -21,8 +22,7 @@ DdbResult<json> HandleDeleteTable(Store& store, Context& ctx, const json& reques
   Result<CatalogEntry> entry = store.catalog->Get(name);
   if (!entry.ok()) {
     if (entry.status().IsNotFound()) {
-      return DdbError::ResourceNotFound("Requested resource not found: Table: " + name +
-                                        " not found");
+      return DdbError::ResourceNotFound(msg::TableNotFound(name));
     }
     return StorageError(entry.status());
   }

@@ -6,6 +6,7 @@
 // current ItemCount / TableSizeBytes (kept exact by every write, where
 // DynamoDB refreshes them about every six hours).
 #include "api/describe_text.h"
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 
@@ -19,8 +20,7 @@ DdbResult<json> HandleDescribeTable(Store& store, Context& ctx, const json& requ
   Result<CatalogEntry> entry = store.catalog->Get(name);
   if (!entry.ok()) {
     if (entry.status().IsNotFound()) {
-      return DdbError::ResourceNotFound("Requested resource not found: Table: " + name +
-                                        " not found");
+      return DdbError::ResourceNotFound(msg::TableNotFound(name));
     }
     return StorageError(entry.status());
   }

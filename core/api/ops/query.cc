@@ -52,6 +52,7 @@
 
 #include "api/capacity.h"
 #include "api/index_read.h"
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/paging.h"
@@ -144,7 +145,7 @@ std::optional<DdbError> MatchKeys(const Table& table, const SecondaryIndex* inde
       const AttributeValue* v = start->Find(key.name);
       if (v == nullptr) return DdbError::Validation(kStartKeyInvalid);
       if (v->type() != key.type) {
-        return DdbError::Validation("The provided key element does not match the schema");
+        return DdbError::Validation(msg::kKeySchemaMismatch);
       }
     }
     if (is_hash && !range_key && kc.parts.size() > 1) {
@@ -161,9 +162,7 @@ std::optional<DdbError> MatchKeys(const Table& table, const SecondaryIndex* inde
       return DdbError::Validation("Attempted conditional constraint is not an indexable operation");
     }
     if (!ValuesOfType(*part, key.type)) {
-      return DdbError::Validation(
-          "One or more parameter values were invalid: Condition parameter type does not match "
-          "schema type");
+      return DdbError::Validation(msg::kConditionTypeMismatch);
     }
     if (is_hash && part->op != expr::KeyCondition::Op::kEq) {
       return DdbError::Validation("Query key condition not supported");

@@ -23,6 +23,7 @@
 // "RestoreSummary": {SourceBackupArn, SourceTableArn, RestoreDateTime,
 // RestoreInProgress false}}.
 #include "api/describe_text.h"
+#include "api/messages.h"
 #include "api/ops/backup_util.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -32,8 +33,6 @@ namespace api {
 namespace {
 
 using nlohmann::json;
-
-constexpr char kInvalidPrefix[] = "One or more parameter values were invalid: ";
 
 // The description of the table to create from `backup` under `target`,
 // with the request's billing overrides applied.
@@ -64,7 +63,7 @@ DdbResult<TableDescription> RestoredDescription(const BackupEntry& backup,
   }
   if (d.billing_mode == BillingMode::kPayPerRequest) {
     if (throughput != nullptr) {
-      return DdbError::Validation(std::string(kInvalidPrefix) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
                                   "specified when BillingMode is PAY_PER_REQUEST");
     }
@@ -75,7 +74,7 @@ DdbResult<TableDescription> RestoredDescription(const BackupEntry& backup,
     d.read_capacity_units = throughput->at("ReadCapacityUnits").get<int64_t>();
     d.write_capacity_units = throughput->at("WriteCapacityUnits").get<int64_t>();
   } else if (backup.table.billing_mode == BillingMode::kPayPerRequest) {
-    return DdbError::Validation(std::string(kInvalidPrefix) +
+    return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                 "ReadCapacityUnits and WriteCapacityUnits must both be "
                                 "specified when BillingMode is PROVISIONED");
   }

@@ -39,6 +39,7 @@
 
 #include "api/capacity.h"
 #include "api/index_read.h"
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/paging.h"
@@ -84,7 +85,7 @@ DdbResult<json> HandleScan(Store& store, Context& ctx, const json& request) {
       const AttributeValue* v = (*start_map)->Find(k->name);
       if (v == nullptr) return DdbError::Validation(kStartKeyInvalid);
       if (v->type() != k->type) {
-        return DdbError::Validation("The provided key element does not match the schema");
+        return DdbError::Validation(msg::kKeySchemaMismatch);
       }
     }
   }

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "api/capacity.h"
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/response_text.h"
@@ -104,8 +105,7 @@ DdbResult<json> HandleTransactGetItems(Store& store, Context& ctx, const json& r
   }
   if (key_problems) return DdbError::TransactionCanceled(std::move(key_reasons));
   if (repeated) {
-    return DdbError::Validation(
-        "Transaction request cannot include multiple operations on one item");
+    return DdbError::Validation(msg::kTransactionRepeatsItem);
   }
 
   std::string responses = "[";          // written as text (api/response_text.h)
@@ -129,8 +129,7 @@ DdbResult<json> HandleTransactGetItems(Store& store, Context& ctx, const json& r
     units[get.table->name()] += kTransactionFactor * ReadUnits(size, /*consistent=*/true);
   }
   if (total_size > kMaxTransactionSizeBytes) {
-    return DdbError::Validation(
-        "Transaction request size exceeds the maximum allowed size of 4 MB");
+    return DdbError::Validation(msg::kTransactionTooLarge);
   }
   responses.push_back(']');
   ObjectText response;

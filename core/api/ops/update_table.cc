@@ -31,6 +31,7 @@
 #include <string>
 
 #include "api/describe_text.h"
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/ops/index_updates.h"
@@ -41,8 +42,6 @@ namespace api {
 using nlohmann::json;
 
 namespace {
-
-constexpr char kInvalid[] = "One or more parameter values were invalid: ";
 
 std::string WillNotChange(int64_t rcu, int64_t wcu) {
   const std::string r = std::to_string(rcu);
@@ -63,8 +62,7 @@ DdbResult<json> HandleUpdateTable(Store& store, Context& ctx, const json& reques
   Result<CatalogEntry> entry = store.catalog->Get(name);
   if (!entry.ok()) {
     if (entry.status().IsNotFound()) {
-      return DdbError::ResourceNotFound("Requested resource not found: Table: " + name +
-                                        " not found");
+      return DdbError::ResourceNotFound(msg::TableNotFound(name));
     }
     return StorageError(entry.status());
   }
@@ -101,13 +99,13 @@ DdbResult<json> HandleUpdateTable(Store& store, Context& ctx, const json& reques
       d.read_capacity_units = rcu;
       d.write_capacity_units = wcu;
     } else if (d.billing_mode == BillingMode::kPayPerRequest) {
-      return DdbError::Validation(std::string(kInvalid) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "ProvisionedThroughput must be specified when BillingMode is "
                                   "PROVISIONED");
     }
   } else {
     if (has_pt) {
-      return DdbError::Validation(std::string(kInvalid) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
                                   "specified when BillingMode is PAY_PER_REQUEST");
     }
