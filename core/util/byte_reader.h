@@ -1,8 +1,12 @@
 // ByteReader: reads a persisted byte form front to back (the table layer's
-// catalog entries, index sections, stream entries and records). Every getter
-// returns OK or Corruption naming the form and the field, so a decoder is a
-// list of PD_TRY(r.Get(...)) lines (below) and a damaged or
-// truncated record is reported, never read past its end.
+// catalog entries, index sections, stream entries and records, and the item
+// codec's items). Every getter returns OK or Corruption naming the form and
+// the field, so a decoder is a list of PD_TRY(r.Get(...)) lines (below) and a
+// damaged or truncated record is reported, never read past its end.
+//
+// The item codec (value/item_codec.cc) reads every stored item on every
+// read, so it takes the Take* forms instead: inline, true or false, no
+// Status built per field; it writes its own message when one fails.
 //
 // Messages: "<form>: truncated at <field>", "<form>: bad varint in <field>",
 // "<form>: bad value of <field>" (a byte above its maximum),
@@ -11,10 +15,12 @@
 #ifndef PD_UTIL_BYTE_READER_H_
 #define PD_UTIL_BYTE_READER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "util/coding.h"
 #include "util/status.h"
 
 namespace pd {
@@ -44,6 +50,40 @@ class ByteReader {
 
   // Corruption "<form>: <what><field>", e.g. Bad("bad key type in ", field).
   Status Bad(const char* what, const char* field) const;
+
+  // ---- Take*: the item codec's forms (false when the bytes do not hold one)
+
+  size_t remaining() const { return static_cast<size_t>(limit_ - p_); }
+
+  bool TakeByte(uint8_t* b) {
+    if (p_ == limit_) return false;
+    *b = *p_++;
+    return true;
+  }
+
+  // A minimal-length varint32 (longer forms of the same value are refused).
+  bool TakeVarint32(uint32_t* v) {
+    const uint8_t* next = GetVarint32(p_, limit_, v);
+    if (next == nullptr || next - p_ != VarintLength(*v)) return false;
+    p_ = next;
+    return true;
+  }
+
+  // A TakeVarint32 length, then that many bytes, as a view into the input.
+  bool TakeBytes(std::string_view* out) {
+    uint32_t len;
+    if (!TakeVarint32(&len) || len > remaining()) return false;
+    *out = std::string_view(reinterpret_cast<const char*>(p_), len);
+    p_ += len;
+    return true;
+  }
+
+  // A TakeVarint32 count of elements each at least `min_size` bytes long:
+  // bounded by the input left, so hostile counts cannot trigger huge
+  // allocations.
+  bool TakeCount(size_t min_size, uint32_t* n) {
+    return TakeVarint32(n) && static_cast<uint64_t>(*n) * min_size <= remaining();
+  }
 
  private:
   const char* form_;      // what is read, for messages

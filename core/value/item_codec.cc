@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "util/byte_reader.h"
 #include "util/coding.h"
 #include "value/json_codec.h"
 
@@ -122,51 +123,9 @@ void PutValue(const AttributeValue& v, std::string* out) {
 
 Status Bad(const char* what) { return Status::Corruption(std::string("item encoding: ") + what); }
 
-// A cursor over untrusted bytes.
-class Reader {
- public:
-  explicit Reader(std::string_view in)
-      : p_(reinterpret_cast<const uint8_t*>(in.data())), limit_(p_ + in.size()) {}
-
-  size_t remaining() const { return static_cast<size_t>(limit_ - p_); }
-
-  bool Byte(uint8_t* b) {
-    if (p_ == limit_) return false;
-    *b = *p_++;
-    return true;
-  }
-
-  // A minimal-length varint32 (the only form the encoder writes).
-  bool Varint(uint32_t* v) {
-    const uint8_t* next = GetVarint32(p_, limit_, v);
-    if (next == nullptr || next - p_ != VarintLength(*v)) return false;
-    p_ = next;
-    return true;
-  }
-
-  // A length-prefixed byte string as a view into the input.
-  bool Bytes(std::string_view* out) {
-    uint32_t len;
-    if (!Varint(&len) || len > remaining()) return false;
-    *out = std::string_view(reinterpret_cast<const char*>(p_), len);
-    p_ += len;
-    return true;
-  }
-
-  // A count of elements each at least `min_size` bytes long: bounded by the
-  // input left, so hostile counts cannot trigger huge allocations.
-  bool Count(size_t min_size, uint32_t* n) {
-    return Varint(n) && static_cast<uint64_t>(*n) * min_size <= remaining();
-  }
-
- private:
-  const uint8_t* p_;      // next unread byte
-  const uint8_t* limit_;  // one past the last byte
-};
-
-Status GetNumber(Reader* r, Decimal* out) {
+Status GetNumber(ByteReader* r, Decimal* out) {
   uint8_t header;
-  if (!r->Byte(&header)) return Bad("truncated number");
+  if (!r->TakeByte(&header)) return Bad("truncated number");
   if (header == 0) {
     *out = Decimal();
     return Status::OK();
@@ -174,11 +133,11 @@ Status GetNumber(Reader* r, Decimal* out) {
   const int n = header & 0x3F;
   if ((header & 0x40) != 0 || n == 0 || n > Decimal::kMaxDigits) return Bad("bad number header");
   uint8_t exp;
-  if (!r->Byte(&exp)) return Bad("truncated number");
+  if (!r->TakeByte(&exp)) return Bad("truncated number");
   char digits[Decimal::kMaxDigits];
   for (int i = 0; i < n; i += 2) {
     uint8_t b;
-    if (!r->Byte(&b)) return Bad("truncated number");
+    if (!r->TakeByte(&b)) return Bad("truncated number");
     int hi = b >> 4;
     int lo = b & 0x0F;
     if (hi > 9 || lo > 9 || (i + 1 >= n && lo != 0)) return Bad("bad number digits");
@@ -193,15 +152,15 @@ Status GetNumber(Reader* r, Decimal* out) {
   return Status::OK();
 }
 
-Status GetValue(Reader* r, int level, AttributeValue* out);
+Status GetValue(ByteReader* r, int level, AttributeValue* out);
 
-Status GetMap(Reader* r, int level, AttributeMap* out) {
+Status GetMap(ByteReader* r, int level, AttributeMap* out) {
   uint32_t count;
-  if (!r->Count(2, &count)) return Bad("bad map count");  // name len + tag
+  if (!r->TakeCount(2, &count)) return Bad("bad map count");  // name len + tag
   std::string_view previous;
   for (uint32_t i = 0; i < count; ++i) {
     std::string_view name;
-    if (!r->Bytes(&name)) return Bad("truncated name");
+    if (!r->TakeBytes(&name)) return Bad("truncated name");
     if (i > 0 && !(previous < name)) return Bad("map names not ascending");
     if (!IsValidUtf8(name)) return Bad("name is not UTF-8");
     AttributeValue value;
@@ -213,13 +172,13 @@ Status GetMap(Reader* r, int level, AttributeMap* out) {
   return Status::OK();
 }
 
-Status GetStrings(Reader* r, bool utf8, std::vector<std::string>* out) {
+Status GetStrings(ByteReader* r, bool utf8, std::vector<std::string>* out) {
   uint32_t count;
-  if (!r->Count(1, &count) || count == 0) return Bad("bad set count");
+  if (!r->TakeCount(1, &count) || count == 0) return Bad("bad set count");
   out->reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     std::string_view s;
-    if (!r->Bytes(&s)) return Bad("truncated set member");
+    if (!r->TakeBytes(&s)) return Bad("truncated set member");
     if (utf8 && !IsValidUtf8(s)) return Bad("string is not UTF-8");
     if (i > 0 && !(std::string_view(out->back()) < s)) return Bad("set members not ascending");
     out->emplace_back(s);
@@ -228,9 +187,9 @@ Status GetStrings(Reader* r, bool utf8, std::vector<std::string>* out) {
 }
 
 // Decodes one value whose container is at nesting `level` (0 = item).
-Status GetValue(Reader* r, int level, AttributeValue* out) {
+Status GetValue(ByteReader* r, int level, AttributeValue* out) {
   uint8_t tag;
-  if (!r->Byte(&tag)) return Bad("truncated value");
+  if (!r->TakeByte(&tag)) return Bad("truncated value");
   if (tag > static_cast<uint8_t>(AttributeType::kBS)) return Bad("unknown type tag");
   const int my_level = level + 1;  // this value's nesting level (value/item.h)
   if (my_level > kMaxDecodeDepth) return Bad("nesting too deep");
@@ -238,7 +197,7 @@ Status GetValue(Reader* r, int level, AttributeValue* out) {
     case AttributeType::kS:
     case AttributeType::kB: {
       std::string_view bytes;
-      if (!r->Bytes(&bytes)) return Bad("truncated string");
+      if (!r->TakeBytes(&bytes)) return Bad("truncated string");
       if (tag == static_cast<uint8_t>(AttributeType::kS)) {
         if (!IsValidUtf8(bytes)) return Bad("string is not UTF-8");
         *out = AttributeValue::S(std::string(bytes));
@@ -256,7 +215,7 @@ Status GetValue(Reader* r, int level, AttributeValue* out) {
     }
     case AttributeType::kBool: {
       uint8_t b;
-      if (!r->Byte(&b) || b > 1) return Bad("bad boolean");
+      if (!r->TakeByte(&b) || b > 1) return Bad("bad boolean");
       *out = AttributeValue::Bool(b == 1);
       return Status::OK();
     }
@@ -272,7 +231,7 @@ Status GetValue(Reader* r, int level, AttributeValue* out) {
     }
     case AttributeType::kL: {
       uint32_t count;
-      if (!r->Count(1, &count)) return Bad("bad list count");
+      if (!r->TakeCount(1, &count)) return Bad("bad list count");
       AttributeValue::List list;
       list.reserve(count);
       for (uint32_t i = 0; i < count; ++i) {
@@ -298,7 +257,7 @@ Status GetValue(Reader* r, int level, AttributeValue* out) {
     }
     case AttributeType::kNS: {
       uint32_t count;
-      if (!r->Count(1, &count) || count == 0) return Bad("bad set count");
+      if (!r->TakeCount(1, &count) || count == 0) return Bad("bad set count");
       std::vector<Decimal> members;
       members.reserve(count);
       for (uint32_t i = 0; i < count; ++i) {
@@ -317,9 +276,9 @@ Status GetValue(Reader* r, int level, AttributeValue* out) {
   return Bad("unknown type tag");
 }
 
-Status GetVersion(Reader* r) {
+Status GetVersion(ByteReader* r) {
   uint8_t version;
-  if (!r->Byte(&version)) return Bad("empty");
+  if (!r->TakeByte(&version)) return Bad("empty");
   if (version != kFormatVersion) return Bad("unknown format version");
   return Status::OK();
 }
@@ -341,28 +300,28 @@ Status AppendItemJsonFromEncoded(std::string_view bytes, std::string* out, uint6
     out->resize(start);
     return s;
   };
-  Reader r(bytes);
+  ByteReader r("item encoding", bytes);
   Status s = GetVersion(&r);
   if (!s.ok()) return s;
   uint32_t count;
-  if (!r.Count(2, &count)) return Bad("bad map count");
+  if (!r.TakeCount(2, &count)) return Bad("bad map count");
   uint64_t total = 0;
   out->push_back('{');
   std::string_view previous;
   for (uint32_t i = 0; i < count; ++i) {
     std::string_view name;
-    if (!r.Bytes(&name)) return fail(Bad("truncated name"));
+    if (!r.TakeBytes(&name)) return fail(Bad("truncated name"));
     if (i > 0 && !(previous < name)) return fail(Bad("map names not ascending"));
     if (!IsValidUtf8(name)) return fail(Bad("name is not UTF-8"));
     if (i > 0) out->push_back(',');
     AppendJsonString(name, out);
     out->push_back(':');
-    Reader at_value = r;  // GetValue reads the tag itself
+    ByteReader at_value = r;  // GetValue reads the tag itself
     uint8_t tag;
-    if (!r.Byte(&tag)) return fail(Bad("truncated value"));
+    if (!r.TakeByte(&tag)) return fail(Bad("truncated value"));
     if (tag == static_cast<uint8_t>(AttributeType::kS)) {
       std::string_view text;
-      if (!r.Bytes(&text)) return fail(Bad("truncated string"));
+      if (!r.TakeBytes(&text)) return fail(Bad("truncated string"));
       if (!IsValidUtf8(text)) return fail(Bad("string is not UTF-8"));
       out->append("{\"S\":");
       AppendJsonString(text, out);
@@ -394,7 +353,7 @@ Status AppendItemJsonFromEncoded(std::string_view bytes, std::string* out, uint6
 }
 
 Result<Item> DecodeItem(std::string_view bytes) {
-  Reader r(bytes);
+  ByteReader r("item encoding", bytes);
   Status s = GetVersion(&r);
   if (!s.ok()) return s;
   Item item;
@@ -410,7 +369,7 @@ void EncodeAttributeValue(const AttributeValue& value, std::string* out) {
 }
 
 Result<AttributeValue> DecodeAttributeValue(std::string_view bytes) {
-  Reader r(bytes);
+  ByteReader r("item encoding", bytes);
   Status s = GetVersion(&r);
   if (!s.ok()) return s;
   AttributeValue value;
