@@ -31,8 +31,10 @@
 // engine.) Every Chromium launch uses the flags the project runs Chromium
 // with (FLAGS below) and a --user-data-dir of its own. IndexedDB is per
 // origin, so a test that restarts the browser keeps its server (same port)
-// between the sessions. tests/js reuses serve/launch/runPage from here
-// (tests/js/support/browser.js).
+// between the sessions. Browser tests live here; the one exception is
+// tests/js/package.test.js's last case, which runs the installed tarball
+// bundled by esbuild in Chromium (it needs that test's one npm install) and
+// reuses serve/launch/runPage from here (tests/js/support/browser.js).
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

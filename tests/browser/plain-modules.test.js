@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, launch, runPage } from './support/browser.js';
-import { expectedSmoke } from './support/smoke-app.js';
+import { serve, launch, runPage } from './harness.js';
+import { expectedSmoke } from '../js/support/smoke-app.js';
 
 // In a browser (page or worker) open(name) keeps the database in IndexedDB.
 const expectedInBrowser = { ...expectedSmoke, persistent: true };
@@ -130,7 +130,7 @@ before(async () => {
   await db.close();
   worker.terminate();
   window.__result = result;`);
-  server = await serve({ '/': pages, '/dist/': dist, '/support/': path.join(here, 'support') });
+  server = await serve({ '/': pages, '/dist/': dist, '/support/': path.join(here, '..', 'js', 'support') });
   browser = await launch();
 });
 
