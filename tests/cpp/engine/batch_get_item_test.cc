@@ -12,7 +12,7 @@ namespace pd {
 namespace testing {
 namespace {
 
-void Fill(TestDb& db) {
+void FillBatchGet(TestDb& db) {
   db.CreateTable("Users", "id", "S");
   db.CreateTable("Orders", "user", "S", "n", "N");
   db.Put("Users", {{"id", S("u1")}, {"name", S("Ann")}, {"age", N("31")}});
@@ -22,7 +22,7 @@ void Fill(TestDb& db) {
 
 TEST_CASE("BatchGetItem reads from several tables") {
   TestDb db;
-  Fill(db);
+  FillBatchGet(db);
   json r =
       db.Ok("BatchGetItem",
             {{"RequestItems",
@@ -46,7 +46,7 @@ TEST_CASE("BatchGetItem reads from several tables") {
 
 TEST_CASE("BatchGetItem ProjectionExpression and ExpressionAttributeNames per table") {
   TestDb db;
-  Fill(db);
+  FillBatchGet(db);
   json r = db.Ok("BatchGetItem", {{"RequestItems",
                                    {{"Users",
                                      {{"Keys", json::array({{{"id", S("u1")}}})},
@@ -68,7 +68,7 @@ TEST_CASE("BatchGetItem ProjectionExpression and ExpressionAttributeNames per ta
 
 TEST_CASE("BatchGetItem validation") {
   TestDb db;
-  Fill(db);
+  FillBatchGet(db);
   const std::string v = "ValidationException";
   auto one = [](const std::string& table, json entry) {
     return json{{"RequestItems", {{table, std::move(entry)}}}};
@@ -115,7 +115,7 @@ TEST_CASE("BatchGetItem validation") {
 
 TEST_CASE("BatchGetItem ConsumedCapacity per table") {
   TestDb db;
-  Fill(db);
+  FillBatchGet(db);
   // A 5,000-byte user: 2 units consistent, 1 eventual.
   db.Put("Users", {{"id", S("big")}, {"pad", S(std::string(5000 - 8, 'p'))}});
   json request = {

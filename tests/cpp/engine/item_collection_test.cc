@@ -15,7 +15,7 @@ namespace {
 
 // "Lsi" (pk S, sk N) with local index "byV" on v (N), projecting ALL; and
 // "Plain" (pk S, sk N) without indexes.
-void Fill(TestDb& db) {
+void FillCollection(TestDb& db) {
   db.Ok("CreateTable", {{"TableName", "Lsi"},
                         {"BillingMode", "PAY_PER_REQUEST"},
                         {"KeySchema",
@@ -34,7 +34,7 @@ void Fill(TestDb& db) {
   db.CreateTable("Plain", "pk", "S", "sk", "N");
 }
 
-json Item(const std::string& pk, int sk, int v) {
+json LsiItem(const std::string& pk, int sk, int v) {
   return {{"pk", S(pk)}, {"sk", N(std::to_string(sk))}, {"v", N(std::to_string(v))}};
 }
 
@@ -44,9 +44,9 @@ json Metrics(const std::string& pk) {
 
 TEST_CASE("ItemCollectionMetrics on single-item writes") {
   TestDb db;
-  Fill(db);
+  FillCollection(db);
   json put = {
-      {"TableName", "Lsi"}, {"Item", Item("a", 1, 5)}, {"ReturnItemCollectionMetrics", "SIZE"}};
+      {"TableName", "Lsi"}, {"Item", LsiItem("a", 1, 5)}, {"ReturnItemCollectionMetrics", "SIZE"}};
   CHECK(db.Ok("PutItem", put)["ItemCollectionMetrics"] == Metrics("a"));
   put["ReturnItemCollectionMetrics"] = "NONE";
   CHECK(!db.Ok("PutItem", put).contains("ItemCollectionMetrics"));
@@ -54,7 +54,7 @@ TEST_CASE("ItemCollectionMetrics on single-item writes") {
   CHECK(!db.Ok("PutItem", put).contains("ItemCollectionMetrics"));
   // No local secondary index: nothing, as DynamoDB.
   CHECK(!db.Ok("PutItem", {{"TableName", "Plain"},
-                           {"Item", Item("a", 1, 5)},
+                           {"Item", LsiItem("a", 1, 5)},
                            {"ReturnItemCollectionMetrics", "SIZE"}})
              .contains("ItemCollectionMetrics"));
   json update = {{"TableName", "Lsi"},
@@ -72,13 +72,13 @@ TEST_CASE("ItemCollectionMetrics on single-item writes") {
 
 TEST_CASE("ItemCollectionMetrics on BatchWriteItem and TransactWriteItems, per table") {
   TestDb db;
-  Fill(db);
+  FillCollection(db);
   json batch = {{"RequestItems",
                  {{"Lsi",
-                   {{{"PutRequest", {{"Item", Item("a", 1, 1)}}}},
-                    {{"PutRequest", {{"Item", Item("a", 2, 2)}}}},
-                    {{"PutRequest", {{"Item", Item("c", 1, 3)}}}}}},
-                  {"Plain", {{{"PutRequest", {{"Item", Item("a", 1, 1)}}}}}}}},
+                   {{{"PutRequest", {{"Item", LsiItem("a", 1, 1)}}}},
+                    {{"PutRequest", {{"Item", LsiItem("a", 2, 2)}}}},
+                    {{"PutRequest", {{"Item", LsiItem("c", 1, 3)}}}}}},
+                  {"Plain", {{{"PutRequest", {{"Item", LsiItem("a", 1, 1)}}}}}}}},
                 {"ReturnItemCollectionMetrics", "SIZE"}};
   json r = db.Ok("BatchWriteItem", batch);
   // One entry per collection written, only for the table with an LSI.
@@ -87,7 +87,7 @@ TEST_CASE("ItemCollectionMetrics on BatchWriteItem and TransactWriteItems, per t
   CHECK(!db.Ok("BatchWriteItem", batch).contains("ItemCollectionMetrics"));
 
   json actions = json::array();
-  actions.push_back({{"Put", {{"TableName", "Lsi"}, {"Item", Item("d", 1, 1)}}}});
+  actions.push_back({{"Put", {{"TableName", "Lsi"}, {"Item", LsiItem("d", 1, 1)}}}});
   actions.push_back(
       {{"Delete", {{"TableName", "Lsi"}, {"Key", {{"pk", S("a")}, {"sk", N("1")}}}}}});
   actions.push_back({{"ConditionCheck",
@@ -101,10 +101,10 @@ TEST_CASE("ItemCollectionMetrics on BatchWriteItem and TransactWriteItems, per t
 
 TEST_CASE("SizeEstimateRangeGB brackets the collection in whole gigabytes") {
   TestDb db;
-  Fill(db);
+  FillCollection(db);
   // Two 300 KB items and their LSI copies: 1.2 MB, well under 1 GB.
   for (int i = 1; i <= 2; ++i) {
-    json item = Item("big", i, i);
+    json item = LsiItem("big", i, i);
     item["pad"] = S(std::string(300000, 'x'));
     json r = db.Ok("PutItem",
                    {{"TableName", "Lsi"}, {"Item", item}, {"ReturnItemCollectionMetrics", "SIZE"}});

@@ -18,7 +18,7 @@ const std::string v = "ValidationException";
 
 // Table "Tbl" (pk S, sk N): pk "a" sk 1..5 with n = sk * 10, s = "x<sk>",
 // odd items carry tag SS {odd}; pk "b" sk 1.
-void Fill(TestDb& db) {
+void FillLegacy(TestDb& db) {
   db.CreateTable("Tbl", "pk", "S", "sk", "N");
   for (int i = 1; i <= 5; ++i) {
     json item = {{"pk", S("a")},
@@ -47,7 +47,7 @@ json Cond(const std::string& op, std::vector<json> values = {}) {
 }
 
 // The sort keys a Query/Scan response returned.
-std::vector<std::string> SortKeys(const json& r) {
+std::vector<std::string> LegacySortKeys(const json& r) {
   std::vector<std::string> out;
   for (const json& item : r["Items"]) out.push_back(item["sk"]["N"].get<std::string>());
   return out;
@@ -57,7 +57,7 @@ using Keys = std::vector<std::string>;
 
 TEST_CASE("legacy Expected: every comparison operator decides the write like its expression") {
   TestDb db;
-  Fill(db);
+  FillLegacy(db);
   struct Case {
     json expected;     // the Expected map
     bool holds;        // on item a/3: n 30, s "x3", tag {odd}
@@ -113,7 +113,7 @@ TEST_CASE("legacy Expected: every comparison operator decides the write like its
 
 TEST_CASE("legacy Expected with ConditionalOperator, on PutItem and DeleteItem") {
   TestDb db;
-  Fill(db);
+  FillLegacy(db);
   const json one_true = {{"n", Cond("EQ", {N("10")})}, {"s", Cond("EQ", {S("nope")})}};
   json put = {{"TableName", "Tbl"}, {"Item", Key("a", 1)}, {"Expected", one_true}};
   db.ExpectError("PutItem", put, "ConditionalCheckFailedException",
@@ -147,7 +147,7 @@ TEST_CASE("legacy Expected with ConditionalOperator, on PutItem and DeleteItem")
 
 TEST_CASE("legacy AttributeUpdates: PUT, ADD and DELETE like SET, ADD, DELETE and REMOVE") {
   TestDb db;
-  Fill(db);
+  FillLegacy(db);
   json request = {{"TableName", "Tbl"},
                   {"Key", Key("a", 1)},
                   {"ReturnValues", "ALL_NEW"},
@@ -213,7 +213,7 @@ TEST_CASE("legacy AttributeUpdates: PUT, ADD and DELETE like SET, ADD, DELETE an
 
 TEST_CASE("legacy AttributesToGet on GetItem, BatchGetItem, Query and Scan") {
   TestDb db;
-  Fill(db);
+  FillLegacy(db);
   CHECK(db.Ok("GetItem", {{"TableName", "Tbl"},
                           {"Key", Key("a", 3)},
                           {"AttributesToGet", {"s", "tag", "nope"}}})["Item"] ==
@@ -246,14 +246,14 @@ TEST_CASE("legacy AttributesToGet on GetItem, BatchGetItem, Query and Scan") {
 
 TEST_CASE("legacy KeyConditions and QueryFilter") {
   TestDb db;
-  Fill(db);
+  FillLegacy(db);
   auto query = [&](json key_conditions, json extra = json::object()) {
     json r = {{"TableName", "Tbl"}, {"KeyConditions", std::move(key_conditions)}};
     for (auto it = extra.begin(); it != extra.end(); ++it) r[it.key()] = it.value();
     return r;
   };
   const json pk_a = {{"pk", Cond("EQ", {S("a")})}};
-  CHECK(SortKeys(db.Ok("Query", query(pk_a))) == Keys{"1", "2", "3", "4", "5"});
+  CHECK(LegacySortKeys(db.Ok("Query", query(pk_a))) == Keys{"1", "2", "3", "4", "5"});
   struct Case {
     json sk;        // the sort key's condition
     Keys expected;  // sort keys returned
@@ -267,18 +267,18 @@ TEST_CASE("legacy KeyConditions and QueryFilter") {
     CAPTURE(c.sk.dump());
     json kc = pk_a;
     kc["sk"] = c.sk;
-    CHECK(SortKeys(db.Ok("Query", query(kc))) == c.expected);
+    CHECK(LegacySortKeys(db.Ok("Query", query(kc))) == c.expected);
   }
   // QueryFilter (after Limit, like a FilterExpression), ConditionalOperator.
   json r = db.Ok(
       "Query",
       query(pk_a, {{"QueryFilter", {{"n", Cond("GT", {N("20")})}, {"tag", Cond("NOT_NULL")}}}}));
-  CHECK(SortKeys(r) == Keys{"3", "5"});
+  CHECK(LegacySortKeys(r) == Keys{"3", "5"});
   CHECK(r["ScannedCount"] == 5);
   r = db.Ok("Query",
             query(pk_a, {{"QueryFilter", {{"n", Cond("GT", {N("20")})}, {"tag", Cond("NOT_NULL")}}},
                          {"ConditionalOperator", "OR"}}));
-  CHECK(SortKeys(r) == Keys{"1", "3", "4", "5"});
+  CHECK(LegacySortKeys(r) == Keys{"1", "3", "4", "5"});
   r = db.Ok("Query", query(pk_a, {{"QueryFilter", {{"n", Cond("GT", {N("20")})}}}, {"Limit", 2}}));
   CHECK(r["Count"] == 0);
   CHECK(r["ScannedCount"] == 2);
@@ -307,7 +307,7 @@ TEST_CASE("legacy KeyConditions and QueryFilter") {
 
 TEST_CASE("legacy ScanFilter") {
   TestDb db;
-  Fill(db);
+  FillLegacy(db);
   json r =
       db.Ok("Scan",
             {{"TableName", "Tbl"},
@@ -328,7 +328,7 @@ TEST_CASE("legacy ScanFilter") {
 
 TEST_CASE("legacy parameters do not mix with expressions") {
   TestDb db;
-  Fill(db);
+  FillLegacy(db);
   db.ExpectError("PutItem",
                  {{"TableName", "Tbl"},
                   {"Item", Key("a", 1)},

@@ -14,7 +14,7 @@ namespace {
 
 // A table "Tbl" (pk S, sk N) with partition "a" holding sk 1..5 (v = sk * 10)
 // and partition "b" holding sk 1.
-void Fill(TestDb& db) {
+void FillQuery(TestDb& db) {
   db.CreateTable("Tbl", "pk", "S", "sk", "N");
   for (int i = 1; i <= 5; ++i) {
     db.Put("Tbl", {{"pk", S("a")}, {"sk", N(std::to_string(i))}, {"v", N(std::to_string(i * 10))}});
@@ -41,7 +41,7 @@ using Keys = std::vector<std::string>;
 
 TEST_CASE("Query a partition forwards and backwards") {
   TestDb db;
-  Fill(db);
+  FillQuery(db);
   json r = db.Ok("Query", Q("pk = :p", {{":p", S("a")}}));
   CHECK(SortKeys(r) == Keys{"1", "2", "3", "4", "5"});
   CHECK(r["Count"] == 5);
@@ -58,7 +58,7 @@ TEST_CASE("Query a partition forwards and backwards") {
 
 TEST_CASE("Query sort key conditions") {
   TestDb db;
-  Fill(db);
+  FillQuery(db);
   struct Case {
     const char* condition;  // KeyConditionExpression
     json values;            // ExpressionAttributeValues
@@ -145,7 +145,7 @@ TEST_CASE("Query on a hash-only table and numeric order") {
 
 TEST_CASE("Query FilterExpression, ProjectionExpression and Select") {
   TestDb db;
-  Fill(db);
+  FillQuery(db);
   json r = db.Ok("Query", Q("pk = :p", {{":p", S("a")}, {":min", N("25")}},
                             {{"FilterExpression", "v > :min"}}));
   CHECK(SortKeys(r) == Keys{"3", "4", "5"});
@@ -195,7 +195,7 @@ TEST_CASE("Query FilterExpression, ProjectionExpression and Select") {
 
 TEST_CASE("Query key condition errors in DynamoDB's order") {
   TestDb db;
-  Fill(db);
+  FillQuery(db);
   db.CreateTable("Hash", "pk", "S");
   const std::string v = "ValidationException";
   const json a = S("a");
@@ -281,7 +281,7 @@ TEST_CASE("Query key condition errors in DynamoDB's order") {
 
 TEST_CASE("Query Limit, LastEvaluatedKey and ExclusiveStartKey") {
   TestDb db;
-  Fill(db);
+  FillQuery(db);
   json request = Q("pk = :p", {{":p", S("a")}}, {{"Limit", 2}});
   json r = db.Ok("Query", request);
   CHECK(SortKeys(r) == Keys{"1", "2"});
@@ -334,7 +334,7 @@ TEST_CASE("Query Limit, LastEvaluatedKey and ExclusiveStartKey") {
 
 TEST_CASE("Query ExclusiveStartKey errors") {
   TestDb db;
-  Fill(db);
+  FillQuery(db);
   const std::string v = "ValidationException";
   const json a = S("a");
   auto with_start = [](json request, json start) {

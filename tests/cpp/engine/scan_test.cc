@@ -15,7 +15,7 @@ namespace testing {
 namespace {
 
 // Table "Tbl" (pk S, sk N): partitions p0..p9, sk 1..3, v = 10 * partition + sk.
-void Fill(TestDb& db) {
+void FillScan(TestDb& db) {
   db.CreateTable("Tbl", "pk", "S", "sk", "N");
   for (int p = 0; p < 10; ++p) {
     for (int s = 1; s <= 3; ++s) {
@@ -55,7 +55,7 @@ std::vector<std::string> ScanAll(TestDb& db, json request, int* pages = nullptr)
 
 TEST_CASE("Scan returns every item once, in key order") {
   TestDb db;
-  Fill(db);
+  FillScan(db);
   json r = db.Ok("Scan", {{"TableName", "Tbl"}});
   CHECK(r["Count"] == 30);
   CHECK(r["ScannedCount"] == 30);
@@ -89,7 +89,7 @@ TEST_CASE("Scan returns every item once, in key order") {
 
 TEST_CASE("Scan Limit ending on the last item returns LastEvaluatedKey; the next page is empty") {
   TestDb db;
-  Fill(db);
+  FillScan(db);
   json request = {{"TableName", "Tbl"}, {"Limit", 30}};
   json r = db.Ok("Scan", request);
   CHECK(r["Count"] == 30);
@@ -104,7 +104,7 @@ TEST_CASE("Scan Limit ending on the last item returns LastEvaluatedKey; the next
 
 TEST_CASE("Scan filters may use key attributes; projections") {
   TestDb db;
-  Fill(db);
+  FillScan(db);
   json r = db.Ok("Scan", {{"TableName", "Tbl"},
                           {"FilterExpression", "pk = :p AND sk >= :s"},
                           {"ExpressionAttributeValues", {{":p", S("p3")}, {":s", N("2")}}}});
@@ -152,7 +152,7 @@ TEST_CASE("Scan filters may use key attributes; projections") {
 
 TEST_CASE("Scan ExclusiveStartKey validation and continuation") {
   TestDb db;
-  Fill(db);
+  FillScan(db);
   const std::string v = "ValidationException";
   const std::string mismatch =
       "The provided starting key is invalid: The provided key element does not match the schema";

@@ -13,7 +13,6 @@ namespace pd {
 namespace testing {
 namespace {
 
-const std::string v = "ValidationException";
 const std::string kArn = "arn:aws:dynamodb:local:000000000000:table/Tbl";
 
 json Tags(std::initializer_list<std::pair<const char*, const char*>> tags) {
@@ -95,14 +94,14 @@ TEST_CASE("continuous backups: the point-in-time recovery setting is stored and 
                  {{"TableName", "Nope"},
                   {"PointInTimeRecoverySpecification", {{"PointInTimeRecoveryEnabled", true}}}},
                  "TableNotFoundException", "Table not found: Nope");
-  db.ExpectError("UpdateContinuousBackups", {{"TableName", "Tbl"}}, v,
+  db.ExpectError("UpdateContinuousBackups", {{"TableName", "Tbl"}}, kValidationException,
                  "1 validation error detected: Value null at 'pointInTimeRecoverySpecification' "
                  "failed to satisfy constraint: Member must not be null");
   db.ExpectError("UpdateContinuousBackups",
                  {{"TableName", "Tbl"},
                   {"PointInTimeRecoverySpecification",
                    {{"PointInTimeRecoveryEnabled", true}, {"RecoveryPeriodInDays", 36}}}},
-                 v,
+                 kValidationException,
                  "1 validation error detected: Value '36' at "
                  "'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy "
                  "constraint: Member must have value less than or equal to 35");

@@ -17,7 +17,7 @@ json GetAction(const std::string& table, json key, json extra = json::object()) 
   return {{"Get", get}};
 }
 
-void Fill(TestDb& db) {
+void FillTransactGet(TestDb& db) {
   db.CreateTable("Users", "id", "S");
   db.CreateTable("Orders", "user", "S", "n", "N");
   db.Put("Users", {{"id", S("u1")}, {"name", S("Ann")}, {"tags", {{"SS", {"x", "y"}}}}});
@@ -26,7 +26,7 @@ void Fill(TestDb& db) {
 
 TEST_CASE("TransactGetItems returns items in action order") {
   TestDb db;
-  Fill(db);
+  FillTransactGet(db);
   json r = db.Ok("TransactGetItems",
                  {{"TransactItems",
                    json::array({GetAction("Orders", {{"user", S("u1")}, {"n", N("7")}}),
@@ -43,7 +43,7 @@ TEST_CASE("TransactGetItems returns items in action order") {
 
 TEST_CASE("TransactGetItems validation: all or nothing") {
   TestDb db;
-  Fill(db);
+  FillTransactGet(db);
   const std::string v = "ValidationException";
   auto tx = [](json actions) { return json{{"TransactItems", std::move(actions)}}; };
   const json ok = GetAction("Users", {{"id", S("u1")}});

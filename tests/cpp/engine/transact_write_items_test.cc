@@ -13,7 +13,7 @@ namespace pd {
 namespace testing {
 namespace {
 
-void Fill(TestDb& db) {
+void FillTransactWrite(TestDb& db) {
   db.CreateTable("Acc", "id", "S");
   db.CreateTable("Log", "pk", "S", "n", "N");
   db.Put("Acc", {{"id", S("a")}, {"bal", N("100")}});
@@ -42,7 +42,7 @@ json Transfer(const std::string& amount) {
 
 TEST_CASE("TransactWriteItems applies every action") {
   TestDb db;
-  Fill(db);
+  FillTransactWrite(db);
   db.Put("Log", {{"pk", S("gone")}, {"n", N("0")}});
   json tx = Transfer("30");
   tx["TransactItems"].push_back({{"Delete",
@@ -74,7 +74,7 @@ TEST_CASE("TransactWriteItems applies every action") {
 
 TEST_CASE("TransactWriteItems cancels everything when a condition fails") {
   TestDb db;
-  Fill(db);
+  FillTransactWrite(db);
   db.CommitAll();
   json tx = Transfer("200");  // a has 100
   json r = db.Exec("TransactWriteItems", tx);
@@ -121,7 +121,7 @@ TEST_CASE("TransactWriteItems cancels everything when a condition fails") {
 
 TEST_CASE("TransactWriteItems update failures are ValidationError reasons") {
   TestDb db;
-  Fill(db);
+  FillTransactWrite(db);
   db.Put("Acc", {{"id", S("s")}, {"bal", S("not a number")}});
   db.CommitAll();
   json tx =
@@ -153,7 +153,7 @@ TEST_CASE("TransactWriteItems update failures are ValidationError reasons") {
 
 TEST_CASE("TransactWriteItems validation errors come before anything runs") {
   TestDb db;
-  Fill(db);
+  FillTransactWrite(db);
   db.CommitAll();
   const std::string v = "ValidationException";
   auto put = [](const std::string& table, json item) {
@@ -280,7 +280,7 @@ TEST_CASE("TransactWriteItems ClientRequestToken idempotency") {
   int64_t now = kTestNowMs;
   TestDb db;
   db.engine().set_clock([&now] { return now; });
-  Fill(db);
+  FillTransactWrite(db);
   json tx = Tx(json::array({{{"Update",
                               {{"TableName", "Acc"},
                                {"Key", {{"id", S("a")}}},
@@ -359,7 +359,7 @@ TEST_CASE("TransactWriteItems ClientRequestToken idempotency") {
 
 TEST_CASE("TransactWriteItems ConsumedCapacity: twice the single-item units") {
   TestDb db;
-  Fill(db);
+  FillTransactWrite(db);
   db.Put("Log",
          {{"pk", S("big")}, {"n", N("1")}, {"pad", S(std::string(5000, 'x'))}});  // 5,011 bytes
   json tx = Tx(json::array(

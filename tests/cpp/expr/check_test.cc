@@ -64,13 +64,13 @@ const char kUE[] = "Invalid UpdateExpression: ";
 std::string CE(const std::string& m) { return kCE + m; }
 std::string UE(const std::string& m) { return kUE + m; }
 
-const std::string kValues = R"({":v": {"S": "x"}, ":w": {"S": "y"}, ":n": {"N": "5"},
+const std::string kCheckValues = R"({":v": {"S": "x"}, ":w": {"S": "y"}, ":n": {"N": "5"},
   ":one": {"N": "1"}, ":s": {"S": "a"}, ":b": {"B": "AQI="}, ":bool": {"BOOL": true},
   ":l": {"L": [{"S": "e"}]}, ":ss": {"SS": ["a", "b"]}, ":ns": {"NS": ["1"]},
   ":m": {"M": {}}, ":null": {"NULL": true}, ":t": {"S": "XX"}, ":tn": {"S": "N"}})";
 
 TEST_CASE("check: condition errors, one at a time") {
-  const Env env = MakeEnv(R"({"#a": "a", "#st": "status"})", kValues);
+  const Env env = MakeEnv(R"({"#a": "a", "#st": "status"})", kCheckValues);
   CHECK(CheckCond("a = :v AND #st = :w", env) == "OK");
   CHECK(CheckCond("status = :v", env) ==
         CE("Attribute name is a reserved keyword; reserved keyword: status"));
@@ -197,7 +197,7 @@ TEST_CASE("check: BETWEEN bounds are checked when both are values") {
 }
 
 TEST_CASE("check: <, <=, >, >= and BETWEEN reject operands of a type that has no order") {
-  const Env env = MakeEnv("{}", kValues);
+  const Env env = MakeEnv("{}", kCheckValues);
   struct Case {
     const char* text;  // condition
     const char* op;    // operator DynamoDB names
@@ -246,7 +246,7 @@ TEST_CASE("check: IN takes at most 100 values") {
 }
 
 TEST_CASE("check: condition errors come in DynamoDB's order") {
-  const Env env = MakeEnv(R"({"#a": "a"})", kValues);
+  const Env env = MakeEnv(R"({"#a": "a"})", kCheckValues);
   // redundant parentheses before everything else
   CHECK(CheckCond("((foo(status)))", env) == CE("The expression has redundant parentheses;"));
   // unknown function before misused function (even when later in the text)
@@ -340,7 +340,7 @@ TEST_CASE("check: placeholders are substituted and their use recorded") {
 }
 
 TEST_CASE("check: update expression errors and their order") {
-  const Env env = MakeEnv(R"({"#a": "a", "#st": "status"})", kValues);
+  const Env env = MakeEnv(R"({"#a": "a", "#st": "status"})", kCheckValues);
   CHECK(CheckUpd("SET #st = :v, a.b = if_not_exists(a.c, :n) + :one REMOVE c ADD d :ns "
                  "DELETE e :ss",
                  env) == "OK");

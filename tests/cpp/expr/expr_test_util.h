@@ -204,6 +204,8 @@ inline std::string JsonOf(const Item& item) { return ItemToJson(item).dump(); }
 // `json` re-dumped in nlohmann's canonical form (object keys sorted), to
 // compare with JsonOf.
 inline std::string Canonical(const std::string& json) { return nlohmann::json::parse(json).dump(); }
+// Canonical, short for the many expected values written as JSON text.
+inline std::string J(const std::string& json) { return Canonical(json); }
 
 }  // namespace testing
 }  // namespace expr

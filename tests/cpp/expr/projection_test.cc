@@ -17,7 +17,7 @@ using testing::Canonical;
 using testing::ItemOf;
 using testing::JsonOf;
 
-const char kItem[] = R"({
+const char kProjectionItem[] = R"({
   "id": {"S": "p1"},
   "price": {"N": "52"},
   "m": {"M": {"a": {"N": "1"}, "b": {"S": "two"}, "c": {"M": {"d": {"BOOL": true}}}}},
@@ -34,11 +34,11 @@ std::string P(const std::string& projection, const std::string& names = "{}") {
   Result<ProjectionExpression> p =
       ParseAndCheckProjection(projection, CheckContext{&name_map, nullptr, nullptr});
   REQUIRE_MESSAGE(p.ok(), p.status().message());
-  static const Item item = ItemOf(kItem);
+  static const Item item = ItemOf(kProjectionItem);
   return JsonOf(Project(item, p->paths));
 }
 
-std::string J(const std::string& json) { return Canonical(json); }
+using testing::J;
 
 TEST_CASE("projection: top-level attributes") {
   CHECK(P("id") == J(R"({"id": {"S": "p1"}})"));
@@ -76,7 +76,7 @@ TEST_CASE("projection: list elements keep list order and compact") {
 }
 
 TEST_CASE("projection: Project tolerates overlapping paths (a whole value wins)") {
-  const Item item = ItemOf(kItem);
+  const Item item = ItemOf(kProjectionItem);
   Path whole;
   whole.elements = {PathElement::Name("m")};
   Path part;

@@ -19,7 +19,7 @@ using testing::Canonical;
 using testing::ItemOf;
 using testing::JsonOf;
 
-const char kValues[] = R"({
+const char kUpdateValues[] = R"({
   ":v": {"S": "new"}, ":w": {"S": "w"}, ":1": {"N": "1"}, ":2": {"N": "2"}, ":01": {"N": "0.1"},
   ":02": {"N": "0.2"}, ":neg": {"N": "-7.5"},
   ":big": {"N": "9.9999999999999999999999999999999999999E+125"},
@@ -33,7 +33,7 @@ const char kValues[] = R"({
 // message (then also checks that the item did not change).
 std::string Apply(const std::string& update, const std::string& item_json,
                   UpdateResult* result = nullptr) {
-  static const ValueMap values = ItemOf(kValues);
+  static const ValueMap values = ItemOf(kUpdateValues);
   Result<UpdateExpression> u = ParseAndCheckUpdate(update, CheckContext{nullptr, &values, nullptr});
   REQUIRE_MESSAGE(u.ok(), u.status().message());
   Item item = ItemOf(item_json);
@@ -46,7 +46,7 @@ std::string Apply(const std::string& update, const std::string& item_json,
   return JsonOf(item);
 }
 
-std::string J(const std::string& json) { return Canonical(json); }
+using testing::J;
 
 const char kMissing[] =
     "The provided expression refers to an attribute that does not exist in the item";
@@ -214,7 +214,7 @@ TEST_CASE("update: all clauses together; errors leave the item unchanged") {
 }
 
 TEST_CASE("update: paths reported for UPDATED_OLD and UPDATED_NEW") {
-  static const ValueMap values = ItemOf(kValues);
+  static const ValueMap values = ItemOf(kUpdateValues);
   const char* old_json =
       R"({"a": {"N": "1"}, "l": {"L": [{"S": "x0"}, {"S": "x1"}, {"S": "x2"}]},
           "r": {"S": "gone"}, "k": {"S": "key"}})";

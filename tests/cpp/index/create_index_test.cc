@@ -12,7 +12,6 @@ namespace pd {
 namespace testing {
 namespace {
 
-constexpr char kV[] = "ValidationException";
 constexpr char kInvalid[] = "One or more parameter values were invalid: ";
 
 json Def(const char* name, const char* type = "S") {
@@ -39,65 +38,67 @@ TEST_CASE("CreateTable: LocalSecondaryIndexes validations, in DynamoDB's order")
   TestDb db;
   json r = Base();
   r["LocalSecondaryIndexes"] = json::array();
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  std::string(kInvalid) + "List of LocalSecondaryIndexes is empty");
   r["LocalSecondaryIndexes"] =
       json::array({Index("ix1", {Key("a", "HASH"), Key("d", "RANGE")}, All())});
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  std::string(kInvalid) +
                      "Some index key attributes are not defined in AttributeDefinitions. Keys: [a, "
                      "d], AttributeDefinitions: [a, b, c]");
   r["LocalSecondaryIndexes"] =
       json::array({Index("ix1", {Key("a", "HASH"), Key("a", "RANGE")}, All())});
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  "Both the Hash Key and the Range Key element in the KeySchema have the same name");
   r["LocalSecondaryIndexes"] =
       json::array({Index("ix1", {Key("a", "RANGE"), Key("c", "RANGE")}, All())});
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
   r["LocalSecondaryIndexes"] =
       json::array({Index("ix1", {Key("a", "HASH"), Key("c", "HASH")}, All())});
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
   r["LocalSecondaryIndexes"] = json::array({Index("ix1", json::array({Key("a", "HASH")}), All())});
   db.ExpectError(
-      "CreateTable", r, kV,
+      "CreateTable", r, kValidationException,
       std::string(kInvalid) + "Index KeySchema does not have a range key for index: ix1");
   r["LocalSecondaryIndexes"] =
       json::array({Index("ix1", {Key("c", "HASH"), Key("a", "RANGE")}, All())});
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  std::string(kInvalid) +
                      "Index KeySchema does not have the same leading hash key as table KeySchema "
                      "for index: ix1. index hash key: c, table hash key: a");
   r["LocalSecondaryIndexes"] =
       json::array({Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")}, json::object())});
-  db.ExpectError("CreateTable", r, kV, std::string(kInvalid) + "Unknown ProjectionType: null");
+  db.ExpectError("CreateTable", r, kValidationException,
+                 std::string(kInvalid) + "Unknown ProjectionType: null");
   r["LocalSecondaryIndexes"] = json::array(
       {Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")},
              {{"ProjectionType", "KEYS_ONLY"}, {"NonKeyAttributes", json::array({"x"})}})});
   db.ExpectError(
-      "CreateTable", r, kV,
+      "CreateTable", r, kValidationException,
       std::string(kInvalid) + "ProjectionType is KEYS_ONLY, but NonKeyAttributes is specified");
   r["LocalSecondaryIndexes"] = json::array({Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")},
                                                   json::object({{"ProjectionType", "INCLUDE"}}))});
   db.ExpectError(
-      "CreateTable", r, kV,
+      "CreateTable", r, kValidationException,
       std::string(kInvalid) + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
   r["LocalSecondaryIndexes"] = {Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")}, All()),
                                 Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")}, All())};
-  db.ExpectError("CreateTable", r, kV, std::string(kInvalid) + "Duplicate index name: ix1");
+  db.ExpectError("CreateTable", r, kValidationException,
+                 std::string(kInvalid) + "Duplicate index name: ix1");
   r["LocalSecondaryIndexes"] = json::array();
   for (const char* n : {"ix1", "ix2", "ix3", "ix4", "ix5", "ix6"}) {
     r["LocalSecondaryIndexes"].push_back(Index(n, {Key("a", "HASH"), Key("c", "RANGE")}, All()));
   }
   db.ExpectError(
-      "CreateTable", r, kV,
+      "CreateTable", r, kValidationException,
       std::string(kInvalid) + "Number of LocalSecondaryIndexes exceeds per-table limit of 5");
   r = Base();
   r["KeySchema"] = json::array({Key("a", "HASH")});
   r["LocalSecondaryIndexes"] =
       json::array({Index("ix1", {Key("a", "HASH"), Key("c", "RANGE")}, All())});
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  std::string(kInvalid) +
                      "Table KeySchema does not have a range key, which is required when "
                      "specifying a LocalSecondaryIndex");
@@ -108,12 +109,13 @@ TEST_CASE("CreateTable: GlobalSecondaryIndexes validations, in DynamoDB's order"
   TestDb db;
   json r = Base();
   r["GlobalSecondaryIndexes"] = json::array();
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  std::string(kInvalid) + "List of GlobalSecondaryIndexes is empty");
   json g = Index("gx1", json::array({Key("c", "HASH")}), All());
   g["ProvisionedThroughput"] = {{"ReadCapacityUnits", 1}, {"WriteCapacityUnits", 1}};
   r["GlobalSecondaryIndexes"] = {g, g};
-  db.ExpectError("CreateTable", r, kV, std::string(kInvalid) + "Duplicate index name: gx1");
+  db.ExpectError("CreateTable", r, kValidationException,
+                 std::string(kInvalid) + "Duplicate index name: gx1");
   r["GlobalSecondaryIndexes"] = json::array();
   for (int i = 0; i < 21; ++i) {
     json x = g;
@@ -121,26 +123,26 @@ TEST_CASE("CreateTable: GlobalSecondaryIndexes validations, in DynamoDB's order"
     r["GlobalSecondaryIndexes"].push_back(x);
   }
   db.ExpectError(
-      "CreateTable", r, kV,
+      "CreateTable", r, kValidationException,
       std::string(kInvalid) + "GlobalSecondaryIndex count exceeds the per-table limit of 20");
   r["GlobalSecondaryIndexes"].erase(20);
   db.Ok("CreateTable", r);  // 20 is allowed
   r = Base();
   json no_throughput = Index("gx1", json::array({Key("c", "HASH")}), All());
   r["GlobalSecondaryIndexes"] = json::array({no_throughput});
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  std::string(kInvalid) + "ProvisionedThroughput is not specified for index: gx1");
   r.erase("ProvisionedThroughput");
   r["BillingMode"] = "PAY_PER_REQUEST";
   r["GlobalSecondaryIndexes"] = json::array({g});
   db.ExpectError(
-      "CreateTable", r, kV,
+      "CreateTable", r, kValidationException,
       std::string(kInvalid) +
           "ProvisionedThroughput should not be specified for index: gx1 when BillingMode "
           "is PAY_PER_REQUEST");
   // Definitions: every one must be a key of the table or an index.
   r["GlobalSecondaryIndexes"] = json::array({Index("gx1", json::array({Key("b", "HASH")}), All())});
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  std::string(kInvalid) +
                      "Some AttributeDefinitions are not used. AttributeDefinitions: [a, b, c], "
                      "keys used: [a, b]");
@@ -150,21 +152,22 @@ TEST_CASE("CreateTable: GlobalSecondaryIndexes validations, in DynamoDB's order"
   r["GlobalSecondaryIndexes"] = {Index("gx1", json::array({Key("c", "HASH")}), include),
                                  Index("gx2", {Key("c", "HASH"), Key("a", "RANGE")}, include)};
   db.ExpectError(
-      "CreateTable", r, kV,
+      "CreateTable", r, kValidationException,
       std::string(kInvalid) + "Number of projected attributes in all indexes exceeds limit of 100");
   include["NonKeyAttributes"] = {"x", "x"};
   r["GlobalSecondaryIndexes"] =
       json::array({Index("gx1", json::array({Key("c", "HASH")}), include)});
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  std::string(kInvalid) + "Duplicate element in NonKeyAttributes: x");
   // An index name shared between an LSI and a GSI is a duplicate too.
   r["LocalSecondaryIndexes"] =
       json::array({Index("gx1", {Key("a", "HASH"), Key("c", "RANGE")}, All())});
   r["GlobalSecondaryIndexes"] = json::array({Index("gx1", json::array({Key("c", "HASH")}), All())});
-  db.ExpectError("CreateTable", r, kV, std::string(kInvalid) + "Duplicate index name: gx1");
+  db.ExpectError("CreateTable", r, kValidationException,
+                 std::string(kInvalid) + "Duplicate index name: gx1");
   // Without indexes, extra definitions keep the table-only message.
   r = Base();
-  db.ExpectError("CreateTable", r, kV,
+  db.ExpectError("CreateTable", r, kValidationException,
                  std::string(kInvalid) +
                      "Number of attributes in KeySchema does not exactly match number of "
                      "attributes defined in AttributeDefinitions");

@@ -18,8 +18,6 @@ namespace pd {
 namespace testing {
 namespace {
 
-constexpr char kV[] = "ValidationException";
-
 void CreateIndexedTable(TestDb& db) {
   db.Ok("CreateTable", json::parse(R"({"TableName":"Tbl","BillingMode":"PAY_PER_REQUEST",
     "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},
@@ -148,30 +146,30 @@ TEST_CASE("Index key attributes of the wrong type or empty are rejected on every
       "Actual: N IndexName: byGroup";
   json bad = Item("p", 1);
   bad["g"] = N("1");
-  db.ExpectError("PutItem", {{"TableName", "Tbl"}, {"Item", bad}}, kV, mismatch);
+  db.ExpectError("PutItem", {{"TableName", "Tbl"}, {"Item", bad}}, kValidationException, mismatch);
   // Validation comes before the condition.
   db.ExpectError(
       "PutItem",
-      {{"TableName", "Tbl"}, {"Item", bad}, {"ConditionExpression", "attribute_exists(pk)"}}, kV,
-      mismatch);
+      {{"TableName", "Tbl"}, {"Item", bad}, {"ConditionExpression", "attribute_exists(pk)"}},
+      kValidationException, mismatch);
   db.ExpectError("UpdateItem",
                  {{"TableName", "Tbl"},
                   {"Key", Item("p", 1)},
                   {"UpdateExpression", "SET g = :n"},
                   {"ExpressionAttributeValues", {{":n", N("1")}}}},
-                 kV, mismatch);
+                 kValidationException, mismatch);
   json good = Item("p", 2);
   good["g"] = S("ok");
   db.ExpectError(
       "BatchWriteItem",
       {{"RequestItems",
         {{"Tbl", {{{"PutRequest", {{"Item", good}}}}, {{"PutRequest", {{"Item", bad}}}}}}}}},
-      kV, mismatch);
+      kValidationException, mismatch);
   db.ExpectError("TransactWriteItems",
                  {{"TransactItems",
                    {{{"Put", {{"TableName", "Tbl"}, {"Item", good}}}},
                     {{"Put", {{"TableName", "Tbl"}, {"Item", bad}}}}}}},
-                 kV, mismatch);
+                 kValidationException, mismatch);
   json r =
       db.Exec("TransactWriteItems", {{"TransactItems",
                                       {{{"Put", {{"TableName", "Tbl"}, {"Item", good}}}},
@@ -187,14 +185,14 @@ TEST_CASE("Index key attributes of the wrong type or empty are rejected on every
         "Actual: S IndexName: byLocal");
   json empty = Item("p", 1);
   empty["g"] = S("");
-  db.ExpectError("PutItem", {{"TableName", "Tbl"}, {"Item", empty}}, kV,
+  db.ExpectError("PutItem", {{"TableName", "Tbl"}, {"Item", empty}}, kValidationException,
                  "One or more parameter values are not valid. A value specified for a secondary "
                  "index key is not supported. The AttributeValue for a key attribute cannot "
                  "contain an empty string value. IndexName: byGroup, IndexKey: g");
   json big = Item("p", 1);
   big["r"] = N("1");
   big["g"] = S(std::string(2049, 'x'));
-  db.ExpectError("PutItem", {{"TableName", "Tbl"}, {"Item", big}}, kV,
+  db.ExpectError("PutItem", {{"TableName", "Tbl"}, {"Item", big}}, kValidationException,
                  "One or more parameter values were invalid: Size of hashkey has exceeded the "
                  "maximum size limit of2048 bytes");
   CHECK(!db.engine().has_pending_commit());  // nothing changed
@@ -206,18 +204,21 @@ TEST_CASE("Index key attributes of the wrong type or empty are rejected on every
 TEST_CASE("Query on an index: errors in DynamoDB's order") {
   TestDb db;
   CreateIndexedTable(db);
-  db.ExpectError("Query", QueryG("nope", "x"), kV,
+  db.ExpectError("Query", QueryG("nope", "x"), kValidationException,
                  "The table does not have the specified index: nope");
-  db.ExpectError("Query", QueryG("byGroup", "x", {{"ConsistentRead", true}}), kV,
+  db.ExpectError("Query", QueryG("byGroup", "x", {{"ConsistentRead", true}}), kValidationException,
                  "Consistent reads are not supported on global secondary indexes");
-  db.ExpectError("Query", QueryG("byGroup", "x", {{"Select", "ALL_ATTRIBUTES"}}), kV,
+  db.ExpectError("Query", QueryG("byGroup", "x", {{"Select", "ALL_ATTRIBUTES"}}),
+                 kValidationException,
                  "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not "
                  "supported for global secondary index byGroup because its projection type is "
                  "not ALL");
-  db.ExpectError("Query", QueryG("byGroup", "x", {{"ProjectionExpression", "pk, zz, g, yy"}}), kV,
+  db.ExpectError("Query", QueryG("byGroup", "x", {{"ProjectionExpression", "pk, zz, g, yy"}}),
+                 kValidationException,
                  "One or more parameter values were invalid: Global secondary index byGroup does "
                  "not project [zz, yy]");
-  db.ExpectError("Query", QueryG("byGroup", "x", {{"FilterExpression", "r = :g"}}), kV,
+  db.ExpectError("Query", QueryG("byGroup", "x", {{"FilterExpression", "r = :g"}}),
+                 kValidationException,
                  "Filter Expression can only contain non-primary key attributes: Primary key "
                  "attribute: r");
   db.ExpectError("Query",
@@ -225,23 +226,24 @@ TEST_CASE("Query on an index: errors in DynamoDB's order") {
                   {"IndexName", "byGroup"},
                   {"KeyConditionExpression", "pk = :g"},
                   {"ExpressionAttributeValues", {{":g", S("x")}}}},
-                 kV, "Query condition missed key schema element: g");
+                 kValidationException, "Query condition missed key schema element: g");
   db.ExpectError("Query",
                  QueryG("byAll", "x",
                         {{"KeyConditionExpression", "g = :g AND sk = :s"},
                          {"ExpressionAttributeValues", {{":g", S("x")}, {":s", N("1")}}}}),
-                 kV, "Query key condition not supported");
+                 kValidationException, "Query key condition not supported");
   // ExclusiveStartKey: table keys plus index keys.
-  db.ExpectError("Query", QueryG("byGroup", "x", {{"ExclusiveStartKey", Item("p", 1)}}), kV,
-                 "The provided starting key is invalid");
+  db.ExpectError("Query", QueryG("byGroup", "x", {{"ExclusiveStartKey", Item("p", 1)}}),
+                 kValidationException, "The provided starting key is invalid");
   json start = Item("p", 1);
   start["g"] = S("x");
   start["r"] = S("wrong");
-  db.ExpectError("Query", QueryG("byGroup", "x", {{"ExclusiveStartKey", start}}), kV,
-                 "The provided key element does not match the schema");
+  db.ExpectError("Query", QueryG("byGroup", "x", {{"ExclusiveStartKey", start}}),
+                 kValidationException, "The provided key element does not match the schema");
   start["r"] = N("1");
   start["g"] = S("extra");
-  db.ExpectError("Query", QueryG("byGroup", "x", {{"ExclusiveStartKey", start}}), kV,
+  db.ExpectError("Query", QueryG("byGroup", "x", {{"ExclusiveStartKey", start}}),
+                 kValidationException,
                  "The provided starting key is outside query boundaries based on provided "
                  "conditions");
   // ConsistentRead on an LSI is allowed.
@@ -364,18 +366,20 @@ TEST_CASE("Scan on an index: every entry once, segments, start keys") {
     }
     CHECK(seen == std::multiset<std::string>(expected.begin(), expected.end()));
   }
-  db.ExpectError("Scan", {{"TableName", "Tbl"}, {"IndexName", "nope"}}, kV,
+  db.ExpectError("Scan", {{"TableName", "Tbl"}, {"IndexName", "nope"}}, kValidationException,
                  "The table does not have the specified index: nope");
   db.ExpectError("Scan",
                  {{"TableName", "Tbl"}, {"IndexName", "nope"}, {"ExclusiveStartKey", Item("a", 1)}},
-                 kV, "The provided starting key is invalid");
+                 kValidationException, "The provided starting key is invalid");
   db.ExpectError(
       "Scan", {{"TableName", "Tbl"}, {"IndexName", "byGroup"}, {"ExclusiveStartKey", Item("a", 1)}},
-      kV, "The provided starting key is invalid");
+      kValidationException, "The provided starting key is invalid");
   db.ExpectError("Scan", {{"TableName", "Tbl"}, {"IndexName", "byAll"}, {"ConsistentRead", true}},
-                 kV, "Consistent reads are not supported on global secondary indexes");
+                 kValidationException,
+                 "Consistent reads are not supported on global secondary indexes");
   db.ExpectError("Scan",
-                 {{"TableName", "Tbl"}, {"IndexName", "byGroup"}, {"Select", "ALL_ATTRIBUTES"}}, kV,
+                 {{"TableName", "Tbl"}, {"IndexName", "byGroup"}, {"Select", "ALL_ATTRIBUTES"}},
+                 kValidationException,
                  "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not "
                  "supported for global secondary index byGroup because its projection type is "
                  "not ALL");

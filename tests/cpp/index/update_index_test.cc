@@ -11,8 +11,6 @@ namespace pd {
 namespace testing {
 namespace {
 
-constexpr char kV[] = "ValidationException";
-
 json CreateGsi(const char* name, const char* attr, const char* type, json projection) {
   json definition = {{"AttributeName", attr}, {"AttributeType", type}};
   json key = {{"AttributeName", attr}, {"KeyType", "HASH"}};
@@ -58,7 +56,8 @@ TEST_CASE("UpdateTable creates a GSI over existing items, then deletes it") {
   // New writes are maintained; a wrong type is now rejected.
   db.Put("Tbl", {{"pk", S("new")}, {"c", S("c0")}});
   CHECK(db.Ok("Query", q)["Count"] == 6);
-  db.ExpectError("PutItem", {{"TableName", "Tbl"}, {"Item", {{"pk", S("x")}, {"c", N("1")}}}}, kV,
+  db.ExpectError("PutItem", {{"TableName", "Tbl"}, {"Item", {{"pk", S("x")}, {"c", N("1")}}}},
+                 kValidationException,
                  "One or more parameter values were invalid: Type mismatch for Index Key c "
                  "Expected: S Actual: N IndexName: byC");
   // The violating item can still be rewritten and deleted.
@@ -66,10 +65,11 @@ TEST_CASE("UpdateTable creates a GSI over existing items, then deletes it") {
   CHECK(db.CheckText() == "OK");
 
   db.ExpectError("UpdateTable",
-                 CreateGsi("byC", "c", "S", json::object({{"ProjectionType", "ALL"}})), kV,
-                 "Attempting to create an index which already exists");
+                 CreateGsi("byC", "c", "S", json::object({{"ProjectionType", "ALL"}})),
+                 kValidationException, "Attempting to create an index which already exists");
   db.ExpectError("UpdateTable",
-                 CreateGsi("byC2", "c", "N", json::object({{"ProjectionType", "ALL"}})), kV,
+                 CreateGsi("byC2", "c", "N", json::object({{"ProjectionType", "ALL"}})),
+                 kValidationException,
                  "One or more parameter values were invalid: AttributeDefinitions for c conflicts "
                  "with its existing definition");
   json two = CreateGsi("byV", "v", "N", json::object({{"ProjectionType", "KEYS_ONLY"}}));
@@ -79,7 +79,7 @@ TEST_CASE("UpdateTable creates a GSI over existing items, then deletes it") {
                  "simultaneously per table");
   json missing_def = CreateGsi("byV", "v", "N", json::object({{"ProjectionType", "KEYS_ONLY"}}));
   missing_def["AttributeDefinitions"] = json::array();
-  db.ExpectError("UpdateTable", missing_def, kV,
+  db.ExpectError("UpdateTable", missing_def, kValidationException,
                  "One or more parameter values were invalid: Some index key attributes are not "
                  "defined in AttributeDefinitions. Keys: [v], AttributeDefinitions: []");
   db.ExpectError("UpdateTable",
@@ -88,7 +88,7 @@ TEST_CASE("UpdateTable creates a GSI over existing items, then deletes it") {
                    Updates("Update", {{"IndexName", "byC"},
                                       {"ProvisionedThroughput",
                                        {{"ReadCapacityUnits", 2}, {"WriteCapacityUnits", 2}}}})}},
-                 kV,
+                 kValidationException,
                  "One or more parameter values were invalid: The only Updates for index: byC when "
                  "TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, "
                  "WarmThroughput");
@@ -98,7 +98,8 @@ TEST_CASE("UpdateTable creates a GSI over existing items, then deletes it") {
              {"GlobalSecondaryIndexUpdates", Updates("Delete", {{"IndexName", "byC"}})}});
   CHECK(!r["TableDescription"].contains("GlobalSecondaryIndexes"));
   CHECK(r["TableDescription"]["AttributeDefinitions"].size() == 1);
-  db.ExpectError("Query", q, kV, "The table does not have the specified index: byC");
+  db.ExpectError("Query", q, kValidationException,
+                 "The table does not have the specified index: byC");
   CHECK(db.CheckText() == "OK");
   CHECK(db.engine().page_count() <= pages_before + 2);  // the index's pages were freed
 }
@@ -122,11 +123,11 @@ TEST_CASE("UpdateTable index throughput under PROVISIONED and billing switches")
          ["ReadCapacityUnits"] == 7);
   json missing = update;
   missing["GlobalSecondaryIndexUpdates"][0]["Update"]["IndexName"] = "nope";
-  db.ExpectError("UpdateTable", missing, kV,
+  db.ExpectError("UpdateTable", missing, kValidationException,
                  "This operation cannot be performed with given input values. Please contact "
                  "DynamoDB service team for more info: Action Blocked: IndexUpdate");
   json create = CreateGsi("byD", "d", "N", json::object({{"ProjectionType", "KEYS_ONLY"}}));
-  db.ExpectError("UpdateTable", create, kV,
+  db.ExpectError("UpdateTable", create, kValidationException,
                  "One or more parameter values were invalid: ProvisionedThroughput must be "
                  "specified for index: byD");
   r = db.Ok("UpdateTable", {{"TableName", "Tbl"}, {"BillingMode", "PAY_PER_REQUEST"}});
@@ -136,7 +137,7 @@ TEST_CASE("UpdateTable index throughput under PROVISIONED and billing switches")
                  {{"TableName", "Tbl"},
                   {"BillingMode", "PROVISIONED"},
                   {"ProvisionedThroughput", {{"ReadCapacityUnits", 1}, {"WriteCapacityUnits", 1}}}},
-                 kV,
+                 kValidationException,
                  "One or more parameter values were invalid: ProvisionedThroughput must be "
                  "specified for index: byC");
   json back = update;

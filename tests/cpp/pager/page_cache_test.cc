@@ -15,18 +15,15 @@
 
 #include "pager/page.h"
 #include "pager/pager.h"
+#include "pager_test_util.h"
 #include "support/require_ok.h"
 
 namespace pd {
 namespace {
 
-constexpr uint32_t kPageSize = 4096;
+constexpr uint32_t kCachePageSize = 4096;
 
-std::unique_ptr<Pager> NewPager() {
-  Result<std::unique_ptr<Pager>> r = Pager::Create(kPageSize);
-  REQUIRE(r.ok());
-  return std::move(r.value());
-}
+using test::NewPager;
 
 // The ids of the PageFault `f` throws (empty if it throws none).
 template <typename F>
@@ -45,7 +42,7 @@ struct Backing {
   std::map<uint32_t, std::string> images;
   std::function<void(uint32_t, const uint8_t*)> Sink() {
     return [this](uint32_t id, const uint8_t* p) {
-      images.emplace(id, std::string(reinterpret_cast<const char*>(p), kPageSize));
+      images.emplace(id, std::string(reinterpret_cast<const char*>(p), kCachePageSize));
     };
   }
   // Runs f in an execute bracket until it completes without a fault.
@@ -71,7 +68,8 @@ struct Backing {
         ++faults;
         REQUIRE(!pager->resident(id));
         auto it = images.find(id);
-        const std::string image = it == images.end() ? std::string(kPageSize, '\0') : it->second;
+        const std::string image =
+            it == images.end() ? std::string(kCachePageSize, '\0') : it->second;
         PD_REQUIRE_OK(pager->InstallPage(id, image));
       }
     }
@@ -82,7 +80,7 @@ struct Backing {
 // committed and durable.
 std::unique_ptr<Pager> Filled(uint32_t n, bool paged) {
   auto pager = NewPager();
-  if (paged) pager->set_cache_bytes(kPageSize);
+  if (paged) pager->set_cache_bytes(kCachePageSize);
   for (uint32_t i = 1; i <= n; ++i) {
     Result<uint32_t> id = pager->Allocate(PageType::kOverflow);
     REQUIRE(id.ok());
@@ -132,8 +130,8 @@ TEST_CASE("page cache: eviction never drops a pinned page") {
   CHECK(pager->resident(*interior));
   for (uint32_t id = 3; id <= 6; ++id) CHECK(!pager->resident(id));
   CacheStats stats = pager->cache_stats();
-  CHECK(stats.resident_bytes == 4 * kPageSize);
-  CHECK(stats.pinned_bytes == 4 * kPageSize);
+  CHECK(stats.resident_bytes == 4 * kCachePageSize);
+  CHECK(stats.pinned_bytes == 4 * kCachePageSize);
   pager->MarkDurable(in_flight.lsn);
   pager->MarkDurable(pager->TakeCommit().lsn);
   pager->Evict(true);
@@ -159,10 +157,10 @@ TEST_CASE("page cache: pages no source holds yet are pinned until records are re
   PD_REQUIRE_OK(loaded.status());
   PD_REQUIRE_OK(model.status());
   Pager& p = **loaded;
-  p.set_cache_bytes(kPageSize);
+  p.set_cache_bytes(kCachePageSize);
   const uint64_t at = p.lsn();
   CHECK(p.Evict(true) == 0);
-  CHECK(p.cache_stats().pinned_bytes == 21 * kPageSize);
+  CHECK(p.cache_stats().pinned_bytes == 21 * kCachePageSize);
   // Changes after the load: the retained records hold them, but the pages
   // they apply to are still on no source; a page grown since is evictable
   // (its record creates it).
@@ -185,13 +183,13 @@ TEST_CASE("page cache: pages no source holds yet are pinned until records are re
   p.ReleaseRecordsThrough(at);
   CHECK(p.cache_stats().retained_record_bytes > 0);
   CHECK(p.Evict(true, source.Sink()) == 20);
-  CHECK(p.cache_stats().resident_bytes == kPageSize);
+  CHECK(p.cache_stats().resident_bytes == kCachePageSize);
   std::vector<std::string> back;
   CHECK(source.Run(&p, [&] { back = p.SnapshotImages(); }) == 21);
   CHECK(back == (*model)->SnapshotImages());
   // Paging turned on after commits whose records were not kept: the same.
   auto late = Filled(4, false);
-  late->set_cache_bytes(kPageSize);
+  late->set_cache_bytes(kCachePageSize);
   CHECK(late->Evict(true) == 0);
   late->ReleaseRecordsThrough(late->lsn());
   CHECK(late->Evict(true) == 4);
@@ -199,11 +197,11 @@ TEST_CASE("page cache: pages no source holds yet are pinned until records are re
 
 TEST_CASE("page cache: least recently used pages go first, down to the budget") {
   auto pager = Filled(8, true);
-  pager->set_cache_bytes(4 * kPageSize);
+  pager->set_cache_bytes(4 * kCachePageSize);
   for (uint32_t id : {5, 1, 7, 2, 3, 4, 6, 8}) pager->Get(id);
   pager->Evict();
   // 9 resident (meta + 8) > 4 pages: evicted down to 7/8 of the budget, oldest use first.
-  CHECK(pager->cache_stats().resident_bytes <= 4 * kPageSize);
+  CHECK(pager->cache_stats().resident_bytes <= 4 * kCachePageSize);
   CHECK(!pager->resident(5));
   CHECK(!pager->resident(1));
   CHECK(pager->resident(8));
@@ -229,7 +227,7 @@ TEST_CASE("page cache: InstallPage rejects bad images and replays retained recor
   CHECK(!pager->resident(3));
   // An image newer than the database.
   std::string newer = good;
-  page::Seal(reinterpret_cast<uint8_t*>(&newer[0]), kPageSize, 2, pager->lsn() + 1);
+  page::Seal(reinterpret_cast<uint8_t*>(&newer[0]), kCachePageSize, 2, pager->lsn() + 1);
   CHECK(pager->InstallPage(2, newer).IsCorruption());
   // Change page 2 twice (durable), evict it: the old image + the records rebuild it.
   PD_REQUIRE_OK(pager->InstallPage(2, good));
@@ -249,7 +247,7 @@ TEST_CASE("page cache: InstallPage rejects bad images and replays retained recor
   s = pager->InstallPage(2, good);
   CHECK(s.IsCorruption());
   CHECK(s.message().find("after replay, expected") != std::string::npos);
-  s = pager->InstallPage(2, std::string(kPageSize, '\0'));  // no record creates it now
+  s = pager->InstallPage(2, std::string(kCachePageSize, '\0'));  // no record creates it now
   CHECK(s.IsCorruption());
   CHECK(s.message().find("no retained record") != std::string::npos);
   CHECK(!pager->resident(2));
@@ -311,7 +309,7 @@ TEST_CASE("page cache: lazy open from the meta page and records") {
     CHECK(!p.resident(id));
     // Pages past the checkpoint's page count come from the records alone.
     const std::string image =
-        id < checkpoint.size() ? checkpoint[id] : std::string(kPageSize, '\0');
+        id < checkpoint.size() ? checkpoint[id] : std::string(kCachePageSize, '\0');
     PD_REQUIRE_OK(p.InstallPage(id, image));
   }
   CHECK(p.SnapshotImages() == want);
@@ -322,7 +320,7 @@ TEST_CASE("page cache: lazy open from the meta page and records") {
   CHECK((*mixed)->lsn() == pager->lsn());
   for (uint32_t id = 1; id < (*mixed)->page_count(); ++id) {
     const std::string image =
-        id < checkpoint.size() ? checkpoint[id] : std::string(kPageSize, '\0');
+        id < checkpoint.size() ? checkpoint[id] : std::string(kCachePageSize, '\0');
     PD_REQUIRE_OK((*mixed)->InstallPage(id, image));
   }
   CHECK((*mixed)->SnapshotImages() == want);
@@ -357,7 +355,7 @@ void RandomStep(Pager* pager, std::mt19937* rng) {
       PageType t = page::Type(pager->Get(id));
       if (t != PageType::kOverflow && t != PageType::kBtreeInterior) break;
       uint8_t* p = pager->GetMutable(id);
-      p[64 + (*rng)() % (kPageSize - 64)] = static_cast<uint8_t>(sum + (*rng)());
+      p[64 + (*rng)() % (kCachePageSize - 64)] = static_cast<uint8_t>(sum + (*rng)());
       break;
     }
   }
@@ -369,7 +367,7 @@ TEST_CASE(
     CAPTURE(seed);
     auto model = NewPager();
     auto paged = NewPager();
-    paged->set_cache_bytes((seed % 3 + 1) * kPageSize);
+    paged->set_cache_bytes((seed % 3 + 1) * kCachePageSize);
     Backing backing;
     std::mt19937 rng(seed), model_rng(seed);
     int faults = 0;

@@ -50,6 +50,9 @@ inline std::string ErrorMessage(const json& response) {
 // Default test clock: 2024-01-02T03:04:05.678Z.
 constexpr int64_t kTestNowMs = 1704164645678;
 
+// The exception name most error tests expect.
+constexpr char kValidationException[] = "ValidationException";
+
 class TestDb {
  public:
   TestDb() : engine_(Engine::Create().value()) {
