@@ -116,7 +116,7 @@ Status BTree::Get(std::string_view key, std::string* value) const {
   return btree::ReadValue(*pager_, cell, value);
 }
 
-Status BTree::Put(std::string_view key, std::string_view value) {
+Status BTree::Put(std::string_view key, std::string_view value, uint32_t run) {
   Status s = CheckKey(key);
   if (!s.ok()) return s;
   if (value.size() > btree::kMaxValueSize) {
@@ -175,7 +175,7 @@ Status BTree::Put(std::string_view key, std::string_view value) {
     std::string cell(size, '\0');
     btree::EncodeLeafCell(reinterpret_cast<uint8_t*>(&cell[0]), key, value, overflow, ps);
     s = btree::InsertWithSplit(pager_, &path, d, idx, reinterpret_cast<const uint8_t*>(cell.data()),
-                               size);
+                               size, run);
     if (!s.ok()) return s;
   }
   if (old_overflow != 0) return btree::FreeOverflow(pager_, old_overflow, old_overflow_bytes);

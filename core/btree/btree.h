@@ -74,7 +74,16 @@ class BTree {
   Status Get(std::string_view key, std::string* value) const;
 
   // Inserts key -> value, replacing any existing value.
-  Status Put(std::string_view key, std::string_view value);
+  //
+  // `run`: the first `run` bytes of a key name its run, a group of keys that
+  // grows at its ends (a partition whose sort keys ascend or descend); keys
+  // whose first `run` bytes differ are in different runs. A full leaf splits
+  // at the run boundary nearest its middle and, inside one run, after an
+  // append at the run's end (or before a prepend at its start) keeps the old
+  // leaf full, so that runs growing in the middle of the tree fill their
+  // pages. 0: the whole tree is one run (only appends at the tree's ends
+  // split unevenly). It affects the tree's shape only, never its contents.
+  Status Put(std::string_view key, std::string_view value, uint32_t run = 0);
 
   // Removes key; NotFound (and no change) if it is absent.
   Status Delete(std::string_view key);

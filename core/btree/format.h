@@ -40,10 +40,16 @@
 //   overflow page, and sizes the local part so that every overflow page of
 //   the chain is full (SQLite's rule).
 //
-//   Insertion splits a full node in two by bytes (appending at the right edge
-//   of a rightmost leaf leaves the old node full instead, for ascending
-//   loads) and inserts the separator into the parent, splitting upwards as
-//   needed. Deletion rebalances a node whose used bytes drop below a third of
+//   Insertion splits a full node in two and inserts the separator into the
+//   parent, splitting upwards as needed. Interior nodes split evenly by
+//   bytes. A leaf splits where its keys' runs say (BTree::Put's `run`: the
+//   first `run` bytes of a key name its run, for table keys the partition
+//   hash): at the boundary between two runs nearest its middle, since each
+//   run grows at its ends; inside one run, an insert past the run's last
+//   key (or before its first) at the leaf's edge leaves the old leaf full
+//   and starts a new one (ascending or descending loads, also in the middle
+//   of the tree); otherwise evenly by bytes. The rule shapes the tree only:
+//   nothing of it is stored, and any split point keeps the invariants. Deletion rebalances a node whose used bytes drop below a third of
 //   its capacity: with an adjacent sibling it merges when both fit in one
 //   page (the emptied page goes back to the pager's free list) and otherwise
 //   redistributes the cells evenly and replaces the separator, which may in

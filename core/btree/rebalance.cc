@@ -4,7 +4,9 @@
 // Page pointers do not survive Pager::Allocate / Free, so every function here
 // first allocates what it needs, then fetches pointers and writes, and frees
 // pages last.
+#include <algorithm>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "btree/overflow.h"
@@ -23,32 +25,106 @@ Status ListCell(const CellList& cells, uint32_t i, bool leaf, uint32_t page_size
   return Status::OK();
 }
 
-// Chooses where to divide `cells` between two nodes of capacity `cap`, the
-// most even split by bytes among those where both halves fit.
+// The most even split of `cells` by bytes between two nodes of capacity
+// `cap`, among those where both halves fit (and, given `at`, at[k] is set);
+// false if there is none.
 //   leaf:     left = [0, k), right = [k, m), k in [1, m - 1]
 //   interior: left = [0, k), cell k moves up, right = [k + 1, m),
 //             k in [1, m - 2] (both halves keep at least one cell)
-Status ChooseSplit(const CellList& cells, bool leaf, uint32_t cap, uint32_t* split) {
+bool EvenSplit(const CellList& cells, bool leaf, uint32_t cap, const std::vector<bool>* at,
+               uint32_t* split) {
   const uint32_t m = cells.size();
-  const uint32_t lo = 1;
-  const uint32_t hi = leaf ? m - 1 : m - 2;  // inclusive
   bool found = false;
   uint64_t best = 0;
-  if (m >= (leaf ? 2u : 3u)) {
-    for (uint32_t k = lo; k <= hi; ++k) {
-      uint32_t left = cells.NodeBytes(0, k);
-      uint32_t right = cells.NodeBytes(leaf ? k : k + 1, m);
-      if (left > cap || right > cap) continue;
-      uint64_t diff = left > right ? left - right : right - left;
-      if (!found || diff < best) {
-        found = true;
-        best = diff;
-        *split = k;
-      }
+  for (uint32_t k = 1; k + (leaf ? 0 : 1) < m; ++k) {
+    if (at != nullptr && !(*at)[k]) continue;
+    uint32_t left = cells.NodeBytes(0, k);
+    uint32_t right = cells.NodeBytes(leaf ? k : k + 1, m);
+    if (left > cap || right > cap) continue;
+    uint64_t diff = left > right ? left - right : right - left;
+    if (!found || diff < best) {
+      found = true;
+      best = diff;
+      *split = k;
     }
   }
-  if (!found) return Status::Corruption("btree: cells cannot be divided between two nodes");
+  return found;
+}
+
+Status ChooseSplit(const CellList& cells, bool leaf, uint32_t cap, uint32_t* split) {
+  if (EvenSplit(cells, leaf, cap, nullptr, split)) return Status::OK();
+  return Status::Corruption("btree: cells cannot be divided between two nodes");
+}
+
+// Whether the keys beyond the leaf path->e[d] on one side (upper: after it)
+// may belong to the run `p`, judged by the nearest separator s of an
+// ancestor on that side; false at that edge of the tree. Keys after s are
+// >= s, so they can start with p only if s does; keys before s are < s, so
+// only if s starts with p and is longer (no key of p is below p itself).
+Status RunGoesOn(const Pager& pager, const Path& path, int d, bool upper, std::string_view p,
+                 bool* more) {
+  *more = false;
+  for (int a = d - 1; a >= 0; --a) {
+    NodeView node(nullptr, 0);
+    Status s = LoadNode(pager, path.e[a].page, -1, &node);
+    if (!s.ok()) return s;
+    const uint32_t pos = path.e[a].index;
+    if (upper ? pos == node.count() : pos == 0) continue;
+    Cell cell;
+    if (!node.GetCell(upper ? pos : pos - 1, &cell)) {
+      return PageCorruption(path.e[a].page, "bad separator cell");
+    }
+    std::string sep;
+    s = ReadKey(pager, cell, &sep);
+    if (!s.ok()) return s;
+    *more = sep.compare(0, p.size(), p) == 0 && (upper || sep.size() > p.size());
+    return Status::OK();
+  }
   return Status::OK();
+}
+
+// Where the full leaf path->e[d] divides `cells` (its cells with the new one
+// at idx). The first `run` bytes of a key name its run (btree/btree.h: Put):
+// runs grow at their ends, so the leaf splits at the boundary between two
+// runs nearest its middle, which leaves a run's end in each half. A leaf
+// inside one run splits at the new key when that key extends the run at the
+// leaf's edge (ascending or descending appends: the old node stays full),
+// and evenly otherwise.
+Status ChooseLeafSplit(const Pager& pager, const Path& path, int d, const CellList& cells,
+                       uint32_t idx, uint32_t run, uint32_t* k) {
+  const uint32_t m = cells.size();
+  const uint32_t ps = pager.page_size();
+  std::vector<bool> at(m, false);
+  bool any = false;
+  std::string_view prev, p;
+  for (uint32_t i = 0; i < m; ++i) {
+    Cell cell;
+    Status s = ListCell(cells, i, true, ps, &cell);
+    if (!s.ok()) return s;
+    std::string_view key = cell.local_key();
+    if (i == idx) p = key.substr(0, run);
+    // Only local key bytes are compared: a long key may hide a boundary.
+    size_t n = std::min<size_t>(run, std::min(prev.size(), key.size()));
+    at[i] = i > 0 && prev.substr(0, n) != key.substr(0, n);
+    any = any || at[i];
+    prev = key;
+  }
+  if (any && EvenSplit(cells, true, NodeCapacity(ps), &at, k)) return Status::OK();
+  bool more = true;
+  Status s;
+  if (idx == m - 1) s = RunGoesOn(pager, path, d, true, p, &more);
+  if (s.ok() && !more) {
+    *k = m - 1;
+    return Status::OK();
+  }
+  more = true;
+  if (s.ok() && idx == 0) s = RunGoesOn(pager, path, d, false, p, &more);
+  if (s.ok() && !more) {
+    *k = 1;
+    return Status::OK();
+  }
+  if (!s.ok()) return s;
+  return ChooseSplit(cells, true, NodeCapacity(ps), k);
 }
 
 // The separator between leaf cells k-1 and k of `cells`.
@@ -70,20 +146,13 @@ Status LeafSeparator(const Pager& pager, const CellList& cells, uint32_t k, std:
 uint32_t CellChild(const CellList& cells, uint32_t i) { return DecodeFixed32(cells.cell(i)); }
 
 // Splits the root, whose cells (with the new one already inserted) are
-// `cells`, into two new children; the root page becomes their parent.
-Status SplitRoot(Pager* pager, uint32_t root, uint32_t level, const CellList& cells,
-                 uint32_t right, bool append) {
+// `cells`, into two new children at k; the root page becomes their parent.
+Status SplitRoot(Pager* pager, uint32_t root, uint32_t level, const CellList& cells, uint32_t right,
+                 uint32_t k) {
   const uint32_t ps = pager->page_size();
   const bool leaf = level == 0;
   if (level + 1 >= static_cast<uint32_t>(kMaxDepth)) {
     return Status::OutOfSpace("btree: tree depth limit reached");
-  }
-  uint32_t k;
-  if (leaf && append) {
-    k = cells.size() - 1;
-  } else {
-    Status s = ChooseSplit(cells, leaf, NodeCapacity(ps), &k);
-    if (!s.ok()) return s;
   }
   Result<uint32_t> p = pager->Allocate(leaf ? PageType::kBtreeLeaf : PageType::kBtreeInterior);
   if (!p.ok()) return p.status();
@@ -159,7 +228,7 @@ Status MakeInteriorCell(Pager* pager, uint32_t child, std::string_view key, std:
 }
 
 Status InsertWithSplit(Pager* pager, Path* path, int d, uint32_t idx, const uint8_t* cell,
-                       uint32_t size) {
+                       uint32_t size, uint32_t run) {
   const uint32_t ps = pager->page_size();
   std::string carried;  // the cell to insert one level up, when this one splits
   for (;;) {
@@ -183,24 +252,12 @@ Status InsertWithSplit(Pager* pager, Path* path, int d, uint32_t idx, const uint
     if (!s.ok()) return s;
     cells.Insert(idx, cell, size);
     const uint32_t m = cells.size();
-    // Appending past the last key of the rightmost leaf (ascending loads):
-    // keep the old node full and start a new one.
-    bool append = leaf && idx == m - 1;
-    for (int a = d - 1; append && a >= 0; --a) {
-      NodeView anc(nullptr, 0);
-      s = LoadNode(*pager, path->e[a].page, -1, &anc);
-      if (!s.ok()) return s;
-      append = path->e[a].index == anc.count();
-    }
-    if (d == 0) return SplitRoot(pager, id, level, cells, right, append);
-
     uint32_t k;
-    if (append) {
-      k = m - 1;
-    } else {
-      s = ChooseSplit(cells, leaf, NodeCapacity(ps), &k);
-      if (!s.ok()) return s;
-    }
+    s = leaf ? ChooseLeafSplit(*pager, *path, d, cells, idx, run, &k)
+             : ChooseSplit(cells, false, NodeCapacity(ps), &k);
+    if (!s.ok()) return s;
+    if (d == 0) return SplitRoot(pager, id, level, cells, right, k);
+
     Result<uint32_t> q = pager->Allocate(leaf ? PageType::kBtreeLeaf : PageType::kBtreeInterior);
     if (!q.ok()) return q.status();
     if (leaf) {
@@ -319,7 +376,7 @@ Status RebalanceAfterDelete(Pager* pager, Path* path, int d) {
     // (left node, key) goes in front of it.
     s = InsertWithSplit(pager, path, d - 1, sep_idx,
                         reinterpret_cast<const uint8_t*>(new_sep.data()),
-                        static_cast<uint32_t>(new_sep.size()));
+                        static_cast<uint32_t>(new_sep.size()), 0);
     if (!s.ok()) return s;
     if (leaf && sep_overflow != 0) {
       s = FreeOverflow(pager, sep_overflow, sep_overflow_bytes);

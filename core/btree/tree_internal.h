@@ -57,10 +57,12 @@ std::string ShortestSeparator(std::string_view a, std::string_view b);
 // Inserts the encoded cell at index idx of node path->e[d] (whose kind the
 // cell matches). If the node is full it splits, and the separator goes into
 // the parent at path->e[d - 1].index, recursively; a full root splits into
-// two new children and stays the root. REQUIRES: for an interior node the
-// child pointers around idx are already what they must be after the insert.
+// two new children and stays the root. A leaf splits where `run` (the length
+// of a key's run prefix, BTree::Put) says; interior nodes evenly by bytes.
+// REQUIRES: for an interior node the child pointers around idx are already
+// what they must be after the insert.
 Status InsertWithSplit(Pager* pager, Path* path, int d, uint32_t idx, const uint8_t* cell,
-                       uint32_t size);
+                       uint32_t size, uint32_t run);
 
 // After a removal from node path->e[d]: merges or redistributes it with a
 // sibling if it is underfull, up the path as needed, and pulls the root's
