@@ -148,7 +148,8 @@ Status UpdateIndexes(Pager* pager, CatalogEntry* entry, const Item* old, const I
       index.size_bytes -= size;
     }
     if (after.entry) {
-      Status s = tree.Put(after.entry->key, after.encoded);
+      // The index partition's hash names the key's run (as in Table::Put).
+      Status s = tree.Put(after.entry->key, after.encoded, kTableKeyHashSize);
       if (!s.ok()) return s;
       index.item_count += 1;
       index.size_bytes += ItemSize(after.entry->value);
@@ -181,7 +182,7 @@ Status BackfillIndex(Pager* pager, CatalogEntry* entry, size_t position) {
   if (!s.ok()) return s;
   BTree tree(pager, entry->index_roots[position]);
   for (const auto& [key, value] : entries) {
-    s = tree.Put(key, value);
+    s = tree.Put(key, value, kTableKeyHashSize);
     if (!s.ok()) return s;
   }
   index.item_count = entries.size();

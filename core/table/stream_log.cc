@@ -334,7 +334,10 @@ Status ChangeLog::Record(const TableDescription& table, const std::optional<Item
     seq = *taken;
     const StoredRecord rec =
         MakeRecord(table, old, new_item, table.stream.view_type, service_deletes_, now);
-    s = BTree(pager_, root()).Put(RecordKey(table.StreamArn(), *seq), EncodeRecord(rec));
+    // Each stream's records are a run (prefix and ARN): it grows at its end.
+    const std::string arn = table.StreamArn();
+    s = BTree(pager_, root())
+            .Put(RecordKey(arn, *seq), EncodeRecord(rec), static_cast<uint32_t>(arn.size() + 2));
     if (!s.ok()) return s;
   }
   if (feed_enabled_) {

@@ -212,7 +212,8 @@ Status Table::Put(const PrimaryKey& key, const Item& item, const std::optional<I
   if (!s.ok()) return s;
   std::string value;
   EncodeItem(item, &value);
-  s = BTree(catalog_->pager(), entry_.root).Put(key.encoded, value);
+  // The partition hash names the key's run: partitions grow at their ends.
+  s = BTree(catalog_->pager(), entry_.root).Put(key.encoded, value, kTableKeyHashSize);
   if (!s.ok()) return s;
   s = RecordItemChange(catalog_, entry_.description, old, &item);
   if (!s.ok()) return s;
