@@ -49,9 +49,10 @@
 //   key (or before its first) at the leaf's edge leaves the old leaf full
 //   and starts a new one (ascending or descending loads, also in the middle
 //   of the tree); otherwise evenly by bytes. The rule shapes the tree only:
-//   nothing of it is stored, and any split point keeps the invariants. Deletion rebalances a node whose used bytes drop below a third of
-//   its capacity: with an adjacent sibling it merges when both fit in one
-//   page (the emptied page goes back to the pager's free list) and otherwise
+//   nothing of it is stored, and any split point keeps the invariants.
+//   Deletion rebalances a node whose used bytes drop below a third of its
+//   capacity: with an adjacent sibling it merges when both fit in one page
+//   (the emptied page goes back to the pager's free list) and otherwise
 //   redistributes the cells evenly and replaces the separator, which may in
 //   turn split the parent. An emptied tree is a single empty root leaf.
 //
