@@ -1,6 +1,7 @@
 #include "api/spec.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -51,6 +52,17 @@ std::optional<bool> BooleanFromText(const std::string& text) {
   return std::nullopt;
 }
 
+// Whether `value` is one of `set` ("A, B, C": the enum as DynamoDB prints it).
+bool InEnumSet(const char* set, const std::string& value) {
+  for (const char* p = set;;) {
+    const char* end = std::strchr(p, ',');
+    const size_t n = end == nullptr ? std::strlen(p) : static_cast<size_t>(end - p);
+    if (value.size() == n && value.compare(0, n, p, n) == 0) return true;
+    if (end == nullptr) return false;
+    p = end + 2;  // ", "
+  }
+}
+
 // Jackson's token name for a scalar JSON value.
 const char* TokenName(const json& v) {
   if (v.is_boolean()) return v.get<bool>() ? "TRUE_VALUE" : "FALSE_VALUE";
@@ -68,10 +80,12 @@ std::string JavaClass(const Param& p) {
     case ParamType::kLong: return "java.lang.Long";
     case ParamType::kBlob: return "java.nio.ByteBuffer";
     case ParamType::kTimestamp: return "java.util.Date";
-    case ParamType::kList: return "java.util.List<" + JavaClass(p.children.at(0)) + ">";
+    case ParamType::kList:
+      return "java.util.List<" + JavaClass(p.element()) + ">";
     case ParamType::kMap:
-      return "java.util.Map<java.lang.String, " + JavaClass(p.children.at(0)) + ">";
-    case ParamType::kStruct: return kModelPackage + p.class_name;
+      return "java.util.Map<java.lang.String, " + JavaClass(p.element()) + ">";
+    case ParamType::kStruct:
+      return std::string(kModelPackage) + p.class_name;
     case ParamType::kAttributeValue: return std::string(kModelPackage) + "AttributeValue";
   }
   return "java.lang.Object";
@@ -89,14 +103,17 @@ const char* ScalarTypeName(ParamType t) {
 }
 
 // The members of an AttributeValue, in the order DynamoDB checks them.
-const Param& AttributeValueStruct() {
-  static const Param* const kSpec = new Param(Struct(
-      "", "AttributeValue",
-      {String("S"), Blob("B"), String("N"), Boolean("BOOL"), Boolean("NULL"),
-       List("BS", Blob()), List("NS", String()), List("SS", String()),
-       List("L", AttributeValueParam()), Map("M", AttributeValueParam())}));
-  return *kSpec;
-}
+constexpr Param kAttributeValueMembers[] = {String("S"),
+                                            Blob("B"),
+                                            String("N"),
+                                            Boolean("BOOL"),
+                                            Boolean("NULL"),
+                                            List("BS", kBlobValue),
+                                            List("NS", kStringValue),
+                                            List("SS", kStringValue),
+                                            List("L", kAttributeValueValue),
+                                            Map("M", kAttributeValueValue)};
+constexpr Param kAttributeValueStruct = Struct("", "AttributeValue", kAttributeValueMembers);
 
 // Integral value of a JSON number for Integer/Long: fractions truncated
 // down, out-of-range values clamped to int64.
@@ -123,7 +140,7 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
 std::optional<DdbError> NormalizeStructMembers(const Param& spec, const json& in, int depth,
                                                json* out) {
   *out = json::object();
-  for (const Param& member : spec.children) {
+  for (const Param& member : spec) {
     auto it = in.find(member.name);
     if (it == in.end() || it->is_null()) continue;
     json value;
@@ -146,7 +163,7 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
         return DdbError::Serialization("Unrecognized collection type class " + JavaClass(spec));
       }
       if (in.is_object()) return DdbError::Serialization(kStartOfStructure);
-      const std::string type_name = ScalarTypeName(spec.type);
+      const char* type_name = ScalarTypeName(spec.type);  // for the messages
       if (spec.type == ParamType::kString) {
         if (!in.is_string()) {
           return DdbError::Serialization(std::string(TokenName(in)) +
@@ -197,7 +214,7 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
         json value;  // null elements stay null; phase 2 reports them
         if (!element.is_null()) {
           PD_RETURN_IF_DDB_ERROR(
-              Normalize(spec.children.at(0), element, Position::kValue, depth, &value));
+              Normalize(spec.element(), element, Position::kValue, depth, &value));
         }
         out->push_back(std::move(value));
       }
@@ -205,8 +222,9 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
     }
     case ParamType::kMap: {
       if (in.is_array()) {
-        return DdbError::Serialization("Unrecognized collection type java.util.Map<java.lang.String, " +
-                                       JavaClass(spec.children.at(0)) + ">");
+        return DdbError::Serialization(
+            "Unrecognized collection type java.util.Map<java.lang.String, " +
+            JavaClass(spec.element()) + ">");
       }
       if (!in.is_object()) {
         return DdbError::Serialization(pos == Position::kField ? kUnexpectedField
@@ -216,15 +234,14 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
       for (auto it = in.begin(); it != in.end(); ++it) {
         if (it->is_null()) continue;
         json value;
-        PD_RETURN_IF_DDB_ERROR(
-            Normalize(spec.children.at(0), *it, Position::kValue, depth, &value));
+        PD_RETURN_IF_DDB_ERROR(Normalize(spec.element(), *it, Position::kValue, depth, &value));
         (*out)[it.key()] = std::move(value);
       }
       return std::nullopt;
     }
     case ParamType::kStruct:
     case ParamType::kAttributeValue: {
-      const Param& shape = spec.type == ParamType::kStruct ? spec : AttributeValueStruct();
+      const Param& shape = spec.type == ParamType::kStruct ? spec : kAttributeValueStruct;
       if (in.is_array()) {
         return DdbError::Serialization(std::string("Unrecognized collection type class ") + kModelPackage +
                                        shape.class_name);
@@ -254,25 +271,39 @@ class ConstraintChecker {
   // elements, which must not be null.
   // `written_parent` is the same path with member names as written, for
   // the members whose length errors current DynamoDB reports unechoed.
-  void Check(const Param& spec, const json* value, const std::string& parent,
-             const std::string& attr, bool element, const std::string& written_parent = "") {
-    if (value != nullptr && value->is_null()) value = nullptr;
-    const std::string path = parent.empty() ? LowerFirst(attr) : parent + "." + LowerFirst(attr);
-    const std::string written = parent.empty() ? attr : written_parent + "." + attr;
+  void Check(const Param& spec, const json* value, const std::string& parent, std::string_view attr,
+             bool element, const std::string& written_parent = "") {
     if (full()) return;
-    if ((spec.not_null || element) && value == nullptr) {
-      Fail(nullptr, path, "Member must not be null");
+    if (value != nullptr && value->is_null()) value = nullptr;
+    // A present value of a member with nothing to check (most AttributeValues,
+    // most strings) cannot fail: return before building its paths.
+    if (value != nullptr && Unconstrained(spec)) return;
+    if (value == nullptr && !spec.not_null && !element) return;
+    std::string path;
+    path.reserve(parent.size() + 1 + attr.size());
+    if (!parent.empty()) path.append(parent).push_back('.');
+    const size_t first = path.size();
+    path.append(attr);
+    if (first < path.size() && path[first] >= 'A' && path[first] <= 'Z') {
+      path[first] = static_cast<char>(path[first] - 'A' + 'a');  // LowerFirst
     }
-    if (value == nullptr) return;
+    if (value == nullptr) {  // not_null or a list element
+      Fail(nullptr, path, "Member must not be null");
+      return;
+    }
+    std::string written;
+    written.reserve(written_parent.size() + 1 + attr.size());
+    if (!parent.empty()) written.append(written_parent).push_back('.');
+    written.append(attr);
     if (value->is_number_integer()) {
       int64_t n = value->get<int64_t>();
-      if (spec.min_value && n < *spec.min_value) {
+      if (n < spec.min_value) {
         Fail(value, path,
-             "Member must have value greater than or equal to " + std::to_string(*spec.min_value));
+             "Member must have value greater than or equal to " + std::to_string(spec.min_value));
       }
-      if (spec.max_value && n > *spec.max_value) {
+      if (n > spec.max_value) {
         Fail(value, path,
-             "Member must have value less than or equal to " + std::to_string(*spec.max_value));
+             "Member must have value less than or equal to " + std::to_string(spec.max_value));
       }
     }
     if (spec.pattern != nullptr && value->is_string() &&
@@ -280,33 +311,27 @@ class ConstraintChecker {
       Fail(value, path,
            std::string("Member must satisfy regular expression pattern: ") + spec.pattern->text);
     }
-    if (spec.min_length || spec.max_length) {
+    if (spec.has_min_length() || spec.has_max_length()) {
       uint64_t length = Length(*value);
       // Current DynamoDB words some collection lengths without the value and
       // with the member names as written ("Value at 'RequestItems' ...").
       const json* shown = spec.unechoed_length ? nullptr : value;
       const std::string& where = spec.unechoed_length ? written : path;
-      if (spec.min_length && length < *spec.min_length) {
+      if (length < spec.min_length) {
         Fail(shown, where,
-             "Member must have length greater than or equal to " + std::to_string(*spec.min_length),
+             "Member must have length greater than or equal to " + std::to_string(spec.min_length),
              spec.unechoed_length);
       }
-      if (spec.max_length && length > *spec.max_length) {
+      if (length > spec.max_length) {
         Fail(shown, where,
-             "Member must have length less than or equal to " + std::to_string(*spec.max_length),
+             "Member must have length less than or equal to " + std::to_string(spec.max_length),
              spec.unechoed_length);
       }
     }
-    if (!spec.enum_values.empty() && value->is_string()) {
-      const std::string& s = value->get_ref<const std::string&>();
-      bool found = false;
-      std::string set;
-      for (const std::string& e : spec.enum_values) {
-        if (e == s) found = true;
-        if (!set.empty()) set += ", ";
-        set += e;
-      }
-      if (!found) Fail(value, path, "Member must satisfy enum value set: [" + set + "]");
+    if (spec.enum_values != nullptr && value->is_string() &&
+        !InEnumSet(spec.enum_values, value->get_ref<const std::string&>())) {
+      Fail(value, path,
+           std::string("Member must satisfy enum value set: [") + spec.enum_values + "]");
     }
     if (value->is_object() && spec.type == ParamType::kMap) {
       if (spec.map_keys) {
@@ -335,7 +360,7 @@ class ConstraintChecker {
     switch (spec.type) {
       case ParamType::kStruct:
         if (!value.is_object()) return;
-        for (const Param& member : spec.children) {
+        for (const Param& member : spec) {
           auto it = value.find(member.name);
           Check(member, it == value.end() ? nullptr : &*it, path, member.name, false, written);
         }
@@ -343,20 +368,31 @@ class ConstraintChecker {
       case ParamType::kList:
         if (!value.is_array()) return;
         for (size_t i = 0; i < value.size(); ++i) {
+          if (!value[i].is_null() && Unconstrained(spec.element())) continue;  // cannot fail
           const std::string index = "." + std::to_string(i + 1);
-          Check(spec.children.at(0), &value[i], path + index, "member", true, written + index);
+          Check(spec.element(), &value[i], path + index, "member", true, written + index);
         }
         return;
       case ParamType::kMap:
         if (!value.is_object()) return;
         for (auto it = value.rbegin(); it != value.rend(); ++it) {
+          if (!it->is_null() && Unconstrained(spec.element())) continue;  // cannot fail
           const std::string key = "." + it.key();
-          Check(spec.children.at(0), &*it, path + key, "member", false, written + key);
+          Check(spec.element(), &*it, path + key, "member", false, written + key);
         }
         return;
       default:
         return;  // scalars and AttributeValues have no declared inner constraints
     }
+  }
+
+  // Whether `spec` declares nothing a present value could fail: no bounds,
+  // pattern, length or enum, and no members or elements to visit.
+  static bool Unconstrained(const Param& spec) {
+    return spec.type != ParamType::kStruct && spec.type != ParamType::kList &&
+           spec.type != ParamType::kMap && !spec.has_min_value() && !spec.has_max_value() &&
+           spec.pattern == nullptr && !spec.has_min_length() && !spec.has_max_length() &&
+           spec.enum_values == nullptr;
   }
 
   static uint64_t Length(const json& v) {
@@ -427,81 +463,6 @@ std::string Aggregate(const std::vector<std::string>& errors) {
 
 const Pattern kTableNamePatternSpec = {kTableNamePattern, &IsTableNameText};
 
-Param String(std::string name) {
-  Param p;
-  p.name = std::move(name);
-  p.type = ParamType::kString;
-  return p;
-}
-
-Param Boolean(std::string name) {
-  Param p;
-  p.name = std::move(name);
-  p.type = ParamType::kBoolean;
-  return p;
-}
-
-Param Integer(std::string name) {
-  Param p;
-  p.name = std::move(name);
-  p.type = ParamType::kInteger;
-  return p;
-}
-
-Param Long(std::string name) {
-  Param p;
-  p.name = std::move(name);
-  p.type = ParamType::kLong;
-  return p;
-}
-
-Param Blob(std::string name) {
-  Param p;
-  p.name = std::move(name);
-  p.type = ParamType::kBlob;
-  return p;
-}
-
-Param Timestamp(std::string name) {
-  Param p;
-  p.name = std::move(name);
-  p.type = ParamType::kTimestamp;
-  return p;
-}
-
-Param List(std::string name, Param element) {
-  Param p;
-  p.name = std::move(name);
-  p.type = ParamType::kList;
-  p.children.push_back(std::move(element));
-  return p;
-}
-
-Param Map(std::string name, Param value) {
-  Param p;
-  p.name = std::move(name);
-  p.type = ParamType::kMap;
-  p.children.push_back(std::move(value));
-  return p;
-}
-
-Param Struct(std::string name, std::string class_name, std::vector<Param> members) {
-  Param p;
-  p.name = std::move(name);
-  p.type = ParamType::kStruct;
-  p.class_name = std::move(class_name);
-  p.children = std::move(members);
-  return p;
-}
-
-Param AttributeValueParam(std::string name) {
-  Param p;
-  p.name = std::move(name);
-  p.type = ParamType::kAttributeValue;
-  p.class_name = "AttributeValue";
-  return p;
-}
-
 DdbResult<json> NormalizeRequest(const Param& input, const json& request) {
   if (request.is_array()) return DdbError::Serialization("Start of list found where not expected");
   if (!request.is_object()) return DdbError::Serialization(kUnexpectedValue);
@@ -512,12 +473,13 @@ DdbResult<json> NormalizeRequest(const Param& input, const json& request) {
 
 std::optional<DdbError> CheckConstraints(const Param& input, const json& normalized) {
   // 2a: required and table-name members fail alone, at once.
-  for (const Param& member : input.children) {
+  for (const Param& member : input) {
     auto it = normalized.find(member.name);
     const json* value = it == normalized.end() || it->is_null() ? nullptr : &*it;
     if (member.required && value == nullptr) {
-      return DdbError::Validation("The parameter '" + member.name +
-                                  "' is required but was not present in the request");
+      std::string message = "The parameter '";
+      message.append(member.name).append("' is required but was not present in the request");
+      return DdbError::Validation(message);
     }
     if (member.table_name && value != nullptr) {
       Param name = member;  // its own constraints plus DynamoDB's 3-255 characters
@@ -530,7 +492,7 @@ std::optional<DdbError> CheckConstraints(const Param& input, const json& normali
   }
   // 2b: everything else, aggregated.
   ConstraintChecker checker;
-  for (const Param& member : input.children) {
+  for (const Param& member : input) {
     if (member.table_name) continue;  // checked in 2a
     auto it = normalized.find(member.name);
     checker.Check(member, it == normalized.end() ? nullptr : &*it, "", member.name, false);

@@ -78,17 +78,18 @@
 //  3. The operation's custom check, given the normalized request; its first
 //     error is returned as is.
 //
-// Specs are immutable after construction and may be shared (they are usually
-// function-local statics). Checking is pure and thread-compatible.
+// Specs are constants (constexpr data, nothing built at run time) and may be
+// shared. Checking is pure and thread-compatible.
 #ifndef PD_API_SPEC_H_
 #define PD_API_SPEC_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/error.h"
 
@@ -125,72 +126,177 @@ struct ElementLengths {
 };
 
 // One member of a request (or one list element / map value when `name` is
-// empty). Built with the fluent helpers below; see the file comment for how
-// each field is checked.
+// empty); see the file comment for how each field is checked.
+//
+// Specs are constant data: every Param is a literal built at compile time by
+// the constexpr helpers below (constexpr variables, no code runs to build a
+// spec). Children are pointers into other constants, so a member list is a
+// named array of static storage (a constexpr `Param kX[] = {...}`): binding a
+// temporary there fails to compile in a constexpr definition.
 struct Param {
-  std::string name;         // wire name ("TableName"); empty for elements/values
+  // Wire name ("TableName"); "" for elements/values. A string_view: its length
+  // is known at compile time, so json::find compares it inline (memcmp), where
+  // a const char* costs a strlen and an out-of-line string::compare per key.
+  std::string_view name;
   ParamType type = ParamType::kString;  // JSON shape
-  std::string class_name;   // kStruct: DynamoDB model class ("KeySchemaElement")
   bool required = false;    // top level: "The parameter 'X' is required ..." at once
   bool table_name = false;  // top level: its constraints + 3-255 characters, reported alone
   bool not_null = false;    // "Member must not be null"
   bool unechoed_length = false;  // length errors as "Value at '<Path>' ..." (names as written,
                                  // no value), as current DynamoDB words some collections
-  std::optional<int64_t> min_value;    // "Member must have value greater than or equal to N"
-  std::optional<int64_t> max_value;    // "Member must have value less than or equal to N"
-  const Pattern* pattern = nullptr;    // "Member must satisfy regular expression pattern: P"
-  std::optional<uint32_t> min_length;  // characters / elements / entries
-  std::optional<uint32_t> max_length;  // characters / elements / entries
-  std::vector<std::string> enum_values;        // "Member must satisfy enum value set: [A, B]"
-  std::optional<ElementLengths> map_keys;      // kMap: constraint on every key
-  std::optional<ElementLengths> map_values;    // kMap: length constraint on every value
-  std::vector<Param> children;  // kStruct: members; kList/kMap: exactly one element spec
+  const char* class_name = "";   // kStruct: DynamoDB model class ("KeySchemaElement")
+  // Bounds; the defaults cannot fail, so they stand for "no constraint".
+  int64_t min_value = INT64_MIN;     // "Member must have value greater than or equal to N"
+  int64_t max_value = INT64_MAX;     // "Member must have value less than or equal to N"
+  uint32_t min_length = 0;           // characters / elements / entries
+  uint32_t max_length = UINT32_MAX;  // characters / elements / entries
+  const Pattern* pattern = nullptr;  // "Member must satisfy regular expression pattern: P"
+  // "Member must satisfy enum value set: [A, B]": the set as DynamoDB prints
+  // it ("A, B"), or nullptr for none.
+  const char* enum_values = nullptr;
+  const ElementLengths* map_keys = nullptr;    // kMap: constraint on every key
+  const ElementLengths* map_values = nullptr;  // kMap: length constraint on every value
+  // kStruct: its members; kList/kMap: exactly one, the element spec.
+  const Param* children = nullptr;
+  uint32_t child_count = 0;
 
-  // Fluent setters (usable on temporaries inside spec initializers).
-  Param&& Required() && { required = true; return std::move(*this); }
-  Param&& TableName() && { table_name = true; return std::move(*this); }
-  Param&& NotNull() && { not_null = true; return std::move(*this); }
-  Param&& UnechoedLength() && {
-    unechoed_length = true;
-    return std::move(*this);
+  bool has_min_value() const { return min_value != INT64_MIN; }
+  bool has_max_value() const { return max_value != INT64_MAX; }
+  bool has_min_length() const { return min_length != 0; }
+  bool has_max_length() const { return max_length != UINT32_MAX; }
+  const Param& element() const { return children[0]; }  // kList / kMap
+  const Param* begin() const { return children; }       // kStruct members
+  const Param* end() const { return children + child_count; }
+
+  // Setters returning a changed copy (usable in constant expressions).
+  constexpr Param Required() const {
+    Param p = *this;
+    p.required = true;
+    return p;
   }
-  Param&& Min(int64_t v) && { min_value = v; return std::move(*this); }
-  Param&& Max(int64_t v) && { max_value = v; return std::move(*this); }
-  Param&& Matches(const Pattern& p) && { pattern = &p; return std::move(*this); }
-  Param&& MinLength(uint32_t n) && { min_length = n; return std::move(*this); }
-  Param&& MaxLength(uint32_t n) && { max_length = n; return std::move(*this); }
-  Param&& Length(uint32_t lo, uint32_t hi) && {
-    min_length = lo;
-    max_length = hi;
-    return std::move(*this);
+  constexpr Param TableName() const {
+    Param p = *this;
+    p.table_name = true;
+    return p;
   }
-  Param&& Enum(std::vector<std::string> values) && {
-    enum_values = std::move(values);
-    return std::move(*this);
+  constexpr Param NotNull() const {
+    Param p = *this;
+    p.not_null = true;
+    return p;
   }
-  Param&& Keys(ElementLengths k) && { map_keys = k; return std::move(*this); }
-  Param&& Values(ElementLengths v) && { map_values = v; return std::move(*this); }
+  constexpr Param UnechoedLength() const {
+    Param p = *this;
+    p.unechoed_length = true;
+    return p;
+  }
+  constexpr Param Min(int64_t v) const {
+    Param p = *this;
+    p.min_value = v;
+    return p;
+  }
+  constexpr Param Max(int64_t v) const {
+    Param p = *this;
+    p.max_value = v;
+    return p;
+  }
+  constexpr Param Matches(const Pattern& pat) const {
+    Param p = *this;
+    p.pattern = &pat;
+    return p;
+  }
+  constexpr Param MinLength(uint32_t n) const {
+    Param p = *this;
+    p.min_length = n;
+    return p;
+  }
+  constexpr Param MaxLength(uint32_t n) const {
+    Param p = *this;
+    p.max_length = n;
+    return p;
+  }
+  constexpr Param Length(uint32_t lo, uint32_t hi) const {
+    Param p = *this;
+    p.min_length = lo;
+    p.max_length = hi;
+    return p;
+  }
+  // `values`: the set as DynamoDB prints it, ", " between values ("A, B").
+  constexpr Param Enum(const char* values) const {
+    Param p = *this;
+    p.enum_values = values;
+    return p;
+  }
+  constexpr Param Keys(const ElementLengths& k) const {
+    Param p = *this;
+    p.map_keys = &k;
+    return p;
+  }
+  constexpr Param Values(const ElementLengths& v) const {
+    Param p = *this;
+    p.map_values = &v;
+    return p;
+  }
 };
 
 // Spec constructors. `name` is the wire name, or "" for a list element or
 // map value.
-Param String(std::string name = "");
-Param Boolean(std::string name = "");
-Param Integer(std::string name = "");
-Param Long(std::string name = "");
-Param Blob(std::string name = "");
-Param Timestamp(std::string name = "");
-Param List(std::string name, Param element);
-Param Map(std::string name, Param value);
-Param Struct(std::string name, std::string class_name, std::vector<Param> members);
-Param AttributeValueParam(std::string name = "");
+constexpr Param Scalar(ParamType type, std::string_view name) {
+  Param p;
+  p.name = name;
+  p.type = type;
+  return p;
+}
+constexpr Param String(std::string_view name = "") { return Scalar(ParamType::kString, name); }
+constexpr Param Boolean(std::string_view name = "") { return Scalar(ParamType::kBoolean, name); }
+constexpr Param Integer(std::string_view name = "") { return Scalar(ParamType::kInteger, name); }
+constexpr Param Long(std::string_view name = "") { return Scalar(ParamType::kLong, name); }
+constexpr Param Blob(std::string_view name = "") { return Scalar(ParamType::kBlob, name); }
+constexpr Param Timestamp(std::string_view name = "") {
+  return Scalar(ParamType::kTimestamp, name);
+}
+constexpr Param AttributeValueParam(std::string_view name = "") {
+  Param p = Scalar(ParamType::kAttributeValue, name);
+  p.class_name = "AttributeValue";
+  return p;
+}
+// `element` / `value` / `members` must be constants of static storage.
+constexpr Param List(std::string_view name, const Param& element) {
+  Param p = Scalar(ParamType::kList, name);
+  p.children = &element;
+  p.child_count = 1;
+  return p;
+}
+constexpr Param Map(std::string_view name, const Param& value) {
+  Param p = Scalar(ParamType::kMap, name);
+  p.children = &value;
+  p.child_count = 1;
+  return p;
+}
+constexpr Param Struct(std::string_view name, const char* class_name) {  // no members
+  Param p = Scalar(ParamType::kStruct, name);
+  p.class_name = class_name;
+  return p;
+}
+template <size_t N>
+constexpr Param Struct(std::string_view name, const char* class_name, const Param (&members)[N]) {
+  Param p = Scalar(ParamType::kStruct, name);
+  p.class_name = class_name;
+  p.children = members;
+  p.child_count = N;
+  return p;
+}
+
+// Element specs shared by many lists and maps.
+inline constexpr Param kStringValue = String();
+inline constexpr Param kBlobValue = Blob();
+inline constexpr Param kAttributeValueValue = AttributeValueParam();
 
 // The storage-free semantic checks of one operation (phase 3). Receives the
 // normalized request; returns its first error, or nullopt.
 using CustomCheck = std::optional<DdbError> (*)(const nlohmann::json& request);
 
 struct OperationSpec {
-  std::string name;           // operation name ("PutItem")
+  std::string_view name;      // operation name ("PutItem")
   Param input;                // kStruct describing the request ("PutItemInput")
   CustomCheck custom = nullptr;  // phase 3, or nullptr
 };

@@ -23,17 +23,24 @@ using nlohmann::json;
 
 constexpr char kInvalidPrefix[] = "One or more parameter values were invalid: ";
 
-Param BackupArnParam(const char* name) {
+constexpr Param BackupArnParam(std::string_view name) {
   return String(name).Length(kMinBackupArnLength, kMaxBackupArnLength);
 }
 
-Param ThroughputOverrideParam() {
-  Param p = ProvisionedThroughputParam();
+constexpr Param ThroughputOverrideParam() {
+  Param p = kProvisionedThroughputParam;
   p.name = "ProvisionedThroughputOverride";
   return p;
 }
 
-Param TableNameOrArnParam() { return String("TableName").Length(1, kMaxTableNameOrArnLength); }
+constexpr Param kTableNameOrArnParam = String("TableName").Length(1, kMaxTableNameOrArnLength);
+
+constexpr Param kOnDemandThroughputMembers[] = {Long("MaxReadRequestUnits"),
+                                                Long("MaxWriteRequestUnits")};
+constexpr Param kSSESpecificationMembers[] = {
+    Boolean("Enabled"), String("SSEType").Enum("AES256, KMS"), String("KMSMasterKeyId")};
+constexpr Param kGlobalSecondaryIndexOverride = Struct("", "GlobalSecondaryIndex");
+constexpr Param kLocalSecondaryIndexOverride = Struct("", "LocalSecondaryIndex");
 
 std::optional<DdbError> RestoreCustom(const json& request) {
   if (Has(request, "GlobalSecondaryIndexOverride")) {
@@ -79,66 +86,51 @@ std::optional<DdbError> RestoreCustom(const json& request) {
 
 }  // namespace
 
-const OperationSpec& CreateBackupSpec() {
-  static const OperationSpec* const kSpec =
-      new OperationSpec{"CreateBackup",
-                        Struct("", "CreateBackupInput",
-                               {TableNameOrArnParam().NotNull(),
-                                String("BackupName")
-                                    .NotNull()
-                                    .Matches(kTableNamePatternSpec)
-                                    .Length(kMinBackupNameLength, kMaxBackupNameLength)}),
-                        nullptr};
-  return *kSpec;
-}
+constexpr Param kCreateBackupInput[] = {kTableNameOrArnParam.NotNull(),
+                                        String("BackupName")
+                                            .NotNull()
+                                            .Matches(kTableNamePatternSpec)
+                                            .Length(kMinBackupNameLength, kMaxBackupNameLength)};
+constexpr OperationSpec kCreateBackupSpec{
+    "CreateBackup", Struct("", "CreateBackupInput", kCreateBackupInput), nullptr};
+const OperationSpec& CreateBackupSpec() { return kCreateBackupSpec; }
 
-const OperationSpec& DescribeBackupSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "DescribeBackup", Struct("", "DescribeBackupInput", {BackupArnParam("BackupArn").NotNull()}),
-      nullptr};
-  return *kSpec;
-}
+constexpr Param kDescribeBackupInput[] = {BackupArnParam("BackupArn").NotNull()};
+constexpr OperationSpec kDescribeBackupSpec{
+    "DescribeBackup", Struct("", "DescribeBackupInput", kDescribeBackupInput), nullptr};
+const OperationSpec& DescribeBackupSpec() { return kDescribeBackupSpec; }
 
-const OperationSpec& DeleteBackupSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "DeleteBackup", Struct("", "DeleteBackupInput", {BackupArnParam("BackupArn").NotNull()}),
-      nullptr};
-  return *kSpec;
-}
+constexpr Param kDeleteBackupInput[] = {BackupArnParam("BackupArn").NotNull()};
+constexpr OperationSpec kDeleteBackupSpec{
+    "DeleteBackup", Struct("", "DeleteBackupInput", kDeleteBackupInput), nullptr};
+const OperationSpec& DeleteBackupSpec() { return kDeleteBackupSpec; }
 
-const OperationSpec& ListBackupsSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "ListBackups",
-      Struct("", "ListBackupsInput",
-             {TableNameOrArnParam(), Integer("Limit").Min(1).Max(kMaxListBackupsLimit),
-              Timestamp("TimeRangeLowerBound"), Timestamp("TimeRangeUpperBound"),
-              BackupArnParam("ExclusiveStartBackupArn"),
-              String("BackupType").Enum({"USER", "SYSTEM", "AWS_BACKUP", "ALL"})}),
-      nullptr};
-  return *kSpec;
-}
+constexpr Param kListBackupsInput[] = {kTableNameOrArnParam,
+                                       Integer("Limit").Min(1).Max(kMaxListBackupsLimit),
+                                       Timestamp("TimeRangeLowerBound"),
+                                       Timestamp("TimeRangeUpperBound"),
+                                       BackupArnParam("ExclusiveStartBackupArn"),
+                                       String("BackupType").Enum("USER, SYSTEM, AWS_BACKUP, ALL")};
+constexpr OperationSpec kListBackupsSpec{
+    "ListBackups", Struct("", "ListBackupsInput", kListBackupsInput), nullptr};
+const OperationSpec& ListBackupsSpec() { return kListBackupsSpec; }
 
-const OperationSpec& RestoreTableFromBackupSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "RestoreTableFromBackup",
-      Struct("", "RestoreTableFromBackupInput",
-             {String("TargetTableName")
-                  .NotNull()
-                  .Matches(kTableNamePatternSpec)
-                  .Length(kMinTableNameLength, kMaxTableNameLength),
-              BackupArnParam("BackupArn").NotNull(),
-              String("BillingModeOverride").Enum({"PROVISIONED", "PAY_PER_REQUEST"}),
-              List("GlobalSecondaryIndexOverride", Struct("", "GlobalSecondaryIndex", {})),
-              List("LocalSecondaryIndexOverride", Struct("", "LocalSecondaryIndex", {})),
-              ThroughputOverrideParam(),
-              Struct("OnDemandThroughputOverride", "OnDemandThroughput",
-                     {Long("MaxReadRequestUnits"), Long("MaxWriteRequestUnits")}),
-              Struct("SSESpecificationOverride", "SSESpecification",
-                     {Boolean("Enabled"), String("SSEType").Enum({"AES256", "KMS"}),
-                      String("KMSMasterKeyId")})}),
-      &RestoreCustom};
-  return *kSpec;
-}
+constexpr Param kRestoreTableFromBackupInput[] = {
+    String("TargetTableName")
+        .NotNull()
+        .Matches(kTableNamePatternSpec)
+        .Length(kMinTableNameLength, kMaxTableNameLength),
+    BackupArnParam("BackupArn").NotNull(),
+    String("BillingModeOverride").Enum("PROVISIONED, PAY_PER_REQUEST"),
+    List("GlobalSecondaryIndexOverride", kGlobalSecondaryIndexOverride),
+    List("LocalSecondaryIndexOverride", kLocalSecondaryIndexOverride),
+    ThroughputOverrideParam(),
+    Struct("OnDemandThroughputOverride", "OnDemandThroughput", kOnDemandThroughputMembers),
+    Struct("SSESpecificationOverride", "SSESpecification", kSSESpecificationMembers)};
+constexpr OperationSpec kRestoreTableFromBackupSpec{
+    "RestoreTableFromBackup",
+    Struct("", "RestoreTableFromBackupInput", kRestoreTableFromBackupInput), &RestoreCustom};
+const OperationSpec& RestoreTableFromBackupSpec() { return kRestoreTableFromBackupSpec; }
 
 }  // namespace api
 }  // namespace pd

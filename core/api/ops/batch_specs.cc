@@ -13,13 +13,8 @@ namespace {
 using nlohmann::json;
 
 // RequestItems keys are table names.
-ElementLengths TableNameKeys() {
-  ElementLengths keys;
-  keys.max_length = kMaxTableNameLength;
-  keys.min_length = kMinTableNameLength;
-  keys.pattern = &kTableNamePatternSpec;
-  return keys;
-}
+constexpr ElementLengths kTableNameKeys{kMaxTableNameLength, kMinTableNameLength,
+                                        &kTableNamePatternSpec};
 
 std::optional<DdbError> BatchGetItemCustom(const json& request) {
   uint32_t keys_requested = 0;
@@ -77,52 +72,45 @@ std::optional<DdbError> BatchWriteItemCustom(const json& request) {
   return std::nullopt;
 }
 
+constexpr Param kKeyMap = Map("", kAttributeValueValue);
+constexpr Param kKeysAndAttributesMembers[] = {
+    List("Keys", kKeyMap).NotNull().Length(1, kMaxBatchGetKeys).UnechoedLength(),
+    kAttributesToGetParam, kConsistentReadParam, kProjectionExpressionParam,
+    kExpressionAttributeNamesParam};
+constexpr Param kKeysAndAttributes = Struct("", "KeysAndAttributes", kKeysAndAttributesMembers);
+constexpr Param kBatchGetItemMembers[] = {kReturnConsumedCapacityParam,
+                                          Map("RequestItems", kKeysAndAttributes)
+                                              .NotNull()
+                                              .MinLength(1)
+                                              .UnechoedLength()
+                                              .Keys(kTableNameKeys)};
+constexpr OperationSpec kBatchGetItem{
+    "BatchGetItem", Struct("", "BatchGetItemInput", kBatchGetItemMembers), &BatchGetItemCustom};
+
+constexpr Param kDeleteRequestMembers[] = {AttributeMapParam("Key").NotNull()};
+constexpr Param kPutRequestMembers[] = {AttributeMapParam("Item").NotNull()};
+constexpr Param kWriteRequestMembers[] = {
+    Struct("DeleteRequest", "DeleteRequest", kDeleteRequestMembers),
+    Struct("PutRequest", "PutRequest", kPutRequestMembers)};
+constexpr Param kWriteRequest = Struct("", "WriteRequest", kWriteRequestMembers);
+constexpr Param kWriteRequestList = List("", kWriteRequest);
+constexpr ElementLengths kWriteRequestCount{kMaxBatchWriteRequests, 1, nullptr};
+constexpr Param kBatchWriteItemMembers[] = {kReturnConsumedCapacityParam,
+                                            kReturnItemCollectionMetricsParam,
+                                            Map("RequestItems", kWriteRequestList)
+                                                .NotNull()
+                                                .MinLength(1)
+                                                .UnechoedLength()
+                                                .Keys(kTableNameKeys)
+                                                .Values(kWriteRequestCount)};
+constexpr OperationSpec kBatchWriteItem{"BatchWriteItem",
+                                        Struct("", "BatchWriteItemInput", kBatchWriteItemMembers),
+                                        &BatchWriteItemCustom};
+
 }  // namespace
 
-const OperationSpec& BatchGetItemSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "BatchGetItem",
-      Struct("", "BatchGetItemInput",
-             {ReturnConsumedCapacityParam(),
-              Map("RequestItems",
-                  Struct("", "KeysAndAttributes",
-                         {List("Keys", Map("", AttributeValueParam()))
-                              .NotNull()
-                              .Length(1, kMaxBatchGetKeys)
-                              .UnechoedLength(),
-                          AttributesToGetParam(), ConsistentReadParam(),
-                          ProjectionExpressionParam(), ExpressionAttributeNamesParam()}))
-                  .NotNull()
-                  .MinLength(1)
-                  .UnechoedLength()
-                  .Keys(TableNameKeys())}),
-      &BatchGetItemCustom};
-  return *kSpec;
-}
-
-const OperationSpec& BatchWriteItemSpec() {
-  static const OperationSpec* const kSpec = [] {
-  ElementLengths values;
-  values.max_length = kMaxBatchWriteRequests;
-  values.min_length = 1;
-  return new OperationSpec{
-      "BatchWriteItem",
-      Struct("", "BatchWriteItemInput",
-             {ReturnConsumedCapacityParam(), ReturnItemCollectionMetricsParam(),
-              Map("RequestItems", List("", Struct("", "WriteRequest",
-                                                  {Struct("DeleteRequest", "DeleteRequest",
-                                                          {AttributeMapParam("Key").NotNull()}),
-                                                   Struct("PutRequest", "PutRequest",
-                                                          {AttributeMapParam("Item").NotNull()})})))
-                  .NotNull()
-                  .MinLength(1)
-                  .UnechoedLength()
-                  .Keys(TableNameKeys())
-                  .Values(values)}),
-      &BatchWriteItemCustom};
-  }();
-  return *kSpec;
-}
+const OperationSpec& BatchGetItemSpec() { return kBatchGetItem; }
+const OperationSpec& BatchWriteItemSpec() { return kBatchWriteItem; }
 
 }  // namespace api
 }  // namespace pd

@@ -3,66 +3,130 @@
 // custom checks several operations run (expression parameter rules, legacy
 // parameter rejection, AttributeValue and item validation).
 //
-// Every Param factory returns a fresh Param (specs copy them into their
-// trees). Every check takes a normalized request (api/spec.h phase 1) and
-// returns the first error in DynamoDB's wording, or nullopt.
+// The parameters are constants (api/spec.h). Every check takes a normalized request (api/spec.h
+// phase 1) and returns the first error in DynamoDB's wording, or nullopt.
 #ifndef PD_API_OPS_COMMON_SPEC_H_
 #define PD_API_OPS_COMMON_SPEC_H_
 
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "api/error.h"
 #include "api/spec.h"
+#include "table/limits.h"
 #include "value/item.h"
 
 namespace pd {
 namespace api {
 
 // ---- Parameters ---------------------------------------------------------------
+// Constants (api/spec.h): the functions taking a name build a literal in the
+// constexpr definitions that call them.
 
 // TableName of the item operations: aggregated not-null, pattern, 3-255.
-Param ItemTableNameParam();
+inline constexpr Param kItemTableNameParam =
+    String("TableName").NotNull().Matches(kTableNamePatternSpec).Length(3, 255);
 // TableName of the table operations: "required" and "table_name" (fail at
 // once) plus the pattern.
-Param TableTableNameParam();
+inline constexpr Param kTableTableNameParam =
+    String("TableName").Required().TableName().Matches(kTableNamePatternSpec);
 // IndexName of Query/Scan and of index definitions: pattern, 3-255.
-Param IndexNameParam();
-Param ReturnConsumedCapacityParam();       // INDEXES | TOTAL | NONE
-Param ReturnItemCollectionMetricsParam();  // SIZE | NONE
-Param ReturnValuesParam();                 // ALL_NEW | UPDATED_OLD | ALL_OLD | NONE | UPDATED_NEW
-Param ReturnValuesOnConditionCheckFailureParam();  // ALL_OLD | NONE
+inline constexpr Param kIndexNameParam =
+    String("IndexName").Matches(kTableNamePatternSpec).Length(3, 255);
+inline constexpr Param kReturnConsumedCapacityParam =
+    String("ReturnConsumedCapacity").Enum("INDEXES, TOTAL, NONE");
+inline constexpr Param kReturnItemCollectionMetricsParam =
+    String("ReturnItemCollectionMetrics").Enum("SIZE, NONE");
+inline constexpr Param kReturnValuesParam =
+    String("ReturnValues").Enum("ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW");
+inline constexpr Param kReturnValuesOnConditionCheckFailureParam =
+    String("ReturnValuesOnConditionCheckFailure").Enum("ALL_OLD, NONE");
 // Map<AttributeValue> named `name` (Item, Key, ExclusiveStartKey, ...).
-Param AttributeMapParam(std::string name);
-Param ExpressionAttributeNamesParam();   // Map<String>
-Param ExpressionAttributeValuesParam();  // Map<AttributeValue>
-Param ConditionExpressionParam();
-Param ProjectionExpressionParam();
-Param ConsistentReadParam();
+constexpr Param AttributeMapParam(std::string_view name) { return Map(name, kAttributeValueValue); }
+inline constexpr Param kExpressionAttributeNamesParam =
+    Map("ExpressionAttributeNames", kStringValue);
+inline constexpr Param kExpressionAttributeValuesParam =
+    Map("ExpressionAttributeValues", kAttributeValueValue);
+inline constexpr Param kConditionExpressionParam = String("ConditionExpression");
+inline constexpr Param kProjectionExpressionParam = String("ProjectionExpression");
+inline constexpr Param kConsistentReadParam = Boolean("ConsistentRead");
+
 // Legacy (non-expression) parameters, declared so their types are checked
 // like DynamoDB's before they are rejected.
-Param ExpectedParam();             // Map<ExpectedAttributeValue>
-Param ConditionalOperatorParam();  // AND | OR
-Param AttributesToGetParam();      // List<String>, 1-255
+inline constexpr char kComparisonOperators[] =
+    "IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS";
+inline constexpr Param kExpectedAttributeValueMembers[] = {
+    List("AttributeValueList", kAttributeValueValue),
+    String("ComparisonOperator").Enum(kComparisonOperators), Boolean("Exists"),
+    AttributeValueParam("Value")};
+inline constexpr Param kExpectedAttributeValue =
+    Struct("", "ExpectedAttributeValue", kExpectedAttributeValueMembers);
+inline constexpr Param kExpectedParam =
+    Map("Expected", kExpectedAttributeValue);  // Map<ExpectedAttributeValue>
+inline constexpr Param kConditionalOperatorParam = String("ConditionalOperator").Enum("OR, AND");
+inline constexpr Param kAttributesToGetParam =  // List<String>, 1-255
+    List("AttributesToGet", kStringValue).Length(1, kMaxAttributesToGet);
 // QueryFilter, ScanFilter, KeyConditions: Map<Condition>.
-Param ConditionMapParam(std::string name);
+inline constexpr Param kConditionMembers[] = {
+    List("AttributeValueList", kAttributeValueValue),
+    String("ComparisonOperator").Enum(kComparisonOperators).NotNull()};
+inline constexpr Param kCondition = Struct("", "Condition", kConditionMembers);
+constexpr Param ConditionMapParam(std::string_view name) { return Map(name, kCondition); }
 // ProvisionedThroughput {ReadCapacityUnits, WriteCapacityUnits >= 1}.
-Param ProvisionedThroughputParam();
-// KeySchema: List<KeySchemaElement>, 1-2 elements; `key_type_enum` adds the
-// HASH|RANGE enum (the table's key schema has it, index key schemas do not).
-Param KeySchemaParam(bool key_type_enum);
+inline constexpr Param kProvisionedThroughputMembers[] = {
+    Long("WriteCapacityUnits").NotNull().Min(kMinCapacityUnits),
+    Long("ReadCapacityUnits").NotNull().Min(kMinCapacityUnits)};
+inline constexpr Param kProvisionedThroughputParam =
+    Struct("ProvisionedThroughput", "ProvisionedThroughput", kProvisionedThroughputMembers);
+// KeySchema: List<KeySchemaElement>, 1-2 elements. The table's key schema
+// has the HASH|RANGE enum (kTableKeySchemaParam), index key schemas do not.
+inline constexpr Param kKeySchemaAttributeName =
+    String("AttributeName").NotNull().Length(1, kMaxIndexedAttributeNameBytes);
+inline constexpr Param kTableKeySchemaElementMembers[] = {
+    kKeySchemaAttributeName, String("KeyType").NotNull().Enum("HASH, RANGE")};
+inline constexpr Param kIndexKeySchemaElementMembers[] = {kKeySchemaAttributeName,
+                                                          String("KeyType").NotNull()};
+inline constexpr Param kTableKeySchemaElement =
+    Struct("", "KeySchemaElement", kTableKeySchemaElementMembers);
+inline constexpr Param kIndexKeySchemaElement =
+    Struct("", "KeySchemaElement", kIndexKeySchemaElementMembers);
+inline constexpr Param kTableKeySchemaParam =
+    List("KeySchema", kTableKeySchemaElement)
+        .NotNull()
+        .Length(kMinKeySchemaElements, kMaxKeySchemaElements);
+inline constexpr Param kIndexKeySchemaParam =
+    List("KeySchema", kIndexKeySchemaElement)
+        .NotNull()
+        .Length(kMinKeySchemaElements, kMaxKeySchemaElements);
 // AttributeDefinitions: List<AttributeDefinition> with AttributeType S|N|B.
-Param AttributeDefinitionsParam();
+inline constexpr Param kAttributeDefinitionMembers[] = {
+    kKeySchemaAttributeName, String("AttributeType").Enum("B, N, S").NotNull()};
+inline constexpr Param kAttributeDefinition =
+    Struct("", "AttributeDefinition", kAttributeDefinitionMembers);
+inline constexpr Param kAttributeDefinitionsParam =
+    List("AttributeDefinitions", kAttributeDefinition);
 // Projection {ProjectionType ALL|INCLUDE|KEYS_ONLY, NonKeyAttributes}.
-Param ProjectionParam();
-Param BillingModeParam();  // PROVISIONED | PAY_PER_REQUEST
+inline constexpr Param kProjectionMembers[] = {
+    String("ProjectionType").Enum("ALL, INCLUDE, KEYS_ONLY"),
+    List("NonKeyAttributes", kStringValue).MinLength(1)};
+inline constexpr Param kProjectionParam = Struct("Projection", "Projection", kProjectionMembers);
+inline constexpr Param kBillingModeParam =  // PROVISIONED | PAY_PER_REQUEST
+    String("BillingMode").Enum("PROVISIONED, PAY_PER_REQUEST");
 // StreamSpecification {StreamEnabled (not null), StreamViewType}.
-Param StreamSpecificationParam();
+inline constexpr Param kStreamSpecificationMembers[] = {
+    Boolean("StreamEnabled").NotNull(),
+    String("StreamViewType").Enum("NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY")};
+inline constexpr Param kStreamSpecificationParam =
+    Struct("StreamSpecification", "StreamSpecification", kStreamSpecificationMembers);
+// Tags of TagResource and CreateTable: List<Tag {Key, Value}>, checked by
+// CheckTagList (tags.cc) with DynamoDB's texts after the rest.
+inline constexpr Param kTagMembers[] = {String("Key"), String("Value")};
+inline constexpr Param kTag = Struct("", "Tag", kTagMembers);
+inline constexpr Param kTagListParam = List("Tags", kTag);
 
 // ---- Checks -------------------------------------------------------------------
 

@@ -64,37 +64,33 @@ json Description(const PointInTimeRecoverySettings& pitr, int64_t now_ms) {
 
 }  // namespace
 
-const OperationSpec& DescribeContinuousBackupsSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "DescribeContinuousBackups",
-      Struct("", "DescribeContinuousBackupsInput", {TableTableNameParam()}), nullptr};
-  return *kSpec;
-}
+constexpr Param kPointInTimeRecoverySpecificationMembers[] = {
+    Boolean("PointInTimeRecoveryEnabled").NotNull(),
+    Integer("RecoveryPeriodInDays").Min(1).Max(kDefaultRecoveryPeriodDays)};
 
-const OperationSpec& UpdateContinuousBackupsSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "UpdateContinuousBackups",
-      Struct("", "UpdateContinuousBackupsInput",
-             {TableTableNameParam(),
-              Struct("PointInTimeRecoverySpecification", "PointInTimeRecoverySpecification",
-                     {Boolean("PointInTimeRecoveryEnabled").NotNull(),
-                      Integer("RecoveryPeriodInDays").Min(1).Max(kDefaultRecoveryPeriodDays)})
-                  .NotNull()}),
-      nullptr};
-  return *kSpec;
-}
+constexpr Param kDescribeContinuousBackupsInput[] = {kTableTableNameParam};
+constexpr OperationSpec kDescribeContinuousBackupsSpec{
+    "DescribeContinuousBackups",
+    Struct("", "DescribeContinuousBackupsInput", kDescribeContinuousBackupsInput), nullptr};
+const OperationSpec& DescribeContinuousBackupsSpec() { return kDescribeContinuousBackupsSpec; }
 
-const OperationSpec& DescribeLimitsSpec() {
-  static const OperationSpec* const kSpec =
-      new OperationSpec{"DescribeLimits", Struct("", "DescribeLimitsInput", {}), nullptr};
-  return *kSpec;
-}
+constexpr Param kUpdateContinuousBackupsInput[] = {
+    kTableTableNameParam,
+    Struct("PointInTimeRecoverySpecification", "PointInTimeRecoverySpecification",
+           kPointInTimeRecoverySpecificationMembers)
+        .NotNull()};
+constexpr OperationSpec kUpdateContinuousBackupsSpec{
+    "UpdateContinuousBackups",
+    Struct("", "UpdateContinuousBackupsInput", kUpdateContinuousBackupsInput), nullptr};
+const OperationSpec& UpdateContinuousBackupsSpec() { return kUpdateContinuousBackupsSpec; }
 
-const OperationSpec& DescribeEndpointsSpec() {
-  static const OperationSpec* const kSpec =
-      new OperationSpec{"DescribeEndpoints", Struct("", "DescribeEndpointsRequest", {}), nullptr};
-  return *kSpec;
-}
+constexpr OperationSpec kDescribeLimitsSpec{"DescribeLimits", Struct("", "DescribeLimitsInput"),
+                                            nullptr};
+const OperationSpec& DescribeLimitsSpec() { return kDescribeLimitsSpec; }
+
+constexpr OperationSpec kDescribeEndpointsSpec{"DescribeEndpoints",
+                                               Struct("", "DescribeEndpointsRequest"), nullptr};
+const OperationSpec& DescribeEndpointsSpec() { return kDescribeEndpointsSpec; }
 
 DdbResult<json> HandleDescribeContinuousBackups(Store& store, Context& ctx, const json& request) {
   DdbResult<CatalogEntry> entry = FindTable(store, request.at("TableName").get<std::string>());

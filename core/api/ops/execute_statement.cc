@@ -58,8 +58,8 @@ constexpr uint32_t kMaxStatementLength = 8192;
 constexpr uint32_t kMaxBatchStatements = 25;
 constexpr uint32_t kMaxNextTokenLength = 32768;
 
-Param StatementParam() { return String("Statement").NotNull().Length(1, kMaxStatementLength); }
-Param ParametersParam() { return List("Parameters", AttributeValueParam()).MinLength(1); }
+constexpr Param kStatementParam = String("Statement").NotNull().Length(1, kMaxStatementLength);
+constexpr Param kParametersParam = List("Parameters", kAttributeValueValue).MinLength(1);
 
 // A statement parsed, checked against its parameters and its table, lowered.
 struct Prepared {
@@ -220,47 +220,42 @@ DdbResult<json> RunPerKey(Store& store, Context& ctx, Prepared& p, const json& r
 
 }  // namespace
 
-const OperationSpec& ExecuteStatementSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "ExecuteStatement",
-      Struct("", "ExecuteStatementInput",
-             {StatementParam(), ParametersParam(), ConsistentReadParam(),
-              String("NextToken").Length(1, kMaxNextTokenLength), ReturnConsumedCapacityParam(),
-              Integer("Limit").Min(1), ReturnValuesOnConditionCheckFailureParam()}),
-      nullptr};
-  return *kSpec;
-}
+constexpr Param kBatchStatementRequestMembers[] = {kStatementParam, kParametersParam,
+                                                   kConsistentReadParam,
+                                                   kReturnValuesOnConditionCheckFailureParam};
+constexpr Param kBatchStatementRequest =
+    Struct("", "BatchStatementRequest", kBatchStatementRequestMembers);
+constexpr Param kParameterizedStatementMembers[] = {kStatementParam, kParametersParam,
+                                                    kReturnValuesOnConditionCheckFailureParam};
+constexpr Param kParameterizedStatement =
+    Struct("", "ParameterizedStatement", kParameterizedStatementMembers);
 
-const OperationSpec& BatchExecuteStatementSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "BatchExecuteStatement",
-      Struct("", "BatchExecuteStatementInput",
-             {List("Statements",
-                   Struct("", "BatchStatementRequest",
-                          {StatementParam(), ParametersParam(), ConsistentReadParam(),
-                           ReturnValuesOnConditionCheckFailureParam()}))
-                  .NotNull()
-                  .Length(1, kMaxBatchStatements),
-              ReturnConsumedCapacityParam()}),
-      nullptr};
-  return *kSpec;
-}
+constexpr Param kExecuteStatementInput[] = {kStatementParam,
+                                            kParametersParam,
+                                            kConsistentReadParam,
+                                            String("NextToken").Length(1, kMaxNextTokenLength),
+                                            kReturnConsumedCapacityParam,
+                                            Integer("Limit").Min(1),
+                                            kReturnValuesOnConditionCheckFailureParam};
+constexpr OperationSpec kExecuteStatementSpec{
+    "ExecuteStatement", Struct("", "ExecuteStatementInput", kExecuteStatementInput), nullptr};
+const OperationSpec& ExecuteStatementSpec() { return kExecuteStatementSpec; }
 
-const OperationSpec& ExecuteTransactionSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "ExecuteTransaction",
-      Struct("", "ExecuteTransactionInput",
-             {List("TransactStatements",
-                   Struct("", "ParameterizedStatement",
-                          {StatementParam(), ParametersParam(),
-                           ReturnValuesOnConditionCheckFailureParam()}))
-                  .NotNull()
-                  .Length(1, kMaxTransactionItems),
-              String("ClientRequestToken").Length(1, kMaxClientRequestTokenLength),
-              ReturnConsumedCapacityParam()}),
-      nullptr};
-  return *kSpec;
-}
+constexpr Param kBatchExecuteStatementInput[] = {
+    List("Statements", kBatchStatementRequest).NotNull().Length(1, kMaxBatchStatements),
+    kReturnConsumedCapacityParam};
+constexpr OperationSpec kBatchExecuteStatementSpec{
+    "BatchExecuteStatement", Struct("", "BatchExecuteStatementInput", kBatchExecuteStatementInput),
+    nullptr};
+const OperationSpec& BatchExecuteStatementSpec() { return kBatchExecuteStatementSpec; }
+
+constexpr Param kExecuteTransactionInput[] = {
+    List("TransactStatements", kParameterizedStatement).NotNull().Length(1, kMaxTransactionItems),
+    String("ClientRequestToken").Length(1, kMaxClientRequestTokenLength),
+    kReturnConsumedCapacityParam};
+constexpr OperationSpec kExecuteTransactionSpec{
+    "ExecuteTransaction", Struct("", "ExecuteTransactionInput", kExecuteTransactionInput), nullptr};
+const OperationSpec& ExecuteTransactionSpec() { return kExecuteTransactionSpec; }
 
 DdbResult<json> HandleExecuteStatement(Store& store, Context& ctx, const json& request) {
   DdbResult<Prepared> p = Prepare(store, request, partiql::Mode::kSingle);

@@ -60,65 +60,68 @@ std::optional<DdbError> UpdateItemCustom(const json& request) {
   return CheckExpressionAttributes(request);
 }
 
-Param AttributeUpdatesParam() {
-  return Map("AttributeUpdates",
-             Struct("", "AttributeValueUpdate",
-                    {String("Action").Enum({"ADD", "PUT", "DELETE"}),
-                     AttributeValueParam("Value")}));
-}
+constexpr Param kAttributeValueUpdateMembers[] = {String("Action").Enum("ADD, PUT, DELETE"),
+                                                  AttributeValueParam("Value")};
+constexpr Param kAttributeValueUpdate =
+    Struct("", "AttributeValueUpdate", kAttributeValueUpdateMembers);
+constexpr Param kAttributeUpdatesParam = Map("AttributeUpdates", kAttributeValueUpdate);
 
 }  // namespace
 
-const OperationSpec& PutItemSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "PutItem",
-      Struct("", "PutItemInput",
-             {ReturnConsumedCapacityParam(), ItemTableNameParam(),
-              AttributeMapParam("Item").NotNull(), ConditionalOperatorParam(), ExpectedParam(),
-              ReturnValuesParam(), ReturnItemCollectionMetricsParam(),
-              ConditionExpressionParam(), ExpressionAttributeValuesParam(),
-              ExpressionAttributeNamesParam(), ReturnValuesOnConditionCheckFailureParam()}),
-      &PutItemCustom};
-  return *kSpec;
-}
+constexpr Param kPutItemInput[] = {kReturnConsumedCapacityParam,
+                                   kItemTableNameParam,
+                                   AttributeMapParam("Item").NotNull(),
+                                   kConditionalOperatorParam,
+                                   kExpectedParam,
+                                   kReturnValuesParam,
+                                   kReturnItemCollectionMetricsParam,
+                                   kConditionExpressionParam,
+                                   kExpressionAttributeValuesParam,
+                                   kExpressionAttributeNamesParam,
+                                   kReturnValuesOnConditionCheckFailureParam};
+constexpr OperationSpec kPutItemSpec{"PutItem", Struct("", "PutItemInput", kPutItemInput),
+                                     &PutItemCustom};
+const OperationSpec& PutItemSpec() { return kPutItemSpec; }
 
-const OperationSpec& GetItemSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "GetItem",
-      Struct("", "GetItemInput",
-             {ReturnConsumedCapacityParam(), AttributesToGetParam(), ItemTableNameParam(),
-              AttributeMapParam("Key").NotNull(), ConsistentReadParam(),
-              ProjectionExpressionParam(), ExpressionAttributeNamesParam()}),
-      &GetItemCustom};
-  return *kSpec;
-}
+constexpr Param kGetItemInput[] = {
+    kReturnConsumedCapacityParam,       kAttributesToGetParam, kItemTableNameParam,
+    AttributeMapParam("Key").NotNull(), kConsistentReadParam,  kProjectionExpressionParam,
+    kExpressionAttributeNamesParam};
+constexpr OperationSpec kGetItemSpec{"GetItem", Struct("", "GetItemInput", kGetItemInput),
+                                     &GetItemCustom};
+const OperationSpec& GetItemSpec() { return kGetItemSpec; }
 
-const OperationSpec& DeleteItemSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "DeleteItem",
-      Struct("", "DeleteItemInput",
-             {ReturnConsumedCapacityParam(), ItemTableNameParam(), ReturnValuesParam(),
-              ReturnItemCollectionMetricsParam(), AttributeMapParam("Key").NotNull(),
-              ConditionalOperatorParam(), ExpectedParam(), ConditionExpressionParam(),
-              ExpressionAttributeValuesParam(), ExpressionAttributeNamesParam(),
-              ReturnValuesOnConditionCheckFailureParam()}),
-      &DeleteItemCustom};
-  return *kSpec;
-}
+constexpr Param kDeleteItemInput[] = {kReturnConsumedCapacityParam,
+                                      kItemTableNameParam,
+                                      kReturnValuesParam,
+                                      kReturnItemCollectionMetricsParam,
+                                      AttributeMapParam("Key").NotNull(),
+                                      kConditionalOperatorParam,
+                                      kExpectedParam,
+                                      kConditionExpressionParam,
+                                      kExpressionAttributeValuesParam,
+                                      kExpressionAttributeNamesParam,
+                                      kReturnValuesOnConditionCheckFailureParam};
+constexpr OperationSpec kDeleteItemSpec{
+    "DeleteItem", Struct("", "DeleteItemInput", kDeleteItemInput), &DeleteItemCustom};
+const OperationSpec& DeleteItemSpec() { return kDeleteItemSpec; }
 
-const OperationSpec& UpdateItemSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "UpdateItem",
-      Struct("", "UpdateItemInput",
-             {ReturnConsumedCapacityParam(), ItemTableNameParam(),
-              ReturnItemCollectionMetricsParam(), ReturnValuesParam(),
-              AttributeMapParam("Key").NotNull(), ConditionalOperatorParam(), ExpectedParam(),
-              AttributeUpdatesParam(), ConditionExpressionParam(), String("UpdateExpression"),
-              ExpressionAttributeValuesParam(), ExpressionAttributeNamesParam(),
-              ReturnValuesOnConditionCheckFailureParam()}),
-      &UpdateItemCustom};
-  return *kSpec;
-}
+constexpr Param kUpdateItemInput[] = {kReturnConsumedCapacityParam,
+                                      kItemTableNameParam,
+                                      kReturnItemCollectionMetricsParam,
+                                      kReturnValuesParam,
+                                      AttributeMapParam("Key").NotNull(),
+                                      kConditionalOperatorParam,
+                                      kExpectedParam,
+                                      kAttributeUpdatesParam,
+                                      kConditionExpressionParam,
+                                      String("UpdateExpression"),
+                                      kExpressionAttributeValuesParam,
+                                      kExpressionAttributeNamesParam,
+                                      kReturnValuesOnConditionCheckFailureParam};
+constexpr OperationSpec kUpdateItemSpec{
+    "UpdateItem", Struct("", "UpdateItemInput", kUpdateItemInput), &UpdateItemCustom};
+const OperationSpec& UpdateItemSpec() { return kUpdateItemSpec; }
 
 }  // namespace api
 }  // namespace pd

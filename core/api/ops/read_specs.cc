@@ -76,43 +76,49 @@ std::optional<DdbError> ScanCustom(const json& request) {
   return CheckSelect(request, /*query=*/false);
 }
 
-Param SelectParam() {
-  return String("Select").Enum(
-      {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
-}
+constexpr Param kSelectParam =
+    String("Select").Enum("SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES");
 
 }  // namespace
 
-const OperationSpec& QuerySpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "Query",
-      Struct("", "QueryInput",
-             {Integer("Limit").Min(1), AttributeMapParam("ExclusiveStartKey"),
-              ReturnConsumedCapacityParam(), AttributesToGetParam(),
-              ConditionMapParam("QueryFilter"), SelectParam(), ConditionalOperatorParam(),
-              ConditionMapParam("KeyConditions"), ItemTableNameParam(), ConsistentReadParam(),
-              IndexNameParam(), Boolean("ScanIndexForward"), String("KeyConditionExpression"),
-              String("FilterExpression"), ProjectionExpressionParam(),
-              ExpressionAttributeValuesParam(), ExpressionAttributeNamesParam()}),
-      &QueryCustom};
-  return *kSpec;
-}
+constexpr Param kQueryInput[] = {Integer("Limit").Min(1),
+                                 AttributeMapParam("ExclusiveStartKey"),
+                                 kReturnConsumedCapacityParam,
+                                 kAttributesToGetParam,
+                                 ConditionMapParam("QueryFilter"),
+                                 kSelectParam,
+                                 kConditionalOperatorParam,
+                                 ConditionMapParam("KeyConditions"),
+                                 kItemTableNameParam,
+                                 kConsistentReadParam,
+                                 kIndexNameParam,
+                                 Boolean("ScanIndexForward"),
+                                 String("KeyConditionExpression"),
+                                 String("FilterExpression"),
+                                 kProjectionExpressionParam,
+                                 kExpressionAttributeValuesParam,
+                                 kExpressionAttributeNamesParam};
+constexpr OperationSpec kQuerySpec{"Query", Struct("", "QueryInput", kQueryInput), &QueryCustom};
+const OperationSpec& QuerySpec() { return kQuerySpec; }
 
-const OperationSpec& ScanSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "Scan",
-      Struct("", "ScanInput",
-             {Integer("Limit").Min(1), ReturnConsumedCapacityParam(), AttributesToGetParam(),
-              Integer("Segment").Min(0).Max(kMaxScanTotalSegments - 1), SelectParam(),
-              ConditionMapParam("ScanFilter"), ConditionalOperatorParam(),
-              Integer("TotalSegments").Min(1).Max(kMaxScanTotalSegments), ItemTableNameParam(),
-              AttributeMapParam("ExclusiveStartKey"), IndexNameParam(),
-              String("FilterExpression"), ProjectionExpressionParam(),
-              ExpressionAttributeValuesParam(), ExpressionAttributeNamesParam(),
-              ConsistentReadParam()}),
-      &ScanCustom};
-  return *kSpec;
-}
+constexpr Param kScanInput[] = {Integer("Limit").Min(1),
+                                kReturnConsumedCapacityParam,
+                                kAttributesToGetParam,
+                                Integer("Segment").Min(0).Max(kMaxScanTotalSegments - 1),
+                                kSelectParam,
+                                ConditionMapParam("ScanFilter"),
+                                kConditionalOperatorParam,
+                                Integer("TotalSegments").Min(1).Max(kMaxScanTotalSegments),
+                                kItemTableNameParam,
+                                AttributeMapParam("ExclusiveStartKey"),
+                                kIndexNameParam,
+                                String("FilterExpression"),
+                                kProjectionExpressionParam,
+                                kExpressionAttributeValuesParam,
+                                kExpressionAttributeNamesParam,
+                                kConsistentReadParam};
+constexpr OperationSpec kScanSpec{"Scan", Struct("", "ScanInput", kScanInput), &ScanCustom};
+const OperationSpec& ScanSpec() { return kScanSpec; }
 
 }  // namespace api
 }  // namespace pd

@@ -104,53 +104,39 @@ DdbResult<StreamInfo> FindStream(Store& store, const std::string& arn) {
   return StorageError(info.status());
 }
 
-Param StreamArnParam() { return String("StreamArn").Length(37, 1024); }
+constexpr Param kStreamArnParam = String("StreamArn").Length(37, 1024);
 
 }  // namespace
 
-const OperationSpec& ListStreamsSpec() {
-  static const OperationSpec* const kSpec =
-      new OperationSpec{"ListStreams",
-                        Struct("", "ListStreamsInput",
-                               {String("TableName").Matches(kTableNamePatternSpec).Length(3, 255),
-                                Integer("Limit").Min(1).Max(100),
-                                String("ExclusiveStartStreamArn").Length(37, 1024)}),
-                        nullptr};
-  return *kSpec;
-}
+constexpr Param kListStreamsInput[] = {
+    String("TableName").Matches(kTableNamePatternSpec).Length(3, 255),
+    Integer("Limit").Min(1).Max(100), String("ExclusiveStartStreamArn").Length(37, 1024)};
+constexpr OperationSpec kListStreamsSpec{
+    "ListStreams", Struct("", "ListStreamsInput", kListStreamsInput), nullptr};
+const OperationSpec& ListStreamsSpec() { return kListStreamsSpec; }
 
-const OperationSpec& DescribeStreamSpec() {
-  static const OperationSpec* const kSpec =
-      new OperationSpec{"DescribeStream",
-                        Struct("", "DescribeStreamInput",
-                               {StreamArnParam().NotNull(), Integer("Limit").Min(1).Max(100),
-                                String("ExclusiveStartShardId").Length(28, 65)}),
-                        nullptr};
-  return *kSpec;
-}
+constexpr Param kDescribeStreamInput[] = {kStreamArnParam.NotNull(),
+                                          Integer("Limit").Min(1).Max(100),
+                                          String("ExclusiveStartShardId").Length(28, 65)};
+constexpr OperationSpec kDescribeStreamSpec{
+    "DescribeStream", Struct("", "DescribeStreamInput", kDescribeStreamInput), nullptr};
+const OperationSpec& DescribeStreamSpec() { return kDescribeStreamSpec; }
 
-const OperationSpec& GetShardIteratorSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "GetShardIterator",
-      Struct("", "GetShardIteratorInput",
-             {StreamArnParam().NotNull(), String("ShardId").NotNull().Length(28, 65),
-              String("ShardIteratorType")
-                  .NotNull()
-                  .Enum({"TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"}),
-              String("SequenceNumber").Length(21, 40)}),
-      nullptr};
-  return *kSpec;
-}
+constexpr Param kGetShardIteratorInput[] = {
+    kStreamArnParam.NotNull(), String("ShardId").NotNull().Length(28, 65),
+    String("ShardIteratorType")
+        .NotNull()
+        .Enum("TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER"),
+    String("SequenceNumber").Length(21, 40)};
+constexpr OperationSpec kGetShardIteratorSpec{
+    "GetShardIterator", Struct("", "GetShardIteratorInput", kGetShardIteratorInput), nullptr};
+const OperationSpec& GetShardIteratorSpec() { return kGetShardIteratorSpec; }
 
-const OperationSpec& GetRecordsSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "GetRecords",
-      Struct(
-          "", "GetRecordsInput",
-          {String("ShardIterator").NotNull().Length(1, 2048), Integer("Limit").Min(1).Max(1000)}),
-      nullptr};
-  return *kSpec;
-}
+constexpr Param kGetRecordsInput[] = {String("ShardIterator").NotNull().Length(1, 2048),
+                                      Integer("Limit").Min(1).Max(1000)};
+constexpr OperationSpec kGetRecordsSpec{"GetRecords",
+                                        Struct("", "GetRecordsInput", kGetRecordsInput), nullptr};
+const OperationSpec& GetRecordsSpec() { return kGetRecordsSpec; }
 
 DdbResult<json> HandleListStreams(Store& store, Context& ctx, const json& request) {
   (void)ctx;

@@ -16,35 +16,29 @@ using nlohmann::json;
 
 constexpr char kInvalidPrefix[] = "One or more parameter values were invalid: ";
 
-Param TableClassParam() {
-  return String("TableClass").Enum({"STANDARD", "STANDARD_INFREQUENT_ACCESS"});
-}
+constexpr Param kTableClassParam =
+    String("TableClass").Enum("STANDARD, STANDARD_INFREQUENT_ACCESS");
 
-Param DeletionProtectionParam() { return Boolean("DeletionProtectionEnabled"); }
+constexpr Param kDeletionProtectionParam = Boolean("DeletionProtectionEnabled");
 
-Param LocalSecondaryIndexesParam() {
-  return List("LocalSecondaryIndexes",
-              Struct("", "LocalSecondaryIndex",
-                     {String("IndexName")
-                          .NotNull()
-                          .Matches(kTableNamePatternSpec)
-                          .Length(kMinIndexNameLength, kMaxIndexNameLength),
-                      KeySchemaParam(false), ProjectionParam().NotNull()}));
-}
+constexpr Param kIndexNameMember = String("IndexName")
+                                       .NotNull()
+                                       .Matches(kTableNamePatternSpec)
+                                       .Length(kMinIndexNameLength, kMaxIndexNameLength);
 
-Param GlobalSecondaryIndexesParam() {
-  return List(
-      "GlobalSecondaryIndexes",
-      Struct("", "GlobalSecondaryIndex",
-             {String("IndexName")
-                  .NotNull()
-                  .Matches(kTableNamePatternSpec)
-                  .Length(kMinIndexNameLength, kMaxIndexNameLength),
-              KeySchemaParam(false), ProjectionParam().NotNull(), ProvisionedThroughputParam()}));
-}
+constexpr Param kLocalSecondaryIndexMembers[] = {kIndexNameMember, kIndexKeySchemaParam,
+                                                 kProjectionParam.NotNull()};
+constexpr Param kLocalSecondaryIndex =
+    Struct("", "LocalSecondaryIndex", kLocalSecondaryIndexMembers);
+constexpr Param kLocalSecondaryIndexesParam = List("LocalSecondaryIndexes", kLocalSecondaryIndex);
 
-// Checked by CheckTagList (tags.cc) with DynamoDB's texts, after the rest.
-Param TagsParam() { return List("Tags", Struct("", "Tag", {String("Key"), String("Value")})); }
+constexpr Param kGlobalSecondaryIndexMembers[] = {kIndexNameMember, kIndexKeySchemaParam,
+                                                  kProjectionParam.NotNull(),
+                                                  kProvisionedThroughputParam};
+constexpr Param kGlobalSecondaryIndex =
+    Struct("", "GlobalSecondaryIndex", kGlobalSecondaryIndexMembers);
+constexpr Param kGlobalSecondaryIndexesParam =
+    List("GlobalSecondaryIndexes", kGlobalSecondaryIndex);
 
 // ---- CreateTable ----------------------------------------------------------------
 
@@ -102,71 +96,61 @@ std::optional<DdbError> UpdateTableCustom(const json& request) {
   return std::nullopt;
 }
 
-Param GlobalSecondaryIndexUpdatesParam() {
-  Param index_name = String("IndexName")
-                         .NotNull()
-                         .Matches(kTableNamePatternSpec)
-                         .Length(kMinIndexNameLength, kMaxIndexNameLength);
-  return List("GlobalSecondaryIndexUpdates",
-              Struct("", "GlobalSecondaryIndexUpdate",
-                     {Struct("Update", "UpdateGlobalSecondaryIndexAction",
-                             {Param(index_name), ProvisionedThroughputParam().NotNull()}),
-                      Struct("Create", "CreateGlobalSecondaryIndexAction",
-                             {ProjectionParam().NotNull(), Param(index_name),
-                              ProvisionedThroughputParam(), KeySchemaParam(false)}),
-                      Struct("Delete", "DeleteGlobalSecondaryIndexAction", {Param(index_name)})}));
-}
+constexpr Param kUpdateIndexActionMembers[] = {kIndexNameMember,
+                                               kProvisionedThroughputParam.NotNull()};
+constexpr Param kCreateIndexActionMembers[] = {kProjectionParam.NotNull(), kIndexNameMember,
+                                               kProvisionedThroughputParam, kIndexKeySchemaParam};
+constexpr Param kDeleteIndexActionMembers[] = {kIndexNameMember};
+constexpr Param kGlobalSecondaryIndexUpdateMembers[] = {
+    Struct("Update", "UpdateGlobalSecondaryIndexAction", kUpdateIndexActionMembers),
+    Struct("Create", "CreateGlobalSecondaryIndexAction", kCreateIndexActionMembers),
+    Struct("Delete", "DeleteGlobalSecondaryIndexAction", kDeleteIndexActionMembers)};
+constexpr Param kGlobalSecondaryIndexUpdate =
+    Struct("", "GlobalSecondaryIndexUpdate", kGlobalSecondaryIndexUpdateMembers);
+constexpr Param kGlobalSecondaryIndexUpdatesParam =
+    List("GlobalSecondaryIndexUpdates", kGlobalSecondaryIndexUpdate);
 
 }  // namespace
 
-const OperationSpec& CreateTableSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "CreateTable",
-      Struct(
-          "", "CreateTableInput",
-          {AttributeDefinitionsParam().NotNull(), TableTableNameParam(), BillingModeParam(),
-           ProvisionedThroughputParam(), KeySchemaParam(true),
-           // Current DynamoDB reports GSI errors before LSI errors.
-           GlobalSecondaryIndexesParam(), LocalSecondaryIndexesParam(), StreamSpecificationParam(),
-           TagsParam(), TableClassParam(), DeletionProtectionParam()}),
-      &CreateTableCustom};
-  return *kSpec;
-}
+constexpr Param kCreateTableInput[] = {
+    kAttributeDefinitionsParam.NotNull(), kTableTableNameParam, kBillingModeParam,
+    kProvisionedThroughputParam, kTableKeySchemaParam,
+    // Current DynamoDB reports GSI errors before LSI errors.
+    kGlobalSecondaryIndexesParam, kLocalSecondaryIndexesParam, kStreamSpecificationParam,
+    kTagListParam, kTableClassParam, kDeletionProtectionParam};
+constexpr OperationSpec kCreateTableSpec{
+    "CreateTable", Struct("", "CreateTableInput", kCreateTableInput), &CreateTableCustom};
+const OperationSpec& CreateTableSpec() { return kCreateTableSpec; }
 
-const OperationSpec& DescribeTableSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "DescribeTable", Struct("", "DescribeTableInput", {TableTableNameParam()}), nullptr};
-  return *kSpec;
-}
+constexpr Param kDescribeTableInput[] = {kTableTableNameParam};
+constexpr OperationSpec kDescribeTableSpec{
+    "DescribeTable", Struct("", "DescribeTableInput", kDescribeTableInput), nullptr};
+const OperationSpec& DescribeTableSpec() { return kDescribeTableSpec; }
 
-const OperationSpec& DeleteTableSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "DeleteTable", Struct("", "DeleteTableInput", {TableTableNameParam()}), nullptr};
-  return *kSpec;
-}
+constexpr Param kDeleteTableInput[] = {kTableTableNameParam};
+constexpr OperationSpec kDeleteTableSpec{
+    "DeleteTable", Struct("", "DeleteTableInput", kDeleteTableInput), nullptr};
+const OperationSpec& DeleteTableSpec() { return kDeleteTableSpec; }
 
-const OperationSpec& ListTablesSpec() {
-  static const OperationSpec* const kSpec =
-      new OperationSpec{"ListTables",
-                        Struct("", "ListTablesInput",
-                               {Integer("Limit").Min(1).Max(kMaxListTablesLimit),
-                                String("ExclusiveStartTableName")
-                                    .Matches(kTableNamePatternSpec)
-                                    .Length(kMinTableNameLength, kMaxTableNameLength)}),
-                        nullptr};
-  return *kSpec;
-}
+constexpr Param kListTablesInput[] = {Integer("Limit").Min(1).Max(kMaxListTablesLimit),
+                                      String("ExclusiveStartTableName")
+                                          .Matches(kTableNamePatternSpec)
+                                          .Length(kMinTableNameLength, kMaxTableNameLength)};
+constexpr OperationSpec kListTablesSpec{"ListTables",
+                                        Struct("", "ListTablesInput", kListTablesInput), nullptr};
+const OperationSpec& ListTablesSpec() { return kListTablesSpec; }
 
-const OperationSpec& UpdateTableSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "UpdateTable",
-      Struct("", "UpdateTableInput",
-             {AttributeDefinitionsParam(), TableTableNameParam(), BillingModeParam(),
-              ProvisionedThroughputParam(), GlobalSecondaryIndexUpdatesParam(),
-              StreamSpecificationParam(), TableClassParam(), DeletionProtectionParam()}),
-      &UpdateTableCustom};
-  return *kSpec;
-}
+constexpr Param kUpdateTableInput[] = {kAttributeDefinitionsParam,
+                                       kTableTableNameParam,
+                                       kBillingModeParam,
+                                       kProvisionedThroughputParam,
+                                       kGlobalSecondaryIndexUpdatesParam,
+                                       kStreamSpecificationParam,
+                                       kTableClassParam,
+                                       kDeletionProtectionParam};
+constexpr OperationSpec kUpdateTableSpec{
+    "UpdateTable", Struct("", "UpdateTableInput", kUpdateTableInput), &UpdateTableCustom};
+const OperationSpec& UpdateTableSpec() { return kUpdateTableSpec; }
 
 }  // namespace api
 }  // namespace pd

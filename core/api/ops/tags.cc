@@ -99,12 +99,11 @@ DdbError TagLimitError() {
 }
 
 // ResourceArn: 1-1283 characters (the API reference).
-Param ArnParam() { return String("ResourceArn").Length(1, 1283); }
+constexpr Param kArnParam = String("ResourceArn").Length(1, 1283);
 
 // Tag keys and values are checked by CheckTagList, with DynamoDB's texts.
-Param TagListParam() { return List("Tags", Struct("", "Tag", {String("Key"), String("Value")})); }
 
-Param TagKeysParam() { return List("TagKeys", String()); }
+constexpr Param kTagKeysParam = List("TagKeys", kStringValue);
 
 bool StartsWith(const std::string& s, const char* prefix) {
   return s.compare(0, std::strlen(prefix), prefix) == 0;
@@ -312,27 +311,21 @@ DdbResult<CatalogEntry> TableOfArn(Store& store, const std::string& arn, bool un
 
 }  // namespace
 
-const OperationSpec& TagResourceSpec() {
-  static const OperationSpec* const kSpec =
-      new OperationSpec{"TagResource", Struct("", "TagResourceInput", {ArnParam(), TagListParam()}),
-                        &TagResourceCustom};
-  return *kSpec;
-}
+constexpr Param kTagResourceInput[] = {kArnParam, kTagListParam};
+constexpr OperationSpec kTagResourceSpec{
+    "TagResource", Struct("", "TagResourceInput", kTagResourceInput), &TagResourceCustom};
+const OperationSpec& TagResourceSpec() { return kTagResourceSpec; }
 
-const OperationSpec& UntagResourceSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "UntagResource", Struct("", "UntagResourceInput", {ArnParam(), TagKeysParam()}),
-      &UntagResourceCustom};
-  return *kSpec;
-}
+constexpr Param kUntagResourceInput[] = {kArnParam, kTagKeysParam};
+constexpr OperationSpec kUntagResourceSpec{
+    "UntagResource", Struct("", "UntagResourceInput", kUntagResourceInput), &UntagResourceCustom};
+const OperationSpec& UntagResourceSpec() { return kUntagResourceSpec; }
 
-const OperationSpec& ListTagsOfResourceSpec() {
-  static const OperationSpec* const kSpec =
-      new OperationSpec{"ListTagsOfResource",
-                        Struct("", "ListTagsOfResourceInput", {ArnParam(), String("NextToken")}),
-                        &ListTagsOfResourceCustom};
-  return *kSpec;
-}
+constexpr Param kListTagsOfResourceInput[] = {kArnParam, String("NextToken")};
+constexpr OperationSpec kListTagsOfResourceSpec{
+    "ListTagsOfResource", Struct("", "ListTagsOfResourceInput", kListTagsOfResourceInput),
+    &ListTagsOfResourceCustom};
+const OperationSpec& ListTagsOfResourceSpec() { return kListTagsOfResourceSpec; }
 
 DdbResult<json> HandleTagResource(Store& store, Context& ctx, const json& request) {
   (void)ctx;

@@ -40,24 +40,21 @@ DdbResult<CatalogEntry> FindTable(Store& store, const std::string& name) {
 
 }  // namespace
 
-const OperationSpec& UpdateTimeToLiveSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "UpdateTimeToLive",
-      Struct("", "UpdateTimeToLiveInput",
-             {TableTableNameParam(), Struct("TimeToLiveSpecification", "TimeToLiveSpecification",
-                                            {String("AttributeName").NotNull().Length(1, 255),
-                                             Boolean("Enabled").NotNull()})
-                                         .NotNull()}),
-      nullptr};
-  return *kSpec;
-}
+constexpr Param kTimeToLiveSpecificationMembers[] = {
+    String("AttributeName").NotNull().Length(1, 255), Boolean("Enabled").NotNull()};
 
-const OperationSpec& DescribeTimeToLiveSpec() {
-  static const OperationSpec* const kSpec =
-      new OperationSpec{"DescribeTimeToLive",
-                        Struct("", "DescribeTimeToLiveInput", {TableTableNameParam()}), nullptr};
-  return *kSpec;
-}
+constexpr Param kUpdateTimeToLiveInput[] = {
+    kTableTableNameParam,
+    Struct("TimeToLiveSpecification", "TimeToLiveSpecification", kTimeToLiveSpecificationMembers)
+        .NotNull()};
+constexpr OperationSpec kUpdateTimeToLiveSpec{
+    "UpdateTimeToLive", Struct("", "UpdateTimeToLiveInput", kUpdateTimeToLiveInput), nullptr};
+const OperationSpec& UpdateTimeToLiveSpec() { return kUpdateTimeToLiveSpec; }
+
+constexpr Param kDescribeTimeToLiveInput[] = {kTableTableNameParam};
+constexpr OperationSpec kDescribeTimeToLiveSpec{
+    "DescribeTimeToLive", Struct("", "DescribeTimeToLiveInput", kDescribeTimeToLiveInput), nullptr};
+const OperationSpec& DescribeTimeToLiveSpec() { return kDescribeTimeToLiveSpec; }
 
 DdbResult<json> HandleUpdateTimeToLive(Store& store, Context& ctx, const json& request) {
   (void)ctx;

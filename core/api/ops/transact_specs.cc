@@ -60,74 +60,53 @@ std::optional<DdbError> TransactGetItemsCustom(const json& request) {
   return std::nullopt;
 }
 
-// The members every write action has, in DynamoDB's order.
-std::vector<Param> ActionMembers(Param key_or_item, std::vector<Param> extra) {
-  std::vector<Param> members;
-  members.push_back(std::move(key_or_item));
-  members.push_back(ItemTableNameParam());
-  for (Param& p : extra) members.push_back(std::move(p));
-  members.push_back(ExpressionAttributeNamesParam());
-  members.push_back(ExpressionAttributeValuesParam());
-  members.push_back(ReturnValuesOnConditionCheckFailureParam());
-  return members;
-}
+// Each write action's members, in DynamoDB's order: the key or item, the
+// table, the action's own, then the expression maps.
+constexpr Param kConditionCheckMembers[] = {
+    AttributeMapParam("Key").NotNull(),  kItemTableNameParam,
+    kConditionExpressionParam.NotNull(), kExpressionAttributeNamesParam,
+    kExpressionAttributeValuesParam,     kReturnValuesOnConditionCheckFailureParam};
+constexpr Param kPutMembers[] = {
+    AttributeMapParam("Item").NotNull(), kItemTableNameParam,
+    kConditionExpressionParam,           kExpressionAttributeNamesParam,
+    kExpressionAttributeValuesParam,     kReturnValuesOnConditionCheckFailureParam};
+constexpr Param kDeleteMembers[] = {
+    AttributeMapParam("Key").NotNull(), kItemTableNameParam,
+    kConditionExpressionParam,          kExpressionAttributeNamesParam,
+    kExpressionAttributeValuesParam,    kReturnValuesOnConditionCheckFailureParam};
+constexpr Param kUpdateMembers[] = {
+    AttributeMapParam("Key").NotNull(),       kItemTableNameParam,
+    String("UpdateExpression").NotNull(),     kConditionExpressionParam,
+    kExpressionAttributeNamesParam,           kExpressionAttributeValuesParam,
+    kReturnValuesOnConditionCheckFailureParam};
+constexpr Param kTransactWriteItemMembers[] = {
+    Struct("ConditionCheck", "ConditionCheck", kConditionCheckMembers),
+    Struct("Put", "Put", kPutMembers), Struct("Delete", "Delete", kDeleteMembers),
+    Struct("Update", "Update", kUpdateMembers)};
+constexpr Param kTransactWriteItem = Struct("", "TransactWriteItem", kTransactWriteItemMembers);
+constexpr Param kTransactWriteItemsMembers[] = {
+    kReturnConsumedCapacityParam, kReturnItemCollectionMetricsParam,
+    String("ClientRequestToken").Length(1, kMaxClientRequestTokenLength),
+    List("TransactItems", kTransactWriteItem).NotNull().Length(1, kMaxTransactionItems)};
+constexpr OperationSpec kTransactWriteItems{
+    "TransactWriteItems", Struct("", "TransactWriteItemsInput", kTransactWriteItemsMembers),
+    &TransactWriteItemsCustom};
+
+constexpr Param kGetMembers[] = {AttributeMapParam("Key").NotNull(), kItemTableNameParam,
+                                 kProjectionExpressionParam, kExpressionAttributeNamesParam};
+constexpr Param kTransactGetItemMembers[] = {Struct("Get", "Get", kGetMembers).NotNull()};
+constexpr Param kTransactGetItem = Struct("", "TransactGetItem", kTransactGetItemMembers);
+constexpr Param kTransactGetItemsMembers[] = {
+    kReturnConsumedCapacityParam,
+    List("TransactItems", kTransactGetItem).NotNull().Length(1, kMaxTransactionItems)};
+constexpr OperationSpec kTransactGetItems{
+    "TransactGetItems", Struct("", "TransactGetItemsInput", kTransactGetItemsMembers),
+    &TransactGetItemsCustom};
 
 }  // namespace
 
-const OperationSpec& TransactWriteItemsSpec() {
-  static const OperationSpec* const kSpec = [] {
-  std::vector<Param> cc_extra;
-  cc_extra.push_back(ConditionExpressionParam().NotNull());
-  std::vector<Param> put_extra;
-  put_extra.push_back(ConditionExpressionParam());
-  std::vector<Param> delete_extra;
-  delete_extra.push_back(ConditionExpressionParam());
-  std::vector<Param> update_extra;
-  update_extra.push_back(String("UpdateExpression").NotNull());
-  update_extra.push_back(ConditionExpressionParam());
-  return new OperationSpec{
-      "TransactWriteItems",
-      Struct(
-          "", "TransactWriteItemsInput",
-          {ReturnConsumedCapacityParam(), ReturnItemCollectionMetricsParam(),
-           String("ClientRequestToken").Length(1, kMaxClientRequestTokenLength),
-           List("TransactItems",
-                Struct("", "TransactWriteItem",
-                       {Struct("ConditionCheck", "ConditionCheck",
-                               ActionMembers(AttributeMapParam("Key").NotNull(),
-                                             std::move(cc_extra))),
-                        Struct("Put", "Put",
-                               ActionMembers(AttributeMapParam("Item").NotNull(),
-                                             std::move(put_extra))),
-                        Struct("Delete", "Delete",
-                               ActionMembers(AttributeMapParam("Key").NotNull(),
-                                             std::move(delete_extra))),
-                        Struct("Update", "Update",
-                               ActionMembers(AttributeMapParam("Key").NotNull(),
-                                             std::move(update_extra)))}))
-               .NotNull()
-               .Length(1, kMaxTransactionItems)}),
-      &TransactWriteItemsCustom};
-  }();
-  return *kSpec;
-}
-
-const OperationSpec& TransactGetItemsSpec() {
-  static const OperationSpec* const kSpec = new OperationSpec{
-      "TransactGetItems",
-      Struct("", "TransactGetItemsInput",
-             {ReturnConsumedCapacityParam(),
-              List("TransactItems",
-                   Struct("", "TransactGetItem",
-                          {Struct("Get", "Get",
-                                  {AttributeMapParam("Key").NotNull(), ItemTableNameParam(),
-                                   ProjectionExpressionParam(), ExpressionAttributeNamesParam()})
-                               .NotNull()}))
-                  .NotNull()
-                  .Length(1, kMaxTransactionItems)}),
-      &TransactGetItemsCustom};
-  return *kSpec;
-}
+const OperationSpec& TransactWriteItemsSpec() { return kTransactWriteItems; }
+const OperationSpec& TransactGetItemsSpec() { return kTransactGetItems; }
 
 }  // namespace api
 }  // namespace pd

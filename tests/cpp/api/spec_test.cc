@@ -22,32 +22,28 @@ std::optional<DdbError> RejectMagic(const json& request) {
   return std::nullopt;
 }
 
-const OperationSpec& TestSpec() {
-  static const OperationSpec* const kSpec = [] {
-    ElementLengths keys;
-    keys.max_length = 5;
-    keys.min_length = 2;
-    keys.pattern = &kTableNamePatternSpec;
-    ElementLengths values;
-    values.max_length = 2;
-    values.min_length = 1;
-    return new OperationSpec{
-        "Test",
-        Struct("", "TestInput",
-               {String("Name").Required().TableName().Matches(kTableNamePatternSpec),
-                Boolean("Flag"), Integer("Count").Min(1).Max(100), Long("Big").NotNull(),
-                Blob("Data"), String("Mode").Enum({"A", "B"}),
-                List("Things", Struct("", "Thing",
-                                      {String("Id").NotNull().Length(1, 3),
-                                       String("Kind").NotNull().Enum({"X", "Y"})}))
-                    .Length(1, 2),
-                Map("Groups", List("", String())).Keys(keys).Values(values),
-                Struct("Limits", "Limits", {Long("Low").NotNull(), Long("High").NotNull()}),
-                Map("Attrs", AttributeValueParam())}),
-        &RejectMagic};
-  }();
-  return *kSpec;
-}
+// A spec is constant data (api/spec.h): nested member lists are named arrays.
+constexpr ElementLengths kGroupKeys{5, 2, &kTableNamePatternSpec};
+constexpr ElementLengths kGroupValues{2, 1, nullptr};
+constexpr Param kThingMembers[] = {String("Id").NotNull().Length(1, 3),
+                                   String("Kind").NotNull().Enum("X, Y")};
+constexpr Param kThing = Struct("", "Thing", kThingMembers);
+constexpr Param kStringList = List("", kStringValue);
+constexpr Param kLimitsMembers[] = {Long("Low").NotNull(), Long("High").NotNull()};
+constexpr Param kTestInput[] = {
+    String("Name").Required().TableName().Matches(kTableNamePatternSpec),
+    Boolean("Flag"),
+    Integer("Count").Min(1).Max(100),
+    Long("Big").NotNull(),
+    Blob("Data"),
+    String("Mode").Enum("A, B"),
+    List("Things", kThing).Length(1, 2),
+    Map("Groups", kStringList).Keys(kGroupKeys).Values(kGroupValues),
+    Struct("Limits", "Limits", kLimitsMembers),
+    Map("Attrs", kAttributeValueValue)};
+constexpr OperationSpec kTestSpec{"Test", Struct("", "TestInput", kTestInput), &RejectMagic};
+
+const OperationSpec& TestSpec() { return kTestSpec; }
 
 TEST_CASE("serialization messages for every declared type") {
   const OperationSpec& s = TestSpec();
