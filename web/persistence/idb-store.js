@@ -24,8 +24,9 @@
 // that aborts writes nothing (outcome 'none').
 //
 // The end check of appendRecords: the store knows the end its own last write
-// left (`#known`: the end after the last settled append, writeFull or flip of
-// THIS connection) as long as nothing else could have moved it: the
+// left (`#known`: the end after the last settled append or writeFull of THIS
+// connection; a head flip leaves the end as it was, truncateLog and clear
+// forget it) as long as nothing else could have moved it: the
 // connection is the same one (a delete or upgrade from another context closes
 // it, and the next write opens a new one), no write that moves the end is still
 // under way, and no write failed since (a failure forgets it). Then the check
@@ -165,7 +166,7 @@ export class IdbStore {
     return this.#connecting;
   }
 
-  // Runs body(tx, fail, setResult, db) in one transaction; resolves with the
+  // Runs body(tx, fail, setResult, { db, known }) in one transaction; resolves with the
   // result once the transaction completed, rejects with the StoreError given
   // to fail() (which aborts the transaction) or the one the abort carries.
   // A readwrite transaction that fails forgets the known end. moves: the
