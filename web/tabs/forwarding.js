@@ -27,15 +27,16 @@
 //
 // Changes only while someone watches: the owner's core collects the change
 // feed, and the owner posts 'changes', only while a client (or the owner
-// itself) has subscribers: building, parsing and cloning every committed
-// item's change record for nobody took a third of a bulk load's time. A client
-// says 'watch' when its first subscription starts and when it learns of a new
-// owner, and unwatches when its last ends or it closes; a client that vanishes
-// without a word leaves the feed on (only a cost). A watch reaches the owner
-// before any request the client sends after it (messages between two contexts
-// arrive in order), so a client sees every change committed after its own
-// later calls; what other tabs committed before its watch arrived it misses,
-// as if it had subscribed a moment later.
+// itself) has subscribers: building, parsing and cloning every committed item's
+// change record for nobody took more than half of a bulk load's time in
+// Chromium (docs/design.md, Changes). A client says 'watch' when its first
+// subscription starts and when it learns of a new owner, and unwatches when its
+// last ends or it closes; a client that vanishes without a word leaves the feed
+// on (only a cost). A watch reaches the owner before any request the client
+// sends after it (messages between two contexts arrive in order), so a client
+// sees every change committed after its own later calls; what other tabs
+// committed before its watch arrived it misses, as if it had subscribed a
+// moment later.
 //
 //   owner:   const server = new ForwardingServer(name, (call, args) => runCall(db, call, args));
 //            server.announce(); ... await server.close();
