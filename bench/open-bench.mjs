@@ -25,9 +25,9 @@
 //   raw      raw IndexedDB: indexedDB.open, one get; gets and getAll of a key
 //            range for the Queries
 // --cacheable: the package's .wasm and .js are served cacheable for an hour (as a
-// site serves a release) instead of no-store, so that from the second round on
-// Chromium takes them, and V8's compiled code for them, from its caches (a
-// repeat visit); the first round (filling the caches) is left out of the medians.
+// site serves a release) instead of no-store, and one untimed open per size fills
+// the caches first, so that every measured round takes them, and V8's compiled
+// code for them, from Chromium's caches (a repeat visit).
 // Figures are the median over the rounds (default 3). Writes
 // bench/results/open.md and open.json with the machine load, unless --no-write.
 
