@@ -17,7 +17,6 @@ import { convertToAttr, unmarshall } from './document/marshall.js';
 import { startLive } from './live.js';
 import { PocketDynamoError, fromWire, isWireError } from './errors.js';
 import { TableExport } from './transfer/export.js';
-import { importTable } from './transfer/import.js';
 import { encodeRequest, isErrorText } from './wire.js';
 
 /** Adds a stopped sequence key (sendJsonSequence), keeping the most recent 1,000. */
@@ -119,7 +118,8 @@ export class DatabaseBase {
    * { tableName, items, batches, bytes, created }.
    */
   importTable(name, source, options = {}) {
-    return importTable(this, name, source, options);
+    // Loaded on first use, as db.sync's module is (package-size.mjs).
+    return import('./transfer/import.js').then(({ importTable }) => importTable(this, name, source, options));
   }
 
   /**

@@ -61,7 +61,6 @@ import { runCall } from './rpc.js';
 import { ForwardingClient, ForwardingServer, channelsAvailable } from './tabs/forwarding.js';
 import { locksAvailable, tryAcquire, waitFor } from './tabs/owner-lock.js';
 import { EXCLUSIVE } from './sync/exclusive.js';
-import { startSync } from './sync/sync.js';
 import { encodeRequest } from './wire.js';
 
 const OPENING = Symbol('Database.open');
@@ -352,7 +351,8 @@ export class Database extends DatabaseBase {
       return Promise.reject(new PocketDynamoError(`Database "${this.#name}": db.sync() runs in the tab that owns ` +
           'the database; this tab forwards to another one'));
     }
-    return startSync(this, options);
+    // Loaded on first use: apps that never sync do not download web/sync/ (package-size.mjs).
+    return import('./sync/sync.js').then(({ startSync }) => startSync(this, options));
   }
 
   /**
