@@ -10,8 +10,9 @@
 //      operations collect into the next group, which starts as soon as the
 //      one in flight is decided.
 //   3. A commit takes the core's commit record (takeCommit) and the replica
-//      set appends it to all three replicas' logs in parallel; the group
-//      resolves when two have it durably (markDurable).
+//      set appends it to all three replicas' logs in parallel (one still
+//      writing the commit before may be deferred: replica-set.js commit); the
+//      group resolves when two have it durably (markDurable).
 //   4. If fewer than two can, the core rolls back to the last durable state
 //      (rollbackToDurable) and every operation applied since rejects, with
 //      an error naming the replicas' failures (quota first). Replicas that
@@ -183,6 +184,8 @@ export class Committer {
     this.#idleMs = checkpointIdleMs;
     this.#chunkPages = Math.max(1, checkpointChunkPages);
     for (const { lsn, pageIds, record } of records) this.#notePageLog(lsn, pageIds, record.byteLength);
+    // A replica whose append a commit deferred catches up with the next commit, or here when none follows.
+    replicas.onBehind?.(() => this.scheduleRepair());
   }
 
   /** The Error every write rejects with once writing stopped, else null. */

@@ -268,7 +268,8 @@ export class ReplicatedEngine {
   stats() {
     const out = { commits: this.#committer.commits, rollbacks: this.#committer.rollbacks,
       checkpoints: this.#committer.checkpoints, checkpointing: this.#committer.checkpointing,
-      logBytes: this.#committer.logBytes, inFlight: this.#replicaSet.inFlight() };
+      logBytes: this.#committer.logBytes, inFlight: this.#replicaSet.inFlight(),
+      appendsDeferred: this.#replicaSet.deferred };
     const fetcher = this.pageFetcher;
     if (fetcher !== null) {
       // A core with a page cache: its figures, and the page reads that resolved its faults.

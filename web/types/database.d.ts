@@ -177,12 +177,14 @@ export declare class Database extends DatabaseBase {
    * open: from then on a cold point read reads one page, its leaf). `inFlight`: the
    * replica writes under way now, per kind (commit appends, catch-ups, checkpoint page versions,
    * head flips, which also trim the log, full rebuilds, log truncations of a rolled-back commit),
-   * and rebuilds still reading their pages.
+   * and rebuilds still reading their pages. `appendsDeferred`: commit appends not sent to a replica
+   * that was still writing while two others could take the commit (it caught up later in one append).
    */
   stats(): {
     commits: number; rollbacks: number; checkpoints?: number; checkpointing?: boolean; logBytes?: number;
     inFlight?: { commits: number; catchUps: number; checkpointPages: number; headFlips: number; rebuilds: number;
       rebuildReads: number; truncations: number };
+    appendsDeferred?: number;
     cache?: { residentBytes: number; pinnedBytes: number; hits: number; misses: number; evictions: number;
       retainedRecordBytes: number; pageReads: number; pagesRead: number; pagesRejected: number;
       pageReadsHedged: number; pagesRepaired: number;

@@ -101,6 +101,12 @@ export async function putMany(prefix, from, to) {
   return keys.length;
 }
 
+/** Puts keys `${prefix}${i}` for i in [from, to), each awaited before the next: { puts, appendsDeferred }. */
+export async function putEach(prefix, from, to) {
+  for (let i = from; i < to; i++) await put(`${prefix}${String(i).padStart(6, '0')}`);
+  return { puts: to - from, appendsDeferred: db.stats().appendsDeferred };
+}
+
 /** Every item: { keys (sorted), wrong: keys whose value is not valueOf(key) (the item 'counter' aside) }. */
 export async function readAll() {
   const keys = [];

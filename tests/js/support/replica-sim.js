@@ -17,6 +17,12 @@
 // three held every acknowledged commit before the kill (one fault at a time:
 // the guarantee is for a single lost or damaged replica).
 //
+// The replica set defers the append of a replica still writing while two
+// others are ready (replica-set.js commit; options.defer: false turns it
+// off), so a replica often lags its peers by a commit or more and catches up
+// in one append, and a commit whose ready replica fails sends the deferred
+// one the record after all (stats deferred, recruited).
+//
 // After every step the invariant checker proves:
 //   - every acknowledged commit is durable on >= 2 replicas: at least two
 //     disks, read as recovery reads them (checkpoint + sound log), reach the
@@ -447,10 +453,11 @@ function samePages(map, list) {
  * pages evicted between calls, faults read back through the real PageFetcher, a replica restored from an
  * old copy or bit-flipped during the session, the core refusing some pages; the fake core checks every
  * page it is given against the truth), checkpointCheck (default true; false makes the fetcher read from
- * any checkpoint, only to show the checker catches it). Resolves to { ok, seed, problem?, trace, stats }.
+ * any checkpoint, only to show the checker catches it), defer (default true: the replica set defers the append
+ * of a replica still writing; false: every commit goes to every replica). Resolves to { ok, seed, problem?, trace, stats }.
  */
 export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashChance = 0.02, faultChance = 0.08,
-  chunkPages = 3, quorum = 2, paging = false, checkpointCheck = true } = {}) {
+  chunkPages = 3, quorum = 2, paging = false, checkpointCheck = true, defer = true, deferLimit = 1 } = {}) {
   const rng = prng(seed);
   const trace = [];
   const note = (text) => { trace.push(text); if (trace.length > (process.env.PD_SIM_DEBUG ? 400 : 60)) trace.shift(); };
@@ -459,8 +466,8 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
   let lastAcked = 0;
   let lastTaken = 0;
   const stats = { sessions: 0, acked: 0, rollbacks: 0, checkpoints: 0, faults: 0, crashes: 0, damage: 0, steps: 0,
-    pageFaults: 0, pagesInstalled: 0, pagesRejected: 0, pageErrors: 0, evicted: 0, staleReads: 0, scrubRepairs: 0,
-    faultRepairs: 0, hedgedReads: 0 };
+    pageFaults: 0, pagesInstalled: 0, pagesRejected: 0, pageErrors: 0, oldCheckpointErrors: 0, evicted: 0, staleReads: 0, scrubRepairs: 0,
+    faultRepairs: 0, hedgedReads: 0, deferred: 0, recruited: 0 };
   let oldCopy = null;                // { index, disk } a copy of a replica taken earlier
 
   const fail = (problem) => ({ ok: false, seed, problem, trace, stats });
@@ -526,6 +533,8 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
       durableLsn: engine.durableLsn, tools: fakeTools, core: engine, records: opened.records, now: sim.now,
       ringBytes: 4096,
       quorum,
+      defer,
+      deferLimit,
       emit: (name, detail) => {
         if (name === 'replica') note(`replica #${detail.index}: ${detail.status} at ${detail.lsn}${detail.reason ? ` (${detail.reason})` : ''}`);
       },
@@ -624,6 +633,9 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
               // A page sound on no replica that may serve it (a refused only copy) fails the operation
               // cleanly; anything else (a loop, an unreadable store) is a bug.
               stats.pageErrors++;
+              // Of which: a replica's sound copy was turned away because its checkpoint is older than the
+              // records the core keeps (recovery gives the core the source replica's log only).
+              if (/outside the \d+\.\.\d+ the core can bring forward/.test(error.message)) stats.oldCheckpointErrors++;
               note(`write failed: ${error.message}`);
               if (error.reason !== 'corruption') unexpected ??= `a write failed: ${error.message}`;
               return;
@@ -713,6 +725,8 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
       stats.faultRepairs += fetcher.repaired;
       stats.hedgedReads += fetcher.hedged;
     }
+    stats.deferred += replicaSet.deferred;
+    stats.recruited += replicaSet.recruited;
     for (const store of stores) store.crash();
     for (const { resolve } of pending) resolve();
     pending = [];
