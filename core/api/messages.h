@@ -67,6 +67,33 @@ inline constexpr char kTransactionTooLarge[] =
 inline constexpr char kTransactionRepeatsItem[] =
     "Transaction request cannot include multiple operations on one item";
 
+// A request that is a JSON array, or a value read where a list is not
+// expected (SerializationException).
+inline constexpr char kStartOfList[] = "Start of list found where not expected";
+
+// An AttributeValue with two types (and a WriteRequest with both or neither
+// of PutRequest and DeleteRequest: DynamoDB sends the same text).
+inline constexpr char kManyTypes[] =
+    "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+    "supported datatypes";
+
+// The head of an ExpressionAttributeValues entry's error; the cause follows.
+inline constexpr char kInvalidExpressionValue[] =
+    "ExpressionAttributeValues contains invalid value: ";
+
+// A legacy condition (Expected, KeyConditions, QueryFilter) whose operator
+// does not take a value of this type: "...: ComparisonOperator LT is not
+// valid for BOOL AttributeValue type".
+inline std::string OperatorNotValidForType(std::string_view op, std::string_view type) {
+  std::string out = kInvalidParameter;
+  out += "ComparisonOperator ";
+  out.append(op);
+  out += " is not valid for ";
+  out.append(type);
+  out += " AttributeValue type";
+  return out;
+}
+
 // BatchWriteItem / BatchGetItem naming one key twice.
 inline constexpr char kDuplicateKeys[] = "Provided list of item keys contains duplicates";
 

@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "api/messages.h"
 #include "table/limits.h"
 #include "util/base64.h"
 
@@ -26,9 +27,6 @@ constexpr char kParameterizedCast[] =
 // levels; anything this deep is rejected outright so no walker recurses
 // without bound on hostile input).
 constexpr int kMaxWalkDepth = 2 * kMaxDocumentDepth;
-constexpr char kNestingTooDeep[] =
-    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
-    "beyond supported limit";
 
 // Where a value sits: a member of a structure, or a list element / map value.
 enum class Position { kField, kValue };
@@ -252,7 +250,7 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
       }
       int next_depth = depth;
       if (spec.type == ParamType::kAttributeValue && ++next_depth > kMaxWalkDepth) {
-        return DdbError::Validation(kNestingTooDeep);
+        return DdbError::Validation(msg::kNestingTooDeep);
       }
       return NormalizeStructMembers(shape, in, next_depth, out);
     }
@@ -464,7 +462,7 @@ std::string Aggregate(const std::vector<std::string>& errors) {
 const Pattern kTableNamePatternSpec = {kTableNamePattern, &IsTableNameText};
 
 DdbResult<json> NormalizeRequest(const Param& input, const json& request) {
-  if (request.is_array()) return DdbError::Serialization("Start of list found where not expected");
+  if (request.is_array()) return DdbError::Serialization(msg::kStartOfList);
   if (!request.is_object()) return DdbError::Serialization(kUnexpectedValue);
   json out;
   if (auto err = NormalizeStructMembers(input, request, 0, &out)) return *err;

@@ -198,9 +198,8 @@ Result<KeyCondition> ExtractKeyCondition(const Condition& checked) {
   for (const KeyCondition::Part& p : out.parts) {
     for (const AttributeValue* v : {p.value, p.upper}) {
       if (v == nullptr || ValueTypeAllowed(p.op, v->type())) continue;
-      return Status::Validation(std::string(api::msg::kInvalidParameter) + "ComparisonOperator " +
-                                LegacyName(p.op) + " is not valid for " +
-                                AttributeTypeName(v->type()) + " AttributeValue type");
+      return Status::Validation(
+          api::msg::OperatorNotValidForType(LegacyName(p.op), AttributeTypeName(v->type())));
     }
   }
   if (out.parts.size() != 1 && out.parts.size() != 2) {

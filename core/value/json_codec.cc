@@ -22,13 +22,11 @@ constexpr const char* kTruncatingBigNumber =
     "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to ";
 constexpr const char* kJavaBoolean = "class java.lang.Boolean can not be converted to ";
 constexpr const char* kStartOfMap = "Start of structure or map found where not expected.";
-constexpr const char* kStartOfList = "Start of list found where not expected";
 using api::msg::kInvalidParameter;
+using api::msg::kManyTypes;
+using api::msg::kStartOfList;
 constexpr const char* kEmptyValue =
     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
-constexpr const char* kManyTypes =
-    "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
-    "supported datatypes";
 
 // The members of a value. They are checked in the order nlohmann::json
 // objects iterate, i.e. by name, which is also the order of this table.

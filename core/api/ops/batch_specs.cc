@@ -2,6 +2,7 @@
 // DynamoDB reports validation errors in; custom checks follow dynalite's
 // validations/batchGetItem.js and batchWriteItem.js. Tables are visited in
 // name order.
+#include "api/messages.h"
 #include "api/ops/common_spec.h"
 #include "api/ops/op_specs.h"
 #include "table/limits.h"
@@ -31,7 +32,7 @@ std::optional<DdbError> BatchGetItemCustom(const json& request) {
       PD_RETURN_IF_DDB_ERROR(DecodeItem(key, &decoded));
       for (const Item& other : seen) {
         if (other == decoded) {
-          return DdbError::Validation("Provided list of item keys contains duplicates");
+          return DdbError::Validation(msg::kDuplicateKeys);
         }
       }
       seen.push_back(std::move(decoded));
@@ -51,9 +52,7 @@ std::optional<DdbError> BatchWriteItemCustom(const json& request) {
     for (const json& write : *table) {
       // A WriteRequest holds exactly one of PutRequest and DeleteRequest.
       if (Has(write, "PutRequest") == Has(write, "DeleteRequest")) {
-        return DdbError::Validation(
-            "Supplied AttributeValue has more than one datatypes set, must contain exactly one "
-            "of the supported datatypes");
+        return DdbError::Validation(msg::kManyTypes);
       }
     }
     for (const json& write : *table) {

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "api/messages.h"
 #include "table/limits.h"
 #include "value/json_codec.h"
 
@@ -10,10 +11,6 @@ namespace api {
 namespace {
 
 using nlohmann::json;
-
-constexpr char kNestingTooDeep[] =
-    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
-    "beyond supported limit";
 
 DdbError FromJsonError(const JsonError& e, const std::string& prefix) {
   if (e.kind == JsonError::Kind::kSerialization) return DdbError::Serialization(e.message);
@@ -97,8 +94,6 @@ std::optional<DdbError> CheckExpressionParams(const json& request,
 
 namespace {
 
-constexpr char kInvalidValues[] = "One or more parameter values were invalid: ";
-
 // Whether `n` values suit the ComparisonOperator: none for NULL / NOT_NULL,
 // at least one for IN, two for BETWEEN, one for the others.
 bool ValueCountFits(const std::string& op, size_t n) {
@@ -115,7 +110,7 @@ std::string JsonType(const json& value) {
 
 std::optional<DdbError> CheckValueList(const json& list, const std::string& op) {
   if (!ValueCountFits(op, list.size())) {
-    return DdbError::Validation(std::string(kInvalidValues) +
+    return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                 "Invalid number of argument(s) for the " + op +
                                 " ComparisonOperator");
   }
@@ -125,7 +120,7 @@ std::optional<DdbError> CheckValueList(const json& list, const std::string& op) 
 std::optional<DdbError> CheckSameType(const json& list) {
   for (const json& v : list) {
     if (JsonType(v) != JsonType(list[0])) {
-      return DdbError::Validation(std::string(kInvalidValues) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "AttributeValues inside AttributeValueList must be of same type");
     }
   }
@@ -167,7 +162,7 @@ std::optional<DdbError> CheckExpected(const json& request) {
     const bool has_list = c.contains("AttributeValueList");
     const bool has_value = c.contains("Value");
     if (has_list && has_value) {
-      return DdbError::Validation(std::string(kInvalidValues) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "Value and AttributeValueList cannot be used together for "
                                   "Attribute: " +
                                   key);
@@ -175,13 +170,13 @@ std::optional<DdbError> CheckExpected(const json& request) {
     if (c.contains("ComparisonOperator")) {
       const std::string op = c["ComparisonOperator"].get<std::string>();
       if (c.contains("Exists")) {
-        return DdbError::Validation(std::string(kInvalidValues) +
+        return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                     "Exists and ComparisonOperator cannot be used together for "
                                     "Attribute: " +
                                     key);
       }
       if (op != "NULL" && op != "NOT_NULL" && !has_list && !has_value) {
-        return DdbError::Validation(std::string(kInvalidValues) +
+        return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                     "Value or AttributeValueList must be used with "
                                     "ComparisonOperator: " +
                                     op + " for Attribute: " + key);
@@ -196,7 +191,7 @@ std::optional<DdbError> CheckExpected(const json& request) {
         PD_RETURN_IF_DDB_ERROR(CheckBetweenOrder(list, op));
       }
     } else if (has_list) {
-      return DdbError::Validation(std::string(kInvalidValues) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "AttributeValueList can only be used with a ComparisonOperator "
                                   "for Attribute: " +
                                   key);
@@ -204,12 +199,12 @@ std::optional<DdbError> CheckExpected(const json& request) {
       const bool exists = !c.contains("Exists") || c["Exists"].get<bool>();
       if (exists && !has_value) {
         return DdbError::Validation(
-            std::string(kInvalidValues) + "Value must be provided when Exists is " +
+            std::string(msg::kInvalidParameter) + "Value must be provided when Exists is " +
             (c.contains("Exists") ? "true" : "null") + " for Attribute: " + key);
       }
       if (!exists && has_value) {
         return DdbError::Validation(
-            std::string(kInvalidValues) +
+            std::string(msg::kInvalidParameter) +
             "Value cannot be used when Exists is false for Attribute: " + key);
       }
       if (has_value) PD_RETURN_IF_DDB_ERROR(CheckAttributeValue(c["Value"]));
@@ -230,8 +225,7 @@ std::optional<DdbError> CheckConditionMap(const json& request, const char* membe
     PD_RETURN_IF_DDB_ERROR(CheckSameType(list));
     for (const json& v : list) {
       if (!TypeAllowed(op, JsonType(v))) {
-        return DdbError::Validation(std::string(kInvalidValues) + "ComparisonOperator " + op +
-                                    " is not valid for " + JsonType(v) + " AttributeValue type");
+        return DdbError::Validation(msg::OperatorNotValidForType(op, JsonType(v)));
       }
     }
     PD_RETURN_IF_DDB_ERROR(CheckBetweenOrder(list, op));
@@ -247,19 +241,19 @@ std::optional<DdbError> CheckAttributeUpdates(const json& request) {
     const bool has_value = it->contains("Value");
     if (has_value) PD_RETURN_IF_DDB_ERROR(CheckAttributeValue((*it)["Value"]));
     if (!has_value && action != "DELETE") {
-      return DdbError::Validation(std::string(kInvalidValues) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "Only DELETE action is allowed when no attribute value is "
                                   "specified");
     }
     if (!has_value) continue;
     const std::string type = JsonType((*it)["Value"]);
     if (action == "DELETE" && type != "SS" && type != "NS" && type != "BS") {
-      return DdbError::Validation(std::string(kInvalidValues) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "DELETE action with value is not supported for the type " + type);
     }
     if (action == "ADD" && type != "L" && type != "SS" && type != "NS" && type != "BS" &&
         type != "N") {
-      return DdbError::Validation(std::string(kInvalidValues) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "ADD action is not supported for the type " + type);
     }
   }
@@ -273,7 +267,7 @@ std::optional<DdbError> CheckAttributesToGet(const json& request) {
   for (const json& name : *names) {
     if (!name.is_string()) continue;
     if (!seen.insert(name.get<std::string>()).second) {
-      return DdbError::Validation(std::string(kInvalidValues) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "Duplicate value in attribute name: " + name.get<std::string>());
     }
   }
@@ -284,7 +278,7 @@ std::optional<DdbError> CheckAttributeValue(const json& value, const std::string
   AttributeValue decoded;
   if (auto err = AttributeValueFromJson(value, &decoded)) return FromJsonError(*err, prefix);
   if (NestingDepth(decoded) > kMaxDocumentDepth) {
-    return DdbError::Validation(prefix + kNestingTooDeep);
+    return DdbError::Validation(prefix + msg::kNestingTooDeep);
   }
   return std::nullopt;
 }
@@ -299,7 +293,7 @@ std::optional<DdbError> CheckAttributeMap(const json& map, const std::string& pr
 
 std::optional<DdbError> DecodeItem(const json& item, Item* out) {
   if (auto err = ItemFromJson(item, out)) return FromJsonError(*err, "");
-  if (NestingDepth(*out) > kMaxDocumentDepth) return DdbError::Validation(kNestingTooDeep);
+  if (NestingDepth(*out) > kMaxDocumentDepth) return DdbError::Validation(msg::kNestingTooDeep);
   return std::nullopt;
 }
 
@@ -337,8 +331,8 @@ std::optional<DdbError> CheckExpressionAttributes(const json& request) {
     for (auto it = values->begin(); it != values->end(); ++it) {
       if (auto err = CheckAttributeValue(*it)) {
         if (err->type != "ValidationException") return err;
-        return DdbError::Validation("ExpressionAttributeValues contains invalid value: " +
-                                    err->message + " for key " + it.key());
+        return DdbError::Validation(msg::kInvalidExpressionValue + err->message + " for key " +
+                                    it.key());
       }
     }
   }

@@ -99,8 +99,7 @@ std::optional<DdbError> RequestExpressions::Load(const json& request) {
     values_.emplace();
     if (auto err = ItemFromJson(*values, &*values_)) {
       if (err->kind == JsonError::Kind::kSerialization) return DdbError::Serialization(err->message);
-      return DdbError::Validation("ExpressionAttributeValues contains invalid value: " +
-                                  err->message);
+      return DdbError::Validation(msg::kInvalidExpressionValue + err->message);
     }
   }
   return std::nullopt;
