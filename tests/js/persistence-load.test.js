@@ -108,3 +108,35 @@ test('a rebuild streams the pages, a chunk of at most 64 pages at a time', {
   assert.equal(out.Count, N);
   await alone.close();
 });
+
+// Awaited writes one after another while replica #2 is slow: its appends are deferred while #0 and
+// #1 are ready (replica-set.js commit), so it lags a few commits and catches up in batches. A commit
+// whose ready replica fails while #2 is deferred is still acknowledged (#2 is sent the record, with
+// what it lacks, once free) and nothing is rolled back; every replica's log ends at the last commit.
+test('deferred appends: a slow replica lags and catches up, and takes over when a ready one fails', async () => {
+  const stores = [0, 1, 2].map((i) => new MemoryStore({ label: `replica #${i}` }));
+  stores[2].faults.delayMs = 2;
+  const db = await open({ stores, checkpointIdleMs: 60_000 });
+  await db.send('CreateTable', tableSpec(TABLE));
+  const put = (i) => db.send('PutItem', { TableName: TABLE, Item: { pk: { S: `k${i}` }, n: { N: String(i) } } });
+  let i = 0;
+  for (; i < 20; i++) await put(i);
+  assert.ok(db.stats().appendsDeferred >= 10, `${db.stats().appendsDeferred} appends deferred in 20 awaited puts`);
+  // Wait until #2 is behind the two others, then make #0's next write fail.
+  let lagging = false;
+  for (; i < 200 && !lagging; i++) {
+    await put(i);
+    const [a, b, c] = (await db.replicas()).map((r) => r.lsn);
+    lagging = a === b && c !== null && c < a;
+  }
+  assert.ok(lagging, 'replica #2 never lagged');
+  stores[0].faults.failWrites = 1;
+  await put(i++);   // #1 and #2 (sent the record after all) hold it
+  assert.equal(db.stats().rollbacks, 0);
+  const replicas = await db.whenHealthy(10_000);
+  assert.ok(replicas.every((r) => r.lsn === replicas[0].lsn), JSON.stringify(replicas));
+  await db.close();
+  // Each replica's own log reaches the last commit (its head as a store reads it).
+  const ends = await Promise.all(stores.map((s) => new MemoryStore({ disk: s.disk }).readHead().then((h) => h.lsn)));
+  assert.deepEqual(ends, [replicas[0].lsn, replicas[0].lsn, replicas[0].lsn]);
+});

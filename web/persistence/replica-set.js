@@ -50,7 +50,8 @@ const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 5000;
 export const RING_BYTES = 16 * 1024 * 1024;   // recent records kept for catch-up
 export const REBUILD_CHUNK_PAGES = 64;        // pages per core call of a rebuild through page reads
-export const DEFER_LIMIT = 1;                  // records a free replica may lag before commit() sends it the next
+export const DEFER_LIMIT = 8;                  // records a free replica may lag before commit() sends it the next
+export const DEFER_BYTES = 1024 * 1024;        // ... and bytes of them (commit(): deferral)
 
 // The page count of the database after a record (core/pager/log_record.h: u32 at offset 36).
 function recordPageCount(record) {
@@ -144,6 +145,17 @@ export class ReplicaSet {
     if (!entry) return;
     this.#ring.delete(lsn);
     this.#ringBytes -= entry.record.byteLength;
+  }
+
+  // Bytes of the ring's records (after, to] (Infinity if it lacks one of them).
+  #ringBytesOf(after, to) {
+    let bytes = 0;
+    for (let lsn = after + 1; lsn <= to; lsn++) {
+      const entry = this.#ring.get(lsn);
+      if (entry === undefined) return Infinity;
+      bytes += entry.record.byteLength;
+    }
+    return bytes;
   }
 
   /** The records (after, to] from the ring, or null if it lacks any. */
@@ -486,9 +498,14 @@ export class ReplicaSet {
    * quorum is unchanged: the record resolves when QUORUM replicas hold it
    * durably; if one of the ready replicas fails, the deferred one is sent
    * the record (with what it lacks) as soon as its write finished, before
-   * the commit can be given up. deferLimit (DEFER_LIMIT; 1: never) also
-   * defers a FREE replica behind, while the commit would leave it at most
-   * that many records behind (the ring holds them).
+   * the commit can be given up. A FREE replica behind is deferred too while
+   * the commit leaves it at most deferLimit records behind (DEFER_LIMIT, 8;
+   * 1: never) and the ring holds them, at most DEFER_BYTES: the third
+   * replica of a stream of awaited commits then appends every eighth commit
+   * or so, eight records at a time, instead of every other one, two at a
+   * time (the raw quorum micro, session 8: the third replica's record
+   * batched eight at a time, 2.1 ms per awaited commit, two databases only
+   * 1.9 ms, all three blind 2.2-2.6 ms).
    */
   commit(entry) {
     this.remember(entry);
@@ -515,7 +532,7 @@ export class ReplicaSet {
     };
     for (const r of this.#replicas) {
       const lagging = r.writes === 0 && r.end !== null && r.failures === 0 && r.end < entry.prevLsn &&
-        entry.lsn - r.end <= this.#deferLimit && this.#fromRing(r.end, entry.prevLsn) !== null;
+        entry.lsn - r.end <= this.#deferLimit && this.#ringBytesOf(r.end, entry.lsn) <= DEFER_BYTES;
       if (this.#defer && ready >= this.#quorum && !this.#ready(r, entry) &&
           ((r.writes > 0 && r.end !== null) || lagging)) {
         reserve.push(r);

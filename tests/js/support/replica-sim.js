@@ -457,7 +457,7 @@ function samePages(map, list) {
  * of a replica still writing; false: every commit goes to every replica). Resolves to { ok, seed, problem?, trace, stats }.
  */
 export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashChance = 0.02, faultChance = 0.08,
-  chunkPages = 3, quorum = 2, paging = false, checkpointCheck = true, defer = true, deferLimit = 1 } = {}) {
+  chunkPages = 3, quorum = 2, paging = false, checkpointCheck = true, defer = true, deferLimit = undefined } = {}) {
   const rng = prng(seed);
   const trace = [];
   const note = (text) => { trace.push(text); if (trace.length > (process.env.PD_SIM_DEBUG ? 400 : 60)) trace.shift(); };
