@@ -185,7 +185,7 @@ export class Database extends DatabaseBase {
     this.#feed.deliver(changes);
   }
 
-  async #becomeOwner(lock) {
+  async #becomeOwner(lock, takeover = false) {
     try {
       this.#owner = await ReplicatedEngine.open(this.#options, (name, detail) => this.#relay(name, detail));
     } catch (error) {
@@ -194,7 +194,7 @@ export class Database extends DatabaseBase {
     }
     this.#lock = lock;
     this.#server = new ForwardingServer(this.#name, (call, args) => runCall(this, call, args),
-      { onWatch: () => this.#syncFeed() });
+      { onWatch: () => this.#syncFeed(), clients: takeover });
     this.#server.announce();
     this.#ownerStarted();
   }
@@ -207,7 +207,7 @@ export class Database extends DatabaseBase {
     }
     this.#switching = (async () => {
       try {
-        await this.#becomeOwner(lock);
+        await this.#becomeOwner(lock, true);
       } catch (error) {
         this.#broken = new PocketDynamoError(`Database "${this.#name}": taking over from the tab that owned it ` +
             `failed (${error.message}); reopen it`, { cause: error });

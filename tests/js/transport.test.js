@@ -13,6 +13,7 @@ import {
 import { WorkerClient, serveDatabase } from 'pocketdynamo/worker';
 import { CALLS, runCall, errorToWire, errorFromWire } from '../../dist/rpc.js';
 import { ForwardingClient, ForwardingServer } from '../../dist/tabs/forwarding.js';
+import { lockName } from '../../dist/tabs/owner-lock.js';
 import { tableSpec } from './support/db.js';
 
 const cross = (value) => structuredClone(value);   // what postMessage / BroadcastChannel do to it
@@ -193,6 +194,38 @@ test('every call of the protocol answers the same in the owner, through a forwar
     assert.equal(db.recovery.fresh, true);
   } finally {
     await done();
+  }
+});
+
+// Events cross to other tabs only once a client is known (forwarding.js: a BroadcastChannel post
+// costs the owner's main thread in every commit's path): none before, each one after a client
+// connected (it says 'hello'), from the start on a takeover (clients: true).
+test('a forwarding owner posts events only once a client is known', async () => {
+  const name = 'events-tabs';
+  const seen = [];
+  const listener = new BroadcastChannel(lockName(name));
+  listener.onmessage = (event) => { if (event.data?.type === 'event') seen.push(event.data.name); };
+  const server = new ForwardingServer(name, async () => null);
+  const client = new ForwardingClient(name, { onEvent: (n) => seen.push(`client ${n}`) });
+  const taken = new ForwardingServer(`${name}-2`, async () => null, { clients: true });
+  const listener2 = new BroadcastChannel(lockName(`${name}-2`));
+  listener2.onmessage = (event) => { if (event.data?.type === 'event') seen.push(`2 ${event.data.name}`); };
+  try {
+    server.event('commit', { lsn: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(seen, [], 'no event is posted while no client is known');
+    await client.connect(10_000);
+    server.event('commit', { lsn: 2 });
+    taken.event('replica', { index: 0 });
+    await until(() => seen.length >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 20));   // anything posted before the client came has arrived too
+    assert.deepEqual(seen.sort(), ['2 replica', 'client commit', 'commit']);
+  } finally {
+    client.close();
+    listener.close();
+    listener2.close();
+    await server.close();
+    await taken.close();
   }
 });
 
