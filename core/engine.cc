@@ -518,6 +518,36 @@ Status Engine::WarmInteriorNow(uint64_t max_bytes) {
   return Status::OK();
 }
 
+std::vector<uint32_t> Engine::HotPages(uint32_t max_pages) const {
+  Pager& pager = impl_->pager();
+  std::vector<uint32_t> hot;
+  std::vector<uint32_t> level;
+  try {
+    Result<std::vector<uint32_t>> roots = impl_->catalog().AllRoots();
+    if (!roots.ok()) return hot;
+    level = std::move(roots).value();
+  } catch (const PageFault&) {
+    pager.TakeFaults();  // a catalog page is not resident: no list, nothing to fetch
+    pager.TakeHints();
+    return hot;
+  }
+  const uint32_t page_size = pager.page_size();
+  while (!level.empty()) {
+    std::vector<uint32_t> next;
+    for (uint32_t id : level) {
+      if (hot.size() >= max_pages) return hot;
+      if (!pager.resident(id)) continue;
+      hot.push_back(id);
+      const btree::NodeView node(pager.Get(id), page_size);
+      if (!node.Check(id, -1).ok() || node.level() < 2)
+        continue;  // a leaf, or its children are leaves
+      for (uint32_t pos = 0; pos <= node.count(); ++pos) next.push_back(node.ChildAt(pos));
+    }
+    level = std::move(next);
+  }
+  return hot;
+}
+
 Status Engine::CheckNow() const {
   Catalog& catalog = impl_->catalog();  // Check only reads through it
   Status s = catalog.Validate();

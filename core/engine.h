@@ -162,6 +162,15 @@ class Engine {
   // (a share of the cache). OK at once when not paged. Faults like Check().
   Status WarmInterior(uint64_t max_bytes);
 
+  // The ids of the pages an operation walks through before it reaches a leaf:
+  // every table's and index's B+tree root and its interior levels, breadth
+  // first, as far as they are resident now, at most `max_pages`. Reads only
+  // resident pages and never faults: a page that is not resident is left out
+  // with what lies below it ([] when the catalog itself is not resident). For
+  // the replicas to read with their head at the next open (docs/formats.md,
+  // the 'hot' hint).
+  std::vector<uint32_t> HotPages(uint32_t max_pages) const;
+
   void set_clock(Clock clock);
 
   // The change feed (above). Off by default.

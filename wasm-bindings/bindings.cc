@@ -123,6 +123,11 @@ class WasmEngine {
     const std::vector<uint32_t>& ids = engine_->last_fault();
     return val::global("Uint32Array").new_(emscripten::typed_memory_view(ids.size(), ids.data()));
   }
+  // Engine::HotPages: the resident interior pages, for the replicas' 'hot' hint.
+  val HotPages(uint32_t max_pages) const {
+    const std::vector<uint32_t> ids = engine_->HotPages(max_pages);
+    return val::global("Uint32Array").new_(emscripten::typed_memory_view(ids.size(), ids.data()));
+  }
   // Its read-ahead hints (engine.h last_hints()).
   val LastHints() const {
     const std::vector<uint32_t>& ids = engine_->last_hints();
@@ -321,6 +326,7 @@ EMSCRIPTEN_BINDINGS(pocketdynamo) {
       .function("durablePageCount", &pd::WasmEngine::DurablePageCount)
       .function("check", &pd::WasmEngine::Check)
       .function("warmInterior", &pd::WasmEngine::WarmInterior)
+      .function("hotPages", &pd::WasmEngine::HotPages)
       .function("setChangeFeed", &pd::WasmEngine::SetChangeFeed)
       .function("takeChanges", &pd::WasmEngine::TakeChanges)
       .function("sweepExpired", &pd::WasmEngine::SweepExpired)

@@ -165,7 +165,7 @@ test('IdbStore.readPages(ids) with the head they belong to; the scrub position a
 });
 
 
-test('IdbStore.readStart(): the head, the log and the root slots\' pages in one read, as read one by one', async () => {
+test('IdbStore.readStart(): the head, the log, the root slots\' and the hot hint\'s pages in one read, as read one by one', async () => {
   const page = await appPage(chrome.context, server.url);
   await page.evaluate(() => app.openDb('start'));
   await page.evaluate(() => app.putMany('s', 0, 200));
@@ -174,13 +174,25 @@ test('IdbStore.readStart(): the head, the log and the root slots\' pages in one 
   await page.evaluate(() => app.putMany('t', 0, 20));   // records after the checkpoint
   const got = await page.evaluate(async () => {
     const { IdbStore } = await import('/dist/persistence/idb-store.js');
-    const { rootPageIds } = await import('/dist/persistence/page-store.js');
+    const { hotPageIds, rootPageIds } = await import('/dist/persistence/page-store.js');
     const store = new IdbStore('start#0');
     await store.open();
     const start = await store.readStart();
     const head = await store.readHead();
     const log = await store.readLog();
-    const ids = rootPageIds(head.meta);
+    const slots = rootPageIds(head.meta);
+    // The hint the checkpoint at close wrote: the table's root (not a root slot) at least.
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('start#0');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const hint = await new Promise((resolve) => {
+      db.transaction('meta').objectStore('meta').get('hot').onsuccess = (e) => resolve(e.target.result);
+    });
+    db.close();
+    const hot = hotPageIds(hint, head.meta);
+    const ids = [...new Set([...slots, ...hot])].sort((a, b) => a - b);
     const roots = await store.readPages(ids);
     const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
     await store.close();
@@ -190,7 +202,7 @@ test('IdbStore.readStart(): the head, the log and the root slots\' pages in one 
       meta: same(start.head.meta, head.meta),
       log: [start.log.map((r) => r.lsn), log.map((r) => r.lsn)],
       records: start.log.every((r, i) => same(r.record, log[i].record)),
-      ids, rootIds: [...start.roots.keys()].sort((a, b) => a - b),
+      ids, slots, hot, hint: hint instanceof Uint32Array, rootIds: [...start.roots.keys()].sort((a, b) => a - b),
       roots: ids.every((id) => same(start.roots.get(id), roots.get(id))),
     };
   });
@@ -201,7 +213,9 @@ test('IdbStore.readStart(): the head, the log and the root slots\' pages in one 
   assert.deepEqual(got.log[0], got.log[1]);
   assert.equal(got.log[0].length, logCount);
   assert.equal(got.records, true, 'the same record bytes');
-  assert.ok(got.ids.length >= 1, 'the catalog\'s root at least');
+  assert.ok(got.slots.length >= 1, 'the catalog\'s root at least');
+  assert.equal(got.hint, true, 'the checkpoint wrote a hot hint');
+  assert.ok(got.hot.some((id) => !got.slots.includes(id)), `the table's root is hot: ${JSON.stringify(got)}`);
   assert.deepEqual(got.rootIds, got.ids);
   assert.equal(got.roots, true, 'the same images as readPages');
   await page.evaluate(() => app.close());

@@ -283,6 +283,16 @@ export class Engine {
   }
 
   /**
+   * The ids (Uint32Array) of the resident pages an operation walks through
+   * before a leaf: every tree's root and interior levels, breadth first, at
+   * most maxPages (core/engine.h HotPages). Never faults. What a checkpoint
+   * records for the replicas to read with their head at the next open.
+   */
+  hotPages(maxPages) {
+    return this.#get().hotPages(Math.max(0, Math.floor(maxPages)) >>> 0);
+  }
+
+  /**
    * Turns the core's change feed on or off (core/engine.h). Turning it off
    * drops what it collected and was not taken.
    */

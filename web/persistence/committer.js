@@ -61,7 +61,7 @@
 // allDurableImages() -> Map | null, durablePageCount, pageSize, baseMeta.
 
 import { PocketDynamoError } from '../errors.js';
-import { headFromMeta, pageLsn } from './page-store.js';
+import { HOT_PAGE_BYTES, headFromMeta, pageLsn } from './page-store.js';
 import { recordsBase } from './page-fetcher.js';
 
 const headPageCount = (meta) => headFromMeta(meta).pageCount;
@@ -520,7 +520,9 @@ export class Committer {
     }
     const lsn = pageLsn(meta);
     for (const id of written.keys()) if (id >= headPageCount(meta)) written.delete(id);
-    const flipped = await this.#replicas.flipCheckpoint(targets, meta, written, base);
+    // The pages the next open reads with the head: the roots and interior levels resident now.
+    const hot = this.#core.hotPages(Math.floor(HOT_PAGE_BYTES / this.#core.pageSize));
+    const flipped = await this.#replicas.flipCheckpoint(targets, meta, written, base, hot);
     this.#trimPageLog();
     if (flipped.length === 0) return null;
     this.checkpoints++;

@@ -49,6 +49,10 @@ export class CoreAdapter {
   get pageSize() { return this.#engine.pageSize; }
   get durablePageCount() { return this.#durablePageCount; }
   hasPendingCommit() { return this.#engine.hasPendingCommit(); }
+  /** The resident roots and interior pages, for the replicas' 'hot' hint (engine.js hotPages); none without it. */
+  hotPages(maxPages) {
+    return typeof this.#engine.hotPages === 'function' ? this.#engine.hotPages(maxPages) : new Uint32Array(0);
+  }
 
   takeCommit() {
     if (this.#records) {

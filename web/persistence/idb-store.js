@@ -5,6 +5,9 @@
 //   meta    key: 'head'          value: the meta page image (page 0) of the checkpoint:
 //                                       LSN (= ckptLsn), page size, page count, roots and CRC
 //                                       in the core's format (core/pager/format.h)
+//           key: 'hot'           value (optional): Uint32Array of page ids, the hint readStart
+//                                       reads with the head (flipHead's `hot`; a hint, no format
+//                                       change: a release without it never reads it)
 //   ckpt    key: [id, lsn]       value: a checkpoint page version: page `id`'s image whose
 //                                       header LSN is `lsn` (Uint8Array, page size bytes); the
 //                                       checkpoint holds, per id, the newest version <= ckptLsn
@@ -56,7 +59,7 @@
 // playground's "damage" button), this connection closes itself so the delete
 // can proceed; the next operation reconnects and finds an empty store.
 
-import { StoreError, formatError, headFromMeta, headWithLog, missingHead, ownedCopy, pageLsn, rootPageIds } from './page-store.js';
+import { StoreError, formatError, headFromMeta, headWithLog, hotPageIds, missingHead, ownedCopy, pageLsn, rootPageIds } from './page-store.js';
 import { crc32c } from './record.js';
 
 const VERSION = 2;
@@ -301,17 +304,20 @@ export class IdbStore {
     });
   }
 
-  // readHead(), readLog() and the root pages in one transaction (what open needs first).
+  // readHead(), readLog() and the root and hot pages in one transaction (what open needs first).
   readStart() {
     return this.#readStart(true);
   }
 
   // { head, log, roots }: the head as readHead() gives it and, when full, the
-  // log after the head's checkpoint as readLog() gives it and the root slots'
-  // pages as readPages(rootPageIds(head)) gives them (else [] and an empty Map).
+  // log after the head's checkpoint as readLog() gives it and the pages the root
+  // slots and the 'hot' hint name as readPages() gives them (else [] and an
+  // empty Map). The hint is asked for first: requests complete in order, so its
+  // result is there when the head's arrives.
   #readStart(full) {
     return this.#transact('readonly', (tx, fail, setResult) => {
       const log = tx.objectStore('log');
+      const hot = full ? tx.objectStore('meta').get('hot') : null;
       tx.objectStore('meta').get('head').onsuccess = (event) => {
         const image = event.target.result;
         if (image === undefined) {
@@ -331,7 +337,7 @@ export class IdbStore {
         const roots = new Map();
         if (full && Number.isFinite(ckpt)) {
           const pages = tx.objectStore('ckpt');
-          for (const id of rootPageIds(image)) {
+          for (const id of new Set([...rootPageIds(image), ...hotPageIds(hot.result, image)])) {
             pages.openCursor(IDBKeyRange.bound([id, 0], [id, ckpt]), 'prev').onsuccess = (e) => {
               const cursor = e.target.result;
               if (cursor && cursor.value instanceof Uint8Array) roots.set(id, cursor.value);
@@ -435,7 +441,7 @@ export class IdbStore {
     });
   }
 
-  flipHead(meta, written) {
+  flipHead(meta, written, hot = null) {
     return this.#transact('readwrite', (tx, fail) => {
       const lsn = pageLsn(meta);
       const pageCount = headFromMeta(meta).pageCount;
@@ -451,6 +457,8 @@ export class IdbStore {
       ckpt.delete(IDBKeyRange.lowerBound([pageCount]));
       tx.objectStore('log').delete(IDBKeyRange.upperBound([lsn + 1], true));
       tx.objectStore('meta').put(ownedCopy(meta), 'head');
+      if (hot instanceof Uint32Array && hot.length > 0) tx.objectStore('meta').put(hot.slice(), 'hot');
+      else tx.objectStore('meta').delete('hot');
     });
   }
 

@@ -56,8 +56,10 @@
 //                                  optional: readHead() and readLog() in one read (IdbStore: one
 //                                  transaction), and `roots`, the checkpoint images (a Map as
 //                                  readPages gives) of the pages the head's root slots name
-//                                  (rootPageIds: the catalog's root, ...), which every operation
-//                                  reads first; recovery uses it at open when a store has it.
+//                                  (rootPageIds: the catalog's root, ...) and of the pages its 'hot'
+//                                  hint names (hotPageIds: every tree's root and interior levels, as
+//                                  the last checkpoint found them), which operations read first;
+//                                  recovery uses it at open when a store has it.
 //   appendRecords(entries, expectedEnd, base?)
 //                                  appends records [{ lsn, prevLsn, record: Uint8Array }] (consecutive)
 //                                  atomically, after checking inside the same write that the store's end
@@ -71,12 +73,14 @@
 //                                  failure, no other such write under way; the header of idb-store.js).
 //   truncateLog(toLsn)             removes the records after toLsn (a rolled-back commit). toLsn >= ckptLsn.
 //   writePages(pages)              adds checkpoint page versions [[id, image]] (invisible until flipHead).
-//   flipHead(meta, written)        makes `meta` (the meta image at LSN D) the head: ckptLsn becomes D;
+//   flipHead(meta, written, hot?)  makes `meta` (the meta image at LSN D) the head: ckptLsn becomes D;
 //                                  `written` (Map id -> LSN) names the versions this checkpoint wrote,
 //                                  whose older versions are dropped; records <= D are dropped, and pages
 //                                  >= the new page count. Rejects 'stale' (nothing changed) unless the
 //                                  store's end is >= D and its ckptLsn <= D. REQUIRES: every page that
 //                                  changed between the old ckptLsn and D has a version written.
+//                                  `hot` (Uint32Array, optional): page ids kept as the head's 'hot' hint
+//                                  for readStart (a store without readStart ignores it).
 //   writeFull(meta, pages, records?) replaces everything: head = meta, pages [[id, image]] every page 1 ..
 //                                  pageCount-1 (a rebuild), and a log of `records` (default none: empty;
 //                                  [{ lsn, prevLsn, record }] following meta's LSN: a copy of a peer's
@@ -110,7 +114,7 @@ const META_PAGE_SIZE_OFFSET = 36;   // u32 LE: bytes per page (meta page only)
 const META_PAGE_COUNT_OFFSET = 40;  // u32 LE: pages in the database (meta page only)
 const HEADER_ID_OFFSET = 0;         // u32 LE: page id
 const META_ROOTS_OFFSET = 56;       // u32 LE x ROOT_SLOTS: the trees' root page ids, 0 = none (meta page only)
-const ROOT_SLOTS = 8;
+export const ROOT_SLOTS = 8;
 
 /** Why a store operation failed (see the header). */
 export class StoreError extends PocketDynamoError {
@@ -197,6 +201,33 @@ export function rootPageIds(meta) {
     if (id !== 0 && id < count) ids.add(id);
   }
   return [...ids].sort((a, b) => a - b);
+}
+
+/**
+ * At most this many bytes of pages in a store's 'hot' hint (flipHead's `hot`): the roots and
+ * interior levels a checkpoint found resident (core/engine.h HotPages), which readStart reads with
+ * the head so that a first read after open faults on its leaf only. 256 KiB: 32 pages of 8 KiB,
+ * every interior page of a 100,000-item table; the levels past it come in by engine.warmInterior.
+ */
+export const HOT_PAGE_BYTES = 256 << 10;
+
+/**
+ * The page ids of a store's 'hot' hint `value` (a Uint32Array as flipHead stored it) that the
+ * head `meta` can hold: below its page count, not 0, at most HOT_PAGE_BYTES of pages, in the
+ * hint's order; [] for anything else. A hint, not checked: a stale id costs one page read, and
+ * the core checks every page it gets.
+ */
+export function hotPageIds(value, meta) {
+  if (!(value instanceof Uint32Array) || !(meta instanceof Uint8Array) || meta.byteLength < META_ROOTS_OFFSET) return [];
+  const v = view(meta);
+  const count = v.getUint32(META_PAGE_COUNT_OFFSET, true);
+  const max = Math.floor(HOT_PAGE_BYTES / meta.byteLength);
+  const ids = [];
+  for (const id of value) {
+    if (ids.length >= max) break;
+    if (id !== 0 && id < count) ids.push(id);
+  }
+  return ids;
 }
 
 /** The layout version the stores write (see the header). */

@@ -812,10 +812,10 @@ export class ReplicaSet {
   /**
    * Flips the head of the given replicas to `meta` (at LSN D, written: Map
    * id -> version LSN: every page changed after `base`) where their end has
-   * reached D and their checkpoint is at or after base. Resolves to the
-   * indexes flipped.
+   * reached D and their checkpoint is at or after base, with `hot` (page ids,
+   * or null) as their 'hot' hint. Resolves to the indexes flipped.
    */
-  async flipCheckpoint(indexes, meta, written, base = -Infinity) {
+  async flipCheckpoint(indexes, meta, written, base = -Infinity, hot = null) {
     const lsn = pageLsn(meta);
     const outcomes = await Promise.all(this.#unchanged(indexes).map(async (i) => {
       const r = this.#replicas[i];
@@ -843,7 +843,7 @@ export class ReplicaSet {
         return -1;
       }
       const result = await this.#issue(r, { kind: 'checkpoint', what: 'flip', lsn: r.tail,
-        run: () => r.store.flipHead(meta, written) });
+        run: () => r.store.flipHead(meta, written, hot) });
       if (!result.ok) return -1;
       r.ckptLsn = lsn;
       return i;

@@ -27,6 +27,7 @@ import { CoreAdapter } from './core-adapter.js';
 import { applyImageRecord, readRecordHeader } from './record.js';
 import { markerFor } from './marker.js';
 import { PageFetcher, cacheOptions, checkCacheSupport, recordsBase, runWithPages } from './page-fetcher.js';
+import { ROOT_SLOTS } from './page-store.js';
 import { recover } from './recovery.js';
 import { Repairer } from './repair.js';
 import { Scrubber } from './scrub.js';
@@ -113,7 +114,9 @@ export class ReplicatedEngine {
           ? async ({ meta, pageSize, pages }, records) => {
             const engine = await Engine.create({ ...engineOptions, lazy: { meta, pageSize },
               records: records.map((r) => r.record) });
-            installRead(engine, pages, pageSize);
+            // The root slots' pages first, then the hot hint's, within a quarter of the cache as
+            // warmInterior keeps (interior pages stay pinned).
+            installRead(engine, pages, pageSize, Math.max(ROOT_SLOTS, Math.floor(cache.cacheBytes / 4 / pageSize)));
             return engine;
           }
           : null,
@@ -345,8 +348,8 @@ async function openWithRecords(engineOptions, snapshot, records) {
 // all, which every operation reads), saving the first operation that fault round. The core checks
 // each as it checks a faulted page; one it rejects is left out and read again when needed, from
 // whichever replica serves it (page-fetcher.js).
-function installRead(engine, pages, pageSize) {
-  const ids = [...pages.keys()].filter((id) => pages.get(id).byteLength === pageSize);
+function installRead(engine, pages, pageSize, maxPages = Infinity) {
+  const ids = [...pages.keys()].filter((id) => pages.get(id).byteLength === pageSize).slice(0, maxPages);
   if (ids.length === 0) return;
   const images = new Uint8Array(ids.length * pageSize);
   ids.forEach((id, i) => images.set(pages.get(id), i * pageSize));

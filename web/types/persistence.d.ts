@@ -148,8 +148,11 @@ export interface PageStore {
   truncateLog(toLsn: number): Promise<void>;
   /** Adds checkpoint page versions, invisible until flipHead. */
   writePages(pages: [number, Uint8Array][]): Promise<void>;
-  /** Makes `meta` (at LSN D) the head; drops records <= D and the versions `written` replaces. */
-  flipHead(meta: Uint8Array, written: Map<number, number>): Promise<void>;
+  /**
+   * Makes `meta` (at LSN D) the head; drops records <= D and the versions `written` replaces.
+   * `hot`: page ids readStart should read with the head (a hint; a store may ignore it).
+   */
+  flipHead(meta: Uint8Array, written: Map<number, number>, hot?: Uint32Array | null): Promise<void>;
   /** Replaces everything with a complete set of pages (a rebuild) and the log `records` (default: none). */
   writeFull(meta: Uint8Array, pages: [number, Uint8Array][], records?: StoreRecord[]): Promise<void>;
   /** Replaces the damaged checkpoint version of page `id` (image's LSN) if the checkpoint is still at ckptLsn. */
@@ -214,7 +217,7 @@ export declare class MemoryStore implements PageStore {
   appendRecords(entries: StoreRecord[], expectedEnd: number, base?: Uint8Array | null): Promise<void>;
   truncateLog(toLsn: number): Promise<void>;
   writePages(pages: [number, Uint8Array][]): Promise<void>;
-  flipHead(meta: Uint8Array, written: Map<number, number>): Promise<void>;
+  flipHead(meta: Uint8Array, written: Map<number, number>, hot?: Uint32Array | null): Promise<void>;
   writeFull(meta: Uint8Array, pages: [number, Uint8Array][]): Promise<void>;
   clear(): Promise<void>;
   close(): Promise<void>;

@@ -244,6 +244,34 @@ TEST_CASE("engine page cache: warmed interior pages leave a cold point read one 
   PD_REQUIRE_OK(source.Check(engine.get()));
 }
 
+TEST_CASE(
+    "engine page cache: HotPages names the resident roots, which leave a cold read its leaf") {
+  std::unique_ptr<Engine> writer = Written();
+  const std::vector<std::string> images = writer->SnapshotImages();
+  EngineOptions options;
+  options.cache_bytes = 64 << 20;
+  std::unique_ptr<Engine> engine = Engine::OpenLazy(images[0], {}, options).value();
+  CHECK(engine->HotPages(100).empty());  // the catalog is not resident: nothing, and no fault
+  CHECK(engine->last_fault().empty());
+  Source source{images};
+  PD_REQUIRE_OK(source.Warm(engine.get(), 64 << 20));
+  const std::vector<uint32_t> hot = engine->HotPages(100);
+  REQUIRE(!hot.empty());
+  CHECK(engine->HotPages(1) == std::vector<uint32_t>{hot[0]});
+  CHECK(engine->HotPages(0).empty());
+  // A new engine given those pages (and the catalog, which the replicas read with their head)
+  // faults on the leaf only.
+  std::unique_ptr<Engine> cold = Engine::OpenLazy(images[0], {}, options).value();
+  Source fresh{images};
+  PD_REQUIRE_OK(fresh.Warm(cold.get(), 0));  // the catalog only
+  const int catalog_rounds = fresh.rounds;
+  for (uint32_t id : hot) PD_REQUIRE_OK(cold->InstallPage(id, images[id]));
+  const json got = fresh.Run(cold.get(), "GetItem",
+                             {{"TableName", "Tbl"}, {"Key", {{"p", S("a")}, {"s", S("k01000")}}}});
+  CHECK(got.contains("Item"));
+  CHECK(fresh.rounds - catalog_rounds == 1);
+}
+
 }  // namespace
 }  // namespace testing
 }  // namespace pd

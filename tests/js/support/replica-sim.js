@@ -279,6 +279,7 @@ export class FakeEngine {
   get durableLsn() { return this.#durableLsn; }
   get durablePageCount() { return this.#durable.length; }
   hasPendingCommit() { return this.#dirty.size > 0; }
+  hotPages() { return new Uint32Array(0); }   // no trees: no interior pages to name
   check() { return ''; }
   close() { this.closed = true; }
 
