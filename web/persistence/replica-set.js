@@ -557,6 +557,7 @@ export class ReplicaSet {
       }
       return start(r, plan);
     };
+    let unsettled = 0;    // writes (and recruits) issued and not finished
     const quorum = new Promise((resolve, reject) => {
       let ok = 0;
       let outstanding = 0;
@@ -574,9 +575,11 @@ export class ReplicaSet {
       };
       const track = (write, late = false) => {
         outstanding++;
+        unsettled++;
         if (late) writes.push(write);
         write.then((result) => {
           outstanding--;
+          unsettled--;
           if (result.ok) ok++;
           check();
         });
@@ -587,7 +590,7 @@ export class ReplicaSet {
     quorum.catch(() => {});
     // Once the quorum is decided no replica is recruited any more: `writes` is then complete.
     const settled = quorum.then(() => Promise.all(writes), () => Promise.all(writes));
-    return { quorum, settled, results, unsettled: () => writes.length - results.length };
+    return { quorum, settled, results, unsettled: () => unsettled };
   }
 
   /**
