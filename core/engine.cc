@@ -12,7 +12,8 @@
 // Open = Pager::Load (every page image checked: CRC, id, type, LSN, free
 // list; then redo of the commit records given, pager/log_record.h) +
 // Catalog::Validate and Backups::Validate (every entry decodes, roots
-// in range and distinct); it does not walk the table trees. Check() does:
+// in range and distinct); it does not walk the table trees. Check() does
+// (engine_check.cc):
 // CheckDatabase over the catalog tree, every table tree, the request token
 // tree, the backups tree and every backup's item tree (no page lost or
 // shared), then each table's contents against its catalog counts and each
@@ -33,11 +34,10 @@
 #include "api/dispatch.h"
 #include "api/ops/handlers.h"
 #include "api/ops/op_specs.h"
-#include "btree/check.h"
 #include "btree/node.h"
+#include "engine_check.h"
 #include "table/backups.h"
 #include "table/catalog.h"
-#include "table/request_tokens.h"
 #include "table/stream_log.h"
 #include "table/table.h"
 #include "table/ttl_sweep.h"
@@ -549,35 +549,7 @@ std::vector<uint32_t> Engine::HotPages(uint32_t max_pages) const {
 }
 
 Status Engine::CheckNow() const {
-  Catalog& catalog = impl_->catalog();  // Check only reads through it
-  Status s = catalog.Validate();
-  if (!s.ok()) return s;
-  Result<std::vector<uint32_t>> roots = catalog.AllRoots();
-  if (!roots.ok()) return roots.status();
-  RequestTokens tokens(&impl_->pager());  // TransactWriteItems' ClientRequestToken tree
-  if (tokens.root() != 0) roots->push_back(tokens.root());
-  if (impl_->change_log().root() != 0) roots->push_back(impl_->change_log().root());
-  Backups backups(&impl_->pager());  // the backups tree and every backup's item tree
-  s = backups.Validate(*roots);
-  if (!s.ok()) return s;
-  Result<std::vector<uint32_t>> backup_roots = backups.AllRoots();
-  if (!backup_roots.ok()) return backup_roots.status();
-  roots->insert(roots->end(), backup_roots->begin(), backup_roots->end());
-  Result<CheckReport> report = CheckDatabase(impl_->pager(), *roots);
-  if (!report.ok()) return report.status();
-  Result<std::vector<CatalogEntry>> entries = catalog.All();
-  if (!entries.ok()) return entries.status();
-  for (const CatalogEntry& e : *entries) {
-    Result<Table> table = Table::Open(&catalog, e.description.name);
-    if (!table.ok()) return table.status();
-    s = table->CheckContents();
-    if (!s.ok()) return s;
-  }
-  s = tokens.CheckContents();
-  if (!s.ok()) return s;
-  s = impl_->change_log().CheckContents();
-  if (!s.ok()) return s;
-  return backups.CheckContents();
+  return CheckDatabaseContents(&impl_->catalog(), &impl_->pager(), &impl_->change_log());
 }
 
 void Engine::set_clock(Clock clock) { impl_->set_clock(std::move(clock)); }

@@ -145,7 +145,8 @@ std::optional<DdbError> CheckExpressionParams(const nlohmann::json& request,
 
 // The legacy (pre-expression) parameters' rules, as DynamoDB reports them
 // (dynalite's validateAttributeConditions / validateConditions); the handlers
-// then translate them into expression trees (expr/legacy.h).
+// then translate them into expression trees (expr/legacy.h). Defined in
+// api/ops/legacy_spec.cc (a cold source: core/CMakeLists.txt).
 //
 // Expected, per attribute in name order:
 //   "One or more parameter values were invalid: Value and AttributeValueList
