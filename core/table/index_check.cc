@@ -1,7 +1,8 @@
-// CheckIndexContents (contract in table/index_maintenance.h): a rebuild of
-// every secondary index from its table, compared with the index trees. In its
-// own file so that the wasm build compiles it for size (core/CMakeLists.txt's
-// cold list): Engine::Check() runs it, no request does.
+// Table::CheckContents (contract in table/table.h): the table tree against
+// its catalog counts, then CheckIndexContents (table/index_maintenance.h): a
+// rebuild of every secondary index from its table, compared with the index
+// trees. In their own file so that the wasm build compiles them for size
+// (core/CMakeLists.txt's cold list): Engine::Check() runs them, no request does.
 #include <optional>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "btree/cursor.h"
 #include "keys/key_codec.h"
 #include "table/index_maintenance.h"
+#include "table/table.h"
 #include "value/item_codec.h"
 
 namespace pd {
@@ -20,6 +22,34 @@ Status CountsCorruption(const TableDescription& table, const SecondaryIndex& ind
 }
 
 }  // namespace
+
+Status Table::CheckContents() const {
+  TableIterator it = NewIterator(KeyRange{}, true);
+  uint64_t count = 0;
+  uint64_t size = 0;
+  Status s;
+  for (s = it.SeekToStart(); s.ok() && it.Valid(); s = it.Next()) {
+    const std::string where = "table '" + name() + "', item " + std::to_string(count) + ": ";
+    Result<PrimaryKey> key = DecodeKey(it.key());
+    if (!key.ok()) return Status::Corruption(where + key.status().message());
+    Result<Item> item = it.item();
+    if (!item.ok()) return Status::Corruption(where + item.status().message());
+    Result<PrimaryKey> from_item = KeyFromItem(*item);
+    if (!from_item.ok() || from_item->encoded != key->encoded) {
+      return Status::Corruption(where + "key attributes do not match the stored key");
+    }
+    ++count;
+    size += ItemSize(*item);
+  }
+  if (!s.ok()) return s;
+  if (count != entry_.description.item_count || size != entry_.description.size_bytes) {
+    return Status::Corruption(
+        "table '" + name() + "': catalog counts " + std::to_string(entry_.description.item_count) +
+        " items / " + std::to_string(entry_.description.size_bytes) + " bytes, tree holds " +
+        std::to_string(count) + " / " + std::to_string(size));
+  }
+  return CheckIndexContents(catalog_->pager(), entry_);
+}
 
 Status CheckIndexContents(Pager* pager, const CatalogEntry& entry) {
   const TableDescription& table = entry.description;

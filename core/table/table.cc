@@ -253,34 +253,6 @@ TableIterator Table::NewIterator(KeyRange range, bool forward) const {
   return TableIterator(catalog_->pager(), entry_.root, std::move(range), forward, has_sort_key());
 }
 
-Status Table::CheckContents() const {
-  TableIterator it = NewIterator(KeyRange{}, true);
-  uint64_t count = 0;
-  uint64_t size = 0;
-  Status s;
-  for (s = it.SeekToStart(); s.ok() && it.Valid(); s = it.Next()) {
-    const std::string where = "table '" + name() + "', item " + std::to_string(count) + ": ";
-    Result<PrimaryKey> key = DecodeKey(it.key());
-    if (!key.ok()) return Status::Corruption(where + key.status().message());
-    Result<Item> item = it.item();
-    if (!item.ok()) return Status::Corruption(where + item.status().message());
-    Result<PrimaryKey> from_item = KeyFromItem(*item);
-    if (!from_item.ok() || from_item->encoded != key->encoded) {
-      return Status::Corruption(where + "key attributes do not match the stored key");
-    }
-    ++count;
-    size += ItemSize(*item);
-  }
-  if (!s.ok()) return s;
-  if (count != entry_.description.item_count || size != entry_.description.size_bytes) {
-    return Status::Corruption(
-        "table '" + name() + "': catalog counts " + std::to_string(entry_.description.item_count) +
-        " items / " + std::to_string(entry_.description.size_bytes) + " bytes, tree holds " +
-        std::to_string(count) + " / " + std::to_string(size));
-  }
-  return CheckIndexContents(catalog_->pager(), entry_);
-}
-
 Status Table::CheckIndexKeys(const Item& item) const {
   return pd::CheckIndexKeys(entry_.description, item);
 }
