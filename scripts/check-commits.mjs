@@ -17,6 +17,8 @@ const MAX = 72;
 const LANDED_LONG = new Map([
   ['0fc8dc679a147e02090c0a3c09abb09cd31b720a', '73 characters, landed on main 2026-12-07 before this check ran'],
   ['786d7ff6fce1e752e939607cb8b8f7d22d7d1b81', '73 characters, landed on main 2026-12-07 (session 7, bulk)'],
+  ['dfa4557e9d5c49e945063feeedef490526cf402a', '74 characters, landed on main 2026-12-07 (session 9, storage)'],
+  ['29db74b2c46de66b3e48231bb3d895714d10fb90', '73 characters, landed on main 2026-12-07 (session 9, lead)'],
 ]);
 
 let base = '';
