@@ -35,9 +35,10 @@ const Operation* Dispatcher::Find(std::string_view operation) const {
 DdbResult<json> Dispatcher::Run(Context& ctx, const Operation& op, const json& request) const {
   try {
     if (op.spec == nullptr) return op.handler(ctx, request);
-    DdbResult<json> checked = ValidateRequest(op.spec(), request);
-    if (!checked.ok()) return checked;
-    return op.handler(ctx, *checked);
+    json normalized;  // used only when the request is not in normal form already
+    DdbResult<const json*> checked = CheckRequest(op.spec(), request, &normalized);
+    if (!checked.ok()) return checked.take_error();
+    return op.handler(ctx, **checked);
   } catch (const std::exception& e) {
     return DdbError::InternalServerError(e.what());
   } catch (...) {

@@ -132,24 +132,36 @@ int64_t ToInt64(const json& v) {
   return static_cast<int64_t>(d);
 }
 
+// Phase 1 on one value. With `out`, the normalized value is written there.
+// Without (nullptr), the value is only checked, and *changed is set when its
+// normalized form would differ from `in` (a null or unknown member, a null
+// map value, a boolean given as text, an Integer/Long that is not an int64):
+// the same walk in the same order either way, so both return the same error.
 std::optional<DdbError> Normalize(const Param& spec, const json& in, Position pos, int depth,
-                                  json* out);
+                                  json* out, bool* changed);
 
 std::optional<DdbError> NormalizeStructMembers(const Param& spec, const json& in, int depth,
-                                               json* out) {
-  *out = json::object();
+                                               json* out, bool* changed) {
+  if (out != nullptr) *out = json::object();
+  size_t kept = 0;
   for (const Param& member : spec) {
     auto it = in.find(member.name);
     if (it == in.end() || it->is_null()) continue;
+    ++kept;
+    if (out == nullptr) {
+      PD_RETURN_IF_DDB_ERROR(Normalize(member, *it, Position::kField, depth, nullptr, changed));
+      continue;
+    }
     json value;
-    PD_RETURN_IF_DDB_ERROR(Normalize(member, *it, Position::kField, depth, &value));
+    PD_RETURN_IF_DDB_ERROR(Normalize(member, *it, Position::kField, depth, &value, changed));
     (*out)[member.name] = std::move(value);
   }
+  if (kept != in.size()) *changed = true;  // unknown or null members are dropped
   return std::nullopt;
 }
 
 std::optional<DdbError> Normalize(const Param& spec, const json& in, Position pos, int depth,
-                                  json* out) {
+                                  json* out, bool* changed) {
   switch (spec.type) {
     case ParamType::kString:
     case ParamType::kBoolean:
@@ -167,17 +179,17 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
           return DdbError::Serialization(std::string(TokenName(in)) +
                                          " cannot be converted to String");
         }
-        *out = in;
       } else if (spec.type == ParamType::kBoolean) {
         if (in.is_string()) {
           std::optional<bool> b = BooleanFromText(in.get_ref<const std::string&>());
           if (!b) return DdbError::Serialization("Unexpected token received from parser");
-          *out = *b;
-        } else if (!in.is_boolean()) {
+          *changed = true;
+          if (out != nullptr) *out = *b;
+          return std::nullopt;
+        }
+        if (!in.is_boolean()) {
           return DdbError::Serialization(std::string(TokenName(in)) +
                                          " cannot be converted to Boolean");
-        } else {
-          *out = in;
         }
       } else if (spec.type == ParamType::kBlob) {
         if (!in.is_string()) {
@@ -185,20 +197,27 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
         }
         Result<std::string> bytes = Base64Decode(in.get_ref<const std::string&>());
         if (!bytes.ok()) return DdbError::Serialization(bytes.status().message());
-        *out = in;
       } else if (spec.type == ParamType::kTimestamp) {
         if (!in.is_number()) {
           return DdbError::Serialization(std::string(TokenName(in)) + " cannot be converted to " +
                                          type_name);
         }
-        *out = in;
       } else {  // Integer, Long
         if (!in.is_number()) {
           return DdbError::Serialization(std::string(TokenName(in)) +
                                          " cannot be converted to " + type_name);
         }
-        *out = ToInt64(in);
+        // An int64 already (nlohmann reads non-negative integers as unsigned:
+        // those up to INT64_MAX read back the same through get<int64_t>()).
+        const bool integral =
+            in.is_number_integer() &&
+            (!in.is_number_unsigned() ||
+             in.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
+        if (!integral) *changed = true;
+        if (out != nullptr) *out = ToInt64(in);
+        return std::nullopt;
       }
+      if (out != nullptr) *out = in;
       return std::nullopt;
     }
     case ParamType::kList: {
@@ -207,14 +226,14 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
         return DdbError::Serialization(pos == Position::kField ? kUnexpectedField
                                                                : kParameterizedCast);
       }
-      *out = json::array();
+      if (out != nullptr) *out = json::array();
       for (const json& element : in) {
         json value;  // null elements stay null; phase 2 reports them
         if (!element.is_null()) {
-          PD_RETURN_IF_DDB_ERROR(
-              Normalize(spec.element(), element, Position::kValue, depth, &value));
+          PD_RETURN_IF_DDB_ERROR(Normalize(spec.element(), element, Position::kValue, depth,
+                                           out != nullptr ? &value : nullptr, changed));
         }
-        out->push_back(std::move(value));
+        if (out != nullptr) out->push_back(std::move(value));
       }
       return std::nullopt;
     }
@@ -228,11 +247,20 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
         return DdbError::Serialization(pos == Position::kField ? kUnexpectedField
                                                                : kParameterizedCast);
       }
-      *out = json::object();
+      if (out != nullptr) *out = json::object();
       for (auto it = in.begin(); it != in.end(); ++it) {
-        if (it->is_null()) continue;
+        if (it->is_null()) {
+          *changed = true;  // null map values are dropped
+          continue;
+        }
+        if (out == nullptr) {
+          PD_RETURN_IF_DDB_ERROR(
+              Normalize(spec.element(), *it, Position::kValue, depth, nullptr, changed));
+          continue;
+        }
         json value;
-        PD_RETURN_IF_DDB_ERROR(Normalize(spec.element(), *it, Position::kValue, depth, &value));
+        PD_RETURN_IF_DDB_ERROR(
+            Normalize(spec.element(), *it, Position::kValue, depth, &value, changed));
         (*out)[it.key()] = std::move(value);
       }
       return std::nullopt;
@@ -252,7 +280,7 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
       if (spec.type == ParamType::kAttributeValue && ++next_depth > kMaxWalkDepth) {
         return DdbError::Validation(msg::kNestingTooDeep);
       }
-      return NormalizeStructMembers(shape, in, next_depth, out);
+      return NormalizeStructMembers(shape, in, next_depth, out, changed);
     }
   }
   return std::nullopt;
@@ -461,12 +489,29 @@ std::string Aggregate(const std::vector<std::string>& errors) {
 
 const Pattern kTableNamePatternSpec = {kTableNamePattern, &IsTableNameText};
 
-DdbResult<json> NormalizeRequest(const Param& input, const json& request) {
+namespace {
+
+// Phase 1 on the whole request: the first SerializationException, else
+// &request when it is already in normal form, else *normalized filled with it.
+DdbResult<const json*> NormalizeInPlace(const Param& input, const json& request, json* normalized) {
   if (request.is_array()) return DdbError::Serialization(msg::kStartOfList);
   if (!request.is_object()) return DdbError::Serialization(kUnexpectedValue);
-  json out;
-  if (auto err = NormalizeStructMembers(input, request, 0, &out)) return *err;
-  return out;
+  bool changed = false;
+  if (auto err = NormalizeStructMembers(input, request, 0, nullptr, &changed)) return *err;
+  if (!changed) return &request;
+  // The same walk again, building the normal form; it cannot fail now.
+  if (auto err = NormalizeStructMembers(input, request, 0, normalized, &changed)) return *err;
+  return normalized;
+}
+
+}  // namespace
+
+DdbResult<json> NormalizeRequest(const Param& input, const json& request) {
+  json storage;
+  DdbResult<const json*> normal = NormalizeInPlace(input, request, &storage);
+  if (!normal.ok()) return normal.error();
+  if (*normal == &request) return request;
+  return storage;
 }
 
 std::optional<DdbError> CheckConstraints(const Param& input, const json& normalized) {
@@ -499,14 +544,23 @@ std::optional<DdbError> CheckConstraints(const Param& input, const json& normali
   return DdbError::Validation(Aggregate(checker.errors()));
 }
 
-DdbResult<json> ValidateRequest(const OperationSpec& spec, const json& request) {
-  DdbResult<json> normalized = NormalizeRequest(spec.input, request);
-  if (!normalized.ok()) return normalized;
-  if (auto err = CheckConstraints(spec.input, *normalized)) return *err;
+DdbResult<const json*> CheckRequest(const OperationSpec& spec, const json& request,
+                                    json* normalized) {
+  DdbResult<const json*> normal = NormalizeInPlace(spec.input, request, normalized);
+  if (!normal.ok()) return normal;
+  if (auto err = CheckConstraints(spec.input, **normal)) return *err;
   if (spec.custom != nullptr) {
-    if (auto err = spec.custom(*normalized)) return *err;
+    if (auto err = spec.custom(**normal)) return *err;
   }
-  return normalized;
+  return normal;
+}
+
+DdbResult<json> ValidateRequest(const OperationSpec& spec, const json& request) {
+  json storage;
+  DdbResult<const json*> checked = CheckRequest(spec, request, &storage);
+  if (!checked.ok()) return checked.error();
+  if (*checked == &request) return request;
+  return storage;
 }
 
 std::string ValueToMessageString(const json& value) {

@@ -46,9 +46,11 @@
 //     Boolean; SS, NS: List<String>; BS: List<Blob>; L: List<AttributeValue>;
 //     M: Map<AttributeValue>} (class AttributeValue). Members are checked in
 //     spec order, map entries in key order; the first problem is reported.
-//     This phase also builds the normalized request handed to everything
+//     This phase also defines the normalized request handed to everything
 //     after it: unknown members and null members/map values dropped (null
 //     list elements are kept and fail phase 2), Integer/Long made integral.
+//     A request already in that form is used as is (CheckRequest): a copy
+//     is built only when something would change.
 //
 //  2. Validation of declared constraints, on the normalized request:
 //     a. top-level members marked `required` / `table_name`, in spec order,
@@ -301,10 +303,19 @@ struct OperationSpec {
   CustomCheck custom = nullptr;  // phase 3, or nullptr
 };
 
-// Runs phases 1-3 of `spec` on `request`. Returns the normalized request, or
-// the first error: SerializationException, then ValidationException (phase 2),
-// then whatever the custom check returns.
-// REQUIRES: spec.input.type == kStruct.
+// Runs phases 1-3 of `spec` on `request` without copying it: returns the
+// request handlers are to see, which is `&request` itself when it is already
+// in normal form (no null or unknown members, no null map values, no booleans
+// given as text, every Integer/Long an int64: what SDKs send), else
+// `normalized` holding the normal form. Or the first error: SerializationException,
+// then ValidationException (phase 2), then whatever the custom check returns.
+// REQUIRES: spec.input.type == kStruct; `request` and `normalized` outlive
+// the pointer returned.
+DdbResult<const nlohmann::json*> CheckRequest(const OperationSpec& spec,
+                                              const nlohmann::json& request,
+                                              nlohmann::json* normalized);
+
+// CheckRequest returning a copy of the normalized request.
 DdbResult<nlohmann::json> ValidateRequest(const OperationSpec& spec,
                                           const nlohmann::json& request);
 

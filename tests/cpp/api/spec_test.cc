@@ -91,6 +91,46 @@ TEST_CASE("normalization drops unknown and null members and truncates numbers") 
   CHECK((*r)["Big"].is_number_integer());
 }
 
+TEST_CASE("a request in normal form is checked in place, any other is copied") {
+  json normalized;
+  const json plain =
+      json::parse(R"({"Name":"abc","Big":7,"Flag":true,"Count":3,"Limits":{"Low":-1,"High":2},)"
+                  R"("Attrs":{"a":{"S":"x"},"b":{"L":[{"N":"1"},{"NULL":true}]}}})");
+  DdbResult<const json*> r = CheckRequest(TestSpec(), plain, &normalized);
+  REQUIRE(r.ok());
+  CHECK(*r == &plain);
+  CHECK(normalized.is_null());  // nothing was built
+  // Each of these differs from its normal form in one place: checked, then copied.
+  for (const char* text : {
+           R"({"Name":"abc","Big":7,"Count":null})",                       // null member
+           R"({"Name":"abc","Big":7,"Other":1})",                          // unknown member
+           R"({"Name":"abc","Big":7,"Limits":{"Low":1,"High":2,"X":2}})",  // unknown nested member
+           R"({"Name":"abc","Big":7,"Attrs":{"a":null}})",                 // null map value
+           R"({"Name":"abc","Big":7,"Attrs":{"a":{"S":"x","Q":1}}})",      // AttributeValue extra
+           R"({"Name":"abc","Big":7,"Flag":"yes"})",                       // boolean as text
+           R"({"Name":"abc","Big":7.5})",                                  // fraction
+           R"({"Name":"abc","Big":18446744073709551615})",                 // above int64
+       }) {
+    const std::string shown = text;
+    CAPTURE(shown);
+    const json request = json::parse(text);
+    json storage;
+    DdbResult<const json*> c = CheckRequest(TestSpec(), request, &storage);
+    REQUIRE(c.ok());
+    CHECK(*c == &storage);
+    DdbResult<json> n = NormalizeRequest(TestSpec().input, request);
+    REQUIRE(n.ok());
+    CHECK(storage == *n);
+    CHECK(storage != request);
+  }
+  // A change before an error does not hide the error.
+  json storage;
+  DdbResult<const json*> bad =
+      CheckRequest(TestSpec(), json::parse(R"({"Name":"abc","Flag":"yes","Mode":1})"), &storage);
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().message == "NUMBER_VALUE cannot be converted to String");
+}
+
 TEST_CASE("huge numbers clamp instead of overflowing") {
   DdbResult<json> r =
       ValidateRequest(TestSpec(), json::parse(R"({"Name":"abc","Big":1e300,"Count":3})"));
