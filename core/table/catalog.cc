@@ -47,6 +47,11 @@ std::string Catalog::EncodeEntry(const CatalogEntry& entry) {
 }
 
 Result<CatalogEntry> Catalog::DecodeEntry(std::string_view name, std::string_view bytes) {
+  return DecodeEntryWith(name, bytes, nullptr);
+}
+
+Result<CatalogEntry> Catalog::DecodeEntryWith(std::string_view name, std::string_view bytes,
+                                              DecodedDescription* memo) {
   if (bytes.size() < kEntryFixedSize) return EntryCorruption(name, "truncated header");
   const uint8_t* p = reinterpret_cast<const uint8_t*>(bytes.data());
   if (p[0] != kCatalogEntryVersion) {
@@ -72,17 +77,27 @@ Result<CatalogEntry> Catalog::DecodeEntry(std::string_view name, std::string_vie
       return EntryCorruption(name, "index size without items");
     }
   }
-  Result<TableDescription> d = TableDescription::Decode(bytes.substr(records_end));
-  if (!d.ok()) return EntryCorruption(name, d.status().message());
-  if (d->name != name) return EntryCorruption(name, "description names table '" + d->name + "'");
-  if (d->item_count != 0 || d->size_bytes != 0) {
-    return EntryCorruption(name, "description carries counts");
+  const std::string_view description_bytes = bytes.substr(records_end);
+  if (memo != nullptr && memo->valid && memo->bytes == description_bytes) {
+    entry.description = memo->description;  // decoded and checked below before
+  } else {
+    Result<TableDescription> d = TableDescription::Decode(description_bytes);
+    if (!d.ok()) return EntryCorruption(name, d.status().message());
+    if (d->name != name) return EntryCorruption(name, "description names table '" + d->name + "'");
+    if (d->item_count != 0 || d->size_bytes != 0) {
+      return EntryCorruption(name, "description carries counts");
+    }
+    entry.description = std::move(d).value();
+    if (memo != nullptr) {
+      memo->bytes.assign(description_bytes);
+      memo->description = entry.description;
+      memo->valid = true;
+    }
   }
-  if (d->indexes.size() != n) {
+  if (entry.description.indexes.size() != n) {
     return EntryCorruption(name, std::to_string(n) + " index trees for " +
-                                     std::to_string(d->indexes.size()) + " indexes");
+                                     std::to_string(entry.description.indexes.size()) + " indexes");
   }
-  entry.description = std::move(d).value();
   for (uint16_t i = 0; i < n; ++i) {
     entry.description.indexes[i].item_count = index_counts[i].first;
     entry.description.indexes[i].size_bytes = index_counts[i].second;
@@ -100,7 +115,12 @@ Result<CatalogEntry> Catalog::Get(std::string_view name) const {
   std::string value;
   Status s = BTree(pager_, root()).Get(name, &value);
   if (!s.ok()) return s;
-  return DecodeEntry(name, value);
+  auto memo = decoded_.find(name);
+  if (memo == decoded_.end()) {
+    if (decoded_.size() >= kMaxDecodedDescriptions) decoded_.clear();
+    memo = decoded_.emplace(std::string(name), DecodedDescription()).first;
+  }
+  return DecodeEntryWith(name, value, &memo->second);
 }
 
 Result<CatalogEntry> Catalog::Create(const TableDescription& description) {
@@ -145,6 +165,30 @@ Status Catalog::Update(const CatalogEntry& entry) {
   return tree.Put(name, EncodeEntry(entry));
 }
 
+Status Catalog::UpdateCounts(const CatalogEntry& entry) {
+  const std::string& name = entry.description.name;
+  if (root() == 0) return Status::NotFound("table not found");
+  BTree tree(pager_, root());
+  std::string value;
+  Status s = tree.Get(name, &value);
+  if (!s.ok()) return s;
+  const size_t n = entry.index_roots.size();
+  if (value.size() < kEntryFixedSize + kIndexRecordSize * n ||
+      size_t{DecodeFixed16(reinterpret_cast<const uint8_t*>(value.data()) + 21)} != n ||
+      entry.description.indexes.size() != n) {
+    return EntryCorruption(name, "index trees differ from the entry being counted");
+  }
+  uint8_t* p = reinterpret_cast<uint8_t*>(&value[0]);
+  EncodeFixed64(p + 5, entry.description.item_count);
+  EncodeFixed64(p + 13, entry.description.size_bytes);
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t* record = p + kEntryFixedSize + kIndexRecordSize * i;
+    EncodeFixed64(record + 4, entry.description.indexes[i].item_count);
+    EncodeFixed64(record + 12, entry.description.indexes[i].size_bytes);
+  }
+  return tree.Put(name, value);
+}
+
 Result<CatalogEntry> Catalog::Drop(std::string_view name) {
   Result<CatalogEntry> entry = Get(name);
   if (!entry.ok()) return entry.status();
@@ -156,6 +200,8 @@ Result<CatalogEntry> Catalog::Drop(std::string_view name) {
   if (!s.ok()) return s;
   s = BTree(pager_, root()).Delete(name);
   if (!s.ok()) return s;
+  auto memo = decoded_.find(name);
+  if (memo != decoded_.end()) decoded_.erase(memo);
   return entry;
 }
 

@@ -31,9 +31,14 @@
 //   n must equal the number of indexes the description defines.
 //
 // Ownership and validity: Catalog is a small handle on a pager it does not own
-// (the pager must outlive it). It keeps no state besides the pager pointer
-// and the engine's change log (table/stream_log.h; null in tools and tests
-// that need no stream records), so it stays correct across pager rollbacks. Entries are returned by value.
+// (the pager must outlive it). It keeps no state besides the pager pointer,
+// the engine's change log (table/stream_log.h; null in tools and tests
+// that need no stream records) and a memo of decoded descriptions keyed by
+// their bytes (Get decodes a table's description only when its stored bytes
+// differ from the last ones it decoded: on every call but the first after a
+// table-management change), so it stays correct across pager rollbacks and
+// whatever else rewrites the pages. Entries are returned by value. Get is
+// const but fills the memo: a Catalog is not for concurrent use.
 //
 // Writes (Create, Update, Drop) change pages: run them inside a pager
 // operation (Pager::BeginOperation) and roll it back on any non-OK status,
@@ -46,6 +51,8 @@
 #define PD_TABLE_CATALOG_H_
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,6 +107,13 @@ class Catalog {
   // NotFound if no such table.
   Status Update(const CatalogEntry& entry);
 
+  // Rewrites only the counts of entry.description.name's entry (the table's
+  // and each index's item count and size) from `entry`, keeping the stored
+  // description and roots: what a write of items changes, without encoding
+  // the description again. NotFound if no such table; Corruption if the
+  // stored entry has another number of index trees than entry.index_roots.
+  Status UpdateCounts(const CatalogEntry& entry);
+
   // Removes table `name`: frees every page of its trees and deletes its entry.
   // Returns the entry as it was. NotFound if no such table.
   Result<CatalogEntry> Drop(std::string_view name);
@@ -127,10 +141,23 @@ class Catalog {
   static Result<CatalogEntry> DecodeEntry(std::string_view name, std::string_view bytes);
 
  private:
+  // A table's description as last decoded, and the bytes it was decoded from.
+  struct DecodedDescription {
+    bool valid = false;
+    std::string bytes;
+    TableDescription description;  // counts 0, as stored
+  };
+  static constexpr size_t kMaxDecodedDescriptions = 64;  // the memo is cleared beyond
+
+  // DecodeEntry, reusing `memo` (when given) if the description bytes are
+  // memo->bytes, and refilling it otherwise.
+  static Result<CatalogEntry> DecodeEntryWith(std::string_view name, std::string_view bytes,
+                                              DecodedDescription* memo);
   uint32_t root() const { return pager_->root(kCatalogRootSlot); }
 
   Pager* pager_;                     // not owned
   ChangeLog* change_log_ = nullptr;  // not owned; null = changes are not recorded
+  mutable std::map<std::string, DecodedDescription, std::less<>> decoded_;  // by table name
 };
 
 }  // namespace pd

@@ -198,13 +198,16 @@ Result<bool> Table::GetEncoded(const PrimaryKey& key, std::string* encoded) cons
 }
 
 Status Table::WriteCounts(uint64_t item_count, uint64_t size_bytes) {
-  CatalogEntry updated = entry_;
-  updated.description.item_count = item_count;
-  updated.description.size_bytes = size_bytes;
-  Status s = catalog_->Update(updated);
-  if (!s.ok()) return s;
-  entry_ = std::move(updated);
-  return Status::OK();
+  const uint64_t old_count = entry_.description.item_count;
+  const uint64_t old_size = entry_.description.size_bytes;
+  entry_.description.item_count = item_count;
+  entry_.description.size_bytes = size_bytes;
+  Status s = catalog_->UpdateCounts(entry_);
+  if (!s.ok()) {
+    entry_.description.item_count = old_count;
+    entry_.description.size_bytes = old_size;
+  }
+  return s;
 }
 
 Status Table::Put(const PrimaryKey& key, const Item& item, const std::optional<Item>& old) {

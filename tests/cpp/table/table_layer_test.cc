@@ -163,6 +163,39 @@ TEST_CASE("Catalog create, get, list, update, drop") {
   CHECK(CheckDatabase(*f.pager, *f.catalog.AllRoots()).ok());
 }
 
+TEST_CASE("Catalog::Get's decoded descriptions follow updates, rollbacks and re-creation") {
+  Fixture f;
+  REQUIRE(f.catalog.Create(Description("Tbl", false)).ok());
+  CHECK(!f.catalog.Get("Tbl")->description.range_key);  // decoded, remembered
+  CHECK(!f.catalog.Get("Tbl")->description.range_key);  // from the memo
+  // A description change rolled back: Get reads the bytes, not what it saw last.
+  f.pager->BeginOperation();
+  Result<CatalogEntry> e = f.catalog.Get("Tbl");
+  e->description.read_capacity_units = 9;
+  REQUIRE(f.catalog.Update(*e).ok());
+  CHECK(f.catalog.Get("Tbl")->description.read_capacity_units == 9);
+  f.pager->RollbackOperation();
+  CHECK(f.catalog.Get("Tbl")->description.read_capacity_units == 0);
+  // Dropped and created again with another key schema.
+  REQUIRE(f.catalog.Drop("Tbl").ok());
+  REQUIRE(f.catalog.Create(Description("Tbl", true)).ok());
+  CHECK(f.catalog.Get("Tbl")->description.range_key);
+  // UpdateCounts rewrites the counts only, and refuses an entry with other index trees.
+  e = f.catalog.Get("Tbl");
+  e->description.item_count = 3;
+  e->description.size_bytes = 300;
+  e->description.read_capacity_units = 7;  // not written by UpdateCounts
+  REQUIRE(f.catalog.UpdateCounts(*e).ok());
+  Result<CatalogEntry> counted = f.catalog.Get("Tbl");
+  CHECK(counted->description.item_count == 3);
+  CHECK(counted->description.size_bytes == 300);
+  CHECK(counted->description.read_capacity_units == 0);
+  e->index_roots.push_back(5);
+  CHECK(f.catalog.UpdateCounts(*e).IsCorruption());
+  e->description.name = "zzz";
+  CHECK(f.catalog.UpdateCounts(*e).IsNotFound());
+}
+
 TEST_CASE("Table counts follow Put and Delete; CheckContents catches drift") {
   Fixture f;
   REQUIRE(f.catalog.Create(Description("Tbl", true)).ok());
