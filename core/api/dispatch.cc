@@ -5,6 +5,7 @@
 #include <exception>
 #include <utility>
 
+#include "api/ops/common_spec.h"
 #include "api/response_text.h"
 
 namespace pd {
@@ -35,6 +36,11 @@ const Operation* Dispatcher::Find(std::string_view operation) const {
 DdbResult<json> Dispatcher::Run(Context& ctx, const Operation& op, const json& request) const {
   try {
     if (op.spec == nullptr) return op.handler(ctx, request);
+    // Maps the checks decode are kept for this request's handler only.
+    struct Forget {
+      Forget() { ForgetCheckedMaps(); }
+      ~Forget() { ForgetCheckedMaps(); }
+    } forget;
     json normalized;  // used only when the request is not in normal form already
     DdbResult<const json*> checked = CheckRequest(op.spec(), request, &normalized);
     if (!checked.ok()) return checked.take_error();

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api/messages.h"
+#include "api/ops/common_spec.h"
 #include "table/limits.h"
 #include "util/base64.h"
 
@@ -558,6 +559,7 @@ DdbResult<const json*> CheckRequest(const OperationSpec& spec, const json& reque
 DdbResult<json> ValidateRequest(const OperationSpec& spec, const json& request) {
   json storage;
   DdbResult<const json*> checked = CheckRequest(spec, request, &storage);
+  ForgetCheckedMaps();  // kept for nodes of a request the caller does not get
   if (!checked.ok()) return checked.error();
   if (*checked == &request) return request;
   return storage;

@@ -107,6 +107,60 @@ std::optional<DdbError> CheckAttributeMap(const json& map, const std::string& pr
   return std::nullopt;
 }
 
+std::optional<DdbError> CheckKeyMap(const json& key) {
+  if (!key.is_object()) return std::nullopt;
+  AttributeMap decoded;
+  for (auto it = key.begin(); it != key.end(); ++it) {
+    AttributeValue value;
+    if (auto err = AttributeValueFromJson(*it, &value)) return FromJsonError(*err, "");
+    if (NestingDepth(value) > kMaxDocumentDepth) return DdbError::Validation(msg::kNestingTooDeep);
+    decoded.Set(it.key(), std::move(value));
+  }
+  KeepCheckedMap(key, std::move(decoded));
+  return std::nullopt;
+}
+
+namespace {
+
+struct CheckedMap {
+  const json* source = nullptr;
+  AttributeMap map;
+};
+constexpr size_t kMaxCheckedMaps = 4;
+thread_local CheckedMap checked_maps[kMaxCheckedMaps];
+
+}  // namespace
+
+void KeepCheckedMap(const json& source, AttributeMap map) {
+  for (CheckedMap& slot : checked_maps) {
+    if (slot.source == nullptr || slot.source == &source) {
+      slot.source = &source;
+      slot.map = std::move(map);
+      return;
+    }
+  }
+}
+
+bool TakeCheckedMap(const json& source, AttributeMap* out) {
+  for (CheckedMap& slot : checked_maps) {
+    if (slot.source == &source) {
+      *out = std::move(slot.map);
+      slot.source = nullptr;
+      slot.map = AttributeMap();
+      return true;
+    }
+  }
+  return false;
+}
+
+void ForgetCheckedMaps() {
+  for (CheckedMap& slot : checked_maps) {
+    if (slot.source == nullptr) continue;
+    slot.source = nullptr;
+    slot.map = AttributeMap();
+  }
+}
+
 std::optional<DdbError> DecodeItem(const json& item, Item* out) {
   if (auto err = ItemFromJson(item, out)) return FromJsonError(*err, "");
   if (NestingDepth(*out) > kMaxDocumentDepth) return DdbError::Validation(msg::kNestingTooDeep);

@@ -190,8 +190,25 @@ std::optional<DdbError> CheckAttributeValue(const nlohmann::json& value,
 // Every value of an attribute map (Key, ExclusiveStartKey, ...), in name order.
 std::optional<DdbError> CheckAttributeMap(const nlohmann::json& map,
                                           const std::string& prefix = "");
+// CheckAttributeMap, also keeping the decoded map for the handler
+// (KeepCheckedMap): for a request's Key.
+std::optional<DdbError> CheckKeyMap(const nlohmann::json& key);
 // An item to write: decodes its values (with the depth limit) into *out.
 std::optional<DdbError> DecodeItem(const nlohmann::json& item, Item* out);
+
+// Attribute maps a custom check decoded, kept for the handler of the same
+// request to take instead of decoding the same JSON again: keyed by the
+// address of the JSON object they came from, which is the handler's own as
+// the dispatcher checks a request in place (CheckRequest). Keep only maps of
+// nodes of the request being dispatched (they live until it ends); the
+// dispatcher forgets every kept map before and after each request, and
+// ValidateRequest (which hands out a copy) after its checks. At most a few
+// are kept; more are dropped (the handler then decodes). Not thread-safe
+// beyond one request per thread (thread_local).
+void KeepCheckedMap(const nlohmann::json& source, AttributeMap map);
+// Moves the map kept for `source` into *out; false if none was kept.
+bool TakeCheckedMap(const nlohmann::json& source, AttributeMap* out);
+void ForgetCheckedMaps();
 // "Item size has exceeded the maximum allowed size" beyond table/limits.h's
 // kMaxItemSizeBytes (value/item.h's size rules).
 std::optional<DdbError> CheckItemSize(const Item& item);

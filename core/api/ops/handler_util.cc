@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "api/messages.h"
+#include "api/ops/common_spec.h"
 #include "table/limits.h"
 #include "value/json_codec.h"
 
@@ -58,6 +59,7 @@ DdbResult<AttributeMap> DecodeKeyMember(const json& request, const char* member)
   AttributeMap key;
   auto it = request.find(member);
   if (it == request.end()) return key;
+  if (TakeCheckedMap(*it, &key)) return key;  // decoded by the spec's check (CheckKeyMap)
   if (auto err = ItemFromJson(*it, &key)) {
     if (err->kind == JsonError::Kind::kSerialization) return DdbError::Serialization(err->message);
     return DdbError::Validation(err->message);

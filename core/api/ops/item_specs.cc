@@ -31,6 +31,7 @@ std::optional<DdbError> PutItemCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(DecodeItem(request.at("Item"), &item));
   PD_RETURN_IF_DDB_ERROR(CheckReturnValuesAllOldOrNone(request));
   PD_RETURN_IF_DDB_ERROR(CheckItemSize(item));
+  KeepCheckedMap(request.at("Item"), std::move(item));  // for HandlePutItem
   PD_RETURN_IF_DDB_ERROR(CheckExpected(request));
   return CheckExpressionAttributes(request);
 }
@@ -38,14 +39,14 @@ std::optional<DdbError> PutItemCustom(const json& request) {
 std::optional<DdbError> GetItemCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(
       CheckExpressionParams(request, {"ProjectionExpression"}, {"AttributesToGet"}));
-  PD_RETURN_IF_DDB_ERROR(CheckAttributeMap(request.at("Key")));
+  PD_RETURN_IF_DDB_ERROR(CheckKeyMap(request.at("Key")));
   PD_RETURN_IF_DDB_ERROR(CheckAttributesToGet(request));
   return CheckExpressionAttributes(request);
 }
 
 std::optional<DdbError> DeleteItemCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(CheckExpressionParams(request, {"ConditionExpression"}, {"Expected"}));
-  PD_RETURN_IF_DDB_ERROR(CheckAttributeMap(request.at("Key")));
+  PD_RETURN_IF_DDB_ERROR(CheckKeyMap(request.at("Key")));
   PD_RETURN_IF_DDB_ERROR(CheckReturnValuesAllOldOrNone(request));
   PD_RETURN_IF_DDB_ERROR(CheckExpected(request));
   return CheckExpressionAttributes(request);
@@ -54,7 +55,7 @@ std::optional<DdbError> DeleteItemCustom(const json& request) {
 std::optional<DdbError> UpdateItemCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(CheckExpressionParams(request, {"UpdateExpression", "ConditionExpression"},
                                                {"AttributeUpdates", "Expected"}));
-  PD_RETURN_IF_DDB_ERROR(CheckAttributeMap(request.at("Key")));
+  PD_RETURN_IF_DDB_ERROR(CheckKeyMap(request.at("Key")));
   PD_RETURN_IF_DDB_ERROR(CheckAttributeUpdates(request));
   PD_RETURN_IF_DDB_ERROR(CheckExpected(request));
   return CheckExpressionAttributes(request);

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include "api/ops/common_spec.h"
 #include "api_test_util.h"
 
 namespace pd {
@@ -129,6 +130,27 @@ TEST_CASE("a request in normal form is checked in place, any other is copied") {
       CheckRequest(TestSpec(), json::parse(R"({"Name":"abc","Flag":"yes","Mode":1})"), &storage);
   REQUIRE(!bad.ok());
   CHECK(bad.error().message == "NUMBER_VALUE cannot be converted to String");
+}
+
+TEST_CASE("maps a check decoded are taken once, by their node, until forgotten") {
+  const json request =
+      json::parse(R"({"Key":{"pk":{"S":"a"},"n":{"N":"1"}},"Other":{"x":{"S":"b"}}})");
+  ForgetCheckedMaps();
+  REQUIRE(!CheckKeyMap(request.at("Key")).has_value());
+  AttributeMap taken;
+  CHECK(!TakeCheckedMap(request.at("Other"), &taken));  // another node: nothing kept for it
+  REQUIRE(TakeCheckedMap(request.at("Key"), &taken));
+  AttributeMap decoded;
+  REQUIRE(!DecodeItem(request.at("Key"), &decoded).has_value());
+  CHECK(taken == decoded);
+  CHECK(!TakeCheckedMap(request.at("Key"), &taken));  // taken once
+  REQUIRE(!CheckKeyMap(request.at("Key")).has_value());
+  ForgetCheckedMaps();
+  CHECK(!TakeCheckedMap(request.at("Key"), &taken));
+  // A bad value is CheckAttributeMap's error, and nothing is kept.
+  const json bad = json::parse(R"({"pk":{"S":"a","N":"1"}})");
+  CHECK(CheckKeyMap(bad).value().message == CheckAttributeMap(bad).value().message);
+  CHECK(!TakeCheckedMap(bad, &taken));
 }
 
 TEST_CASE("huge numbers clamp instead of overflowing") {
