@@ -1,0 +1,114 @@
+// The AWS SDK against its own floor (issue #16: DynamoDBClient with
+// db.requestHandler() within 1.25x of the same client whose request handler
+// answers at once), measured INTERLEAVED in one process: both clients are
+// set up and warmed, then timed in alternating blocks (order reversed every
+// other round), so that the machine's load, the JIT and the heap fall on
+// both alike. The data and requests are bench/api-cases.js's.
+//
+//   node bench/sdk-floor-pair.mjs [--dist DIR] [--rounds 15] [--ms 300] [--items 2000] [--op GetItem]
+//
+// Rates per CPU second of this process; output per operation the median
+// rate of each and the median over rounds of sdk / floor time per op (the
+// figure #16 bounds by 1.25), with the load average before and after.
+
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { requests, ORDERS } from './api-cases.js';
+import { options } from './support/options.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const opt = options();
+const dist = path.resolve(opt.value('--dist', path.join(here, '..', 'dist')));
+const rounds = opt.number('--rounds', 15);
+const ms = opt.number('--ms', 300);
+const items = opt.number('--items', 2000);
+const onlyOp = opt.value('--op', null);
+const OPS = ['PutItem', 'GetItem', 'Query'].filter((op) => !onlyOp || op === onlyOp);
+const Commands = { PutItem: PutItemCommand, GetItem: GetItemCommand, Query: QueryCommand };
+
+const { open } = await import(pathToFileURL(path.join(dist, 'index.js')).href);
+const db = await open({ storage: 'memory' });
+await db.send('CreateTable', {
+  TableName: 'Items',
+  KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+  AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
+  BillingMode: 'PAY_PER_REQUEST',
+});
+for (let i = 0; i < items; i++) await db.send('PutItem', requests.PutItem(i, items));
+for (let k = 0; k < ORDERS; k++) {
+  await db.send('PutItem', { TableName: 'Items', Item: { pk: { S: 'orders' }, sk: { N: String(k) }, status: { S: 'new' }, total: { N: String(k) } } });
+}
+
+// The floor: the same client with a handler answering at once with the text pocketdynamo gave op 0
+// (as api-cases.js's 'sdk-floor').
+function floorClient(text) {
+  const body = new TextEncoder().encode(text);
+  const headers = { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(body.byteLength),
+    'x-amzn-requestid': 'floor' };
+  const requestHandler = {
+    metadata: { handlerProtocol: 'floor' },
+    handle: async () => ({ response: { statusCode: 200, reason: 'OK', headers, body } }),
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+    destroy() {},
+  };
+  return new DynamoDBClient({ ...db.clientConfig(), requestHandler });
+}
+
+const sdk = new DynamoDBClient(db.clientConfig());
+const cases = [];
+for (const op of OPS) {
+  const floor = floorClient(await db.sendJson(op, JSON.stringify(requests[op](0, items))));
+  const make = (client) => {
+    const fn = (i) => client.send(new Commands[op](requests[op](i, items)));
+    fn.next = 1;
+    return fn;
+  };
+  cases.push({ op, fns: { sdk: make(sdk), floor: make(floor) }, rates: { sdk: [], floor: [] } });
+}
+
+const cpu = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+async function measure(fn, budgetMs) {
+  const c0 = cpu();
+  let ops = 0;
+  let spent = 0;
+  while (spent * 1000 < budgetMs) {
+    for (let k = 0; k < 50; k++) await fn(fn.next++);
+    ops += 50;
+    spent = cpu() - c0;
+  }
+  return ops / spent;
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const loadBefore = os.loadavg();
+for (const c of cases) for (const name of ['sdk', 'floor']) await measure(c.fns[name], 1500);  // warm-up
+for (let r = 0; r < rounds; r++) {
+  const order = r % 2 ? ['floor', 'sdk'] : ['sdk', 'floor'];
+  for (const c of cases) for (const name of order) c.rates[name].push(await measure(c.fns[name], ms));
+}
+const loadAfter = os.loadavg();
+await db.close();
+
+console.log(`sdk-floor-pair: ${rounds} rounds x ${ms} CPU ms per case, ${items} items; load ` +
+  `${loadBefore.map((x) => x.toFixed(1)).join('/')} -> ${loadAfter.map((x) => x.toFixed(1)).join('/')}`);
+const result = { rounds, ms, items, dist, load: { before: loadBefore, after: loadAfter }, ops: {} };
+for (const c of cases) {
+  const ratios = c.rates.sdk.map((v, r) => c.rates.floor[r] / v);  // sdk time per op / floor time per op
+  const row = { sdk: median(c.rates.sdk), floor: median(c.rates.floor), ratio: median(ratios),
+    ratioRange: [Math.min(...ratios), Math.max(...ratios)], rates: c.rates };
+  result.ops[c.op] = row;
+  console.log(`${c.op.padEnd(8)} sdk ${Math.round(row.sdk).toLocaleString('en-US').padStart(7)} ops/CPU s, ` +
+    `floor ${Math.round(row.floor).toLocaleString('en-US').padStart(7)}: sdk/floor time x${row.ratio.toFixed(3)} ` +
+    `[${row.ratioRange.map((v) => v.toFixed(2)).join('-')}]`);
+}
+console.log(JSON.stringify(result));
