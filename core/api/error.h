@@ -26,13 +26,14 @@
 #ifndef PD_API_ERROR_H_
 #define PD_API_ERROR_H_
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "api/messages.h"
 
 namespace pd {
 namespace api {
@@ -76,7 +77,7 @@ struct DdbError {
   // "The conditional request failed" unless told otherwise; `item` is the
   // old item when the request asked for ALL_OLD.
   static DdbError ConditionalCheckFailed(std::optional<nlohmann::json> item = std::nullopt,
-                                         std::string message = "The conditional request failed");
+                                         std::string message = msg::kConditionalCheckFailed);
   // Message is DynamoDB's "Transaction cancelled, please refer cancellation
   // reasons for specific reasons [C1, C2, ...]" built from the reasons' codes.
   static DdbError TransactionCanceled(std::vector<CancellationReason> reasons);

@@ -19,7 +19,7 @@ DdbResult<const SecondaryIndex*> FindReadIndex(const Table& table, const json& r
   const SecondaryIndex* index = table.description().FindIndex(name);
   if (index == nullptr) {
     if (unknown_message != nullptr) return DdbError::Validation(unknown_message);
-    return DdbError::Validation("The table does not have the specified index: " + name);
+    return DdbError::Validation(msg::kNoSuchIndex + name);
   }
   auto consistent = request.find("ConsistentRead");
   if (index->is_global() && consistent != request.end() && consistent->is_boolean() &&

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "api/index_read.h"
+#include "api/messages.h"
 #include "api/response_text.h"
 #include "expr/evaluate.h"
 #include "expr/projection.h"
@@ -164,7 +165,7 @@ DdbResult<std::optional<AttributeMap>> DecodeStartKey(const json& request) {
   AttributeMap key;
   if (auto err = ItemFromJson(*it, &key)) {
     if (err->kind == JsonError::Kind::kSerialization) return DdbError::Serialization(err->message);
-    return DdbError::Validation("The provided starting key is invalid: " + err->message);
+    return DdbError::Validation(std::string(msg::kStartKeyInvalid) + ": " + err->message);
   }
   return std::optional<AttributeMap>(std::move(key));
 }
@@ -183,10 +184,7 @@ std::optional<DdbError> CheckNestedKeyPaths(const Table& table,
     if (key == nullptr) continue;
     for (const expr::Path& path : paths) {
       if (path.elements.size() > 1 && path.elements.front().name == key->name) {
-        return DdbError::Validation(
-            "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
-            "allowed: Key: " +
-            key->name);
+        return DdbError::Validation(msg::kKeyPathNotScalar + key->name);
       }
     }
   }

@@ -17,7 +17,6 @@ namespace {
 using nlohmann::json;
 
 constexpr char kModelPackage[] = "com.amazonaws.dynamodb.v20120810.";
-constexpr char kStartOfStructure[] = "Start of structure or map found where not expected";
 constexpr char kUnexpectedField[] = "Unexpected field type";
 constexpr char kUnexpectedValue[] = "Unexpected value type in payload";
 constexpr char kParameterizedCast[] =
@@ -173,7 +172,7 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
       if (in.is_array()) {
         return DdbError::Serialization("Unrecognized collection type class " + JavaClass(spec));
       }
-      if (in.is_object()) return DdbError::Serialization(kStartOfStructure);
+      if (in.is_object()) return DdbError::Serialization(msg::kStartOfStructure);
       const char* type_name = ScalarTypeName(spec.type);  // for the messages
       if (spec.type == ParamType::kString) {
         if (!in.is_string()) {
@@ -222,7 +221,7 @@ std::optional<DdbError> Normalize(const Param& spec, const json& in, Position po
       return std::nullopt;
     }
     case ParamType::kList: {
-      if (in.is_object()) return DdbError::Serialization(kStartOfStructure);
+      if (in.is_object()) return DdbError::Serialization(msg::kStartOfStructure);
       if (!in.is_array()) {
         return DdbError::Serialization(pos == Position::kField ? kUnexpectedField
                                                                : kParameterizedCast);
@@ -315,7 +314,7 @@ class ConstraintChecker {
       path[first] = static_cast<char>(path[first] - 'A' + 'a');  // LowerFirst
     }
     if (value == nullptr) {  // not_null or a list element
-      Fail(nullptr, path, "Member must not be null");
+      Fail(nullptr, path, msg::kMemberNotNull);
       return;
     }
     std::string written;
@@ -468,8 +467,7 @@ class ConstraintChecker {
     std::string shown = unechoed           ? ""
                         : value == nullptr ? " null"
                                            : " '" + ValueToMessageString(*value) + "'";
-    errors_.push_back("Value" + shown + " at '" + path +
-                      "' failed to satisfy constraint: " + constraint);
+    errors_.push_back(msg::ConstraintFailed(shown, path, constraint));
   }
 
   std::vector<std::string> errors_;  // at most kMaxListedValidationErrors, in check order
@@ -477,8 +475,7 @@ class ConstraintChecker {
 
 // "1 validation error detected: E" / "N validation errors detected: E1; E2".
 std::string Aggregate(const std::vector<std::string>& errors) {
-  std::string message = std::to_string(errors.size()) + " validation error" +
-                        (errors.size() > 1 ? "s" : "") + " detected: ";
+  std::string message = msg::ValidationErrorsDetected(errors.size());
   for (size_t i = 0; i < errors.size(); ++i) {
     if (i > 0) message += "; ";
     message += errors[i];

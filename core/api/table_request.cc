@@ -117,8 +117,7 @@ Status ParseThroughput(const json& index, SecondaryIndex* out) {
     const json* v = Member(*throughput, member);
     const int64_t units = v != nullptr && v->is_number_integer() ? v->get<int64_t>() : 0;
     if (units > kMaxCapacityUnits) {
-      return Status::Validation("Given value " + std::to_string(units) + " for " + member +
-                                " is out of bounds for index " + out->name);
+      return Status::Validation(msg::CapacityOutOfBounds(units, member, out->name));
     }
     (member[0] == 'R' ? out->read_capacity_units : out->write_capacity_units) = units;
   }
@@ -201,8 +200,7 @@ Status ParseSecondaryIndexes(const json& request,
       out->push_back(std::move(parsed));
     }
     if (gsis->size() > kMaxGlobalSecondaryIndexes) {
-      return Invalid("GlobalSecondaryIndex count exceeds the per-table limit of " +
-                     std::to_string(kMaxGlobalSecondaryIndexes));
+      return Invalid(msg::kGsiCountExceeded + std::to_string(kMaxGlobalSecondaryIndexes));
     }
     if (!pay_per_request) {
       for (size_t i = 0; i < gsis->size(); ++i) {
@@ -249,7 +247,7 @@ Status ParseIndexCreate(const json& action,
   if (!pay_per_request) {
     const json* throughput = Member(action, "ProvisionedThroughput");
     if (throughput == nullptr) {
-      return Invalid("ProvisionedThroughput must be specified for index: " + out->name);
+      return Invalid(msg::kIndexThroughputMissing + out->name);
     }
     return ParseThroughput(action, out);
   }
@@ -266,9 +264,7 @@ Result<TableDescription> FromCreateTableRequest(const json& request) {
   d.billing_mode_explicit = !billing.empty();
   if (billing == "PAY_PER_REQUEST") {
     if (throughput != nullptr) {
-      return Status::Validation(std::string(msg::kInvalidParameter) +
-                                "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                                "specified when BillingMode is PAY_PER_REQUEST");
+      return Status::Validation(msg::kThroughputWithOnDemand);
     }
     d.billing_mode = BillingMode::kPayPerRequest;
   } else {
@@ -278,17 +274,13 @@ Result<TableDescription> FromCreateTableRequest(const json& request) {
       wcu = IntMember(*throughput, "WriteCapacityUnits");
     }
     if (!rcu || !wcu) {
-      return Status::Validation(std::string(msg::kInvalidParameter) +
-                                "ReadCapacityUnits and WriteCapacityUnits must both be "
-                                "specified when BillingMode is PROVISIONED");
+      return Status::Validation(msg::kThroughputMissing);
     }
     if (*rcu > kMaxCapacityUnits) {
-      return Status::Validation("Given value " + std::to_string(*rcu) +
-                                " for ReadCapacityUnits is out of bounds");
+      return Status::Validation(msg::CapacityOutOfBounds(*rcu, "ReadCapacityUnits"));
     }
     if (*wcu > kMaxCapacityUnits) {
-      return Status::Validation("Given value " + std::to_string(*wcu) +
-                                " for WriteCapacityUnits is out of bounds");
+      return Status::Validation(msg::CapacityOutOfBounds(*wcu, "WriteCapacityUnits"));
     }
     d.billing_mode = BillingMode::kProvisioned;
     d.read_capacity_units = *rcu;

@@ -203,7 +203,7 @@ Result<KeyCondition> ExtractKeyCondition(const Condition& checked) {
     }
   }
   if (out.parts.size() != 1 && out.parts.size() != 2) {
-    return Status::Validation("Conditions can be of length 1 or 2 only");
+    return Status::Validation(api::msg::kKeyConditionCount);
   }
   return out;
 }
@@ -217,18 +217,16 @@ Status MatchKeySchema(const KeyCondition& key_condition, std::string_view hash_k
     (p.attribute == hash_key ? hash : other) = &p;
   }
   if (hash == nullptr) {
-    return Status::Validation("Query condition missed key schema element: " +
-                              std::string(hash_key));
+    return Status::Validation(api::msg::kKeyConditionMissedKey + std::string(hash_key));
   }
   if (other != nullptr) {
-    if (range_key.empty()) return Status::Validation("Query key condition not supported");
+    if (range_key.empty()) return Status::Validation(api::msg::kKeyConditionNotSupported);
     if (other->attribute != range_key) {
-      return Status::Validation("Query condition missed key schema element: " +
-                                std::string(range_key));
+      return Status::Validation(api::msg::kKeyConditionMissedKey + std::string(range_key));
     }
   }
   if (hash->op != KeyCondition::Op::kEq) {
-    return Status::Validation("Query key condition not supported");
+    return Status::Validation(api::msg::kKeyConditionNotSupported);
   }
   const auto mismatch = [](const KeyCondition::Part* p, std::optional<AttributeType> type) {
     if (p == nullptr || !type.has_value()) return false;

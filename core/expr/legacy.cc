@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "api/messages.h"
+
 namespace pd {
 namespace expr {
 namespace {
@@ -165,7 +167,7 @@ KeyCondition KeyConditionFromLegacy(const std::vector<LegacyCondition>& conditio
 }
 
 std::string LegacyUpdateMessage(const std::string& message) {
-  if (message == "An operand in the update expression has an incorrect data type") {
+  if (message == api::msg::kUpdateOperandType) {
     return "Type mismatch for attribute to update";
   }
   return message;

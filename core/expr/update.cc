@@ -13,6 +13,7 @@
 #include <optional>
 #include <utility>
 
+#include "api/messages.h"
 #include "expr/evaluate.h"
 
 namespace pd {
@@ -21,7 +22,6 @@ namespace {
 
 const char kMissingAttribute[] =
     "The provided expression refers to an attribute that does not exist in the item";
-const char kWrongType[] = "An operand in the update expression has an incorrect data type";
 
 // a + b or a - b as SET and ADD compute them. DynamoDB reports a result that
 // needs more than 38 significant digits as an overflow here (a number
@@ -53,7 +53,7 @@ Result<AttributeValue> ComputeValue(const Operand& o, const Item& item) {
       for (int i = 0; i < 2; ++i) {
         Result<AttributeValue> v = ComputeValue(o.args[i], item);
         if (!v.ok()) return v.status();
-        if (!v->is(AttributeType::kN)) return Status::Validation(kWrongType);
+        if (!v->is(AttributeType::kN)) return Status::Validation(api::msg::kUpdateOperandType);
         terms[i] = v->n();
       }
       Result<Decimal> sum = Arithmetic(terms[0], terms[1], o.kind == Operand::Kind::kMinus);
@@ -71,14 +71,14 @@ Result<AttributeValue> ComputeValue(const Operand& o, const Item& item) {
         for (int i = 0; i < 2; ++i) {
           Result<AttributeValue> v = ComputeValue(o.args[i], item);
           if (!v.ok()) return v.status();
-          if (!v->is(AttributeType::kL)) return Status::Validation(kWrongType);
+          if (!v->is(AttributeType::kL)) return Status::Validation(api::msg::kUpdateOperandType);
           for (AttributeValue& e : v->mutable_l()) joined.push_back(std::move(e));
         }
         return AttributeValue::L(std::move(joined));
       }
       break;
   }
-  return Status::Validation(kWrongType);  // unreachable for checked expressions
+  return Status::Validation(api::msg::kUpdateOperandType);  // unreachable for checked expressions
 }
 
 // The path without its last step.
@@ -234,7 +234,7 @@ Status ApplyUpdate(const UpdateExpression& update, Item* item, UpdateResult* res
         if (existing == nullptr) {
           writes.push_back({&a.path, operand});
         } else if (existing->type() != operand.type()) {
-          return Status::Validation(kWrongType);
+          return Status::Validation(api::msg::kUpdateOperandType);
         } else if (operand.is(AttributeType::kN)) {
           Result<Decimal> sum = Arithmetic(existing->n(), operand.n(), /*subtract=*/false);
           if (!sum.ok()) return sum.status();
@@ -247,7 +247,8 @@ Status ApplyUpdate(const UpdateExpression& update, Item* item, UpdateResult* res
       case UpdateAction::Kind::kDelete: {
         const AttributeValue& operand = *a.value.value;
         if (existing == nullptr) break;
-        if (existing->type() != operand.type()) return Status::Validation(kWrongType);
+        if (existing->type() != operand.type())
+          return Status::Validation(api::msg::kUpdateOperandType);
         std::optional<AttributeValue> rest = AttributeValue::SetDifference(*existing, operand);
         if (rest.has_value()) {
           writes.push_back({&a.path, std::move(*rest)});

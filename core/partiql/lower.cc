@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "api/messages.h"
+
 // Not on a hot path: optimized for size in the wasm build (the package budget).
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((minsize)), apply_to = function)
@@ -367,7 +369,7 @@ Lowered LowerSelect(const Statement& st, const json& params, const KeyNames& tab
       out.op = "GetItem";
       if (!st.star) r["ProjectionExpression"] = Projection(st, &b);
     }
-    if (!st.order_by.empty()) Fail("Unsupported clause: ORDER BY");
+    if (!st.order_by.empty()) Fail(std::string(api::msg::kUnsupportedClause) + "ORDER BY");
     b.AddTo(&r);
     return out;
   }
@@ -560,7 +562,7 @@ std::variant<Lowered, api::DdbError> Lower(const Statement& st, const json& para
       case Statement::kDelete:
         return LowerDelete(st, params, table);
     }
-    Fail("Unsupported operation");
+    Fail(api::msg::kUnsupportedOperation);
   } catch (Failure& f) {
     return std::move(f.error);
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "api/messages.h"
 #include "partiql/partiql.h"
 
 // Not on a hot path: optimized for size in the wasm build (the package budget).
@@ -90,8 +91,9 @@ class Parser {
       Expect("INTO");
       st.table = Name("a table name");
       if (Is("VALUES") || PunctIs("(")) {
-        Fail("Unsupported operation: Inserting multiple items in a single statement is not "
-             "supported, use \"INSERT INTO tableName VALUE item\" instead");
+        Fail(std::string(api::msg::kUnsupportedOperation) +
+             ": Inserting multiple items in a single statement is not supported, use \"INSERT "
+             "INTO tableName VALUE item\" instead");
       }
       Expect("VALUE");
       st.item = Expr(0);
@@ -338,7 +340,7 @@ class Parser {
       } while (AcceptPunct(","));
     }
     if (Is("GROUP") || Is("LIMIT") || Is("HAVING") || Is("OFFSET")) {
-      Fail("Unsupported clause: " + Upper(Peek().text));
+      Fail(api::msg::kUnsupportedClause + Upper(Peek().text));
     }
     return st;
   }

@@ -35,14 +35,10 @@ Status CheckIndexKeyValue(const SecondaryIndex& index, const std::string& attrib
         ", IndexKey: " + attribute);
   }
   if (is_hash && size > kMaxPartitionKeyBytes) {
-    return Status::Validation(std::string(kInvalidParameter) +
-                              "Size of hashkey has exceeded the maximum size limit of" +
-                              std::to_string(kMaxPartitionKeyBytes) + " bytes");
+    return Status::Validation(api::msg::HashKeyTooLarge(kMaxPartitionKeyBytes));
   }
   if (!is_hash && size > kMaxSortKeyBytes) {
-    return Status::Validation(std::string(kInvalidParameter) +
-                              "Aggregated size of all range keys has exceeded the size limit of " +
-                              std::to_string(kMaxSortKeyBytes) + " bytes");
+    return Status::Validation(api::msg::RangeKeyTooLarge(kMaxSortKeyBytes));
   }
   return Status::OK();
 }

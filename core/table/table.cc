@@ -102,14 +102,10 @@ Status Table::CheckKeyValue(const KeyAttribute& attribute, const AttributeValue&
         (value.is(AttributeType::kS) ? "string" : "binary") + " value. Key: " + attribute.name);
   }
   if (is_hash && bytes.size() > kMaxPartitionKeyBytes) {
-    return Invalid(std::string(kInvalidParameter) +
-                   "Size of hashkey has exceeded the maximum size limit of" +
-                   std::to_string(kMaxPartitionKeyBytes) + " bytes");
+    return Invalid(api::msg::HashKeyTooLarge(kMaxPartitionKeyBytes));
   }
   if (!is_hash && bytes.size() > kMaxSortKeyBytes) {
-    return Invalid(std::string(kInvalidParameter) +
-                   "Aggregated size of all range keys has exceeded the size limit of " +
-                   std::to_string(kMaxSortKeyBytes) + " bytes");
+    return Invalid(api::msg::RangeKeyTooLarge(kMaxSortKeyBytes));
   }
   return Status::OK();
 }
@@ -129,9 +125,10 @@ Result<PrimaryKey> Table::KeyFromItem(const Item& item) const {
     const KeyAttribute& a = *attributes[i];
     const AttributeValue* v = item.Find(a.name);
     if (v == nullptr)
-      return Invalid(std::string(kInvalidParameter) + "Missing the key " + a.name + " in the item");
+      return Invalid(std::string(kInvalidParameter) + api::msg::kMissingKey + a.name +
+                     " in the item");
     if (v->type() != a.type) {
-      return Invalid(std::string(kInvalidParameter) + "Type mismatch for key " + a.name +
+      return Invalid(std::string(kInvalidParameter) + api::msg::kKeyTypeMismatch + a.name +
                      " expected: " + AttributeTypeName(a.type) +
                      " actual: " + AttributeTypeName(v->type()));
     }

@@ -21,7 +21,6 @@ using json = nlohmann::json;
 constexpr const char* kTruncatingBigNumber =
     "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to ";
 constexpr const char* kJavaBoolean = "class java.lang.Boolean can not be converted to ";
-constexpr const char* kStartOfMap = "Start of structure or map found where not expected.";
 using api::msg::kInvalidParameter;
 using api::msg::kManyTypes;
 using api::msg::kStartOfList;
@@ -68,7 +67,7 @@ JsonError Validation(std::string message) {
 std::optional<JsonError> CheckScalar(const json& j, const char* target) {
   switch (j.type()) {
     case json::value_t::object:
-      return Serialization(kStartOfMap);
+      return Serialization(api::msg::kStartOfStructureInValue);
     case json::value_t::array:
       return Serialization(kStartOfList);
     case json::value_t::number_integer:
@@ -124,7 +123,7 @@ std::optional<JsonError> CheckValue(const json& j, int level);
 
 std::optional<JsonError> CheckList(const json& j, Wire element, int level) {
   if (j.is_null()) return std::nullopt;
-  if (j.is_object()) return Serialization(kStartOfMap);
+  if (j.is_object()) return Serialization(api::msg::kStartOfStructureInValue);
   if (!j.is_array()) return Serialization("Expected list or null");
   for (const json& child : j) {
     std::optional<JsonError> e;

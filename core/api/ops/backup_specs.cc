@@ -11,6 +11,7 @@
 // GlobalSecondaryIndexOverride / LocalSecondaryIndexOverride (a restored
 // table has exactly the backup's indexes), OnDemandThroughputOverride (no request
 // throttling), SSESpecificationOverride with Enabled true (no KMS keys).
+#include "api/messages.h"
 #include "api/ops/common_spec.h"
 #include "api/ops/op_specs.h"
 #include "table/limits.h"
@@ -20,8 +21,6 @@ namespace api {
 namespace {
 
 using nlohmann::json;
-
-constexpr char kInvalidPrefix[] = "One or more parameter values were invalid: ";
 
 constexpr Param BackupArnParam(std::string_view name) {
   return String(name).Length(kMinBackupArnLength, kMaxBackupArnLength);
@@ -70,15 +69,12 @@ std::optional<DdbError> RestoreCustom(const json& request) {
     for (const char* member : {"ReadCapacityUnits", "WriteCapacityUnits"}) {
       auto v = pt->find(member);
       if (v != pt->end() && v->is_number_integer() && v->get<int64_t>() > kMaxCapacityUnits) {
-        return DdbError::Validation("Given value " + std::to_string(v->get<int64_t>()) + " for " +
-                                    member + " is out of bounds");
+        return DdbError::Validation(msg::CapacityOutOfBounds(v->get<int64_t>(), member));
       }
     }
     auto mode = request.find("BillingModeOverride");
     if (mode != request.end() && *mode == "PAY_PER_REQUEST") {
-      return DdbError::Validation(std::string(kInvalidPrefix) +
-                                  "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                                  "specified when BillingMode is PAY_PER_REQUEST");
+      return DdbError::Validation(msg::kThroughputWithOnDemand);
     }
   }
   return std::nullopt;
@@ -121,7 +117,7 @@ constexpr Param kRestoreTableFromBackupInput[] = {
         .Matches(kTableNamePatternSpec)
         .Length(kMinTableNameLength, kMaxTableNameLength),
     BackupArnParam("BackupArn").NotNull(),
-    String("BillingModeOverride").Enum("PROVISIONED, PAY_PER_REQUEST"),
+    String("BillingModeOverride").Enum(kBillingModes),
     List("GlobalSecondaryIndexOverride", kGlobalSecondaryIndexOverride),
     List("LocalSecondaryIndexOverride", kLocalSecondaryIndexOverride),
     ThroughputOverrideParam(),

@@ -1,6 +1,7 @@
 // Shared steps of the backup handlers (contract in api/ops/backup_util.h).
 #include "api/ops/backup_util.h"
 
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
 
 namespace pd {
@@ -16,7 +17,7 @@ double Seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 DdbResult<BackupEntry> FindBackup(Store& store, const std::string& arn) {
   Result<BackupEntry> entry = Backups(store.catalog->pager()).Get(arn);
   if (entry.ok()) return std::move(entry).value();
-  if (entry.status().IsNotFound()) return DdbError::BackupNotFound("Backup not found: " + arn);
+  if (entry.status().IsNotFound()) return DdbError::BackupNotFound(msg::kNoSuchBackup + arn);
   return StorageError(entry.status());
 }
 

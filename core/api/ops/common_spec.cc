@@ -228,7 +228,7 @@ std::optional<DdbError> CheckSelect(const json& request, bool query) {
   }
   if (projection) {
     return DdbError::Validation(
-        std::string(query ? "1 validation error detected: " : "") + "Cannot specify the " +
+        (query ? msg::ValidationErrorsDetected(1) : std::string()) + "Cannot specify the " +
         (Has(request, "ProjectionExpression") ? "ProjectionExpression" : "AttributesToGet") +
         " when choosing to get " + (select == "COUNT" ? std::string("only the Count") : select));
   }

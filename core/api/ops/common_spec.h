@@ -114,8 +114,8 @@ inline constexpr Param kProjectionMembers[] = {
     String("ProjectionType").Enum("ALL, INCLUDE, KEYS_ONLY"),
     List("NonKeyAttributes", kStringValue).MinLength(1)};
 inline constexpr Param kProjectionParam = Struct("Projection", "Projection", kProjectionMembers);
-inline constexpr Param kBillingModeParam =  // PROVISIONED | PAY_PER_REQUEST
-    String("BillingMode").Enum("PROVISIONED, PAY_PER_REQUEST");
+inline constexpr char kBillingModes[] = "PROVISIONED, PAY_PER_REQUEST";  // the enum, as printed
+inline constexpr Param kBillingModeParam = String("BillingMode").Enum(kBillingModes);
 // StreamSpecification {StreamEnabled (not null), StreamViewType}.
 inline constexpr Param kStreamSpecificationMembers[] = {
     Boolean("StreamEnabled").NotNull(),

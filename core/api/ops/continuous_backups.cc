@@ -25,6 +25,7 @@
 // server in front of it (web/server) answers with its own.
 #include <string>
 
+#include "api/messages.h"
 #include "api/ops/common_spec.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -46,7 +47,7 @@ double Seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 DdbResult<CatalogEntry> FindTable(Store& store, const std::string& name) {
   Result<CatalogEntry> entry = store.catalog->Get(name);
   if (entry.ok()) return std::move(entry).value();
-  if (entry.status().IsNotFound()) return DdbError::TableNotFound("Table not found: " + name);
+  if (entry.status().IsNotFound()) return DdbError::TableNotFound(msg::kNoSuchTable + name);
   return StorageError(entry.status());
 }
 

@@ -8,6 +8,7 @@
 // backup is complete when the call returns, so BackupStatus is AVAILABLE at
 // once (DynamoDB answers CREATING and becomes AVAILABLE later).
 // Response: {"BackupDetails": <BackupDetails>} (api/ops/backup_util.h).
+#include "api/messages.h"
 #include "api/ops/backup_util.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -23,7 +24,7 @@ DdbResult<json> HandleCreateBackup(Store& store, Context& ctx, const json& reque
       Backups(store.catalog->pager())
           .Create(store.catalog, name, request.at("BackupName").get<std::string>(), ctx.NowMs());
   if (!backup.ok()) {
-    if (backup.status().IsNotFound()) return DdbError::TableNotFound("Table not found: " + name);
+    if (backup.status().IsNotFound()) return DdbError::TableNotFound(msg::kNoSuchTable + name);
     return StorageError(backup.status());
   }
   return json{{"BackupDetails", BackupDetailsJson(*backup)}};

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "api/describe_text.h"
+#include "api/messages.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/table_request.h"
@@ -29,7 +30,7 @@ DdbResult<json> HandleCreateTable(Store& store, Context& ctx, const json& reques
   Result<TableDescription> d = FromCreateTableRequest(request);
   if (!d.ok()) return StorageError(d.status());
   Result<CatalogEntry> existing = store.catalog->Get(d->name);
-  if (existing.ok()) return DdbError::ResourceInUse("Table already exists: " + d->name);
+  if (existing.ok()) return DdbError::ResourceInUse(msg::kTableExists + d->name);
   if (!existing.status().IsNotFound()) return StorageError(existing.status());
 
   const int64_t now = ctx.NowMs();

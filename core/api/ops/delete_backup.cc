@@ -4,6 +4,7 @@
 // backup. Response: {"BackupDescription": <BackupDescription>} as the backup
 // was, with BackupStatus DELETED (api/ops/backup_util.h).
 #include "api/describe_text.h"
+#include "api/messages.h"
 #include "api/ops/backup_util.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -17,7 +18,7 @@ DdbResult<json> HandleDeleteBackup(Store& store, Context& ctx, const json& reque
   const std::string arn = request.at("BackupArn").get<std::string>();
   Result<BackupEntry> dropped = Backups(store.catalog->pager()).Drop(arn);
   if (!dropped.ok()) {
-    if (dropped.status().IsNotFound()) return DdbError::BackupNotFound("Backup not found: " + arn);
+    if (dropped.status().IsNotFound()) return DdbError::BackupNotFound(msg::kNoSuchBackup + arn);
     return StorageError(dropped.status());
   }
   return DescriptionResponse("BackupDescription", BackupDescriptionText(*dropped, "DELETED"));

@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/messages.h"
 #include "api/ops/common_spec.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -95,7 +96,7 @@ DdbResult<Prepared> Prepare(Store& store, const json& entry, partiql::Mode mode)
   if (!p.st.index.empty()) {
     const SecondaryIndex* si = d.FindIndex(p.st.index);
     if (si == nullptr) {
-      return DdbError::Validation("The table does not have the specified index: " + p.st.index);
+      return DdbError::Validation(msg::kNoSuchIndex + p.st.index);
     }
     index_keys = {si->hash_name, si->range_name.value_or("")};
     index = &index_keys;
@@ -284,7 +285,7 @@ DdbResult<json> HandleExecuteStatement(Store& store, Context& ctx, const json& r
           (keys > 0 && !per_key) ||
           (!per_key && (!token.contains("k") || !token.at("k").is_object())) ||
           (per_key && token.contains("k") && !token.at("k").is_object())) {
-        return DdbError::Validation("Invalid NextToken");
+        return DdbError::Validation(msg::kInvalidNextToken);
       }
       if (token.at("h").get<std::string>() != hash) {
         return DdbError::Validation("NextToken does not match request");
@@ -321,9 +322,9 @@ DdbResult<json> HandleBatchExecuteStatement(Store& store, Context& ctx, const js
     if (prepared.back().ok()) (IsRead(prepared.back()->st) ? reads : writes) = true;
   }
   if (reads && writes) {
-    return DdbError::Validation(
-        "Unsupported operation: A batch must contain either all read statements or all write "
-        "statements");
+    return DdbError::Validation(std::string(msg::kUnsupportedOperation) +
+                                ": A batch must contain either all read statements or all write "
+                                "statements");
   }
   Pager* pager = store.catalog->pager();
   json responses = json::array();

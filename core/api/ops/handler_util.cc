@@ -248,8 +248,8 @@ std::optional<DdbError> RequestExpressions::CheckAllUsed() const {
 
 DdbError BatchItemKeyError(const Status& s) {
   const std::string& m = s.message();
-  if (s.IsValidation() && (m.find("Missing the key") != std::string::npos ||
-                           m.find("Type mismatch for key") != std::string::npos)) {
+  if (s.IsValidation() && (m.find(msg::kMissingKey) != std::string::npos ||
+                           m.find(msg::kKeyTypeMismatch) != std::string::npos)) {
     return DdbError::Validation(msg::kKeySchemaMismatch);
   }
   return StorageError(s);
@@ -258,8 +258,8 @@ DdbError BatchItemKeyError(const Status& s) {
 bool IsTransactionKeyError(const Status& s) {
   if (!s.IsValidation()) return false;
   const std::string& m = s.message();
-  return m == msg::kKeySchemaMismatch || m.find("Missing the key ") != std::string::npos ||
-         m.find("Type mismatch for key ") != std::string::npos;
+  return m == msg::kKeySchemaMismatch || m.find(msg::kMissingKey) != std::string::npos ||
+         m.find(msg::kKeyTypeMismatch) != std::string::npos;
 }
 
 std::optional<DdbError> CheckKeyUpdates(const Table& table, const expr::UpdateExpression& update) {
@@ -271,10 +271,7 @@ std::optional<DdbError> CheckKeyUpdates(const Table& table, const expr::UpdateEx
       const expr::PathElement& first = action.path.elements.front();
       if (first.kind != expr::PathElement::Kind::kName || first.name != key->name) continue;
       if (action.path.elements.size() > 1) {
-        return DdbError::Validation(
-            "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
-            "allowed: Key: " +
-            key->name);
+        return DdbError::Validation(msg::kKeyPathNotScalar + key->name);
       }
       return DdbError::Validation(std::string(msg::kInvalidParameter) + "Cannot update attribute " +
                                   key->name + ". This attribute is part of the key");

@@ -161,8 +161,7 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
       for (const char* member : {"ReadCapacityUnits", "WriteCapacityUnits"}) {
         const int64_t units = pt.at(member).get<int64_t>();
         if (units > kMaxCapacityUnits) {
-          return DdbError::Validation("Given value " + std::to_string(units) + " for " + member +
-                                      " is out of bounds for index " + name);
+          return DdbError::Validation(msg::CapacityOutOfBounds(units, member, name));
         }
         (member[0] == 'R' ? index.read_capacity_units : index.write_capacity_units) = units;
       }
@@ -171,8 +170,7 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
       const std::string name = StringMember(*del, "IndexName");
       const int i = FindIndex(d, name);
       if (i < 0) {
-        return DdbError::ResourceNotFound("Requested resource not found: Index: " + name +
-                                          " not found");
+        return DdbError::ResourceNotFound(msg::ResourceNotFound("Index", name));
       }
       if (!d.indexes[i].is_global()) {
         return DdbError::Validation("Cannot delete an index that is not a GlobalSecondaryIndex: " +
@@ -203,8 +201,7 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
       for (const SecondaryIndex& x : d.indexes) globals += x.is_global() ? 1 : 0;
       if (globals >= kMaxGlobalSecondaryIndexes) {
         return DdbError::LimitExceeded(std::string(msg::kInvalidParameter) +
-                                       "GlobalSecondaryIndex count exceeds the per-table limit "
-                                       "of " +
+                                       msg::kGsiCountExceeded +
                                        std::to_string(kMaxGlobalSecondaryIndexes));
       }
       for (const auto& [name, type] :
@@ -240,7 +237,7 @@ std::optional<DdbError> ApplyIndexUpdates(Store& store, const json& request,
     }
     if (!missing.empty()) {
       return DdbError::Validation(std::string(msg::kInvalidParameter) +
-                                  "ProvisionedThroughput must be specified for index: " + missing);
+                                  msg::kIndexThroughputMissing + missing);
     }
   }
   return std::nullopt;

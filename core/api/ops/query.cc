@@ -64,8 +64,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kStartKeyInvalid[] = "The provided starting key is invalid";
-
 // Where the key condition puts the query.
 struct QueryKeys {
   const expr::KeyCondition::Part* hash = nullptr;   // partition key = value
@@ -136,25 +134,25 @@ std::optional<DdbError> MatchKeys(const Table& table, const SecondaryIndex* inde
       if (k && !table.IsKeyAttribute(k->name)) ++key_count;
     }
   }
-  if (start && start->size() != key_count) return DdbError::Validation(kStartKeyInvalid);
+  if (start && start->size() != key_count) return DdbError::Validation(msg::kStartKeyInvalid);
   const KeyAttribute* keys[2] = {&hash_key, range_key ? &*range_key : nullptr};
   for (int i = 0; i < 2 && keys[i] != nullptr; ++i) {
     const KeyAttribute& key = *keys[i];
     const bool is_hash = i == 0;
     if (start) {
       const AttributeValue* v = start->Find(key.name);
-      if (v == nullptr) return DdbError::Validation(kStartKeyInvalid);
+      if (v == nullptr) return DdbError::Validation(msg::kStartKeyInvalid);
       if (v->type() != key.type) {
         return DdbError::Validation(msg::kKeySchemaMismatch);
       }
     }
     if (is_hash && !range_key && kc.parts.size() > 1) {
-      return DdbError::Validation("Query key condition not supported");
+      return DdbError::Validation(msg::kKeyConditionNotSupported);
     }
     const expr::KeyCondition::Part* part = FindPart(kc, key.name);
     if (part == nullptr) {
       if (is_hash || kc.parts.size() > 1) {
-        return DdbError::Validation("Query condition missed key schema element: " + key.name);
+        return DdbError::Validation(msg::kKeyConditionMissedKey + key.name);
       }
       continue;
     }
@@ -165,7 +163,7 @@ std::optional<DdbError> MatchKeys(const Table& table, const SecondaryIndex* inde
       return DdbError::Validation(msg::kConditionTypeMismatch);
     }
     if (is_hash && part->op != expr::KeyCondition::Op::kEq) {
-      return DdbError::Validation("Query key condition not supported");
+      return DdbError::Validation(msg::kKeyConditionNotSupported);
     }
     (is_hash ? out->hash : out->range) = part;
   }
@@ -175,14 +173,14 @@ std::optional<DdbError> MatchKeys(const Table& table, const SecondaryIndex* inde
        {&table.hash_key(), table.range_key() ? &*table.range_key() : nullptr}) {
     if (k == nullptr) continue;
     const AttributeValue* v = start->Find(k->name);
-    if (v == nullptr) return DdbError::Validation(kStartKeyInvalid);
+    if (v == nullptr) return DdbError::Validation(msg::kStartKeyInvalid);
     table_start.Set(k->name, *v);
   }
   Result<PrimaryKey> key = table.KeyFromKeyMap(table_start);
   if (!key.ok()) {
     DdbError e = StorageError(key.status());
     if (index != nullptr && e.Is("ValidationException")) {
-      e.message = std::string(kStartKeyInvalid) + ": " + e.message;
+      e.message = std::string(msg::kStartKeyInvalid) + ": " + e.message;
     }
     return e;
   }
@@ -253,9 +251,7 @@ DdbResult<json> HandleQuery(Store& store, Context& ctx, const json& request) {
   } else if (request.contains("KeyConditions")) {  // legacy, validated by the spec
     PD_RETURN_IF_DDB_ERROR(exprs.LegacyKeyCondition(request, &*kc));
   } else {  // the spec requires one; kept for handlers called without one
-    return DdbError::Validation(
-        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
-        "request.");
+    return DdbError::Validation(msg::kKeyConditionRequired);
   }
 
   DdbResult<Table> table = OpenTableForItems(store, request.at("TableName").get<std::string>());

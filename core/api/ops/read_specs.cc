@@ -1,6 +1,7 @@
 // Specs of Query and Scan. Member order is the order DynamoDB reports
 // validation errors in; custom checks follow dynalite's validations/query.js
 // and scan.js, legacy parameters rejected where DynamoDB would check them.
+#include "api/messages.h"
 #include "api/ops/common_spec.h"
 #include "api/ops/op_specs.h"
 #include "table/limits.h"
@@ -11,12 +12,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kStartKeyPrefix[] = "The provided starting key is invalid: ";
-
 std::optional<DdbError> CheckStartKey(const json& request) {
   auto it = request.find("ExclusiveStartKey");
   if (it == request.end()) return std::nullopt;
-  return CheckAttributeMap(*it, kStartKeyPrefix);
+  return CheckAttributeMap(*it, std::string(msg::kStartKeyInvalid) + ": ");
 }
 
 // Legacy parameters are checked where DynamoDB checks them (QueryFilter /
@@ -30,15 +29,13 @@ std::optional<DdbError> QueryCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(CheckAttributesToGet(request));
   PD_RETURN_IF_DDB_ERROR(CheckStartKey(request));
   if (!Has(request, "KeyConditionExpression") && !Has(request, "KeyConditions")) {
-    return DdbError::Validation(
-        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
-        "request.");
+    return DdbError::Validation(msg::kKeyConditionRequired);
   }
   PD_RETURN_IF_DDB_ERROR(CheckExpressionAttributes(request));
   if (!Has(request, "KeyConditionExpression")) {
     PD_RETURN_IF_DDB_ERROR(CheckConditionMap(request, "KeyConditions"));
     const size_t n = request.at("KeyConditions").size();
-    if (n != 1 && n != 2) return DdbError::Validation("Conditions can be of length 1 or 2 only");
+    if (n != 1 && n != 2) return DdbError::Validation(msg::kKeyConditionCount);
   }
   return CheckSelect(request, /*query=*/true);
 }

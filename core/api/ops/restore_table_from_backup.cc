@@ -63,9 +63,7 @@ DdbResult<TableDescription> RestoredDescription(const BackupEntry& backup,
   }
   if (d.billing_mode == BillingMode::kPayPerRequest) {
     if (throughput != nullptr) {
-      return DdbError::Validation(std::string(msg::kInvalidParameter) +
-                                  "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                                  "specified when BillingMode is PAY_PER_REQUEST");
+      return DdbError::Validation(msg::kThroughputWithOnDemand);
     }
     d.read_capacity_units = 0;
     d.write_capacity_units = 0;
@@ -74,9 +72,7 @@ DdbResult<TableDescription> RestoredDescription(const BackupEntry& backup,
     d.read_capacity_units = throughput->at("ReadCapacityUnits").get<int64_t>();
     d.write_capacity_units = throughput->at("WriteCapacityUnits").get<int64_t>();
   } else if (backup.table.billing_mode == BillingMode::kPayPerRequest) {
-    return DdbError::Validation(std::string(msg::kInvalidParameter) +
-                                "ReadCapacityUnits and WriteCapacityUnits must both be "
-                                "specified when BillingMode is PROVISIONED");
+    return DdbError::Validation(msg::kThroughputMissing);
   }
   return d;
 }
@@ -88,7 +84,7 @@ DdbResult<json> HandleRestoreTableFromBackup(Store& store, Context& ctx, const j
   if (!backup.ok()) return backup.take_error();
   const std::string target = request.at("TargetTableName").get<std::string>();
   Result<CatalogEntry> existing = store.catalog->Get(target);
-  if (existing.ok()) return DdbError::TableAlreadyExists("Table already exists: " + target);
+  if (existing.ok()) return DdbError::TableAlreadyExists(msg::kTableExists + target);
   if (!existing.status().IsNotFound()) return StorageError(existing.status());
 
   const int64_t now = ctx.NowMs();

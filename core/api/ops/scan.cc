@@ -50,10 +50,6 @@ namespace api {
 
 using nlohmann::json;
 
-namespace {
-constexpr char kStartKeyInvalid[] = "The provided starting key is invalid";
-}  // namespace
-
 DdbResult<json> HandleScan(Store& store, Context& ctx, const json& request) {
   RequestExpressions exprs;
   PD_RETURN_IF_DDB_ERROR(exprs.Load(request));
@@ -68,7 +64,7 @@ DdbResult<json> HandleScan(Store& store, Context& ctx, const json& request) {
   DdbResult<std::optional<AttributeMap>> start_map = DecodeStartKey(request);
   if (!start_map.ok()) return start_map.take_error();
   DdbResult<const SecondaryIndex*> index =
-      FindReadIndex(*table, request, *start_map ? kStartKeyInvalid : nullptr);
+      FindReadIndex(*table, request, *start_map ? msg::kStartKeyInvalid : nullptr);
   if (!index.ok()) return index.take_error();
   PageOptions options = PageOptionsOf(request);
   options.index = *index;
@@ -78,12 +74,12 @@ DdbResult<json> HandleScan(Store& store, Context& ctx, const json& request) {
     for (const std::string* k : {&x.hash_name, x.range_name ? &*x.range_name : nullptr}) {
       if (k != nullptr && !table->IsKeyAttribute(*k)) ++key_count;
     }
-    if ((*start_map)->size() != key_count) return DdbError::Validation(kStartKeyInvalid);
+    if ((*start_map)->size() != key_count) return DdbError::Validation(msg::kStartKeyInvalid);
     for (const std::optional<KeyAttribute>& k :
          {std::optional<KeyAttribute>(IndexHashKey(x)), IndexRangeKey(x)}) {
       if (!k) continue;
       const AttributeValue* v = (*start_map)->Find(k->name);
-      if (v == nullptr) return DdbError::Validation(kStartKeyInvalid);
+      if (v == nullptr) return DdbError::Validation(msg::kStartKeyInvalid);
       if (v->type() != k->type) {
         return DdbError::Validation(msg::kKeySchemaMismatch);
       }
@@ -119,15 +115,16 @@ DdbResult<json> HandleScan(Store& store, Context& ctx, const json& request) {
     if (!key.ok()) {
       DdbError e = StorageError(key.status());
       if (e.Is("ValidationException"))
-        e.message = "The provided starting key is invalid: " + e.message;
+        e.message = std::string(msg::kStartKeyInvalid) + ": " + e.message;
       return e;
     }
     const std::string encoded =
         *index != nullptr ? IndexStartKey(*table, **index, **start_map) : key->encoded;
     if (total > 1 && !KeyRangeContains(range, encoded)) {
       return DdbError::Validation(
-          "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
-          "ExclusiveStartKey with correct Segment. TotalSegments: " +
+          std::string(msg::kStartKeyInvalid) +
+          ": Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. "
+          "TotalSegments: " +
           std::to_string(total) + " Segment: " + std::to_string(segment));
     }
     start = encoded;

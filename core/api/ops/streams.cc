@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "api/messages.h"
 #include "api/ops/common_spec.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -47,7 +48,7 @@ DdbError Typed(const char* type, std::string message) {
 }
 
 DdbError StreamNotFound(const std::string& arn) {
-  return DdbError::ResourceNotFound("Requested resource not found: Stream: " + arn + " not found");
+  return DdbError::ResourceNotFound(msg::ResourceNotFound("Stream", arn));
 }
 
 DdbError Trimmed() {
@@ -196,7 +197,8 @@ DdbResult<json> HandleGetShardIterator(Store& store, Context& ctx, const json& r
   DdbResult<StreamInfo> info = FindStream(store, request.at("StreamArn").get<std::string>());
   if (!info.ok()) return info.take_error();
   if (request.at("ShardId").get<std::string>() != info->ShardId()) {
-    return DdbError::ResourceNotFound("Requested resource not found: Shard does not exist");
+    return DdbError::ResourceNotFound(std::string(msg::kResourceNotFound) +
+                                      ": Shard does not exist");
   }
   const std::string type = request.at("ShardIteratorType").get<std::string>();
   uint64_t seq = 0;

@@ -1,6 +1,7 @@
 // Specs of the table operations: CreateTable, DescribeTable, ListTables,
 // DeleteTable, UpdateTable. Member order is the order DynamoDB reports
 // validation errors in (as recorded by dynalite's validations/*.js).
+#include "api/messages.h"
 #include "api/ops/common_spec.h"
 #include "api/ops/index_updates.h"
 #include "api/ops/op_specs.h"
@@ -13,8 +14,6 @@ namespace api {
 namespace {
 
 using nlohmann::json;
-
-constexpr char kInvalidPrefix[] = "One or more parameter values were invalid: ";
 
 constexpr Param kTableClassParam =
     String("TableClass").Enum("STANDARD, STANDARD_INFREQUENT_ACCESS");
@@ -67,15 +66,12 @@ std::optional<DdbError> UpdateTableCustom(const json& request) {
     for (const char* member : {"ReadCapacityUnits", "WriteCapacityUnits"}) {
       auto v = pt->find(member);
       if (v != pt->end() && v->is_number_integer() && v->get<int64_t>() > kMaxCapacityUnits) {
-        return DdbError::Validation("Given value " + std::to_string(v->get<int64_t>()) + " for " +
-                                    member + " is out of bounds");
+        return DdbError::Validation(msg::CapacityOutOfBounds(v->get<int64_t>(), member));
       }
     }
     auto mode = request.find("BillingMode");
     if (mode != request.end() && *mode == "PAY_PER_REQUEST") {
-      return DdbError::Validation(std::string(kInvalidPrefix) +
-                                  "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                                  "specified when BillingMode is PAY_PER_REQUEST");
+      return DdbError::Validation(msg::kThroughputWithOnDemand);
     }
   }
   if (has_indexes) PD_RETURN_IF_DDB_ERROR(CheckIndexUpdatesRequest(request));
@@ -84,11 +80,11 @@ std::optional<DdbError> UpdateTableCustom(const json& request) {
     const bool on = enabled != stream->end() && enabled->is_boolean() && enabled->get<bool>();
     const bool has_view = stream->find("StreamViewType") != stream->end();
     if (on && !has_view) {
-      return DdbError::Validation(std::string(kInvalidPrefix) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "If stream is being enabled then UpdateViewType is required");
     }
     if (!on && has_view) {
-      return DdbError::Validation(std::string(kInvalidPrefix) +
+      return DdbError::Validation(std::string(msg::kInvalidParameter) +
                                   "If stream is being disabled, then UpdateViewType must not be "
                                   "specified");
     }

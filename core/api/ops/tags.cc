@@ -75,6 +75,7 @@
 #include <string>
 #include <vector>
 
+#include "api/messages.h"
 #include "api/ops/common_spec.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
@@ -168,7 +169,7 @@ bool IsTagText(const std::string& s, uint32_t min_length, uint32_t max_length) {
 // Step 4 of the order above: the error for an ARN that is not one of this
 // deployment's table or stream ARNs, for operation `op`.
 std::optional<DdbError> CheckArn(const std::string& arn, const char* op) {
-  const std::string invalid = "One or more parameter values were invalid: ";
+  const std::string invalid = msg::kInvalidParameter;
   if (!StartsWith(arn, "arn:"))
     return DdbError::Validation(invalid + "ARNs must start with 'arn:': " + arn);
   // arn:aws:dynamodb:<region>:<account>:<resource>
@@ -258,9 +259,9 @@ std::optional<DdbError> CheckTagRequest(const json& request, const char* op,
                                         const char* list_member, const char* empty_message) {
   if (!Has(request, "ResourceArn")) return DdbError::Validation("Invalid TableArn");
   if (list_member != nullptr && !Has(request, list_member)) {
-    return DdbError::Validation("1 validation error detected: Value null at '" +
-                                LowerFirst(list_member) +
-                                "' failed to satisfy constraint: Member must not be null");
+    return DdbError::Validation(
+        msg::ValidationErrorsDetected(1) +
+        msg::ConstraintFailed(" null", LowerFirst(list_member), msg::kMemberNotNull));
   }
   PD_RETURN_IF_DDB_ERROR(CheckArn(request.at("ResourceArn").get<std::string>(), op));
   if (list_member == nullptr) return std::nullopt;
@@ -282,15 +283,15 @@ std::optional<DdbError> UntagResourceCustom(const json& request) {
 std::optional<DdbError> ListTagsOfResourceCustom(const json& request) {
   PD_RETURN_IF_DDB_ERROR(CheckTagRequest(request, "ListTagsOfResource", nullptr, ""));
   if (Has(request, "NextToken")) {
-    return DdbError::Validation("Invalid NextToken: " + request.at("NextToken").get<std::string>());
+    return DdbError::Validation(std::string(msg::kInvalidNextToken) + ": " +
+                                request.at("NextToken").get<std::string>());
   }
   return std::nullopt;
 }
 
 DdbError ArnNotFound(const std::string& arn, bool untag) {
-  if (untag) return DdbError::ResourceNotFound("Requested resource not found");
-  return DdbError::ResourceNotFound("Requested resource not found: ResourceArn: " + arn +
-                                    " not found");
+  if (untag) return DdbError::ResourceNotFound(msg::kResourceNotFound);
+  return DdbError::ResourceNotFound(msg::ResourceNotFound("ResourceArn", arn));
 }
 
 // Step 7 for a checked stream ARN: nullopt if this database has the stream.

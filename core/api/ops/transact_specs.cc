@@ -2,6 +2,7 @@
 // reference (required members not null, 1-100 actions, ClientRequestToken
 // 1-36 characters) and dynalite's validations/transactWriteItems.js for the
 // custom checks.
+#include "api/messages.h"
 #include "api/ops/common_spec.h"
 #include "api/ops/op_specs.h"
 #include "table/limits.h"
@@ -19,9 +20,7 @@ std::optional<DdbError> TransactWriteItemsCustom(const json& request) {
     int present = 0;
     for (const char* name : kWriteActions) present += Has(action, name) ? 1 : 0;
     if (present == 0) {
-      return DdbError::Validation(
-          "The action or operation requested is invalid. Verify that the action is typed "
-          "correctly.");
+      return DdbError::Validation(msg::kInvalidAction);
     }
     if (present > 1) {
       return DdbError::Validation(

@@ -113,9 +113,7 @@ std::optional<DdbError> ParseAction(const json& transact_item, Action* action) {
     action->body = &*it;
   }
   if (action->body == nullptr) {  // the spec guarantees one; defensive
-    return DdbError::Validation(
-        "The action or operation requested is invalid. Verify that the action is typed "
-        "correctly.");
+    return DdbError::Validation(msg::kInvalidAction);
   }
   action->exprs = std::make_unique<RequestExpressions>();
   PD_RETURN_IF_DDB_ERROR(action->exprs->Load(*action->body));

@@ -105,9 +105,7 @@ DdbResult<json> HandleUpdateTable(Store& store, Context& ctx, const json& reques
     }
   } else {
     if (has_pt) {
-      return DdbError::Validation(std::string(msg::kInvalidParameter) +
-                                  "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                                  "specified when BillingMode is PAY_PER_REQUEST");
+      return DdbError::Validation(msg::kThroughputWithOnDemand);
     }
     if (d.billing_mode == BillingMode::kProvisioned) {
       d.billing_mode_time_ms = ctx.NowMs();
