@@ -34,6 +34,7 @@
 #include "api/dispatch.h"
 #include "api/ops/handlers.h"
 #include "api/ops/op_specs.h"
+#include "api/stream_json.h"
 #include "btree/node.h"
 #include "engine_check.h"
 #include "table/backups.h"
@@ -554,7 +555,7 @@ Status Engine::CheckNow() const {
 
 void Engine::set_clock(Clock clock) { impl_->set_clock(std::move(clock)); }
 void Engine::set_change_feed(bool on) { impl_->change_log().set_feed_enabled(on); }
-std::string Engine::TakeChanges() { return impl_->change_log().TakeFeed(); }
+std::string Engine::TakeChanges() { return api::FeedJson(impl_->change_log().TakeFeed()); }
 std::string Engine::SweepExpired(uint32_t max_items) {
   return impl_->SweepExpired(max_items == 0 ? 1 : max_items);
 }

@@ -30,7 +30,8 @@
 // Change feed and time to live
 //   With set_change_feed(true), every write operation that succeeds leaves
 //   its item changes (stream record shape, NEW_AND_OLD_IMAGES, in commit
-//   order; table/stream_log.h) for TakeChanges(); a failed operation leaves
+//   order; recorded by table/stream_log.h, rendered by api/stream_json.h)
+//   for TakeChanges(); a failed operation leaves
 //   none, and RollbackToDurable() drops those not yet taken. JS takes them
 //   after each operation and delivers them once the commit is durable.
 //   SweepExpired(max) is one bounded step of the time-to-live sweep: it

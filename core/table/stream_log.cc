@@ -3,7 +3,6 @@
 #include "table/stream_log.h"
 
 #include <chrono>
-#include <cstdio>
 #include <utility>
 
 #include "btree/btree.h"
@@ -12,12 +11,9 @@
 #include "util/byte_reader.h"
 #include "util/coding.h"
 #include "value/item_codec.h"
-#include "value/json_codec.h"
 
 namespace pd {
 namespace {
-
-using nlohmann::json;
 
 constexpr uint8_t kEntryVersion = 1;
 constexpr uint8_t kRecordVersion = 1;
@@ -25,12 +21,6 @@ constexpr uint8_t kFlagService = 1;
 constexpr char kCounterKey[] = "N";
 constexpr char kStreamPrefix = 'S';
 constexpr char kRecordPrefix = 'R';
-
-enum Event : uint8_t { kInsert = 1, kModify = 2, kRemove = 3 };
-
-const char* EventName(uint8_t e) {
-  return e == kInsert ? "INSERT" : e == kModify ? "MODIFY" : "REMOVE";
-}
 
 void PutFixed64(std::string* dst, uint64_t v) {
   uint8_t buf[8];
@@ -103,28 +93,19 @@ Result<StreamInfo> DecodeStream(std::string_view arn, std::string_view bytes) {
   return s;
 }
 
-// A decoded stream record.
-struct StoredRecord {
-  uint8_t event = 0;              // kInsert / kModify / kRemove
-  uint8_t flags = 0;              // kFlagService
-  int64_t created_ms = 0;         // ms since the epoch
-  uint64_t size_bytes = 0;        // SizeBytes
-  Item keys;                      // the key attributes
-  std::optional<Item> new_image;  // per view type
-  std::optional<Item> old_image;  // per view type
-};
-
-Result<StoredRecord> DecodeRecord(std::string_view bytes) {
+Result<StreamRecord> DecodeRecord(std::string_view bytes) {
   ByteReader r("stream record", bytes);
-  StoredRecord rec;
-  uint8_t version = 0;
+  StreamRecord rec;
+  uint8_t version = 0, event = 0, flags = 0;
   uint64_t created = 0;
   PD_TRY(r.Byte("version", &version));
   if (version != kRecordVersion) return r.Bad("unknown format version in ", "version");
-  PD_TRY(r.Byte("event", &rec.event, kRemove));
-  if (rec.event < kInsert) return r.Bad("bad value of ", "event");
-  PD_TRY(r.Byte("flags", &rec.flags));
-  if ((rec.flags & ~kFlagService) != 0) return r.Bad("bad value of ", "flags");
+  PD_TRY(r.Byte("event", &event, static_cast<uint8_t>(StreamEvent::kRemove)));
+  if (event < static_cast<uint8_t>(StreamEvent::kInsert)) return r.Bad("bad value of ", "event");
+  rec.event = static_cast<StreamEvent>(event);
+  PD_TRY(r.Byte("flags", &flags));
+  if ((flags & ~kFlagService) != 0) return r.Bad("bad value of ", "flags");
+  rec.by_service = (flags & kFlagService) != 0;
   PD_TRY(r.Fixed64("created", &created));
   rec.created_ms = static_cast<int64_t>(created);
   PD_TRY(r.Varint("size bytes", &rec.size_bytes));
@@ -164,52 +145,19 @@ std::string RecordKey(std::string_view arn, uint64_t seq) {
   return key;
 }
 
-uint64_t Fnv1a64(std::string_view bytes, uint64_t seed) {
-  uint64_t h = seed;
-  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001B3ULL;
-  return h;
-}
-
-// The Streams API Record shape (also the feed's).
-json RecordJson(const std::string& event_id, const StoredRecord& rec, StreamViewType view,
-                std::optional<uint64_t> seq) {
-  json dynamodb = json::object();
-  dynamodb["ApproximateCreationDateTime"] = rec.created_ms / 1000;  // rounded down to the second
-  dynamodb["Keys"] = ItemToJson(rec.keys);
-  if (rec.new_image) dynamodb["NewImage"] = ItemToJson(*rec.new_image);
-  if (rec.old_image) dynamodb["OldImage"] = ItemToJson(*rec.old_image);
-  if (seq) dynamodb["SequenceNumber"] = FormatSequenceNumber(*seq);
-  dynamodb["SizeBytes"] = rec.size_bytes;
-  dynamodb["StreamViewType"] = StreamViewTypeName(view);
-  json out = {{"eventID", event_id},     {"eventName", EventName(rec.event)},
-              {"eventVersion", "1.1"},   {"eventSource", "aws:dynamodb"},
-              {"awsRegion", kArnRegion}, {"dynamodb", std::move(dynamodb)}};
-  if ((rec.flags & kFlagService) != 0) {
-    out["userIdentity"] = {{"PrincipalId", "dynamodb.amazonaws.com"}, {"Type", "Service"}};
-  }
-  return out;
-}
-
-std::string EventId(std::string_view arn, uint64_t seq) {
-  const std::string s = std::string(arn) + "#" + std::to_string(seq);
-  char buf[33];
-  std::snprintf(buf, sizeof(buf), "%016llx%016llx",
-                static_cast<unsigned long long>(Fnv1a64(s, 0xCBF29CE484222325ULL)),
-                static_cast<unsigned long long>(Fnv1a64(s, 0x84222325CBF29CE4ULL)));
-  return buf;
-}
-
 bool Wants(StreamViewType view, bool new_image) {
   if (view == StreamViewType::kNewAndOldImages) return true;
   return new_image ? view == StreamViewType::kNewImage : view == StreamViewType::kOldImage;
 }
 
 // The record of one change, with the images `view` asks for.
-StoredRecord MakeRecord(const TableDescription& table, const std::optional<Item>& old,
+StreamRecord MakeRecord(const TableDescription& table, const std::optional<Item>& old,
                         const Item* new_item, StreamViewType view, bool service, int64_t now_ms) {
-  StoredRecord rec;
-  rec.event = !old ? kInsert : new_item != nullptr ? kModify : kRemove;
-  rec.flags = service && new_item == nullptr ? kFlagService : 0;
+  StreamRecord rec;
+  rec.event = !old                  ? StreamEvent::kInsert
+              : new_item != nullptr ? StreamEvent::kModify
+                                    : StreamEvent::kRemove;
+  rec.by_service = service && new_item == nullptr;
   rec.created_ms = now_ms;
   const Item& any = new_item != nullptr ? *new_item : *old;
   for (const KeyAttribute* k : {&table.hash_key, table.range_key ? &*table.range_key : nullptr}) {
@@ -228,10 +176,10 @@ StoredRecord MakeRecord(const TableDescription& table, const std::optional<Item>
   return rec;
 }
 
-std::string EncodeRecord(const StoredRecord& rec) {
+std::string EncodeRecord(const StreamRecord& rec) {
   std::string out(1, static_cast<char>(kRecordVersion));
   out.push_back(static_cast<char>(rec.event));
-  out.push_back(static_cast<char>(rec.flags));
+  out.push_back(static_cast<char>(rec.by_service ? kFlagService : 0));
   PutFixed64(&out, static_cast<uint64_t>(rec.created_ms));
   PutVarint64(&out, rec.size_bytes);
   std::string item;
@@ -250,31 +198,6 @@ std::string EncodeRecord(const StoredRecord& rec) {
 
 }  // namespace
 
-std::string FormatSequenceNumber(uint64_t seq) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%021llu", static_cast<unsigned long long>(seq));
-  return buf;
-}
-
-std::optional<uint64_t> ParseSequenceNumber(std::string_view text) {
-  if (text.empty() || text.size() > 40) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-std::string StreamInfo::ShardId() const {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "shardId-%020lld-%08x", static_cast<long long>(created_ms),
-                static_cast<unsigned>(Fnv1a64(arn, 0xCBF29CE484222325ULL) & 0xFFFFFFFFu));
-  return buf;
-}
-
 int64_t ChangeLog::NowMs() const {
   if (clock_) return clock_();
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -282,12 +205,11 @@ int64_t ChangeLog::NowMs() const {
       .count();
 }
 
-std::string ChangeLog::TakeFeed() {
-  json out = json::array();
-  for (json& change : feed_) out.push_back(std::move(change));
+std::vector<FeedChange> ChangeLog::TakeFeed() {
+  std::vector<FeedChange> out = std::move(feed_);
   feed_.clear();
   feed_mark_ = 0;
-  return out.dump();
+  return out;
 }
 
 Status ChangeLog::EnsureTree() {
@@ -332,7 +254,7 @@ Status ChangeLog::Record(const TableDescription& table, const std::optional<Item
     Result<uint64_t> taken = TakeSequenceNumber();
     if (!taken.ok()) return taken.status();
     seq = *taken;
-    const StoredRecord rec =
+    const StreamRecord rec =
         MakeRecord(table, old, new_item, table.stream.view_type, service_deletes_, now);
     // Each stream's records are a run (prefix and ARN): it grows at its end.
     const std::string arn = table.StreamArn();
@@ -341,12 +263,17 @@ Status ChangeLog::Record(const TableDescription& table, const std::optional<Item
     if (!s.ok()) return s;
   }
   if (feed_enabled_) {
-    const StoredRecord rec =
+    FeedChange change;
+    change.table_name = table.name;
+    if (seq) {
+      change.stream_arn = table.StreamArn();
+      change.seq = seq;
+    } else {
+      change.feed_number = ++feed_counter_;
+    }
+    change.record =
         MakeRecord(table, old, new_item, StreamViewType::kNewAndOldImages, service_deletes_, now);
-    const std::string id =
-        seq ? EventId(table.StreamArn(), *seq) : "feed-" + std::to_string(++feed_counter_);
-    feed_.push_back({{"TableName", table.name},
-                     {"Record", RecordJson(id, rec, StreamViewType::kNewAndOldImages, seq)}});
+    feed_.push_back(std::move(change));
   }
   return Status::OK();
 }
@@ -421,9 +348,9 @@ Result<std::optional<std::pair<uint64_t, uint64_t>>> ChangeLog::RecordRange(
   return std::optional<std::pair<uint64_t, uint64_t>>({first, last});
 }
 
-Result<RecordPage> ChangeLog::Read(const StreamInfo& info, uint64_t from_seq,
-                                   uint32_t limit) const {
-  RecordPage page;
+Result<StreamRecordPage> ChangeLog::Read(const StreamInfo& info, uint64_t from_seq,
+                                         uint32_t limit) const {
+  StreamRecordPage page;
   page.next_seq = from_seq;
   if (root() == 0) return page;
   const std::string hi = RecordKey(info.arn, UINT64_MAX);
@@ -435,9 +362,9 @@ Result<RecordPage> ChangeLog::Read(const StreamInfo& info, uint64_t from_seq,
         DecodeBigEndian64(reinterpret_cast<const uint8_t*>(c.key().data()) + c.key().size() - 8);
     Result<std::string_view> v = c.value();
     if (!v.ok()) return v.status();
-    Result<StoredRecord> rec = DecodeRecord(*v);
+    Result<StreamRecord> rec = DecodeRecord(*v);
     if (!rec.ok()) return rec.status();
-    page.records.push_back(RecordJson(EventId(info.arn, seq), *rec, info.view_type, seq));
+    page.records.emplace_back(seq, std::move(rec).value());
     page.next_seq = seq + 1;
   }
   if (!s.ok()) return s;
@@ -520,7 +447,7 @@ Status ChangeLog::CheckContents() const {
       return Status::Corruption("streams: sequence number out of range");
     Result<std::string_view> v = c.value();
     if (!v.ok()) return v.status();
-    Result<StoredRecord> rec = DecodeRecord(*v);
+    Result<StreamRecord> rec = DecodeRecord(*v);
     if (!rec.ok()) return rec.status();
   }
   return s;

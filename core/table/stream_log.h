@@ -12,8 +12,13 @@
 //      as the item write, so a rolled-back write leaves no record, and
 //   2. when the change feed is on, appends the change to the feed of the
 //      current operation (memory only); the engine drops it when the
-//      operation is rolled back and hands it to JS (Engine::TakeChanges)
-//      when it succeeds. JS delivers it once the commit is durable.
+//      operation is rolled back and hands it to JS (Engine::TakeChanges,
+//      rendered by api/stream_json.h) when it succeeds. JS delivers it once
+//      the commit is durable.
+//
+// This file keeps the records' bytes and structure (StreamRecord); their
+// DynamoDB Streams JSON (the Record shape, event and shard ids, the
+// sequence numbers' text) is api/'s: api/stream_json.h.
 //
 // Streams tree (pager root slot kStreamRootSlot = 3, created by the first
 // stream; keys compare as bytes; this file owns the format):
@@ -22,8 +27,6 @@
 //                                 created and not yet purged
 //   "R" arn 0x00 seq:be64      -> stream record (below); seq increases in
 //                                 commit order across the whole database
-// Sequence numbers are shown as 21 decimal digits, zero-padded, so that
-// their string order is their numeric order.
 //
 // Stream entry (integers little-endian; str = varint length + bytes):
 //   version:u8(=1) table_name:str view_type:u8 created_ms:fixed64
@@ -50,10 +53,10 @@
 
 #include <cstdint>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pager/pager.h"
@@ -82,20 +85,36 @@ struct StreamInfo {
   std::optional<KeyAttribute> range_key;  // the table's sort key
 
   std::string Label() const { return StreamLabel(created_ms); }
-  // "shardId-<20-digit created ms>-<8 hex digits of the ARN's hash>".
-  std::string ShardId() const;
 };
 
-// One page of GetRecords.
-struct RecordPage {
-  std::vector<nlohmann::json> records;  // the Streams API Record shape
-  uint64_t next_seq = 0;                // where the next page starts
+// What happened to an item (a stream record's eventName).
+enum class StreamEvent : uint8_t { kInsert = 1, kModify = 2, kRemove = 3 };
+
+// A stream record, decoded (format in the header comment).
+struct StreamRecord {
+  StreamEvent event = StreamEvent::kInsert;
+  bool by_service = false;        // deleted by TTL (userIdentity Service)
+  int64_t created_ms = 0;         // ms since the epoch
+  uint64_t size_bytes = 0;        // SizeBytes: the keys and the images recorded
+  Item keys;                      // the key attributes
+  std::optional<Item> new_image;  // as the view type asks
+  std::optional<Item> old_image;  // as the view type asks
 };
 
-// 21 decimal digits, zero-padded.
-std::string FormatSequenceNumber(uint64_t seq);
-// Digits only, 1..40 of them, value < 2^64; else nullopt.
-std::optional<uint64_t> ParseSequenceNumber(std::string_view text);
+// One page of Read.
+struct StreamRecordPage {
+  std::vector<std::pair<uint64_t, StreamRecord>> records;  // (sequence number, record)
+  uint64_t next_seq = 0;                                   // where the next page starts
+};
+
+// One change of the feed (header, 2.): its record holds both images.
+struct FeedChange {
+  std::string table_name;
+  std::string stream_arn;       // the table's stream, when `seq` is set
+  std::optional<uint64_t> seq;  // its stream record's sequence number, if it has a stream
+  uint64_t feed_number = 0;     // else its number among the feed's records without a stream
+  StreamRecord record;
+};
 
 class ChangeLog {
  public:
@@ -128,9 +147,8 @@ class ChangeLog {
   }
   void BeginOperation() { feed_mark_ = feed_.size(); }
   void RollbackOperation() { feed_.resize(feed_mark_); }
-  // The changes of the operations since the last call, as a JSON array of
-  // {"TableName": name, "Record": <Record shape>} objects, oldest first.
-  std::string TakeFeed();
+  // The changes of the operations since the last call, oldest first.
+  std::vector<FeedChange> TakeFeed();
   bool has_feed() const { return !feed_.empty(); }
 
   // The one entry point from Table::Put (new_item set) and Table::Delete
@@ -152,7 +170,7 @@ class ChangeLog {
   // First and last retained record of a stream (nullopt if it has none).
   Result<std::optional<std::pair<uint64_t, uint64_t>>> RecordRange(const StreamInfo& s) const;
   // Up to `limit` records with seq >= from_seq, and where to go on.
-  Result<RecordPage> Read(const StreamInfo& s, uint64_t from_seq, uint32_t limit) const;
+  Result<StreamRecordPage> Read(const StreamInfo& s, uint64_t from_seq, uint32_t limit) const;
 
   // Deletes records older than kStreamRetentionMs at now_ms and streams
   // disabled longer ago than that, at most max_deletes tree entries per call.
@@ -171,7 +189,7 @@ class ChangeLog {
   std::function<int64_t()> clock_;    // empty = system clock
   bool service_deletes_ = false;      // TTL sweep running: REMOVEs by the service
   bool feed_enabled_ = false;         // collect the change feed
-  std::vector<nlohmann::json> feed_;  // changes of finished + current operations
+  std::vector<FeedChange> feed_;      // changes of finished + current operations
   size_t feed_mark_ = 0;              // feed_.size() when the operation began
   uint64_t feed_counter_ = 0;         // eventIDs of feed records without a stream
 };

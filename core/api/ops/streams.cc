@@ -32,6 +32,7 @@
 #include "api/ops/handler_util.h"
 #include "api/ops/handlers.h"
 #include "api/ops/op_specs.h"
+#include "api/stream_json.h"
 
 namespace pd {
 namespace api {
@@ -63,7 +64,7 @@ uint64_t Hash(const std::string& s) {
 }
 
 std::string MakeIterator(const StreamInfo& s, uint64_t seq, int64_t issued_ms) {
-  std::string body = std::string(kIteratorTag) + "|" + s.arn + "|" + s.ShardId() + "|" +
+  std::string body = std::string(kIteratorTag) + "|" + s.arn + "|" + ShardId(s) + "|" +
                      std::to_string(seq) + "|" + std::to_string(issued_ms);
   char check[17];
   std::snprintf(check, sizeof(check), "%016llx", static_cast<unsigned long long>(Hash(body)));
@@ -176,8 +177,8 @@ DdbResult<json> HandleDescribeStream(Store& store, Context& ctx, const json& req
     seq_range["EndingSequenceNumber"] = FormatSequenceNumber(*range ? (*range)->second : start);
   }
   json shards = json::array();
-  if (StringMember(request, "ExclusiveStartShardId") != info->ShardId()) {
-    shards.push_back({{"ShardId", info->ShardId()}, {"SequenceNumberRange", std::move(seq_range)}});
+  if (StringMember(request, "ExclusiveStartShardId") != ShardId(*info)) {
+    shards.push_back({{"ShardId", ShardId(*info)}, {"SequenceNumberRange", std::move(seq_range)}});
   }
   json schema = json::array({{{"AttributeName", info->hash_key.name}, {"KeyType", "HASH"}}});
   if (info->range_key)
@@ -196,7 +197,7 @@ DdbResult<json> HandleDescribeStream(Store& store, Context& ctx, const json& req
 DdbResult<json> HandleGetShardIterator(Store& store, Context& ctx, const json& request) {
   DdbResult<StreamInfo> info = FindStream(store, request.at("StreamArn").get<std::string>());
   if (!info.ok()) return info.take_error();
-  if (request.at("ShardId").get<std::string>() != info->ShardId()) {
+  if (request.at("ShardId").get<std::string>() != ShardId(*info)) {
     return DdbError::ResourceNotFound(std::string(msg::kResourceNotFound) +
                                       ": Shard does not exist");
   }
@@ -233,9 +234,11 @@ DdbResult<json> HandleGetRecords(Store& store, Context& ctx, const json& request
   if (it->seq != 0 && it->seq <= info->trimmed_through) return Trimmed();
   const uint32_t limit =
       request.contains("Limit") ? static_cast<uint32_t>(request.at("Limit").get<int64_t>()) : 1000;
-  Result<RecordPage> page = store.change_log->Read(*info, it->seq, limit);
+  Result<StreamRecordPage> page = store.change_log->Read(*info, it->seq, limit);
   if (!page.ok()) return StorageError(page.status());
-  json out = {{"Records", json(page->records)}};
+  json records = json::array();
+  for (const auto& [seq, rec] : page->records) records.push_back(RecordJson(*info, seq, rec));
+  json out = {{"Records", std::move(records)}};
   bool closed_end = false;
   if (info->disabled_ms != 0 && page->records.size() < limit)
     closed_end = true;  // shard read to its end
