@@ -8,9 +8,9 @@
 //
 // Sizes: 10,000 and 100,000 items (--quick: 10,000 only; --million adds
 // 1,000,000). The databases are written once and kept in a Chromium profile
-// under build/bench-open/ (not committed; --regenerate writes them again),
-// served from a fixed port (IndexedDB is per origin). Each round starts a
-// new Chromium process on that profile (so nothing is cached in the browser)
+// per size under build/bench-open/ (not committed; --regenerate writes them
+// again), served from a fixed port (IndexedDB is per origin). Each round starts
+// a new Chromium process on that profile (so nothing is cached in the browser)
 // and, in a fresh page each:
 //   paged    open() as by default (a core with a page cache: heads and logs
 //            only), one GetItem, then 200 GetItems and 50 100-item Queries of
@@ -53,20 +53,24 @@ const rounds = Number(arg('--rounds', quick ? 2 : 3));
 const PORT = 47931;
 const EAGER_LIMIT = 1_000_000;   // sizes from here on: no eager open
 // Databases kept from a run with an older generator are written again: 2 = written by a release
-// whose checkpoints leave the 'hot' hint (docs/formats.md), which open reads with the heads.
-const GENERATOR = 2;
+// whose checkpoints leave the 'hot' hint (docs/formats.md), which open reads with the heads;
+// 3 = one profile per size.
+const GENERATOR = 3;
 
 requireDist('open-bench');
 
 const cacheDir = path.join(REPO, 'build', 'bench-open');
-const profile = path.join(cacheDir, 'profile');
+// One profile per size: Chromium keeps all of an origin's IndexedDB databases in one LevelDB, and
+// 1,000,000 items there (~1 GB) made every open of the 100,000-item databases beside them slow
+// (raw IndexedDB's own open 250-470 ms instead of ~30).
+const profileFor = (n) => path.join(cacheDir, `profile-${n}`);
 const markerFile = path.join(cacheDir, 'generated.json');
 const kept = fs.existsSync(markerFile) ? JSON.parse(fs.readFileSync(markerFile, 'utf8')) : {};
 // A profile from an older generator goes whole, as with --regenerate (deleting only its databases
 // would leave pocketdynamo's marker, and the next open would rightly report the data as lost).
 const stale = Object.values(kept).some((g) => g?.generator !== GENERATOR);
 if (regenerate || stale) fs.rmSync(cacheDir, { recursive: true, force: true });
-fs.mkdirSync(profile, { recursive: true });
+fs.mkdirSync(cacheDir, { recursive: true });
 const generated = regenerate || stale ? {} : kept;
 
 const cacheable = args.includes('--cacheable');
@@ -76,10 +80,13 @@ const site = await benchSite('open-page.js', { port: PORT, cacheable });
 // leaves the package's files there for an hour, which a later run's no-store rounds would take
 // (they did: session 8's no-store and cacheable medians were both repeat visits). Without
 // --cacheable, every round starts with those caches emptied.
-const HTTP_CACHES = ['Cache', 'Code Cache'].map((dir) => path.join(profile, 'Default', dir));
 
-async function withBrowser(fn) {
-  if (!cacheable) for (const dir of HTTP_CACHES) fs.rmSync(dir, { recursive: true, force: true });
+async function withBrowser(n, fn) {
+  const profile = profileFor(n);
+  fs.mkdirSync(profile, { recursive: true });
+  if (!cacheable) {
+    for (const dir of ['Cache', 'Code Cache']) fs.rmSync(path.join(profile, 'Default', dir), { recursive: true, force: true });
+  }
   const chrome = await startChromium({ profile });
   try {
     const page = await site.open(chrome.context);
@@ -105,11 +112,11 @@ try {
     const rawName = `raw-open-${n}`;
     const entry = { generate: generated[n] ?? null, paged: [], eager: [], raw: [], floor: [] };
     result.sizes[n] = entry;
-    await withBrowser(async (page) => {
+    await withBrowser(n, async (page) => {
       result.chromium = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? navigator.userAgent);
       const names = await page.evaluate(() => bench.databases());
       if (!generated[n] || !names.includes(`${pdName}#0`) || !names.includes(rawName)) {
-        console.log(`  generating ${n.toLocaleString('en')} items (once; kept in ${path.relative(REPO, profile)})`);
+        console.log(`  generating ${n.toLocaleString('en')} items (once; kept in ${path.relative(REPO, profileFor(n))})`);
         await page.evaluate((list) => bench.deleteDatabases(list), [0, 1, 2].map((i) => `${pdName}#${i}`).concat(rawName));
         const pd = await page.evaluate(([name, count]) => bench.pdGenerate(name, count), [pdName, n]);
         const raw = await page.evaluate(([name, count]) => bench.rawGenerate(name, count), [rawName, n]);
@@ -122,7 +129,7 @@ try {
     if (cacheable) {
       // Fills the caches: the package's files, and V8's code for them once it has run a while
       // (Chromium writes a wasm module's code cache some seconds after its functions tier up).
-      await withBrowser(async (page) => {
+      await withBrowser(n, async (page) => {
         await page.evaluate(([name, count]) => bench.pdOpenRead(name, count, {}), [pdName, n]);
         await page.waitForTimeout(5000);
       });
@@ -133,7 +140,7 @@ try {
       const order = (r % 2 === 0 ? ['paged', 'floor', 'eager', 'raw'] : ['raw', 'eager', 'floor', 'paged'])
         .filter((kind) => kind !== 'eager' || n < EAGER_LIMIT);
       for (const kind of order) {
-        const got = await withBrowser((page) => {
+        const got = await withBrowser(n, (page) => {
           if (kind === 'raw') return page.evaluate(([name, count]) => bench.rawOpenRead(name, count), [rawName, n]);
           if (kind === 'floor') return page.evaluate((name) => bench.floorOpenRead(name), pdName);
           return page.evaluate(([name, count, options]) => bench.pdOpenRead(name, count, options),
