@@ -25,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sendEngine, tableSpec, TABLE } from './compare/engine-pocketdynamo.js';
 import { PARTITIONS, bulkLoad, pad, random, rangeQuery } from './compare/workload.js';
+import { cpuSeconds, startProfile } from './support/cpu.mjs';
 import { options } from './support/options.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -97,20 +98,16 @@ async function setUp(dist) {
   return { db, core, layers, loadMs };
 }
 
-const cpu = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
 
 async function measure(fn, op, count) {
   const rand = random(7);
   const args = [];
   for (let k = 0; k < count; k++) args.push(op === 'GetItem' ? Math.floor(rand() * items) : rangeQuery(rand, items));
   for (let k = 0; k < Math.min(200, count); k++) await fn(args[k]);  // warm-up
-  const c0 = cpu();
+  const c0 = cpuSeconds();
   const w0 = performance.now();
   for (let k = 0; k < count; k++) await fn(args[k]);
-  const cpuS = cpu() - c0;
+  const cpuS = cpuSeconds() - c0;
   return { opsPerSec: count / cpuS, wallOpsPerSec: count / ((performance.now() - w0) / 1000) };
 }
 
@@ -128,26 +125,14 @@ for (const setup of setups) {
     }
   }
 }
-let session = null;
-if (profileTo) {
-  const { Session } = await import('node:inspector/promises');
-  session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 50 });
-  await session.post('Profiler.start');
-}
+const stopProfile = await startProfile(profileTo);
 for (let r = 0; r < rounds; r++) {
   for (const c of cases) {
     const count = c.op === 'Query' ? Math.max(100, Math.floor(ops / 20)) : ops;
     c.rates.push((await measure(c.fn, c.op, count)).opsPerSec);
   }
 }
-if (session) {
-  const { profile } = await session.post('Profiler.stop');
-  (await import('node:fs')).writeFileSync(profileTo, JSON.stringify(profile));
-  session.disconnect();
-}
+await stopProfile();
 const results = cases.map(({ dist, layer, op, rates }) => {
   const rate = median(rates);
   return { dist, layer, op, opsPerSec: Math.round(rate), usPerOp: Number((1e6 / rate).toFixed(2)) };

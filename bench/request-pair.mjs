@@ -19,6 +19,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cpuSeconds, median, startProfile } from './support/cpu.mjs';
 import { options } from './support/options.mjs';
 
 const opt = options();
@@ -79,30 +80,21 @@ async function setUp(dist) {
   return { dist, fns, next: 0 };
 }
 
-const cpu = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
 
 // Runs fn in batches of 100 until `ms` of CPU time have passed; ops per CPU second.
 function measure(setup, op) {
   const fn = setup.fns[op];
-  const c0 = cpu();
+  const c0 = cpuSeconds();
   let ops = 0;
   let spent = 0;
   while (spent * 1000 < ms) {
     for (let k = 0; k < 100; k++) fn(setup.next++);
     ops += 100;
-    spent = cpu() - c0;
+    spent = cpuSeconds() - c0;
   }
   return ops / spent;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const loadBefore = os.loadavg();
 const setups = [];
@@ -110,25 +102,14 @@ for (const dist of dists) setups.push(await setUp(dist));
 // Warm-up: every case for `ms` once, untimed.
 for (const op of OPS) for (const s of setups) measure(s, op);
 
-let session = null;
-if (profileTo) {
-  const { Session } = await import('node:inspector/promises');
-  session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 50 });
-  await session.post('Profiler.start');
-}
+const stopProfile = await startProfile(profileTo);
 const rates = Object.fromEntries(OPS.map((op) => [op, setups.map(() => [])]));
 for (let r = 0; r < rounds; r++) {
   const order = setups.map((_, i) => i);
   if (r % 2 === 1) order.reverse();
   for (const op of OPS) for (const i of order) rates[op][i].push(measure(setups[i], op));
 }
-if (session) {
-  const { profile } = await session.post('Profiler.stop');
-  (await import('node:fs')).writeFileSync(profileTo, JSON.stringify(profile));
-}
+await stopProfile();
 const loadAfter = os.loadavg();
 
 const fmt = (x) => Math.round(x).toLocaleString('en-US');

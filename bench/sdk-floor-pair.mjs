@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { requests, ORDERS } from './api-cases.js';
+import { cpuSeconds, median } from './support/cpu.mjs';
 import { options } from './support/options.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -69,26 +70,17 @@ for (const op of OPS) {
   cases.push({ op, fns: { sdk: make(sdk), floor: make(floor) }, rates: { sdk: [], floor: [] } });
 }
 
-const cpu = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
 async function measure(fn, budgetMs) {
-  const c0 = cpu();
+  const c0 = cpuSeconds();
   let ops = 0;
   let spent = 0;
   while (spent * 1000 < budgetMs) {
     for (let k = 0; k < 50; k++) await fn(fn.next++);
     ops += 50;
-    spent = cpu() - c0;
+    spent = cpuSeconds() - c0;
   }
   return ops / spent;
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const loadBefore = os.loadavg();
 for (const c of cases) for (const name of ['sdk', 'floor']) await measure(c.fns[name], 1500);  // warm-up
