@@ -218,9 +218,8 @@ export const HOT_PAGE_BYTES = 256 << 10;
  * the core checks every page it gets.
  */
 export function hotPageIds(value, meta) {
-  if (!(value instanceof Uint32Array) || !(meta instanceof Uint8Array) || meta.byteLength < META_ROOTS_OFFSET) return [];
-  const v = view(meta);
-  const count = v.getUint32(META_PAGE_COUNT_OFFSET, true);
+  if (!(value instanceof Uint32Array) || !(meta instanceof Uint8Array)) return [];
+  const { pageCount: count } = headFromMeta(meta);   // NaN for a short image: no id passes
   const max = Math.floor(HOT_PAGE_BYTES / meta.byteLength);
   const ids = [];
   for (const id of value) {
