@@ -1,10 +1,15 @@
-// The embind surface of the core: pd::Engine for JavaScript (contract in
-// README.md). Marshalling only, no logic. Bytes handed to JS are copied into
-// new JS Uint8Arrays that JS owns; nothing returned points into wasm memory.
-#include <emscripten/bind.h>
-#include <emscripten/val.h>
+// The boundary of the core for JavaScript: pd::Engine as plain C exports
+// (contract in README.md). Marshalling only, no logic. JS passes bytes as
+// (address, size) ranges of wasm memory it allocated with pd_alloc and frees
+// with pd_free; results come back in the Reply (pd_reply()): addresses and
+// sizes of bytes the bindings own until the next call that sets them, which
+// JS decodes or copies out at once.
+#include <emscripten/emscripten.h>
+#include <malloc.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,325 +18,359 @@
 
 #include "engine.h"
 #include "pager/log_record.h"
-#include "util/coding.h"
 
 namespace pd {
 namespace {
 
-using emscripten::val;
+// What a call returned besides its return value (web/core/engine.js reads it
+// through HEAPU32 / HEAPF64 at pd_reply()). Each call sets only the fields
+// README.md lists for it; what they point at stays valid until the next call
+// that sets them (or pd_reply_clear()).
+struct Reply {
+  uint32_t text = 0;        // address of the result's bytes (UTF-8 text, or a commit record)
+  uint32_t text_size = 0;   // their length
+  uint32_t ids = 0;         // address of a uint32 list (page ids)
+  uint32_t id_count = 0;    // its length
+  uint32_t parts = 0;       // address of (address, size) uint32 pairs: pages or texts
+  uint32_t part_count = 0;  // how many pairs
+  double numbers[8] = {};   // LSNs, counts, cache statistics
+};
+static_assert(offsetof(Reply, numbers) == 24, "engine.js reads numbers at byte 24");
 
-// Copies of `images` (each page_size bytes) laid end to end in one Uint8Array.
-val ConcatenatedCopy(const std::vector<std::string>& images, uint32_t page_size) {
-  val out = val::global("Uint8Array").new_(static_cast<double>(images.size()) * page_size);
-  for (size_t i = 0; i < images.size(); i++) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(images[i].data());
-    out.call<void>("set", emscripten::typed_memory_view(images[i].size(), bytes), i * page_size);
+Reply reply;
+// What the reply points at, when the bindings own it.
+std::string text_store;
+std::vector<uint32_t> id_store;
+std::vector<std::string> part_store;
+std::vector<uint32_t> part_ranges;
+
+uint32_t Address(const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
+
+// Sets the reply's text to `text` (kept until the next text); returns its size.
+uint32_t SetText(std::string text) {
+  text_store = std::move(text);
+  reply.text = Address(text_store.data());
+  reply.text_size = static_cast<uint32_t>(text_store.size());
+  return reply.text_size;
+}
+// "" (0) when ok, else the Status text (its size).
+uint32_t SetStatus(const Status& s) { return SetText(s.ok() ? std::string() : s.ToString()); }
+
+// Ids the caller keeps alive until the next call (the engine's own lists).
+void PointIds(const std::vector<uint32_t>& ids) {
+  reply.ids = Address(ids.data());
+  reply.id_count = static_cast<uint32_t>(ids.size());
+}
+void SetIds(std::vector<uint32_t> ids) {
+  id_store = std::move(ids);
+  PointIds(id_store);
+}
+
+void SetParts(std::vector<std::string> parts) {
+  part_store = std::move(parts);
+  part_ranges.resize(2 * part_store.size());
+  for (size_t i = 0; i < part_store.size(); ++i) {
+    part_ranges[2 * i] = Address(part_store[i].data());
+    part_ranges[2 * i + 1] = static_cast<uint32_t>(part_store[i].size());
   }
-  return out;
+  reply.parts = Address(part_ranges.data());
+  reply.part_count = static_cast<uint32_t>(part_store.size());
 }
 
-// Little-endian uint32 values laid end to end (a Uint32Array's bytes).
-std::vector<uint32_t> Uint32s(const std::string& bytes) {
-  std::vector<uint32_t> out(bytes.size() / 4);
-  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
-  for (size_t i = 0; i < out.size(); ++i) out[i] = DecodeFixed32(p + 4 * i);
-  return out;
+template <typename T>
+void Release(T* store) {
+  T().swap(*store);
 }
 
-val BytesCopy(const std::string& bytes) {
-  return val::global("Uint8Array").new_(emscripten::typed_memory_view(
-      bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data())));
+std::string_view View(const uint8_t* bytes, uint32_t size) {
+  return std::string_view(reinterpret_cast<const char*>(bytes), size);
 }
 
 // Commit records laid end to end (`records`) cut at their byte lengths
-// (`lengths`: a Uint32Array's bytes) into *out: "" or why they do not fit.
-std::string SplitRecords(const std::string& records, const std::string& lengths,
+// (`lengths`, `count` of them) into *out: "" or why they do not fit.
+std::string SplitRecords(std::string_view records, const uint32_t* lengths, uint32_t count,
                          std::vector<std::string>* out) {
   size_t at = 0;
-  for (uint32_t length : Uint32s(lengths)) {
-    if (length > records.size() - at) return "record lengths exceed the record bytes";
-    out->push_back(records.substr(at, length));
-    at += length;
+  out->reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    if (lengths[i] > records.size() - at) return "record lengths exceed the record bytes";
+    out->emplace_back(records.substr(at, lengths[i]));
+    at += lengths[i];
   }
   return at == records.size() ? "" : "record bytes beyond the record lengths";
 }
 
-class WasmEngine {
- public:
-  // Each returns "" on success, else why not (the engine stays unset).
-  // page_size 0 means the core's default (kDefaultPageSize).
-  std::string Create(uint32_t page_size) {
-    return Adopt(Engine::Create(page_size == 0 ? kDefaultPageSize : page_size));
-  }
-  // records: commit records laid end to end; record_lengths: their byte
-  // lengths (a Uint32Array's bytes), in order.
-  std::string Open(const std::string& pages, uint32_t page_size, const std::string& records,
-                   const std::string& record_lengths) {
-    if (page_size == 0 || pages.size() % page_size != 0) return "page bytes are not whole pages";
-    std::vector<std::string> images;
-    for (size_t at = 0; at < pages.size(); at += page_size) images.push_back(pages.substr(at, page_size));
-    std::vector<std::string> log;
-    if (std::string problem = SplitRecords(records, record_lengths, &log); !problem.empty())
-      return problem;
-    return Adopt(Engine::Open(std::move(images), log));
-  }
-  // Lazy open (engine.h OpenLazy): the checkpoint's meta page + records.
-  std::string OpenLazy(const std::string& meta, const std::string& records,
-                       const std::string& record_lengths, double cache_bytes, bool chaos) {
-    std::vector<std::string> log;
-    if (std::string problem = SplitRecords(records, record_lengths, &log); !problem.empty())
-      return problem;
-    return Adopt(Engine::OpenLazy(meta, log, Options(cache_bytes, chaos)));
-  }
-  // Paging (engine.h "Bounded cache"): cache_bytes 0 = unbounded.
-  void Configure(double cache_bytes, bool chaos) {
-    engine_->set_options(Options(cache_bytes, chaos));
-  }
-  // ids: a Uint32Array's bytes; images: ids.size() pages end to end. One
-  // string per page: "" installed, else the Status text.
-  val InstallPages(const std::string& ids, const std::string& images) {
-    const std::vector<uint32_t> list = Uint32s(ids);
-    const uint32_t page_size = engine_->page_size();
-    val out = val::array();
-    for (size_t i = 0; i < list.size(); ++i) {
-      const Status s =
-          (i + 1) * page_size > images.size()
-              ? Status::InvalidArgument("page " + std::to_string(list[i]) + ": no image")
-              : engine_->InstallPage(list[i], images.substr(i * page_size, page_size));
-      out.call<void>("push", s.ok() ? std::string() : s.ToString());
-    }
-    return out;
-  }
-  void ReleaseRecordsThrough(double lsn) {
-    engine_->ReleaseRecordsThrough(static_cast<uint64_t>(lsn));
-  }
-  val CacheStatsOf() const {
-    const CacheStats c = engine_->cache_stats();
-    val out = val::object();
-    out.set("residentBytes", static_cast<double>(c.resident_bytes));
-    out.set("pinnedBytes", static_cast<double>(c.pinned_bytes));
-    out.set("hits", static_cast<double>(c.hits));
-    out.set("misses", static_cast<double>(c.misses));
-    out.set("evictions", static_cast<double>(c.evictions));
-    out.set("retainedRecordBytes", static_cast<double>(c.retained_record_bytes));
-    out.set("undoBytes", static_cast<double>(c.undo_bytes));
-    out.set("slotBytes", static_cast<double>(c.slot_bytes));
-    return out;
-  }
-  // The ids the last Execute/SweepExpired/Check/DurableImages/Snapshot lacked.
-  val LastFault() const {
-    const std::vector<uint32_t>& ids = engine_->last_fault();
-    return val::global("Uint32Array").new_(emscripten::typed_memory_view(ids.size(), ids.data()));
-  }
-  // Engine::HotPages: the resident interior pages, for the replicas' 'hot' hint.
-  val HotPages(uint32_t max_pages) const {
-    const std::vector<uint32_t> ids = engine_->HotPages(max_pages);
-    return val::global("Uint32Array").new_(emscripten::typed_memory_view(ids.size(), ids.data()));
-  }
-  // Its read-ahead hints (engine.h last_hints()).
-  val LastHints() const {
-    const std::vector<uint32_t>& ids = engine_->last_hints();
-    return val::global("Uint32Array").new_(emscripten::typed_memory_view(ids.size(), ids.data()));
-  }
+EngineOptions Options(double cache_bytes, int chaos) {
+  EngineOptions options;
+  options.cache_bytes = cache_bytes > 0 ? static_cast<uint64_t>(cache_bytes) : 0;
+  options.chaos_paging = chaos != 0;
+  return options;
+}
 
-  // Execute, and what it returned is (engine.h Engine::Outcome: 0 response,
-  // 1 DynamoDB error JSON, 2 PageFault JSON) by LastOutcome(), so JS never
-  // searches the text for it. SweepExpired sets it too.
-  std::string Execute(const std::string& op, const std::string& json) { return engine_->Execute(op, json); }
-  uint32_t LastOutcome() const { return static_cast<uint32_t>(engine_->last_outcome()); }
-  // Execute without embind's per-byte string marshalling (web/core/engine.js):
-  // JS writes the request's UTF-8 into RequestBuffer(capacity) (TextEncoder
-  // encodeInto on HEAPU8), ExecuteBuffered(op, length) runs it, keeps the
-  // response text until the next call and returns its Outcome; the reply
-  // words at ReplyAt() (two uint32 in wasm memory, read from HEAPU32) then
-  // hold the text's address and byte length, which JS decodes from HEAPU8
-  // with TextDecoder. The addresses stay valid until the next call of the
-  // same function.
-  uint32_t RequestBuffer(uint32_t capacity) {
-    if (request_.size() < capacity) request_.resize(capacity);
-    return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(request_.data()));
-  }
-  uint32_t ReplyAt() const { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(reply_)); }
-  uint32_t ExecuteBuffered(const std::string& op, uint32_t length) {
-    response_ = engine_->Execute(op, std::string_view(request_.data(), length));
-    reply_[0] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(response_.data()));
-    reply_[1] = static_cast<uint32_t>(response_.size());
-    return LastOutcome();
-  }
-  bool HasPendingCommit() const { return engine_->has_pending_commit(); }
-  val TakeCommit(bool images, bool record) {
-    CommitOptions options;
-    options.images = images;
-    options.record = record;
-    CommitBatch batch = engine_->TakeCommit(options);
-    val out = val::object();
-    out.set("lsn", static_cast<double>(batch.lsn));
-    out.set("prevLsn", static_cast<double>(batch.prev_lsn));
-    out.set("pageCount", batch.page_count);
-    out.set("pageSize", engine_->page_size());
-    out.set("pageIds", val::global("Uint32Array").new_(
-        emscripten::typed_memory_view(batch.page_ids.size(), batch.page_ids.data())));
-    if (images) out.set("images", ConcatenatedCopy(batch.images, engine_->page_size()));
-    if (record) out.set("record", BytesCopy(batch.record));
-    return out;
-  }
-  // TakeCommit + MarkDurable without copying pages out (storage 'memory').
-  double CommitInMemory() {
-    CommitOptions nothing;
-    nothing.images = false;
-    nothing.record = false;
-    const uint64_t lsn = engine_->TakeCommit(nothing).lsn;
-    engine_->MarkDurable(lsn);
-    return static_cast<double>(lsn);
-  }
-  void MarkDurable(double lsn) { engine_->MarkDurable(static_cast<uint64_t>(lsn)); }
-  void RollbackToDurable() { engine_->RollbackToDurable(); }
-  double Lsn() const { return static_cast<double>(engine_->lsn()); }
-  double DurableLsn() const { return static_cast<double>(engine_->durable_lsn()); }
-  uint32_t PageSize() const { return engine_->page_size(); }
-  uint32_t PageCount() const { return engine_->page_count(); }
-  val Snapshot() const { return ConcatenatedCopy(engine_->SnapshotImages(), engine_->page_size()); }
-  // The page count of the durable database (its meta page as of
-  // durable_lsn()).
-  uint32_t DurablePageCount() const {
-    Result<std::vector<std::string>> meta = engine_->DurableImages({0});
-    if (!meta.ok()) return 0;
-    Result<MetaHead> head = ReadMetaHead((*meta)[0]);
-    return head.ok() ? head->page_count : 0;
-  }
-  // ids: a Uint32Array's bytes. The images laid end to end, or the Status
-  // text (a string) when an id is not a page of the durable database.
-  val DurableImages(const std::string& ids) const {
-    Result<std::vector<std::string>> images = engine_->DurableImages(Uint32s(ids));
-    if (!images.ok()) return val(images.status().ToString());
-    return ConcatenatedCopy(*images, engine_->page_size());
-  }
-  std::string Check() const {
-    const Status s = engine_->Check();
-    return s.ok() ? "" : s.ToString();
-  }
-  // Engine::WarmInterior: "" or the Status text (a fault: lastFault/lastHints say which pages).
-  std::string WarmInterior(double max_bytes) {
-    const Status s = engine_->WarmInterior(static_cast<uint64_t>(max_bytes));
-    return s.ok() ? "" : s.ToString();
-  }
-  // Change feed, TTL sweep step and clock (engine.h).
-  void SetChangeFeed(bool on) { engine_->set_change_feed(on); }
-  std::string TakeChanges() { return engine_->TakeChanges(); }
-  std::string SweepExpired(uint32_t max_items) { return engine_->SweepExpired(max_items); }
-  // The engine's clock reads now_ms from here; negative: the system clock.
-  void SetNow(double now_ms) {
-    now_ms_ = now_ms;
-    if (now_ms < 0) {
-      engine_->set_clock(nullptr);
-    } else {
-      engine_->set_clock([this] { return static_cast<int64_t>(now_ms_); });
-    }
-  }
+}  // namespace
 
- private:
-  static EngineOptions Options(double cache_bytes, bool chaos) {
-    EngineOptions options;
-    options.cache_bytes = cache_bytes > 0 ? static_cast<uint64_t>(cache_bytes) : 0;
-    options.chaos_paging = chaos;
-    return options;
-  }
-  std::string Adopt(Result<std::unique_ptr<Engine>> result) {
-    if (!result.ok()) return result.status().ToString();
-    engine_ = std::move(result).value();
-    return "";
-  }
-  std::unique_ptr<Engine> engine_;  // null until Create/Open succeeds
-  std::string request_;             // RequestBuffer: the last request's bytes (ExecuteBuffered)
-  std::string response_;            // the last ExecuteBuffered response
-  uint32_t reply_[2] = {0, 0};      // ReplyAt(): response_'s address and size
-  double now_ms_ = -1;              // the clock SetNow installed (ms since the epoch)
+// An engine as JS holds it (the handle: its address).
+struct Handle {
+  std::unique_ptr<Engine> engine;
+  double now_ms = -1;  // the clock pd_set_now installed (ms since the epoch)
 };
 
-// Recovery's page checks (pager.h), usable before any engine exists.
-// VerifyPage: "" when the image is a sound page `id` of a database whose LSN
-// is at most max_lsn (negative: no limit), else the Status text.
-std::string VerifyPage(uint32_t id, const std::string& image, uint32_t page_size, double max_lsn) {
-  const uint64_t limit = max_lsn < 0 ? UINT64_MAX : static_cast<uint64_t>(max_lsn);
-  const Status s = VerifyPageImage(id, image, page_size, limit);
-  return s.ok() ? "" : s.ToString();
-}
-// MetaHeadOf: {lsn, pageSize, pageCount, freePageCount} of a meta page image,
-// or {error: Status text} when it is not a valid meta page.
-val MetaHeadOf(const std::string& image) {
-  val out = val::object();
-  Result<MetaHead> head = ReadMetaHead(image);
-  if (!head.ok()) {
-    out.set("error", head.status().ToString());
-    return out;
+namespace {
+
+// The handle of an opened engine, or nullptr with the Status text as the reply's text.
+Handle* Adopt(Result<std::unique_ptr<Engine>> result) {
+  if (!result.ok()) {
+    SetText(result.status().ToString());
+    return nullptr;
   }
-  out.set("lsn", static_cast<double>(head->lsn));
-  out.set("pageSize", head->page_size);
-  out.set("pageCount", head->page_count);
-  out.set("freePageCount", head->free_page_count);
-  return out;
+  SetText(std::string());
+  return new Handle{std::move(result).value()};
 }
 
-// RecordHeaderOf: {lsn, prevLsn, pageCount, pageSize, pageIds: Uint32Array,
-// byteLength} of a whole commit record (every check of DecodeRecord), or
-// {error: Status text}.
-val RecordHeaderOf(const std::string& bytes) {
-  val out = val::object();
-  Result<RecordHeader> header = ReadRecordHeader(bytes);
-  if (!header.ok()) {
-    out.set("error", header.status().ToString());
-    return out;
-  }
-  out.set("lsn", static_cast<double>(header->lsn));
-  out.set("prevLsn", static_cast<double>(header->prev_lsn));
-  out.set("pageCount", header->page_count);
-  out.set("pageSize", header->page_size);
-  out.set("pageIds", val::global("Uint32Array").new_(
-      emscripten::typed_memory_view(header->page_ids.size(), header->page_ids.data())));
-  out.set("byteLength", header->byte_length);
-  return out;
+Handle* Refuse(std::string problem) {
+  SetText(std::move(problem));
+  return nullptr;
 }
 
 }  // namespace
 }  // namespace pd
 
-EMSCRIPTEN_BINDINGS(pocketdynamo) {
-  emscripten::class_<pd::WasmEngine>("Engine")
-      .constructor<>()
-      .function("create", &pd::WasmEngine::Create)
-      .function("open", &pd::WasmEngine::Open)
-      .function("openLazy", &pd::WasmEngine::OpenLazy)
-      .function("configure", &pd::WasmEngine::Configure)
-      .function("installPages", &pd::WasmEngine::InstallPages)
-      .function("releaseRecordsThrough", &pd::WasmEngine::ReleaseRecordsThrough)
-      .function("cacheStats", &pd::WasmEngine::CacheStatsOf)
-      .function("lastFault", &pd::WasmEngine::LastFault)
-      .function("lastHints", &pd::WasmEngine::LastHints)
-      .function("execute", &pd::WasmEngine::Execute)
-      .function("requestBuffer", &pd::WasmEngine::RequestBuffer)
-      .function("executeBuffered", &pd::WasmEngine::ExecuteBuffered)
-      .function("replyAt", &pd::WasmEngine::ReplyAt)
-      .function("lastOutcome", &pd::WasmEngine::LastOutcome)
-      .function("hasPendingCommit", &pd::WasmEngine::HasPendingCommit)
-      .function("takeCommit", &pd::WasmEngine::TakeCommit)
-      .function("commitInMemory", &pd::WasmEngine::CommitInMemory)
-      .function("markDurable", &pd::WasmEngine::MarkDurable)
-      .function("rollbackToDurable", &pd::WasmEngine::RollbackToDurable)
-      .function("lsn", &pd::WasmEngine::Lsn)
-      .function("durableLsn", &pd::WasmEngine::DurableLsn)
-      .function("pageSize", &pd::WasmEngine::PageSize)
-      .function("pageCount", &pd::WasmEngine::PageCount)
-      .function("snapshot", &pd::WasmEngine::Snapshot)
-      .function("durableImages", &pd::WasmEngine::DurableImages)
-      .function("durablePageCount", &pd::WasmEngine::DurablePageCount)
-      .function("check", &pd::WasmEngine::Check)
-      .function("warmInterior", &pd::WasmEngine::WarmInterior)
-      .function("hotPages", &pd::WasmEngine::HotPages)
-      .function("setChangeFeed", &pd::WasmEngine::SetChangeFeed)
-      .function("takeChanges", &pd::WasmEngine::TakeChanges)
-      .function("sweepExpired", &pd::WasmEngine::SweepExpired)
-      .function("setNow", &pd::WasmEngine::SetNow);
-  emscripten::function("verifyPageImage", &pd::VerifyPage);
-  emscripten::function("readMetaHead", &pd::MetaHeadOf);
-  emscripten::function("readRecordHeader", &pd::RecordHeaderOf);
+using pd::Handle;
+
+extern "C" {
+
+// ---- memory and the reply
+
+EMSCRIPTEN_KEEPALIVE void* pd_alloc(uint32_t size) { return std::malloc(size == 0 ? 1 : size); }
+EMSCRIPTEN_KEEPALIVE void pd_free(void* p) { std::free(p); }
+EMSCRIPTEN_KEEPALIVE pd::Reply* pd_reply() { return &pd::reply; }
+// Bytes malloc has handed out and not taken back (engine.js heapBytes: leak checks).
+EMSCRIPTEN_KEEPALIVE uint32_t pd_heap_used() { return static_cast<uint32_t>(mallinfo().uordblks); }
+// Frees what the reply holds (after JS copied a large result out).
+EMSCRIPTEN_KEEPALIVE void pd_reply_clear() {
+  pd::Release(&pd::text_store);
+  pd::Release(&pd::id_store);
+  pd::Release(&pd::part_store);
+  pd::Release(&pd::part_ranges);
+  pd::reply = pd::Reply();
 }
+
+// ---- opening (each: the handle, or 0 with the Status text as the reply's text)
+
+// page_size 0: the core's default (kDefaultPageSize).
+EMSCRIPTEN_KEEPALIVE Handle* pd_create(uint32_t page_size) {
+  return pd::Adopt(pd::Engine::Create(page_size == 0 ? pd::kDefaultPageSize : page_size));
+}
+// pages: whole pages, page 0 first; records: commit records end to end, cut
+// at `lengths` (record_count uint32 byte lengths, in order).
+EMSCRIPTEN_KEEPALIVE Handle* pd_open(const uint8_t* pages, uint32_t pages_size, uint32_t page_size,
+                                     const uint8_t* records, uint32_t records_size,
+                                     const uint32_t* lengths, uint32_t record_count) {
+  if (page_size == 0 || pages_size % page_size != 0)
+    return pd::Refuse("page bytes are not whole pages");
+  std::vector<std::string> images;
+  images.reserve(pages_size / page_size);
+  for (uint32_t at = 0; at < pages_size; at += page_size)
+    images.emplace_back(pd::View(pages + at, page_size));
+  std::vector<std::string> log;
+  std::string problem =
+      pd::SplitRecords(pd::View(records, records_size), lengths, record_count, &log);
+  if (!problem.empty()) return pd::Refuse(std::move(problem));
+  return pd::Adopt(pd::Engine::Open(std::move(images), log));
+}
+// Lazy open (engine.h OpenLazy): the checkpoint's meta page + records.
+EMSCRIPTEN_KEEPALIVE Handle* pd_open_lazy(const uint8_t* meta, uint32_t meta_size,
+                                          const uint8_t* records, uint32_t records_size,
+                                          const uint32_t* lengths, uint32_t record_count,
+                                          double cache_bytes, int chaos) {
+  std::vector<std::string> log;
+  std::string problem =
+      pd::SplitRecords(pd::View(records, records_size), lengths, record_count, &log);
+  if (!problem.empty()) return pd::Refuse(std::move(problem));
+  return pd::Adopt(pd::Engine::OpenLazy(std::string(pd::View(meta, meta_size)), log,
+                                        pd::Options(cache_bytes, chaos)));
+}
+EMSCRIPTEN_KEEPALIVE void pd_delete(Handle* h) { delete h; }
+
+// ---- operations
+
+// Runs `operation` on the request JSON; returns the Outcome (engine.h: 0
+// response, 1 DynamoDB error JSON, 2 PageFault JSON); the text is the reply's.
+EMSCRIPTEN_KEEPALIVE uint32_t pd_execute(Handle* h, const uint8_t* operation,
+                                         uint32_t operation_size, const uint8_t* request,
+                                         uint32_t request_size) {
+  pd::SetText(
+      h->engine->Execute(pd::View(operation, operation_size), pd::View(request, request_size)));
+  return static_cast<uint32_t>(h->engine->last_outcome());
+}
+// One TTL sweep step: returns its Outcome, the JSON text is the reply's.
+EMSCRIPTEN_KEEPALIVE uint32_t pd_sweep_expired(Handle* h, uint32_t max_items) {
+  pd::SetText(h->engine->SweepExpired(max_items));
+  return static_cast<uint32_t>(h->engine->last_outcome());
+}
+EMSCRIPTEN_KEEPALIVE void pd_set_change_feed(Handle* h, int on) {
+  h->engine->set_change_feed(on != 0);
+}
+// The changes JSON as the reply's text; returns its size.
+EMSCRIPTEN_KEEPALIVE uint32_t pd_take_changes(Handle* h) {
+  return pd::SetText(h->engine->TakeChanges());
+}
+// The engine's clock reads now_ms from here; negative: the system clock.
+EMSCRIPTEN_KEEPALIVE void pd_set_now(Handle* h, double now_ms) {
+  h->now_ms = now_ms;
+  if (now_ms < 0) {
+    h->engine->set_clock(nullptr);
+  } else {
+    h->engine->set_clock([h] { return static_cast<int64_t>(h->now_ms); });
+  }
+}
+
+// ---- commits
+
+EMSCRIPTEN_KEEPALIVE int pd_has_pending_commit(Handle* h) {
+  return h->engine->has_pending_commit();
+}
+// numbers: lsn, prevLsn, pageCount, pageSize; ids: the page ids; parts: the
+// images (when `images`); text: the commit record (when `record`).
+EMSCRIPTEN_KEEPALIVE void pd_take_commit(Handle* h, int images, int record) {
+  pd::CommitOptions options;
+  options.images = images != 0;
+  options.record = record != 0;
+  pd::CommitBatch batch = h->engine->TakeCommit(options);
+  pd::reply.numbers[0] = static_cast<double>(batch.lsn);
+  pd::reply.numbers[1] = static_cast<double>(batch.prev_lsn);
+  pd::reply.numbers[2] = batch.page_count;
+  pd::reply.numbers[3] = h->engine->page_size();
+  pd::SetIds(std::move(batch.page_ids));
+  pd::SetParts(std::move(batch.images));
+  pd::SetText(std::move(batch.record));
+}
+// TakeCommit + MarkDurable without copying pages out (storage 'memory'); the LSN.
+EMSCRIPTEN_KEEPALIVE double pd_commit_in_memory(Handle* h) {
+  pd::CommitOptions nothing;
+  nothing.images = false;
+  nothing.record = false;
+  const uint64_t lsn = h->engine->TakeCommit(nothing).lsn;
+  h->engine->MarkDurable(lsn);
+  return static_cast<double>(lsn);
+}
+EMSCRIPTEN_KEEPALIVE void pd_mark_durable(Handle* h, double lsn) {
+  h->engine->MarkDurable(static_cast<uint64_t>(lsn));
+}
+EMSCRIPTEN_KEEPALIVE void pd_rollback_to_durable(Handle* h) { h->engine->RollbackToDurable(); }
+EMSCRIPTEN_KEEPALIVE double pd_lsn(Handle* h) { return static_cast<double>(h->engine->lsn()); }
+EMSCRIPTEN_KEEPALIVE double pd_durable_lsn(Handle* h) {
+  return static_cast<double>(h->engine->durable_lsn());
+}
+EMSCRIPTEN_KEEPALIVE uint32_t pd_page_size(Handle* h) { return h->engine->page_size(); }
+EMSCRIPTEN_KEEPALIVE uint32_t pd_page_count(Handle* h) { return h->engine->page_count(); }
+
+// ---- pages
+
+// Every page as of lsn() as the reply's parts.
+EMSCRIPTEN_KEEPALIVE void pd_snapshot(Handle* h) { pd::SetParts(h->engine->SnapshotImages()); }
+// The sealed images of `ids` as of durable_lsn() as the reply's parts (returns
+// 0), or the Status text (returns its size).
+EMSCRIPTEN_KEEPALIVE uint32_t pd_durable_images(Handle* h, const uint32_t* ids, uint32_t count) {
+  pd::Result<std::vector<std::string>> images =
+      h->engine->DurableImages(std::vector<uint32_t>(ids, ids + count));
+  if (!images.ok()) return pd::SetStatus(images.status());
+  pd::SetParts(std::move(images).value());
+  return 0;
+}
+// The page count of the durable database (its meta page as of durable_lsn()).
+EMSCRIPTEN_KEEPALIVE uint32_t pd_durable_page_count(Handle* h) {
+  pd::Result<std::vector<std::string>> meta = h->engine->DurableImages({0});
+  if (!meta.ok()) return 0;
+  pd::Result<pd::MetaHead> head = pd::ReadMetaHead((*meta)[0]);
+  return head.ok() ? head->page_count : 0;
+}
+// Installs `count` pages (ids, images: count pages end to end); the reply's
+// parts: one text per page, "" installed, else the Status text.
+EMSCRIPTEN_KEEPALIVE void pd_install_pages(Handle* h, const uint32_t* ids, uint32_t count,
+                                           const uint8_t* images, uint32_t images_size) {
+  const uint32_t page_size = h->engine->page_size();
+  std::vector<std::string> out(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const pd::Status s =
+        (static_cast<uint64_t>(i) + 1) * page_size > images_size
+            ? pd::Status::InvalidArgument("page " + std::to_string(ids[i]) + ": no image")
+            : h->engine->InstallPage(ids[i],
+                                     std::string(pd::View(images + i * page_size, page_size)));
+    if (!s.ok()) out[i] = s.ToString();
+  }
+  pd::SetParts(std::move(out));
+}
+// Paging (engine.h "Bounded cache"): cache_bytes 0 = unbounded.
+EMSCRIPTEN_KEEPALIVE void pd_configure(Handle* h, double cache_bytes, int chaos) {
+  h->engine->set_options(pd::Options(cache_bytes, chaos));
+}
+EMSCRIPTEN_KEEPALIVE void pd_release_records_through(Handle* h, double lsn) {
+  h->engine->ReleaseRecordsThrough(static_cast<uint64_t>(lsn));
+}
+// numbers: residentBytes, pinnedBytes, hits, misses, evictions,
+// retainedRecordBytes, undoBytes, slotBytes.
+EMSCRIPTEN_KEEPALIVE void pd_cache_stats(Handle* h) {
+  const pd::CacheStats c = h->engine->cache_stats();
+  const uint64_t values[] = {c.resident_bytes, c.pinned_bytes,          c.hits,       c.misses,
+                             c.evictions,      c.retained_record_bytes, c.undo_bytes, c.slot_bytes};
+  for (int i = 0; i < 8; ++i) pd::reply.numbers[i] = static_cast<double>(values[i]);
+}
+// The reply's ids: what the last Execute/SweepExpired/Check/DurableImages/
+// Snapshot lacked (pd_last_fault), its read-ahead hints (pd_last_hints), the
+// resident interior pages (pd_hot_pages, Engine::HotPages). Each returns the count.
+EMSCRIPTEN_KEEPALIVE uint32_t pd_last_fault(Handle* h) {
+  pd::PointIds(h->engine->last_fault());
+  return pd::reply.id_count;
+}
+EMSCRIPTEN_KEEPALIVE uint32_t pd_last_hints(Handle* h) {
+  pd::PointIds(h->engine->last_hints());
+  return pd::reply.id_count;
+}
+EMSCRIPTEN_KEEPALIVE uint32_t pd_hot_pages(Handle* h, uint32_t max_pages) {
+  pd::SetIds(h->engine->HotPages(max_pages));
+  return pd::reply.id_count;
+}
+// Each: 0 when OK, else the size of the Status text (the reply's text).
+EMSCRIPTEN_KEEPALIVE uint32_t pd_check(Handle* h) { return pd::SetStatus(h->engine->Check()); }
+EMSCRIPTEN_KEEPALIVE uint32_t pd_warm_interior(Handle* h, double max_bytes) {
+  return pd::SetStatus(h->engine->WarmInterior(static_cast<uint64_t>(max_bytes)));
+}
+
+// ---- recovery's page checks (pager.h), usable before any engine exists
+
+// 0 when the image is a sound page `id` of a database whose LSN is at most
+// max_lsn (negative: no limit), else the size of the Status text.
+EMSCRIPTEN_KEEPALIVE uint32_t pd_verify_page(uint32_t id, const uint8_t* image, uint32_t size,
+                                             uint32_t page_size, double max_lsn) {
+  const uint64_t limit = max_lsn < 0 ? UINT64_MAX : static_cast<uint64_t>(max_lsn);
+  return pd::SetStatus(
+      pd::VerifyPageImage(id, std::string(pd::View(image, size)), page_size, limit));
+}
+// A meta page's head as numbers (lsn, pageSize, pageCount, freePageCount):
+// 0, else the size of the Status text.
+EMSCRIPTEN_KEEPALIVE uint32_t pd_read_meta_head(const uint8_t* image, uint32_t size) {
+  pd::Result<pd::MetaHead> head = pd::ReadMetaHead(std::string(pd::View(image, size)));
+  if (!head.ok()) return pd::SetStatus(head.status());
+  pd::reply.numbers[0] = static_cast<double>(head->lsn);
+  pd::reply.numbers[1] = head->page_size;
+  pd::reply.numbers[2] = head->page_count;
+  pd::reply.numbers[3] = head->free_page_count;
+  return 0;
+}
+// A whole commit record's header (every check of DecodeRecord): numbers lsn,
+// prevLsn, pageCount, pageSize, byteLength and the page ids: 0, else the size
+// of the Status text.
+EMSCRIPTEN_KEEPALIVE uint32_t pd_read_record_header(const uint8_t* bytes, uint32_t size) {
+  pd::Result<pd::RecordHeader> header = pd::ReadRecordHeader(pd::View(bytes, size));
+  if (!header.ok()) return pd::SetStatus(header.status());
+  pd::reply.numbers[0] = static_cast<double>(header->lsn);
+  pd::reply.numbers[1] = static_cast<double>(header->prev_lsn);
+  pd::reply.numbers[2] = header->page_count;
+  pd::reply.numbers[3] = header->page_size;
+  pd::reply.numbers[4] = header->byte_length;
+  pd::SetIds(std::move(header->page_ids));
+  return 0;
+}
+
+}  // extern "C"

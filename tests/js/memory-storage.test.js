@@ -1,8 +1,8 @@
 // Storage 'memory' (web/persistence/memory-engine.js): one copy of the pages,
 // no replicas; and the engine's execute() boundary (web/core/engine.js:
 // request and response text through wasm memory) gives the core the bytes
-// embind gave it.
-// (A lone surrogate in a raw request string goes through embind's encoder as before.)
+// embind gave it before the C boundary replaced it.
+// (A lone surrogate in a raw request string is encoded as embind's encoder did.)
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open } from 'pocketdynamo';
@@ -58,7 +58,7 @@ describe("storage 'memory'", () => {
 });
 
 describe('engine.execute() through wasm memory', () => {
-  test('multi-byte text, escapes and large requests round-trip; a lone surrogate takes embind\'s path', async () => {
+  test('multi-byte text, escapes and large requests round-trip; a lone surrogate is folded as embind folded it', async () => {
     const engine = await Engine.create({});
     const run = (op, request) => JSON.parse(engine.execute(op, typeof request === 'string' ? request : JSON.stringify(request)));
     run('CreateTable', tableSpec(TABLE));
@@ -67,15 +67,15 @@ describe('engine.execute() through wasm memory', () => {
     assert.deepEqual(put, {});
     const got = run('GetItem', { TableName: TABLE, Key: { pk: { S: text } } });
     assert.deepEqual(got.Item, { pk: { S: text }, v: { S: text.repeat(3) } });
-    // A request of more than 1 MiB (embind's path) and then a small one again (the buffer's).
+    // A request of more than 1 MiB (a buffer for the call only) and then a small one again (the kept buffer).
     const big = 'x'.repeat(390 * 1024);
     const puts = Array.from({ length: 3 }, (_, i) => ({ PutRequest: { Item: { pk: { S: `big${i}` }, v: { S: big } } } }));
     assert.deepEqual(run('BatchWriteItem', { RequestItems: { [TABLE]: puts } }).UnprocessedItems, {});
     assert.equal(run('GetItem', { TableName: TABLE, Key: { pk: { S: 'big2' } } }).Item.v.S.length, big.length);
     assert.deepEqual(run('GetItem', { TableName: TABLE, Key: { pk: { S: text } } }).Item.pk, { S: text });
-    // A lone surrogate in the raw text takes embind's path (its UTF-8 encoder
-    // folds the surrogate and the next unit into one code point), never
-    // encodeInto's, which would store U+FFFD in its place.
+    // A lone surrogate in the raw text is encoded as embind's UTF-8 encoder did
+    // (the surrogate and the next unit folded into one code point), never by
+    // encodeInto, which would store U+FFFD in its place.
     run('CreateTable', tableSpec('Lone'));
     const lone = '{"TableName":"Lone","Item":{"pk":{"S":"a\uD800b"}}}';
     assert.deepEqual(run('PutItem', lone), {});

@@ -1,6 +1,7 @@
-// Engine: the one JS owner of a core engine (wasm-bindings/bindings.cc), and
-// the only code that calls into the Module. It hides the embind handle: what
-// it returns is plain JS data (strings, numbers, Uint8Arrays it owns).
+// Engine: the one JS owner of a core engine (wasm-bindings/bindings.cc, plain
+// C exports), and the only code that calls into the Module. It hides the
+// engine's handle (an address in wasm memory) and the bytes it passes: what it
+// returns is plain JS data (strings, numbers, typed arrays it owns).
 //
 //   const engine = await Engine.create({});
 //   const text = engine.execute('PutItem', '{"TableName":"T",...}');
@@ -8,7 +9,11 @@
 //   engine.close();                 // frees the wasm side; further calls throw
 //
 // Page bytes (takeCommit().images, .record, snapshot().pages, durableImages())
-// are copies owned by JS.
+// are copies owned by JS. Memory (wasm-bindings/README.md "Memory"): what JS
+// passes in is copied into blocks it allocates (pd_alloc) and frees after the
+// call; what the core returns stays the bindings' (the reply) until JS has
+// copied or decoded it; the engine's handle and request buffer are freed by
+// close(), so an Engine must be closed to free its wasm memory.
 // Errors: create/open reject with an Error whose message is the core's Status
 // ("Corruption: page 3: ..."); execute never throws for DynamoDB errors (the
 // error JSON is its result, and engine.lastFailed says it is one: the core
@@ -27,8 +32,9 @@ import { loadModule } from './module.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_REQUEST_BUFFER = 1 << 20;  // bytes of request buffer execute() keeps in wasm memory
+const MIN_REQUEST_BUFFER = 1 << 12;
 // What the core's last execute/sweepExpired returned (core/engine.h Engine::Outcome),
-// reported beside the text by the bindings (wasm-bindings/README.md lastOutcome).
+// reported beside the text by the bindings (wasm-bindings/README.md pd_execute).
 const RESPONSE = 0;
 const ERROR = 1;
 const FAULT = 2;
@@ -49,17 +55,18 @@ function faultFrom(text) {
 }
 
 export class Engine {
-  #native;  // embind Engine, null once closed
+  #handle;  // the core engine's address (pd_create/pd_open...), 0 once closed
   #module;  // the Module (HEAPU8: wasm memory; a new view after each growth)
+  #reply;   // the reply's address (pd_reply)
   #changeFeed = false;  // setChangeFeed's state: off, takeChanges() has nothing to take
-  #requestAt = 0;        // address of the core's request buffer (requestBuffer)
+  #requestAt = 0;        // address of the request buffer execute() keeps (pd_alloc), 0: none yet
   #requestCapacity = 0;  // its size in bytes
-  #replyAt = 0;          // address of the core's reply words (replyAt): response address, size
   #lastOutcome = RESPONSE;  // of the last execute or sweepExpired
 
-  constructor(native, module) {
-    this.#native = native;
+  constructor(handle, module) {
+    this.#handle = handle;
     this.#module = module;
+    this.#reply = replyAt(module);
   }
 
   /**
@@ -76,92 +83,104 @@ export class Engine {
    */
   static async create(options = {}) {
     const module = await loadModule(options);
-    const native = new module.Engine();
-    let problem;
     const cacheBytes = Number(options.cacheBytes ?? 0);
-    const chaos = Boolean(options.chaosPaging);
-    try {
-      if (options.lazy) {
-        const { meta } = options.lazy;
-        if (!(meta instanceof Uint8Array)) throw new TypeError('lazy.meta must be a Uint8Array');
-        const records = checkedRecords(options.records);
-        const all = records.length === 1 ? records[0] : concat(records);
-        problem = native.openLazy(meta, all, uint32Bytes(Uint32Array.from(records, (r) => r.length)), cacheBytes, chaos);
-      } else if (options.snapshot) {
-        const { pageSize, pages } = options.snapshot;
-        if (!(pages instanceof Uint8Array)) throw new TypeError('snapshot.pages must be a Uint8Array');
-        const records = checkedRecords(options.records);
-        const lengths = Uint32Array.from(records, (r) => r.length);
-        const all = records.length === 1 ? records[0] : concat(records);
-        problem = native.open(pages, pageSize >>> 0, all, uint32Bytes(lengths));
-      } else if (options.records !== undefined) {
-        throw new TypeError('records need a snapshot to apply to');
-      } else {
-        problem = native.create(options.pageSize ?? 0);  // 0: the core's default
-      }
-    } catch (error) {
-      native.delete();
-      throw error;
+    const chaos = options.chaosPaging ? 1 : 0;
+    let handle;
+    if (options.lazy) {
+      const { meta } = options.lazy;
+      if (!(meta instanceof Uint8Array)) throw new TypeError('lazy.meta must be a Uint8Array');
+      const records = checkedRecords(options.records);
+      handle = withCopies(module, [[meta], records, [lengthsOf(records)]], (m, r, l) =>
+        module._pd_open_lazy(m, meta.length, r, byteSize(records), l, records.length, cacheBytes, chaos));
+    } else if (options.snapshot) {
+      const { pageSize, pages } = options.snapshot;
+      if (!(pages instanceof Uint8Array)) throw new TypeError('snapshot.pages must be a Uint8Array');
+      const records = checkedRecords(options.records);
+      handle = withCopies(module, [[pages], records, [lengthsOf(records)]], (p, r, l) =>
+        module._pd_open(p, pages.length, pageSize >>> 0, r, byteSize(records), l, records.length));
+    } else if (options.records !== undefined) {
+      throw new TypeError('records need a snapshot to apply to');
+    } else {
+      handle = module._pd_create(uint32(options.pageSize ?? 0, 'pageSize'));  // 0: the core's default
     }
-    if (problem !== '') {
-      native.delete();
-      throw new PocketDynamoError(`Cannot open the database: ${problem}`);
-    }
-    if (!options.lazy && (cacheBytes > 0 || chaos)) native.configure(cacheBytes, chaos);
-    return new Engine(native, module);
+    if (handle === 0) throw new PocketDynamoError(`Cannot open the database: ${replyText(module)}`);
+    if (!options.lazy && (cacheBytes > 0 || chaos)) module._pd_configure(handle, cacheBytes, chaos);
+    return new Engine(handle, module);
   }
 
   /**
    * Recovery's page checks, usable before any engine exists (free functions
    * of the Module, wasm-bindings/README.md). Resolves to
    * { verifyPageImage(id, image, pageSize, maxLsn = -1) -> '' | the problem,
-   *   readMetaHead(image) -> { lsn, pageSize, pageCount, freePageCount } | { error } }.
+   *   readMetaHead(image) -> { lsn, pageSize, pageCount, freePageCount } | { error },
+   *   readRecordHeader(bytes) -> { lsn, prevLsn, pageCount, pageSize, pageIds, byteLength } | { error } }.
    * options: wasmUrl, wasmBinary as for create().
    */
   static async pageTools(options = {}) {
     const module = await loadModule(options);
+    const at = replyAt(module);
     return {
-      verifyPageImage: (id, image, pageSize, maxLsn = -1) => module.verifyPageImage(id >>> 0, image, pageSize >>> 0, maxLsn),
-      readMetaHead: (image) => module.readMetaHead(image),
-      readRecordHeader: (bytes) => module.readRecordHeader(bytes),
+      verifyPageImage: (id, image, pageSize, maxLsn = -1) => withCopies(module, [[image]], (i) =>
+        module._pd_verify_page(id >>> 0, i, image.byteLength, pageSize >>> 0, Number(maxLsn))) === 0
+        ? '' : replyText(module),
+      readMetaHead: (image) => {
+        if (withCopies(module, [[image]], (i) => module._pd_read_meta_head(i, image.byteLength)) !== 0) {
+          return { error: replyText(module) };
+        }
+        const [lsn, pageSize, pageCount, freePageCount] = numbers(module, at, 4);
+        return { lsn, pageSize, pageCount, freePageCount };
+      },
+      readRecordHeader: (bytes) => {
+        if (withCopies(module, [[bytes]], (b) => module._pd_read_record_header(b, bytes.byteLength)) !== 0) {
+          return { error: replyText(module) };
+        }
+        const [lsn, prevLsn, pageCount, pageSize, byteLength] = numbers(module, at, 5);
+        return { lsn, prevLsn, pageCount, pageSize, pageIds: replyIds(module, at), byteLength };
+      },
     };
   }
 
   #get() {
-    if (this.#native === null) throw new PocketDynamoError('The database is closed');
-    return this.#native;
+    if (this.#handle === 0) throw new PocketDynamoError('The database is closed');
+    return this.#handle;
   }
 
   /**
    * Runs one operation: response JSON text, or the error JSON text. The
-   * request's UTF-8 is written straight into wasm memory (TextEncoder
-   * encodeInto) and the response decoded from it (TextDecoder), instead of
-   * embind's byte-by-byte string copies. Requests over 1 MiB of UTF-8 (the
-   * buffer is kept for the next call), and strings that are not well-formed
-   * UTF-16 (a lone surrogate, which encodeInto would replace) or where
-   * isWellFormed() is missing take embind's path, so the core sees the same
-   * bytes either way.
+   * operation's name and the request's UTF-8 are written straight into a
+   * request buffer in wasm memory (TextEncoder encodeInto) and the response
+   * decoded from it (TextDecoder). The buffer (at most 1 MiB) is kept for
+   * the next call; a larger request gets one for the call only. A string
+   * that is not well-formed UTF-16 (a lone surrogate, which encodeInto would
+   * replace by U+FFFD) is encoded as embind encoded it (the surrogate and
+   * the next unit folded into one code point), so the core sees the bytes
+   * it always saw.
    */
   execute(operation, requestJson) {
-    const native = this.#get();
-    const capacity = requestJson.length * 3;  // UTF-8 bytes per UTF-16 unit: at most 3
-    if (capacity > MAX_REQUEST_BUFFER || typeof requestJson.isWellFormed !== 'function' || !requestJson.isWellFormed()) {
-      const text = native.execute(operation, requestJson);
-      return this.#outcome(native.lastOutcome(), text);
-    }
+    const handle = this.#get();
     const module = this.#module;
-    if (capacity > this.#requestCapacity) {
-      this.#requestAt = native.requestBuffer(capacity);
-      this.#requestCapacity = capacity;
+    const capacity = (operation.length + requestJson.length) * 3;  // UTF-8 bytes per UTF-16 unit: at most 3
+    const once = capacity > MAX_REQUEST_BUFFER;
+    let at = this.#requestAt;
+    if (once) {
+      at = module._pd_alloc(capacity);
+    } else if (capacity > this.#requestCapacity) {
+      const size = Math.min(MAX_REQUEST_BUFFER, Math.max(capacity, MIN_REQUEST_BUFFER, 2 * this.#requestCapacity));
+      module._pd_free(this.#requestAt);
+      this.#requestAt = 0;
+      this.#requestCapacity = 0;
+      at = module._pd_alloc(size);
+      this.#requestAt = at;
+      this.#requestCapacity = size;
     }
-    if (this.#replyAt === 0) this.#replyAt = native.replyAt();  // fixed for the engine's life
-    const at = this.#requestAt;
-    const { written } = encoder.encodeInto(requestJson, module.HEAPU8.subarray(at, at + capacity));
-    const outcome = native.executeBuffered(operation, written);
-    const reply = this.#replyAt >>> 2;
-    const response = module.HEAPU32[reply];
-    const text = decoder.decode(module.HEAPU8.subarray(response, response + module.HEAPU32[reply + 1]));
-    return this.#outcome(outcome, text);
+    try {
+      const opSize = encode(module, operation, at, capacity);
+      const size = encode(module, requestJson, at + opSize, capacity - opSize);
+      const outcome = module._pd_execute(handle, at, opSize, at + opSize, size);
+      return this.#outcome(outcome, replyText(module));
+    } finally {
+      if (once) module._pd_free(at);
+    }
   }
 
   /**
@@ -186,11 +205,17 @@ export class Engine {
    * from another replica): "Corruption: page 17: ...".
    */
   installPages(ids, images) {
-    return this.#get().installPages(uint32Bytes(Uint32Array.from(ids)), images);
+    const handle = this.#get();
+    const module = this.#module;
+    const list = Uint32Array.from(ids);
+    withCopies(module, [[list], [images]], (i, p) => module._pd_install_pages(handle, i, list.length, p, images.byteLength));
+    const out = replyParts(module, this.#reply, (bytes) => decoder.decode(bytes));
+    module._pd_reply_clear();
+    return out;
   }
 
   /** Commit records with lsn <= this may be dropped (a checkpoint at >= lsn is on every replica read from). */
-  releaseRecordsThrough(lsn) { this.#get().releaseRecordsThrough(lsn); }
+  releaseRecordsThrough(lsn) { this.#module._pd_release_records_through(this.#get(), Number(lsn)); }
 
   /**
    * { residentBytes, pinnedBytes, hits, misses, evictions, retainedRecordBytes, undoBytes, slotBytes }:
@@ -198,18 +223,35 @@ export class Engine {
    * pinned pages) + undoBytes (before-images of pending and in-flight commits) + retainedRecordBytes
    * (records until releaseRecordsThrough) + slotBytes (64 bytes per page, resident or not).
    */
-  get cacheStats() { return this.#get().cacheStats(); }
+  get cacheStats() {
+    this.#module._pd_cache_stats(this.#get());
+    const [residentBytes, pinnedBytes, hits, misses, evictions, retainedRecordBytes, undoBytes, slotBytes] =
+      numbers(this.#module, this.#reply, 8);
+    return { residentBytes, pinnedBytes, hits, misses, evictions, retainedRecordBytes, undoBytes, slotBytes };
+  }
 
   /** Bytes of this engine's wasm memory now (it only grows): what the core costs the tab. */
   get memoryBytes() { return this.#module.HEAPU8.byteLength; }
 
-  // Throws PageFault when the last call lacked pages.
-  #throwIfFaulted(native) {
-    const ids = native.lastFault();
-    if (ids.length > 0) throw new PageFault([...ids], [...native.lastHints()]);
+  /**
+   * Bytes of the wasm heap allocated now (malloc's in-use bytes, for every
+   * engine of this Module): a leak check's figure. Walks the heap: not for hot paths.
+   */
+  get heapBytes() {
+    this.#get();
+    return this.#module._pd_heap_used() >>> 0;
   }
 
-  hasPendingCommit() { return this.#get().hasPendingCommit(); }
+  // Throws PageFault when the last call lacked pages.
+  #throwIfFaulted(handle) {
+    const module = this.#module;
+    if (module._pd_last_fault(handle) === 0) return;
+    const ids = [...replyIds(module, this.#reply)];
+    module._pd_last_hints(handle);
+    throw new PageFault(ids, [...replyIds(module, this.#reply)]);
+  }
+
+  hasPendingCommit() { return this.#module._pd_has_pending_commit(this.#get()) !== 0; }
 
   /**
    * Seals the pending changes as the next commit: { lsn, prevLsn, pageCount,
@@ -221,25 +263,38 @@ export class Engine {
    * REQUIRES: hasPendingCommit().
    */
   takeCommit(options = {}) {
-    return this.#get().takeCommit(options.images !== false, options.record !== false);
+    const module = this.#module;
+    const images = options.images !== false;
+    const record = options.record !== false;
+    module._pd_take_commit(this.#get(), images ? 1 : 0, record ? 1 : 0);
+    const at = this.#reply;
+    const [lsn, prevLsn, pageCount, pageSize] = numbers(module, at, 4);
+    const out = { lsn, prevLsn, pageCount, pageSize, pageIds: replyIds(module, at) };
+    if (images) out.images = replyPages(module, at);
+    if (record) out.record = replyBytes(module, at);
+    module._pd_reply_clear();
+    return out;
   }
 
   /** takeCommit() + markDurable() with nothing copied out (storage 'memory'). Returns the LSN. */
-  commitInMemory() { return this.#get().commitInMemory(); }
+  commitInMemory() { return this.#module._pd_commit_in_memory(this.#get()); }
 
-  markDurable(lsn) { this.#get().markDurable(lsn); }
-  rollbackToDurable() { this.#get().rollbackToDurable(); }
-  get lsn() { return this.#get().lsn(); }
-  get durableLsn() { return this.#get().durableLsn(); }
-  get pageSize() { return this.#get().pageSize(); }
-  get pageCount() { return this.#get().pageCount(); }
+  markDurable(lsn) { this.#module._pd_mark_durable(this.#get(), Number(lsn)); }
+  rollbackToDurable() { this.#module._pd_rollback_to_durable(this.#get()); }
+  get lsn() { return this.#module._pd_lsn(this.#get()); }
+  get durableLsn() { return this.#module._pd_durable_lsn(this.#get()); }
+  get pageSize() { return this.#module._pd_page_size(this.#get()) >>> 0; }
+  get pageCount() { return this.#module._pd_page_count(this.#get()) >>> 0; }
 
   /** Every page as of lsn: { pageSize, lsn, pages }. REQUIRES: !hasPendingCommit(). */
   snapshot() {
-    const native = this.#get();
-    const pages = native.snapshot();
-    this.#throwIfFaulted(native);
-    return { pageSize: native.pageSize(), lsn: native.lsn(), pages };
+    const handle = this.#get();
+    const module = this.#module;
+    module._pd_snapshot(handle);
+    const pages = replyPages(module, this.#reply);
+    module._pd_reply_clear();
+    this.#throwIfFaulted(handle);
+    return { pageSize: this.pageSize, lsn: this.lsn, pages };
   }
 
   /**
@@ -249,23 +304,28 @@ export class Engine {
    * Throws PocketDynamoError when an id is not a page of the durable database.
    */
   durableImages(ids) {
-    const native = this.#get();
-    const out = native.durableImages(uint32Bytes(Uint32Array.from(ids)));
-    if (typeof out === 'string') {
-      this.#throwIfFaulted(native);
-      throw new PocketDynamoError(`durableImages: ${out}`);
+    const handle = this.#get();
+    const module = this.#module;
+    const list = Uint32Array.from(ids);
+    if (withCopies(module, [[list]], (i) => module._pd_durable_images(handle, i, list.length)) !== 0) {
+      const problem = replyText(module);
+      this.#throwIfFaulted(handle);
+      throw new PocketDynamoError(`durableImages: ${problem}`);
     }
+    const out = replyPages(module, this.#reply);
+    module._pd_reply_clear();
     return out;
   }
 
   /** Pages in the database as of durableLsn (the page count a checkpoint at durableLsn has). */
-  get durablePageCount() { return this.#get().durablePageCount(); }
+  get durablePageCount() { return this.#module._pd_durable_page_count(this.#get()) >>> 0; }
 
   /** The integrity check: '' when sound, else the problem found. */
   check() {
-    const native = this.#get();
-    const problem = native.check();
-    if (problem !== '') this.#throwIfFaulted(native);
+    const handle = this.#get();
+    if (this.#module._pd_check(handle) === 0) return '';
+    const problem = replyText(this.#module);
+    this.#throwIfFaulted(handle);
     return problem;
   }
 
@@ -276,9 +336,10 @@ export class Engine {
    * when the core has no page cache), else the problem; throws PageFault.
    */
   warmInterior(maxBytes) {
-    const native = this.#get();
-    const problem = native.warmInterior(Math.max(0, Math.floor(maxBytes)));
-    if (problem !== '') this.#throwIfFaulted(native);
+    const handle = this.#get();
+    if (this.#module._pd_warm_interior(handle, Math.max(0, Math.floor(maxBytes))) === 0) return '';
+    const problem = replyText(this.#module);
+    this.#throwIfFaulted(handle);
     return problem;
   }
 
@@ -289,7 +350,8 @@ export class Engine {
    * records for the replicas to read with their head at the next open.
    */
   hotPages(maxPages) {
-    return this.#get().hotPages(Math.max(0, Math.floor(maxPages)) >>> 0);
+    this.#module._pd_hot_pages(this.#get(), Math.max(0, Math.floor(maxPages)) >>> 0);
+    return replyIds(this.#module, this.#reply);
   }
 
   /**
@@ -297,9 +359,9 @@ export class Engine {
    * drops what it collected and was not taken.
    */
   setChangeFeed(on) {
-    const native = this.#get();
-    native.setChangeFeed(Boolean(on));
-    if (!on && this.#changeFeed) native.takeChanges();
+    const handle = this.#get();
+    this.#module._pd_set_change_feed(handle, on ? 1 : 0);
+    if (!on && this.#changeFeed) this.#module._pd_take_changes(handle);
     this.#changeFeed = Boolean(on);
   }
 
@@ -308,38 +370,181 @@ export class Engine {
    * (none without a call into the core while the feed is off: ~4 us of each write otherwise).
    */
   takeChanges() {
-    if (!this.#changeFeed) {
-      this.#get();
-      return [];
-    }
-    const text = this.#get().takeChanges();
+    const handle = this.#get();
+    if (!this.#changeFeed) return [];
+    this.#module._pd_take_changes(handle);
+    const text = replyText(this.#module);
     return text === '[]' ? [] : JSON.parse(text);
   }
 
   /** One bounded TTL sweep step (a write operation): { Deleted, Trimmed, More } or an error object. */
   sweepExpired(maxItems) {
-    const native = this.#get();
-    const text = native.sweepExpired(maxItems >>> 0);
-    return JSON.parse(this.#outcome(native.lastOutcome(), text));
+    const module = this.#module;
+    const outcome = module._pd_sweep_expired(this.#get(), maxItems >>> 0);
+    return JSON.parse(this.#outcome(outcome, replyText(module)));
   }
 
   /** The core's clock from now on: ms since the epoch, or null for the system clock. */
-  setNow(ms) { this.#get().setNow(ms === null || ms === undefined ? -1 : Number(ms)); }
+  setNow(ms) { this.#module._pd_set_now(this.#get(), ms === null || ms === undefined ? -1 : Number(ms)); }
 
-  /** Frees the wasm side. Idempotent. */
+  /** Frees the wasm side (the engine and its request buffer). Idempotent. */
   close() {
-    if (this.#native !== null) {
-      this.#native.delete();
-      this.#native = null;
+    if (this.#handle !== 0) {
+      this.#module._pd_free(this.#requestAt);
+      this.#module._pd_delete(this.#handle);
+      this.#requestAt = 0;
+      this.#requestCapacity = 0;
+      this.#handle = 0;
     }
   }
 
-  get closed() { return this.#native === null; }
+  get closed() { return this.#handle === 0; }
 }
 
-// The bytes of a Uint32Array (little-endian on every platform wasm runs on).
-function uint32Bytes(array) {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+// ---- the reply (wasm-bindings/bindings.cc struct Reply): six uint32 words
+// (text address, text size, ids address, id count, parts address, part
+// count), then eight doubles. What it points at is the bindings' until their
+// next call: each reader below decodes or copies it out at once.
+
+const replies = new WeakMap();  // Module -> its reply's address
+
+function replyAt(module) {
+  let at = replies.get(module);
+  if (at === undefined) {
+    at = module._pd_reply();
+    replies.set(module, at);
+  }
+  return at;
+}
+
+// The reply's text (UTF-8), decoded.
+function replyText(module) {
+  const word = replyAt(module) >>> 2;
+  const heap = module.HEAPU32;
+  const at = heap[word];
+  return decoder.decode(module.HEAPU8.subarray(at, at + heap[word + 1]));
+}
+
+// The reply's text bytes, copied.
+function replyBytes(module, reply) {
+  const word = reply >>> 2;
+  const at = module.HEAPU32[word];
+  return module.HEAPU8.slice(at, at + module.HEAPU32[word + 1]);
+}
+
+// The reply's ids, copied (a Uint32Array).
+function replyIds(module, reply) {
+  const word = reply >>> 2;
+  const at = module.HEAPU32[word + 2] >>> 2;
+  return module.HEAPU32.slice(at, at + module.HEAPU32[word + 3]);
+}
+
+// The reply's parts, each mapped by `read` (given a view into wasm memory).
+function replyParts(module, reply, read) {
+  const word = reply >>> 2;
+  const heap = module.HEAPU32;
+  const pairs = heap[word + 4] >>> 2;
+  const out = [];
+  for (let i = 0; i < heap[word + 5]; i++) {
+    const at = heap[pairs + 2 * i];
+    out.push(read(module.HEAPU8.subarray(at, at + heap[pairs + 2 * i + 1])));
+  }
+  return out;
+}
+
+// The reply's parts (pages) copied end to end into one Uint8Array.
+function replyPages(module, reply) {
+  const word = reply >>> 2;
+  const heap = module.HEAPU32;
+  const pairs = heap[word + 4] >>> 2;
+  const count = heap[word + 5];
+  let size = 0;
+  for (let i = 0; i < count; i++) size += heap[pairs + 2 * i + 1];
+  const out = new Uint8Array(size);
+  let to = 0;
+  for (let i = 0; i < count; i++) {
+    const at = heap[pairs + 2 * i];
+    const length = heap[pairs + 2 * i + 1];
+    out.set(module.HEAPU8.subarray(at, at + length), to);
+    to += length;
+  }
+  return out;
+}
+
+// The reply's first `count` numbers.
+function numbers(module, reply, count) {
+  const at = (reply + 24) >>> 3;
+  return Array.from(module.HEAPF64.subarray(at, at + count));
+}
+
+// ---- what JS passes in
+
+// Copies each group of `groups` (an array of byte arrays: Uint8Array, another
+// typed array or an ArrayBuffer) into one block of wasm memory, its arrays end
+// to end; calls use(...addresses) and frees the blocks, whatever happens.
+function withCopies(module, groups, use) {
+  const blocks = [];
+  try {
+    for (const group of groups) {
+      const parts = group.map(bytesOf);
+      const at = module._pd_alloc(parts.reduce((n, p) => n + p.length, 0));
+      blocks.push(at);
+      const heap = module.HEAPU8;  // after pd_alloc: memory may have grown
+      let to = at;
+      for (const part of parts) {
+        heap.set(part, to);
+        to += part.length;
+      }
+    }
+    return use(...blocks);
+  } finally {
+    for (const at of blocks) module._pd_free(at);
+  }
+}
+
+function bytesOf(value) {
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw new TypeError('pocketdynamo: expected bytes (a Uint8Array)');
+}
+
+function uint32(value, name) {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number`);
+  return value >>> 0;
+}
+
+// `text` as UTF-8 at `at` (room: bytes free there, at least 3 per UTF-16
+// unit); returns the bytes written.
+function encode(module, text, at, room) {
+  if (typeof text !== 'string') throw new TypeError('expected a string');
+  if (typeof text.isWellFormed === 'function' && text.isWellFormed()) {
+    return encoder.encodeInto(text, module.HEAPU8.subarray(at, at + room)).written;
+  }
+  // Emscripten's stringToUTF8 (what embind used): a surrogate, paired or
+  // not, is combined with the next unit into one code point.
+  const heap = module.HEAPU8;
+  let to = at;
+  for (let i = 0; i < text.length; i++) {
+    let u = text.charCodeAt(i);
+    if (u >= 0xD800 && u <= 0xDFFF) u = (0x10000 + ((u & 0x3FF) << 10)) | (text.charCodeAt(++i) & 0x3FF);
+    if (u <= 0x7F) {
+      heap[to++] = u;
+    } else if (u <= 0x7FF) {
+      heap[to++] = 0xC0 | (u >> 6);
+      heap[to++] = 0x80 | (u & 63);
+    } else if (u <= 0xFFFF) {
+      heap[to++] = 0xE0 | (u >> 12);
+      heap[to++] = 0x80 | ((u >> 6) & 63);
+      heap[to++] = 0x80 | (u & 63);
+    } else {
+      heap[to++] = 0xF0 | (u >> 18);
+      heap[to++] = 0x80 | ((u >> 12) & 63);
+      heap[to++] = 0x80 | ((u >> 6) & 63);
+      heap[to++] = 0x80 | (u & 63);
+    }
+  }
+  return to - at;
 }
 
 function checkedRecords(records = []) {
@@ -349,12 +554,10 @@ function checkedRecords(records = []) {
   return records;
 }
 
-function concat(parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+function lengthsOf(records) {
+  return Uint32Array.from(records, (r) => r.length);
+}
+
+function byteSize(parts) {
+  return parts.reduce((n, p) => n + p.length, 0);
 }
