@@ -777,10 +777,17 @@ Result<std::unique_ptr<Pager>> Pager::LoadLazy(const std::string& meta_image,
     }
     if (h.lsn <= current) {
       // Already in the meta page, maybe not in an older checkpoint's pages:
-      // retained for replay only.
-      for (uint32_t id : h.page_ids) {
-        if (id < m.slots_.size()) m.slots_[id].known_lsn = h.lsn;
+      // retained for replay only (a page read from a checkpoint older than
+      // the meta page is brought forward by these too). They must describe
+      // this database up to the meta page: its page size, no page beyond
+      // its page count (page counts never shrink), and no gap before it
+      // (checked after the loop).
+      if (h.page_size != page_size) return bad("page size " + std::to_string(h.page_size));
+      if (h.page_count > m.slots_.size()) {
+        return bad("page count " + std::to_string(h.page_count) + " > the meta page's " +
+                   std::to_string(m.slots_.size()) + " at LSN " + std::to_string(current));
       }
+      for (uint32_t id : h.page_ids) m.slots_[id].known_lsn = h.lsn;
       kept.rec = std::move(rec).value();
       m.retained_bytes_ += kept.bytes.size();
       m.retained_.push_back(std::move(kept));
@@ -804,6 +811,13 @@ Result<std::unique_ptr<Pager>> Pager::LoadLazy(const std::string& meta_image,
     kept.rec = std::move(rec).value();
     m.retained_bytes_ += kept.bytes.size();
     m.retained_.push_back(std::move(kept));
+  }
+  if (!m.retained_.empty() && m.retained_.back().rec.header.lsn < head->lsn) {
+    // Records older than the meta page that stop short of it: a page brought
+    // forward by them would miss the commits in between.
+    return Status::Corruption(
+        "records end at LSN " + std::to_string(m.retained_.back().rec.header.lsn) +
+        ", before the meta page's LSN " + std::to_string(head->lsn) + " (a record is missing)");
   }
   m.durable_lsn_ = page::Lsn(m.slots_[0].data.get());
   m.cache_bytes_ = kDefaultCacheBytes;
@@ -855,6 +869,21 @@ Status Pager::InstallPage(uint32_t id, const std::string& image) {
   if (!data) return Status::OutOfSpace(name + "out of memory");
   std::memcpy(data.get(), image.data(), m.page_size_);
   uint64_t at = absent ? 0 : page::Lsn(data.get());
+  if (!absent && !m.retained_.empty()) {
+    // A page's LSN is that of the last commit that wrote it, so an image whose
+    // LSN lies within the retained records must be one that record wrote: any
+    // other (a page of another history, or an older image under a newer LSN)
+    // would be brought forward from the wrong bytes. (Records are retained
+    // without gaps, oldest first, so the record is found by its position.)
+    const uint64_t first = m.retained_.front().rec.header.lsn;
+    if (at >= first && at - first < m.retained_.size()) {
+      const RecordHeader& h = m.retained_[at - first].rec.header;
+      if (h.lsn == at && !std::binary_search(h.page_ids.begin(), h.page_ids.end(), id)) {
+        return Status::Corruption(name + "LSN " + std::to_string(at) +
+                                  ", but the commit at that LSN did not write the page");
+      }
+    }
+  }
   bool replayed = false;
   for (const Retained& r : m.retained_) {
     const RecordHeader& h = r.rec.header;

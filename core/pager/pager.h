@@ -189,12 +189,12 @@ class Pager {
   static Result<std::unique_ptr<Pager>> Load(std::vector<std::string> images,
                                              const std::vector<std::string>& records);
 
-  // Lazy open (paged mode): only the checkpoint's meta page and the commit
-  // records written since; every other page is installed on demand
-  // (InstallPage). Records are checked whole and must follow one another;
-  // those newer than the meta page are applied to page 0 in order; all are
-  // retained for per-page replay (records older than the meta page serve
-  // pages read from an older checkpoint). Corruption as for Load. The pager starts
+  // Lazy open (paged mode): only the checkpoint's meta page and the commit records since an
+  // older checkpoint or itself; every other page is installed on demand (InstallPage). Records
+  // are checked whole and must follow one another; those newer than the meta page are applied to
+  // page 0 in order; all are retained for per-page replay (those older, told apart by their LSNs,
+  // bring forward pages read from an older checkpoint: they must have its page size, name no page
+  // beyond its page count and reach its LSN). Corruption as for Load. The pager starts
   // with cache_bytes = kDefaultCacheBytes (set_cache_bytes to change).
   static Result<std::unique_ptr<Pager>> LoadLazy(const std::string& meta,
                                                  const std::vector<std::string>& records);
@@ -280,8 +280,8 @@ class Pager {
   void set_cache_bytes(uint64_t bytes);
   uint64_t cache_bytes() const;
   bool resident(uint32_t id) const;  // false for ids >= page_count()
-  // Puts page id in the cache from `image`: checked (size, CRC, id, type,
-  // LSN <= lsn()), then every retained record entry for the page newer than
+  // Puts page id in the cache from `image`: checked (size, CRC, id, type, LSN <= lsn(), and an
+  // LSN among the retained records' names one that wrote it), then every retained entry newer than
   // the image applied, and the result checked against the LSN the pager last
   // knew for that page. An all-zero image means the page source has no such
   // page: it is rebuilt from the retained records alone. Already resident:

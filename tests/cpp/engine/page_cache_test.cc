@@ -272,6 +272,122 @@ TEST_CASE(
   CHECK(fresh.rounds - catalog_rounds == 1);
 }
 
+// web/persistence/recovery.js opens lazily from the newest checkpoint's meta
+// page with the records since the OLDEST checkpoint a replica holds, so that
+// a page may fault in from any replica: an older checkpoint's image is
+// brought forward by the records after its LSN (Pager::InstallPage), pages
+// created since it (past its page count) come from the records alone, and
+// pages freed and reused since it follow the records too.
+TEST_CASE("engine page cache: a lazy open brings an older checkpoint's pages forward") {
+  std::unique_ptr<Engine> created = Engine::Create().value();
+  created->set_options(EngineOptions());  // unpaged, whatever the test main chose
+  TestDb db(std::move(created));
+  std::vector<std::string> log;  // log[i]: the record of LSN i + 1
+  auto commit = [&]() {
+    if (!db.engine().has_pending_commit()) return;
+    CommitOptions options;
+    options.images = false;
+    options.record = true;
+    CommitBatch batch = db.engine().TakeCommit(options);
+    REQUIRE(batch.lsn == log.size() + 1);
+    db.engine().MarkDurable(batch.lsn);
+    log.push_back(batch.record);
+  };
+  auto key = [](int i) {
+    char k[16];
+    std::snprintf(k, sizeof k, "k%05d", i);
+    return std::string(k);
+  };
+  auto item_key = [&](int i) { return json{{"p", S("a")}, {"s", S(key(i))}}; };
+  db.CreateTable("Tbl", "p", "S", "s", "S");
+  commit();
+  for (int i = 0; i < 600; ++i) {
+    db.Put("Tbl", {{"p", S("a")}, {"s", S(key(i))}, {"body", S(std::string(200, 'a' + i % 26))}});
+    if (i % 50 == 49) commit();
+  }
+  const std::vector<std::string> older = db.engine().SnapshotImages();  // checkpoint A
+  const uint64_t older_lsn = db.engine().lsn();
+  // Between A and B: a table filled and deleted (pages grown past A's page
+  // count, then freed), items rewritten larger (leaves split) and deleted.
+  db.CreateTable("Gone", "id", "S");
+  for (int i = 0; i < 200; ++i) {
+    db.Put("Gone", {{"id", S(key(i))}, {"pad", S(std::string(300, 'g'))}});
+  }
+  commit();
+  for (int i = 0; i < 600; i += 3) {
+    db.Put("Tbl", {{"p", S("a")}, {"s", S(key(i))}, {"body", S(std::string(500, 'A' + i % 26))}});
+    if (i % 60 == 57) commit();
+  }
+  for (int i = 1; i < 600; i += 7) {
+    db.Ok("DeleteItem", {{"TableName", "Tbl"}, {"Key", item_key(i)}});
+  }
+  commit();
+  db.Ok("DeleteTable", {{"TableName", "Gone"}});
+  commit();
+  const std::vector<std::string> newer = db.engine().SnapshotImages();  // checkpoint B
+  const uint64_t newer_lsn = db.engine().lsn();
+  REQUIRE(newer.size() > older.size());
+  Result<MetaHead> newer_head = ReadMetaHead(newer[0]);
+  PD_REQUIRE_OK(newer_head.status());
+  CHECK(newer_head->free_page_count > 0);
+  // After B: the freed pages reused.
+  db.CreateTable("Next", "id", "S");
+  for (int i = 0; i < 150; ++i) {
+    db.Put("Next", {{"id", S(key(i))}, {"pad", S(std::string(250, 'n'))}});
+  }
+  commit();
+  const std::vector<std::string> want = db.engine().SnapshotImages();
+  const std::vector<std::string> since_older(log.begin() + static_cast<long>(older_lsn), log.end());
+  const std::string zero(older[0].size(), '\0');
+
+  const std::vector<std::pair<std::string, json>> reads = {
+      {"Scan", {{"TableName", "Tbl"}}},
+      {"Query", QueryAll(false)},
+      {"GetItem", {{"TableName", "Tbl"}, {"Key", item_key(3)}}},
+      {"GetItem", {{"TableName", "Tbl"}, {"Key", item_key(8)}}},
+      {"Scan", {{"TableName", "Next"}}},
+      {"ListTables", json::object()},
+  };
+  Source writer{want};
+  EngineOptions options;
+  options.cache_bytes = 64 << 20;
+  for (bool mixed : {false, true}) {
+    CAPTURE(mixed);
+    // Every page from A (all-zero past its page count: created since), or
+    // odd pages from A and even ones from B, as two replicas would serve.
+    Source source{std::vector<std::string>(want.size(), zero)};
+    for (uint32_t id = 0; id < want.size(); ++id) {
+      if (mixed && id % 2 == 0 && id < newer.size()) {
+        source.images[id] = newer[id];
+      } else if (id < older.size()) {
+        source.images[id] = older[id];
+      }
+    }
+    Result<std::unique_ptr<Engine>> opened = Engine::OpenLazy(newer[0], since_older, options);
+    PD_REQUIRE_OK(opened.status());
+    Engine& engine = **opened;
+    CHECK(engine.lsn() == db.engine().lsn());
+    CHECK(engine.page_count() == want.size());
+    for (const auto& [op, request] : reads) {
+      CAPTURE(op);
+      CHECK(source.Run(&engine, op, request) == writer.Run(&db.engine(), op, request));
+    }
+    CHECK(source.rounds > 0);
+    PD_REQUIRE_OK(source.Check(&engine));
+    // Byte for byte the writer's pages.
+    for (uint32_t id = 1; id < want.size(); ++id) {
+      PD_REQUIRE_OK(engine.InstallPage(id, source.images[id]));
+    }
+    CHECK(engine.SnapshotImages() == want);
+  }
+  // Records since A that stop short of B's meta page: refused at open (a page
+  // brought forward by them would miss the commits in between).
+  const std::vector<std::string> short_of(log.begin() + static_cast<long>(older_lsn),
+                                          log.begin() + static_cast<long>(newer_lsn) - 1);
+  Result<std::unique_ptr<Engine>> gap = Engine::OpenLazy(newer[0], short_of, options);
+  CHECK(gap.status().IsCorruption());
+}
+
 }  // namespace
 }  // namespace testing
 }  // namespace pd

@@ -330,6 +330,93 @@ TEST_CASE("page cache: lazy open from the meta page and records") {
   CHECK(Pager::LoadLazy(checkpoint[0], gap).status().IsCorruption());
 }
 
+// Records from before the meta page (an older checkpoint's pages brought
+// forward, web/persistence/recovery.js lazyFrom) are checked against it, and
+// an image whose LSN names a retained commit that did not write the page is
+// refused: it would be brought forward from the wrong bytes.
+TEST_CASE("page cache: lazy open with records older than the meta page, and what it refuses") {
+  auto pager = Filled(5, false);
+  const std::vector<std::string> older = pager->SnapshotImages();  // checkpoint A, LSN 1
+  std::vector<std::string> records;
+  auto commit = [&]() {
+    CommitOptions options;
+    options.images = false;
+    options.record = true;
+    CommitBatch batch = pager->TakeCommit(options);
+    pager->MarkDurable(batch.lsn);
+    records.push_back(batch.record);
+  };
+  // LSN 2: page 1; 3: page 2; 4: page 1 again and a new page 6; 5: page 3 freed.
+  pager->GetMutable(1)[200] = 21;
+  commit();
+  pager->GetMutable(2)[200] = 22;
+  commit();
+  pager->GetMutable(1)[201] = 23;
+  REQUIRE(pager->Allocate(PageType::kOverflow).ok());
+  commit();
+  pager->Free(3);
+  commit();
+  const std::vector<std::string> newer = pager->SnapshotImages();  // checkpoint B, LSN 5
+  // LSN 6: page 2 again.
+  pager->GetMutable(2)[202] = 24;
+  commit();
+  const std::vector<std::string> want = pager->SnapshotImages();
+  REQUIRE(pager->lsn() == 6);
+  auto from_older = [&](uint32_t id) {
+    return id < older.size() ? older[id] : std::string(kCachePageSize, '\0');
+  };
+
+  // B's meta page, every page from A: the records 2..5 bring them forward.
+  Result<std::unique_ptr<Pager>> lazy = Pager::LoadLazy(newer[0], records);
+  PD_REQUIRE_OK(lazy.status());
+  for (uint32_t id = 1; id < (*lazy)->page_count(); ++id) {
+    PD_REQUIRE_OK((*lazy)->InstallPage(id, from_older(id)));
+  }
+  CHECK((*lazy)->SnapshotImages() == want);
+
+  // Page 1 as A holds it, but claiming LSN 3 (a commit that wrote page 2):
+  // replayed from there it would miss LSN 2's change, and still end at LSN 4.
+  std::string forged = older[1];
+  page::Seal(reinterpret_cast<uint8_t*>(&forged[0]), kCachePageSize, 1, 3);
+  lazy = Pager::LoadLazy(newer[0], records);
+  PD_REQUIRE_OK(lazy.status());
+  Status refused = (*lazy)->InstallPage(1, forged);
+  CHECK(refused.IsCorruption());
+  CHECK(refused.message().find("did not write the page") != std::string::npos);
+  CHECK(!(*lazy)->resident(1));
+  PD_REQUIRE_OK((*lazy)->InstallPage(1, older[1]));  // the true image still goes in
+  // B's page 2 carries the LSN of the commit that wrote it (3): accepted.
+  PD_REQUIRE_OK((*lazy)->InstallPage(2, newer[2]));
+  // A damaged image is refused.
+  std::string damaged = older[4];
+  damaged[300] ^= 1;
+  CHECK((*lazy)->InstallPage(4, damaged).IsCorruption());
+
+  // Records older than the meta page that stop short of it: refused, since
+  // a page brought forward by them would miss the commits in between.
+  std::vector<std::string> short_of(records.begin(), records.begin() + 3);  // LSN 2..4
+  Result<std::unique_ptr<Pager>> gap = Pager::LoadLazy(newer[0], short_of);
+  CHECK(gap.status().IsCorruption());
+  CHECK(gap.status().message().find("before the meta page's LSN 5") != std::string::npos);
+  // Records of another history up to the meta page's LSN that name more
+  // pages than the meta page has: refused.
+  auto other = Filled(5, false);
+  std::vector<std::string> theirs;
+  for (int i = 0; i < 4; ++i) {
+    REQUIRE(other->Allocate(PageType::kOverflow).ok());
+    CommitOptions options;
+    options.images = false;
+    options.record = true;
+    CommitBatch batch = other->TakeCommit(options);
+    other->MarkDurable(batch.lsn);
+    theirs.push_back(batch.record);
+  }
+  REQUIRE(other->lsn() == 5);
+  Result<std::unique_ptr<Pager>> wrong = Pager::LoadLazy(newer[0], theirs);
+  CHECK(wrong.status().IsCorruption());
+  CHECK(wrong.status().message().find("page count") != std::string::npos);
+}
+
 // One random step on the pager (the same on both pagers for the same rng).
 void RandomStep(Pager* pager, std::mt19937* rng) {
   const uint32_t count = pager->page_count();
