@@ -387,7 +387,7 @@ test('open({ cacheBytes }): checked, and refused clearly by a core without a pag
   }
 });
 
-test('recovery with a paged core (openLazy): the chosen head as the meta page and the records after it, no page read', async () => {
+test('recovery with a paged core (openLazy): the chosen head as the meta page and the records since the oldest checkpoint, no page read', async () => {
   const { recover } = await import('../../web/persistence/recovery.js');
   const { encodeImageRecord } = await import('../../web/persistence/record.js');
   const base = checkpoint(5, 4);
@@ -424,10 +424,137 @@ test('recovery with a paged core (openLazy): the chosen head as the meta page an
   assert.deepEqual(reads, [], 'no page read: the meta page is the head recovery read');
   assert.equal(fakeTools.readMetaHead(given.snapshot.meta).lsn, 8);
   assert.equal(given.snapshot.pageSize, PAGE);
-  assert.deepEqual(given.records.map((r) => r.lsn), [], 'the records after the chosen checkpoint (none: it is at 8)');
-  assert.equal(result.lazyBase, 8, 'pages come from checkpoints at or after 8 only');
+  assert.deepEqual(given.records.map((r) => r.lsn), [6, 7, 8],
+    'the records since the oldest checkpoint kept (5), older than the meta page too');
+  assert.equal(result.lazyBase, 5, 'pages come from every replica: checkpoints at or after 5');
   assert.deepEqual(result.states.map((st) => [st.end, st.ckptLsn]), [[8, 8], [8, 5], [8, 5]]);
   assert.deepEqual(result.replaced, []);
+
+  // A record after the oldest checkpoint missing from every log (7 damaged on #1 and #2): the core is
+  // given the unbroken run of records that ends at the chosen reach, and lazyBase says where it starts.
+  stores[1].damageRecord(7);
+  stores[2].damageRecord(7);
+  const again = await recover(stores, fakeTools, {
+    name: 'lazy',
+    openEngine: () => { throw new Error('a paged core is never opened from every page'); },
+    createEngine: () => { throw new Error('not a new database'); },
+    openLazy: async (snapshot, records) => {
+      given = { snapshot, records };
+      return { pageSize: PAGE, close() {} };
+    },
+  });
+  assert.equal(again.source, 0);
+  assert.deepEqual(given.records.map((r) => r.lsn), [], 'record 7 is gone: nothing older than the meta page');
+  assert.equal(again.lazyBase, 8);
+});
+
+// A checkpoint that flipped replica #0 only (a crash before the others flipped; a rebuild does the
+// same): #1 and #2 keep the older checkpoint L1 and the log up to L2. Every page #0's checkpoint
+// wrote is then damaged there, so only #1 and #2, an older checkpoint brought forward by the records
+// after it, can give those pages. `replicas`: { open(extra), keepOthers(), restoreOthers(kept),
+// ckptLsn(i), newestPages() -> [[id, pageLsn]] of #0, damage(ids) }.
+async function olderCheckpointServes(replicas) {
+  const table = { TableName: 'Things', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' };
+  const put = (db, i, body) => db.send('BatchWriteItem', { RequestItems: { Things: Array.from({ length: 25 },
+    (_, j) => ({ PutRequest: { Item: { pk: { S: `k${i + j}` }, body: { S: body(i + j) } } } })) } });
+  let db = await replicas.open({ checkpointIdleMs: 600_000 });
+  await db.send('CreateTable', table);
+  for (let i = 0; i < 300; i += 25) await put(db, i, (k) => `v1-${k}-${'x'.repeat(200)}`);
+  await db.close();   // every replica checkpointed at L1
+  const l1 = await replicas.ckptLsn(0);
+  db = await replicas.open({ checkpointIdleMs: 600_000 });
+  for (let i = 0; i < 300; i += 50) await put(db, i, (k) => `v2-${k}-${'y'.repeat(400)}`);
+  await db.send('CreateTable', { ...table, TableName: 'Later' });
+  // Every replica holds every record (a deferred append catches up in the background).
+  let l2;
+  for (let tries = 0; ; tries++) {
+    const lsns = (await db.replicas()).map((r) => r.lsn);
+    l2 = lsns[0];
+    if (lsns.every((lsn) => lsn === l2)) break;
+    assert.ok(tries < 300, `replicas never caught up: ${lsns}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const kept = await replicas.keepOthers();
+  await db.close();   // replica #0 (and the others, undone below) checkpointed at L2
+  assert.equal(await replicas.ckptLsn(0), l2);
+  await replicas.restoreOthers(kept);
+  for (const i of [1, 2]) assert.equal(await replicas.ckptLsn(i), l1);
+  const written = (await replicas.newestPages()).filter(([id, lsn]) => id !== 0 && lsn > l1).map(([id]) => id);
+  assert.ok(written.length > 2, `pages written by the checkpoint at ${l2}: ${written}`);
+  await replicas.damage(written);
+  db = await replicas.open({});
+  try {
+    assert.equal(db.recovery.lazy, true);
+    assert.equal(db.recovery.source, 0, 'opened from the newest checkpoint');
+    let count = 0;
+    let start;
+    do {
+      const page = await db.send('Scan', { TableName: 'Things', ExclusiveStartKey: start });
+      for (const item of page.Items) {
+        const k = Number(item.pk.S.slice(1));
+        assert.equal(item.body.S.slice(0, 3), k % 50 < 25 ? 'v2-' : 'v1-', item.pk.S);
+      }
+      count += page.Count;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    assert.equal(count, 300);
+    assert.deepEqual((await db.send('ListTables', {})).TableNames, ['Later', 'Things']);
+    assert.ok(db.stats().cache.pagesRead > 0);
+    assert.equal(await db.check(), '');
+  } finally {
+    await db.close();
+  }
+}
+
+test('lazy open: a page damaged on the one replica at the newest checkpoint comes from an older one (memory stores)', async () => {
+  const { open, MemoryStore: Store } = await import('pocketdynamo');
+  const { pageLsn } = await import('../../web/persistence/page-store.js');
+  const stores = [new Store(), new Store(), new Store()];
+  await olderCheckpointServes({
+    open: (extra) => open({ stores, ...extra }),
+    keepOthers: () => [1, 2].map((i) => copyDisk(stores[i].disk)),
+    restoreOthers: (kept) => { stores[1] = new Store({ disk: kept[0] }); stores[2] = new Store({ disk: kept[1] }); },
+    // (Read through a new store on the same disk: a database's close() closes its stores.)
+    ckptLsn: async (i) => (await new Store({ disk: stores[i].disk }).readHead()).ckptLsn,
+    newestPages: async () => [...(await new Store({ disk: stores[0].disk }).readPages())]
+      .map(([id, image]) => [id, pageLsn(image)]),
+    damage: (ids) => { for (const id of ids) assert.ok(stores[0].damagePage(id, 200, 8)); },
+  });
+});
+
+test('lazy open: a page damaged on the one replica at the newest checkpoint comes from an older one (file replicas)', async () => {
+  const { open } = await import('pocketdynamo');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-older-'));
+  const replica = (i) => path.join(dir, `replica-${i}`);
+  const pageSize = 8192;
+  try {
+    await olderCheckpointServes({
+      open: (extra) => open({ path: dir, ...extra }),
+      keepOthers: () => [1, 2].map((i) => {
+        const copy = path.join(dir, `copy-${i}`);
+        fs.cpSync(replica(i), copy, { recursive: true });
+        return copy;
+      }),
+      restoreOthers: (kept) => [1, 2].forEach((i, k) => {
+        fs.rmSync(replica(i), { recursive: true, force: true });
+        fs.renameSync(kept[k], replica(i));
+      }),
+      ckptLsn: (i) => Number(fs.readFileSync(path.join(replica(i), 'head')).readBigUInt64LE(8)),
+      newestPages: () => {
+        const pages = fs.readFileSync(path.join(replica(0), 'pages'));
+        return Array.from({ length: pages.length / pageSize }, (_, id) => [id, Number(pages.readBigUInt64LE(id * pageSize + 8))]);
+      },
+      damage: (ids) => {
+        const file = path.join(replica(0), 'pages');
+        const bytes = fs.readFileSync(file);
+        for (const id of ids) bytes.fill(0x77, id * pageSize + 300, id * pageSize + 340);
+        fs.writeFileSync(file, bytes);
+      },
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('Scrubber: checks a replica a chunk at a time, repairs from a peer, saves where it stopped', async () => {

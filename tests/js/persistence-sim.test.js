@@ -46,16 +46,15 @@ test(`replica protocol simulation with page faults: ${seeds.length} seeds, no wr
   for (const what of ['acked', 'crashes', 'checkpoints', 'evicted', 'pageFaults', 'pagesInstalled', 'pagesRejected']) {
     assert.ok(totals[what] > 0, `no ${what} in ${JSON.stringify(totals)}`);
   }
-  // The failures are legitimate: the fake core refuses 3% of the pages it is given, and after a
-  // lazy open only the replicas whose checkpoint is at or after the records the core keeps may
-  // serve pages, sometimes one alone (oldCheckpointErrors: recovery gives the core the records of
-  // the source replica's log only, so a sound copy in an older checkpoint cannot be used; every
-  // page error of seeds 1-30 is of that kind, 2.6% of the faults without deferred appends and 5.2%
-  // with them: the schedule changes which replica is rebuilt or flipped when). Any other failure
-  // is rarer than that: slow reads sent to a second replica (hedged) change the timing and so how
-  // often a refused copy is the only one.
-  assert.ok((totals.pageErrors - totals.oldCheckpointErrors) * 15 < totals.pageFaults,
-    `page reads failed too often: ${JSON.stringify(totals)}`);
+  // A page read fails only when no replica may serve a sound copy: the fake core refuses 3% of the
+  // pages it is given, so now and then every replica's copy of a page (seeds 1-200, 400 steps: 3 of
+  // 9,610 faults, each refused on every replica or refused where the others had no head). A lazy
+  // open gives the core the records since the oldest checkpoint of the replicas kept, so every
+  // replica may serve pages: a sound copy in an older checkpoint is never turned away
+  // (oldCheckpointErrors; before, the core had only the source replica's log, and those were every
+  // page error of seeds 1-30: 43 of 1,274 faults).
+  assert.equal(totals.oldCheckpointErrors, 0, `a sound copy in an older checkpoint was turned away: ${JSON.stringify(totals)}`);
+  assert.ok(totals.pageErrors * 50 < totals.pageFaults, `page reads failed too often: ${JSON.stringify(totals)}`);
   assert.ok(totals.hedgedReads > 0, `no read was hedged: ${JSON.stringify(totals)}`);
 });
 
@@ -70,9 +69,12 @@ test('the checker catches a protocol that acknowledges on one replica', async ()
 
 test('the checker catches a page fetcher that reads from a checkpoint the core cannot bring forward', async () => {
   let caught = 0;
-  // A seed where an old checkpoint's page reaches the core unless the fetcher refuses it (found by
-  // running seeds with checkpointCheck: false; a change to the simulation's schedule may move it).
-  for (const seed of [1, 3]) {
+  // Seeds where an old checkpoint's page reaches the core unless the fetcher refuses it (found by
+  // running seeds with checkpointCheck: false; a change to the simulation's schedule may move them).
+  // Since a lazy open gives the core the records since the oldest checkpoint kept, only a replica
+  // restored from an old copy during a session (or one whose records were released) is such a
+  // checkpoint: 4 of seeds 1-160 (24, 67, 85, 95).
+  for (const seed of [24, 67, 85]) {
     const outcome = await simulate(seed, { steps: 250, paging: true, checkpointCheck: false });
     if (!outcome.ok && /wrong page/.test(outcome.problem)) caught++;
   }

@@ -23,9 +23,11 @@
 // used only if:
 //   - the replica's head, read in that same transaction, is a checkpoint the
 //     core can bring forward: ckptLsn >= `released` (the core keeps the
-//     commit records after that LSN, recordsBase() at open, then what the
-//     committer passes to engine.releaseRecordsThrough, and redoes the ones
-//     after the image's LSN when it installs it) and <= the durable LSN. A replica restored behind the database's back from
+//     commit records after that LSN: at open recovery's lazyBase, the oldest
+//     checkpoint of the replicas kept, so that every one of them may serve
+//     pages, or recordsBase(); then what the committer passes to
+//     engine.releaseRecordsThrough; it redoes the ones after the image's LSN
+//     when it installs it) and <= the durable LSN. A replica restored behind the database's back from
 //     an old copy, or one whose checkpoint is somehow ahead, is not read
 //     from (replicas.pageDamaged reports it);
 //   - the image passes the page check (tools.verifyPageImage: size, CRC, id,

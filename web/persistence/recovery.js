@@ -24,7 +24,9 @@
 //   4. When any page came from another replica, run the full integrity
 //      check too. The first candidate that passes is the database.
 //   With a core that has a page cache (openLazy), step 3 reads only the
-//   chosen replica's meta page and hands the core the records; every other
+//   chosen replica's meta page and hands the core the records since the
+//   oldest checkpoint of the replicas kept (so any of them may serve pages,
+//   an older checkpoint's brought forward by the records); every other
 //   page is read, checked and (if bad) taken from another replica when the
 //   core first needs it (page-fetcher.js), so open costs the heads and logs.
 //   0. All three empty: a new database, UNLESS the marker (marker.js, outside
@@ -74,7 +76,8 @@ import { StoreError, pageHeader } from './page-store.js';
  * to install); marker: marker.js's { read, write, clear } or null; acceptDataLoss: start empty even
  * then; onHeads(): called once the heads (and, where a store reads them together, the logs) are read.
  * Resolves to { engine, fresh, source, lsn, states, records, replaced, discarded, heads, dataLoss, lazyBase }
- * (lazyBase: after a lazy open, the LSN after which the core was given every record).
+ * (lazyBase: after a lazy open, the LSN after which the core was given every record: the oldest kept
+ * checkpoint unless a record after it is missing from every log).
  */
 export async function recover(stores, tools, { name, openEngine, createEngine, openLazy = null, marker = null,
   acceptDataLoss = false, onHeads = null }) {
@@ -144,7 +147,7 @@ export async function recover(stores, tools, { name, openEngine, createEngine, o
     let loaded;
     try {
       loaded = openLazy !== null
-        ? await lazyFrom(chosen, byLsn, openLazy)
+        ? await lazyFrom(chosen, lazyOldest(chosen, heads), byLsn, openLazy)
         : await loadFrom(chosen, stores, heads, tools, (snapshot) => openEngine(snapshot, records));
     } catch (error) {
       if (error instanceof StoreError) {
@@ -257,20 +260,36 @@ async function readHead(store, index, tools) {
 }
 
 // A lazy open (a core with a page cache): the chosen replica's meta page (its
-// head, as read), the records after its checkpoint and the root pages the
-// store read with its head (if it did), nothing else; pages fault in later
-// (page-fetcher.js), checked then, from replicas whose checkpoint is at or
-// after the chosen one's (lazyBase: the core keeps the records after it).
-// (Records from before the chosen checkpoint would let older checkpoints
-// serve pages too; the core's lazy open takes the records after its meta.)
-async function lazyFrom(chosen, byLsn, openLazy) {
-  const base = chosen.ckptLsn;
+// head, as read), the records after the oldest checkpoint of the replicas kept
+// with it (`oldest`, lazyOldest) up to its reach, and the root pages the store
+// read with its head (if it did), nothing else. The core applies the records
+// after the meta page to it and keeps them all: a page that faults in later
+// (page-fetcher.js), checked then, may come from any replica whose checkpoint
+// is at or after lazyBase, an older checkpoint's image brought forward by the
+// records after its LSN. lazyBase is `oldest`, or later when a record after it
+// is missing from every log (the core is given an unbroken run of records
+// ending at the chosen reach; the chosen replica's own log is always in it).
+async function lazyFrom(chosen, oldest, byLsn, openLazy) {
+  let base = chosen.ckptLsn;
+  while (base > oldest && byLsn.has(base)) base--;
   const records = [];
   for (let lsn = base + 1; lsn <= chosen.reach; lsn++) records.push(byLsn.get(lsn));
   // The head read first is the checkpoint's meta page (page 0): nothing wrote since.
   const engine = await openLazy({ meta: chosen.meta, pageSize: chosen.pageSize, pages: chosen.roots ?? new Map() },
     records);
   return { engine, replaced: [], lazyBase: base };
+}
+
+// The oldest checkpoint among the replicas that keep their state when `chosen`
+// is opened (as recover() computes `states`: a valid head of the same page
+// size, nothing beyond the chosen reach), and the chosen one's.
+function lazyOldest(chosen, heads) {
+  let oldest = chosen.ckptLsn;
+  for (const h of heads) {
+    if (h.lsn === undefined || h.pageSize !== chosen.pageSize || h.end > chosen.reach || h.ckptLsn > chosen.reach) continue;
+    oldest = Math.min(oldest, h.ckptLsn);
+  }
+  return oldest;
 }
 
 // Loads the chosen replica's pages, replacing bad ones from peers, and opens

@@ -635,7 +635,8 @@ export async function simulate(seed, { steps = 300, logLimitBytes = 2048, crashC
               // cleanly; anything else (a loop, an unreadable store) is a bug.
               stats.pageErrors++;
               // Of which: a replica's sound copy was turned away because its checkpoint is older than the
-              // records the core keeps (recovery gives the core the source replica's log only).
+              // records the core keeps (a lazy open keeps those since the oldest checkpoint, so none is
+              // turned away but a replica restored from an old copy or one whose records were released).
               if (/outside the \d+\.\.\d+ the core can bring forward/.test(error.message)) stats.oldCheckpointErrors++;
               note(`write failed: ${error.message}`);
               if (error.reason !== 'corruption') unexpected ??= `a write failed: ${error.message}`;
