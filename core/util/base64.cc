@@ -74,7 +74,7 @@ std::string Base64Encode(std::string_view bytes) {
 
 Result<std::string> Base64Decode(std::string_view text) {
   if (text.size() % 4 != 0) {
-    return Status::InvalidArgument(
+    return Status::Validation(
         "Base64 encoded length is expected a multiple of 4 bytes but found: " +
         std::to_string(text.size()));
   }
@@ -83,16 +83,16 @@ Result<std::string> Base64Decode(std::string_view text) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '=') {
       if (i + 1 < text.size() && text[i + 1] != '=') {
-        return Status::InvalidArgument("Invalid Base64 character: '='");
+        return Status::Validation("Invalid Base64 character: '='");
       }
       continue;
     }
     if (DecodeChar(c) < 0) {
-      return Status::InvalidArgument("Invalid Base64 character: '" + CharAt(text, i) + "'");
+      return Status::Validation("Invalid Base64 character: '" + CharAt(text, i) + "'");
     }
   }
   const Status non_canonical =
-      Status::InvalidArgument("Invalid last non-pad Base64 character dectected");
+      Status::Validation("Invalid last non-pad Base64 character dectected");
   size_t pad = 0;
   while (pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
   if (pad > 2) return non_canonical;

@@ -13,7 +13,10 @@
 //   3. anything else that is not canonical: more than two '=', or non-zero
 //      unused bits in the last data character ("QR==" instead of "QQ=="):
 //        "Invalid last non-pad Base64 character dectected"  (sic, DynamoDB's text)
-// Failures are InvalidArgument with that detail as the message.
+// Failures are Validation (the text is the user's: a B or BS value, a
+// Blob parameter) with that detail as the message. The detail is not a whole
+// ValidationException text: callers put it into DynamoDB's
+// SerializationException (value/json_codec.cc, api/spec.cc).
 #ifndef PD_UTIL_BASE64_H_
 #define PD_UTIL_BASE64_H_
 
@@ -27,7 +30,7 @@ namespace pd {
 // Standard padded base64 of `bytes`.
 std::string Base64Encode(std::string_view bytes);
 
-// The bytes `text` encodes, or InvalidArgument (see above).
+// The bytes `text` encodes, or Validation with the detail (see above).
 Result<std::string> Base64Decode(std::string_view text);
 
 }  // namespace pd

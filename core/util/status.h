@@ -8,6 +8,8 @@
 //   Corruption       stored bytes that are not a valid encoding
 //   Validation       the request is wrong: message() is DynamoDB's complete
 //                    ValidationException text, and api/ sends it as one
+//                    (except where a function's header says its message is a
+//                    detail of another error: util/base64.h)
 //   InvalidArgument  a caller broke a function's contract (a bug, never the
 //                    user's request): api/ sends InternalServerError
 //   OutOfSpace       the pager cannot grow
