@@ -118,38 +118,57 @@ PrimaryKey Table::MakeKey(const AttributeValue& pk, const AttributeValue* sk) co
   return key;
 }
 
-Result<PrimaryKey> Table::KeyFromItem(const Item& item) const {
+Result<PrimaryKey> Table::KeyFromItem(const Item& item, KeyFault* fault) const {
+  KeyFault unused = KeyFault::kValue;
+  if (fault == nullptr) fault = &unused;
   const AttributeValue* values[2] = {nullptr, nullptr};
   const KeyAttribute* attributes[2] = {&hash_key(), range_key() ? &*range_key() : nullptr};
   for (int i = 0; i < 2 && attributes[i] != nullptr; ++i) {
     const KeyAttribute& a = *attributes[i];
     const AttributeValue* v = item.Find(a.name);
-    if (v == nullptr)
+    if (v == nullptr) {
+      *fault = KeyFault::kShape;
       return Invalid(std::string(kInvalidParameter) + api::msg::kMissingKey + a.name +
                      " in the item");
+    }
     if (v->type() != a.type) {
+      *fault = KeyFault::kShape;
       return Invalid(std::string(kInvalidParameter) + api::msg::kKeyTypeMismatch + a.name +
                      " expected: " + AttributeTypeName(a.type) +
                      " actual: " + AttributeTypeName(v->type()));
     }
     Status s = CheckKeyValue(a, *v, i == 0);
-    if (!s.ok()) return s;
+    if (!s.ok()) {
+      *fault = KeyFault::kValue;
+      return s;
+    }
     values[i] = v;
   }
   return MakeKey(*values[0], values[1]);
 }
 
-Result<PrimaryKey> Table::KeyFromKeyMap(const AttributeMap& key) const {
+Result<PrimaryKey> Table::KeyFromKeyMap(const AttributeMap& key, KeyFault* fault) const {
+  KeyFault unused = KeyFault::kValue;
+  if (fault == nullptr) fault = &unused;
   const size_t expected = has_sort_key() ? 2 : 1;
-  if (key.size() != expected) return Invalid(kKeySchemaMismatch);
+  if (key.size() != expected) {
+    *fault = KeyFault::kShape;
+    return Invalid(kKeySchemaMismatch);
+  }
   const AttributeValue* values[2] = {nullptr, nullptr};
   const KeyAttribute* attributes[2] = {&hash_key(), range_key() ? &*range_key() : nullptr};
   for (int i = 0; i < 2 && attributes[i] != nullptr; ++i) {
     const KeyAttribute& a = *attributes[i];
     const AttributeValue* v = key.Find(a.name);
-    if (v == nullptr || v->type() != a.type) return Invalid(kKeySchemaMismatch);
+    if (v == nullptr || v->type() != a.type) {
+      *fault = KeyFault::kShape;
+      return Invalid(kKeySchemaMismatch);
+    }
     Status s = CheckKeyValue(a, *v, i == 0);
-    if (!s.ok()) return s;
+    if (!s.ok()) {
+      *fault = KeyFault::kValue;
+      return s;
+    }
     values[i] = v;
   }
   return MakeKey(*values[0], values[1]);

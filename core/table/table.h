@@ -38,6 +38,11 @@
 //      the maximum size limit of2048 bytes"                        (sic, DynamoDB's text)
 //     "One or more parameter values were invalid: Aggregated size of all range
 //      keys has exceeded the size limit of 1024 bytes"
+// The rules fall in two groups, which operations word or place differently
+// (BatchWriteItem, transactions: api/ops/handler_util.h), so both functions
+// also say which group failed (KeyFault): kShape, the first three (the key's
+// attributes: one missing, of another type, other attributes than the key
+// schema's), or kValue, the last three (a key attribute's value).
 //
 // Handles and validity: Table is a value holding a copy of the table's
 // catalog entry and a pointer to the Catalog (hence the pager), which must
@@ -136,6 +141,12 @@ class TableIterator {
   bool valid_ = false;  // positioned on an entry inside range_
 };
 
+// Which group of the key rules above a key broke.
+enum class KeyFault {
+  kShape,  // "Missing the key", "Type mismatch for key", "does not match the schema"
+  kValue,  // an empty key value, a key value over its size limit
+};
+
 class Table {
  public:
   // The table named `name`. NotFound if there is none; Corruption if its
@@ -154,10 +165,11 @@ class Table {
   // True if `attribute` is the partition or the sort key attribute.
   bool IsKeyAttribute(std::string_view attribute) const;
 
-  // The primary key of an item to be written (messages above).
-  Result<PrimaryKey> KeyFromItem(const Item& item) const;
-  // The primary key named by a Key map (messages above).
-  Result<PrimaryKey> KeyFromKeyMap(const AttributeMap& key) const;
+  // The primary key of an item to be written (messages above). On an error,
+  // *fault (if given) says which group of rules failed.
+  Result<PrimaryKey> KeyFromItem(const Item& item, KeyFault* fault = nullptr) const;
+  // The primary key named by a Key map (messages above; *fault as above).
+  Result<PrimaryKey> KeyFromKeyMap(const AttributeMap& key, KeyFault* fault = nullptr) const;
   // The key attributes alone, as an item: {pk: v[, sk: v]}.
   Item KeyItem(const PrimaryKey& key) const;
   // Decodes a table-tree key of this table. Corruption if malformed.

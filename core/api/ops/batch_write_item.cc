@@ -81,8 +81,9 @@ DdbResult<json> HandleBatchWriteItem(Store& store, Context& ctx, const json& req
         Item item;
         if (auto err = ItemFromJson(put->at("Item"), &item))
           return DdbError::Validation(err->message);
-        Result<PrimaryKey> key = tw.table->KeyFromItem(item);
-        if (!key.ok()) return BatchItemKeyError(key.status());
+        KeyFault fault = KeyFault::kValue;  // set on an error
+        Result<PrimaryKey> key = tw.table->KeyFromItem(item, &fault);
+        if (!key.ok()) return BatchItemKeyError(key.status(), fault);
         if (Status s = tw.table->CheckIndexKeys(item); !s.ok()) return StorageError(s);
         write.key = std::move(key).value();
         write.put = std::move(item);

@@ -246,20 +246,9 @@ std::optional<DdbError> RequestExpressions::CheckAllUsed() const {
   return std::nullopt;
 }
 
-DdbError BatchItemKeyError(const Status& s) {
-  const std::string& m = s.message();
-  if (s.IsValidation() && (m.find(msg::kMissingKey) != std::string::npos ||
-                           m.find(msg::kKeyTypeMismatch) != std::string::npos)) {
-    return DdbError::Validation(msg::kKeySchemaMismatch);
-  }
+DdbError BatchItemKeyError(const Status& s, KeyFault fault) {
+  if (fault == KeyFault::kShape) return DdbError::Validation(msg::kKeySchemaMismatch);
   return StorageError(s);
-}
-
-bool IsTransactionKeyError(const Status& s) {
-  if (!s.IsValidation()) return false;
-  const std::string& m = s.message();
-  return m == msg::kKeySchemaMismatch || m.find(msg::kMissingKey) != std::string::npos ||
-         m.find(msg::kKeyTypeMismatch) != std::string::npos;
 }
 
 std::optional<DdbError> CheckKeyUpdates(const Table& table, const expr::UpdateExpression& update) {

@@ -95,20 +95,21 @@ class RequestExpressions {
   bool legacy_update_ = false;            // ParseUpdate translated AttributeUpdates
 };
 
-// KeyFromItem's error for an item written by BatchWriteItem (PutRequest) or
-// TransactWriteItems (Put), which DynamoDB words as a key mismatch: a missing
-// key attribute or one of another type is "The provided key element does not
-// match the schema"; other key errors keep their table/table.h text.
-// REQUIRES: !s.ok().
-DdbError BatchItemKeyError(const Status& s);
+// KeyFromItem's error for an item written by BatchWriteItem (PutRequest),
+// which DynamoDB words as a key mismatch: a KeyFault::kShape error (a missing
+// key attribute or one of another type) is "The provided key element does
+// not match the schema"; kValue errors keep their table/table.h text.
+// REQUIRES: s is KeyFromItem's error and `fault` the KeyFault it set.
+DdbError BatchItemKeyError(const Status& s, KeyFault fault);
 
-// True for the key errors DynamoDB finds only while a transaction runs: a
-// key attribute missing or of another type (KeyFromItem's "Missing the key"
-// / "Type mismatch for key", KeyFromKeyMap's "The provided key element does
-// not match the schema"). TransactWriteItems and TransactGetItems report them
-// as a ValidationError cancellation reason at the action's position; empty
-// values and oversized keys stay request-level ValidationExceptions.
-bool IsTransactionKeyError(const Status& s);
+// True for the key errors DynamoDB finds only while a transaction runs, the
+// KeyFault::kShape ones (KeyFromItem's "Missing the key" / "Type mismatch for
+// key", KeyFromKeyMap's "The provided key element does not match the
+// schema"). TransactWriteItems and TransactGetItems report them as a
+// ValidationError cancellation reason at the action's position; kValue
+// errors (empty values, oversized keys) stay request-level
+// ValidationExceptions.
+inline bool IsTransactionKeyError(KeyFault fault) { return fault == KeyFault::kShape; }
 
 // UpdateExpression actions on key attributes (UpdateItem, transaction
 // Update), the first one per key attribute, partition key first:

@@ -91,8 +91,9 @@ DdbResult<json> HandleTransactGetItems(Store& store, Context& ctx, const json& r
     get.table = &found->second;
     DdbResult<AttributeMap> key_map = DecodeKeyMember(*get.body);
     if (!key_map.ok()) return key_map.take_error();
-    Result<PrimaryKey> key = get.table->KeyFromKeyMap(*key_map);
-    if (!key.ok() && IsTransactionKeyError(key.status())) {
+    KeyFault fault = KeyFault::kValue;  // set on an error
+    Result<PrimaryKey> key = get.table->KeyFromKeyMap(*key_map, &fault);
+    if (!key.ok() && IsTransactionKeyError(fault)) {
       key_problems = true;
       CancellationReason& reason = key_reasons[&get - gets.data()];
       reason.code = "ValidationError";

@@ -143,8 +143,9 @@ DdbResult<uint64_t> ResolveAction(Store& store, std::map<std::string, Table>* ta
     if (auto err = ItemFromJson(action->body->at("Item"), &action->next)) {
       return DdbError::Validation(err->message);
     }
-    Result<PrimaryKey> key = action->table->KeyFromItem(action->next);
-    if (!key.ok() && IsTransactionKeyError(key.status())) {
+    KeyFault fault = KeyFault::kValue;  // set on an error
+    Result<PrimaryKey> key = action->table->KeyFromItem(action->next, &fault);
+    if (!key.ok() && IsTransactionKeyError(fault)) {
       *key_problem = key.status().message();
       return ItemSize(action->next);
     }
@@ -155,8 +156,9 @@ DdbResult<uint64_t> ResolveAction(Store& store, std::map<std::string, Table>* ta
   }
   DdbResult<AttributeMap> key_map = DecodeKeyMember(*action->body);
   if (!key_map.ok()) return key_map.take_error();
-  Result<PrimaryKey> key = action->table->KeyFromKeyMap(*key_map);
-  if (!key.ok() && IsTransactionKeyError(key.status())) {
+  KeyFault fault = KeyFault::kValue;  // set on an error
+  Result<PrimaryKey> key = action->table->KeyFromKeyMap(*key_map, &fault);
+  if (!key.ok() && IsTransactionKeyError(fault)) {
     *key_problem = key.status().message();
     return ItemSize(*key_map);
   }

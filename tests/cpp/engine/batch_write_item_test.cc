@@ -118,6 +118,28 @@ TEST_CASE("BatchWriteItem validation comes before any write") {
   CHECK(db.CheckText() == "OK");
 }
 
+TEST_CASE("BatchWriteItem tells key rules apart by their kind, not their text") {
+  // A key attribute named like the shape errors' texts: its empty value keeps
+  // the value error's text; a missing or mistyped one reads as a mismatch.
+  TestDb db;
+  db.CreateTable("Odd", "Missing the key k", "S", "Type mismatch for key s", "S");
+  auto put = [](json item) {
+    return json{{"RequestItems", {{"Odd", json::array({PutReq(std::move(item))})}}}};
+  };
+  const std::string empty =
+      "One or more parameter values are not valid. The AttributeValue for a key attribute "
+      "cannot contain an empty string value. Key: ";
+  db.ExpectError("BatchWriteItem",
+                 put({{"Missing the key k", S("")}, {"Type mismatch for key s", S("a")}}),
+                 "ValidationException", empty + "Missing the key k");
+  db.ExpectError("BatchWriteItem",
+                 put({{"Missing the key k", S("a")}, {"Type mismatch for key s", S("")}}),
+                 "ValidationException", empty + "Type mismatch for key s");
+  db.ExpectError("BatchWriteItem",
+                 put({{"Missing the key k", S("a")}, {"Type mismatch for key s", N("1")}}),
+                 "ValidationException", "The provided key element does not match the schema");
+}
+
 TEST_CASE("BatchWriteItem ConsumedCapacity per table") {
   TestDb db;
   db.CreateTable("Aaa", "id", "S");

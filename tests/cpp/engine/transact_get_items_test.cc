@@ -101,6 +101,25 @@ TEST_CASE("TransactGetItems validation: all or nothing") {
   CHECK(r["Responses"][0] == json::object());
 }
 
+TEST_CASE("TransactGetItems tells key rules apart by their kind, not their text") {
+  // A key attribute named like a shape error's text: its empty value is still
+  // a request-level value error, not a cancellation reason.
+  TestDb db;
+  db.CreateTable("Odd", "Missing the key k", "S");
+  db.ExpectError(
+      "TransactGetItems",
+      {{"TransactItems", json::array({GetAction("Odd", {{"Missing the key k", S("")}})})}},
+      "ValidationException",
+      "One or more parameter values are not valid. The AttributeValue for a key "
+      "attribute cannot contain an empty string value. Key: Missing the key k");
+  CHECK(db.Exec(
+            "TransactGetItems",
+            {{"TransactItems",
+              json::array({GetAction("Odd", {{"Missing the key k",
+                                              N("1")}})})}})["CancellationReasons"][0]["Message"] ==
+        "The provided key element does not match the schema");
+}
+
 TEST_CASE("TransactGetItems 4 MB limit and ConsumedCapacity") {
   TestDb db;
   db.CreateTable("Big", "id", "N");

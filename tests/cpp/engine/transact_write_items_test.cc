@@ -276,6 +276,41 @@ TEST_CASE("TransactWriteItems validation errors come before anything runs") {
   CHECK(db.CheckText() == "OK");
 }
 
+TEST_CASE("TransactWriteItems tells key rules apart by their kind, not their text") {
+  // Key attributes named like the shape errors' texts: an empty value of one
+  // is still a value error (request level), not a cancellation reason.
+  TestDb db;
+  db.CreateTable("Odd", "Missing the key k", "S", "Type mismatch for key s", "S");
+  const std::string empty =
+      "One or more parameter values are not valid. The AttributeValue for a key attribute "
+      "cannot contain an empty string value. Key: ";
+  db.ExpectError(
+      "TransactWriteItems",
+      Tx(json::array(
+          {{{"Put",
+             {{"TableName", "Odd"},
+              {"Item", {{"Missing the key k", S("")}, {"Type mismatch for key s", S("a")}}}}}}})),
+      "ValidationException", empty + "Missing the key k");
+  db.ExpectError(
+      "TransactWriteItems",
+      Tx(json::array(
+          {{{"Delete",
+             {{"TableName", "Odd"},
+              {"Key", {{"Missing the key k", S("a")}, {"Type mismatch for key s", S("")}}}}}}})),
+      "ValidationException", empty + "Type mismatch for key s");
+  // A missing one still is a shape error, at its action.
+  json r =
+      db.Exec("TransactWriteItems",
+              Tx(json::array(
+                  {{{"Put", {{"TableName", "Odd"}, {"Item", {{"Missing the key k", S("a")}}}}}}})));
+  CHECK(ErrorType(r) == "TransactionCanceledException");
+  CHECK(r["CancellationReasons"] ==
+        json::array({{{"Code", "ValidationError"},
+                      {"Message",
+                       "One or more parameter values were invalid: Missing the key Type mismatch "
+                       "for key s in the item"}}}));
+}
+
 TEST_CASE("TransactWriteItems ClientRequestToken idempotency") {
   int64_t now = kTestNowMs;
   TestDb db;
