@@ -64,7 +64,7 @@ DdbResult<json> Dispatcher::ExecuteRaw(Context& ctx, std::string_view operation,
   try {
     json request;
     if (!body.empty()) {
-      request = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+      request = ParseJson(body, /*allow_exceptions=*/false);
       if (request.is_discarded()) return DdbError::Serialization("");
     }
     const Operation* op = Find(operation);

@@ -57,6 +57,16 @@ inline bool IsResponseText(const nlohmann::json& response) { return response.is_
 // The response as a DOM: pre-written text parsed, a DOM as it is.
 nlohmann::json ResponseDom(nlohmann::json response);
 
+// `text` parsed as one JSON value, as json::parse(first, last, nullptr,
+// allow_exceptions) does: nothing but whitespace after it; on bad input a
+// discarded value (is_discarded()), or json::parse_error thrown when
+// allow_exceptions. Every parse of the core (the dispatcher's request,
+// ResponseDom, PartiQL's NextToken) goes through here, so the wasm holds one
+// nlohmann parser: char pointers in, the DOM builder only (json::parse
+// instantiates one parser per input type, each with the callback builder it
+// carries for parse callbacks, which the core never passes).
+nlohmann::json ParseJson(std::string_view text, bool allow_exceptions);
+
 // The response as text: pre-written text as it is, a DOM dump()ed (which
 // throws, as it always did, for a string that is not valid UTF-8).
 std::string ResponseWire(nlohmann::json response);

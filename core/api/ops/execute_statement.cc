@@ -276,8 +276,8 @@ DdbResult<json> HandleExecuteStatement(Store& store, Context& ctx, const json& r
     if (request.contains("NextToken")) {
       Result<std::string> raw = Base64Decode(request.at("NextToken").get<std::string>());
       std::string_view text = raw.ok() ? std::string_view(*raw) : std::string_view();
-      // Same parse instantiation as the dispatcher's (iterators of a string_view).
-      json token = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+      // The dispatcher's parser (api/response_text.h ParseJson).
+      json token = ParseJson(text, /*allow_exceptions=*/false);
       // {"h", "k"}, or {"h", "i", "k"?} for one Query per key value.
       const bool per_key = keys > 0 && token.is_object() && token.contains("i") &&
                            token.at("i").is_number_unsigned() && token.at("i").get<size_t>() < keys;

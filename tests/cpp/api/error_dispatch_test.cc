@@ -7,6 +7,7 @@
 #include "api/error.h"
 #include "api/ops/handler_util.h"
 #include "api/ops/op_specs.h"
+#include "api/response_text.h"
 
 namespace pd {
 namespace api {
@@ -210,6 +211,40 @@ TEST_CASE("every operation has a spec") {
     CHECK(spec->input.type == ParamType::kStruct);
   }
   CHECK(FindOperationSpec("RestoreTableToPointInTime") == nullptr);
+}
+
+TEST_CASE("ParseJson parses as json::parse does, with and without exceptions") {
+  const std::string texts[] = {
+      "{}", " {\"a\": [1, 2.5, -3e2, true, null, \"x\\u00e9\\ud83d\\ude00\"]} \n", "\"s\"", "0",
+      "18446744073709551615", "-9223372036854775808", "1e999", "[[[[[]]]]]",
+      // Not JSON: empty, trailing bytes, bad tokens, unpaired surrogate escape, bad UTF-8.
+      "", "   ", "{} x", "{}{}", "{nope", "[1,]", "{\"a\":}", "\"\\ud800\"", "\"\xff\"", "tru",
+      "01", std::string("{\"a\":1}\0", 8)};
+  for (const std::string& text : texts) {
+    CAPTURE(text);
+    const json want = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    const json got = ParseJson(text, /*allow_exceptions=*/false);
+    CHECK(got.is_discarded() == want.is_discarded());
+    if (!want.is_discarded()) CHECK(got == want);
+    // With exceptions: the same exception (its text), or the same value.
+    json reference;
+    json parsed;
+    std::string thrown;
+    std::string ours;
+    try {
+      reference = json::parse(text);
+    } catch (const json::exception& e) {
+      thrown = e.what();
+    }
+    try {
+      parsed = ParseJson(text, /*allow_exceptions=*/true);
+    } catch (const json::exception& e) {
+      ours = e.what();
+    }
+    CHECK(ours == thrown);
+    if (thrown.empty()) CHECK(parsed == reference);
+    CHECK(ours.empty() == !want.is_discarded());
+  }
 }
 
 }  // namespace
