@@ -1,9 +1,11 @@
-// DatabaseBase: the whole public API of a database, written once over one
-// abstract transport call, sendJson(operation, requestJson) -> responseJson.
-// Database (in-page owner, database.js) and WorkerClient (worker/client.js)
-// implement sendJson, scanTableJson and sendJsonSequence; send(), table(),
-// requestHandler(), clientConfig(), exportTable() and importTable() live
-// here only.
+// DatabaseBase: the whole public API of a database, written once over three
+// abstract transport calls: sendJsonOutcome(operation, requestJson) ->
+// { text, failed } (the response or error JSON text, and whether the core
+// said it is an error), scanTableJson and sendJsonSequence. Database (in-page
+// owner, database.js) and WorkerClient (worker/client.js) implement them;
+// sendJson(), send(), table(), requestHandler(), clientConfig(),
+// exportTable() and importTable() live here only. No part of it searches a
+// response text to tell an error: the transports carry `failed` (rpc.js).
 //
 //   await db.send('PutItem', { TableName: 'T', Item: { pk: { S: 'a' } } })  // DynamoDB JSON
 //   await db.table('T').get({ pk: 'a' })                                     // plain JS values
@@ -15,9 +17,9 @@ import { createRequestHandler } from './aws-sdk/request-handler.js';
 import { Table } from './document/table.js';
 import { convertToAttr, unmarshall } from './document/marshall.js';
 import { startLive } from './live.js';
-import { PocketDynamoError, fromWire, isWireError } from './errors.js';
+import { PocketDynamoError, fromWire } from './errors.js';
 import { TableExport } from './transfer/export.js';
-import { encodeRequest, isErrorText } from './wire.js';
+import { encodeRequest } from './wire.js';
 
 /** Adds a stopped sequence key (sendJsonSequence), keeping the most recent 1,000. */
 export function rememberStopped(set, key) {
@@ -31,20 +33,30 @@ export class DatabaseBase {
 
   /**
    * The transport: runs one operation given as wire JSON text and resolves
-   * to the response (or error) JSON text. Rejects only for failures of the
-   * database itself (closed, ...), never for DynamoDB errors.
+   * to { text, failed }: the response (or error) JSON text, and whether it
+   * is a DynamoDB error (as the core reported it beside the text). Rejects
+   * only for failures of the database itself (closed, ...), never for
+   * DynamoDB errors.
    * REQUIRES: implemented by every subclass.
    */
+  async sendJsonOutcome(operation, requestJson) {
+    throw new PocketDynamoError(`${this.constructor.name} does not implement sendJsonOutcome`);
+  }
+
+  /**
+   * Runs one operation given as wire JSON text; resolves to the response or
+   * error JSON text (sendJsonOutcome's text).
+   */
   async sendJson(operation, requestJson) {
-    throw new PocketDynamoError(`${this.constructor.name} does not implement sendJson`);
+    return (await this.sendJsonOutcome(operation, requestJson)).text;
   }
 
   /**
    * The transport for exports: every page of a full Scan of the table, as
    * response JSON texts, read in one turn of the operation queue so that no
-   * write lands between them; resolves once what they show is durable. On
-   * an error the last text is the error JSON (the first, for a table that
-   * does not exist).
+   * write lands between them; resolves once what they show is durable, to
+   * { pages, failed }. On an error (failed) the last text is the error JSON
+   * (the first, for a table that does not exist).
    * REQUIRES: implemented by every subclass.
    */
   async scanTableJson(tableName) {
@@ -54,26 +66,26 @@ export class DatabaseBase {
   /**
    * The transport for imports: runs the calls ([{ operation, json }]) in
    * order, stops after the first one whose response is an error, and
-   * resolves to the response texts of those that ran, once they are
-   * durable. options.stopKey (a string) ties sequences together: once one
+   * resolves to { texts, failed }, the response texts of those that ran
+   * (failed: the last is an error), once they are durable. options.stopKey (a string) ties sequences together: once one
    * sequence with that key stopped at an error, later ones with the key run
-   * nothing and resolve to []. This default sends the calls one by one;
+   * nothing (texts []). This default sends the calls one by one;
    * Database and WorkerClient run them in one turn of the queue (one commit
    * for all).
    */
   async sendJsonSequence(calls, options = {}) {
     const key = options.stopKey ?? null;
-    if (key !== null && this.#stoppedSequences.has(key)) return [];
     const texts = [];
+    if (key !== null && this.#stoppedSequences.has(key)) return { texts, failed: false };
     for (const { operation, json } of calls) {
-      const text = await this.sendJson(operation, json);
+      const { text, failed } = await this.sendJsonOutcome(operation, json);
       texts.push(text);
-      if (isErrorText(text)) {
+      if (failed) {
         if (key !== null) rememberStopped(this.#stoppedSequences, key);
-        break;
+        return { texts, failed };
       }
     }
-    return texts;
+    return { texts, failed: false };
   }
 
   /**
@@ -86,8 +98,9 @@ export class DatabaseBase {
     if (typeof operation !== 'string' || operation.length === 0) {
       throw new TypeError('send(operation, input): operation is a DynamoDB operation name such as "PutItem"');
     }
-    const body = JSON.parse(await this.sendJson(operation, encodeRequest(input)));
-    if (isWireError(body)) throw fromWire(body);
+    const { text, failed } = await this.sendJsonOutcome(operation, encodeRequest(input));
+    const body = JSON.parse(text);
+    if (failed) throw fromWire(body);
     return body;
   }
 
@@ -104,10 +117,10 @@ export class DatabaseBase {
       throw new TypeError('exportTable(name) takes no options: the format is chosen when reading, e.g. ' +
           'exp.stream({ gzip: true }) or exp.blob({ gzip: true })');
     }
-    const pages = await this.scanTableJson(name);
+    const { pages, failed } = await this.scanTableJson(name);
     const last = pages[pages.length - 1];
     if (last === undefined) throw new PocketDynamoError(`exportTable: the transport returned no Scan page for "${name}"`);
-    if (isErrorText(last)) throw fromWire(JSON.parse(last));
+    if (failed) throw fromWire(JSON.parse(last));
     return new TableExport(name, pages);
   }
 
@@ -176,7 +189,7 @@ export class DatabaseBase {
 
   /** An AWS SDK v3 request handler answering from this database (aws-sdk/request-handler.js). */
   requestHandler() {
-    this.#handler ??= createRequestHandler((op, json) => this.sendJson(op, json), isErrorText);
+    this.#handler ??= createRequestHandler((op, json) => this.sendJsonOutcome(op, json));
     return this.#handler;
   }
 

@@ -380,7 +380,7 @@ export class Database extends DatabaseBase {
     };
   }
 
-  sendJson(operation, requestJson) {
+  sendJsonOutcome(operation, requestJson) {
     return this.#run('sendJson', { operation: String(operation), json: String(requestJson) });
   }
 

@@ -10,15 +10,21 @@
 //
 // Calls: CALLS[name](db, args) runs on the serving side's Database.
 //   call              args                      result
-//   sendJson          { operation, json }       response or error JSON text (DynamoDB errors are results)
-//   scanTable         { tableName }             every Scan page's text, in one turn of the queue (exportTable)
-//   sendJsonSequence  { calls, stopKey }        response texts up to the first error (importTable)
+//   sendJson          { operation, json }       { text, failed }: the response or error JSON text (DynamoDB
+//                                               errors are results) and whether it is an error
+//   scanTable         { tableName }             { pages, failed }: every Scan page's text, in one turn of the
+//                                               queue (exportTable); failed: the last page is an error
+//   sendJsonSequence  { calls, stopKey }        { texts, failed }: response texts up to the first error
+//                                               (importTable); failed: the last text is that error
 //   sweepExpired      {}                        { deleted, trimmed }
 //   check             {}                        '' or the problem found
 //   snapshot          {}                        { pageSize, lsn, pages }
 //   replicas          {}                        ReplicaStatus[]
 //   verifyReplicas    {}                        ReplicaStatus[]
 //   whenHealthy       { timeoutMs }             ReplicaStatus[]
+// `failed` is what the core reported beside the text (core/engine.js
+// lastFailed), carried to the caller so that no side searches a response
+// text for "__type" to tell an error (an item may hold that text).
 //
 // Events: { name, detail } from the serving side, for db.on(name) ('replica',
 // 'commit', 'rollback', 'scan', 'repair', 'error', 'checkpoint') and 'changes' (committed
@@ -42,7 +48,7 @@ export const EVENTS = Object.freeze(['replica', 'commit', 'rollback', 'scan', 'r
 
 /** Each call a transport may carry, run on the serving Database. */
 export const CALLS = Object.freeze({
-  sendJson: (db, { operation, json }) => db.sendJson(operation, json),
+  sendJson: (db, { operation, json }) => db.sendJsonOutcome(operation, json),
   scanTable: (db, { tableName }) => db.scanTableJson(tableName),
   sendJsonSequence: (db, { calls, stopKey }) => db.sendJsonSequence(calls, { stopKey: stopKey ?? undefined }),
   sweepExpired: (db) => db.sweepExpired(),

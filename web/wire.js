@@ -47,14 +47,3 @@ export function encodeRequest(input) {
   const request = input ?? {};
   return needsReplacer(request, 0) ? JSON.stringify(request, replacer) : JSON.stringify(request);
 }
-
-/**
- * True if a response text from the core is an error. The core answers either
- * a response object, which never has a top-level "__type" member, or an error
- * object, which always has "__type" with a string value. Inside a response,
- * '"__type":"' cannot occur: an attribute named __type is followed by an
- * attribute value object ('{'), and quotes inside strings are escaped.
- */
-export function isErrorText(text) {
-  return text.includes('"__type":"');
-}

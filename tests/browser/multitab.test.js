@@ -72,6 +72,19 @@ test('two tabs on one database: both read and write, every write lands once, the
     }
   });
   assert.deepEqual(error, { name: 'ConditionalCheckFailedException', message: 'The conditional request failed' });
+  // Through the forwarding channel the core's ok/error flag travels with the text: an item holding
+  // "__type" (as a name, in a string quoting an error body) is a 200 for the AWS SDK handler.
+  const typed = await b.evaluate(async () => {
+    const item = { pk: { S: 'typed' }, __type: { S: '{"__type":"com.amazon.coral.validate#ValidationException"}' } };
+    const db = app.database();
+    await db.send('PutItem', { TableName: app.TABLE, Item: item });
+    const target = { 'x-amz-target': 'DynamoDB_20120810.GetItem' };
+    const got = await db.requestHandler().handle({ headers: target, body: JSON.stringify({ TableName: app.TABLE, Key: { pk: { S: 'typed' } } }) });
+    const missing = await db.requestHandler().handle({ headers: target, body: JSON.stringify({ TableName: 'Nope', Key: { pk: { S: 'typed' } } }) });
+    await db.send('DeleteItem', { TableName: app.TABLE, Key: { pk: { S: 'typed' } } });
+    return { status: got.response.statusCode, item: JSON.parse(new TextDecoder().decode(got.response.body)).Item.__type.S, missing: missing.response.statusCode };
+  });
+  assert.deepEqual(typed, { status: 200, item: '{"__type":"com.amazon.coral.validate#ValidationException"}', missing: 400 });
   const replicasFromB = await b.evaluate(() => app.database().replicas());
   assert.equal(replicasFromB.length, 3);
   assert.equal(await b.evaluate(() => app.check()), '');

@@ -56,6 +56,20 @@ before(async () => {
   let bad = null;
   try { await db.send('PutItem', { TableName: 'Things', Item: {} }); } catch (error) { bad = error.name; }
   result.bad = bad;
+  // An item holding "__type" (a name, a string quoting an error body) is no error through the worker.
+  const typed = { __type: { S: '{"__type":"com.amazon.coral.validate#ValidationException"}' }, id: { S: '__type' } };  // name order, as the core writes
+  await db.send('PutItem', { TableName: 'Things', Item: typed });
+  const handled = await db.requestHandler().handle({
+    headers: { 'x-amz-target': 'DynamoDB_20120810.GetItem' },
+    body: JSON.stringify({ TableName: 'Things', Key: { id: { S: '__type' } } }),
+  });
+  const exported = await (await db.exportTable('Things')).text();
+  result.typed = {
+    status: handled.response.statusCode,
+    same: JSON.stringify(JSON.parse(new TextDecoder().decode(handled.response.body)).Item) === JSON.stringify(typed),
+    exported: exported.includes('"__type":{"S":'),
+  };
+  await db.send('DeleteItem', { TableName: 'Things', Key: { id: { S: '__type' } } });
   await db.close();
   let closed = null;
   try { await db.send('ListTables', {}); } catch (error) { closed = error.name; }
@@ -164,7 +178,8 @@ test('a database in a Web Worker through WorkerClient', async () => {
   assert.equal(result.check, '');
   assert.equal(result.bad, 'ValidationException');
   assert.equal(result.closed, 'PocketDynamoError');
-  for (const key of ['name', 'check', 'bad', 'closed']) delete result[key];
+  assert.deepEqual(result.typed, { status: 200, same: true, exported: true });
+  for (const key of ['name', 'check', 'bad', 'closed', 'typed']) delete result[key];
   assert.deepEqual(result, expectedInBrowser);
 });
 

@@ -426,6 +426,53 @@ test('graceful shutdown: requests in flight are answered, then the port and the 
   }
 });
 
+test('the HTTP status is the database\'s word beside the text: an item holding "__type" is a 200', async () => {
+  // Over the real core: items whose attribute names and strings hold "__type" and error bodies.
+  const item = {
+    pk: { S: 'a' }, __type: { S: '{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError"}' },
+    m: { M: { __type: { S: '"__type":"x#ValidationException"' } } },
+  };
+  await withServer({}, async (server) => {
+    const c = client(server);
+    await c.send(new CreateTableCommand(tableSpec('Typed')));
+    await c.send(new PutItemCommand({ TableName: 'Typed', Item: item }));
+    const got = await c.send(new GetItemCommand({ TableName: 'Typed', Key: { pk: { S: 'a' } } }));
+    assert.equal(got.$metadata.httpStatusCode, 200);
+    assert.deepEqual(got.Item, item);
+    const raw = await post(server, { target: 'DynamoDB_20120810.Scan', body: JSON.stringify({ TableName: 'Typed' }) });
+    assert.equal(raw.status, 200);
+    assert.deepEqual(raw.json.Items, [item]);
+    c.destroy();
+  });
+  // Over a transport that answers what it is told: the status follows `failed` alone (a search of
+  // the text for '"__type":"', as before, answered 400 or 500 for the first two).
+  const http = await import('node:http');
+  const { DatabaseBase } = await import('pocketdynamo');
+  const ise = '{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"x"}';
+  const answers = {
+    Holds: { text: '{"Items":[],"Note":{"__type":"com.example#ValidationException"}}', failed: false },
+    HoldsIse: { text: `{"Count":0,"Note":${ise}}`, failed: false },
+    Refused: { text: '{"__type":"com.amazon.coral.validate#ValidationException","message":"no"}', failed: true },
+    Broken: { text: ise, failed: true },
+  };
+  class Told extends DatabaseBase {
+    async sendJsonOutcome(operation) { return answers[operation]; }
+  }
+  const own = http.createServer(createRequestListener(new Told()));
+  await new Promise((resolve) => own.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${own.address().port}`;
+  try {
+    for (const [operation, status] of [['Holds', 200], ['HoldsIse', 200], ['Refused', 400], ['Broken', 500]]) {
+      const res = await post({ endpoint }, { target: `DynamoDB_20120810.${operation}` });
+      assert.equal(res.status, status, operation);
+      assert.equal(res.text, answers[operation].text);
+    }
+  } finally {
+    own.closeAllConnections();
+    await new Promise((resolve) => own.close(resolve));
+  }
+});
+
 test('createRequestListener mounts on a node:http server of your own; bad options are refused', async () => {
   const http = await import('node:http');
   const db = await open('server-listener');

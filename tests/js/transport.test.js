@@ -4,11 +4,13 @@
 // tabs' ForwardingClient talking to a ForwardingServer over a
 // BroadcastChannel. Every call of rpc.js CALLS through both, errors with
 // their fields (storage quota: quotaExceeded, reason, replicaErrors), change
-// subscriptions, live queries, events and the clock through the worker.
+// subscriptions, live queries, events and the clock through the worker, and
+// the core's ok/error flag (`failed`) carried beside every response text, so
+// that an item holding "__type" is never taken for an error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  open, MemoryStore, PocketDynamoError, DataLossError, TransactionCanceledException, DynamoDBError,
+  open, DatabaseBase, MemoryStore, PocketDynamoError, DataLossError, TransactionCanceledException, DynamoDBError,
 } from 'pocketdynamo';
 import { WorkerClient, serveDatabase } from 'pocketdynamo/worker';
 import { CALLS, runCall, errorToWire, errorFromWire } from '../../dist/rpc.js';
@@ -134,9 +136,16 @@ async function everyCall(call) {
   const spec = JSON.stringify(tableSpec('Calls'));
   const put = (k) => ({ operation: 'PutItem', json: JSON.stringify({ TableName: 'Calls', Item: { pk: { S: k } } }) });
   const out = {};
-  out.sendJson = JSON.parse(await call('sendJson', { operation: 'CreateTable', json: spec })).TableDescription.TableName;
-  out.sendJsonSequence = (await call('sendJsonSequence', { calls: [put('a'), put('b')], stopKey: null })).length;
-  out.scanTable = JSON.parse((await call('scanTable', { tableName: 'Calls' }))[0]).Count;
+  const created = await call('sendJson', { operation: 'CreateTable', json: spec });
+  const refused = await call('sendJson', { operation: 'CreateTable', json: spec });
+  out.sendJson = [JSON.parse(created.text).TableDescription.TableName, created.failed,
+    JSON.parse(refused.text).__type.split('#')[1], refused.failed];
+  const sequence = await call('sendJsonSequence', { calls: [put('a'), put('b')], stopKey: null });
+  const stopped = await call('sendJsonSequence', { calls: [put('c'), { operation: 'GetItem', json: '{}' }, put('d')], stopKey: null });
+  out.sendJsonSequence = [sequence.texts.length, sequence.failed, stopped.texts.length, stopped.failed];
+  const scan = await call('scanTable', { tableName: 'Calls' });
+  const missing = await call('scanTable', { tableName: 'Nope' });
+  out.scanTable = [JSON.parse(scan.pages[0]).Count, scan.failed, missing.pages.length, missing.failed];
   out.sweepExpired = await call('sweepExpired', {});
   out.check = await call('check', {});
   const snapshot = await call('snapshot', {});
@@ -149,7 +158,8 @@ async function everyCall(call) {
 }
 
 const expectedCalls = {
-  sendJson: 'Calls', sendJsonSequence: 2, scanTable: 2, sweepExpired: { deleted: 0, trimmed: 0 }, check: '',
+  sendJson: ['Calls', false, 'ResourceInUseException', true], sendJsonSequence: [2, false, 2, true],
+  scanTable: [3, false, 1, true], sweepExpired: { deleted: 0, trimmed: 0 }, check: '',
   snapshot: true, replicas: ['healthy', 'healthy', 'healthy'], verifyReplicas: 3,
   whenHealthy: ['healthy', 'healthy', 'healthy'],
 };
@@ -178,7 +188,7 @@ test('every call of the protocol answers the same in the owner, through a forwar
   const { db, done } = await workerDb('calls-worker', { ttlSweepIntervalMs: 0 }, { options: { stores: replicaStores() } });
   try {
     const methods = {
-      sendJson: ({ operation, json }) => db.sendJson(operation, json),
+      sendJson: ({ operation, json }) => db.sendJsonOutcome(operation, json),
       sendJsonSequence: ({ calls }) => db.sendJsonSequence(calls),
       scanTable: ({ tableName }) => db.scanTableJson(tableName),
       sweepExpired: () => db.sweepExpired(),
@@ -275,5 +285,76 @@ test('WorkerClient.open refuses options that cannot cross to a worker, saying wh
   } finally {
     port1.close();
     port2.close();
+  }
+});
+
+// Items that hold the text "__type" (an attribute of that name, string values quoting an error
+// body): answers whose text contains it, read through every consumer of the transports.
+const typeItem = {
+  pk: { S: '__type' }, __type: { S: '{"__type":"com.amazon.coral.validate#ValidationException","message":"x"}' },
+  nested: { M: { __type: { S: '"__type":"' }, message: { S: 'ValidationException' } } },
+};
+
+async function readsTypeItems(db) {
+  await db.send('CreateTable', tableSpec('Typed'));
+  await db.send('PutItem', { TableName: 'Typed', Item: typeItem });
+  const got = await db.send('GetItem', { TableName: 'Typed', Key: { pk: { S: '__type' } } });
+  assert.deepEqual(got.Item, typeItem);
+  const outcome = await db.sendJsonOutcome('GetItem', JSON.stringify({ TableName: 'Typed', Key: { pk: { S: '__type' } } }));
+  assert.equal(outcome.failed, false);
+  assert.match(outcome.text, /__type/);
+  const handled = await db.requestHandler().handle({
+    headers: { 'x-amz-target': 'DynamoDB_20120810.Scan' }, body: JSON.stringify({ TableName: 'Typed' }),
+  });
+  assert.equal(handled.response.statusCode, 200);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(handled.response.body)).Items, [typeItem]);
+  const missing = await db.requestHandler().handle({
+    headers: { 'x-amz-target': 'DynamoDB_20120810.Scan' }, body: JSON.stringify({ TableName: 'Nope' }),
+  });
+  assert.equal(missing.response.statusCode, 400);
+  const lines = await (await db.exportTable('Typed')).text();
+  assert.deepEqual(JSON.parse(lines.trim()), { Item: typeItem });
+  await assert.rejects(db.exportTable('Nope'), { name: 'ResourceNotFoundException' });
+  const imported = await db.importTable('Typed', `${JSON.stringify({ Item: { ...typeItem, pk: { S: 'second' } } })}\n`);
+  assert.equal(imported.items, 1);
+  await assert.rejects(db.importTable('Typed', `${JSON.stringify({ Item: { __type: { S: 'no key' } } })}\n`),
+    { name: 'ValidationException', line: 1 });
+}
+
+test('an item holding "__type" is no error: in the owner, through a forwarding channel and through a worker', async () => {
+  const owner = await open('typed-owner', { stores: replicaStores(), ttlSweepIntervalMs: 0 });
+  try {
+    await readsTypeItems(owner);
+  } finally {
+    await owner.close();
+  }
+  // A forwarding Database's transport is its ForwardingClient's call (database.js #run).
+  class Forwarded extends DatabaseBase {
+    constructor(client) {
+      super();
+      this.client = client;
+    }
+    sendJsonOutcome(operation, json) { return this.client.call('sendJson', cross({ operation, json })); }
+    scanTableJson(tableName) { return this.client.call('scanTable', cross({ tableName })); }
+    sendJsonSequence(calls, options = {}) {
+      return this.client.call('sendJsonSequence', cross({ calls, stopKey: options.stopKey ?? null }));
+    }
+  }
+  const served = await open('typed-tabs', { stores: replicaStores(), ttlSweepIntervalMs: 0 });
+  const server = new ForwardingServer('typed-tabs', (name, args) => runCall(served, name, args));
+  const client = new ForwardingClient('typed-tabs');
+  try {
+    await client.connect(10_000);
+    await readsTypeItems(new Forwarded(client));
+  } finally {
+    client.close();
+    await server.close();
+    await served.close();
+  }
+  const { db, done } = await workerDb('typed-worker', { ttlSweepIntervalMs: 0 }, { options: { stores: replicaStores() } });
+  try {
+    await readsTypeItems(db);
+  } finally {
+    await done();
   }
 });

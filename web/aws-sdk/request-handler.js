@@ -59,12 +59,13 @@ function response(statusCode, text, requestId) {
 }
 
 /**
- * A request handler for the AWS SDK v3. REQUIRES: sendJson(operation,
- * requestJson) resolves to the core's response JSON text (success or error).
- * @param {(operation: string, requestJson: string) => Promise<string>} sendJson
- * @param {(text: string) => boolean} isErrorText
+ * A request handler for the AWS SDK v3. REQUIRES: sendJsonOutcome(operation,
+ * requestJson) resolves to { text, failed }: the core's response JSON text
+ * (success or error) and whether it is an error (database-base.js), so the
+ * status never depends on what the text holds.
+ * @param {(operation: string, requestJson: string) => Promise<{ text: string, failed: boolean }>} sendJsonOutcome
  */
-export function createRequestHandler(sendJson, isErrorText) {
+export function createRequestHandler(sendJsonOutcome) {
   let counter = 0;
   const config = {};
   return {
@@ -85,8 +86,8 @@ export function createRequestHandler(sendJson, isErrorText) {
         }), requestId);
       }
       const operation = target.slice(prefix.length);
-      const text = await sendJson(operation, bodyText(request.body));
-      return response(isErrorText(text) ? 400 : 200, text, requestId);
+      const { text, failed } = await sendJsonOutcome(operation, bodyText(request.body));
+      return response(failed ? 400 : 200, text, requestId);
     },
     updateHttpClientConfig(key, value) {
       config[key] = value;

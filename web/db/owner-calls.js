@@ -4,7 +4,8 @@
 // committed changes are published (publish(changes), once durable) and its
 // promise resolves once the commit is durable. DynamoDB errors are results
 // (the error JSON text); the core says which texts are errors beside them
-// (core/engine.js lastFailed), so nothing searches a text for "__type".
+// (core/engine.js lastFailed) and the results carry it ({ text, failed },
+// rpc.js), so nothing searches a text for "__type".
 // Database (database.js) makes one per owner; forwarding tabs send their
 // calls to it (rpc.js runCall on the owner's Database).
 
@@ -61,13 +62,13 @@ export class OwnerCalls {
       case 'sendJson': {
         const step = this.#queue.enqueue(async () => {
           this.tick();
-          const text = await paged(owner, () => owner.engine.execute(String(args.operation), String(args.json)));
+          const outcome = await paged(owner, () => executed(owner.engine, String(args.operation), String(args.json)));
           const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
-          return { text, changes, durable: owner.afterOperation() };
+          return { outcome, changes, durable: owner.afterOperation() };
         });
-        return step.then(({ text, changes, durable }) => durable.then(() => {
+        return step.then(({ outcome, changes, durable }) => durable.then(() => {
           this.#publish(changes);
-          return text;
+          return outcome;
         }));
       }
       case 'scanTable': {
@@ -75,19 +76,21 @@ export class OwnerCalls {
         const step = this.#queue.enqueue(async () => {
           const request = { TableName: String(args.tableName), Limit: EXPORT_PAGE_ITEMS };
           const pages = [];
+          let failed = false;
           for (;;) {
             const json = JSON.stringify(request);
-            const { text, failed } = await paged(owner, () => executed(owner.engine, 'Scan', json));
-            pages.push(text);
+            const outcome = await paged(owner, () => executed(owner.engine, 'Scan', json));
+            pages.push(outcome.text);
+            failed = outcome.failed;
             if (failed) break;
-            const last = lastEvaluatedKey(text);
+            const last = lastEvaluatedKey(outcome.text);
             if (last === undefined) break;
             request.ExclusiveStartKey = last;
             await new Promise((resolve) => setTimeout(resolve, 0));  // the page stays responsive
           }
-          return { pages, durable: owner.afterOperation() };
+          return { pages, failed, durable: owner.afterOperation() };
         });
-        return step.then(({ pages, durable }) => durable.then(() => pages));
+        return step.then(({ pages, failed, durable }) => durable.then(() => ({ pages, failed })));
       }
       case 'sendJsonSequence': {
         // In order, in one turn of the queue, up to the first error; one durability wait for all.
@@ -96,22 +99,24 @@ export class OwnerCalls {
         const step = this.#queue.enqueue(async () => {
           this.tick();
           const texts = [];
-          if (key !== null && this.#stoppedSequences.has(key)) return { texts, changes: NO_CHANGES, durable: Promise.resolve() };
+          let failed = false;
+          if (key !== null && this.#stoppedSequences.has(key)) return { texts, failed, changes: NO_CHANGES, durable: Promise.resolve() };
           for (const { operation, json } of args.calls) {
             // Each operation on its own: a fault undoes only the one that faulted.
-            const { text, failed } = await paged(owner, () => executed(owner.engine, String(operation), String(json)));
-            texts.push(text);
+            const outcome = await paged(owner, () => executed(owner.engine, String(operation), String(json)));
+            texts.push(outcome.text);
+            failed = outcome.failed;
             if (failed) {
               if (key !== null) rememberStopped(this.#stoppedSequences, key);
               break;
             }
           }
           const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
-          return { texts, changes, durable: owner.afterOperation() };
+          return { texts, failed, changes, durable: owner.afterOperation() };
         });
-        return step.then(({ texts, changes, durable }) => durable.then(() => {
+        return step.then(({ texts, failed, changes, durable }) => durable.then(() => {
           this.#publish(changes);
-          return texts;
+          return { texts, failed };
         }));
       }
       case 'check': return this.#queue.enqueue(() => paged(owner, () => owner.engine.check(), everyPage(owner)));

@@ -48,7 +48,7 @@ import http from 'node:http';
 import { randomFillSync } from 'node:crypto';
 import zlib from 'node:zlib';
 import { open } from '../index.js';
-import { isErrorText } from '../wire.js';
+import { exceptionName } from '../errors.js';
 import { checkSignature } from './sigv4.js';
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;   // DynamoDB's limit on a request
@@ -121,9 +121,10 @@ function sendError(res, status, contentType, type, message) {
   send(res, status, contentType, JSON.stringify(message === undefined ? { __type: type } : { __type: type, message }));
 }
 
-// The HTTP status for an error body from the core.
+// The HTTP status for an error body from the core (one the core said is an error).
 function errorStatus(text) {
-  return /"__type":"[^"]*#(InternalServerError|InternalFailure)"/.test(text) ? 500 : 400;
+  const name = exceptionName(JSON.parse(text).__type);
+  return name === 'InternalServerError' || name === 'InternalFailure' ? 500 : 400;
 }
 
 function parseCredentials(credentials) {
@@ -144,14 +145,14 @@ function parseCredentials(credentials) {
 
 /**
  * A node:http request listener answering DynamoDB requests from db (any
- * DatabaseBase: sendJson(operation, json)). options: credentials,
+ * DatabaseBase: sendJsonOutcome(operation, json)). options: credentials,
  * maxBodyBytes, cors (default true), onError(error) for failures of the
  * database (default: none). Returns the listener with .active (the number
  * of requests not yet answered), .idle() (resolves when it is 0) and
  * .shutdown() (answers close their connections from then on).
  */
 export function createRequestListener(db, options = {}) {
-  if (typeof db?.sendJson !== 'function') throw new TypeError('createRequestListener(db): db is an open pocketdynamo database');
+  if (typeof db?.sendJsonOutcome !== 'function') throw new TypeError('createRequestListener(db): db is an open pocketdynamo database');
   const keys = parseCredentials(options.credentials);
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) throw new TypeError('maxBodyBytes must be a positive integer');
@@ -189,15 +190,15 @@ export function createRequestListener(db, options = {}) {
       const refused = checkSignature(keys, req.method, req.url, req.rawHeaders, body);
       if (refused !== null) return send(res, 400, contentType, JSON.stringify(refused));
     }
-    let result;
+    let outcome;
     try {
-      result = await db.sendJson(operation, text);
+      outcome = await db.sendJsonOutcome(operation, text);
     } catch (error) {
       onError?.(error);
       return sendError(res, 500, contentType, `${DDB}#InternalServerError`,
           `pocketdynamo: ${error instanceof Error ? error.message : String(error)}`);
     }
-    send(res, isErrorText(result) ? errorStatus(result) : 200, contentType, result);
+    send(res, outcome.failed ? errorStatus(outcome.text) : 200, contentType, outcome.text);
   }
 
   let shuttingDown = false;

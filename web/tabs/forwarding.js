@@ -57,7 +57,8 @@ import { PocketDynamoError } from '../errors.js';
 import { errorFromWire, errorToWire, eventFromWire, eventToWire } from '../rpc.js';
 import { lockName } from './owner-lock.js';
 
-export const TAG = 'pocketdynamo-tabs/3';  // /2: calls, errors and events of web/rpc.js; /3: 'watch'
+// /2: calls, errors and events of web/rpc.js; /3: 'watch'; /4: results carry `failed` (rpc.js)
+export const TAG = 'pocketdynamo-tabs/4';
 
 /** True where BroadcastChannel exists. */
 export function channelsAvailable() {

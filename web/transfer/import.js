@@ -47,7 +47,6 @@
 // stays, with the batches written.
 
 import { PocketDynamoError, errorClasses, fromWire, ValidationException } from '../errors.js';
-import { isErrorText } from '../wire.js';
 import { RecordError, RecordReader } from './records.js';
 import { SourceError, textChunks } from './source.js';
 
@@ -212,8 +211,9 @@ class Import {
   async #settleOldest() {
     const { group, pending } = this.#inflight.shift();
     let texts;
+    let failed;
     try {
-      texts = await pending;
+      ({ texts, failed } = await pending);
     } catch (error) {
       // The database failed (closed, a commit that reached too few replicas): what was
       // acknowledged before stays, this group and those after it are undone.
@@ -224,7 +224,7 @@ class Import {
       throw error;
     }
     for (let i = 0; i < texts.length; i++) {
-      if (isErrorText(texts[i])) {
+      if (failed && i === texts.length - 1) {  // the sequence stops at its error
         this.#count(group.slice(0, i));
         await this.#refused(group[i], fromWire(JSON.parse(texts[i])));
       }
@@ -268,8 +268,8 @@ class Import {
       const probe = `{"TableName":${JSON.stringify(this.#name)},"Item":${record.text},` +
           '"ConditionExpression":"attribute_exists(#k) AND attribute_not_exists(#k)",' +
           `"ExpressionAttributeNames":{"#k":${JSON.stringify(this.#keyNames[0])}}}`;
-      const text = await this.#db.sendJson('PutItem', probe);
-      if (!isErrorText(text)) continue;  // cannot happen: the condition is never true
+      const { text, failed } = await this.#db.sendJsonOutcome('PutItem', probe);
+      if (!failed) continue;  // cannot happen: the condition is never true
       const error = fromWire(JSON.parse(text));
       if (error.name !== 'ConditionalCheckFailedException') {
         await this.#stop(record.line, errorClasses[error.name] ?? ValidationException, error.message, error, batch);

@@ -75,7 +75,7 @@ export class WorkerClient extends DatabaseBase {
   get recovery() { return this.#info?.recovery ?? null; }
   get closed() { return this.#closed; }
 
-  sendJson(operation, requestJson) {
+  sendJsonOutcome(operation, requestJson) {
     return this.#call('sendJson', { operation: String(operation), json: String(requestJson) });
   }
 

@@ -16,7 +16,8 @@
 //                      { type: 'state', info }            role, persisted or recovery changed
 //   info: { name, storage, persistent, persisted, role, recovery }
 // Every message carries { tag: TAG }; `id` pairs a reply with its request.
-// DynamoDB errors of sendJson are results (the core's error JSON), which the
-// client's send() throws exactly as in the page (errors.js fromWire).
+// DynamoDB errors of sendJson are results ({ text, failed }: the core's error
+// JSON and the core's word that it is one), which the client's send() throws
+// exactly as in the page (errors.js fromWire).
 
-export const TAG = 'pocketdynamo-worker/2';
+export const TAG = 'pocketdynamo-worker/3';  // /3: sendJson, scanTable, sendJsonSequence carry `failed`

@@ -175,6 +175,8 @@ async function main(): Promise<void> {
   await WorkerClient.open(worker, 'shop', { clock: () => 0 });
   // @ts-expect-error transport internals are not public
   await db.scanTableJson('Orders');
+  // @ts-expect-error transport internals are not public
+  await db.sendJsonOutcome('ListTables', '{}');
   void [remoteReplicas, remoteRole, handles];
   void [memory, named, persistent, tableName, one, total, next, back, big, doc, health, remote];
 }
