@@ -251,14 +251,15 @@ test('time to live: UpdateTimeToLive through the SDK, expiry by the clock, sweep
   await db.close();
 });
 
-test('the background sweep runs on its interval', async () => {
+test('the background sweep runs on its interval', { timeout: 60_000 }, async () => {
   const db = await open('bg', { storage: 'memory', ttlSweepIntervalMs: 20 });
   await db.send('CreateTable', tableSpec('Tmp'));
   await db.send('UpdateTimeToLive', { TableName: 'Tmp', TimeToLiveSpecification: { AttributeName: 'exp', Enabled: true } });
-  await db.table('Tmp').put({ pk: 'x', exp: Math.floor(Date.now() / 1000) - 5 });
+  // Subscribed before the put: a sweep may remove the item as soon as it is written.
   const gone = new Promise((resolve) => db.subscribe('Tmp', (records) => {
     if (records.some((r) => r.eventName === 'REMOVE')) resolve();
   }));
+  await db.table('Tmp').put({ pk: 'x', exp: Math.floor(Date.now() / 1000) - 5 });
   const keepAlive = setInterval(() => {}, 1000);  // the sweep's timer is unref'd: it never holds the process
   await gone;
   clearInterval(keepAlive);
