@@ -206,8 +206,11 @@ describe('file replicas', () => {
     await db.close();   // waits for the repairs under way
     // Replica #0 was read first (it is healthy) and every damaged page was needed: each came from
     // a peer at the same checkpoint and was written over the bad copy. The replica stayed healthy:
-    // no rebuild.
-    const repaired = scans.filter((scan) => scan.index === 0).flatMap((scan) => scan.repaired).sort((a, b) => a - b);
+    // no rebuild. (A page may be repaired twice, with the same bytes: a read of it that began before
+    // the first repair landed finds the bad copy again; seen once in chaos paging, which evicts and
+    // reads pages again at every step.)
+    const repaired = [...new Set(scans.filter((scan) => scan.index === 0).flatMap((scan) => scan.repaired))]
+      .sort((a, b) => a - b);
     assert.deepEqual(repaired, [...ids].sort((a, b) => a - b), JSON.stringify(scans));
     assert.ok(scans.some((scan) => scan.pageFault === true && scan.repaired.length > 0), 'repaired at fault time');
     assert.deepEqual(events.filter((r) => r.index === 0 && r.status !== 'healthy'), [], JSON.stringify(events));
