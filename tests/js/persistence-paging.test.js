@@ -410,7 +410,7 @@ test('recovery with a paged core (openLazy): the chosen head as the meta page an
     s.readPages = (ids) => { reads.push([i, ids]); return real(ids); };
   }
   let given = null;
-  const result = await recover(stores, fakeTools, {
+  const lazyOnly = {
     name: 'lazy',
     openEngine: () => { throw new Error('a paged core is never opened from every page'); },
     createEngine: () => { throw new Error('not a new database'); },
@@ -418,7 +418,8 @@ test('recovery with a paged core (openLazy): the chosen head as the meta page an
       given = { snapshot, records };
       return { pageSize: PAGE, close() {} };
     },
-  });
+  };
+  const result = await recover(stores, fakeTools, lazyOnly);
   assert.equal(result.lsn, 8);
   assert.equal(result.source, 0, 'the newest checkpoint among those reaching LSN 8');
   assert.deepEqual(reads, [], 'no page read: the meta page is the head recovery read');
@@ -434,15 +435,7 @@ test('recovery with a paged core (openLazy): the chosen head as the meta page an
   // given the unbroken run of records that ends at the chosen reach, and lazyBase says where it starts.
   stores[1].damageRecord(7);
   stores[2].damageRecord(7);
-  const again = await recover(stores, fakeTools, {
-    name: 'lazy',
-    openEngine: () => { throw new Error('a paged core is never opened from every page'); },
-    createEngine: () => { throw new Error('not a new database'); },
-    openLazy: async (snapshot, records) => {
-      given = { snapshot, records };
-      return { pageSize: PAGE, close() {} };
-    },
-  });
+  const again = await recover(stores, fakeTools, lazyOnly);
   assert.equal(again.source, 0);
   assert.deepEqual(given.records.map((r) => r.lsn), [], 'record 7 is gone: nothing older than the meta page');
   assert.equal(again.lazyBase, 8);

@@ -90,6 +90,17 @@ std::unique_ptr<Pager> Filled(uint32_t n, bool paged) {
   return pager;
 }
 
+// Commits what `pager` has pending as a record alone (no page images),
+// durable at once, and appends the record to `records`.
+void CommitRecord(Pager* pager, std::vector<std::string>* records) {
+  CommitOptions options;
+  options.images = false;
+  options.record = true;
+  CommitBatch batch = pager->TakeCommit(options);
+  pager->MarkDurable(batch.lsn);
+  records->push_back(batch.record);
+}
+
 TEST_CASE("page cache: every kind of page access faults on a page that is not resident") {
   auto pager = Filled(6, true);
   pager->Free(5);  // a free-list trunk page (5) ...
@@ -291,12 +302,7 @@ TEST_CASE("page cache: lazy open from the meta page and records") {
     }
     uint32_t id = 1 + rng() % (pager->page_count() - 1);
     pager->GetMutable(id)[64 + rng() % 4000] = static_cast<uint8_t>(rng());
-    CommitOptions options;
-    options.images = false;
-    options.record = true;
-    CommitBatch batch = pager->TakeCommit(options);
-    pager->MarkDurable(batch.lsn);
-    records.push_back(batch.record);
+    CommitRecord(pager.get(), &records);
   }
   const std::vector<std::string> want = pager->SnapshotImages();
   Result<std::unique_ptr<Pager>> lazy = Pager::LoadLazy(checkpoint[0], records);
@@ -338,14 +344,7 @@ TEST_CASE("page cache: lazy open with records older than the meta page, and what
   auto pager = Filled(5, false);
   const std::vector<std::string> older = pager->SnapshotImages();  // checkpoint A, LSN 1
   std::vector<std::string> records;
-  auto commit = [&]() {
-    CommitOptions options;
-    options.images = false;
-    options.record = true;
-    CommitBatch batch = pager->TakeCommit(options);
-    pager->MarkDurable(batch.lsn);
-    records.push_back(batch.record);
-  };
+  auto commit = [&]() { CommitRecord(pager.get(), &records); };
   // LSN 2: page 1; 3: page 2; 4: page 1 again and a new page 6; 5: page 3 freed.
   pager->GetMutable(1)[200] = 21;
   commit();
@@ -404,12 +403,7 @@ TEST_CASE("page cache: lazy open with records older than the meta page, and what
   std::vector<std::string> theirs;
   for (int i = 0; i < 4; ++i) {
     REQUIRE(other->Allocate(PageType::kOverflow).ok());
-    CommitOptions options;
-    options.images = false;
-    options.record = true;
-    CommitBatch batch = other->TakeCommit(options);
-    other->MarkDurable(batch.lsn);
-    theirs.push_back(batch.record);
+    CommitRecord(other.get(), &theirs);
   }
   REQUIRE(other->lsn() == 5);
   Result<std::unique_ptr<Pager>> wrong = Pager::LoadLazy(newer[0], theirs);
