@@ -217,6 +217,28 @@ export async function deleteIdb(name) {
   });
 }
 
+/**
+ * Whether IndexedDB database `name` exists: { exists, dataLoss } (creates nothing). dataLoss:
+ * Chromium's one-time report that it found the origin's store corrupt and deleted it, given to
+ * the first open on the origin after it (this one, if it was), as "kind: message", else null.
+ */
+export async function idbPresence(name) {
+  const r = indexedDB.open(name);
+  let exists = true;
+  let dataLoss = null;
+  r.onupgradeneeded = (event) => {
+    exists = false;
+    if (event.dataLoss && event.dataLoss !== 'none') dataLoss = `${event.dataLoss}: ${event.dataLossMessage}`;
+    r.transaction.abort();
+  };
+  try {
+    (await request(r)).close();
+  } catch (error) {
+    if (exists) throw error;
+  }
+  return { exists, dataLoss };
+}
+
 /** Names of the IndexedDB databases of this origin. */
 export async function idbNames() {
   return (await indexedDB.databases()).map((d) => d.name).sort();
@@ -224,10 +246,17 @@ export async function idbNames() {
 
 async function rawOpen(name) {
   const r = indexedDB.open(name);
-  r.onupgradeneeded = () => {   // it did not exist: leave it empty and say so
+  let absent = false;
+  r.onupgradeneeded = () => {   // it did not exist: create nothing, and say so below
+    absent = true;
     r.transaction.abort();
   };
-  return request(r);
+  try {
+    return await request(r);
+  } catch (error) {
+    if (absent) throw new Error(`IndexedDB database "${name}" does not exist`, { cause: error });
+    throw error;
+  }
 }
 
 /**
