@@ -5,11 +5,14 @@
 // other round), so that the machine's load, the JIT and the heap fall on
 // both alike. The data and requests are bench/api-cases.js's.
 //
-//   node bench/sdk-floor-pair.mjs [--dist DIR] [--rounds 15] [--ms 300] [--items 2000] [--op GetItem]
+//   node bench/sdk-floor-pair.mjs [--dist DIR]... [--rounds 15] [--ms 300] [--items 2000] [--op GetItem]
 //
 // Rates per CPU second of this process; output per operation the median
 // rate of each and the median over rounds of sdk / floor time per op (the
 // figure #16 bounds by 1.25), with the load average before and after.
+// With several --dist (a before/after pair), each build gets its own
+// database and client in the same process and rounds, and the output adds
+// the median over rounds of each build's sdk time per op / the first's.
 //
 // A third series, 'handler', times db.requestHandler().handle() alone on the
 // requests the SDK built (captured once): the handler's own cost per op, so
@@ -29,7 +32,7 @@ import { options } from './support/options.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const opt = options();
-const dist = path.resolve(opt.value('--dist', path.join(here, '..', 'dist')));
+const dists = (opt.all('--dist').length > 0 ? opt.all('--dist') : [path.join(here, '..', 'dist')]).map((d) => path.resolve(d));
 const rounds = opt.number('--rounds', 15);
 const ms = opt.number('--ms', 300);
 const items = opt.number('--items', 2000);
@@ -37,18 +40,26 @@ const onlyOp = opt.value('--op', null);
 const OPS = ['PutItem', 'GetItem', 'Query'].filter((op) => !onlyOp || op === onlyOp);
 const Commands = { PutItem: PutItemCommand, GetItem: GetItemCommand, Query: QueryCommand };
 
-const { open } = await import(pathToFileURL(path.join(dist, 'index.js')).href);
-const db = await open({ storage: 'memory' });
-await db.send('CreateTable', {
-  TableName: 'Items',
-  KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-  AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
-  BillingMode: 'PAY_PER_REQUEST',
-});
-for (let i = 0; i < items; i++) await db.send('PutItem', requests.PutItem(i, items));
-for (let k = 0; k < ORDERS; k++) {
-  await db.send('PutItem', { TableName: 'Items', Item: { pk: { S: 'orders' }, sk: { N: String(k) }, status: { S: 'new' }, total: { N: String(k) } } });
+// One database per build, with the same data.
+async function openDb(dist) {
+  const { open } = await import(pathToFileURL(path.join(dist, 'index.js')).href);
+  const db = await open({ storage: 'memory' });
+  await db.send('CreateTable', {
+    TableName: 'Items',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  for (let i = 0; i < items; i++) await db.send('PutItem', requests.PutItem(i, items));
+  for (let k = 0; k < ORDERS; k++) {
+    await db.send('PutItem', { TableName: 'Items', Item: { pk: { S: 'orders' }, sk: { N: String(k) }, status: { S: 'new' }, total: { N: String(k) } } });
+  }
+  return db;
 }
+const dbs = [];
+for (const dist of dists) dbs.push(await openDb(dist));
+const labels = dists.length === 1 ? [''] : dists.map((d, i) => `#${i + 1}`);
+const db = dbs[0];
 
 // The floor: the same client with a handler answering at once with the text pocketdynamo gave op 0
 // (as api-cases.js's 'sdk-floor').
@@ -66,7 +77,7 @@ function floorClient(text) {
   return new DynamoDBClient({ ...db.clientConfig(), requestHandler });
 }
 
-const sdk = new DynamoDBClient(db.clientConfig());
+const sdks = dbs.map((d) => new DynamoDBClient(d.clientConfig()));
 const cases = [];
 for (const op of OPS) {
   const floor = floorClient(await db.sendJson(op, JSON.stringify(requests[op](0, items))));
@@ -75,16 +86,20 @@ for (const op of OPS) {
     fn.next = 1;
     return fn;
   };
-  cases.push({ op, fns: { sdk: make(sdk), floor: make(floor), handler: await handlerAlone(op) },
-    rates: { sdk: [], floor: [], handler: [] } });
+  const fns = { floor: make(floor) };
+  for (let d = 0; d < dbs.length; d++) {
+    fns[`sdk${labels[d]}`] = make(sdks[d]);
+    fns[`handler${labels[d]}`] = await handlerAlone(dbs[d], op);
+  }
+  cases.push({ op, fns, rates: Object.fromEntries(Object.keys(fns).map((name) => [name, []])) });
 }
 
 // handle() on the SDK's own requests for `op` (one per item, captured from a client whose handler
 // records them), as the SDK calls it.
-async function handlerAlone(op) {
-  const handler = db.requestHandler();
+async function handlerAlone(database, op) {
+  const handler = database.requestHandler();
   const captured = [];
-  const recorder = new DynamoDBClient({ ...db.clientConfig(), requestHandler: {
+  const recorder = new DynamoDBClient({ ...database.clientConfig(), requestHandler: {
     metadata: { handlerProtocol: 'recorder' },
     handle: (request, handlerOptions) => {
       captured.push(request);
@@ -113,29 +128,41 @@ async function measure(fn, budgetMs) {
 }
 
 const loadBefore = os.loadavg();
-for (const c of cases) for (const name of ['sdk', 'floor', 'handler']) await measure(c.fns[name], 1500);  // warm-up
+for (const c of cases) for (const name of Object.keys(c.fns)) await measure(c.fns[name], 1500);  // warm-up
 for (let r = 0; r < rounds; r++) {
-  const order = r % 2 ? ['handler', 'floor', 'sdk'] : ['sdk', 'floor', 'handler'];
-  for (const c of cases) for (const name of order) c.rates[name].push(await measure(c.fns[name], ms));
+  for (const c of cases) {
+    const names = Object.keys(c.fns);
+    for (const name of r % 2 ? names.reverse() : names) c.rates[name].push(await measure(c.fns[name], ms));
+  }
 }
 const loadAfter = os.loadavg();
-await db.close();
+for (const d of dbs) await d.close();
 
 console.log(`sdk-floor-pair: ${rounds} rounds x ${ms} CPU ms per case, ${items} items; load ` +
   `${loadBefore.map((x) => x.toFixed(1)).join('/')} -> ${loadAfter.map((x) => x.toFixed(1)).join('/')}`);
-const result = { rounds, ms, items, dist, load: { before: loadBefore, after: loadAfter }, ops: {} };
+dists.forEach((d, i) => labels[i] && console.log(`${labels[i]} = ${d}`));
+const range = (xs) => `[${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}]`;
+const result = { rounds, ms, items, dists, load: { before: loadBefore, after: loadAfter }, ops: {} };
 for (const c of cases) {
-  const ratios = c.rates.sdk.map((v, r) => c.rates.floor[r] / v);  // sdk time per op / floor time per op
-  // (floor time + handler time) / floor time per op, per round
-  const built = c.rates.floor.map((v, r) => 1 + v / c.rates.handler[r]);
-  const row = { sdk: median(c.rates.sdk), floor: median(c.rates.floor), ratio: median(ratios),
-    ratioRange: [Math.min(...ratios), Math.max(...ratios)], handler: median(c.rates.handler),
-    handlerRatio: median(built), handlerRatioRange: [Math.min(...built), Math.max(...built)], rates: c.rates };
-  result.ops[c.op] = row;
-  console.log(`${c.op.padEnd(8)} sdk ${Math.round(row.sdk).toLocaleString('en-US').padStart(7)} ops/CPU s, ` +
-    `floor ${Math.round(row.floor).toLocaleString('en-US').padStart(7)}: sdk/floor time x${row.ratio.toFixed(3)} ` +
-    `[${row.ratioRange.map((v) => v.toFixed(2)).join('-')}]; handler alone ` +
-    `${(1e6 / row.handler).toFixed(1)} us/op: (floor + handler)/floor x${row.handlerRatio.toFixed(3)} ` +
-    `[${row.handlerRatioRange.map((v) => v.toFixed(2)).join('-')}]`);
+  const floor = c.rates.floor;
+  result.ops[c.op] = { floor: median(floor), builds: [], rates: c.rates };
+  labels.forEach((label, d) => {
+    const sdk = c.rates[`sdk${label}`];
+    const handler = c.rates[`handler${label}`];
+    const ratios = sdk.map((v, r) => floor[r] / v);  // sdk time per op / floor time per op
+    // (floor time + handler time) / floor time per op, per round
+    const built = floor.map((v, r) => 1 + v / handler[r]);
+    // this build's sdk time per op / the first build's, per round
+    const paired = sdk.map((v, r) => c.rates[`sdk${labels[0]}`][r] / v);
+    const row = { dist: dists[d], sdk: median(sdk), ratio: median(ratios), ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+      handler: median(handler), handlerRatio: median(built), handlerRatioRange: [Math.min(...built), Math.max(...built)],
+      vsFirst: median(paired), vsFirstRange: [Math.min(...paired), Math.max(...paired)] };
+    result.ops[c.op].builds.push(row);
+    console.log(`${(c.op + label).padEnd(10)} sdk ${Math.round(row.sdk).toLocaleString('en-US').padStart(7)} ops/CPU s, ` +
+      `floor ${Math.round(median(floor)).toLocaleString('en-US').padStart(7)}: sdk/floor time x${row.ratio.toFixed(3)} ` +
+      `${range(ratios)}; handler alone ${(1e6 / row.handler).toFixed(1)} us/op: (floor + handler)/floor ` +
+      `x${row.handlerRatio.toFixed(3)} ${range(built)}` +
+      (d > 0 ? `; sdk time / ${labels[0]}'s x${row.vsFirst.toFixed(3)} ${range(paired)}` : ''));
+  });
 }
 console.log(JSON.stringify(result));

@@ -330,7 +330,7 @@ export class Database extends DatabaseBase {
         error = e;
       }
       const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
-      return { result, error, changes, durable: owner.afterOperation() };
+      return { result, error, changes, durable: owner.afterOperation(this.#queue.waiting > 0) };
     });
     return step.then(({ result, error, changes, durable }) => durable.then(() => {
       if (own !== null && changes.length > 0) own(changes);

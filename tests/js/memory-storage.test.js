@@ -39,6 +39,39 @@ describe("storage 'memory'", () => {
     await assert.rejects(db.send('GetItem', { TableName: TABLE, Key: { pk: { S: 'k1' } } }));
   });
 
+  test('an awaited write commits at once (no macrotask); a burst shares one commit, results and events in order', async () => {
+    const db = await open('mem-now', { storage: 'memory' });
+    await db.send('CreateTable', tableSpec(TABLE));
+    const events = [];
+    db.on('commit', (c) => events.push(`commit ${c.operations}`));
+    db.subscribe(TABLE, (records) => events.push(`changes ${records.map((r) => r.dynamodb.Keys.pk.S).join(',')}`));
+    let macrotasks = 0;
+    const tick = setImmediate(() => { macrotasks++; });
+    const timer = setTimeout(() => { macrotasks++; }, 0);
+    await db.send('PutItem', { TableName: TABLE, Item: item(0) });
+    await db.send('DeleteItem', { TableName: TABLE, Key: { pk: { S: 'k0' } } });
+    assert.equal((await db.send('GetItem', { TableName: TABLE, Key: { pk: { S: 'k0' } } })).Item, undefined);
+    assert.equal(macrotasks, 0, 'two awaited writes and a read resolved before any macrotask');
+    clearImmediate(tick);
+    clearTimeout(timer);
+    assert.deepEqual(events, ['commit 1', 'changes k0', 'commit 1', 'changes k0']);
+    assert.equal(db.stats().commits, 3);  // CreateTable, PutItem, DeleteItem
+
+    // A burst: the operations queued together commit once, after the last; each result and
+    // each subscriber call comes in call order.
+    events.length = 0;
+    const order = [];
+    const calls = [1, 2, 3].map((i) => db.send('PutItem', { TableName: TABLE, Item: item(i) }).then(() => order.push(`put ${i}`)));
+    calls.push(db.send('GetItem', { TableName: TABLE, Key: { pk: { S: 'k2' } } }).then((r) => order.push(`get ${r.Item.pk.S}`)));
+    calls.push(db.send('PutItem', { TableName: TABLE, Item: item(1), ConditionExpression: 'attribute_not_exists(pk)' })
+        .catch((e) => order.push(e.name)));
+    await Promise.all(calls);
+    assert.deepEqual(order, ['put 1', 'put 2', 'put 3', 'get k2', 'ConditionalCheckFailedException']);
+    assert.deepEqual(events, ['commit 5', 'changes k1', 'changes k2', 'changes k3']);
+    assert.equal(db.stats().commits, 4);
+    await db.close();
+  });
+
   test('a failed write changes nothing; a snapshot opens in another in-memory database', async () => {
     const db = await open('mem2', { storage: 'memory' });
     await db.send('CreateTable', tableSpec(TABLE));

@@ -2,7 +2,10 @@
 // a turn of the operation queue (operation-queue.js): an operation runs
 // through the page-fault loop when the core has a bounded cache, its
 // committed changes are published (publish(changes), once durable) and its
-// promise resolves once the commit is durable. DynamoDB errors are results
+// promise resolves once the commit is durable. Each turn tells the owner's
+// afterOperation whether other turns wait behind it (storage 'memory' then
+// groups, else commits at once: persistence/memory-engine.js; the replicated
+// committer groups by macrotask and ignores it). DynamoDB errors are results
 // (the error JSON text); the core says which texts are errors beside them
 // (core/engine.js lastFailed) and the results carry it ({ text, failed },
 // rpc.js), so nothing searches a text for "__type".
@@ -64,7 +67,7 @@ export class OwnerCalls {
           this.tick();
           const outcome = await paged(owner, () => executed(owner.engine, String(args.operation), String(args.json)));
           const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
-          return { outcome, changes, durable: owner.afterOperation() };
+          return { outcome, changes, durable: owner.afterOperation(this.#queue.waiting > 0) };
         });
         return step.then(({ outcome, changes, durable }) => durable.then(() => {
           this.#publish(changes);
@@ -88,7 +91,7 @@ export class OwnerCalls {
             request.ExclusiveStartKey = last;
             await new Promise((resolve) => setTimeout(resolve, 0));  // the page stays responsive
           }
-          return { pages, failed, durable: owner.afterOperation() };
+          return { pages, failed, durable: owner.afterOperation(this.#queue.waiting > 0) };
         });
         return step.then(({ pages, failed, durable }) => durable.then(() => ({ pages, failed })));
       }
@@ -112,7 +115,7 @@ export class OwnerCalls {
             }
           }
           const changes = owner.engine.closed ? NO_CHANGES : owner.engine.takeChanges();
-          return { texts, failed, changes, durable: owner.afterOperation() };
+          return { texts, failed, changes, durable: owner.afterOperation(this.#queue.waiting > 0) };
         });
         return step.then(({ texts, failed, changes, durable }) => durable.then(() => {
           this.#publish(changes);
@@ -143,7 +146,7 @@ export class OwnerCalls {
         this.tick();
         const result = await paged(owner, () => owner.engine.sweepExpired(SWEEP_STEP_ITEMS));
         const changes = owner.engine.takeChanges();
-        return { result, changes, durable: owner.afterOperation() };
+        return { result, changes, durable: owner.afterOperation(this.#queue.waiting > 0) };
       });
       await durable;
       this.#publish(changes);
