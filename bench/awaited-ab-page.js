@@ -27,10 +27,10 @@ const dbs = {};
 const times = {};
 let raw = null;
 
-/** Opens database `name` with the package at `url` as variant `variant`, with the table. */
-export async function openVariant(variant, url, name) {
+/** Opens database `name` with the package at `url` (open() options `options`) as variant `variant`, with the table. */
+export async function openVariant(variant, url, name, options = {}) {
   const { open } = await import(url);
-  const db = await open(name);
+  const db = await open(name, options);
   await db.send('CreateTable', {
     TableName: TABLE,
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
@@ -87,12 +87,23 @@ export function results() {
   return out;
 }
 
-/** k = 1, 2, 3 parallel strict one-put transactions to separate databases, 328-byte values (a commit record). */
+/**
+ * k = 1, 2, 3 parallel strict one-put transactions to separate databases, 328-byte values (a
+ * commit record); where the browser has Storage Buckets also k = 2, 3 with each database in a
+ * bucket of its own ('2b', '3b': its own backing store; { stalled } when a round did not finish
+ * within 10 s: bench/results/awaited_ab.md, session 11).
+ */
 export async function parallelStrict(rounds) {
   const out = {};
   for (const k of [1, 2, 3]) {
     const r = await parallel(k, 'strict', { rounds, warmup: 10, bytes: 328 });
     out[k] = { all: r.all, first: r.first, second: r.second };
+  }
+  if (navigator.storageBuckets) {
+    for (const k of [2, 3]) {
+      const r = await parallel(k, 'strict', { rounds, warmup: 10, bytes: 328, buckets: true, stallMs: 10_000 });
+      out[`${k}b`] = r.stalled ? { stalled: r.stalled } : { all: r.all, first: r.first, second: r.second };
+    }
   }
   return out;
 }

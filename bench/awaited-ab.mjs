@@ -8,7 +8,8 @@
 // core; "new": dist/ (npm run build:js first). Each round: N awaited
 // PutItems (default 100) on raw strict IndexedDB, each base and new in turn
 // (the order reversed every other round), R rounds (default 10), then 1/2/3
-// parallel strict commits to separate databases.
+// parallel strict commits to separate databases, and 2/3 with each database
+// in a Storage Bucket of its own where the browser has them (Chromium).
 // Prints p50/p99 of each and the machine's load average before and after.
 
 import fs from 'node:fs';
@@ -68,9 +69,15 @@ try {
     const t = timed[v];
     console.log(`  ${v.padEnd(8)} p50 ${f(t.p50)} ms  p99 ${f(t.p99)} ms  (n ${t.n})  p50/raw ${f(t.p50 / timed.raw.p50)}`);
   }
-  for (const k of [1, 2, 3]) {
+  for (const k of [1, 2, 3, '2b', '3b']) {
     const p = par[k];
-    console.log(`  ${k} parallel strict commit(s), 328 B: all p50 ${f(p.all.p50)} ms` +
+    if (!p) continue;
+    const where = String(k).endsWith('b') ? ', each database in a Storage Bucket of its own' : '';
+    if (p.stalled) {
+      console.log(`  ${parseInt(k, 10)} parallel strict commit(s), 328 B${where}: STALLED (${p.stalled})`);
+      continue;
+    }
+    console.log(`  ${parseInt(k, 10)} parallel strict commit(s), 328 B${where}: all p50 ${f(p.all.p50)} ms` +
       (p.second ? `, second done p50 ${f(p.second.p50)} ms` : ''));
   }
   console.log(JSON.stringify({ bases, rounds, per, load, timed, parallel: par }));

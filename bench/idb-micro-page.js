@@ -13,18 +13,18 @@ function stats(times) {
   return { n: times.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean };
 }
 
-function openDb(name) {
+function openDb(name, factory = indexedDB) {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(name, 1);
+    const request = factory.open(name, 1);
     request.onupgradeneeded = () => request.result.createObjectStore('s');
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
-function deleteDb(name) {
+function deleteDb(name, factory = indexedDB) {
   return new Promise((resolve) => {
-    const request = indexedDB.deleteDatabase(name);
+    const request = factory.deleteDatabase(name);
     request.onsuccess = () => resolve();
     request.onerror = () => resolve();
     request.onblocked = () => resolve();
@@ -50,15 +50,19 @@ function randomBytes(n) {
 }
 
 const dbs = new Map();
-async function databases(tag, k) {
+// k databases 'micro-<tag>#<i>'; buckets: database i in the Storage Bucket 'micro-<i>' (a backing
+// store of its own), else all in the default bucket.
+async function databases(tag, k, buckets = false) {
   const out = [];
   for (let i = 0; i < k; i++) {
     const name = `micro-${tag}#${i}`;
-    if (!dbs.has(name)) {
-      await deleteDb(name);
-      dbs.set(name, await openDb(name));
+    const key = `${buckets ? `micro-${i}/` : ''}${name}`;
+    if (!dbs.has(key)) {
+      const factory = buckets ? (await navigator.storageBuckets.open(`micro-${i}`, { durability: 'strict' })).indexedDB : indexedDB;
+      await deleteDb(name, factory);
+      dbs.set(key, await openDb(name, factory));
     }
-    out.push(dbs.get(name));
+    out.push(dbs.get(key));
   }
   return out;
 }
@@ -70,8 +74,8 @@ async function databases(tag, k) {
  * times, after `warmup` untimed rounds. Also the time until the FIRST and the
  * SECOND of them completed (a 2-of-3 quorum waits for the second).
  */
-export async function parallel(k, durability, { rounds = 200, warmup = 20, bytes = 512 } = {}) {
-  const list = await databases(`par${k}-${durability}`, k);
+export async function parallel(k, durability, { rounds = 200, warmup = 20, bytes = 512, buckets = false, stallMs = Infinity } = {}) {
+  const list = await databases(`par${k}-${durability}`, k, buckets);
   const value = randomBytes(bytes);
   const all = [];
   const first = [];
@@ -79,8 +83,17 @@ export async function parallel(k, durability, { rounds = 200, warmup = 20, bytes
   for (let r = 0; r < rounds + warmup; r++) {
     const t = performance.now();
     const done = [];
-    await Promise.all(list.map((db) => putTx(db, [value.slice()], r % 64, durability)
+    const round = Promise.all(list.map((db) => putTx(db, [value.slice()], r % 64, durability)
       .then(() => done.push(performance.now() - t))));
+    // stallMs: give up (resolve to { stalled }) when a round does not finish in time.
+    let timer;
+    const stalled = await Promise.race([round.then(() => false), new Promise((resolve) => {
+      if (Number.isFinite(stallMs)) timer = setTimeout(() => resolve(true), stallMs);
+    })]);
+    clearTimeout(timer);
+    if (stalled) {
+      return { k, durability, bytes, stalled: `round ${r}: ${done.length} of ${k} transactions done after ${stallMs} ms` };
+    }
     if (r >= warmup) {
       all.push(performance.now() - t);
       first.push(done[0]);
@@ -170,9 +183,11 @@ export async function reads({ pages = 100, bytes = 8192, rounds = 40 } = {}) {
 }
 
 export async function cleanup() {
-  for (const [name, db] of dbs) {
+  for (const [key, db] of dbs) {
     db.close();
-    await deleteDb(name);
+    const at = key.indexOf('/');
+    if (at < 0) await deleteDb(key);
+    else await navigator.storageBuckets.delete(key.slice(0, at));
   }
   dbs.clear();
 }
