@@ -134,9 +134,12 @@ json PageResponse(const Table& table, Page page, const PageOptions& options, Cap
                   bool consistent) {
   ObjectText response;  // written as text (api/response_text.h)
   if (!options.count_only) {
-    page.items.insert(page.items.begin(), '[');
-    page.items.push_back(']');
-    response.Add("Items", std::move(page.items));
+    std::string items;  // one copy (an insert at the front moved the text, and ']' could grow it)
+    items.reserve(page.items.size() + 2);
+    items.push_back('[');
+    items.append(page.items);
+    items.push_back(']');
+    response.Add("Items", std::move(items));
   }
   response.Add("Count", std::to_string(page.count));
   response.Add("ScannedCount", std::to_string(page.scanned_count));

@@ -36,6 +36,7 @@
 #include "value/item_codec.h"
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "util/byte_reader.h"
@@ -290,14 +291,114 @@ void EncodeItem(const Item& item, std::string* out) {
   PutMap(item, out);
 }
 
+namespace {
+
+// The text of number `d` as Decimal::ToString() writes it, at `p` (at most
+// kMaxNumberText bytes); returns the end.
+constexpr size_t kMaxNumberText = 1 + 2 + 129 + Decimal::kMaxDigits;  // "-0." 129 zeros, digits
+char* PutNumberText(const Decimal& d, char* p) {
+  if (d.is_zero()) {
+    *p++ = '0';
+    return p;
+  }
+  if (d.negative()) *p++ = '-';
+  const std::string_view digits = d.digits();
+  const int n = static_cast<int>(digits.size());
+  const int e = d.exponent();
+  if (e < 0) {
+    *p++ = '0';
+    *p++ = '.';
+    std::memset(p, '0', static_cast<size_t>(-e - 1));
+    p += -e - 1;
+    std::memcpy(p, digits.data(), digits.size());
+    p += n;
+  } else if (e >= n - 1) {
+    std::memcpy(p, digits.data(), digits.size());
+    p += n;
+    std::memset(p, '0', static_cast<size_t>(e - (n - 1)));
+    p += e - (n - 1);
+  } else {
+    std::memcpy(p, digits.data(), static_cast<size_t>(e + 1));
+    p += e + 1;
+    *p++ = '.';
+    std::memcpy(p, digits.data() + e + 1, static_cast<size_t>(n - (e + 1)));
+    p += n - (e + 1);
+  }
+  return p;
+}
+
+// value/item.cc's size of a number (AttributeValueSize of an N).
+uint64_t NumberSize(const Decimal& d) {
+  if (d.is_zero()) return 1;
+  return static_cast<uint64_t>((d.significant_digits() + 1) / 2) + 1;
+}
+
+// What AppendItemJsonFromEncoded writes goes through a buffer on the stack:
+// one std::string append per kSize bytes instead of one call per piece.
+class TextBuffer {
+ public:
+  static constexpr size_t kSize = 1024;
+  explicit TextBuffer(std::string* out) : out_(out) {}
+  // A place for `n` more bytes (REQUIRES: n <= kSize); Advance(end) after writing them.
+  char* Room(size_t n) {
+    if (static_cast<size_t>(buf_ + kSize - p_) < n) Flush();
+    return p_;
+  }
+  void Advance(char* end) { p_ = end; }
+  void Put(char c) {
+    char* p = Room(1);
+    *p = c;
+    p_ = p + 1;
+  }
+  void Put(std::string_view s) {
+    if (s.size() > kSize) {
+      Flush();
+      out_->append(s.data(), s.size());
+      return;
+    }
+    char* p = Room(s.size());
+    std::memcpy(p, s.data(), s.size());
+    p_ = p + s.size();
+  }
+  // `s` quoted and escaped (AppendJsonString); `plain`: IsPlainJsonText(s).
+  void PutString(std::string_view s, bool plain) {
+    if (!plain || s.size() + 2 > kSize) {
+      Flush();
+      AppendJsonString(s, out_);
+      return;
+    }
+    char* p = Room(s.size() + 2);
+    *p++ = '"';
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    p_ = p;
+  }
+  // What is buffered, appended to *out.
+  void Flush() {
+    out_->append(buf_, static_cast<size_t>(p_ - buf_));
+    p_ = buf_;
+  }
+  std::string* out() { return out_; }
+
+ private:
+  std::string* out_;
+  char buf_[kSize];
+  char* p_ = buf_;
+};
+
+}  // namespace
+
 Status AppendItemJsonFromEncoded(std::string_view bytes, std::string* out, uint64_t* size) {
   // The walk of GetVersion + GetMap(level 0), in the same order with the same
   // checks, writing AppendMap's text as it goes: S and N values (most of an
   // item) straight from the bytes, every other value decoded by GetValue and
-  // written by AppendAttributeValueJson.
+  // written by AppendAttributeValueJson. Text of printable ASCII (most
+  // names and strings) is copied as it is and needs no UTF-8 check.
   const size_t start = out->size();
+  TextBuffer text(out);
   const auto fail = [&](Status s) {
-    out->resize(start);
+    out->resize(start);  // what is still buffered is dropped with `text`
     return s;
   };
   ByteReader r("item encoding", bytes);
@@ -306,48 +407,55 @@ Status AppendItemJsonFromEncoded(std::string_view bytes, std::string* out, uint6
   uint32_t count;
   if (!r.TakeCount(2, &count)) return Bad("bad map count");
   uint64_t total = 0;
-  out->push_back('{');
+  text.Put('{');
   std::string_view previous;
   for (uint32_t i = 0; i < count; ++i) {
     std::string_view name;
     if (!r.TakeBytes(&name)) return fail(Bad("truncated name"));
     if (i > 0 && !(previous < name)) return fail(Bad("map names not ascending"));
-    if (!IsValidUtf8(name)) return fail(Bad("name is not UTF-8"));
-    if (i > 0) out->push_back(',');
-    AppendJsonString(name, out);
-    out->push_back(':');
+    const bool plain_name = IsPlainJsonText(name);
+    if (!plain_name && !IsValidUtf8(name)) return fail(Bad("name is not UTF-8"));
+    if (i > 0) text.Put(',');
+    text.PutString(name, plain_name);
     ByteReader at_value = r;  // GetValue reads the tag itself
     uint8_t tag;
     if (!r.TakeByte(&tag)) return fail(Bad("truncated value"));
     if (tag == static_cast<uint8_t>(AttributeType::kS)) {
-      std::string_view text;
-      if (!r.TakeBytes(&text)) return fail(Bad("truncated string"));
-      if (!IsValidUtf8(text)) return fail(Bad("string is not UTF-8"));
-      out->append("{\"S\":");
-      AppendJsonString(text, out);
-      out->push_back('}');
-      total += name.size() + text.size();
+      std::string_view value;
+      if (!r.TakeBytes(&value)) return fail(Bad("truncated string"));
+      const bool plain = IsPlainJsonText(value);
+      if (!plain && !IsValidUtf8(value)) return fail(Bad("string is not UTF-8"));
+      text.Put(std::string_view(":{\"S\":", 6));
+      text.PutString(value, plain);
+      text.Put('}');
+      total += name.size() + value.size();
     } else if (tag == static_cast<uint8_t>(AttributeType::kN)) {
       Decimal d;
       s = GetNumber(&r, &d);
       if (!s.ok()) return fail(s);
-      const AttributeValue value = AttributeValue::N(d);
-      out->append("{\"N\":");
-      AppendJsonString(d.ToString(), out);
-      out->push_back('}');
-      total += name.size() + AttributeValueSize(value);
+      constexpr std::string_view kOpen = ":{\"N\":\"";
+      char* p = text.Room(kOpen.size() + kMaxNumberText + 2);
+      std::memcpy(p, kOpen.data(), kOpen.size());
+      p = PutNumberText(d, p + kOpen.size());
+      *p++ = '"';
+      *p++ = '}';
+      text.Advance(p);
+      total += name.size() + NumberSize(d);
     } else {
       r = at_value;
       AttributeValue value;
       s = GetValue(&r, 0, &value);
       if (!s.ok()) return fail(s);
+      text.Put(':');
+      text.Flush();
       AppendAttributeValueJson(value, out);
       total += name.size() + AttributeValueSize(value);
     }
     previous = name;
   }
   if (r.remaining() != 0) return fail(Bad("trailing bytes"));
-  out->push_back('}');
+  text.Put('}');
+  text.Flush();
   *size = total;
   return Status::OK();
 }

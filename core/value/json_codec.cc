@@ -594,6 +594,18 @@ void AppendItemJson(const Item& item, std::string* out) { AppendMap(item, out); 
 
 void AppendJsonString(std::string_view s, std::string* out) { AppendString(s, out); }
 
+bool IsPlainJsonText(std::string_view s) {
+  size_t i = 0;
+  for (; s.size() - i >= 8; i += 8) {
+    if (!PlainWord(s.data() + i)) return false;
+  }
+  for (; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
 void AppendAttributeValueJson(const AttributeValue& value, std::string* out) {
   AppendValue(value, out);
 }

@@ -105,6 +105,11 @@ void AppendItemJson(const Item& item, std::string* out);
 // valid UTF-8, leaving *out with part of the text).
 void AppendJsonString(std::string_view s, std::string* out);
 
+// True if every byte of `s` is ASCII from 0x20 to 0x7F other than '"'
+// and '\\': text that is valid UTF-8 and that AppendJsonString writes as it
+// is between two quotes.
+bool IsPlainJsonText(std::string_view s);
+
 // Appends the JSON text of one attribute value ({"S":"..."}, ...), as
 // AppendItemJson writes each member's value.
 void AppendAttributeValueJson(const AttributeValue& value, std::string* out);

@@ -220,5 +220,37 @@ TEST_CASE("AppendItemJsonFromEncoded writes what DecodeItem + AppendItemJson wri
   }
 }
 
+// The direct writer goes through a 1 KiB buffer: texts around and above its
+// size, members whose text adds up to many KiB, names and values that need
+// escapes or are not ASCII, and numbers of every shape ToString writes.
+TEST_CASE(
+    "AppendItemJsonFromEncoded across its buffer: long texts, many members, all number shapes") {
+  Item item;
+  for (size_t len : {0, 1, 7, 8, 9, 1015, 1016, 1021, 1022, 1023, 1024, 1025, 2049, 5000}) {
+    const std::string n = std::to_string(len);
+    item.Set("plain" + n, AttributeValue::S(std::string(len, 'x')));
+    item.Set("quote" + n, AttributeValue::S(std::string(len, '~') + "\"\\\n\x7f\x01"));
+    item.Set("utf8" + n, AttributeValue::S(std::string(len, 'a') + "\xc3\xa9\xe2\x82\xac"));
+    item.Set(std::string(len, 'k') + "\t" + n, AttributeValue::S(n));
+  }
+  for (const char* text :
+       {"0", "1", "-1", "10", "100000", "0.5", "-0.001", "123.456", "1e-130", "-1e-130",
+        "9.9999999999999999999999999999999999999e125", "-12345678901234567890123456789012345678",
+        "1.2345678901234567890123456789012345678e-100", "5e125", "-7e37"}) {
+    Result<Decimal> d = Decimal::Parse(text);
+    REQUIRE_MESSAGE(d.ok(), text);
+    item.Set(std::string("n") + text, AttributeValue::N(*d));
+  }
+  for (int i = 0; i < 300; ++i) {
+    item.Set("m" + std::to_string(1000 + i),
+             AttributeValue::N(Decimal::FromInt64(i * 7919 - 1000)));
+  }
+  item.Set("z-other", AttributeValue::Bool(true));
+  std::string bytes;
+  EncodeItem(item, &bytes);
+  CheckFromEncoded(bytes);
+  for (size_t len = 0; len < bytes.size(); len += 997) CheckFromEncoded(bytes.substr(0, len));
+}
+
 }  // namespace
 }  // namespace pd
